@@ -1,0 +1,176 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"strconv"
+	"time"
+
+	"onewindow/handlers"
+	"onewindow/models"
+	"onewindow/models/demo"
+	"onewindow/web"
+	"onewindow/workflow"
+)
+
+// serveConfig is the serve command's settings: flags, with ONEWINDOW_*
+// environment variables as defaults.
+type serveConfig struct {
+	addr        string
+	data        string
+	demo        bool
+	synchronous string
+	logFormat   string
+}
+
+func parseServe(args []string, getenv func(string) string, stderr io.Writer) (serveConfig, error) {
+	env := func(name, def string) string {
+		if v := getenv("ONEWINDOW_" + name); v != "" {
+			return v
+		}
+		return def
+	}
+	demoDefault, _ := strconv.ParseBool(env("DEMO", "false"))
+	var cfg serveConfig
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.StringVar(&cfg.addr, "addr", env("ADDR", "127.0.0.1:8080"), "listen address (ONEWINDOW_ADDR)")
+	fs.StringVar(&cfg.data, "data", env("DATA", "./data"), "data folder holding the database and uploads (ONEWINDOW_DATA)")
+	fs.BoolVar(&cfg.demo, "demo", demoDefault, "seed the demonstration catalogue and accounts into a new data folder (ONEWINDOW_DEMO)")
+	fs.StringVar(&cfg.synchronous, "synchronous", env("SYNCHRONOUS", "FULL"), "SQLite synchronous setting; FULL keeps every acknowledged write through a power cut (ONEWINDOW_SYNCHRONOUS)")
+	fs.StringVar(&cfg.logFormat, "log-format", env("LOG_FORMAT", "text"), "log format: text or json (ONEWINDOW_LOG_FORMAT)")
+	if err := fs.Parse(args); err != nil {
+		return cfg, err
+	}
+	if fs.NArg() > 0 {
+		return cfg, fmt.Errorf("serve: unexpected argument %q", fs.Arg(0))
+	}
+	return cfg, nil
+}
+
+func newLogger(format string, w io.Writer) (*slog.Logger, error) {
+	switch format {
+	case "text":
+		return slog.New(slog.NewTextHandler(w, nil)), nil
+	case "json":
+		return slog.New(slog.NewJSONHandler(w, nil)), nil
+	}
+	return nil, fmt.Errorf("log format must be text or json, not %q", format)
+}
+
+func serve(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	cfg, err := parseServe(args, getenv, stderr)
+	if err != nil {
+		return err
+	}
+	log, err := newLogger(cfg.logFormat, stderr)
+	if err != nil {
+		return err
+	}
+	store, err := models.Open(ctx, cfg.data, models.Options{Synchronous: cfg.synchronous})
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+	if err := seed(ctx, store, cfg.demo, log); err != nil {
+		return err
+	}
+	site, err := web.New()
+	if err != nil {
+		return err
+	}
+	srv, err := handlers.New(ctx, handlers.Config{Store: store, Site: site, Logger: log, Demo: cfg.demo})
+	if err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", cfg.addr)
+	if err != nil {
+		return fmt.Errorf("listen: %w", err)
+	}
+	fmt.Fprintf(stdout, "OneWindow is serving on http://%s (data in %s)\n", ln.Addr(), cfg.data)
+	if cfg.demo {
+		fmt.Fprintln(stdout, "DEMO MODE: the catalogue is demonstration data, not the published list.")
+	}
+	go maintain(ctx, store, log)
+	return serveHTTP(ctx, ln, srv.Handler(), log)
+}
+
+// seed fills a new database: the working-day calendar always, the
+// demonstration catalogue with --demo.
+func seed(ctx context.Context, store *models.Store, withDemo bool, log *slog.Logger) error {
+	if ok, err := store.SeedCalendar(ctx, workflow.DefaultCalendarDays()); err != nil {
+		return err
+	} else if ok {
+		log.Info("seeded the 2025–2026 working-day calendar")
+	}
+	if !withDemo {
+		return store.SeedItemTypes(ctx, models.DefaultItemTypes())
+	}
+	start := time.Now()
+	depts, _, items := demo.Catalogue()
+	ok, err := store.SeedCatalogue(ctx, depts, models.DefaultItemTypes(), items)
+	if err != nil {
+		return err
+	}
+	if ok {
+		log.Info("seeded the demonstration catalogue", "departments", len(depts), "items", len(items), "took", time.Since(start))
+	}
+	return nil
+}
+
+// serveHTTP serves until ctx ends, then shuts down gracefully.
+func serveHTTP(ctx context.Context, ln net.Listener, h http.Handler, log *slog.Logger) error {
+	hs := &http.Server{
+		Handler:           h,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       2 * time.Minute,
+		WriteTimeout:      2 * time.Minute,
+		IdleTimeout:       2 * time.Minute,
+		MaxHeaderBytes:    64 << 10,
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- hs.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	log.Info("shutting down")
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+	defer cancel()
+	if err := hs.Shutdown(shutdownCtx); err != nil {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}
+
+// maintain checkpoints the WAL and refreshes the planner statistics now and then.
+func maintain(ctx context.Context, store *models.Store, log *slog.Logger) {
+	t := time.NewTicker(10 * time.Minute)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			if err := store.Maintain(ctx); err != nil && ctx.Err() == nil {
+				log.Warn("database maintenance", "error", err)
+			}
+		}
+	}
+}
+
+func printVersion(w io.Writer) error {
+	_, err := fmt.Fprintf(w, "onewindow %s (schema %d)\n", version, models.SchemaVersion())
+	return err
+}

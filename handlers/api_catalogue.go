@@ -1,0 +1,257 @@
+package handlers
+
+import (
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"onewindow/models"
+	"onewindow/models/search"
+	"onewindow/workflow"
+)
+
+type statsResponse struct {
+	Reviewed      int            `json:"reviewed"`
+	Retained      int            `json:"retained"`
+	Reduced       int            `json:"reduced"`
+	Departments   int            `json:"departments"`
+	ByType        map[string]int `json:"by_type"`
+	ByDisposition map[string]int `json:"by_disposition"`
+	Services      int            `json:"public_services"`
+}
+
+func (s *Server) apiStats(c *gin.Context) error {
+	st, err := s.store.Stats(c.Request.Context())
+	if err != nil {
+		return err
+	}
+	c.JSON(http.StatusOK, statsResponse{
+		Reviewed: st.Reviewed, Retained: st.Retained, Reduced: st.Reduced, Departments: st.Departments,
+		ByType: st.ByType, ByDisposition: st.ByDisposition, Services: st.Services,
+	})
+	return nil
+}
+
+type departmentJSON struct {
+	Code  string `json:"code"`
+	Name  string `json:"name"`
+	Short string `json:"short_name"`
+	Items int    `json:"items"`
+	Phone string `json:"phone"`
+}
+
+func (s *Server) apiDepartments(c *gin.Context) error {
+	depts, err := s.store.Departments(c.Request.Context())
+	if err != nil {
+		return err
+	}
+	out := make([]departmentJSON, len(depts))
+	for i, d := range depts {
+		out[i] = departmentJSON{Code: d.Code, Name: d.Name, Short: d.ShortName, Items: d.Items, Phone: d.Phone}
+	}
+	c.JSON(http.StatusOK, gin.H{"departments": out})
+	return nil
+}
+
+type itemSummaryJSON struct {
+	Code           string `json:"code"`
+	Name           string `json:"name"`
+	Type           string `json:"type"`
+	TypeName       string `json:"type_name"`
+	Department     string `json:"department"`
+	DepartmentName string `json:"department_name"`
+	Disposition    string `json:"disposition"`
+	OnApplication  bool   `json:"on_application"`
+	Joint          bool   `json:"joint"`
+	Immediate      bool   `json:"immediate"`
+	StatutoryDays  int    `json:"statutory_days"`
+	PromisedDays   int    `json:"promised_days"`
+}
+
+type itemListResponse struct {
+	Total    int               `json:"total"`
+	Page     int               `json:"page"`
+	PageSize int               `json:"page_size"`
+	Items    []itemSummaryJSON `json:"items"`
+}
+
+func (s *Server) apiItems(c *gin.Context) error {
+	q, err := s.parseItemQuery(c.Request.URL.Query())
+	if err != nil {
+		return err
+	}
+	res := s.search.Search(q.Query)
+	ref := s.ref.Load()
+	out := itemListResponse{Total: res.Total, Page: q.Page, PageSize: q.PageSize, Items: make([]itemSummaryJSON, len(res.Entries))}
+	for i, e := range res.Entries {
+		out.Items[i] = summaryJSON(e, ref)
+	}
+	c.JSON(http.StatusOK, out)
+	return nil
+}
+
+func summaryJSON(e search.Entry, ref *reference) itemSummaryJSON {
+	return itemSummaryJSON{
+		Code: e.Code, Name: e.Name, Type: e.TypeCode, TypeName: ref.typeByKey[e.TypeCode].Name,
+		Department: e.DepartmentCode, DepartmentName: e.DepartmentName, Disposition: e.Disposition,
+		OnApplication: e.OnApplication, Joint: e.Joint, Immediate: e.Immediate,
+		StatutoryDays: e.StatutoryDays, PromisedDays: e.PromisedDays,
+	}
+}
+
+func (s *Server) apiItem(c *gin.Context) error {
+	it, err := s.store.Item(c.Request.Context(), c.Param("code"))
+	if err != nil {
+		return err
+	}
+	c.JSON(http.StatusOK, guideJSON(it, s.ref.Load()))
+	return nil
+}
+
+type deadlineResponse struct {
+	Start    string `json:"start"`
+	Days     int    `json:"days"`
+	Deadline string `json:"deadline"`
+}
+
+// maxDeadlineDays bounds the working days a deadline query may add (a few years).
+const maxDeadlineDays = 1000
+
+func (s *Server) apiDeadline(c *gin.Context) error {
+	fields := map[string]string{}
+	start, err := workflow.ParseDate(c.Query("start"))
+	if err != nil {
+		fields["start"] = "must be a date as YYYY-MM-DD"
+	}
+	days, err := strconv.Atoi(c.Query("days"))
+	if err != nil || days < 0 || days > maxDeadlineDays {
+		fields["days"] = "must be a whole number of working days from 0 to " + strconv.Itoa(maxDeadlineDays)
+	}
+	if len(fields) > 0 {
+		return invalid(fields)
+	}
+	d := s.cal.Load().AddWorkdays(start, days)
+	c.JSON(http.StatusOK, deadlineResponse{Start: start.Format(time.DateOnly), Days: days, Deadline: d.Format(time.DateOnly)})
+	return nil
+}
+
+// itemGuideJSON is the full service guide of one item.
+type itemGuideJSON struct {
+	itemSummaryJSON
+	CatalogCode       string            `json:"catalog_code"`
+	Status            string            `json:"status"`
+	Version           int               `json:"version"`
+	DispositionReason string            `json:"disposition_reason,omitempty"`
+	DispositionBasis  string            `json:"disposition_basis,omitempty"`
+	MergedInto        string            `json:"merged_into,omitempty"`
+	PowerSource       string            `json:"power_source"`
+	UseLevel          string            `json:"use_level"`
+	LegalBasis        string            `json:"legal_basis"`
+	ServiceObjects    []string          `json:"service_objects"`
+	HandlingKind      string            `json:"handling_kind"`
+	AcceptConditions  string            `json:"accept_conditions"`
+	HandleForms       []string          `json:"handle_forms"`
+	Visits            int               `json:"visits"`
+	Location          string            `json:"location"`
+	Hours             string            `json:"hours"`
+	Phone             string            `json:"phone"`
+	ComplaintPhone    string            `json:"complaint_phone"`
+	IsFee             bool              `json:"is_fee"`
+	FeeBasis          string            `json:"fee_basis"`
+	Fees              []feeJSON         `json:"fees"`
+	SpecialProcedure  string            `json:"special_procedure"`
+	ResultType        string            `json:"result_type"`
+	ResultName        string            `json:"result_name"`
+	OnlineDepth       int               `json:"online_depth"`
+	Area              string            `json:"area"`
+	EffectiveOn       string            `json:"effective_on"`
+	CancelOn          string            `json:"cancel_on,omitempty"`
+	Materials         []materialJSON    `json:"materials"`
+	Steps             []stepJSON        `json:"steps"`
+	Workflow          workflowDefJSON   `json:"workflow"`
+}
+
+type materialJSON struct {
+	Key       string `json:"key"`
+	Name      string `json:"name"`
+	Necessity string `json:"necessity"`
+	Form      string `json:"form"`
+	Kind      string `json:"kind"`
+	Copies    int    `json:"copies"`
+	Source    string `json:"source"`
+	BlankForm bool   `json:"blank_form"`
+	Remark    string `json:"remark"`
+}
+
+type feeJSON struct {
+	Name     string `json:"name"`
+	Standard string `json:"standard"`
+	Basis    string `json:"basis"`
+}
+
+type stepJSON struct {
+	Name       string `json:"name"`
+	Actor      string `json:"actor"`
+	Days       int    `json:"days"`
+	CountsTime bool   `json:"counts_toward_limit"`
+	Note       string `json:"note"`
+}
+
+type workflowDefJSON struct {
+	Joint       bool                 `json:"joint"`
+	Immediate   bool                 `json:"immediate"`
+	Departments []workflowDeptJSON   `json:"departments"`
+}
+
+type workflowDeptJSON struct {
+	Code   string   `json:"code"`
+	Name   string   `json:"name"`
+	Stages []string `json:"stages"`
+}
+
+func guideJSON(it *models.Item, ref *reference) itemGuideJSON {
+	dept := ref.deptByKey[it.DepartmentCode]
+	g := itemGuideJSON{
+		itemSummaryJSON: itemSummaryJSON{
+			Code: it.Code, Name: it.Name, Type: it.TypeCode, TypeName: ref.typeByKey[it.TypeCode].Name,
+			Department: it.DepartmentCode, DepartmentName: dept.ShortName, Disposition: it.Disposition,
+			OnApplication: it.OnApplication, Joint: it.Joint(), Immediate: it.HandlingKind == models.KindImmediate,
+			StatutoryDays: it.StatutoryDays, PromisedDays: it.PromisedDays,
+		},
+		CatalogCode: it.CatalogCode, Status: it.Status, Version: it.Version,
+		DispositionReason: it.DispositionReason, DispositionBasis: it.DispositionBasis, MergedInto: it.MergedInto,
+		PowerSource: it.PowerSource, UseLevel: it.UseLevel, LegalBasis: it.LegalBasis,
+		ServiceObjects: nonNil(it.ServiceObjects), HandlingKind: it.HandlingKind, AcceptConditions: it.AcceptConditions,
+		HandleForms: nonNil(it.HandleForms), Visits: it.Visits, Location: it.Location, Hours: it.Hours,
+		Phone: it.Phone, ComplaintPhone: it.ComplaintPhone, IsFee: it.IsFee, FeeBasis: it.FeeBasis,
+		SpecialProcedure: it.SpecialProcedure, ResultType: it.ResultType, ResultName: it.ResultName,
+		OnlineDepth: it.OnlineDepth, Area: it.Area, EffectiveOn: it.EffectiveOn, CancelOn: it.CancelOn,
+		Materials: make([]materialJSON, len(it.Materials)), Fees: make([]feeJSON, len(it.Fees)),
+		Steps: make([]stepJSON, len(it.Steps)),
+		Workflow: workflowDefJSON{Joint: it.Joint(), Immediate: it.HandlingKind == models.KindImmediate,
+			Departments: make([]workflowDeptJSON, len(it.Departments))},
+	}
+	for i, m := range it.Materials {
+		g.Materials[i] = materialJSON{Key: m.Key, Name: m.Name, Necessity: m.Necessity, Form: m.Form, Kind: m.Kind,
+			Copies: m.Copies, Source: m.Source, BlankForm: m.BlankForm, Remark: m.Remark}
+	}
+	for i, f := range it.Fees {
+		g.Fees[i] = feeJSON{Name: f.Name, Standard: f.Standard, Basis: f.Basis}
+	}
+	for i, st := range it.Steps {
+		g.Steps[i] = stepJSON{Name: st.Name, Actor: st.Actor, Days: st.Days, CountsTime: st.CountsTime, Note: st.Note}
+	}
+	for i, d := range it.Departments {
+		g.Workflow.Departments[i] = workflowDeptJSON{Code: d.DepartmentCode, Name: ref.deptByKey[d.DepartmentCode].ShortName, Stages: nonNil(d.Stages)}
+	}
+	return g
+}
+
+func nonNil(l []string) []string {
+	if l == nil {
+		return []string{}
+	}
+	return l
+}

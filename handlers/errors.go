@@ -1,0 +1,78 @@
+package handlers
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+
+	"onewindow/models"
+)
+
+// Error is a failure with the HTTP status, machine code, message and field
+// messages of the API's error shape.
+type Error struct {
+	Status  int
+	Code    string
+	Message string
+	Fields  map[string]string
+	Err     error // the cause, logged but never shown
+}
+
+func (e *Error) Error() string {
+	if e.Err != nil {
+		return fmt.Sprintf("%s: %s: %v", e.Code, e.Message, e.Err)
+	}
+	return e.Code + ": " + e.Message
+}
+
+func (e *Error) Unwrap() error { return e.Err }
+
+// invalid builds a 422 naming the fields that are wrong.
+func invalid(fields map[string]string) *Error {
+	return &Error{Status: http.StatusUnprocessableEntity, Code: "invalid_field", Message: "some fields are invalid", Fields: fields}
+}
+
+func notFound(what string) *Error {
+	return &Error{Status: http.StatusNotFound, Code: "not_found", Message: what + " not found"}
+}
+
+func badRequest(msg string) *Error {
+	return &Error{Status: http.StatusBadRequest, Code: "bad_request", Message: msg}
+}
+
+// errorStatus is the one table from domain errors to HTTP answers.
+var errorStatus = []struct {
+	target error
+	status int
+	code   string
+	msg    string
+}{
+	{models.ErrNotFound, http.StatusNotFound, "not_found", "not found"},
+	{models.ErrConflict, http.StatusConflict, "conflict", "the resource was changed by someone else; reload and try again"},
+}
+
+// asError turns any error into an *Error; unknown errors become a 500 that
+// hides its cause from the client.
+func asError(err error) *Error {
+	var e *Error
+	if errors.As(err, &e) {
+		return e
+	}
+	for _, row := range errorStatus {
+		if errors.Is(err, row.target) {
+			return &Error{Status: row.status, Code: row.code, Message: row.msg, Err: err}
+		}
+	}
+	return &Error{Status: http.StatusInternalServerError, Code: "internal", Message: "internal error", Err: err}
+}
+
+// errorBody is the JSON error shape of DESIGN §6.
+type errorBody struct {
+	Error errorDetail `json:"error"`
+}
+
+type errorDetail struct {
+	Code    string            `json:"code"`
+	Message string            `json:"message"`
+	Fields  map[string]string `json:"fields,omitempty"`
+}

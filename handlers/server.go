@@ -1,0 +1,171 @@
+// Package handlers serves the JSON API and the web pages over gin.
+package handlers
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"sync/atomic"
+
+	"github.com/gin-gonic/gin"
+
+	"onewindow/models"
+	"onewindow/models/search"
+	"onewindow/web"
+	"onewindow/workflow"
+)
+
+// Config holds what the handlers need; cmd/onewindow builds it.
+type Config struct {
+	Store  *models.Store
+	Site   *web.Site
+	Logger *slog.Logger
+	Demo   bool // the catalogue is demonstration data; pages say so
+}
+
+// Server is the HTTP side of OneWindow.
+type Server struct {
+	store  *models.Store
+	site   *web.Site
+	log    *slog.Logger
+	demo   bool
+	search *search.Live
+	cal    atomic.Pointer[workflow.Calendar]
+	ref    atomic.Pointer[reference]
+	engine *gin.Engine
+}
+
+// reference is the small, read-mostly data that validates filters and labels
+// pages: departments and item types. It is rebuilt with the search index.
+type reference struct {
+	depts     []models.DepartmentCount
+	deptByKey map[string]models.DepartmentCount
+	types     []models.ItemType
+	typeByKey map[string]models.ItemType
+}
+
+// New builds the server and loads the catalogue index and calendar.
+func New(ctx context.Context, cfg Config) (*Server, error) {
+	if cfg.Store == nil || cfg.Site == nil {
+		return nil, fmt.Errorf("handlers: store and site are required")
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.DiscardHandler)
+	}
+	s := &Server{store: cfg.Store, site: cfg.Site, log: cfg.Logger, demo: cfg.Demo, search: search.NewLive(search.New(nil))}
+	if err := s.Reload(ctx); err != nil {
+		return nil, err
+	}
+	s.engine = s.routes()
+	return s, nil
+}
+
+// Handler is the server's http.Handler.
+func (s *Server) Handler() http.Handler { return s.engine }
+
+// Engine exposes the gin engine for route inspection in tests.
+func (s *Server) Engine() *gin.Engine { return s.engine }
+
+// Reload rebuilds the search index, reference data and calendar from the
+// database; call it after the catalogue or calendar changes.
+func (s *Server) Reload(ctx context.Context) error {
+	entries, err := s.store.SearchEntries(ctx)
+	if err != nil {
+		return err
+	}
+	depts, err := s.store.Departments(ctx)
+	if err != nil {
+		return err
+	}
+	types, err := s.store.ItemTypes(ctx)
+	if err != nil {
+		return err
+	}
+	days, err := s.store.CalendarDays(ctx)
+	if err != nil {
+		return err
+	}
+	cal, err := workflow.NewCalendar(days)
+	if err != nil {
+		return fmt.Errorf("handlers: calendar: %w", err)
+	}
+	ref := &reference{depts: depts, types: types,
+		deptByKey: make(map[string]models.DepartmentCount, len(depts)), typeByKey: make(map[string]models.ItemType, len(types))}
+	for _, d := range depts {
+		ref.deptByKey[d.Code] = d
+	}
+	for _, t := range types {
+		ref.typeByKey[t.Code] = t
+	}
+	s.ref.Store(ref)
+	s.cal.Store(cal)
+	s.search.Swap(search.New(entries))
+	return nil
+}
+
+// api adapts an error-returning handler to gin and answers failures with the
+// JSON error shape.
+func (s *Server) api(h func(*gin.Context) error) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		if err := h(c); err != nil {
+			s.apiError(c, err)
+		}
+	}
+}
+
+func (s *Server) apiError(c *gin.Context, err error) {
+	e := asError(err)
+	if e.Status >= 500 {
+		_ = c.Error(err)
+	}
+	c.AbortWithStatusJSON(e.Status, errorBody{Error: errorDetail{Code: e.Code, Message: e.Message, Fields: e.Fields}})
+}
+
+// page adapts an error-returning page handler to gin and renders failures as
+// an error page in the visitor's language.
+func (s *Server) page(h func(*gin.Context) error) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		if err := h(c); err != nil {
+			s.pageError(c, err)
+		}
+	}
+}
+
+func (s *Server) pageError(c *gin.Context, err error) {
+	e := asError(err)
+	lang := langOf(c)
+	heading, msg := s.site.T(lang, "error.bad_request"), e.Message
+	switch {
+	case e.Status == http.StatusNotFound:
+		heading, msg = s.site.T(lang, "error.not_found"), s.site.T(lang, "error.not_found_message")
+	case e.Status >= 500:
+		_ = c.Error(err)
+		heading, msg = s.site.T(lang, "error.internal"), s.site.T(lang, "error.internal_message")
+	case len(e.Fields) > 0:
+		for f := range e.Fields {
+			msg = s.site.T(lang, fieldMessageKey(f))
+			break
+		}
+	}
+	s.render(c, e.Status, "error", heading, "", errorPage{Status: e.Status, Heading: heading, Message: msg})
+	c.Abort()
+}
+
+type errorPage struct {
+	Status  int
+	Heading string
+	Message string
+}
+
+// fieldMessageKey names the locale message that explains a bad query field on a page.
+func fieldMessageKey(field string) string {
+	switch field {
+	case "page", "page_size":
+		return "error.invalid_page"
+	case "type", "department", "status":
+		return "error.invalid_" + field
+	default:
+		return "error.invalid_bool"
+	}
+}

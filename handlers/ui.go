@@ -1,0 +1,47 @@
+package handlers
+
+import (
+	"bytes"
+	"net/http"
+	"net/url"
+
+	"github.com/gin-gonic/gin"
+
+	"onewindow/web"
+)
+
+// pageData is what every page template receives.
+type pageData struct {
+	Lang      string
+	OtherLang string
+	SwitchURL string
+	Title     string
+	Nav       string
+	Demo      bool
+	Query     string
+	Data      any
+}
+
+// render executes a page into a buffer and writes it with status; a template
+// failure becomes a plain 500 rather than half a page.
+func (s *Server) render(c *gin.Context, status int, page, title, nav string, data any) {
+	lang := langOf(c)
+	other := web.DefaultLang
+	if lang == web.DefaultLang {
+		other = "en"
+	}
+	u := *c.Request.URL
+	v := u.Query()
+	v.Set("lang", other)
+	u.RawQuery = v.Encode()
+	pd := pageData{Lang: lang, OtherLang: other, SwitchURL: (&url.URL{Path: u.Path, RawQuery: u.RawQuery}).String(),
+		Title: title, Nav: nav, Demo: s.demo, Query: c.Query("q"), Data: data}
+	var buf bytes.Buffer
+	if err := s.site.Render(&buf, page, pd); err != nil {
+		_ = c.Error(err)
+		c.Data(http.StatusInternalServerError, "text/plain; charset=utf-8", []byte("internal error"))
+		return
+	}
+	c.Header("Content-Language", lang)
+	c.Data(status, "text/html; charset=utf-8", buf.Bytes())
+}

@@ -1,0 +1,196 @@
+// Package web holds the templates, static assets and translations of the
+// site, embedded in the binary.
+package web
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"embed"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"html/template"
+	"io"
+	"io/fs"
+	"path"
+	"sort"
+	"strings"
+)
+
+//go:embed templates/*.html
+var templateFiles embed.FS
+
+//go:embed static
+var staticFiles embed.FS
+
+//go:embed locales/*.json
+var localeFiles embed.FS
+
+// DefaultLang is the reference locale.
+const DefaultLang = "zh-CN"
+
+// Langs lists the supported locales, the reference first.
+var langs = []string{"zh-CN", "en"}
+
+// Langs returns the supported locales, the reference locale first.
+func Langs() []string { return append([]string(nil), langs...) }
+
+// Site renders pages and serves assets; it is built once at start-up.
+type Site struct {
+	pages   map[string]*template.Template
+	locales map[string]map[string]string
+	assets  map[string]string // logical name → hashed URL
+	static  fs.FS
+}
+
+// New parses every template and locale; a broken one fails here.
+func New() (*Site, error) {
+	s := &Site{pages: map[string]*template.Template{}, assets: map[string]string{}}
+	var err error
+	if s.locales, err = loadLocales(); err != nil {
+		return nil, err
+	}
+	if s.static, err = fs.Sub(staticFiles, "static"); err != nil {
+		return nil, fmt.Errorf("web: static: %w", err)
+	}
+	if err := s.hashAssets(); err != nil {
+		return nil, err
+	}
+	names, err := fs.Glob(templateFiles, "templates/*.html")
+	if err != nil {
+		return nil, fmt.Errorf("web: templates: %w", err)
+	}
+	funcs := s.funcs()
+	for _, name := range names {
+		base := path.Base(name)
+		if strings.HasPrefix(base, "_") {
+			continue
+		}
+		t, err := template.New("layout").Funcs(funcs).ParseFS(templateFiles, "templates/_*.html", name)
+		if err != nil {
+			return nil, fmt.Errorf("web: parse %s: %w", base, err)
+		}
+		s.pages[strings.TrimSuffix(base, ".html")] = t
+	}
+	return s, nil
+}
+
+func loadLocales() (map[string]map[string]string, error) {
+	out := map[string]map[string]string{}
+	for _, lang := range langs {
+		b, err := localeFiles.ReadFile("locales/" + lang + ".json")
+		if err != nil {
+			return nil, fmt.Errorf("web: locale %s: %w", lang, err)
+		}
+		m := map[string]string{}
+		if err := json.Unmarshal(b, &m); err != nil {
+			return nil, fmt.Errorf("web: locale %s: %w", lang, err)
+		}
+		out[lang] = m
+	}
+	return out, nil
+}
+
+func (s *Site) hashAssets() error {
+	return fs.WalkDir(s.static, ".", func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		b, err := fs.ReadFile(s.static, p)
+		if err != nil {
+			return err
+		}
+		sum := sha256.Sum256(b)
+		s.assets[p] = "/static/" + p + "?v=" + hex.EncodeToString(sum[:6])
+		return nil
+	})
+}
+
+// Static is the file system of static assets.
+func (s *Site) Static() fs.FS { return s.static }
+
+// Asset returns the cache-busting URL of a static file.
+func (s *Site) Asset(name string) string {
+	if u, ok := s.assets[name]; ok {
+		return u
+	}
+	return "/static/" + name
+}
+
+// Keys returns the sorted message keys of a locale (for completeness tests).
+func (s *Site) Keys(lang string) []string {
+	keys := make([]string, 0, len(s.locales[lang]))
+	for k := range s.locales[lang] {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
+
+// Has reports whether lang is a supported locale.
+func (s *Site) Has(lang string) bool {
+	_, ok := s.locales[lang]
+	return ok
+}
+
+// T translates key into lang, formatting args with fmt verbs when given. A
+// missing key falls back to the reference locale, then to the key itself.
+func (s *Site) T(lang, key string, args ...any) string {
+	msg, ok := s.locales[lang][key]
+	if !ok {
+		if msg, ok = s.locales[DefaultLang][key]; !ok {
+			msg = key
+		}
+	}
+	if len(args) > 0 {
+		return fmt.Sprintf(msg, args...)
+	}
+	return msg
+}
+
+// TOr translates key when it exists and otherwise returns fallback (for enum
+// values coming from data).
+func (s *Site) TOr(lang, key, fallback string) string {
+	if msg, ok := s.locales[lang][key]; ok {
+		return msg
+	}
+	if msg, ok := s.locales[DefaultLang][key]; ok {
+		return msg
+	}
+	return fallback
+}
+
+func (s *Site) funcs() template.FuncMap {
+	return template.FuncMap{
+		"t":     s.T,
+		"enum":  func(lang, group, v string) string { return s.TOr(lang, "enum."+group+"."+v, v) },
+		"asset": s.Asset,
+		"add":   func(a, b int) int { return a + b },
+		"join":  strings.Join,
+	}
+}
+
+// Render executes page with data into w. It renders into a buffer first so
+// that a template error never leaves half a page behind.
+func (s *Site) Render(w io.Writer, page string, data any) error {
+	t, ok := s.pages[page]
+	if !ok {
+		return fmt.Errorf("web: no page %q", page)
+	}
+	var buf bytes.Buffer
+	if err := t.ExecuteTemplate(&buf, "layout", data); err != nil {
+		return fmt.Errorf("web: render %s: %w", page, err)
+	}
+	_, err := w.Write(buf.Bytes())
+	return err
+}
+
+// Pages lists the parsed page names.
+func (s *Site) Pages() []string {
+	out := make([]string, 0, len(s.pages))
+	for k := range s.pages {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
