@@ -140,37 +140,37 @@ func (s *Server) apiDeadline(c *gin.Context) error {
 // itemGuideJSON is the full service guide of one item.
 type itemGuideJSON struct {
 	itemSummaryJSON
-	CatalogCode       string            `json:"catalog_code"`
-	Status            string            `json:"status"`
-	Version           int               `json:"version"`
-	DispositionReason string            `json:"disposition_reason,omitempty"`
-	DispositionBasis  string            `json:"disposition_basis,omitempty"`
-	MergedInto        string            `json:"merged_into,omitempty"`
-	PowerSource       string            `json:"power_source"`
-	UseLevel          string            `json:"use_level"`
-	LegalBasis        string            `json:"legal_basis"`
-	ServiceObjects    []string          `json:"service_objects"`
-	HandlingKind      string            `json:"handling_kind"`
-	AcceptConditions  string            `json:"accept_conditions"`
-	HandleForms       []string          `json:"handle_forms"`
-	Visits            int               `json:"visits"`
-	Location          string            `json:"location"`
-	Hours             string            `json:"hours"`
-	Phone             string            `json:"phone"`
-	ComplaintPhone    string            `json:"complaint_phone"`
-	IsFee             bool              `json:"is_fee"`
-	FeeBasis          string            `json:"fee_basis"`
-	Fees              []feeJSON         `json:"fees"`
-	SpecialProcedure  string            `json:"special_procedure"`
-	ResultType        string            `json:"result_type"`
-	ResultName        string            `json:"result_name"`
-	OnlineDepth       int               `json:"online_depth"`
-	Area              string            `json:"area"`
-	EffectiveOn       string            `json:"effective_on"`
-	CancelOn          string            `json:"cancel_on,omitempty"`
-	Materials         []materialJSON    `json:"materials"`
-	Steps             []stepJSON        `json:"steps"`
-	Workflow          workflowDefJSON   `json:"workflow"`
+	CatalogCode       string          `json:"catalog_code"`
+	Status            string          `json:"status"`
+	Version           int             `json:"version"`
+	DispositionReason string          `json:"disposition_reason,omitempty"`
+	DispositionBasis  string          `json:"disposition_basis,omitempty"`
+	MergedInto        string          `json:"merged_into,omitempty"`
+	PowerSource       string          `json:"power_source"`
+	UseLevel          string          `json:"use_level"`
+	LegalBasis        string          `json:"legal_basis"`
+	ServiceObjects    []string        `json:"service_objects"`
+	HandlingKind      string          `json:"handling_kind"`
+	AcceptConditions  string          `json:"accept_conditions"`
+	HandleForms       []string        `json:"handle_forms"`
+	Visits            int             `json:"visits"`
+	Location          string          `json:"location"`
+	Hours             string          `json:"hours"`
+	Phone             string          `json:"phone"`
+	ComplaintPhone    string          `json:"complaint_phone"`
+	IsFee             bool            `json:"is_fee"`
+	FeeBasis          string          `json:"fee_basis"`
+	Fees              []feeJSON       `json:"fees"`
+	SpecialProcedure  string          `json:"special_procedure"`
+	ResultType        string          `json:"result_type"`
+	ResultName        string          `json:"result_name"`
+	OnlineDepth       int             `json:"online_depth"`
+	Area              string          `json:"area"`
+	EffectiveOn       string          `json:"effective_on"`
+	CancelOn          string          `json:"cancel_on,omitempty"`
+	Materials         []materialJSON  `json:"materials"`
+	Steps             []stepJSON      `json:"steps"`
+	Workflow          workflowDefJSON `json:"workflow"`
 }
 
 type materialJSON struct {
@@ -200,9 +200,9 @@ type stepJSON struct {
 }
 
 type workflowDefJSON struct {
-	Joint       bool                 `json:"joint"`
-	Immediate   bool                 `json:"immediate"`
-	Departments []workflowDeptJSON   `json:"departments"`
+	Joint       bool               `json:"joint"`
+	Immediate   bool               `json:"immediate"`
+	Departments []workflowDeptJSON `json:"departments"`
 }
 
 type workflowDeptJSON struct {

@@ -1,0 +1,114 @@
+package handlers_test
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+)
+
+const chromiumPath = "/usr/bin/chromium"
+
+// newBrowser starts headless Chromium for one journey. Without the browser
+// the test is skipped, unless ONEWINDOW_REQUIRE_BROWSER is set (as CI does),
+// where a missing browser fails.
+func newBrowser(t *testing.T) context.Context {
+	t.Helper()
+	if _, err := os.Stat(chromiumPath); err != nil {
+		if os.Getenv("ONEWINDOW_REQUIRE_BROWSER") != "" {
+			t.Fatalf("browser journeys are required but %s is missing: %v", chromiumPath, err)
+		}
+		t.Skipf("no %s; install Debian's chromium to run browser journeys", chromiumPath)
+	}
+	opts := append(chromedp.DefaultExecAllocatorOptions[:],
+		chromedp.ExecPath(chromiumPath), chromedp.NoSandbox, chromedp.DisableGPU,
+		chromedp.Flag("disable-quic", true), chromedp.Flag("disable-component-update", true),
+		chromedp.WindowSize(1280, 900))
+	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
+	ctx, cancelCtx := chromedp.NewContext(allocCtx)
+	// Start the browser before any timeout so the timeout cannot kill it.
+	if err := chromedp.Do(ctx); err != nil {
+		t.Fatalf("start chromium: %v", err)
+	}
+	tctx, cancelT := context.WithTimeout(ctx, 60*time.Second)
+	t.Cleanup(func() {
+		if t.Failed() {
+			saveScreenshot(t, ctx)
+		}
+		cancelT()
+		cancelCtx()
+		cancelAlloc()
+	})
+	return tctx
+}
+
+// saveScreenshot keeps what the browser showed when a journey failed.
+func saveScreenshot(t *testing.T, ctx context.Context) {
+	png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
+	if err != nil {
+		t.Logf("screenshot: %v", err)
+		return
+	}
+	dir := os.Getenv("ONEWINDOW_ARTIFACTS")
+	if dir == "" {
+		dir = os.TempDir()
+	}
+	name := filepath.Join(dir, strings.ReplaceAll(t.Name(), "/", "_")+".png")
+	if err := os.WriteFile(name, png, 0o644); err == nil {
+		t.Logf("screenshot of the failed journey: %s", name)
+	}
+}
+
+func TestBrowserCitizenFindsAGuide(t *testing.T) {
+	ctx := newBrowser(t)
+	base := shared.http.URL
+	err := chromedp.Do(ctx,
+		chromedp.Navigate(base+"/"),
+		chromedp.WaitVisible(chromedp.ID("q")),
+		chromedp.SendKeys(`#q`, "食品", chromedp.ByID),
+		chromedp.Submit(chromedp.ID("q")),
+		chromedp.WaitVisible(chromedp.CSS("ol.results")),
+	)
+	if err != nil {
+		t.Fatalf("search: %v", err)
+	}
+	summary, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS("p.summary")))
+	if err != nil || !strings.Contains(summary, "共找到") {
+		t.Fatalf("results summary %q: %v", summary, err)
+	}
+	first, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS("ol.results li h2 a")))
+	if err != nil || !strings.Contains(first, "食品") {
+		t.Fatalf("first result %q does not mention 食品: %v", first, err)
+	}
+	err = chromedp.Do(ctx,
+		chromedp.Click(chromedp.CSS("ol.results li h2 a")),
+		chromedp.WaitVisible(chromedp.ID("materials")),
+	)
+	if err != nil {
+		t.Fatalf("open guide: %v", err)
+	}
+	heading, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS("h1")))
+	if err != nil || heading != first {
+		t.Errorf("guide heading %q, want %q (%v)", heading, first, err)
+	}
+	materials, err := chromedp.Run(ctx, chromedp.Text(`#materials tbody`, chromedp.ByID))
+	if err != nil || !strings.Contains(materials, "1") || len([]rune(materials)) < 10 {
+		t.Fatalf("materials table %q: %v", materials, err)
+	}
+	// The English switch keeps the visitor on the same guide.
+	err = chromedp.Do(ctx,
+		chromedp.Click(chromedp.CSS("a.lang")),
+		chromedp.WaitVisible(chromedp.ID("materials")),
+	)
+	if err != nil {
+		t.Fatalf("switch language: %v", err)
+	}
+	caption, err := chromedp.Run(ctx, chromedp.Text(chromedp.ID("mat-h")))
+	if err != nil || caption != "Materials" {
+		t.Errorf("English materials heading %q: %v", caption, err)
+	}
+}

@@ -1,0 +1,124 @@
+package handlers_test
+
+import (
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"strings"
+	"testing"
+
+	"onewindow/handlers"
+	"onewindow/models"
+	"onewindow/models/demo"
+	"onewindow/web"
+	"onewindow/workflow"
+)
+
+// demoEnv is a server on a freshly migrated and seeded demo database.
+type demoEnv struct {
+	store *models.Store
+	srv   *handlers.Server
+	http  *httptest.Server
+}
+
+// shared is the read-only demo server most tests use; tests that change data
+// build their own with newDemoEnv.
+var shared *demoEnv
+
+func TestMain(m *testing.M) {
+	dir, err := os.MkdirTemp("", "onewindow-handlers-")
+	if err != nil {
+		panic(err)
+	}
+	env, err := buildDemoEnv(dir)
+	if err != nil {
+		panic(err)
+	}
+	shared = env
+	code := m.Run()
+	env.http.Close()
+	env.store.Close()
+	os.RemoveAll(dir)
+	os.Exit(code)
+}
+
+func buildDemoEnv(dir string) (*demoEnv, error) {
+	ctx := context.Background()
+	store, err := models.Open(ctx, dir, models.Options{})
+	if err != nil {
+		return nil, err
+	}
+	if _, err := store.SeedCalendar(ctx, workflow.DefaultCalendarDays()); err != nil {
+		return nil, err
+	}
+	depts, _, items := demo.Catalogue()
+	if _, err := store.SeedCatalogue(ctx, depts, models.DefaultItemTypes(), items); err != nil {
+		return nil, err
+	}
+	site, err := web.New()
+	if err != nil {
+		return nil, err
+	}
+	srv, err := handlers.New(ctx, handlers.Config{Store: store, Site: site, Demo: true})
+	if err != nil {
+		return nil, err
+	}
+	return &demoEnv{store: store, srv: srv, http: httptest.NewServer(srv.Handler())}, nil
+}
+
+// newDemoEnv builds a private demo server for a test that changes data.
+func newDemoEnv(t *testing.T) *demoEnv {
+	t.Helper()
+	env, err := buildDemoEnv(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { env.http.Close(); env.store.Close() })
+	return env
+}
+
+// get fetches path from the shared server and returns status and body.
+func get(t *testing.T, path string, header ...string) (int, string) {
+	t.Helper()
+	req, err := http.NewRequest(http.MethodGet, shared.http.URL+path, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := 0; i+1 < len(header); i += 2 {
+		req.Header.Set(header[i], header[i+1])
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return resp.StatusCode, string(b)
+}
+
+// getJSON fetches path, checks the status and decodes the body into v.
+func getJSON(t *testing.T, path string, wantStatus int, v any) {
+	t.Helper()
+	status, body := get(t, path)
+	if status != wantStatus {
+		t.Fatalf("GET %s = %d, want %d; body %s", path, status, wantStatus, body)
+	}
+	if err := json.NewDecoder(strings.NewReader(body)).Decode(v); err != nil {
+		t.Fatalf("GET %s: decode: %v; body %s", path, err, body)
+	}
+}
+
+// apiError is the API's error shape.
+type apiError struct {
+	Error struct {
+		Code    string            `json:"code"`
+		Message string            `json:"message"`
+		Fields  map[string]string `json:"fields"`
+	} `json:"error"`
+}
