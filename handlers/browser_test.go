@@ -69,7 +69,7 @@ func TestBrowserCitizenFindsAGuide(t *testing.T) {
 	err := chromedp.Do(ctx,
 		chromedp.Navigate(base+"/"),
 		chromedp.WaitVisible(chromedp.ID("q")),
-		chromedp.SendKeys(`#q`, "食品", chromedp.ByID),
+		chromedp.SendKeys(chromedp.ID("q"), "食品"),
 		chromedp.Submit(chromedp.ID("q")),
 		chromedp.WaitVisible(chromedp.CSS("ol.results")),
 	)
@@ -95,7 +95,7 @@ func TestBrowserCitizenFindsAGuide(t *testing.T) {
 	if err != nil || heading != first {
 		t.Errorf("guide heading %q, want %q (%v)", heading, first, err)
 	}
-	materials, err := chromedp.Run(ctx, chromedp.Text(`#materials tbody`, chromedp.ByID))
+	materials, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS("#materials tbody")))
 	if err != nil || !strings.Contains(materials, "1") || len([]rune(materials)) < 10 {
 		t.Fatalf("materials table %q: %v", materials, err)
 	}

@@ -76,3 +76,5 @@ type errorDetail struct {
 	Message string            `json:"message"`
 	Fields  map[string]string `json:"fields,omitempty"`
 }
+
+func isConflict(err error) bool { return errors.Is(err, models.ErrConflict) }

@@ -22,6 +22,12 @@ var PublicRoutes = map[string]bool{
 	"GET /items/:code":              true,
 	"GET /catalogue":                true,
 	"GET /static/*file":             true,
+	"POST /api/v1/login":            true,
+	"POST /api/v1/logout":           true,
+	"GET /api/v1/me":                true,
+	"GET /login":                    true,
+	"POST /login":                   true,
+	"POST /logout":                  true,
 	"HEAD /static/*file":            true,
 }
 
@@ -29,7 +35,7 @@ func (s *Server) routes() *gin.Engine {
 	gin.SetMode(gin.ReleaseMode)
 	r := gin.New()
 	r.HandleMethodNotAllowed = true
-	r.Use(requestID(), accessLog(s.log), s.recovery(), securityHeaders(), language(s.site))
+	r.Use(requestID(), accessLog(s.log), s.recovery(), securityHeaders(), language(s.site), s.authenticate(), s.csrf())
 
 	r.GET("/healthz", s.api(s.healthz))
 	v1 := r.Group("/api/v1")
@@ -39,11 +45,18 @@ func (s *Server) routes() *gin.Engine {
 	v1.GET("/items/:code", s.api(s.apiItem))
 	v1.GET("/calendar/deadline", s.api(s.apiDeadline))
 	v1.GET("/openapi.json", s.api(s.apiOpenAPI))
+	v1.POST("/login", s.api(s.apiLogin))
+	v1.POST("/logout", s.api(s.apiLogout))
+	v1.GET("/me", s.api(s.apiMe))
+	s.staffRoutes(r, v1)
 
 	r.GET("/", s.page(s.uiHome))
 	r.GET("/items", s.page(s.uiResults))
 	r.GET("/items/:code", s.page(s.uiItem))
 	r.GET("/catalogue", s.page(s.uiCatalogue))
+	r.GET("/login", s.page(s.uiLoginForm))
+	r.POST("/login", s.page(s.uiLogin))
+	r.POST("/logout", s.page(s.uiLogout))
 	static := r.Group("/static", cacheStatic())
 	static.StaticFS("/", http.FS(s.site.Static()))
 

@@ -12,6 +12,7 @@ import (
 
 	"onewindow/models"
 	"onewindow/models/search"
+	"onewindow/policies"
 	"onewindow/web"
 	"onewindow/workflow"
 )
@@ -34,6 +35,9 @@ type Server struct {
 	cal    atomic.Pointer[workflow.Calendar]
 	ref    atomic.Pointer[reference]
 	engine *gin.Engine
+
+	authz     *policies.Authorizer
+	protected map[string]bool // staff routes, "METHOD /path"
 }
 
 // reference is the small, read-mostly data that validates filters and labels
@@ -57,6 +61,10 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	if err := s.Reload(ctx); err != nil {
 		return nil, err
 	}
+	if err := s.loadAuthorizer(ctx); err != nil {
+		return nil, err
+	}
+	s.protected = map[string]bool{}
 	s.engine = s.routes()
 	return s, nil
 }
@@ -139,6 +147,10 @@ func (s *Server) pageError(c *gin.Context, err error) {
 	switch {
 	case e.Status == http.StatusNotFound:
 		heading, msg = s.site.T(lang, "error.not_found"), s.site.T(lang, "error.not_found_message")
+	case e.Code == "csrf":
+		heading, msg = s.site.T(lang, "error.forbidden"), s.site.T(lang, "error.csrf_message")
+	case e.Status == http.StatusForbidden:
+		heading, msg = s.site.T(lang, "error.forbidden"), s.site.T(lang, "error.forbidden_message")
 	case e.Status >= 500:
 		_ = c.Error(err)
 		heading, msg = s.site.T(lang, "error.internal"), s.site.T(lang, "error.internal_message")

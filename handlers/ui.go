@@ -7,6 +7,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"onewindow/models"
 	"onewindow/web"
 )
 
@@ -19,6 +20,8 @@ type pageData struct {
 	Nav       string
 	Demo      bool
 	Query     string
+	User      *models.User // nil for visitors
+	CSRF      string       // the session's token for forms
 	Data      any
 }
 
@@ -36,6 +39,9 @@ func (s *Server) render(c *gin.Context, status int, page, title, nav string, dat
 	u.RawQuery = v.Encode()
 	pd := pageData{Lang: lang, OtherLang: other, SwitchURL: (&url.URL{Path: u.Path, RawQuery: u.RawQuery}).String(),
 		Title: title, Nav: nav, Demo: s.demo, Query: c.Query("q"), Data: data}
+	if p := principalOf(c); p != nil {
+		pd.User, pd.CSRF = p.user, p.session.CSRFToken
+	}
 	var buf bytes.Buffer
 	if err := s.site.Render(&buf, page, pd); err != nil {
 		_ = c.Error(err)

@@ -81,6 +81,9 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	if err := seed(ctx, store, cfg.demo, log); err != nil {
 		return err
 	}
+	if err := seedAccounts(ctx, store, cfg.demo, stdout); err != nil {
+		return err
+	}
 	site, err := web.New()
 	if err != nil {
 		return err

@@ -1,0 +1,19 @@
+package handlers
+
+import (
+	"net/http"
+
+	"github.com/gin-gonic/gin"
+)
+
+// staffRoutes registers every route that needs a login and a permission.
+// Each goes through protect, which records it for the router-walk test.
+func (s *Server) staffRoutes(r *gin.Engine, v1 *gin.RouterGroup) {
+	const api = "/api/v1"
+	s.protect(v1, api, http.MethodGet, "/admin/users", s.api(s.apiUsers))
+	s.protect(v1, api, http.MethodPost, "/admin/users", s.api(s.apiCreateUser))
+	s.protect(v1, api, http.MethodPost, "/admin/users/:id/password", s.api(s.apiSetPassword))
+	s.protect(v1, api, http.MethodPost, "/admin/users/:id/active", s.api(s.apiSetActive))
+	s.protect(v1, api, http.MethodPut, "/admin/users/:id/roles", s.api(s.apiSetRoles))
+	s.protect(v1, api, http.MethodGet, "/admin/login-log", s.api(s.apiLoginLog))
+}

@@ -1,0 +1,63 @@
+package handlers
+
+import (
+	"errors"
+	"net/http"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+)
+
+type loginPage struct {
+	Username string
+	Next     string
+	Error    string
+}
+
+// safeNext keeps a post-login redirect on this site.
+func safeNext(next string) string {
+	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") {
+		return "/admin"
+	}
+	return next
+}
+
+func (s *Server) uiLoginForm(c *gin.Context) error {
+	s.render(c, http.StatusOK, "login", s.site.T(langOf(c), "login.title"), "login", loginPage{Next: safeNext(c.Query("next"))})
+	return nil
+}
+
+func (s *Server) uiLogin(c *gin.Context) error {
+	username, password := strings.TrimSpace(c.PostForm("username")), c.PostForm("password")
+	next := safeNext(c.PostForm("next"))
+	lang := langOf(c)
+	if username == "" || password == "" {
+		s.render(c, http.StatusUnprocessableEntity, "login", s.site.T(lang, "login.title"), "login",
+			loginPage{Username: username, Next: next, Error: s.site.T(lang, "login.required")})
+		return nil
+	}
+	_, _, err := s.login(c.Request.Context(), c, username, password, "cookie")
+	var e *Error
+	if errors.As(err, &e) && (e.Status == http.StatusUnauthorized || e.Status == http.StatusTooManyRequests) {
+		key := "login.invalid"
+		if e.Status == http.StatusTooManyRequests {
+			key = "login.locked"
+		}
+		s.render(c, e.Status, "login", s.site.T(lang, "login.title"), "login",
+			loginPage{Username: username, Next: next, Error: s.site.T(lang, key)})
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	c.Redirect(http.StatusSeeOther, next)
+	return nil
+}
+
+func (s *Server) uiLogout(c *gin.Context) error {
+	if err := s.logout(c); err != nil {
+		return err
+	}
+	c.Redirect(http.StatusSeeOther, "/")
+	return nil
+}

@@ -1,0 +1,246 @@
+package models
+
+import (
+	"encoding/json"
+	"fmt"
+	"reflect"
+	"strconv"
+
+	"gorm.io/gorm/schema"
+)
+
+// The diff and the snapshots walk the Item struct by reflection so that a
+// field added to Item later is compared, recorded and restored without
+// anyone remembering to list it here.
+
+// DiffItems lists the field-level differences from before to after, item fields
+// first (in struct order), then the rows of each list: materials are matched
+// by key and workflow departments by department code, fees and steps by
+// position. A changed row field is reported as "materials[3].name" (index in
+// after), an added row as "materials[+]" with New = its name and a removed row
+// as "materials[-]" with Old = its name. IDs, timestamps and the version are
+// not compared. A nil item counts as an empty one.
+func DiffItems(before, after *Item) []FieldChange {
+	if before == nil {
+		before = &Item{}
+	}
+	if after == nil {
+		after = &Item{}
+	}
+	return diffStruct(nil, "", reflect.ValueOf(before).Elem(), reflect.ValueOf(after).Elem())
+}
+
+// fieldName is the JSON name of a field of an item or of one of its rows: the
+// service guide API's name where it has one, otherwise the snake_case column
+// name.
+func fieldName(owner reflect.Type, f reflect.StructField) string {
+	switch owner.Name() + "." + f.Name {
+	case "Item.TypeCode":
+		return "type"
+	case "Item.DepartmentCode":
+		return "department"
+	case "Step.CountsTime":
+		return "counts_toward_limit"
+	case "ItemDepartment.DepartmentCode":
+		return "code"
+	}
+	return schema.NamingStrategy{}.ColumnName("", f.Name)
+}
+
+// notCompared are bookkeeping fields that every version changes or that
+// only identify a row.
+func notCompared(name string) bool {
+	switch name {
+	case "id", "item_id", "version", "created_at", "updated_at":
+		return true
+	}
+	return false
+}
+
+// isRows reports whether t is a list of child rows ([]Material, …).
+func isRows(t reflect.Type) bool {
+	return t.Kind() == reflect.Slice && t.Elem().Kind() == reflect.Struct
+}
+
+func diffStruct(out []FieldChange, prefix string, a, b reflect.Value) []FieldChange {
+	t := a.Type()
+	var lists []int
+	for i := range t.NumField() {
+		f := t.Field(i)
+		name := fieldName(t, f)
+		if !f.IsExported() || notCompared(name) {
+			continue
+		}
+		if isRows(f.Type) {
+			lists = append(lists, i)
+			continue
+		}
+		if x, y := render(a.Field(i)), render(b.Field(i)); x != y {
+			out = append(out, FieldChange{Field: prefix + name, Old: x, New: y})
+		}
+	}
+	for _, i := range lists {
+		out = diffRows(out, prefix+fieldName(t, t.Field(i)), a.Field(i), b.Field(i))
+	}
+	return out
+}
+
+// rowKey names the field that identifies a row across versions, or "" when
+// rows are matched by position.
+func rowKey(t reflect.Type) string {
+	switch t {
+	case reflect.TypeFor[Material]():
+		return "Key"
+	case reflect.TypeFor[ItemDepartment]():
+		return "DepartmentCode"
+	}
+	return ""
+}
+
+// rowLabel is how an added or removed row is named in a diff.
+func rowLabel(v reflect.Value) string {
+	if f := v.FieldByName("Name"); f.IsValid() {
+		return f.String()
+	}
+	if f := v.FieldByName("DepartmentCode"); f.IsValid() {
+		return f.String()
+	}
+	return ""
+}
+
+func diffRows(out []FieldChange, name string, a, b reflect.Value) []FieldChange {
+	key := rowKey(a.Type().Elem())
+	if key == "" {
+		for i := range max(a.Len(), b.Len()) {
+			switch {
+			case i >= a.Len():
+				out = append(out, FieldChange{Field: name + "[+]", New: rowLabel(b.Index(i))})
+			case i >= b.Len():
+				out = append(out, FieldChange{Field: name + "[-]", Old: rowLabel(a.Index(i))})
+			default:
+				out = diffStruct(out, fmt.Sprintf("%s[%d].", name, i), a.Index(i), b.Index(i))
+			}
+		}
+		return out
+	}
+	old := make(map[string]int, a.Len())
+	for i := range a.Len() {
+		old[a.Index(i).FieldByName(key).String()] = i
+	}
+	matched := make(map[string]bool, b.Len())
+	for i := range b.Len() {
+		k := b.Index(i).FieldByName(key).String()
+		if j, ok := old[k]; ok && !matched[k] {
+			matched[k] = true
+			out = diffStruct(out, fmt.Sprintf("%s[%d].", name, i), a.Index(j), b.Index(i))
+			continue
+		}
+		out = append(out, FieldChange{Field: name + "[+]", New: rowLabel(b.Index(i))})
+	}
+	for i := range a.Len() {
+		if !matched[a.Index(i).FieldByName(key).String()] {
+			out = append(out, FieldChange{Field: name + "[-]", Old: rowLabel(a.Index(i))})
+		}
+	}
+	return out
+}
+
+// render shows a field value as text; lists are JSON arrays so that an
+// element containing a separator stays unambiguous, and nil equals empty.
+func render(v reflect.Value) string {
+	switch v.Kind() {
+	case reflect.String:
+		return v.String()
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+		return strconv.FormatInt(v.Int(), 10)
+	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+		return strconv.FormatUint(v.Uint(), 10)
+	case reflect.Bool:
+		return strconv.FormatBool(v.Bool())
+	case reflect.Slice:
+		if v.Type().Elem().Kind() == reflect.String {
+			l := make([]string, v.Len())
+			for i := range l {
+				l[i] = v.Index(i).String()
+			}
+			b, _ := json.Marshal(l) // a []string always marshals
+			return string(b)
+		}
+	}
+	return fmt.Sprint(v.Interface())
+}
+
+// encodeSnapshot renders the whole item, every field and every row, as a JSON
+// object under the same names as the diff.
+func encodeSnapshot(it *Item) (string, error) {
+	b, err := json.Marshal(record(reflect.ValueOf(it).Elem()))
+	if err != nil {
+		return "", fmt.Errorf("encode item snapshot: %w", err)
+	}
+	return string(b), nil
+}
+
+func record(v reflect.Value) map[string]any {
+	t := v.Type()
+	out := make(map[string]any, t.NumField())
+	for i := range t.NumField() {
+		f := t.Field(i)
+		if !f.IsExported() {
+			continue
+		}
+		if isRows(f.Type) {
+			rows := make([]map[string]any, v.Field(i).Len())
+			for j := range rows {
+				rows[j] = record(v.Field(i).Index(j))
+			}
+			out[fieldName(t, f)] = rows
+			continue
+		}
+		out[fieldName(t, f)] = v.Field(i).Interface()
+	}
+	return out
+}
+
+// decodeSnapshot restores an item from encodeSnapshot's JSON. Names it does
+// not know are ignored and missing ones stay zero, so snapshots written
+// before a field was added still decode.
+func decodeSnapshot(s string) (*Item, error) {
+	var it Item
+	if err := restore([]byte(s), reflect.ValueOf(&it).Elem()); err != nil {
+		return nil, fmt.Errorf("decode item snapshot: %w", err)
+	}
+	return &it, nil
+}
+
+func restore(raw []byte, v reflect.Value) error {
+	var m map[string]json.RawMessage
+	if err := json.Unmarshal(raw, &m); err != nil {
+		return err
+	}
+	t := v.Type()
+	for i := range t.NumField() {
+		f := t.Field(i)
+		r, ok := m[fieldName(t, f)]
+		if !f.IsExported() || !ok {
+			continue
+		}
+		if !isRows(f.Type) {
+			if err := json.Unmarshal(r, v.Field(i).Addr().Interface()); err != nil {
+				return fmt.Errorf("%s: %w", fieldName(t, f), err)
+			}
+			continue
+		}
+		var rows []json.RawMessage
+		if err := json.Unmarshal(r, &rows); err != nil {
+			return fmt.Errorf("%s: %w", fieldName(t, f), err)
+		}
+		list := reflect.MakeSlice(f.Type, len(rows), len(rows))
+		for j, row := range rows {
+			if err := restore(row, list.Index(j)); err != nil {
+				return err
+			}
+		}
+		v.Field(i).Set(list)
+	}
+	return nil
+}

@@ -1,0 +1,154 @@
+package models
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"gorm.io/gorm"
+)
+
+// ItemsForExport returns the items with the given codes, or every item when
+// codes is empty, as stored (any status, pending drafts not applied) with
+// their whole guides, in id order. A code that names no item is ErrNotFound.
+func (s *Store) ItemsForExport(ctx context.Context, codes []string) ([]Item, error) {
+	items, err := loadItems(s.read.WithContext(ctx), codes)
+	if err != nil {
+		return nil, fmt.Errorf("models: export items: %w", err)
+	}
+	if len(codes) > 0 && len(items) != len(codes) {
+		found := make(map[string]bool, len(items))
+		for _, it := range items {
+			found[it.Code] = true
+		}
+		for _, c := range codes {
+			if !found[c] {
+				return nil, fmt.Errorf("models: export items: item %q: %w", c, ErrNotFound)
+			}
+		}
+	}
+	return items, nil
+}
+
+// importOp is one item an import writes: stored is nil for a new item.
+type importOp struct {
+	stored *Item
+	next   *Item
+}
+
+// CheckImport validates items as ApplyImport would and reports how many it
+// would change, writing nothing (the import's dry run). Problems are one
+// ValidationError with fields such as "items[3].promised_days".
+func (s *Store) CheckImport(ctx context.Context, items []Item) (changed int, err error) {
+	ops, err := planImport(s.read.WithContext(ctx), items)
+	if err != nil {
+		return 0, fmt.Errorf("models: check import: %w", err)
+	}
+	return len(ops), nil
+}
+
+// ApplyImport upserts items by code in one transaction. An item equal to the
+// stored one (every field and row compared, ignoring IDs, timestamps, version
+// and status) is not written and gets no revision; a changed item gets the
+// next version and an "import" revision and keeps its status; a new item is created published at
+// version 1 with an "import" revision. Any invalid item fails the whole
+// import, which then changes nothing; the ValidationError names every
+// problem as "items[i].field".
+func (s *Store) ApplyImport(ctx context.Context, items []Item, actor, reason string) (changed int, err error) {
+	err = s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		v := &ValidationError{}
+		requireReason(reason, v)
+		if err := v.err(); err != nil {
+			return err
+		}
+		ops, err := planImport(tx, items)
+		if err != nil {
+			return err
+		}
+		for _, op := range ops {
+			rev := Revision{Action: RevisionImport, Actor: actor, Reason: reason}
+			if op.stored != nil {
+				if _, err := writeVersion(tx, op.stored, op.next, rev); err != nil {
+					return err
+				}
+				continue
+			}
+			if err := tx.Create(op.next).Error; err != nil {
+				return err
+			}
+			if err := addRevision(tx, nil, op.next, rev); err != nil {
+				return err
+			}
+		}
+		changed = len(ops)
+		return nil
+	})
+	if err != nil {
+		return 0, fmt.Errorf("models: import items: %w", err)
+	}
+	return changed, nil
+}
+
+// planImport validates the import against the catalogue in db and lists the
+// items that differ from what is stored.
+func planImport(db *gorm.DB, items []Item) ([]importOp, error) {
+	ref, err := loadRef(db)
+	if err != nil {
+		return nil, err
+	}
+	codes := make([]string, len(items))
+	for i := range items {
+		codes[i] = items[i].Code
+	}
+	existing, err := loadItems(db, codes)
+	if err != nil {
+		return nil, err
+	}
+	stored := make(map[string]*Item, len(existing))
+	for i := range existing {
+		stored[existing[i].Code] = &existing[i]
+	}
+	v := &ValidationError{}
+	seen := make(map[string]int, len(items))
+	var ops []importOp
+	for i := range items {
+		prefix := fmt.Sprintf("items[%d].", i)
+		if j, dup := seen[items[i].Code]; dup {
+			v.add(prefix+"code", fmt.Sprintf("code %q is also used by items[%d]", items[i].Code, j))
+			continue
+		}
+		seen[items[i].Code] = i
+		op, ok := importedItem(items[i], stored[items[i].Code])
+		if !ok {
+			continue
+		}
+		if op.stored == nil {
+			validateCode(op.next.Code, prefix, v)
+		}
+		validateItem(op.next, ref, prefix, v)
+		ops = append(ops, op)
+	}
+	if err := v.err(); err != nil {
+		return nil, err
+	}
+	return ops, nil
+}
+
+// importedItem is what importing in does to stored (nil when new); ok is
+// false when it would change nothing.
+func importedItem(in Item, stored *Item) (op importOp, ok bool) {
+	next := in
+	if stored == nil {
+		normalizeItem(&next, nil)
+		next.ID, next.Status, next.Version = 0, ItemPublished, 1
+		next.CreatedAt, next.UpdatedAt = time.Time{}, time.Time{}
+		return importOp{next: &next}, true
+	}
+	normalizeItem(&next, stored.Materials)
+	next.ID, next.Status, next.Version = stored.ID, stored.Status, stored.Version
+	next.CreatedAt, next.UpdatedAt = stored.CreatedAt, stored.UpdatedAt
+	if len(DiffItems(normalized(stored), &next)) == 0 {
+		return importOp{}, false
+	}
+	return importOp{stored: stored, next: &next}, true
+}

@@ -1,0 +1,128 @@
+package transfer
+
+import (
+	"bufio"
+	"bytes"
+	"errors"
+	"fmt"
+	"strings"
+	"unicode/utf8"
+)
+
+// bom is the UTF-8 byte order mark that tells spreadsheet programs the file is UTF-8.
+const bom = "\uFEFF"
+
+// csvWriter writes RFC 4180 records. encoding/csv is not used because its reader drops the
+// carriage return of a "\r\n" inside a quoted cell, and text typed into a browser textarea
+// arrives with exactly those line breaks; the round trip must keep them.
+type csvWriter struct{ w *bufio.Writer }
+
+func (c csvWriter) row(cells []string) {
+	for i, s := range cells {
+		if i > 0 {
+			c.w.WriteByte(',')
+		}
+		if !strings.ContainsAny(s, ",\"\r\n") {
+			c.w.WriteString(s)
+			continue
+		}
+		c.w.WriteByte('"')
+		c.w.WriteString(strings.ReplaceAll(s, `"`, `""`))
+		c.w.WriteByte('"')
+	}
+	c.w.WriteString("\r\n")
+}
+
+// splitCSV splits a whole CSV text into rows of cells. Row i of the result is row i+1 in a
+// spreadsheet: a blank line is a row of one empty cell, and a quoted cell may span lines.
+// Inside quotes every byte is kept as written. A quote that is never closed, or text right after
+// a closing quote, makes the rest of the file ambiguous, so it is an error.
+func splitCSV(data string, comma byte) ([][]string, error) {
+	var rows [][]string
+	var row []string
+	line := 1
+	for i := 0; ; {
+		var cell string
+		if i < len(data) && data[i] == '"' {
+			var err error
+			cell, i, err = quoted(data, i, comma, &line)
+			if err != nil {
+				return nil, err
+			}
+		} else {
+			j := i
+			for j < len(data) && data[j] != comma && data[j] != '\n' && data[j] != '\r' {
+				j++
+			}
+			cell, i = data[i:j], j
+		}
+		row = append(row, cell)
+		if i >= len(data) {
+			return append(rows, row), nil
+		}
+		switch data[i] {
+		case comma:
+			i++
+			continue
+		case '\r':
+			i++
+			if i < len(data) && data[i] == '\n' {
+				i++
+			}
+		default:
+			i++
+		}
+		line++
+		rows, row = append(rows, row), nil
+		if i >= len(data) {
+			return rows, nil
+		}
+	}
+}
+
+// quoted reads the quoted cell that starts at data[i] and returns it with the offset after it.
+func quoted(data string, i int, comma byte, line *int) (string, int, error) {
+	start := *line
+	var b strings.Builder
+	i++
+	for {
+		j := strings.IndexByte(data[i:], '"')
+		if j < 0 {
+			return "", 0, fmt.Errorf("transfer: csv line %d: quoted cell is never closed", start)
+		}
+		seg := data[i : i+j]
+		b.WriteString(seg)
+		*line += strings.Count(seg, "\n")
+		i += j + 1
+		if i < len(data) && data[i] == '"' {
+			b.WriteByte('"')
+			i++
+			continue
+		}
+		if i < len(data) && data[i] != comma && data[i] != '\r' && data[i] != '\n' {
+			return "", 0, fmt.Errorf("transfer: csv line %d: text after a closing quote", *line)
+		}
+		return b.String(), i, nil
+	}
+}
+
+// csvText checks the encoding of a CSV file and returns its text without the byte order mark,
+// with the separator: a comma, or the semicolon or tab a spreadsheet may save in some locales.
+func csvText(b []byte) (string, byte, error) {
+	b = bytes.TrimPrefix(b, []byte(bom))
+	if !utf8.Valid(b) {
+		return "", 0, errors.New("transfer: csv file is not UTF-8 text (save it as \"CSV UTF-8\")")
+	}
+	if bytes.IndexByte(b, 0) >= 0 {
+		return "", 0, errors.New("transfer: csv file contains NUL bytes; it is not a text file")
+	}
+	s := string(b)
+	first := s
+	if i := strings.IndexAny(s, "\r\n"); i >= 0 {
+		first = s[:i]
+	}
+	if i := strings.IndexAny(first, ",;\t"); i >= 0 {
+		return s, first[i], nil
+	}
+	return s, ',', nil
+}

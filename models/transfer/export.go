@@ -1,0 +1,240 @@
+package transfer
+
+import (
+	"bufio"
+	"fmt"
+	"io"
+
+	"github.com/xuri/excelize/v2"
+
+	"onewindow/models"
+)
+
+// Format is xlsx or csv.
+type Format string
+
+// The two file formats.
+const (
+	// XLSX is an Office Open XML workbook with one sheet per section.
+	XLSX Format = "xlsx"
+	// CSV is one UTF-8 text file holding every section, told apart by its record column.
+	CSV Format = "csv"
+)
+
+// section is one sheet of the XLSX layout, one record kind of the CSV layout.
+type section struct {
+	sheet, record string
+	header        []string
+	// each calls emit with every row as pointers to its fields; a child row starts with a
+	// pointer to its item's code. The slice is reused between calls.
+	each func(emit func(cells []any) error) error
+}
+
+// sections lists the five sections in file order.
+func sections(items []models.Item) []section {
+	cols := itemColumns()
+	return []section{
+		{sheet: sheetItems, record: recordOf(sheetItems), header: names(cols, false), each: func(emit func([]any) error) error {
+			row := make([]any, len(cols))
+			for i := range items {
+				for j, c := range cols {
+					row[j] = c.ptr(&items[i])
+				}
+				if err := emit(row); err != nil {
+					return err
+				}
+			}
+			return nil
+		}},
+		childSection(sheetMaterials, materialColumns(), items, func(it *models.Item) []models.Material { return it.Materials }),
+		childSection(sheetFees, feeColumns(), items, func(it *models.Item) []models.Fee { return it.Fees }),
+		childSection(sheetSteps, stepColumns(), items, func(it *models.Item) []models.Step { return it.Steps }),
+		childSection(sheetDepartments, departmentColumns(), items, func(it *models.Item) []models.ItemDepartment { return it.Departments }),
+	}
+}
+
+func childSection[T any](sheet string, cols []column[T], items []models.Item, list func(*models.Item) []T) section {
+	return section{sheet: sheet, record: recordOf(sheet), header: names(cols, true), each: func(emit func([]any) error) error {
+		row := make([]any, len(cols)+1)
+		for i := range items {
+			children := list(&items[i])
+			for k := range children {
+				row[0] = &items[i].Code
+				for j, c := range cols {
+					row[j+1] = c.ptr(&children[k])
+				}
+				if err := emit(row); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	}}
+}
+
+// Export writes items (with their materials, fees, steps and workflow departments) to w.
+//
+// Children are written in the order of their slices. Text that no file can carry back (invalid
+// UTF-8, control characters, or more than an XLSX cell holds) is an error, never cut short.
+func Export(w io.Writer, f Format, items []models.Item) error {
+	switch f {
+	case XLSX:
+		return exportXLSX(w, items)
+	case CSV:
+		return exportCSV(w, items)
+	}
+	return fmt.Errorf("transfer: unknown format %q", f)
+}
+
+// maxCellUnits is the most UTF-16 code units an XLSX cell holds; excelize silently cuts longer text.
+const maxCellUnits = excelize.TotalCellChars
+
+func exportXLSX(w io.Writer, items []models.Item) (err error) {
+	f := excelize.NewFile()
+	defer func() {
+		if cerr := f.Close(); err == nil && cerr != nil {
+			err = fmt.Errorf("transfer: close workbook: %w", cerr)
+		}
+	}()
+	bold, err := f.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true}})
+	if err != nil {
+		return fmt.Errorf("transfer: header style: %w", err)
+	}
+	for i, s := range sections(items) {
+		if i == 0 {
+			err = f.SetSheetName(f.GetSheetName(0), s.sheet)
+		} else {
+			_, err = f.NewSheet(s.sheet)
+		}
+		if err != nil {
+			return fmt.Errorf("transfer: add sheet %s: %w", s.sheet, err)
+		}
+		if err := writeSheet(f, s, bold); err != nil {
+			return err
+		}
+	}
+	if _, err := f.WriteTo(w); err != nil {
+		return fmt.Errorf("transfer: write xlsx: %w", err)
+	}
+	return nil
+}
+
+// writeSheet streams one section into its sheet, with a bold, frozen header row.
+func writeSheet(f *excelize.File, s section, headerStyle int) error {
+	sw, err := f.NewStreamWriter(s.sheet)
+	if err != nil {
+		return fmt.Errorf("transfer: stream sheet %s: %w", s.sheet, err)
+	}
+	if err := sw.SetPanes(&excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft"}); err != nil {
+		return fmt.Errorf("transfer: freeze header of %s: %w", s.sheet, err)
+	}
+	if err := sw.SetColWidth(1, len(s.header), 18); err != nil {
+		return fmt.Errorf("transfer: column width of %s: %w", s.sheet, err)
+	}
+	vals := make([]any, len(s.header))
+	for i, h := range s.header {
+		vals[i] = excelize.Cell{StyleID: headerStyle, Value: h}
+	}
+	if err := sw.SetRow("A1", vals); err != nil {
+		return fmt.Errorf("transfer: header of %s: %w", s.sheet, err)
+	}
+	n := 1
+	err = s.each(func(cells []any) error {
+		n++
+		for j, p := range cells {
+			v, err := xlsxValue(p)
+			if err != nil {
+				return fmt.Errorf("transfer: item %q, sheet %s, column %s: %w", *cells[0].(*string), s.sheet, s.header[j], err)
+			}
+			vals[j] = v
+		}
+		ref, err := excelize.CoordinatesToCellName(1, n)
+		if err == nil {
+			err = sw.SetRow(ref, vals)
+		}
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	if err := sw.Flush(); err != nil {
+		return fmt.Errorf("transfer: flush sheet %s: %w", s.sheet, err)
+	}
+	return nil
+}
+
+// xlsxValue is the cell value of a field: numbers as numbers, everything else as text;
+// an empty text is no cell at all, which reads back as "".
+func xlsxValue(p any) (any, error) {
+	if n, ok := p.(*int); ok {
+		return *n, nil
+	}
+	s := text(p)
+	if err := storable(s); err != nil {
+		return nil, err
+	}
+	if utf16Len(s) > maxCellUnits {
+		return nil, fmt.Errorf("text of %d characters is longer than a cell holds (%d)", utf16Len(s), maxCellUnits)
+	}
+	if s == "" {
+		return nil, nil
+	}
+	return s, nil
+}
+
+func storable(s string) error {
+	if i := badChar(s); i >= 0 {
+		return fmt.Errorf("text contains a character that cannot be stored (byte %d)", i)
+	}
+	return nil
+}
+
+func utf16Len(s string) int {
+	n := 0
+	for _, r := range s {
+		n++
+		if r > 0xFFFF {
+			n++
+		}
+	}
+	return n
+}
+
+func exportCSV(w io.Writer, items []models.Item) error {
+	bw := bufio.NewWriterSize(w, 64<<10)
+	bw.WriteString(bom)
+	c := csvWriter{bw}
+	for _, s := range sections(items) {
+		cells := make([]string, len(s.header)+1)
+		started := false
+		header := func() {
+			c.row(append([]string{"#" + s.record}, s.header...))
+			started = true
+		}
+		if s.sheet == sheetItems {
+			// Always present, so that even an empty catalogue reads back as one.
+			header()
+		}
+		err := s.each(func(ptrs []any) error {
+			if !started {
+				header()
+			}
+			cells[0] = s.record
+			for j, p := range ptrs {
+				cells[j+1] = text(p)
+				if err := storable(cells[j+1]); err != nil {
+					return fmt.Errorf("transfer: item %q, %s column %s: %w", *ptrs[0].(*string), s.record, s.header[j], err)
+				}
+			}
+			c.row(cells)
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+	}
+	if err := bw.Flush(); err != nil {
+		return fmt.Errorf("transfer: write csv: %w", err)
+	}
+	return nil
+}

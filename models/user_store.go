@@ -1,0 +1,295 @@
+package models
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"gorm.io/gorm"
+)
+
+// NewUser is what creating an account needs.
+type NewUser struct {
+	Username       string
+	DisplayName    string
+	DepartmentCode string
+	CitizenID      string
+	PasswordHash   string
+	Roles          []RoleAssignment
+}
+
+// CreateUser stores a new active account with its roles in one transaction.
+// A taken username is ErrConflict.
+func (s *Store) CreateUser(ctx context.Context, nu NewUser) (*User, error) {
+	now := time.Now().UTC()
+	u := User{Username: nu.Username, DisplayName: nu.DisplayName, DepartmentCode: nu.DepartmentCode, Active: true,
+		CitizenID: nu.CitizenID, PasswordHash: nu.PasswordHash, PasswordChangedAt: now}
+	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if err := tx.Create(&u).Error; err != nil {
+			return uniqueAsConflict(err)
+		}
+		return replaceRoles(tx, u.ID, nu.Roles)
+	})
+	if err != nil {
+		return nil, fmt.Errorf("models: create user %q: %w", nu.Username, err)
+	}
+	return &u, nil
+}
+
+// SeedUsers creates the given accounts when no account exists yet and
+// reports whether it did.
+func (s *Store) SeedUsers(ctx context.Context, users []NewUser) (bool, error) {
+	seeded := false
+	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		var n int64
+		if err := tx.Model(&User{}).Count(&n).Error; err != nil || n > 0 {
+			return err
+		}
+		now := time.Now().UTC()
+		for _, nu := range users {
+			u := User{Username: nu.Username, DisplayName: nu.DisplayName, DepartmentCode: nu.DepartmentCode, Active: true,
+				CitizenID: nu.CitizenID, PasswordHash: nu.PasswordHash, PasswordChangedAt: now}
+			if err := tx.Create(&u).Error; err != nil {
+				return err
+			}
+			if err := replaceRoles(tx, u.ID, nu.Roles); err != nil {
+				return err
+			}
+		}
+		seeded = true
+		return nil
+	})
+	if err != nil {
+		return false, fmt.Errorf("models: seed users: %w", err)
+	}
+	return seeded, nil
+}
+
+func replaceRoles(tx *gorm.DB, userID uint, roles []RoleAssignment) error {
+	if err := tx.Where("user_id = ?", userID).Delete(&RoleAssignment{}).Error; err != nil {
+		return err
+	}
+	if len(roles) == 0 {
+		return nil
+	}
+	rows := make([]RoleAssignment, len(roles))
+	for i, r := range roles {
+		rows[i] = RoleAssignment{UserID: userID, Role: r.Role, Domain: r.Domain}
+	}
+	return uniqueAsConflict(tx.Create(&rows).Error)
+}
+
+func uniqueAsConflict(err error) error {
+	if err != nil && strings.Contains(err.Error(), "UNIQUE constraint failed") {
+		return fmt.Errorf("%w: %v", ErrConflict, err)
+	}
+	return err
+}
+
+// User returns the account with the given id and its roles.
+func (s *Store) User(ctx context.Context, id uint) (*User, error) {
+	return s.findUser(ctx, "id = ?", id)
+}
+
+// UserByName returns the account with the given username and its roles.
+func (s *Store) UserByName(ctx context.Context, username string) (*User, error) {
+	return s.findUser(ctx, "username = ?", username)
+}
+
+func (s *Store) findUser(ctx context.Context, where string, arg any) (*User, error) {
+	var u User
+	err := s.db.WithContext(ctx).Preload("Roles", func(db *gorm.DB) *gorm.DB { return db.Order("role, domain") }).
+		Where(where, arg).Take(&u).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return nil, fmt.Errorf("models: user: %w", ErrNotFound)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("models: user: %w", err)
+	}
+	return &u, nil
+}
+
+// Users lists every account with its roles, by username.
+func (s *Store) Users(ctx context.Context) ([]User, error) {
+	var out []User
+	err := s.read.WithContext(ctx).Preload("Roles", func(db *gorm.DB) *gorm.DB { return db.Order("role, domain") }).
+		Order("username").Find(&out).Error
+	if err != nil {
+		return nil, fmt.Errorf("models: list users: %w", err)
+	}
+	return out, nil
+}
+
+// SetRoles replaces an account's role assignments.
+func (s *Store) SetRoles(ctx context.Context, userID uint, roles []RoleAssignment) error {
+	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		var n int64
+		if err := tx.Model(&User{}).Where("id = ?", userID).Count(&n).Error; err != nil {
+			return err
+		}
+		if n == 0 {
+			return ErrNotFound
+		}
+		return replaceRoles(tx, userID, roles)
+	})
+	if err != nil {
+		return fmt.Errorf("models: set roles of user %d: %w", userID, err)
+	}
+	return nil
+}
+
+// RoleAssignments returns every assignment with its username, for the authorizer.
+func (s *Store) RoleAssignments(ctx context.Context) ([]UserRole, error) {
+	var out []UserRole
+	err := s.db.WithContext(ctx).Table("role_assignments").
+		Select("users.username, role_assignments.role, role_assignments.domain").
+		Joins("JOIN users ON users.id = role_assignments.user_id AND users.active").
+		Order("users.username, role_assignments.role, role_assignments.domain").Scan(&out).Error
+	if err != nil {
+		return nil, fmt.Errorf("models: load role assignments: %w", err)
+	}
+	return out, nil
+}
+
+// UserRole is one role assignment named by username.
+type UserRole struct {
+	Username string
+	Role     string
+	Domain   string
+}
+
+// SetPassword stores a new password hash, unlocks the account and ends its sessions.
+func (s *Store) SetPassword(ctx context.Context, userID uint, hash string) error {
+	return s.updateUser(ctx, userID, map[string]any{"password_hash": hash, "password_changed_at": time.Now().UTC(),
+		"failed_logins": 0, "locked_until": nil}, true)
+}
+
+// SetActive enables or disables an account; disabling ends its sessions.
+func (s *Store) SetActive(ctx context.Context, userID uint, active bool) error {
+	return s.updateUser(ctx, userID, map[string]any{"active": active}, !active)
+}
+
+func (s *Store) updateUser(ctx context.Context, userID uint, fields map[string]any, endSessions bool) error {
+	fields["updated_at"] = time.Now().UTC()
+	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		res := tx.Model(&User{}).Where("id = ?", userID).Updates(fields)
+		if res.Error != nil {
+			return res.Error
+		}
+		if res.RowsAffected == 0 {
+			return ErrNotFound
+		}
+		if endSessions {
+			return tx.Where("user_id = ?", userID).Delete(&Session{}).Error
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("models: update user %d: %w", userID, err)
+	}
+	return nil
+}
+
+// RecordLogin writes the login log and updates the account's failure
+// counter: a success resets it; a failure counts it and, at maxFailures,
+// locks the account until lockUntil.
+func (s *Store) RecordLogin(ctx context.Context, ev LoginEvent, maxFailures int, lockUntil time.Time) error {
+	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if err := tx.Create(&ev).Error; err != nil {
+			return err
+		}
+		if ev.UserID == nil {
+			return nil
+		}
+		switch ev.Result {
+		case LoginOK:
+			return tx.Model(&User{}).Where("id = ?", *ev.UserID).
+				Updates(map[string]any{"failed_logins": 0, "locked_until": nil}).Error
+		case LoginBadPassword:
+			if err := tx.Exec("UPDATE users SET failed_logins = failed_logins + 1 WHERE id = ?", *ev.UserID).Error; err != nil {
+				return err
+			}
+			return tx.Exec("UPDATE users SET locked_until = ?, failed_logins = 0 WHERE id = ? AND failed_logins >= ?",
+				lockUntil.UTC(), *ev.UserID, maxFailures).Error
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("models: record login: %w", err)
+	}
+	return nil
+}
+
+// LoginEvents returns the newest login log lines first.
+func (s *Store) LoginEvents(ctx context.Context, username string, limit, offset int) ([]LoginEvent, int64, error) {
+	q := s.read.WithContext(ctx).Model(&LoginEvent{})
+	if username != "" {
+		q = q.Where("username = ?", username)
+	}
+	var total int64
+	if err := q.Count(&total).Error; err != nil {
+		return nil, 0, fmt.Errorf("models: count login log: %w", err)
+	}
+	var out []LoginEvent
+	if err := q.Order("at DESC, id DESC").Limit(limit).Offset(offset).Find(&out).Error; err != nil {
+		return nil, 0, fmt.Errorf("models: read login log: %w", err)
+	}
+	return out, total, nil
+}
+
+// CreateSession stores a new session.
+func (s *Store) CreateSession(ctx context.Context, sess Session) error {
+	if err := s.db.WithContext(ctx).Create(&sess).Error; err != nil {
+		return fmt.Errorf("models: create session: %w", err)
+	}
+	return nil
+}
+
+// SessionUser returns an unexpired session and its active user.
+func (s *Store) SessionUser(ctx context.Context, id string, now time.Time) (*Session, *User, error) {
+	var sess Session
+	err := s.read.WithContext(ctx).Where("id = ? AND expires_at > ?", id, now.UTC()).Take(&sess).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return nil, nil, fmt.Errorf("models: session: %w", ErrNotFound)
+	}
+	if err != nil {
+		return nil, nil, fmt.Errorf("models: session: %w", err)
+	}
+	var u User
+	err = s.read.WithContext(ctx).Preload("Roles").Where("id = ? AND active", sess.UserID).Take(&u).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return nil, nil, fmt.Errorf("models: session user: %w", ErrNotFound)
+	}
+	if err != nil {
+		return nil, nil, fmt.Errorf("models: session user: %w", err)
+	}
+	return &sess, &u, nil
+}
+
+// TouchSession moves a session's idle expiry forward, never past its absolute end.
+func (s *Store) TouchSession(ctx context.Context, id string, now, expires time.Time) error {
+	err := s.db.WithContext(ctx).Model(&Session{}).Where("id = ?", id).
+		Updates(map[string]any{"last_seen_at": now.UTC(), "expires_at": expires.UTC()}).Error
+	if err != nil {
+		return fmt.Errorf("models: touch session: %w", err)
+	}
+	return nil
+}
+
+// DeleteSession ends one session.
+func (s *Store) DeleteSession(ctx context.Context, id string) error {
+	if err := s.db.WithContext(ctx).Where("id = ?", id).Delete(&Session{}).Error; err != nil {
+		return fmt.Errorf("models: delete session: %w", err)
+	}
+	return nil
+}
+
+// PurgeSessions deletes expired sessions.
+func (s *Store) PurgeSessions(ctx context.Context, now time.Time) error {
+	if err := s.db.WithContext(ctx).Where("expires_at <= ?", now.UTC()).Delete(&Session{}).Error; err != nil {
+		return fmt.Errorf("models: purge sessions: %w", err)
+	}
+	return nil
+}
