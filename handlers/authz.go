@@ -123,3 +123,7 @@ func (s *Server) ProtectedRoutes() []string {
 	sort.Strings(out)
 	return out
 }
+
+// ReloadAuthorizer reloads role assignments from the database (after they
+// were changed outside the server, e.g. by a command or a test).
+func (s *Server) ReloadAuthorizer(ctx context.Context) error { return s.loadAuthorizer(ctx) }

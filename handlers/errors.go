@@ -58,6 +58,10 @@ func asError(err error) *Error {
 	if errors.As(err, &e) {
 		return e
 	}
+	var ve *models.ValidationError
+	if errors.As(err, &ve) {
+		return &Error{Status: http.StatusUnprocessableEntity, Code: "invalid_field", Message: "some fields are invalid", Fields: ve.Fields, Err: err}
+	}
 	for _, row := range errorStatus {
 		if errors.Is(err, row.target) {
 			return &Error{Status: row.status, Code: row.code, Message: row.msg, Err: err}

@@ -21,14 +21,14 @@ var PublicRoutes = map[string]bool{
 	"GET /items":                    true,
 	"GET /items/:code":              true,
 	"GET /catalogue":                true,
-	"GET /static/*file":             true,
+	"GET /static/*filepath":         true,
 	"POST /api/v1/login":            true,
 	"POST /api/v1/logout":           true,
 	"GET /api/v1/me":                true,
 	"GET /login":                    true,
 	"POST /login":                   true,
 	"POST /logout":                  true,
-	"HEAD /static/*file":            true,
+	"HEAD /static/*filepath":        true,
 }
 
 func (s *Server) routes() *gin.Engine {

@@ -16,4 +16,10 @@ func (s *Server) staffRoutes(r *gin.Engine, v1 *gin.RouterGroup) {
 	s.protect(v1, api, http.MethodPost, "/admin/users/:id/active", s.api(s.apiSetActive))
 	s.protect(v1, api, http.MethodPut, "/admin/users/:id/roles", s.api(s.apiSetRoles))
 	s.protect(v1, api, http.MethodGet, "/admin/login-log", s.api(s.apiLoginLog))
+	s.protect(v1, api, http.MethodPost, "/items", s.api(s.apiCreateItem))
+	s.protect(v1, api, http.MethodPut, "/items/:code", s.api(s.apiUpdateItem))
+	s.protect(v1, api, http.MethodPost, "/items/:code/publish", s.api(s.apiPublishItem))
+	s.protect(v1, api, http.MethodPost, "/items/:code/disposition", s.api(s.apiSetDisposition))
+	s.protect(v1, api, http.MethodGet, "/items/:code/revisions", s.api(s.apiRevisions))
+	s.adminItemRoutes(r)
 }

@@ -9,6 +9,7 @@ import (
 
 	"onewindow/models"
 	"onewindow/models/search"
+	"onewindow/policies"
 )
 
 // homeSuggestions are the searches offered on the home page.
@@ -90,6 +91,7 @@ type itemPage struct {
 	Joint            bool
 	JointDepartments []string
 	MergedInto       *models.Item
+	CanEdit          bool // the visitor may edit the item (shows the admin links)
 }
 
 func (s *Server) uiItem(c *gin.Context) error {
@@ -99,7 +101,8 @@ func (s *Server) uiItem(c *gin.Context) error {
 		return err
 	}
 	ref := s.ref.Load()
-	data := itemPage{Item: it, Department: ref.deptByKey[it.DepartmentCode].ShortName, Joint: it.Joint()}
+	data := itemPage{Item: it, Department: ref.deptByKey[it.DepartmentCode].ShortName, Joint: it.Joint(),
+		CanEdit: s.can(c, it.DepartmentCode, policies.ObjItem, policies.ActEdit)}
 	for _, d := range it.Departments {
 		data.JointDepartments = append(data.JointDepartments, ref.deptByKey[d.DepartmentCode].ShortName)
 	}

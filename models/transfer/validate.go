@@ -42,19 +42,22 @@ func Validate(it *models.Item, known Known) map[string]string {
 	v.disposition(it)
 	v.guide(it)
 	checkText(&v, "", itemColumns(), it)
+	mcols, fcols, scols := materialColumns(), feeColumns(), stepColumns()
 	for i := range it.Materials {
-		v.material(fmt.Sprintf("materials[%d].", i), &it.Materials[i], it.Materials[:i])
+		p := fmt.Sprintf("materials[%d].", i)
+		v.material(p, &it.Materials[i], it.Materials[:i])
+		checkText(&v, p, mcols, &it.Materials[i])
 	}
 	for i := range it.Fees {
 		p := fmt.Sprintf("fees[%d].", i)
 		v.required(p+"name", it.Fees[i].Name)
-		checkText(&v, p, feeColumns(), &it.Fees[i])
+		checkText(&v, p, fcols, &it.Fees[i])
 	}
 	for i := range it.Steps {
 		p := fmt.Sprintf("steps[%d].", i)
 		v.required(p+"name", it.Steps[i].Name)
 		v.nonNegative(p+"days", it.Steps[i].Days)
-		checkText(&v, p, stepColumns(), &it.Steps[i])
+		checkText(&v, p, scols, &it.Steps[i])
 	}
 	for i := range it.Departments {
 		v.department(fmt.Sprintf("departments[%d].", i), &it.Departments[i], it.Departments[:i], known)
@@ -167,7 +170,6 @@ func (v *validator) material(p string, m *models.Material, before []models.Mater
 	v.oneOf(p+"kind", m.Kind, "original", "copy", "both")
 	v.oneOf(p+"source", m.Source, "applicant", "government", "other")
 	v.nonNegative(p+"copies", m.Copies)
-	checkText(v, p, materialColumns(), m)
 }
 
 func (v *validator) department(p string, d *models.ItemDepartment, before []models.ItemDepartment, known Known) {
@@ -188,8 +190,11 @@ func (v *validator) department(p string, d *models.ItemDepartment, before []mode
 
 func (v *validator) list(field string, l models.StringList) {
 	for _, s := range l {
-		if s == "" || strings.TrimSpace(s) != s {
+		switch {
+		case s == "" || strings.TrimSpace(s) != s:
 			v.add(field, "%s has an empty or space-padded value %q", field, s)
+		case badChar(s) >= 0:
+			v.add(field, "%s contains a character that cannot be stored", field)
 		}
 	}
 }

@@ -1,0 +1,235 @@
+package handlers_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/cookiejar"
+	"net/url"
+	"strings"
+	"sync"
+	"testing"
+
+	"onewindow/handlers"
+	"onewindow/models/demo"
+)
+
+var demoHash = sync.OnceValue(func() string {
+	h, err := handlers.HashPassword(demo.Password)
+	if err != nil {
+		panic(err)
+	}
+	return h
+})
+
+// newStaffEnv is a private demo server with the demo accounts.
+func newStaffEnv(t *testing.T) *demoEnv {
+	t.Helper()
+	env := newDemoEnv(t)
+	ctx := context.Background()
+	depts, _, _ := demo.Catalogue()
+	if _, err := env.store.SeedUsers(ctx, demo.Accounts(depts, demoHash())); err != nil {
+		t.Fatal(err)
+	}
+	if err := env.srv.ReloadAuthorizer(ctx); err != nil {
+		t.Fatal(err)
+	}
+	return env
+}
+
+// call sends a JSON request and returns the status and body.
+func call(t *testing.T, env *demoEnv, method, path, token string, body any, header ...string) (int, []byte) {
+	t.Helper()
+	var rd io.Reader
+	if body != nil {
+		b, _ := json.Marshal(body)
+		rd = bytes.NewReader(b)
+	}
+	req, _ := http.NewRequest(method, env.http.URL+path, rd)
+	req.Header.Set("Content-Type", "application/json")
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	for i := 0; i+1 < len(header); i += 2 {
+		req.Header.Set(header[i], header[i+1])
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, b
+}
+
+func loginToken(t *testing.T, env *demoEnv, user string) string {
+	t.Helper()
+	status, body := call(t, env, "POST", "/api/v1/login", "", map[string]string{"username": user, "password": demo.Password})
+	if status != 200 {
+		t.Fatalf("login %s: %d %s", user, status, body)
+	}
+	var out struct{ Token string }
+	json.Unmarshal(body, &out)
+	return out.Token
+}
+
+func TestEveryRouteIsPublicOrProtected(t *testing.T) {
+	protected := map[string]bool{}
+	for _, r := range shared.srv.ProtectedRoutes() {
+		protected[r] = true
+	}
+	for _, r := range shared.srv.Engine().Routes() {
+		key := r.Method + " " + r.Path
+		pub, prot := handlers.PublicRoutes[key], protected[key]
+		if pub == prot {
+			t.Errorf("route %s: public=%v protected=%v; it must be exactly one", key, pub, prot)
+		}
+	}
+	// And a protected route without a login answers 401, never data.
+	for r := range protected {
+		method, path, _ := strings.Cut(r, " ")
+		if !strings.HasPrefix(path, "/api/") {
+			continue
+		}
+		path = strings.NewReplacer(":code", "X", ":id", "1").Replace(path)
+		status, _ := call(t, shared, method, path, "", map[string]string{})
+		if status != 401 {
+			t.Errorf("%s without login = %d, want 401", r, status)
+		}
+	}
+}
+
+func TestCrossDepartmentEditIsForbiddenAndChangesNothing(t *testing.T) {
+	env := newStaffEnv(t)
+	var l itemList
+	getJSONFrom(t, env, "/api/v1/items?department=zjj&on_application=true", &l)
+	code := l.Items[0].Code
+	var before guide
+	getJSONFrom(t, env, "/api/v1/items/"+code, &before)
+	for _, user := range []string{"scj.review", "scj.approve", "window1", "citizen1"} {
+		tok := loginToken(t, env, user)
+		edit := map[string]any{"name": "篡改", "type": "01", "department": "zjj", "statutory_days": 20, "promised_days": 1,
+			"reason": "test", "version": before.Version}
+		status, body := call(t, env, "PUT", "/api/v1/items/"+code, tok, edit)
+		if status != 403 {
+			t.Errorf("%s editing a zjj item: %d %s", user, status, body)
+		}
+		status, _ = call(t, env, "POST", "/api/v1/items/"+code+"/disposition", tok,
+			map[string]any{"disposition": "cancelled", "reason": "x", "legal_basis": "y", "version": before.Version})
+		if status != 403 {
+			t.Errorf("%s cancelling a zjj item: %d", user, status)
+		}
+	}
+	var after guide
+	getJSONFrom(t, env, "/api/v1/items/"+code, &after)
+	if after.Name != before.Name || after.Version != before.Version {
+		t.Fatalf("the item changed: %+v", after)
+	}
+}
+
+func TestCatalogueAdminEditsAndCancelsWithHistory(t *testing.T) {
+	env := newStaffEnv(t)
+	tok := loginToken(t, env, "catalog")
+	var l itemList
+	getJSONFrom(t, env, "/api/v1/items?department=scj&on_application=true", &l)
+	code := l.Items[0].Code
+	var g map[string]any
+	getJSONFrom(t, env, "/api/v1/items/"+code, &g)
+	promised := int(g["promised_days"].(float64))
+	g["promised_days"] = promised - 1
+	g["reason"] = "压缩承诺时限"
+	status, body := call(t, env, "PUT", "/api/v1/items/"+code, tok, g)
+	if status != 200 {
+		t.Fatalf("edit: %d %s", status, body)
+	}
+	// The same version again is stale.
+	status, _ = call(t, env, "PUT", "/api/v1/items/"+code, tok, g)
+	if status != 409 {
+		t.Errorf("stale edit = %d, want 409", status)
+	}
+	// Promised above statutory is a field error.
+	g["version"] = g["version"].(float64) + 1
+	g["promised_days"] = int(g["statutory_days"].(float64)) + 1
+	status, body = call(t, env, "PUT", "/api/v1/items/"+code, tok, g)
+	if status != 422 || !strings.Contains(string(body), "promised_days") {
+		t.Errorf("promised > statutory = %d %s", status, body)
+	}
+	status, body = call(t, env, "GET", "/api/v1/items/"+code+"/revisions", tok, nil)
+	if status != 200 || !strings.Contains(string(body), "压缩承诺时限") || !strings.Contains(string(body), `"field":"promised_days"`) {
+		t.Errorf("revisions: %d %s", status, body)
+	}
+	status, body = call(t, env, "POST", "/api/v1/items/"+code+"/disposition", tok,
+		map[string]any{"disposition": "cancelled", "reason": "上级取消", "legal_basis": "国发〔2026〕1号", "version": g["version"]})
+	if status != 200 {
+		t.Fatalf("cancel: %d %s", status, body)
+	}
+	var st stats
+	getJSONFrom(t, env, "/api/v1/catalogue/stats", &st)
+	if st.Retained != 3803 || st.Reduced != 296 || st.Reviewed != 4099 {
+		t.Errorf("after cancelling one item: %+v, want 3803 / 296", st)
+	}
+}
+
+func TestForgedCrossSitePostIsRefused(t *testing.T) {
+	env := newStaffEnv(t)
+	jar, _ := cookiejar.New(nil)
+	client := &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	resp, err := client.PostForm(env.http.URL+"/login", url.Values{"username": {"admin"}, "password": {demo.Password}})
+	if err != nil || resp.StatusCode != 303 {
+		t.Fatalf("login: %v %v", resp.StatusCode, err)
+	}
+	resp.Body.Close()
+	body := strings.NewReader(`{"username":"evil","display_name":"x","password":"longpassword","roles":[{"role":"sysadmin","domain":"*"}]}`)
+	// A cookie session without the CSRF token is refused.
+	req, _ := http.NewRequest("POST", env.http.URL+"/api/v1/admin/users", body)
+	req.Header.Set("Content-Type", "application/json")
+	resp, _ = client.Do(req)
+	resp.Body.Close()
+	if resp.StatusCode != 403 {
+		t.Errorf("cookie POST without CSRF token = %d, want 403", resp.StatusCode)
+	}
+	// A cross-site browser request is refused before anything else.
+	req, _ = http.NewRequest("POST", env.http.URL+"/logout", nil)
+	req.Header.Set("Sec-Fetch-Site", "cross-site")
+	req.Header.Set("Origin", "https://evil.example")
+	resp, _ = client.Do(req)
+	resp.Body.Close()
+	if resp.StatusCode != 403 {
+		t.Errorf("cross-site logout = %d, want 403", resp.StatusCode)
+	}
+	if _, err := env.store.UserByName(context.Background(), "evil"); err == nil {
+		t.Fatal("the forged request created an account")
+	}
+}
+
+func TestRepeatedWrongPasswordsLockTheAccount(t *testing.T) {
+	env := newStaffEnv(t)
+	for i := range 5 {
+		status, _ := call(t, env, "POST", "/api/v1/login", "", map[string]string{"username": "window1", "password": "wrong-" + string(rune('a'+i))})
+		if status != 401 {
+			t.Fatalf("wrong password %d = %d, want 401", i, status)
+		}
+	}
+	status, body := call(t, env, "POST", "/api/v1/login", "", map[string]string{"username": "window1", "password": demo.Password})
+	if status != 429 || !strings.Contains(string(body), "account_locked") {
+		t.Fatalf("right password on a locked account = %d %s", status, body)
+	}
+	tok := loginToken(t, env, "admin")
+	status, body = call(t, env, "GET", "/api/v1/admin/login-log?username=window1", tok, nil)
+	if status != 200 || strings.Count(string(body), "bad_password") != 5 || !strings.Contains(string(body), `"result":"locked"`) {
+		t.Errorf("login log: %d %s", status, body)
+	}
+}
+
+func getJSONFrom(t *testing.T, env *demoEnv, path string, v any) {
+	t.Helper()
+	status, body := call(t, env, "GET", path, "", nil)
+	if status != 200 {
+		t.Fatalf("GET %s = %d %s", path, status, body)
+	}
+	if err := json.Unmarshal(body, v); err != nil {
+		t.Fatal(err)
+	}
+}
