@@ -2,7 +2,6 @@ package demo
 
 import (
 	"fmt"
-	"strconv"
 
 	"onewindow/models"
 )
@@ -79,34 +78,5 @@ func departments(specs []deptSpec) []models.Department {
 	return out
 }
 
-// itemTypes returns the eleven item types of the national catalogue.
-func itemTypes() []models.ItemType {
-	rows := []struct {
-		code, name string
-		apply      bool
-	}{
-		{"01", "行政许可", true},
-		{"02", "行政处罚", false},
-		{"03", "行政强制", false},
-		{"04", "行政征收", false},
-		{"05", "行政给付", true},
-		{"06", "行政检查", false},
-		{"07", "行政确认", true},
-		{"08", "行政奖励", true},
-		{"09", "行政裁决", true},
-		{"10", "其他行政权力", true},
-		{"20", "公共服务", true},
-	}
-	out := make([]models.ItemType, len(rows))
-	for i, r := range rows {
-		sort, _ := strconv.Atoi(r.code) // the national code orders the types: 01 … 10, 20
-		out[i] = models.ItemType{
-			Code:          r.code,
-			Name:          r.name,
-			PowerList:     r.code != "20",
-			OnApplication: r.apply,
-			Sort:          sort,
-		}
-	}
-	return out
-}
+// itemTypes returns the national item types, the same the store seeds without --demo.
+func itemTypes() []models.ItemType { return models.DefaultItemTypes() }
