@@ -27,6 +27,7 @@ const usage = `usage: onewindow <command> [flags]
 
 commands:
   serve     run the web server (flags: --addr, --data, --demo; see serve -h)
+  user      add an account, change a password, list or set roles (see user -h)
   version   print the version and schema version
 `
 
@@ -40,6 +41,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	switch args[0] {
 	case "serve":
 		return serve(ctx, args[1:], getenv, stdout, stderr)
+	case "user":
+		return userCommand(ctx, args[1:], getenv, stdout, stderr)
 	case "version":
 		return printVersion(stdout)
 	case "help", "-h", "--help":

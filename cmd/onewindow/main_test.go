@@ -1,0 +1,47 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"strings"
+	"testing"
+)
+
+func TestUserCommands(t *testing.T) {
+	dir := t.TempDir()
+	env := map[string]string{"ONEWINDOW_DATA": dir, "ONEWINDOW_PASSWORD": "correct horse"}
+	getenv := func(k string) string { return env[k] }
+	ctx := context.Background()
+	var out, errOut bytes.Buffer
+	if err := run(ctx, []string{"user", "add", "--username", "li.si", "--name", "李四", "reviewer@scj"}, getenv, &out, &errOut); err != nil {
+		t.Fatalf("add: %v %s", err, errOut.String())
+	}
+	out.Reset()
+	if err := run(ctx, []string{"user", "roles", "li.si", "approver@scj", "reviewer@scj"}, getenv, &out, &errOut); err != nil {
+		t.Fatal(err)
+	}
+	if got := out.String(); got != "approver@scj\nreviewer@scj\n" {
+		t.Errorf("roles = %q", got)
+	}
+	if err := run(ctx, []string{"user", "roles", "li.si", "boss@scj"}, getenv, &out, &errOut); err == nil {
+		t.Error("an unknown role was accepted")
+	}
+	delete(env, "ONEWINDOW_PASSWORD")
+	out.Reset()
+	if err := run(ctx, []string{"user", "passwd", "li.si"}, getenv, &out, &errOut); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(out.String(), "shown once") {
+		t.Errorf("passwd printed %q", out.String())
+	}
+}
+
+func TestUnknownCommandFails(t *testing.T) {
+	var out, errOut bytes.Buffer
+	if err := run(context.Background(), []string{"frobnicate"}, func(string) string { return "" }, &out, &errOut); err == nil {
+		t.Fatal("unknown command accepted")
+	}
+	if err := run(context.Background(), []string{"version"}, func(string) string { return "" }, &out, &errOut); err != nil || !strings.Contains(out.String(), "schema") {
+		t.Fatalf("version: %v %q", err, out.String())
+	}
+}
