@@ -21,5 +21,7 @@ func (s *Server) staffRoutes(r *gin.Engine, v1 *gin.RouterGroup) {
 	s.protect(v1, api, http.MethodPost, "/items/:code/publish", s.api(s.apiPublishItem))
 	s.protect(v1, api, http.MethodPost, "/items/:code/disposition", s.api(s.apiSetDisposition))
 	s.protect(v1, api, http.MethodGet, "/items/:code/revisions", s.api(s.apiRevisions))
+	s.protect(v1, api, http.MethodGet, "/catalogue/export", s.api(s.apiExport))
+	s.protect(v1, api, http.MethodPost, "/catalogue/import", s.api(s.apiImport))
 	s.adminItemRoutes(r)
 }
