@@ -25,6 +25,8 @@ func (s *Server) adminItemRoutes(r *gin.Engine) {
 	s.protect(r, "", http.MethodPost, "/admin/items/:code/edit", s.page(s.uiItemEdit))
 	s.protect(r, "", http.MethodPost, "/admin/items/:code/publish", s.page(s.uiItemPublishDraft))
 	s.protect(r, "", http.MethodGet, "/admin/items/:code/history", s.page(s.uiItemHistory))
+	s.protect(r, "", http.MethodGet, "/admin/items/:code/disposition", s.page(s.uiDispositionForm))
+	s.protect(r, "", http.MethodPost, "/admin/items/:code/disposition", s.page(s.uiDisposition))
 }
 
 // Choices offered by the edit form.
@@ -62,9 +64,10 @@ type itemEditPage struct {
 	DraftStale bool
 	DraftBy    string
 	CanPublish bool
+	CanDispose bool
 	Saved      string // "published" or "draft" after a redirect
 
-	HandlingKinds, Necessities, MaterialKinds, MaterialForms []string
+	HandlingKinds, Necessities, MaterialKinds, MaterialForms  []string
 	MaterialSources, ServiceObjects, HandleForms, ResultTypes []string
 }
 
@@ -87,6 +90,7 @@ func (s *Server) newEditPage(c *gin.Context, it *models.Item, d *models.Draft) i
 	p := itemEditPage{
 		Item: it, Code: it.Code, Version: it.Version, Department: s.ref.Load().deptByKey[it.DepartmentCode].ShortName,
 		Errors: map[string]string{}, CanPublish: s.can(c, it.DepartmentCode, policies.ObjItem, policies.ActPublish),
+		CanDispose:    s.can(c, it.DepartmentCode, policies.ObjItem, policies.ActDispose),
 		HandlingKinds: editHandlingKinds, Necessities: editNecessities, MaterialKinds: editMaterialKinds,
 		MaterialForms: editMaterialForms, MaterialSources: editMaterialSources, ServiceObjects: editServiceObjects,
 		HandleForms: editHandleForms, ResultTypes: editResultTypes, Saved: c.Query("saved"),
@@ -302,6 +306,8 @@ func fieldErrors(fields map[string]string, rows []materialRow, rowOf []int) map[
 
 func fieldMessageKeyAdmin(field string) string {
 	switch field {
+	case "disposition", "legal_basis", "merged_into":
+		return "admin.err." + field
 	case "name", "reason", "promised_days", "necessity":
 		return "admin.err." + field
 	case "statutory_days", "visits", "copies":
@@ -345,5 +351,64 @@ func (s *Server) uiItemHistory(c *gin.Context) error {
 		p.Revisions = append(p.Revisions, revisionView{Revision: r, Time: r.CreatedAt.In(shanghai).Format("2006-01-02 15:04:05")})
 	}
 	s.render(c, http.StatusOK, "item_history", s.site.T(langOf(c), "admin.history.title", it.Name), "staff", p)
+	return nil
+}
+
+// dispositionPage is the data of the disposition form.
+type dispositionPage struct {
+	Item         *models.Item
+	Version      int
+	Disposition  string
+	Reason       string
+	LegalBasis   string
+	MergedInto   string
+	Errors       map[string]string
+	Dispositions []string
+}
+
+func (s *Server) uiDispositionForm(c *gin.Context) error {
+	it, _, err := s.adminItem(c, policies.ActDispose)
+	if err != nil {
+		return err
+	}
+	p := dispositionPage{Item: it, Version: it.Version, Disposition: it.Disposition, MergedInto: it.MergedInto,
+		Errors: map[string]string{}, Dispositions: dispositions}
+	s.render(c, http.StatusOK, "item_disposition", s.site.T(langOf(c), "admin.disposition.title", it.Name), "staff", p)
+	return nil
+}
+
+var dispositions = []string{models.DispositionRetained, models.DispositionCancelled, models.DispositionMerged, models.DispositionDelegated}
+
+func (s *Server) uiDisposition(c *gin.Context) error {
+	ctx := c.Request.Context()
+	it, _, err := s.adminItem(c, policies.ActDispose)
+	if err != nil {
+		return err
+	}
+	version, err := strconv.Atoi(c.PostForm("version"))
+	if err != nil {
+		return badRequest("version must be a number")
+	}
+	p := dispositionPage{Item: it, Version: version, Disposition: c.PostForm("disposition"),
+		Reason: strings.TrimSpace(c.PostForm("reason")), LegalBasis: strings.TrimSpace(c.PostForm("legal_basis")),
+		MergedInto: strings.TrimSpace(c.PostForm("merged_into")), Errors: map[string]string{}, Dispositions: dispositions}
+	_, err = s.store.SetDisposition(ctx, it.Code, models.DispositionChange{Disposition: p.Disposition, Reason: p.Reason,
+		LegalBasis: p.LegalBasis, MergedInto: p.MergedInto}, principalOf(c).user.Username, version)
+	var ve *models.ValidationError
+	switch {
+	case errors.As(err, &ve):
+		p.Errors = fieldErrors(ve.Fields, nil, nil)
+		s.render(c, http.StatusUnprocessableEntity, "item_disposition", s.site.T(langOf(c), "admin.disposition.title", it.Name), "staff", p)
+		return nil
+	case isConflict(err):
+		s.renderConflict(c, it.Code)
+		return nil
+	case err != nil:
+		return err
+	}
+	if err := s.Reload(ctx); err != nil {
+		return err
+	}
+	c.Redirect(http.StatusSeeOther, "/admin/items/"+it.Code+"/history")
 	return nil
 }

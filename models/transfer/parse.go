@@ -25,8 +25,8 @@ type Problem struct {
 
 // Parse reads a file written by Export (or edited by hand in a spreadsheet) back into items; problems list every row-level issue; a structurally unreadable file is an error.
 //
-// Every item row with a code is returned (a repeated code only once, with its first row), so
-// that a caller can show a preview; a caller saves nothing while problems is not empty.
+// Every item row that could be read is returned (a repeated code only once, with its first
+// row), so that a caller can show a preview; a caller saves nothing while problems is not empty.
 // Children are attached by item_code and ordered by their sort column, keeping file order
 // among equal sorts, as the store reads them back. Items are validated with Validate.
 func Parse(r io.Reader, f Format, known Known) (items []models.Item, problems []Problem, err error) {

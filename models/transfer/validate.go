@@ -89,9 +89,15 @@ func (v *validator) nonNegative(field string, n int) {
 }
 
 func (v *validator) oneOf(field, s string, allowed ...string) {
-	if !slices.Contains(allowed, s) {
-		v.add(field, "%s %q is not one of %s", leaf(field), s, strings.Join(allowed, ", "))
+	if slices.Contains(allowed, s) {
+		return
 	}
+	shown := slices.DeleteFunc(slices.Clone(allowed), func(a string) bool { return a == "" })
+	tail := ""
+	if len(shown) < len(allowed) {
+		tail = " (or empty)"
+	}
+	v.add(field, "%s %q is not one of %s%s", leaf(field), s, strings.Join(shown, ", "), tail)
 }
 
 func (v *validator) known(field, code string, known map[string]bool) {
@@ -155,20 +161,20 @@ func (v *validator) guide(it *models.Item) {
 	v.list("handle_forms", it.HandleForms)
 }
 
+// material checks one material. A blank key is allowed: the store gives a new material the
+// next free key, which is how a row added by hand in a spreadsheet gets one.
 func (v *validator) material(p string, m *models.Material, before []models.Material) {
-	if v.required(p+"key", m.Key) {
-		switch {
-		case len(m.Key) > maxKeyLen:
-			v.add(p+"key", "key has %d characters, at most %d", len(m.Key), maxKeyLen)
-		case slices.ContainsFunc(before, func(o models.Material) bool { return o.Key == m.Key }):
-			v.add(p+"key", "key %q is used by another material of the item", m.Key)
-		}
+	switch {
+	case len(m.Key) > maxKeyLen:
+		v.add(p+"key", "key has %d characters, at most %d", len(m.Key), maxKeyLen)
+	case m.Key != "" && slices.ContainsFunc(before, func(o models.Material) bool { return o.Key == m.Key }):
+		v.add(p+"key", "key %q is used by another material of the item", m.Key)
 	}
 	v.required(p+"name", m.Name)
 	v.oneOf(p+"necessity", m.Necessity, models.NecessityRequired, models.NecessityOptional, models.NecessityDeferred)
-	v.oneOf(p+"form", m.Form, "paper", "electronic", "both")
-	v.oneOf(p+"kind", m.Kind, "original", "copy", "both")
-	v.oneOf(p+"source", m.Source, "applicant", "government", "other")
+	v.oneOf(p+"form", m.Form, "", "paper", "electronic", "both")
+	v.oneOf(p+"kind", m.Kind, "", "original", "copy", "both")
+	v.oneOf(p+"source", m.Source, "", "applicant", "government", "other")
 	v.nonNegative(p+"copies", m.Copies)
 }
 
