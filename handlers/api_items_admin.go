@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"context"
 	"net/http"
 	"strings"
 
@@ -98,15 +99,24 @@ func (s *Server) apiUpdateItem(c *gin.Context) error {
 	if err := c.ShouldBindJSON(&in); err != nil {
 		return badRequest("the body must be the item's service guide as JSON, with reason and version")
 	}
+	return s.changeItem(c, in.Department, policies.ActEdit, func(ctx context.Context, code string) (*models.Item, error) {
+		return s.store.UpdateItem(ctx, code, in.item(), actor(c), in.Reason, in.Version)
+	})
+}
+
+// changeItem is the one path of every published change to an item: load it,
+// authorize act in its department (and newDept when the change moves it),
+// apply the change, refresh the public index and answer the new guide.
+func (s *Server) changeItem(c *gin.Context, newDept, act string, change func(context.Context, string) (*models.Item, error)) error {
 	ctx := c.Request.Context()
 	stored, _, err := s.store.AdminItem(ctx, c.Param("code"))
 	if err != nil {
 		return err
 	}
-	if err := s.authorizeItemEdit(c, stored, in.Department, policies.ActEdit); err != nil {
+	if err := s.authorizeItemEdit(c, stored, newDept, act); err != nil {
 		return err
 	}
-	it, err := s.store.UpdateItem(ctx, stored.Code, in.item(), actor(c), in.Reason, in.Version)
+	it, err := change(ctx, stored.Code)
 	if err != nil {
 		return err
 	}
@@ -144,23 +154,9 @@ func (s *Server) apiPublishItem(c *gin.Context) error {
 	if err := c.ShouldBindJSON(&body); err != nil {
 		return badRequest("the body must be JSON {\"reason\",\"version\"}")
 	}
-	ctx := c.Request.Context()
-	stored, _, err := s.store.AdminItem(ctx, c.Param("code"))
-	if err != nil {
-		return err
-	}
-	if err := s.authorize(c, stored.DepartmentCode, policies.ObjItem, policies.ActPublish); err != nil {
-		return err
-	}
-	it, err := s.store.PublishItem(ctx, stored.Code, actor(c), body.Reason, body.Version)
-	if err != nil {
-		return err
-	}
-	if err := s.Reload(ctx); err != nil {
-		return err
-	}
-	c.JSON(http.StatusOK, guideJSON(it, s.ref.Load()))
-	return nil
+	return s.changeItem(c, "", policies.ActPublish, func(ctx context.Context, code string) (*models.Item, error) {
+		return s.store.PublishItem(ctx, code, actor(c), body.Reason, body.Version)
+	})
 }
 
 type dispositionRequest struct {
@@ -176,24 +172,10 @@ func (s *Server) apiSetDisposition(c *gin.Context) error {
 	if err := c.ShouldBindJSON(&req); err != nil {
 		return badRequest("the body must be JSON {\"disposition\",\"reason\",\"legal_basis\",\"merged_into\",\"version\"}")
 	}
-	ctx := c.Request.Context()
-	stored, _, err := s.store.AdminItem(ctx, c.Param("code"))
-	if err != nil {
-		return err
-	}
-	if err := s.authorize(c, stored.DepartmentCode, policies.ObjItem, policies.ActDispose); err != nil {
-		return err
-	}
-	it, err := s.store.SetDisposition(ctx, stored.Code, models.DispositionChange{Disposition: req.Disposition,
-		Reason: req.Reason, LegalBasis: req.LegalBasis, MergedInto: req.MergedInto}, actor(c), req.Version)
-	if err != nil {
-		return err
-	}
-	if err := s.Reload(ctx); err != nil {
-		return err
-	}
-	c.JSON(http.StatusOK, guideJSON(it, s.ref.Load()))
-	return nil
+	change := models.DispositionChange{Disposition: req.Disposition, Reason: req.Reason, LegalBasis: req.LegalBasis, MergedInto: req.MergedInto}
+	return s.changeItem(c, "", policies.ActDispose, func(ctx context.Context, code string) (*models.Item, error) {
+		return s.store.SetDisposition(ctx, code, change, actor(c), req.Version)
+	})
 }
 
 type revisionJSON struct {
