@@ -24,4 +24,7 @@ func (s *Server) staffRoutes(r *gin.Engine, v1 *gin.RouterGroup) {
 	s.protect(v1, api, http.MethodGet, "/catalogue/export", s.api(s.apiExport))
 	s.protect(v1, api, http.MethodPost, "/catalogue/import", s.api(s.apiImport))
 	s.adminItemRoutes(r)
+	s.adminSystemRoutes(r, v1)
+	s.catalogueToolRoutes(r, v1)
+	s.applicationStaffRoutes(r, v1)
 }

@@ -57,6 +57,9 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
 	}
+	if _, err := openAPIOnce(); err != nil {
+		return nil, err
+	}
 	s := &Server{store: cfg.Store, site: cfg.Site, log: cfg.Logger, demo: cfg.Demo, search: search.NewLive(search.New(nil))}
 	if err := s.Reload(ctx); err != nil {
 		return nil, err

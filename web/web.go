@@ -75,20 +75,49 @@ func New() (*Site, error) {
 	return s, nil
 }
 
+// loadLocales merges every locales/<area>.<lang>.json of each language (the
+// base file is locales/<lang>.json); a key defined twice fails the boot.
 func loadLocales() (map[string]map[string]string, error) {
 	out := map[string]map[string]string{}
 	for _, lang := range langs {
-		b, err := localeFiles.ReadFile("locales/" + lang + ".json")
+		names, err := fs.Glob(localeFiles, "locales/*"+lang+".json")
 		if err != nil {
 			return nil, fmt.Errorf("web: locale %s: %w", lang, err)
 		}
 		m := map[string]string{}
-		if err := json.Unmarshal(b, &m); err != nil {
-			return nil, fmt.Errorf("web: locale %s: %w", lang, err)
+		for _, name := range names {
+			base := path.Base(name)
+			if base != lang+".json" && !strings.HasSuffix(base, "."+lang+".json") {
+				continue
+			}
+			if err := mergeLocale(m, name); err != nil {
+				return nil, fmt.Errorf("web: locale %s: %w", lang, err)
+			}
+		}
+		if len(m) == 0 {
+			return nil, fmt.Errorf("web: locale %s: no messages", lang)
 		}
 		out[lang] = m
 	}
 	return out, nil
+}
+
+func mergeLocale(into map[string]string, name string) error {
+	b, err := localeFiles.ReadFile(name)
+	if err != nil {
+		return err
+	}
+	part := map[string]string{}
+	if err := json.Unmarshal(b, &part); err != nil {
+		return fmt.Errorf("%s: %w", name, err)
+	}
+	for k, v := range part {
+		if _, dup := into[k]; dup {
+			return fmt.Errorf("%s: key %q defined twice", name, k)
+		}
+		into[k] = v
+	}
+	return nil
 }
 
 func (s *Site) hashAssets() error {

@@ -28,6 +28,8 @@ const usage = `usage: onewindow <command> [flags]
 commands:
   serve     run the web server (flags: --addr, --data, --demo; see serve -h)
   user      add an account, change a password, list or set roles (see user -h)
+  catalogue import or export the item catalogue as XLSX or CSV (see catalogue -h)
+  audit     verify every application's event chain (audit verify)
   version   print the version and schema version
 `
 
@@ -43,6 +45,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return serve(ctx, args[1:], getenv, stdout, stderr)
 	case "user":
 		return userCommand(ctx, args[1:], getenv, stdout, stderr)
+	case "catalogue":
+		return catalogueCommand(ctx, args[1:], getenv, stdout, stderr)
+	case "audit":
+		return auditCommand(ctx, args[1:], getenv, stdout, stderr)
 	case "version":
 		return printVersion(stdout)
 	case "help", "-h", "--help":
