@@ -136,9 +136,11 @@ type DispositionChange struct {
 }
 
 // ValidationError lists invalid fields by JSON path ("promised_days",
-// "materials[2].name") with a message for each.
+// "materials[2].name") with a message for each, and the rule each broke
+// (RuleRequired, …) so that pages can explain it in the reader's language.
 type ValidationError struct {
 	Fields map[string]string
+	Rules  map[string]string
 }
 
 // Error lists the fields in a stable order.
@@ -155,13 +157,28 @@ func (e *ValidationError) Error() string {
 	return "invalid " + strings.Join(parts, "; ")
 }
 
+// Rule is the rule the field broke, RuleInvalid when none was recorded.
+func (e *ValidationError) Rule(field string) string {
+	if r, ok := e.Rules[field]; ok {
+		return r
+	}
+	return RuleInvalid
+}
+
 // add records the first problem found for a field.
-func (e *ValidationError) add(field, msg string) {
+func (e *ValidationError) add(field, msg string) { e.addRule(field, RuleInvalid, msg) }
+
+// addRule records the first problem found for a field with the rule it broke.
+func (e *ValidationError) addRule(field, rule, msg string) {
 	if e.Fields == nil {
 		e.Fields = map[string]string{}
 	}
+	if e.Rules == nil {
+		e.Rules = map[string]string{}
+	}
 	if _, ok := e.Fields[field]; !ok {
 		e.Fields[field] = msg
+		e.Rules[field] = rule
 	}
 }
 

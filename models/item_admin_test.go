@@ -21,7 +21,7 @@ func adminCatalogue(t *testing.T) *Store {
 		{Code: "rsj", Name: "集宁区人力资源和社会保障局", ShortName: "区人社局", Sort: 3},
 	}
 	item := func(code, name, typ, dept string, onApp bool) Item {
-		return Item{Code: code, CatalogCode: "00" + code, Name: name, TypeCode: typ, DepartmentCode: dept,
+		return Item{Code: code, CatalogCode: "0100100000" + code, Name: name, TypeCode: typ, DepartmentCode: dept,
 			Disposition: DispositionRetained, OnApplication: onApp, HandlingKind: KindPromised,
 			StatutoryDays: 20, PromisedDays: 10, ServiceObjects: StringList{"企业法人"}, HandleForms: StringList{"窗口办理", "网上办理"},
 			Status: ItemPublished, Version: 1,
@@ -241,7 +241,7 @@ func TestCreatedItemIsPublicOnlyAfterPublishing(t *testing.T) {
 	s := adminCatalogue(t)
 	ctx := context.Background()
 	before, _ := s.Stats(ctx)
-	it := Item{Code: "A9", CatalogCode: "00A9", Name: "小餐饮登记", TypeCode: "01", DepartmentCode: "scj",
+	it := Item{Code: "A9", CatalogCode: "0100100000A9", Name: "小餐饮登记", TypeCode: "01", DepartmentCode: "scj",
 		OnApplication: true, StatutoryDays: 15, PromisedDays: 5,
 		Materials: []Material{{Name: "登记申请表", Necessity: NecessityRequired, Copies: 1}}}
 	created, err := s.CreateItem(ctx, it, "catalog", "新增事项")

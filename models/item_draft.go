@@ -134,13 +134,12 @@ func (s *Store) CreateItem(ctx context.Context, it Item, actor, reason string) (
 	next.CreatedAt, next.UpdatedAt = time.Time{}, time.Time{}
 	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		v := &ValidationError{}
-		validateCode(next.Code, "", v)
 		var n int64
 		if err := tx.Model(&Item{}).Where("code = ?", next.Code).Count(&n).Error; err != nil {
 			return err
 		}
 		if n > 0 {
-			v.add("code", fmt.Sprintf("code %q is already used by another item", next.Code))
+			v.addRule("code", RuleTaken, fmt.Sprintf("code %q is already used by another item", next.Code))
 		}
 		if err := validateInto(tx, &next, reason, v); err != nil {
 			return err

@@ -36,62 +36,146 @@ type importOp struct {
 	next   *Item
 }
 
+// Import stages reported to ImportOptions.Progress.
+const (
+	StageCheck = "check" // comparing the file's items with the catalogue
+	StageWrite = "write" // writing the changed items
+)
+
+// ImportOptions tunes an import.
+type ImportOptions struct {
+	// Progress, when set, is called as items are checked and written, with
+	// the stage (StageCheck, StageWrite), the items done and the total.
+	Progress func(stage string, done, total int)
+}
+
+func (o ImportOptions) report(stage string, done, total int) {
+	if o.Progress != nil {
+		o.Progress(stage, done, total)
+	}
+}
+
+func importOptions(opts []ImportOptions) ImportOptions {
+	if len(opts) > 0 {
+		return opts[0]
+	}
+	return ImportOptions{}
+}
+
+// ImportChange is one item an import creates or changes.
+type ImportChange struct {
+	Code    string
+	Name    string
+	New     bool
+	Changes []FieldChange // what changes in a stored item; nil for a new one
+}
+
+// ImportPlan is what an import does: the items it creates and changes, and
+// how many items of the file equal what is stored.
+type ImportPlan struct {
+	Items     int // items in the file
+	New       int
+	Changed   int
+	Unchanged int
+	Changes   []ImportChange // in file order
+}
+
 // CheckImport validates items as ApplyImport would and reports how many it
 // would change, writing nothing (the import's dry run). Problems are one
 // ValidationError with fields such as "items[3].promised_days".
 func (s *Store) CheckImport(ctx context.Context, items []Item) (changed int, err error) {
-	ops, err := planImport(s.read.WithContext(ctx), items)
+	plan, err := s.PlanImport(ctx, items)
 	if err != nil {
-		return 0, fmt.Errorf("models: check import: %w", err)
+		return 0, err
 	}
-	return len(ops), nil
+	return plan.New + plan.Changed, nil
 }
 
-// ApplyImport upserts items by code in one transaction. An item equal to the
+// PlanImport is the dry run of an import: it validates items as ImportItems
+// would and lists what it would create and change, writing nothing.
+func (s *Store) PlanImport(ctx context.Context, items []Item, opts ...ImportOptions) (*ImportPlan, error) {
+	ops, err := planImport(s.read.WithContext(ctx), items, importOptions(opts))
+	if err != nil {
+		return nil, fmt.Errorf("models: check import: %w", err)
+	}
+	return summarize(items, ops), nil
+}
+
+// ApplyImport upserts items by code in one transaction and returns how many
+// it created or changed; see ImportItems.
+func (s *Store) ApplyImport(ctx context.Context, items []Item, actor, reason string) (changed int, err error) {
+	plan, err := s.ImportItems(ctx, items, actor, reason)
+	if err != nil {
+		return 0, err
+	}
+	return plan.New + plan.Changed, nil
+}
+
+// ImportItems upserts items by code in one transaction. An item equal to the
 // stored one (every field and row compared, ignoring IDs, timestamps, version
 // and status) is not written and gets no revision; a changed item gets the
-// next version and an "import" revision and keeps its status; a new item is created published at
-// version 1 with an "import" revision. Any invalid item fails the whole
-// import, which then changes nothing; the ValidationError names every
-// problem as "items[i].field".
-func (s *Store) ApplyImport(ctx context.Context, items []Item, actor, reason string) (changed int, err error) {
-	err = s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+// next version and an "import" revision and keeps its status; a new item is
+// created published at version 1 with an "import" revision. Any invalid item
+// fails the whole import, which then changes nothing; the ValidationError
+// names every problem as "items[i].field".
+func (s *Store) ImportItems(ctx context.Context, items []Item, actor, reason string, opts ...ImportOptions) (*ImportPlan, error) {
+	opt := importOptions(opts)
+	var plan *ImportPlan
+	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		v := &ValidationError{}
 		requireReason(reason, v)
 		if err := v.err(); err != nil {
 			return err
 		}
-		ops, err := planImport(tx, items)
+		ops, err := planImport(tx, items, opt)
 		if err != nil {
 			return err
 		}
-		for _, op := range ops {
-			rev := Revision{Action: RevisionImport, Actor: actor, Reason: reason}
-			if op.stored != nil {
-				if _, err := writeVersion(tx, op.stored, op.next, rev); err != nil {
-					return err
-				}
-				continue
-			}
-			if err := tx.Create(op.next).Error; err != nil {
+		for i, op := range ops {
+			if err := writeImported(tx, op, Revision{Action: RevisionImport, Actor: actor, Reason: reason}); err != nil {
 				return err
 			}
-			if err := addRevision(tx, nil, op.next, rev); err != nil {
-				return err
-			}
+			opt.report(StageWrite, i+1, len(ops))
 		}
-		changed = len(ops)
+		plan = summarize(items, ops)
 		return nil
 	})
 	if err != nil {
-		return 0, fmt.Errorf("models: import items: %w", err)
+		return nil, fmt.Errorf("models: import items: %w", err)
 	}
-	return changed, nil
+	return plan, nil
+}
+
+func writeImported(tx *gorm.DB, op importOp, rev Revision) error {
+	if op.stored != nil {
+		_, err := writeVersion(tx, op.stored, op.next, rev)
+		return err
+	}
+	if err := tx.Create(op.next).Error; err != nil {
+		return err
+	}
+	return addRevision(tx, nil, op.next, rev)
+}
+
+func summarize(items []Item, ops []importOp) *ImportPlan {
+	p := &ImportPlan{Items: len(items), Changes: make([]ImportChange, 0, len(ops))}
+	for _, op := range ops {
+		ch := ImportChange{Code: op.next.Code, Name: op.next.Name, New: op.stored == nil}
+		if ch.New {
+			p.New++
+		} else {
+			p.Changed++
+			ch.Changes = DiffItems(normalized(op.stored), op.next)
+		}
+		p.Changes = append(p.Changes, ch)
+	}
+	p.Unchanged = len(items) - len(ops)
+	return p
 }
 
 // planImport validates the import against the catalogue in db and lists the
 // items that differ from what is stored.
-func planImport(db *gorm.DB, items []Item) ([]importOp, error) {
+func planImport(db *gorm.DB, items []Item, opt ImportOptions) ([]importOp, error) {
 	ref, err := loadRef(db)
 	if err != nil {
 		return nil, err
@@ -112,18 +196,16 @@ func planImport(db *gorm.DB, items []Item) ([]importOp, error) {
 	seen := make(map[string]int, len(items))
 	var ops []importOp
 	for i := range items {
+		opt.report(StageCheck, i+1, len(items))
 		prefix := fmt.Sprintf("items[%d].", i)
 		if j, dup := seen[items[i].Code]; dup {
-			v.add(prefix+"code", fmt.Sprintf("code %q is also used by items[%d]", items[i].Code, j))
+			v.addRule(prefix+"code", RuleDuplicate, fmt.Sprintf("code %q is also used by items[%d]", items[i].Code, j))
 			continue
 		}
 		seen[items[i].Code] = i
 		op, ok := importedItem(items[i], stored[items[i].Code])
 		if !ok {
 			continue
-		}
-		if op.stored == nil {
-			validateCode(op.next.Code, prefix, v)
 		}
 		validateItem(op.next, ref, prefix, v)
 		ops = append(ops, op)

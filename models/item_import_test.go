@@ -46,7 +46,7 @@ func TestImportWritesOneRevisionPerChangedItem(t *testing.T) {
 		t.Errorf("export of a missing code: err = %v, want ErrNotFound", err)
 	}
 	items[1].Fees = []Fee{{Name: "证照工本费", Standard: "10元/本"}}
-	items = append(items, Item{Code: "B1", CatalogCode: "00B1", Name: "门头招牌设置审批", TypeCode: "01", DepartmentCode: "zjj",
+	items = append(items, Item{Code: "B1", CatalogCode: "0100100000B1", Name: "门头招牌设置审批", TypeCode: "01", DepartmentCode: "zjj",
 		Disposition: DispositionRetained, OnApplication: true, StatutoryDays: 20, PromisedDays: 5})
 	if n, err := s.CheckImport(ctx, items); err != nil || n != 2 {
 		t.Errorf("check import = %d, %v; want 2", n, err)

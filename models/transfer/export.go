@@ -72,16 +72,53 @@ func childSection[T any](sheet string, cols []column[T], items []models.Item, li
 	}}
 }
 
+// Options tunes Export and Parse.
+type Options struct {
+	// Progress, when set, is called as rows are written or read, with the rows done and the
+	// total, so that a long transfer can show how far it is.
+	Progress func(done, total int)
+}
+
+func options(opts []Options) Options {
+	if len(opts) > 0 {
+		return opts[0]
+	}
+	return Options{}
+}
+
+// progress counts rows and reports them every so often and at the end.
+type progress struct {
+	fn          func(done, total int)
+	done, total int
+}
+
+func (p *progress) step() {
+	p.done++
+	if p.fn != nil && (p.done%200 == 0 || p.done == p.total) {
+		p.fn(p.done, p.total)
+	}
+}
+
+// rowCount is the number of data rows items take in a file: the items and all their children.
+func rowCount(items []models.Item) int {
+	n := len(items)
+	for i := range items {
+		n += len(items[i].Materials) + len(items[i].Fees) + len(items[i].Steps) + len(items[i].Departments)
+	}
+	return n
+}
+
 // Export writes items (with their materials, fees, steps and workflow departments) to w.
 //
 // Children are written in the order of their slices. Text that no file can carry back (invalid
 // UTF-8, control characters, or more than an XLSX cell holds) is an error, never cut short.
-func Export(w io.Writer, f Format, items []models.Item) error {
+func Export(w io.Writer, f Format, items []models.Item, opts ...Options) error {
+	pr := &progress{fn: options(opts).Progress, total: rowCount(items)}
 	switch f {
 	case XLSX:
-		return exportXLSX(w, items)
+		return exportXLSX(w, items, pr)
 	case CSV:
-		return exportCSV(w, items)
+		return exportCSV(w, items, pr)
 	}
 	return fmt.Errorf("transfer: unknown format %q", f)
 }
@@ -89,7 +126,7 @@ func Export(w io.Writer, f Format, items []models.Item) error {
 // maxCellUnits is the most UTF-16 code units an XLSX cell holds; excelize silently cuts longer text.
 const maxCellUnits = excelize.TotalCellChars
 
-func exportXLSX(w io.Writer, items []models.Item) (err error) {
+func exportXLSX(w io.Writer, items []models.Item, pr *progress) (err error) {
 	f := excelize.NewFile()
 	defer func() {
 		if cerr := f.Close(); err == nil && cerr != nil {
@@ -109,7 +146,7 @@ func exportXLSX(w io.Writer, items []models.Item) (err error) {
 		if err != nil {
 			return fmt.Errorf("transfer: add sheet %s: %w", s.sheet, err)
 		}
-		if err := writeSheet(f, s, bold); err != nil {
+		if err := writeSheet(f, s, bold, pr); err != nil {
 			return err
 		}
 	}
@@ -120,7 +157,7 @@ func exportXLSX(w io.Writer, items []models.Item) (err error) {
 }
 
 // writeSheet streams one section into its sheet, with a bold, frozen header row.
-func writeSheet(f *excelize.File, s section, headerStyle int) error {
+func writeSheet(f *excelize.File, s section, headerStyle int, pr *progress) error {
 	sw, err := f.NewStreamWriter(s.sheet)
 	if err != nil {
 		return fmt.Errorf("transfer: stream sheet %s: %w", s.sheet, err)
@@ -152,6 +189,7 @@ func writeSheet(f *excelize.File, s section, headerStyle int) error {
 		if err == nil {
 			err = sw.SetRow(ref, vals)
 		}
+		pr.step()
 		return err
 	})
 	if err != nil {
@@ -183,7 +221,7 @@ func xlsxValue(p any) (any, error) {
 }
 
 func storable(s string) error {
-	if i := badChar(s); i >= 0 {
+	if i := models.UnstorableAt(s); i >= 0 {
 		return fmt.Errorf("text contains a character that cannot be stored (byte %d)", i)
 	}
 	return nil
@@ -200,7 +238,7 @@ func utf16Len(s string) int {
 	return n
 }
 
-func exportCSV(w io.Writer, items []models.Item) error {
+func exportCSV(w io.Writer, items []models.Item, pr *progress) error {
 	bw := bufio.NewWriterSize(w, 64<<10)
 	bw.WriteString(bom)
 	c := csvWriter{bw}
@@ -227,6 +265,7 @@ func exportCSV(w io.Writer, items []models.Item) error {
 				}
 			}
 			c.row(cells)
+			pr.step()
 			return nil
 		})
 		if err != nil {

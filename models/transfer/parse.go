@@ -29,7 +29,9 @@ type Problem struct {
 // row), so that a caller can show a preview; a caller saves nothing while problems is not empty.
 // Children are attached by item_code and ordered by their sort column, keeping file order
 // among equal sorts, as the store reads them back. Items are validated with Validate.
-func Parse(r io.Reader, f Format, known Known) (items []models.Item, problems []Problem, err error) {
+//
+// Options.Progress, when given, counts the data rows judged.
+func Parse(r io.Reader, f Format, known Known, opts ...Options) (items []models.Item, problems []Problem, err error) {
 	p := &parser{known: known, byCode: map[string]int{}, layout: map[string][]string{
 		sheetItems:       names(itemColumns(), false),
 		sheetMaterials:   names(materialColumns(), true),
@@ -48,6 +50,10 @@ func Parse(r io.Reader, f Format, known Known) (items []models.Item, problems []
 	}
 	if err != nil {
 		return nil, nil, err
+	}
+	p.pr = &progress{fn: options(opts).Progress}
+	for _, t := range tabs {
+		p.pr.total += len(t.rows)
 	}
 	p.readItems(tabs[sheetItems])
 	readChildren(p, tabs[sheetMaterials], sheetMaterials, materialColumns(), func(it *models.Item, v models.Material) {
@@ -75,6 +81,7 @@ type parser struct {
 	refs        []itemRef // parallel to items
 	byCode      map[string]int
 	itemsBroken bool
+	pr          *progress
 }
 
 // rowRef is where a row came from and which of its cells could not be read.
@@ -113,6 +120,7 @@ func decodeRow[T any](p *parser, sheet string, r rawRow, cols []column[T], xlsx 
 func (p *parser) readItems(t *table) {
 	cols := itemColumns()
 	for _, r := range t.rows {
+		p.pr.step()
 		if !r.hdr.ok {
 			continue
 		}
@@ -135,6 +143,7 @@ func (p *parser) readItems(t *table) {
 // readChildren reads a child sheet and attaches each row to the item its item_code names.
 func readChildren[T any](p *parser, t *table, sheet string, cols []column[T], attach func(*models.Item, T)) {
 	for _, r := range t.rows {
+		p.pr.step()
 		if !r.hdr.ok {
 			continue
 		}
