@@ -22,7 +22,8 @@ func openTest(t *testing.T) *Store {
 // allModels lists every gorm model the migrations must cover.
 func allModels() []any {
 	return []any{&Department{}, &ItemType{}, &Item{}, &Material{}, &Fee{}, &Step{}, &ItemDepartment{}, &CalendarDay{},
-		&User{}, &RoleAssignment{}, &Session{}, &LoginEvent{}, &Revision{}, &Draft{}}
+		&User{}, &RoleAssignment{}, &Session{}, &LoginEvent{}, &Revision{}, &Draft{},
+		&Applicant{}, &Application{}, &AppMaterial{}, &AppFile{}, &Task{}, &Event{}}
 }
 
 func TestMigrationsCoverEveryModelField(t *testing.T) {

@@ -1,0 +1,271 @@
+package models
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"gorm.io/gorm"
+
+	"onewindow/workflow"
+)
+
+// ActionRequest is one action on an application.
+type ActionRequest struct {
+	Number     string
+	Action     workflow.Action
+	Version    int // the version the actor saw; 0 skips the check (the applicant's own actions)
+	Actor      string
+	Role       string
+	Department string            // the acting department, for a department's task
+	Comment    string            //
+	Fields     map[string]string // the action's fields, checked by workflow.CheckFields
+	Checks     map[string]MaterialCheck
+	Cal        *workflow.Calendar
+	Now        time.Time
+	Idem       *Idempotency
+	// Authorize is called inside the transaction with the locked, re-read
+	// application and the table rows that allow the action; an error stops it.
+	Authorize func(app *Application, rows []workflow.Transition) error
+}
+
+// FieldsError lists the action fields that are missing or wrong.
+type FieldsError struct{ Fields map[string]string }
+
+func (e *FieldsError) Error() string { return "models: action fields are invalid" }
+
+// Act runs one action as one transaction: re-read and lock the application,
+// check its version, the transition table and the task's stage, authorize,
+// apply the effects, append the chained event. A stale version is
+// ErrConflict; an illegal action is workflow.ErrIllegal.
+func (s *Store) Act(ctx context.Context, req ActionRequest) (*Application, error) {
+	var out *Application
+	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		app, err := lockedApplication(tx, req.Number)
+		if err != nil {
+			return err
+		}
+		if req.Idem != nil {
+			if replayed, err := replayAction(tx, req.Idem, app); err != nil || replayed {
+				out = app
+				return err
+			}
+		}
+		if req.Version != 0 && req.Version != app.Version {
+			return fmt.Errorf("version %d is stale, the application is at %d: %w", req.Version, app.Version, ErrConflict)
+		}
+		if err := applyAction(tx, app, req); err != nil {
+			return err
+		}
+		if req.Idem != nil {
+			if err := tx.Exec(`INSERT INTO idempotency_keys (scope, key, request, number, created_at) VALUES (?, ?, ?, ?, ?)`,
+				req.Idem.Scope, req.Idem.Key, req.Idem.Request, app.Number, req.Now).Error; err != nil {
+				return err
+			}
+		}
+		out = app
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("models: %s application %q: %w", req.Action, req.Number, err)
+	}
+	return out, nil
+}
+
+// lockedApplication re-reads the application inside the write transaction
+// (which holds SQLite's write lock from its first statement).
+func lockedApplication(tx *gorm.DB, number string) (*Application, error) {
+	var app Application
+	err := tx.Preload("Materials", orderBySort).Preload("Tasks", orderBySort).
+		Where("number = ?", number).Take(&app).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return nil, ErrNotFound
+	}
+	return &app, err
+}
+
+func replayAction(tx *gorm.DB, idem *Idempotency, app *Application) (bool, error) {
+	var row struct{ Request, Number string }
+	if err := tx.Raw(`SELECT request, number FROM idempotency_keys WHERE scope = ? AND key = ?`, idem.Scope, idem.Key).Scan(&row).Error; err != nil {
+		return false, err
+	}
+	if row.Number == "" {
+		return false, nil
+	}
+	if row.Request != idem.Request || row.Number != app.Number {
+		return false, ErrIdempotencyMismatch
+	}
+	return true, nil
+}
+
+func applyAction(tx *gorm.DB, app *Application, req ActionRequest) error {
+	rows, err := workflow.Next(app.State, req.Action, app.Facts(req.Department))
+	if err != nil {
+		return err
+	}
+	var task *Task
+	if rows[0].Obj == "task" {
+		if task = app.Task(req.Department); task == nil {
+			return &workflow.IllegalError{From: app.State, Act: req.Action}
+		}
+		if _, err := workflow.TaskStage(workflow.Stage(task.Stage), req.Action); err != nil {
+			return err
+		}
+	}
+	if req.Authorize != nil {
+		if err := req.Authorize(app, rows); err != nil {
+			return err
+		}
+	}
+	today := CentreDay(req.Now)
+	clock := app.Clock()
+	maxExtend := workflow.MaxExtension(app.Joint) - clock.ExtendedDays
+	if p := workflow.CheckFields(req.Action, req.Fields, today, maxExtend); len(p) > 0 {
+		return &FieldsError{Fields: p}
+	}
+	if err := applyEffects(tx, app, task, req); err != nil {
+		return err
+	}
+	clock = app.Clock()
+	switch rows[0].Clock {
+	case workflow.ClockStart:
+		clock.AcceptedOn = today
+	case workflow.ClockStop:
+		clock = clock.Stop(today)
+	case workflow.ClockResume:
+		clock = clock.Resume(req.Cal, today)
+	case workflow.ClockExtend:
+		n, _ := strconv.Atoi(req.Fields["days"])
+		clock.ExtendedDays += n
+	case workflow.ClockEnd:
+		clock = clock.End(req.Cal, today)
+	}
+	app.setClock(clock, req.Cal, today)
+	if err := saveTasks(tx, app, req.Now); err != nil {
+		return err
+	}
+	ev := eventInput{Actor: req.Actor, Role: req.Role, Department: req.Department, Action: req.Action,
+		To: rows[0].To, Comment: req.Comment, Detail: req.Fields, Now: req.Now}
+	return appendEvent(tx, app, ev)
+}
+
+// applyEffects changes what the action changes besides state and clock:
+// the checklist, the tasks, the result.
+func applyEffects(tx *gorm.DB, app *Application, task *Task, req ActionRequest) error {
+	f := req.Fields
+	switch req.Action {
+	case workflow.Accept, workflow.AcceptPending:
+		if err := updateChecklist(tx, app, req.Checks, splitKeys(f["pending"])); err != nil {
+			return err
+		}
+		app.PendingDue = f["due"]
+		if !app.Immediate {
+			app.Tasks = newTasks(app, req.Now)
+		}
+	case workflow.Supplement:
+		app.PendingDue = ""
+	case workflow.Claim:
+		task.ClaimedBy = req.Actor
+	case workflow.ReviewPass:
+		task.Stage, task.ClaimedBy = string(workflow.StageDecide), ""
+	case workflow.Approve, workflow.Deny:
+		return decide(app, task, req)
+	case workflow.Issue:
+		if app.Result == "approved" && strings.TrimSpace(f["result_number"]) == "" {
+			return &FieldsError{Fields: map[string]string{"result_number": workflow.FieldRequired}}
+		}
+		app.ResultNumber, app.Delivery, app.TrackingNumber = f["result_number"], f["delivery"], f["tracking_number"]
+	case workflow.Withdraw, workflow.Terminate:
+		closeTasks(app, "", req.Now)
+	}
+	return nil
+}
+
+// decide records one department's decision; the join is the transition
+// table's LastDecision row, and a denial closes every other task.
+func decide(app *Application, task *Task, req ActionRequest) error {
+	now := req.Now
+	result := "approved"
+	if req.Action == workflow.Deny {
+		result = "denied"
+	}
+	if task != nil {
+		task.Stage, task.DecidedBy, task.DecidedAt, task.Comment = result, req.Actor, &now, req.Fields["reason"]
+	}
+	if req.Action == workflow.Deny {
+		app.Result = "denied"
+		closeTasks(app, req.Department, now)
+		return nil
+	}
+	if app.Facts(req.Department).PendingDecisions == 0 {
+		app.Result = "approved"
+	}
+	return nil
+}
+
+func closeTasks(app *Application, except string, now time.Time) {
+	for i := range app.Tasks {
+		t := &app.Tasks[i]
+		if t.DepartmentCode != except && workflow.Stage(t.Stage).Open() {
+			t.Stage = string(workflow.StageClosed)
+			t.UpdatedAt = now
+		}
+	}
+}
+
+func newTasks(app *Application, now time.Time) []Task {
+	tasks := make([]Task, len(app.Definition.Departments))
+	for i, d := range app.Definition.Departments {
+		tasks[i] = Task{ApplicationID: app.ID, DepartmentCode: d.Department, Sort: i + 1, Stages: d.Stages,
+			Stage: string(workflow.FirstStage(d.Stages)), CreatedAt: now, UpdatedAt: now}
+	}
+	return tasks
+}
+
+func saveTasks(tx *gorm.DB, app *Application, now time.Time) error {
+	for i := range app.Tasks {
+		t := &app.Tasks[i]
+		t.PromisedDeadline = app.PromisedDeadline
+		t.UpdatedAt = now
+		if err := tx.Save(t).Error; err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func updateChecklist(tx *gorm.DB, app *Application, checks map[string]MaterialCheck, pending []string) error {
+	for i := range app.Materials {
+		m := &app.Materials[i]
+		if c, ok := checks[m.MaterialKey]; ok {
+			m.Provided, m.Kind, m.Copies = c.Provided, c.Kind, c.Copies
+		}
+		m.Pending = contains(pending, m.MaterialKey)
+		if err := tx.Save(m).Error; err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func splitKeys(s string) []string {
+	var out []string
+	for _, k := range strings.Split(s, ",") {
+		if k = strings.TrimSpace(k); k != "" {
+			out = append(out, k)
+		}
+	}
+	return out
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,359 @@
+package models
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"crypto/subtle"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
+
+	"onewindow/workflow"
+)
+
+// NewApplication is what filing an application needs; the handler has
+// validated the applicant's identity number and the form.
+type NewApplication struct {
+	Item      *Item // the published item, as read for the filing
+	Applicant Applicant
+	Form      FormData
+	Channel   string
+	Actor     string // the clerk's user name for a walk-in, "applicant" online
+	Role      string
+	Provided  map[string]MaterialCheck // the clerk's checklist, by material key
+	Idem      *Idempotency
+	Now       time.Time
+}
+
+// MaterialCheck is what the window clerk ticked for one material.
+type MaterialCheck struct {
+	Provided bool
+	Kind     string
+	Copies   int
+}
+
+// Idempotency identifies a retried request: the same scope and key with the
+// same request replays the first answer; with another request it is refused.
+type Idempotency struct {
+	Scope   string
+	Key     string
+	Request string // SHA-256 of the request body
+}
+
+// ErrIdempotencyMismatch is a reused Idempotency-Key with a different request.
+var ErrIdempotencyMismatch = errors.New("idempotency key reused with a different request")
+
+// Filed is the answer to a filing: the number and the query code, shown once.
+type Filed struct {
+	Number    string
+	QueryCode string
+	State     workflow.State
+	Replayed  bool // an earlier request with the same Idempotency-Key filed it
+}
+
+// queryCodeAlphabet has no look-alike characters (no 0/O, 1/I/L).
+const queryCodeAlphabet = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+
+func newQueryCode() string {
+	b := make([]byte, 8)
+	if _, err := rand.Read(b); err != nil {
+		panic(err) // crypto/rand does not fail on supported systems
+	}
+	for i := range b {
+		b[i] = queryCodeAlphabet[int(b[i])%len(queryCodeAlphabet)]
+	}
+	return string(b)
+}
+
+// hashQueryCode binds a query code to its application number.
+func hashQueryCode(number, code string) string {
+	sum := sha256.Sum256([]byte(number + "\x00" + code))
+	return hex.EncodeToString(sum[:])
+}
+
+// DefinitionOf takes the workflow definition and guide facts of an item.
+func DefinitionOf(it *Item) Definition {
+	d := Definition{ItemType: it.TypeCode, Immediate: it.HandlingKind == KindImmediate,
+		StatutoryDays: it.StatutoryDays, PromisedDays: it.PromisedDays, Materials: it.Materials,
+		ResultName: it.ResultName, LegalBasis: it.LegalBasis}
+	for _, dep := range it.Departments {
+		stages := append([]string(nil), dep.Stages...)
+		// Every department taking part records a decision of its own.
+		if !contains(stages, string(workflow.StageDecide)) {
+			stages = append(stages, string(workflow.StageDecide))
+		}
+		d.Departments = append(d.Departments, DefinitionDept{Department: dep.DepartmentCode, Stages: stages})
+	}
+	if len(d.Departments) == 0 {
+		d.Departments = []DefinitionDept{{Department: it.DepartmentCode, Stages: []string{"review", "decide"}}}
+	}
+	for i := range d.Materials {
+		d.Materials[i].ID, d.Materials[i].ItemID = 0, 0
+	}
+	return d
+}
+
+// CreateApplication files an application in one transaction: the applicant
+// (found or created by identity number), the number, the checklist and the
+// first event. A retried Idempotency-Key returns the first filing.
+func (s *Store) CreateApplication(ctx context.Context, na NewApplication) (*Filed, error) {
+	var out *Filed
+	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if na.Idem != nil {
+			f, err := replayFiling(tx, na.Idem)
+			if err != nil || f != nil {
+				out = f
+				return err
+			}
+		}
+		f, err := fileApplication(tx, na)
+		if err != nil {
+			return err
+		}
+		if na.Idem != nil {
+			if err := tx.Exec(`INSERT INTO idempotency_keys (scope, key, request, number, query_code, created_at) VALUES (?, ?, ?, ?, ?, ?)`,
+				na.Idem.Scope, na.Idem.Key, na.Idem.Request, f.Number, f.QueryCode, na.Now).Error; err != nil {
+				return err
+			}
+		}
+		out = f
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("models: create application: %w", err)
+	}
+	return out, nil
+}
+
+func replayFiling(tx *gorm.DB, idem *Idempotency) (*Filed, error) {
+	var row struct {
+		Request   string
+		Number    string
+		QueryCode string
+	}
+	err := tx.Raw(`SELECT request, number, query_code FROM idempotency_keys WHERE scope = ? AND key = ?`, idem.Scope, idem.Key).Scan(&row).Error
+	if err != nil || row.Number == "" {
+		return nil, err
+	}
+	if row.Request != idem.Request {
+		return nil, ErrIdempotencyMismatch
+	}
+	var state string
+	if err := tx.Raw(`SELECT state FROM applications WHERE number = ?`, row.Number).Scan(&state).Error; err != nil {
+		return nil, err
+	}
+	return &Filed{Number: row.Number, QueryCode: row.QueryCode, State: workflow.State(state), Replayed: true}, nil
+}
+
+func fileApplication(tx *gorm.DB, na NewApplication) (*Filed, error) {
+	applicant, err := upsertApplicant(tx, na.Applicant, na.Now)
+	if err != nil {
+		return nil, err
+	}
+	number, err := nextNumber(tx, na.Now)
+	if err != nil {
+		return nil, err
+	}
+	code := newQueryCode()
+	act := workflow.Submit
+	if na.Channel == ChannelWindow {
+		act = workflow.Register
+	}
+	next, err := workflow.Next(workflow.None, act, workflow.Facts{})
+	if err != nil {
+		return nil, err
+	}
+	def := DefinitionOf(na.Item)
+	app := Application{Number: number, QueryCodeHash: hashQueryCode(number, code), ItemCode: na.Item.Code,
+		ItemVersion: na.Item.Version, ItemName: na.Item.Name, DepartmentCode: na.Item.DepartmentCode,
+		Definition: def, Joint: len(def.Departments) > 1, Immediate: def.Immediate,
+		ApplicantID: applicant.ID, ApplicantKind: applicant.Kind, ApplicantName: applicant.Name,
+		ApplicantIDNumber: applicant.IDNumber, ApplicantPhone: applicant.Phone, Channel: na.Channel,
+		Form: na.Form, State: workflow.None, SubmittedAt: na.Now, StatutoryDays: def.StatutoryDays,
+		PromisedDays: def.PromisedDays, CreatedBy: na.Actor, UpdatedAt: na.Now}
+	if err := tx.Omit(clause.Associations).Create(&app).Error; err != nil {
+		return nil, err
+	}
+	if err := createChecklist(tx, app.ID, def.Materials, na.Provided); err != nil {
+		return nil, err
+	}
+	ev := eventInput{Actor: na.Actor, Role: na.Role, Action: act, To: next[0].To, Now: na.Now}
+	if err := appendEvent(tx, &app, ev); err != nil {
+		return nil, err
+	}
+	return &Filed{Number: number, QueryCode: code, State: app.State}, nil
+}
+
+func upsertApplicant(tx *gorm.DB, a Applicant, now time.Time) (*Applicant, error) {
+	var cur Applicant
+	err := tx.Where("id_number = ?", a.IDNumber).Take(&cur).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		a.ID, a.CreatedAt, a.UpdatedAt = 0, now, now
+		if err := tx.Create(&a).Error; err != nil {
+			return nil, err
+		}
+		return &a, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	// The latest filing brings the latest contact details.
+	cur.Name, cur.Kind, cur.UpdatedAt = a.Name, a.Kind, now
+	if a.Phone != "" {
+		cur.Phone = a.Phone
+	}
+	if a.Address != "" {
+		cur.Address = a.Address
+	}
+	if err := tx.Save(&cur).Error; err != nil {
+		return nil, err
+	}
+	return &cur, nil
+}
+
+// nextNumber draws the day's next application number: YYYYMMDD + six digits.
+func nextNumber(tx *gorm.DB, now time.Time) (string, error) {
+	day := now.In(centreZone).Format("20060102")
+	var last int
+	err := tx.Raw(`INSERT INTO application_sequences (day, last) VALUES (?, 1)
+		ON CONFLICT (day) DO UPDATE SET last = last + 1 RETURNING last`, day).Scan(&last).Error
+	if err != nil {
+		return "", err
+	}
+	return fmt.Sprintf("%s%06d", day, last), nil
+}
+
+func createChecklist(tx *gorm.DB, appID uint, mats []Material, checks map[string]MaterialCheck) error {
+	if len(mats) == 0 {
+		return nil
+	}
+	rows := make([]AppMaterial, len(mats))
+	for i, m := range mats {
+		c := checks[m.Key]
+		rows[i] = AppMaterial{ApplicationID: appID, MaterialKey: m.Key, Sort: m.Sort, Name: m.Name,
+			Necessity: m.Necessity, Kind: c.Kind, Copies: c.Copies, Provided: c.Provided}
+	}
+	return tx.Create(&rows).Error
+}
+
+// eventInput is one event to append.
+type eventInput struct {
+	Actor, Role, Department string
+	Action                  workflow.Action
+	To                      workflow.State
+	Comment                 string
+	Detail                  map[string]string
+	Now                     time.Time
+}
+
+// appendEvent chains an event onto the application and moves it to ev.To,
+// bumping its version; the caller saves the application row.
+func appendEvent(tx *gorm.DB, app *Application, ev eventInput) error {
+	detail := "{}"
+	if len(ev.Detail) > 0 {
+		b, err := json.Marshal(ev.Detail) // map keys are sorted: canonical
+		if err != nil {
+			return err
+		}
+		detail = string(b)
+	}
+	e := Event{ApplicationID: app.ID, Seq: app.EventCount + 1, At: ev.Now.UTC().Truncate(time.Microsecond),
+		Actor: ev.Actor, Role: ev.Role, Department: ev.Department, Action: ev.Action,
+		FromState: app.State, ToState: ev.To, Comment: ev.Comment, Detail: detail, PrevHash: app.LastHash}
+	e.Hash = e.Link(app.Number).Hash()
+	if err := tx.Create(&e).Error; err != nil {
+		return err
+	}
+	app.State, app.LastHash, app.EventCount = ev.To, e.Hash, e.Seq
+	app.Version++
+	app.UpdatedAt = ev.Now
+	res := tx.Model(&Application{}).Where("id = ? AND version = ?", app.ID, app.Version-1).
+		Updates(map[string]any{"state": app.State, "version": app.Version, "last_hash": app.LastHash,
+			"event_count": app.EventCount, "updated_at": app.UpdatedAt, "accepted_on": app.AcceptedOn,
+			"extended_days": app.ExtendedDays, "stopped_days": app.StoppedDays, "stopped_since": app.StoppedSince,
+			"ended_on": app.EndedOn, "promised_deadline": app.PromisedDeadline,
+			"statutory_deadline": app.StatutoryDeadline, "pending_due": app.PendingDue, "result": app.Result,
+			"result_number": app.ResultNumber, "delivery": app.Delivery, "tracking_number": app.TrackingNumber})
+	if res.Error != nil {
+		return res.Error
+	}
+	if res.RowsAffected != 1 {
+		return ErrConflict
+	}
+	return nil
+}
+
+// Application returns an application with its checklist, files, tasks and events.
+func (s *Store) Application(ctx context.Context, number string) (*Application, error) {
+	return loadApplication(s.read.WithContext(ctx), number)
+}
+
+func loadApplication(db *gorm.DB, number string) (*Application, error) {
+	var app Application
+	err := db.Preload("Materials", orderBySort).Preload("Files", orderByID).Preload("Tasks", orderBySort).
+		Preload("Events", func(db *gorm.DB) *gorm.DB { return db.Order("seq") }).
+		Where("number = ?", number).Take(&app).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return nil, fmt.Errorf("models: application %q: %w", number, ErrNotFound)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("models: application %q: %w", number, err)
+	}
+	return &app, nil
+}
+
+func orderByID(db *gorm.DB) *gorm.DB { return db.Order("id") }
+
+// ApplicationByCode returns the application when the query code matches; a
+// wrong code is ErrNotFound, exactly like an unknown number.
+func (s *Store) ApplicationByCode(ctx context.Context, number, code string) (*Application, error) {
+	app, err := s.Application(ctx, number)
+	if err != nil {
+		return nil, err
+	}
+	want := hashQueryCode(number, code)
+	if subtle.ConstantTimeCompare([]byte(want), []byte(app.QueryCodeHash)) != 1 {
+		return nil, fmt.Errorf("models: application %q: %w", number, ErrNotFound)
+	}
+	return app, nil
+}
+
+// CheckQueryCode reports whether code is the application's query code.
+func (a *Application) CheckQueryCode(code string) bool {
+	return subtle.ConstantTimeCompare([]byte(hashQueryCode(a.Number, code)), []byte(a.QueryCodeHash)) == 1
+}
+
+// Applicant returns the applicant with an identity number.
+func (s *Store) Applicant(ctx context.Context, idNumber string) (*Applicant, error) {
+	var a Applicant
+	err := s.read.WithContext(ctx).Where("id_number = ?", idNumber).Take(&a).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return nil, fmt.Errorf("models: applicant: %w", ErrNotFound)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("models: applicant: %w", err)
+	}
+	return &a, nil
+}
+
+// ApplicationsOf returns the applications filed under an identity number, newest first.
+func (s *Store) ApplicationsOf(ctx context.Context, idNumber string, limit int) ([]Application, error) {
+	var out []Application
+	err := s.read.WithContext(ctx).Where("applicant_id_number = ?", idNumber).
+		Order("submitted_at DESC, id DESC").Limit(limit).Find(&out).Error
+	if err != nil {
+		return nil, fmt.Errorf("models: applications of applicant: %w", err)
+	}
+	return out, nil
+}
+
+// PurgeIdempotencyKeys forgets keys (and the query codes kept with them) older than before.
+func (s *Store) PurgeIdempotencyKeys(ctx context.Context, before time.Time) error {
+	return s.db.WithContext(ctx).Exec(`DELETE FROM idempotency_keys WHERE created_at < ?`, before).Error
+}

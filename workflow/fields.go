@@ -1,0 +1,97 @@
+package workflow
+
+import (
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Special procedures that stop the clock (行政许可法 Art. 45).
+var SuspendKinds = []string{"hearing", "tender", "auction", "inspection", "testing", "quarantine",
+	"appraisal", "expert_review", "site_survey"}
+
+// Deliveries of a result (统一出件).
+var Deliveries = []string{"window", "post"}
+
+// Field problems, as short codes a caller turns into a message.
+const (
+	FieldRequired = "required"
+	FieldInvalid  = "invalid"
+	FieldTooLarge = "too_large"
+	FieldPast     = "not_in_future"
+)
+
+// CheckFields checks the fields an action needs (DESIGN §4) and returns the
+// problems by field name; empty when they are fine. today bounds due dates;
+// maxExtend is how many working days an extension may still add.
+func CheckFields(act Action, f map[string]string, today time.Time, maxExtend int) map[string]string {
+	p := map[string]string{}
+	need := func(names ...string) {
+		for _, n := range names {
+			if strings.TrimSpace(f[n]) == "" {
+				p[n] = FieldRequired
+			}
+		}
+	}
+	switch act {
+	case Reject, SendBack, Deny, Terminate:
+		need("reason")
+	case RequestSupplement:
+		need("missing")
+	case AcceptPending:
+		need("pending", "due")
+		if d := f["due"]; d != "" {
+			if t, err := ParseDate(d); err != nil {
+				p["due"] = FieldInvalid
+			} else if !t.After(today) {
+				p["due"] = FieldPast
+			}
+		}
+	case Suspend:
+		need("kind", "reason", "expected_days")
+		if k := f["kind"]; k != "" && !contains(SuspendKinds, k) {
+			p["kind"] = FieldInvalid
+		}
+		checkDays(p, f, "expected_days", 365)
+	case Extend:
+		need("days", "reason")
+		checkDays(p, f, "days", maxExtend)
+	case Issue:
+		need("delivery")
+		if d := f["delivery"]; d != "" && !contains(Deliveries, d) {
+			p["delivery"] = FieldInvalid
+		}
+		if f["delivery"] == "post" {
+			need("tracking_number")
+		}
+	}
+	for k, v := range f {
+		if len(v) > 2000 && p[k] == "" {
+			p[k] = FieldTooLarge
+		}
+	}
+	return p
+}
+
+func checkDays(p map[string]string, f map[string]string, name string, limit int) {
+	v := f[name]
+	if v == "" {
+		return
+	}
+	n, err := strconv.Atoi(v)
+	switch {
+	case err != nil || n < 1:
+		p[name] = FieldInvalid
+	case n > limit:
+		p[name] = FieldTooLarge
+	}
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
