@@ -6,6 +6,7 @@ import (
 	"net/http"
 
 	"onewindow/models"
+	"onewindow/workflow"
 )
 
 // Error is a failure with the HTTP status, machine code, message and field
@@ -49,6 +50,9 @@ var errorStatus = []struct {
 }{
 	{models.ErrNotFound, http.StatusNotFound, "not_found", "not found"},
 	{models.ErrConflict, http.StatusConflict, "conflict", "the resource was changed by someone else; reload and try again"},
+	{workflow.ErrIllegal, http.StatusConflict, "illegal_transition", "this action is not allowed in the application's current state"},
+	{models.ErrIdempotencyMismatch, http.StatusUnprocessableEntity, "idempotency_key_reused", "this Idempotency-Key was used for a different request"},
+	{models.ErrTooLarge, http.StatusRequestEntityTooLarge, "too_large", "the file is too large"},
 }
 
 // asError turns any error into an *Error; unknown errors become a 500 that
@@ -61,6 +65,10 @@ func asError(err error) *Error {
 	var ve *models.ValidationError
 	if errors.As(err, &ve) {
 		return &Error{Status: http.StatusUnprocessableEntity, Code: "invalid_field", Message: "some fields are invalid", Fields: ve.Fields, Err: err}
+	}
+	var fe *models.FieldsError
+	if errors.As(err, &fe) {
+		return &Error{Status: http.StatusUnprocessableEntity, Code: "invalid_field", Message: "some fields are invalid", Fields: fieldMessages(fe.Fields), Err: err}
 	}
 	for _, row := range errorStatus {
 		if errors.Is(err, row.target) {
@@ -79,6 +87,24 @@ type errorDetail struct {
 	Code    string            `json:"code"`
 	Message string            `json:"message"`
 	Fields  map[string]string `json:"fields,omitempty"`
+}
+
+// fieldMessages turns the workflow's field problem codes into messages.
+func fieldMessages(p map[string]string) map[string]string {
+	text := map[string]string{
+		workflow.FieldRequired: "is required",
+		workflow.FieldInvalid:  "is not valid",
+		workflow.FieldTooLarge: "is too large",
+		workflow.FieldPast:     "must be a later date",
+	}
+	out := make(map[string]string, len(p))
+	for k, v := range p {
+		if m, ok := text[v]; ok {
+			v = m
+		}
+		out[k] = v
+	}
+	return out
 }
 
 func isConflict(err error) bool { return errors.Is(err, models.ErrConflict) }

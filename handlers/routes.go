@@ -29,6 +29,13 @@ var PublicRoutes = map[string]bool{
 	"POST /login":                   true,
 	"POST /logout":                  true,
 	"HEAD /static/*filepath":        true,
+	// Applications: anonymous filing and the applicant's own actions with the
+	// query code; staff calls on the same routes are authorized per action.
+	"POST /api/v1/applications":                         true,
+	"POST /api/v1/applications/:number/actions/:action": true,
+	"POST /api/v1/applications/:number/materials":       true,
+	"GET /api/v1/applications/:number/files/:id":        true,
+	"GET /api/v1/status/:number":                        true,
 }
 
 func (s *Server) routes() *gin.Engine {
@@ -49,6 +56,7 @@ func (s *Server) routes() *gin.Engine {
 	v1.POST("/logout", s.api(s.apiLogout))
 	v1.GET("/me", s.api(s.apiMe))
 	s.staffRoutes(r, v1)
+	s.applicationPublicRoutes(r, v1)
 
 	r.GET("/", s.page(s.uiHome))
 	r.GET("/items", s.page(s.uiResults))

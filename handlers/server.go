@@ -6,7 +6,9 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"path/filepath"
 	"sync/atomic"
+	"time"
 
 	"github.com/gin-gonic/gin"
 
@@ -23,6 +25,12 @@ type Config struct {
 	Site   *web.Site
 	Logger *slog.Logger
 	Demo   bool // the catalogue is demonstration data; pages say so
+	// FilesDir holds uploaded files; empty means "files" next to the database.
+	FilesDir string
+	// UploadLimit is the largest accepted upload in bytes; 0 means 10 MB.
+	UploadLimit int64
+	// Now is the clock; nil means time.Now.
+	Now func() time.Time
 }
 
 // Server is the HTTP side of OneWindow.
@@ -38,6 +46,11 @@ type Server struct {
 
 	authz     *policies.Authorizer
 	protected map[string]bool // staff routes, "METHOD /path"
+
+	files       *models.Files
+	uploadLimit int64
+	now         func() time.Time
+	codeLimiter *limiter // wrong query codes per client
 }
 
 // reference is the small, read-mostly data that validates filters and labels
@@ -60,8 +73,22 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	if _, err := openAPIOnce(); err != nil {
 		return nil, err
 	}
-	s := &Server{store: cfg.Store, site: cfg.Site, log: cfg.Logger, demo: cfg.Demo, search: search.NewLive(search.New(nil))}
-	if err := s.Reload(ctx); err != nil {
+	s := &Server{store: cfg.Store, site: cfg.Site, log: cfg.Logger, demo: cfg.Demo, search: search.NewLive(search.New(nil)),
+		now: cfg.Now, uploadLimit: cfg.UploadLimit, codeLimiter: newLimiter(10, time.Minute)}
+	if s.now == nil {
+		s.now = time.Now
+	}
+	if s.uploadLimit <= 0 {
+		s.uploadLimit = 10 << 20
+	}
+	if cfg.FilesDir == "" {
+		cfg.FilesDir = filepath.Join(filepath.Dir(cfg.Store.Path()), "files")
+	}
+	var err error
+	if s.files, err = models.NewFiles(cfg.FilesDir); err != nil {
+		return nil, err
+	}
+	if err = s.Reload(ctx); err != nil {
 		return nil, err
 	}
 	if err := s.loadAuthorizer(ctx); err != nil {

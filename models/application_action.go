@@ -28,8 +28,16 @@ type ActionRequest struct {
 	Now        time.Time
 	Idem       *Idempotency
 	// Authorize is called inside the transaction with the locked, re-read
-	// application and the table rows that allow the action; an error stops it.
-	Authorize func(app *Application, rows []workflow.Transition) error
+	// application and the table rows that allow the action; it answers with
+	// the acting department and role, or an error that stops the action.
+	Authorize func(app *Application, rows []workflow.Transition) (Grant, error)
+}
+
+// Grant is who acts: the department of the task (or application) and the
+// role that allows it.
+type Grant struct {
+	Department string
+	Role       string
 }
 
 // FieldsError lists the action fields that are missing or wrong.
@@ -106,17 +114,23 @@ func applyAction(tx *gorm.DB, app *Application, req ActionRequest) error {
 	if err != nil {
 		return err
 	}
+	if req.Authorize != nil {
+		g, err := req.Authorize(app, rows)
+		if err != nil {
+			return err
+		}
+		req.Department, req.Role = g.Department, g.Role
+		// The acting department decides the join condition of the rows.
+		if rows, err = workflow.Next(app.State, req.Action, app.Facts(req.Department)); err != nil {
+			return err
+		}
+	}
 	var task *Task
 	if rows[0].Obj == "task" {
 		if task = app.Task(req.Department); task == nil {
 			return &workflow.IllegalError{From: app.State, Act: req.Action}
 		}
 		if _, err := workflow.TaskStage(workflow.Stage(task.Stage), req.Action); err != nil {
-			return err
-		}
-	}
-	if req.Authorize != nil {
-		if err := req.Authorize(app, rows); err != nil {
 			return err
 		}
 	}

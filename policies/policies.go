@@ -118,6 +118,11 @@ func (a *Authorizer) Roles(user string) []Assignment {
 	return slices.Clone(a.cur.Load().byUser[user])
 }
 
+// RoleCan reports whether the policy grants role the action act on obj.
+func (a *Authorizer) RoleCan(role Role, obj, act string) (bool, error) {
+	return slices.Contains(a.holders[perm{obj, act}], role), nil
+}
+
 // Domains returns the sorted domains in which user may do act on obj; ["*"] means every department.
 func (a *Authorizer) Domains(user, obj, act string) []string {
 	if !checkable(user, AllDomains) {

@@ -1,0 +1,374 @@
+package handlers
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"io"
+	"net/http"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/gin-gonic/gin"
+
+	"onewindow/models"
+	"onewindow/policies"
+	"onewindow/workflow"
+)
+
+// actionInput is the body of POST /api/v1/applications/{number}/actions/{action}.
+type actionInput struct {
+	Version    int                             `json:"version"`
+	Comment    string                          `json:"comment"`
+	Code       string                          `json:"code"`       // the applicant's query code
+	Department string                          `json:"department"` // the acting department of a joint item
+	Materials  map[string]models.MaterialCheck `json:"materials"`
+	// The action's fields (reason, missing, pending, due, kind, expected_days,
+	// days, result_number, delivery, tracking_number) as strings.
+	Fields map[string]string `json:"-"`
+}
+
+// actionFields are the body keys an action may carry.
+var actionFields = []string{"reason", "missing", "pending", "due", "kind", "expected_days", "days",
+	"result_number", "delivery", "tracking_number"}
+
+func parseActionInput(body []byte) (actionInput, error) {
+	var in actionInput
+	if err := json.Unmarshal(body, &in); err != nil {
+		return in, badRequest("the body is not valid JSON for an action")
+	}
+	var raw map[string]any
+	_ = json.Unmarshal(body, &raw)
+	in.Fields = map[string]string{}
+	for _, k := range actionFields {
+		switch v := raw[k].(type) {
+		case string:
+			in.Fields[k] = strings.TrimSpace(v)
+		case float64:
+			in.Fields[k] = strconv.FormatFloat(v, 'f', -1, 64)
+		case []any:
+			parts := make([]string, 0, len(v))
+			for _, p := range v {
+				if s, ok := p.(string); ok {
+					parts = append(parts, s)
+				}
+			}
+			in.Fields[k] = strings.Join(parts, ",")
+		}
+	}
+	return in, nil
+}
+
+// apiAct runs an action. The applicant acts with the query code; staff act
+// with their login and the permission the transition table names.
+func (s *Server) apiAct(c *gin.Context) error {
+	body, err := io.ReadAll(io.LimitReader(c.Request.Body, 1<<20))
+	if err != nil {
+		return badRequest("unreadable body")
+	}
+	in, err := parseActionInput(body)
+	if err != nil {
+		return err
+	}
+	act := workflow.Action(c.Param("action"))
+	if !act.Valid() || act == workflow.Submit || act == workflow.Register {
+		return notFound("action")
+	}
+	app, err := s.doAction(c, c.Param("number"), act, in, idempotency(c, body))
+	if err != nil {
+		return err
+	}
+	if in.Code != "" && principalOf(c) == nil {
+		c.JSON(http.StatusOK, s.statusViewOf(langOf(c), app))
+		return nil
+	}
+	full, err := s.store.Application(c.Request.Context(), app.Number)
+	if err != nil {
+		return err
+	}
+	c.JSON(http.StatusOK, s.applicationViewOf(langOf(c), full, s.staffActions(c, full)))
+	return nil
+}
+
+// doAction is the one path every action takes, from the API and the pages:
+// load under lock → rule → authorize → invariants → store.
+func (s *Server) doAction(c *gin.Context, number string, act workflow.Action, in actionInput, idem *models.Idempotency) (*models.Application, error) {
+	req := models.ActionRequest{Number: number, Action: act, Version: in.Version, Comment: strings.TrimSpace(in.Comment),
+		Fields: in.Fields, Checks: in.Materials, Cal: s.cal.Load(), Now: s.now(), Idem: idem,
+		Department: in.Department}
+	if utf8.RuneCountInString(req.Comment) > 2000 {
+		return nil, invalid(map[string]string{"comment": "is too long"})
+	}
+	p := principalOf(c)
+	if in.Code != "" && p == nil {
+		if s.codeLimiter.Blocked(c.ClientIP(), s.now()) {
+			return nil, tooManyAttempts()
+		}
+		req.Actor = "applicant"
+		req.Authorize = func(app *models.Application, rows []workflow.Transition) (models.Grant, error) {
+			if !app.CheckQueryCode(in.Code) {
+				s.codeLimiter.Fail(c.ClientIP(), s.now())
+				return models.Grant{}, notFound("application")
+			}
+			for _, r := range rows {
+				if r.By == workflow.Applicant {
+					return models.Grant{Role: "applicant"}, nil
+				}
+			}
+			return models.Grant{}, &Error{Status: http.StatusForbidden, Code: "forbidden", Message: "only staff may " + string(act) + " this application"}
+		}
+	} else {
+		if p == nil {
+			return nil, &Error{Status: http.StatusUnauthorized, Code: "unauthenticated", Message: "log in, or give the query code"}
+		}
+		req.Actor = p.user.Username
+		req.Authorize = func(app *models.Application, rows []workflow.Transition) (models.Grant, error) {
+			return s.authorizeAction(c, app, rows, act, in.Department)
+		}
+	}
+	app, err := s.store.Act(c.Request.Context(), req)
+	if errors.Is(err, models.ErrNotFound) {
+		return nil, notFound("application")
+	}
+	return app, err
+}
+
+// authorizeAction finds a staff row of the table the user's roles allow,
+// in the department of the task (or of the application), and names the role.
+func (s *Server) authorizeAction(c *gin.Context, app *models.Application, rows []workflow.Transition, act workflow.Action, asked string) (models.Grant, error) {
+	p := principalOf(c)
+	for _, r := range rows {
+		if r.By != workflow.Staff {
+			continue
+		}
+		dept := app.DepartmentCode
+		if r.Obj == policies.ObjTask {
+			dept = asked
+			if dept == "" {
+				dept = s.actingDepartment(c, app, r)
+			}
+		}
+		if dept != "" && s.can(c, dept, r.Obj, r.Verb) {
+			g := models.Grant{Department: dept, Role: s.roleFor(p.user.Username, dept, r.Obj, r.Verb)}
+			return g, s.authorize(c, dept, r.Obj, r.Verb)
+		}
+	}
+	return models.Grant{}, &Error{Status: http.StatusForbidden, Code: "forbidden", Message: "you may not " + string(act) + " this application"}
+}
+
+// actingDepartment picks the task of a department the user may act for.
+func (s *Server) actingDepartment(c *gin.Context, app *models.Application, r workflow.Transition) string {
+	for _, t := range app.Tasks {
+		if workflow.Stage(t.Stage).Open() && s.can(c, t.DepartmentCode, r.Obj, r.Verb) {
+			if _, err := workflow.TaskStage(workflow.Stage(t.Stage), r.Act); err == nil {
+				return t.DepartmentCode
+			}
+		}
+	}
+	return ""
+}
+
+// roleFor names the role that grants a permission, for the event record.
+func (s *Server) roleFor(user, dept, obj, act string) string {
+	for _, as := range s.authz.Roles(user) {
+		if as.Domain == dept || as.Domain == policies.AllDomains {
+			if ok, _ := s.authz.RoleCan(as.Role, obj, act); ok {
+				return string(as.Role)
+			}
+		}
+	}
+	return ""
+}
+
+// staffActions lists the actions the caller may take now.
+func (s *Server) staffActions(c *gin.Context, app *models.Application) []workflow.Action {
+	var out []workflow.Action
+	for _, act := range workflow.Available(app.State, app.Facts("")) {
+		if s.mayAct(c, app, act) {
+			out = append(out, act)
+		}
+	}
+	return out
+}
+
+func (s *Server) mayAct(c *gin.Context, app *models.Application, act workflow.Action) bool {
+	for _, t := range workflow.Table {
+		if t.Act != act || t.From != app.State || t.By != workflow.Staff {
+			continue
+		}
+		if t.Obj == policies.ObjApplication && s.can(c, app.DepartmentCode, t.Obj, t.Verb) {
+			return true
+		}
+		for _, task := range app.Tasks {
+			if _, err := workflow.TaskStage(workflow.Stage(task.Stage), act); err != nil {
+				continue
+			}
+			if _, err := workflow.Next(app.State, act, app.Facts(task.DepartmentCode)); err == nil && s.can(c, task.DepartmentCode, t.Obj, t.Verb) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func tooManyAttempts() *Error {
+	return &Error{Status: http.StatusTooManyRequests, Code: "rate_limited", Message: "too many wrong query codes; try again later"}
+}
+
+// apiStatus answers number + query code with the citizen-facing status; a
+// wrong code answers exactly like an unknown number.
+func (s *Server) apiStatus(c *gin.Context) error {
+	app, err := s.statusLookup(c, c.Param("number"), c.Query("code"))
+	if err != nil {
+		return err
+	}
+	c.Header("Cache-Control", "no-store")
+	c.JSON(http.StatusOK, s.statusViewOf(langOf(c), app))
+	return nil
+}
+
+// statusLookup checks the rate limit and the code.
+func (s *Server) statusLookup(c *gin.Context, number, code string) (*models.Application, error) {
+	now := s.now()
+	if s.codeLimiter.Blocked(c.ClientIP(), now) {
+		return nil, tooManyAttempts()
+	}
+	app, err := s.store.ApplicationByCode(c.Request.Context(), number, strings.ToUpper(strings.TrimSpace(code)))
+	if errors.Is(err, models.ErrNotFound) {
+		s.codeLimiter.Fail(c.ClientIP(), now)
+		return nil, notFound("application")
+	}
+	return app, err
+}
+
+// Accepted upload types, decided by the content, never by the name.
+var uploadTypes = map[string]string{"application/pdf": ".pdf", "image/jpeg": ".jpg", "image/png": ".png"}
+
+// apiUpload stores a file for a listed material (multipart: material, file;
+// code for the applicant).
+func (s *Server) apiUpload(c *gin.Context) error {
+	c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, s.uploadLimit+1<<20)
+	number := c.Param("number")
+	app, err := s.uploadTarget(c, number, c.PostForm("code"))
+	if err != nil {
+		var mbe *http.MaxBytesError
+		if errors.As(err, &mbe) {
+			return asError(models.ErrTooLarge)
+		}
+		return err
+	}
+	f, err := s.storeUpload(c, app)
+	if err != nil {
+		return err
+	}
+	c.JSON(http.StatusCreated, gin.H{"id": f.ID, "sha256": f.SHA256, "size": f.Size, "content_type": f.ContentType})
+	return nil
+}
+
+// uploadTarget authorizes an upload: the applicant with the code while the
+// application is open, or staff who may read it.
+func (s *Server) uploadTarget(c *gin.Context, number, code string) (*models.Application, error) {
+	if err := c.Request.ParseMultipartForm(1 << 20); err != nil {
+		var mbe *http.MaxBytesError
+		if errors.As(err, &mbe) {
+			return nil, asError(models.ErrTooLarge)
+		}
+		return nil, badRequest("expected a multipart form with material and file")
+	}
+	if code != "" && principalOf(c) == nil {
+		app, err := s.statusLookup(c, number, code)
+		if err != nil {
+			return nil, err
+		}
+		if app.State.Final() || app.State.Decided() {
+			return nil, &Error{Status: http.StatusConflict, Code: "illegal_transition", Message: "the application is closed"}
+		}
+		return app, nil
+	}
+	if principalOf(c) == nil {
+		return nil, &Error{Status: http.StatusUnauthorized, Code: "unauthenticated", Message: "log in, or give the query code"}
+	}
+	app, err := s.store.Application(c.Request.Context(), number)
+	if err != nil {
+		return nil, err
+	}
+	return app, s.authorizeRead(c, app)
+}
+
+func (s *Server) storeUpload(c *gin.Context, app *models.Application) (*models.AppFile, error) {
+	key := c.PostForm("material")
+	known := false
+	for _, m := range app.Materials {
+		known = known || m.MaterialKey == key
+	}
+	if !known {
+		return nil, invalid(map[string]string{"material": "is not a material listed for this application"})
+	}
+	fh, err := c.FormFile("file")
+	if err != nil {
+		return nil, invalid(map[string]string{"file": "is required"})
+	}
+	if fh.Size > s.uploadLimit {
+		return nil, asError(models.ErrTooLarge)
+	}
+	src, err := fh.Open()
+	if err != nil {
+		return nil, err
+	}
+	defer src.Close()
+	head := make([]byte, 512)
+	n, _ := io.ReadFull(src, head)
+	ctype := http.DetectContentType(head[:n])
+	if _, ok := uploadTypes[ctype]; !ok {
+		return nil, &Error{Status: http.StatusUnsupportedMediaType, Code: "unsupported_type",
+			Message: "only PDF, JPEG and PNG files are accepted", Fields: map[string]string{"file": "is " + ctype}}
+	}
+	sum, size, err := s.files.Put(io.MultiReader(bytes.NewReader(head[:n]), src), s.uploadLimit)
+	if err != nil {
+		return nil, err
+	}
+	by := "applicant"
+	if p := principalOf(c); p != nil {
+		by = p.user.Username
+	}
+	name := filepath.Base(strings.ReplaceAll(fh.Filename, "\\", "/"))
+	if !utf8.ValidString(name) || len(name) > 200 {
+		name = "upload" + uploadTypes[ctype]
+	}
+	return s.store.AddFile(c.Request.Context(), app.Number, models.AppFile{MaterialKey: key, SHA256: sum, Size: size,
+		ContentType: ctype, DisplayName: name, UploadedBy: by, CreatedAt: s.now().UTC()})
+}
+
+// apiDownload sends an uploaded file to staff who may read the application
+// or to the applicant with the code.
+func (s *Server) apiDownload(c *gin.Context) error {
+	number := c.Param("number")
+	var app *models.Application
+	var err error
+	if code := c.Query("code"); code != "" && principalOf(c) == nil {
+		app, err = s.statusLookup(c, number, code)
+	} else if principalOf(c) == nil {
+		return &Error{Status: http.StatusUnauthorized, Code: "unauthenticated", Message: "log in, or give the query code"}
+	} else if app, err = s.store.Application(c.Request.Context(), number); err == nil {
+		err = s.authorizeRead(c, app)
+	}
+	if err != nil {
+		return err
+	}
+	id, _ := strconv.ParseUint(c.Param("id"), 10, 32)
+	f, err := s.store.File(c.Request.Context(), app.Number, uint(id))
+	if err != nil {
+		return err
+	}
+	r, err := s.files.Open(f.SHA256)
+	if err != nil {
+		return err
+	}
+	defer r.Close()
+	c.Header("Content-Disposition", "inline; filename=\"file"+uploadTypes[f.ContentType]+"\"")
+	c.Header("X-Content-Type-Options", "nosniff")
+	c.DataFromReader(http.StatusOK, f.Size, f.ContentType, r, nil)
+	return nil
+}

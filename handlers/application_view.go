@@ -1,0 +1,217 @@
+package handlers
+
+import (
+	"time"
+
+	"onewindow/models"
+	"onewindow/workflow"
+)
+
+// Response shapes of applications. They are built field by field from the
+// models so that no personal data leaks through a forgotten field.
+
+type applicantView struct {
+	Kind     string `json:"kind"`
+	Name     string `json:"name"`
+	IDNumber string `json:"id_number"`
+	Phone    string `json:"phone"`
+}
+
+type clockView struct {
+	AcceptedOn        string `json:"accepted_on,omitempty"`
+	StatutoryDays     int    `json:"statutory_days"`
+	PromisedDays      int    `json:"promised_days"`
+	StatutoryDeadline string `json:"statutory_deadline,omitempty"`
+	PromisedDeadline  string `json:"promised_deadline,omitempty"`
+	ExtendedDays      int    `json:"extended_days"`
+	SuspendedDays     int    `json:"suspended_days"`
+	Stopped           bool   `json:"stopped"`
+	Used              int    `json:"used"`
+	Remaining         int    `json:"remaining"`
+	Overdue           bool   `json:"overdue"`
+	OnTime            *bool  `json:"on_time,omitempty"` // set once the clock ended
+}
+
+type materialView struct {
+	Key       string `json:"key"`
+	Name      string `json:"name"`
+	Necessity string `json:"necessity"`
+	Provided  bool   `json:"provided"`
+	Pending   bool   `json:"pending"`
+	Kind      string `json:"kind,omitempty"`
+	Copies    int    `json:"copies,omitempty"`
+}
+
+type fileView struct {
+	ID          uint      `json:"id"`
+	Material    string    `json:"material"`
+	SHA256      string    `json:"sha256"`
+	Size        int64     `json:"size"`
+	ContentType string    `json:"content_type"`
+	Name        string    `json:"name"`
+	At          time.Time `json:"at"`
+}
+
+type taskView struct {
+	Department string     `json:"department"`
+	Stage      string     `json:"stage"`
+	ClaimedBy  string     `json:"claimed_by,omitempty"`
+	DecidedBy  string     `json:"decided_by,omitempty"`
+	DecidedAt  *time.Time `json:"decided_at,omitempty"`
+}
+
+type eventView struct {
+	Seq        int               `json:"seq"`
+	At         time.Time         `json:"at"`
+	Actor      string            `json:"actor,omitempty"`
+	Role       string            `json:"role,omitempty"`
+	Department string            `json:"department,omitempty"`
+	Action     workflow.Action   `json:"action"`
+	From       workflow.State    `json:"from"`
+	State      workflow.State    `json:"state"`
+	Comment    string            `json:"comment,omitempty"`
+	Fields     map[string]string `json:"fields,omitempty"`
+}
+
+// applicationView is the staff view of an application.
+type applicationView struct {
+	Number      string            `json:"number"`
+	ItemCode    string            `json:"item_code"`
+	ItemName    string            `json:"item_name"`
+	ItemVersion int               `json:"item_version"`
+	Department  string            `json:"department"`
+	Joint       bool              `json:"joint"`
+	Immediate   bool              `json:"immediate"`
+	Channel     string            `json:"channel"`
+	State       workflow.State    `json:"state"`
+	StateLabel  string            `json:"state_label"`
+	Version     int               `json:"version"`
+	Applicant   applicantView     `json:"applicant"`
+	Form        map[string]string `json:"form"`
+	SubmittedAt time.Time         `json:"submitted_at"`
+	Clock       clockView         `json:"clock"`
+	PendingDue  string            `json:"pending_due,omitempty"`
+	Result      string            `json:"result,omitempty"`
+	ResultNo    string            `json:"result_number,omitempty"`
+	Delivery    string            `json:"delivery,omitempty"`
+	Tracking    string            `json:"tracking_number,omitempty"`
+	Materials   []materialView    `json:"materials"`
+	Files       []fileView        `json:"files"`
+	Tasks       []taskView        `json:"tasks"`
+	Events      []eventView       `json:"events"`
+	Actions     []workflow.Action `json:"actions"` // what the caller may do now
+}
+
+func (s *Server) clockOf(a *models.Application) clockView {
+	cal, today := s.cal.Load(), models.CentreDay(s.now())
+	c := a.Clock()
+	v := clockView{AcceptedOn: a.AcceptedOn, StatutoryDays: c.StatutoryDays, PromisedDays: c.PromisedDays,
+		ExtendedDays: c.ExtendedDays, Stopped: c.Stopped(), SuspendedDays: c.StoppedDays}
+	if c.Started() {
+		v.StatutoryDeadline = fmtDay(c.StatutoryDeadline(cal, today))
+		v.PromisedDeadline = fmtDay(c.PromisedDeadline(cal, today))
+		v.Used, v.Remaining, v.Overdue = c.Used(cal, today), c.Remaining(cal, today), c.Overdue(cal, today)
+		if c.Stopped() {
+			v.SuspendedDays += cal.WorkdaysBetween(c.StoppedSince, today)
+		}
+		if !c.EndedOn.IsZero() {
+			onTime := !v.Overdue
+			v.OnTime = &onTime
+		}
+	}
+	return v
+}
+
+func fmtDay(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.Format(time.DateOnly)
+}
+
+func (s *Server) applicationViewOf(lang string, a *models.Application, actions []workflow.Action) applicationView {
+	v := applicationView{Number: a.Number, ItemCode: a.ItemCode, ItemName: a.ItemName, ItemVersion: a.ItemVersion,
+		Department: a.DepartmentCode, Joint: a.Joint, Immediate: a.Immediate, Channel: a.Channel, State: a.State,
+		StateLabel: s.site.T(lang, "state."+string(a.State)), Version: a.Version,
+		Applicant:   applicantView{Kind: a.ApplicantKind, Name: a.ApplicantName, IDNumber: a.ApplicantIDNumber, Phone: a.ApplicantPhone},
+		Form:        a.Form, SubmittedAt: a.SubmittedAt, Clock: s.clockOf(a), PendingDue: a.PendingDue,
+		Result:      a.Result, ResultNo: a.ResultNumber, Delivery: a.Delivery, Tracking: a.TrackingNumber,
+		Materials:   materialViews(a), Files: []fileView{}, Tasks: []taskView{}, Events: []eventView{}, Actions: actions}
+	if v.Actions == nil {
+		v.Actions = []workflow.Action{}
+	}
+	for _, f := range a.Files {
+		v.Files = append(v.Files, fileView{ID: f.ID, Material: f.MaterialKey, SHA256: f.SHA256, Size: f.Size,
+			ContentType: f.ContentType, Name: f.DisplayName, At: f.CreatedAt})
+	}
+	for _, t := range a.Tasks {
+		v.Tasks = append(v.Tasks, taskView{Department: t.DepartmentCode, Stage: t.Stage, ClaimedBy: t.ClaimedBy,
+			DecidedBy: t.DecidedBy, DecidedAt: t.DecidedAt})
+	}
+	for _, e := range a.Events {
+		v.Events = append(v.Events, eventView{Seq: e.Seq, At: e.At, Actor: e.Actor, Role: e.Role, Department: e.Department,
+			Action: e.Action, From: e.FromState, State: e.ToState, Comment: e.Comment, Fields: e.Fields()})
+	}
+	return v
+}
+
+func materialViews(a *models.Application) []materialView {
+	out := make([]materialView, 0, len(a.Materials))
+	for _, m := range a.Materials {
+		out = append(out, materialView{Key: m.MaterialKey, Name: m.Name, Necessity: m.Necessity, Provided: m.Provided,
+			Pending: m.Pending, Kind: m.Kind, Copies: m.Copies})
+	}
+	return out
+}
+
+// statusView is what the applicant sees: no staff names, no internal comments.
+type statusView struct {
+	Number     string           `json:"number"`
+	Item       string           `json:"item"`
+	ItemCode   string           `json:"item_code"`
+	Department string           `json:"department"`
+	State      workflow.State   `json:"state"`
+	StateLabel string           `json:"state_label"`
+	Deadline   string           `json:"deadline,omitempty"` // the promised completion date
+	Statutory  string           `json:"statutory_deadline,omitempty"`
+	Result     string           `json:"result,omitempty"`
+	Missing    string           `json:"missing,omitempty"` // what the last one-time notice asked for
+	Materials  []materialView   `json:"materials"`
+	Timeline   []timelineEntry  `json:"timeline"`
+	CanAct     []workflow.Action `json:"can_act"` // withdraw, supplement
+}
+
+type timelineEntry struct {
+	At         time.Time       `json:"at"`
+	Action     workflow.Action `json:"action"`
+	Label      string          `json:"label"`
+	State      workflow.State  `json:"state"`
+	Department string          `json:"department,omitempty"`
+}
+
+func (s *Server) statusViewOf(lang string, a *models.Application) statusView {
+	c := s.clockOf(a)
+	v := statusView{Number: a.Number, Item: a.ItemName, ItemCode: a.ItemCode, Department: a.DepartmentCode, State: a.State,
+		StateLabel: s.site.T(lang, "state."+string(a.State)), Deadline: c.PromisedDeadline, Statutory: c.StatutoryDeadline,
+		Result: a.Result, Materials: materialViews(a), Timeline: []timelineEntry{}, CanAct: applicantActions(a)}
+	for _, e := range a.Events {
+		if e.Action == workflow.RequestSupplement || e.Action == workflow.SendBack {
+			v.Missing = e.Fields()["missing"]
+		}
+		v.Timeline = append(v.Timeline, timelineEntry{At: e.At, Action: e.Action, Label: s.site.T(lang, "action."+string(e.Action)),
+			State: e.ToState, Department: e.Department})
+	}
+	return v
+}
+
+// applicantActions lists what the applicant may do now.
+func applicantActions(a *models.Application) []workflow.Action {
+	out := []workflow.Action{}
+	for _, act := range workflow.Available(a.State, a.Facts("")) {
+		rows, err := workflow.Next(a.State, act, a.Facts(""))
+		if err == nil && rows[0].By == workflow.Applicant {
+			out = append(out, act)
+		}
+	}
+	return out
+}
