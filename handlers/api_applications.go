@@ -24,6 +24,7 @@ func (s *Server) applicationStaffRoutes(r *gin.Engine, v1 *gin.RouterGroup) {
 	s.protect(v1, api, http.MethodGet, "/my/applications", s.api(s.apiMyApplications))
 	s.protect(v1, api, http.MethodGet, "/audit/verify", s.api(s.apiAuditVerify))
 	s.windowRoutes(r)
+	s.backOfficeRoutes(r, v1)
 }
 
 // applicationPublicRoutes registers the routes an applicant uses without an
