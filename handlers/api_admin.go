@@ -5,11 +5,13 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/gin-gonic/gin"
 
 	"onewindow/models"
 	"onewindow/policies"
+	"onewindow/workflow"
 )
 
 type userJSON struct {
@@ -88,6 +90,11 @@ func (s *Server) validateUserForm(f *userForm) (models.NewUser, error) {
 	if _, ok := s.ref.Load().deptByKey[f.Department]; !ok && f.Department != "" {
 		fields["department"] = "unknown department code"
 	}
+	if f.CitizenID = workflow.NormalizeID(f.CitizenID); f.CitizenID != "" {
+		if err := workflow.ValidateResidentID(f.CitizenID, time.Now()); err != nil {
+			fields["citizen_id"] = err.Error()
+		}
+	}
 	roles := s.validateRoles(f.Roles, fields)
 	hash, err := HashPassword(f.Password)
 	if e, ok := err.(*Error); ok {
@@ -101,7 +108,7 @@ func (s *Server) validateUserForm(f *userForm) (models.NewUser, error) {
 		return models.NewUser{}, invalid(fields)
 	}
 	return models.NewUser{Username: f.Username, DisplayName: f.DisplayName, DepartmentCode: f.Department,
-		CitizenID: strings.TrimSpace(f.CitizenID), PasswordHash: hash, Roles: roles}, nil
+		CitizenID: f.CitizenID, PasswordHash: hash, Roles: roles}, nil
 }
 
 func (s *Server) createUser(c *gin.Context, f userForm) (*models.User, error) {

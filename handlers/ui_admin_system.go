@@ -1,7 +1,181 @@
 package handlers
 
-import "github.com/gin-gonic/gin"
+import (
+	"net/http"
+	"net/url"
+	"regexp"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"onewindow/policies"
+)
+
+// System administration: the /admin landing page ("工作台") that links every
+// tool the user may use, and the pages and API for users, role assignments,
+// the login log, departments and the working-day calendar.
 
 // adminSystemRoutes registers the system administration pages and API:
 // the /admin landing page, users, role assignments, departments, calendar.
-func (s *Server) adminSystemRoutes(r *gin.Engine, v1 *gin.RouterGroup) {}
+func (s *Server) adminSystemRoutes(r *gin.Engine, v1 *gin.RouterGroup) {
+	const api = "/api/v1"
+	get, post := http.MethodGet, http.MethodPost
+	s.protect(r, "", get, "/admin", s.page(s.uiAdminHome))
+
+	s.protect(r, "", get, "/admin/users", s.page(s.uiUsers))
+	s.protect(r, "", get, "/admin/users/new", s.page(s.uiUserNewForm))
+	s.protect(r, "", post, "/admin/users", s.page(s.uiUserCreate))
+	s.protect(r, "", get, "/admin/users/:id", s.page(s.uiUser))
+	s.protect(r, "", post, "/admin/users/:id/active", s.page(s.uiUserActive))
+	s.protect(r, "", post, "/admin/users/:id/password", s.page(s.uiUserPassword))
+	s.protect(r, "", post, "/admin/users/:id/roles", s.page(s.uiUserRoles))
+	s.protect(r, "", get, "/admin/login-log", s.page(s.uiLoginLog))
+
+	s.protect(r, "", get, "/admin/departments", s.page(s.uiDepartments))
+	s.protect(r, "", post, "/admin/departments", s.page(s.uiDepartmentCreate))
+	s.protect(r, "", get, "/admin/departments/:code", s.page(s.uiDepartmentForm))
+	s.protect(r, "", post, "/admin/departments/:code", s.page(s.uiDepartmentRename))
+
+	s.protect(r, "", get, "/admin/calendar", s.page(s.uiCalendar))
+	s.protect(r, "", post, "/admin/calendar", s.page(s.uiCalendarAdd))
+	s.protect(r, "", post, "/admin/calendar/remove", s.page(s.uiCalendarRemove))
+	s.protect(r, "", post, "/admin/calendar/import", s.page(s.uiCalendarImport))
+
+	s.protect(v1, api, post, "/admin/departments", s.api(s.apiCreateDepartment))
+	s.protect(v1, api, http.MethodPut, "/admin/departments/:code", s.api(s.apiRenameDepartment))
+	s.protect(v1, api, get, "/admin/calendar", s.api(s.apiCalendarYear))
+	s.protect(v1, api, post, "/admin/calendar", s.api(s.apiAddCalendarDay))
+	s.protect(v1, api, http.MethodDelete, "/admin/calendar/:date", s.api(s.apiRemoveCalendarDay))
+	s.protect(v1, api, post, "/admin/calendar/import", s.api(s.apiImportCalendar))
+}
+
+// loginOnly authorizes a page that every logged-in user may open, such as
+// the landing page. protect has already refused anonymous visitors; such a
+// page must show nothing beyond what s.can allows the user.
+func (s *Server) loginOnly(c *gin.Context) error {
+	if principalOf(c) == nil {
+		return &Error{Status: http.StatusUnauthorized, Code: "unauthenticated", Message: "log in first"}
+	}
+	c.Set(ctxAuthorized, true)
+	return nil
+}
+
+// adminLink is one tool on the landing page; Label and Hint are locale keys.
+type adminLink struct {
+	ID, Href, Label, Hint string
+}
+
+// adminSection is a group of tools on the landing page.
+type adminSection struct {
+	ID, Heading string
+	Links       []adminLink
+}
+
+type adminHomePage struct {
+	Sections []adminSection
+	Roles    []roleRow
+}
+
+func (s *Server) uiAdminHome(c *gin.Context) error {
+	if err := s.loginOnly(c); err != nil {
+		return err
+	}
+	p := adminHomePage{Roles: s.roleRows(principalOf(c).user.Roles)}
+	for _, sec := range []adminSection{s.systemTools(c), s.catalogueTools(c), s.workTools(c)} {
+		if len(sec.Links) > 0 {
+			p.Sections = append(p.Sections, sec)
+		}
+	}
+	s.render(c, http.StatusOK, "admin_home", s.site.T(langOf(c), "admin.home.title"), "staff", p)
+	return nil
+}
+
+func (s *Server) systemTools(c *gin.Context) adminSection {
+	sec := adminSection{ID: "tools-system", Heading: "admin.home.system"}
+	all := policies.AllDomains
+	if s.can(c, all, policies.ObjUser, policies.ActManage) {
+		sec.Links = append(sec.Links, adminLink{"tool-users", "/admin/users", "admin.users.title", "admin.home.users_hint"})
+	}
+	if s.can(c, all, policies.ObjDepartment, policies.ActManage) {
+		sec.Links = append(sec.Links, adminLink{"tool-departments", "/admin/departments", "admin.depts.title", "admin.home.depts_hint"})
+	}
+	if s.can(c, all, policies.ObjCalendar, policies.ActManage) {
+		sec.Links = append(sec.Links, adminLink{"tool-calendar", "/admin/calendar", "admin.cal.title", "admin.home.cal_hint"})
+	}
+	if s.can(c, all, policies.ObjLoginLog, policies.ActRead) {
+		sec.Links = append(sec.Links, adminLink{"tool-login-log", "/admin/login-log", "admin.log.title", "admin.home.log_hint"})
+	}
+	return sec
+}
+
+// catalogueTools links the catalogue tools for a catalogue administrator of
+// all departments or of some.
+func (s *Server) catalogueTools(c *gin.Context) adminSection {
+	sec := adminSection{ID: "tools-catalogue", Heading: "admin.home.catalogue"}
+	user := principalOf(c).user.Username
+	has := func(act string) bool { return len(s.authz.Domains(user, policies.ObjItem, act)) > 0 }
+	if has(policies.ActEdit) {
+		sec.Links = append(sec.Links, adminLink{"tool-items", "/items", "admin.home.items", "admin.home.items_hint"})
+	}
+	if has(policies.ActCreate) {
+		sec.Links = append(sec.Links, adminLink{"tool-item-new", "/admin/items/new", "admin.home.item_new", "admin.home.item_new_hint"})
+	}
+	if has(policies.ActImport) || has(policies.ActExport) {
+		sec.Links = append(sec.Links, adminLink{"tool-transfer", "/admin/catalogue/transfer", "admin.home.transfer", "admin.home.transfer_hint"})
+	}
+	return sec
+}
+
+// workTools links the application work lists: the window for clerks, the
+// task list for reviewers and approvers of any department, supervision.
+func (s *Server) workTools(c *gin.Context) adminSection {
+	sec := adminSection{ID: "tools-work", Heading: "admin.home.work"}
+	user := principalOf(c).user.Username
+	if s.can(c, policies.AllDomains, policies.ObjApplication, policies.ActRegister) {
+		sec.Links = append(sec.Links, adminLink{"tool-window", "/window", "admin.home.window", "admin.home.window_hint"})
+	}
+	if len(s.authz.Domains(user, policies.ObjTask, policies.ActClaim)) > 0 {
+		sec.Links = append(sec.Links, adminLink{"tool-tasks", "/tasks", "admin.home.tasks", "admin.home.tasks_hint"})
+	}
+	if s.can(c, policies.AllDomains, policies.ObjReport, policies.ActRead) {
+		sec.Links = append(sec.Links, adminLink{"tool-supervise", "/supervise", "admin.home.supervise", "admin.home.supervise_hint"})
+	}
+	return sec
+}
+
+// flashValue keeps a flash code to plain snake_case so that a crafted link
+// cannot choose an arbitrary message key.
+var flashValue = regexp.MustCompile(`^[a-z_]{1,40}$`)
+
+// flash returns the locale key of the message named by ?done= after a
+// POST-redirect-GET, or "" when there is none.
+func (s *Server) flash(c *gin.Context) string {
+	v := c.Query("done")
+	if !flashValue.MatchString(v) {
+		return ""
+	}
+	key := "admin.done." + v
+	if s.site.TOr(langOf(c), key, "") == "" {
+		return ""
+	}
+	return key
+}
+
+// redirectDone answers a successful form with 303 to path, naming what was done.
+func redirectDone(c *gin.Context, path string, q url.Values, done string) {
+	if q == nil {
+		q = url.Values{}
+	}
+	q.Set("done", done)
+	c.Redirect(http.StatusSeeOther, path+"?"+q.Encode())
+}
+
+// displayZone is where staff read times: the district's local time.
+var displayZone = func() *time.Location {
+	if loc, err := time.LoadLocation("Asia/Shanghai"); err == nil {
+		return loc
+	}
+	return time.FixedZone("CST", 8*60*60)
+}()
+
+func localTime(t time.Time) string { return t.In(displayZone).Format("2006-01-02 15:04:05") }

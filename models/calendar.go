@@ -121,7 +121,7 @@ func CheckCalendarDay(d workflow.CalendarDay) []CalendarProblem {
 // entry's own, a date outside year, and a date given twice.
 func CheckCalendarYear(year int, days []workflow.CalendarDay) []CalendarProblem {
 	var out []CalendarProblem
-	seen := make(map[string]int, len(days))
+	seen := make(map[string]bool, len(days))
 	prefix := fmt.Sprintf("%04d-", year)
 	for i, d := range days {
 		row := i + 1
@@ -136,12 +136,11 @@ func CheckCalendarYear(year int, days []workflow.CalendarDay) []CalendarProblem 
 			out = append(out, CalendarProblem{Row: row, Column: "date", Code: "wrong_year",
 				Message: fmt.Sprintf("is not in %04d", year)})
 		}
-		if first, dup := seen[d.Date]; dup {
-			out = append(out, CalendarProblem{Row: row, Column: "date", Code: "duplicate",
-				Message: fmt.Sprintf("is already given in row %d", first)})
+		if seen[d.Date] {
+			out = append(out, CalendarProblem{Row: row, Column: "date", Code: "duplicate", Message: "is given more than once"})
 			continue
 		}
-		seen[d.Date] = row
+		seen[d.Date] = true
 	}
 	return out
 }
