@@ -1,10 +1,10 @@
 package handlers
 
 import (
-	"bytes"
 	"encoding/json"
 	"errors"
 	"io"
+	"mime/multipart"
 	"net/http"
 	"path/filepath"
 	"strconv"
@@ -310,22 +310,43 @@ func (s *Server) storeUpload(c *gin.Context, app *models.Application) (*models.A
 	if err != nil {
 		return nil, invalid(map[string]string{"file": "is required"})
 	}
+	return s.storeFile(c, app.Number, key, fh)
+}
+
+// sniffUpload checks an uploaded file's size and type, sniffed from its
+// content, never from its name; it answers the content type.
+func (s *Server) sniffUpload(fh *multipart.FileHeader) (string, error) {
 	if fh.Size > s.uploadLimit {
-		return nil, asError(models.ErrTooLarge)
+		return "", asError(models.ErrTooLarge)
 	}
 	src, err := fh.Open()
 	if err != nil {
-		return nil, err
+		return "", err
 	}
 	defer src.Close()
 	head := make([]byte, 512)
 	n, _ := io.ReadFull(src, head)
 	ctype := http.DetectContentType(head[:n])
 	if _, ok := uploadTypes[ctype]; !ok {
-		return nil, &Error{Status: http.StatusUnsupportedMediaType, Code: "unsupported_type",
+		return "", &Error{Status: http.StatusUnsupportedMediaType, Code: "unsupported_type",
 			Message: "only PDF, JPEG and PNG files are accepted", Fields: map[string]string{"file": "is " + ctype}}
 	}
-	sum, size, err := s.files.Put(io.MultiReader(bytes.NewReader(head[:n]), src), s.uploadLimit)
+	return ctype, nil
+}
+
+// storeFile checks and stores one uploaded file for a listed material of an
+// application; the API and the window form both use it.
+func (s *Server) storeFile(c *gin.Context, number, key string, fh *multipart.FileHeader) (*models.AppFile, error) {
+	ctype, err := s.sniffUpload(fh)
+	if err != nil {
+		return nil, err
+	}
+	src, err := fh.Open()
+	if err != nil {
+		return nil, err
+	}
+	defer src.Close()
+	sum, size, err := s.files.Put(src, s.uploadLimit)
 	if err != nil {
 		return nil, err
 	}
@@ -337,7 +358,7 @@ func (s *Server) storeUpload(c *gin.Context, app *models.Application) (*models.A
 	if !utf8.ValidString(name) || len(name) > 200 {
 		name = "upload" + uploadTypes[ctype]
 	}
-	return s.store.AddFile(c.Request.Context(), app.Number, models.AppFile{MaterialKey: key, SHA256: sum, Size: size,
+	return s.store.AddFile(c.Request.Context(), number, models.AppFile{MaterialKey: key, SHA256: sum, Size: size,
 		ContentType: ctype, DisplayName: name, UploadedBy: by, CreatedAt: s.now().UTC()})
 }
 
