@@ -9,7 +9,7 @@ import (
 	"gorm.io/gorm/schema"
 )
 
-func openTest(t *testing.T) *Store {
+func openTest(t testing.TB) *Store {
 	t.Helper()
 	s, err := Open(context.Background(), t.TempDir(), Options{})
 	if err != nil {

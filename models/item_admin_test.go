@@ -12,7 +12,7 @@ import (
 // adminCatalogue is a small hand-made catalogue: three departments, a
 // licence with a full guide, a joint licence, a confirmation and an
 // ex-officio penalty, all published and retained at version 1.
-func adminCatalogue(t *testing.T) *Store {
+func adminCatalogue(t testing.TB) *Store {
 	t.Helper()
 	s := openTest(t)
 	depts := []Department{
