@@ -26,7 +26,8 @@ func parseFormat(v string) (transfer.Format, error) {
 }
 
 // apiExport downloads the catalogue (all items, or those of the current
-// filter when any filter is given) as XLSX or CSV.
+// filter when any filter is given) as XLSX or CSV; the import / export page
+// downloads through it too.
 func (s *Server) apiExport(c *gin.Context) error {
 	if err := s.authorize(c, policies.AllDomains, policies.ObjItem, policies.ActExport); err != nil {
 		return err
@@ -99,15 +100,7 @@ func (s *Server) apiImport(c *gin.Context) error {
 		return err
 	}
 	defer file.Close()
-	ref := s.ref.Load()
-	known := transfer.Known{Departments: map[string]bool{}, Types: map[string]bool{}}
-	for code := range ref.deptByKey {
-		known.Departments[code] = true
-	}
-	for code := range ref.typeByKey {
-		known.Types[code] = true
-	}
-	items, problems, err := transfer.Parse(file, f, known)
+	items, problems, err := transfer.Parse(file, f, s.catalogueKnown())
 	if err != nil {
 		return invalid(map[string]string{"file": "not a readable " + string(f) + " catalogue: " + err.Error()})
 	}

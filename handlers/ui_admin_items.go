@@ -3,8 +3,6 @@ package handlers
 import (
 	"errors"
 	"net/http"
-	"regexp"
-	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -29,51 +27,6 @@ func (s *Server) adminItemRoutes(r *gin.Engine) {
 	s.protect(r, "", http.MethodPost, "/admin/items/:code/disposition", s.page(s.uiDisposition))
 }
 
-// Choices offered by the edit form.
-var (
-	editHandlingKinds   = []string{models.KindPromised, models.KindImmediate}
-	editNecessities     = []string{models.NecessityRequired, models.NecessityOptional, models.NecessityDeferred}
-	editMaterialKinds   = []string{"original", "copy", "both"}
-	editMaterialForms   = []string{"paper", "electronic", "both"}
-	editMaterialSources = []string{"applicant", "government", "other"}
-	editServiceObjects  = []string{"person", "enterprise", "institution", "social_org", "unincorporated", "agency", "other"}
-	editHandleForms     = []string{"window", "online", "post"}
-	editResultTypes     = []string{"licence", "approval", "other", "none"}
-)
-
-// blankMaterialRows is how many empty rows the form offers for new materials.
-const blankMaterialRows = 2
-
-// materialRow is one row of the materials table of the edit form.
-type materialRow struct {
-	models.Material
-	Remove bool
-	Errors map[string]string // column → locale key of the message
-}
-
-// itemEditPage is the data of the edit form.
-type itemEditPage struct {
-	Item       *models.Item // the values shown (stored, draft or submitted)
-	Code       string
-	Department string
-	Version    int // the base version of the edit
-	Reason     string
-	Rows       []materialRow
-	Errors     map[string]string // field → locale key of the message
-	HasDraft   bool
-	DraftStale bool
-	DraftBy    string
-	CanPublish bool
-	CanDispose bool
-	Saved      string // "published" or "draft" after a redirect
-
-	HandlingKinds, Necessities, MaterialKinds, MaterialForms  []string
-	MaterialSources, ServiceObjects, HandleForms, ResultTypes []string
-}
-
-// Has reports whether list holds v (for checkboxes).
-func (p itemEditPage) Has(list []string, v string) bool { return slices.Contains(list, v) }
-
 // adminItem loads an item of any status and authorizes act on it in its department.
 func (s *Server) adminItem(c *gin.Context, act string) (*models.Item, *models.Draft, error) {
 	it, d, err := s.store.AdminItem(c.Request.Context(), c.Param("code"))
@@ -87,13 +40,26 @@ func (s *Server) adminItem(c *gin.Context, act string) (*models.Item, *models.Dr
 }
 
 func (s *Server) newEditPage(c *gin.Context, it *models.Item, d *models.Draft) itemEditPage {
+	lang := langOf(c)
+	ref := s.ref.Load()
 	p := itemEditPage{
-		Item: it, Code: it.Code, Version: it.Version, Department: s.ref.Load().deptByKey[it.DepartmentCode].ShortName,
+		Item: it, Code: it.Code, Version: it.Version, Department: ref.deptByKey[it.DepartmentCode].ShortName,
+		Action: "/admin/items/" + it.Code + "/edit", Unpublished: it.Status == models.ItemDraft,
 		Errors: map[string]string{}, CanPublish: s.can(c, it.DepartmentCode, policies.ObjItem, policies.ActPublish),
 		CanDispose:    s.can(c, it.DepartmentCode, policies.ObjItem, policies.ActDispose),
 		HandlingKinds: editHandlingKinds, Necessities: editNecessities, MaterialKinds: editMaterialKinds,
 		MaterialForms: editMaterialForms, MaterialSources: editMaterialSources, ServiceObjects: editServiceObjects,
-		HandleForms: editHandleForms, ResultTypes: editResultTypes, Saved: c.Query("saved"),
+		HandleForms: editHandleForms, ResultTypes: editResultTypes, PowerSources: editPowerSources, Stages: editStages,
+		Saved: c.Query("saved"),
+	}
+	for _, t := range ref.types {
+		p.Types = append(p.Types, itemChoice{Value: t.Code, Label: t.Code + " " + s.site.TOr(lang, "enum.type."+t.Code, t.Name)})
+	}
+	for _, dp := range ref.depts {
+		p.Departments = append(p.Departments, itemChoice{Value: dp.Code, Label: dp.ShortName})
+	}
+	for _, l := range editUseLevels {
+		p.UseLevels = append(p.UseLevels, itemChoice{Value: l, Label: s.site.TOr(lang, "enum.use_level."+l, s.site.T(lang, "catalogue.use_level."+l))})
 	}
 	if d != nil {
 		p.HasDraft, p.DraftStale, p.DraftBy = true, d.BaseVersion != it.Version, d.Actor
@@ -113,61 +79,72 @@ func (s *Server) uiItemEditForm(c *gin.Context) error {
 		p.Reason = d.Reason
 	}
 	p.Item = shown
-	for _, m := range shown.Materials {
-		p.Rows = append(p.Rows, materialRow{Material: m})
-	}
-	for range blankMaterialRows {
-		p.Rows = append(p.Rows, materialRow{Material: models.Material{Necessity: models.NecessityRequired, Copies: 1}})
-	}
+	p.withRows(shown)
 	s.renderEdit(c, http.StatusOK, p)
 	return nil
 }
 
 func (s *Server) renderEdit(c *gin.Context, status int, p itemEditPage) {
-	s.render(c, status, "item_edit", s.site.T(langOf(c), "admin.edit.title", p.Item.Name), "staff", p)
+	title := s.site.T(langOf(c), "admin.edit.title", p.Item.Name)
+	if p.New {
+		title = s.site.T(langOf(c), "catalogue.new.title")
+	}
+	s.render(c, status, "item_edit", title, "staff", p)
 }
 
-// uiItemEdit saves the submitted guide: published at once ("publish") or as
-// the pending draft ("draft").
+// uiItemEdit saves the guideSubmission guide: published at once ("publish") or as
+// the pending draft ("draft"); "rows" only shows the form again with more
+// blank rows.
 func (s *Server) uiItemEdit(c *gin.Context) error {
 	ctx := c.Request.Context()
 	stored, d, err := s.adminItem(c, policies.ActEdit)
 	if err != nil {
 		return err
 	}
-	publish := c.PostForm("action") != "draft"
-	if publish {
-		if err := s.authorize(c, stored.DepartmentCode, policies.ObjItem, policies.ActPublish); err != nil {
+	action := c.PostForm("action")
+	p := s.newEditPage(c, stored, d)
+	sub := itemFromForm(c, stored)
+	p.Item, p.Reason = sub.item, c.PostForm("reason")
+	if err := s.authorizeItemEdit(c, stored, sub.item.DepartmentCode, policies.ActEdit); err != nil {
+		return err
+	}
+	if action != "draft" && action != "rows" {
+		action = "publish"
+		if err := s.authorizeItemEdit(c, stored, sub.item.DepartmentCode, policies.ActPublish); err != nil {
 			return err
 		}
 	}
-	p := s.newEditPage(c, stored, d)
-	edited, rows, rowOf, bad := itemFromForm(c, stored)
-	p.Item, p.Rows, p.Reason = edited, rows, c.PostForm("reason")
 	version, verr := strconv.Atoi(c.PostForm("version"))
 	if verr != nil {
 		return badRequest("version must be a number")
 	}
 	p.Version = version
-	if len(bad) > 0 {
+	if action == "rows" {
+		s.setGuideErrors(c, &p, sub, nil)
+		p.addBlankRows(1)
+		s.renderEdit(c, http.StatusOK, p)
+		return nil
+	}
+	if len(sub.bad) > 0 {
 		// Also report what the model would refuse, without saving anything.
+		ve := models.CheckItem(sub.item, s.catalogueKnown(), nil)
 		if blank(p.Reason) {
-			bad["reason"] = "admin.err.reason"
+			ve = withReasonMissing(ve)
 		}
-		p.Errors = bad
+		s.setGuideErrors(c, &p, sub, ve)
 		s.renderEdit(c, http.StatusUnprocessableEntity, p)
 		return nil
 	}
 	actor := principalOf(c).user.Username
-	if publish {
-		_, err = s.store.UpdateItem(ctx, stored.Code, *edited, actor, p.Reason, version)
+	if action == "publish" {
+		_, err = s.store.UpdateItem(ctx, stored.Code, *sub.item, actor, p.Reason, version)
 	} else {
-		_, err = s.store.SaveDraft(ctx, stored.Code, *edited, actor, p.Reason, version)
+		_, err = s.store.SaveDraft(ctx, stored.Code, *sub.item, actor, p.Reason, version)
 	}
 	var ve *models.ValidationError
 	switch {
 	case errors.As(err, &ve):
-		p.Errors = fieldErrors(ve.Fields, p.Rows, rowOf)
+		s.setGuideErrors(c, &p, sub, ve)
 		s.renderEdit(c, http.StatusUnprocessableEntity, p)
 		return nil
 	case isConflict(err):
@@ -177,7 +154,7 @@ func (s *Server) uiItemEdit(c *gin.Context) error {
 		return err
 	}
 	saved := "draft"
-	if publish {
+	if action == "publish" {
 		saved = "published"
 		if err := s.Reload(ctx); err != nil {
 			return err
@@ -185,6 +162,31 @@ func (s *Server) uiItemEdit(c *gin.Context) error {
 	}
 	c.Redirect(http.StatusSeeOther, "/admin/items/"+stored.Code+"/edit?saved="+saved)
 	return nil
+}
+
+// known is the reference data items are checked against.
+func (s *Server) catalogueKnown() models.Known {
+	ref := s.ref.Load()
+	k := models.Known{Departments: make(map[string]bool, len(ref.deptByKey)), Types: make(map[string]bool, len(ref.typeByKey))}
+	for code := range ref.deptByKey {
+		k.Departments[code] = true
+	}
+	for code := range ref.typeByKey {
+		k.Types[code] = true
+	}
+	return k
+}
+
+// withReason adds the missing reason to the problems of a form.
+func withReasonMissing(ve *models.ValidationError) *models.ValidationError {
+	if ve == nil {
+		ve = &models.ValidationError{}
+	}
+	if ve.Fields == nil {
+		ve.Fields, ve.Rules = map[string]string{}, map[string]string{}
+	}
+	ve.Fields["reason"], ve.Rules["reason"] = "must say why the change is made", models.RuleRequired
+	return ve
 }
 
 // uiItemPublishDraft publishes the pending draft.
@@ -223,97 +225,18 @@ func (s *Server) renderConflict(c *gin.Context, code string) {
 		errorPage{Status: http.StatusConflict, Heading: heading, Message: s.site.T(lang, "admin.conflict.message")})
 }
 
-// itemFromForm applies the submitted form to a copy of the stored item. It
-// returns the edited item, the materials rows as submitted (for re-display),
-// the form row of each kept material and the fields that could not be parsed.
-func itemFromForm(c *gin.Context, stored *models.Item) (*models.Item, []materialRow, []int, map[string]string) {
-	bad := map[string]string{}
-	it := *stored
-	str := func(name string) string { return strings.TrimSpace(c.PostForm(name)) }
-	num := func(name string, dst *int) {
-		v := str(name)
-		n, err := strconv.Atoi(v)
-		if err != nil {
-			bad[name] = "admin.err.number"
-			return
-		}
-		*dst = n
-	}
-	it.Name = str("name")
-	num("statutory_days", &it.StatutoryDays)
-	num("promised_days", &it.PromisedDays)
-	num("visits", &it.Visits)
-	it.HandlingKind = str("handling_kind")
-	it.AcceptConditions = str("accept_conditions")
-	it.LegalBasis = str("legal_basis")
-	it.Location = str("location")
-	it.Hours = str("hours")
-	it.Phone = str("phone")
-	it.ComplaintPhone = str("complaint_phone")
-	it.FeeBasis = str("fee_basis")
-	it.IsFee = c.PostForm("is_fee") == "1"
-	it.ResultType = str("result_type")
-	it.ResultName = str("result_name")
-	it.ServiceObjects = models.StringList(c.PostFormArray("service_objects"))
-	it.HandleForms = models.StringList(c.PostFormArray("handle_forms"))
-
-	n, _ := strconv.Atoi(c.PostForm("material_rows"))
-	n = min(max(n, 0), 500)
-	var rows []materialRow
-	var rowOf []int
-	it.Materials = nil
-	for i := range n {
-		f := func(col string) string { return strings.TrimSpace(c.PostForm("m" + strconv.Itoa(i) + "_" + col)) }
-		r := materialRow{Errors: map[string]string{}, Remove: f("remove") == "1", Material: models.Material{
-			Key: f("key"), Name: f("name"), Necessity: f("necessity"), Kind: f("kind"), Form: f("form"),
-			Source: f("source"), Remark: f("remark"), BlankForm: f("blank_form") == "1",
-		}}
-		if copies, err := strconv.Atoi(f("copies")); err == nil {
-			r.Copies = copies
-		} else if f("copies") != "" {
-			r.Errors["copies"] = "admin.err.number"
-			bad["materials.copies"] = "admin.err.number"
-		}
-		rows = append(rows, r)
-		if r.Remove || (r.Key == "" && r.Name == "") {
-			continue // removed, or a blank row left for adding
-		}
-		it.Materials = append(it.Materials, r.Material)
-		rowOf = append(rowOf, i)
-	}
-	return &it, rows, rowOf, bad
-}
-
-var materialField = regexp.MustCompile(`^materials\[(\d+)\]\.(\w+)$`)
-
-// fieldErrors turns the model's field errors into locale keys, putting a
-// material's errors on its form row.
-func fieldErrors(fields map[string]string, rows []materialRow, rowOf []int) map[string]string {
+// fieldErrors turns the model's field errors on a disposition into locale keys.
+func fieldErrors(fields map[string]string) map[string]string {
 	out := map[string]string{}
 	for f := range fields {
-		if m := materialField.FindStringSubmatch(f); m != nil {
-			i, _ := strconv.Atoi(m[1])
-			if i < len(rowOf) {
-				rows[rowOf[i]].Errors[m[2]] = fieldMessageKeyAdmin(m[2])
-			}
-			out["materials"] = "admin.err.materials"
-			continue
+		switch f {
+		case "disposition", "legal_basis", "merged_into", "reason":
+			out[f] = "admin.err." + f
+		default:
+			out[f] = "admin.err.invalid"
 		}
-		out[f] = fieldMessageKeyAdmin(f)
 	}
 	return out
-}
-
-func fieldMessageKeyAdmin(field string) string {
-	switch field {
-	case "disposition", "legal_basis", "merged_into":
-		return "admin.err." + field
-	case "name", "reason", "promised_days", "necessity":
-		return "admin.err." + field
-	case "statutory_days", "visits", "copies":
-		return "admin.err.negative"
-	}
-	return "admin.err.invalid"
 }
 
 func blank(s string) bool { return strings.TrimSpace(s) == "" }
@@ -397,7 +320,7 @@ func (s *Server) uiDisposition(c *gin.Context) error {
 	var ve *models.ValidationError
 	switch {
 	case errors.As(err, &ve):
-		p.Errors = fieldErrors(ve.Fields, nil, nil)
+		p.Errors = fieldErrors(ve.Fields)
 		s.render(c, http.StatusUnprocessableEntity, "item_disposition", s.site.T(langOf(c), "admin.disposition.title", it.Name), "staff", p)
 		return nil
 	case isConflict(err):

@@ -64,22 +64,35 @@ func csrfToken(t *testing.T, client *http.Client, env *demoEnv) string {
 	return m[1]
 }
 
-// editForm is the edit form of it as the page would submit it unchanged.
+// editForm is the edit form of it as the page would submit it unchanged:
+// every field and every row, with the form's blank rows left empty.
 func editForm(it *models.Item, token string) url.Values {
 	v := url.Values{
 		"csrf_token": {token}, "version": {strconv.Itoa(it.Version)}, "action": {"publish"},
-		"name": {it.Name}, "statutory_days": {strconv.Itoa(it.StatutoryDays)}, "promised_days": {strconv.Itoa(it.PromisedDays)},
-		"visits": {strconv.Itoa(it.Visits)}, "handling_kind": {it.HandlingKind}, "accept_conditions": {it.AcceptConditions},
-		"legal_basis": {it.LegalBasis}, "location": {it.Location}, "hours": {it.Hours}, "phone": {it.Phone},
+		"catalog_code": {it.CatalogCode}, "name": {it.Name}, "type": {it.TypeCode}, "department": {it.DepartmentCode},
+		"power_source": {it.PowerSource}, "use_level": {it.UseLevel},
+		"statutory_days": {strconv.Itoa(it.StatutoryDays)}, "promised_days": {strconv.Itoa(it.PromisedDays)},
+		"visits": {strconv.Itoa(it.Visits)}, "online_depth": {strconv.Itoa(it.OnlineDepth)},
+		"handling_kind": {it.HandlingKind}, "accept_conditions": {it.AcceptConditions},
+		"legal_basis": {it.LegalBasis}, "special_procedure": {it.SpecialProcedure}, "area": {it.Area},
+		"effective_on": {it.EffectiveOn}, "location": {it.Location}, "hours": {it.Hours}, "phone": {it.Phone},
 		"complaint_phone": {it.ComplaintPhone}, "fee_basis": {it.FeeBasis}, "result_type": {it.ResultType},
 		"result_name": {it.ResultName}, "service_objects": it.ServiceObjects, "handle_forms": it.HandleForms,
-		"material_rows": {strconv.Itoa(len(it.Materials) + 2)},
+		"material_rows": {strconv.Itoa(len(it.Materials) + 2)}, "fee_rows": {strconv.Itoa(len(it.Fees) + 2)},
+		"step_rows": {strconv.Itoa(len(it.Steps) + 2)}, "dept_rows": {strconv.Itoa(len(it.Departments) + 1)},
+	}
+	if it.Code != "" && it.Version == 0 {
+		v.Set("code", it.Code)
 	}
 	if it.IsFee {
 		v.Set("is_fee", "1")
 	}
+	if it.OnApplication {
+		v.Set("on_application", "1")
+	}
 	for i, m := range it.Materials {
 		p := "m" + strconv.Itoa(i) + "_"
+		v.Set(p+"order", strconv.Itoa(i+1))
 		v.Set(p+"key", m.Key)
 		v.Set(p+"name", m.Name)
 		v.Set(p+"necessity", m.Necessity)
@@ -91,6 +104,30 @@ func editForm(it *models.Item, token string) url.Values {
 		if m.BlankForm {
 			v.Set(p+"blank_form", "1")
 		}
+	}
+	for i, f := range it.Fees {
+		p := "f" + strconv.Itoa(i) + "_"
+		v.Set(p+"order", strconv.Itoa(i+1))
+		v.Set(p+"name", f.Name)
+		v.Set(p+"standard", f.Standard)
+		v.Set(p+"basis", f.Basis)
+	}
+	for i, s := range it.Steps {
+		p := "s" + strconv.Itoa(i) + "_"
+		v.Set(p+"order", strconv.Itoa(i+1))
+		v.Set(p+"name", s.Name)
+		v.Set(p+"actor", s.Actor)
+		v.Set(p+"days", strconv.Itoa(s.Days))
+		v.Set(p+"note", s.Note)
+		if s.CountsTime {
+			v.Set(p+"counts", "1")
+		}
+	}
+	for i, d := range it.Departments {
+		p := "d" + strconv.Itoa(i) + "_"
+		v.Set(p+"order", strconv.Itoa(i+1))
+		v.Set(p+"code", d.DepartmentCode)
+		v[p+"stages"] = d.Stages
 	}
 	return v
 }

@@ -1,0 +1,489 @@
+package handlers
+
+import (
+	"cmp"
+	"html/template"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+
+	"onewindow/models"
+)
+
+// The service-guide form shared by the edit and the create pages: every
+// field of models.Item that an administrator edits, and four row tables
+// (materials, fees, process steps, workflow departments) whose rows are
+// added in blank rows, removed with a check box and reordered by an order
+// number. Disposition fields have their own page; code, status and version
+// are the store's.
+
+// Choices offered by the form.
+var (
+	editHandlingKinds   = []string{models.KindPromised, models.KindImmediate}
+	editNecessities     = []string{models.NecessityRequired, models.NecessityOptional, models.NecessityDeferred}
+	editMaterialKinds   = []string{"original", "copy", "both"}
+	editMaterialForms   = []string{"paper", "electronic", "both"}
+	editMaterialSources = []string{"applicant", "government", "other"}
+	editServiceObjects  = []string{"person", "enterprise", "institution", "social_org", "unincorporated", "agency", "other"}
+	editHandleForms     = []string{"window", "online", "post"}
+	editResultTypes     = []string{"licence", "approval", "other", "none"}
+	editPowerSources    = []string{"statutory", "delegated_up", "authorised_up", "authorised_peer", "entrusted_up", "entrusted_peer"}
+	editUseLevels       = []string{"district", "township"}
+	editStages          = []string{models.StageReview, models.StageDecide}
+)
+
+// Blank rows the form offers for adding, per table.
+const (
+	blankMaterialRows = 2
+	blankFeeRows      = 2
+	blankStepRows     = 2
+	blankDeptRows     = 1
+	maxFormRows       = 500
+)
+
+// guideRowState is what every form row has besides its values.
+type guideRowState struct {
+	Order  string // the order number as typed
+	Remove bool
+	Blank  bool              // offered empty, for adding
+	Errors map[string]string // column → translated message
+}
+
+type materialRow struct {
+	models.Material
+	guideRowState
+}
+
+type feeRow struct {
+	models.Fee
+	guideRowState
+}
+
+type stepRow struct {
+	models.Step
+	guideRowState
+}
+
+type deptRow struct {
+	models.ItemDepartment
+	guideRowState
+}
+
+// itemChoice is one option of a select whose labels the handler translates.
+type itemChoice struct{ Value, Label string }
+
+// itemEditPage is the data of the edit and create forms.
+type itemEditPage struct {
+	Item       *models.Item // the values shown (stored, draft or guideSubmission)
+	New        bool         // the create form
+	Action     string       // where the form posts
+	Code       string
+	Department string
+	Version    int // the base version of the edit
+	Reason     string
+	Materials  []materialRow
+	Fees       []feeRow
+	Steps      []stepRow
+	Workflow   []deptRow
+	Errors     map[string]string // field → translated message
+	Summary    []string          // every message, labelled, for the box on top
+	HasDraft   bool
+	DraftStale bool
+	DraftBy    string
+	Unpublished bool
+	CanPublish bool
+	CanDispose bool
+	Saved      string // "published", "draft" or "created" after a redirect
+
+	Types, Departments, UseLevels                             []itemChoice
+	HandlingKinds, Necessities, MaterialKinds, MaterialForms  []string
+	MaterialSources, ServiceObjects, HandleForms, ResultTypes []string
+	PowerSources, Stages                                      []string
+}
+
+// Has reports whether list holds v (for check boxes).
+func (p itemEditPage) Has(list []string, v string) bool { return slices.Contains(list, v) }
+
+// Err is the message element of a field with an error, or nothing.
+func (p itemEditPage) Err(field string) template.HTML {
+	msg, ok := p.Errors[field]
+	if !ok {
+		return ""
+	}
+	return template.HTML(`<p class="field-error" id="err-` + template.HTMLEscapeString(field) + `">` +
+		template.HTMLEscapeString(msg) + `</p>`)
+}
+
+// withRows fills the row tables from an item, with blank rows for adding.
+func (p *itemEditPage) withRows(it *models.Item) {
+	order := func(i int) string { return strconv.Itoa(i + 1) }
+	p.Materials, p.Fees, p.Steps, p.Workflow = nil, nil, nil, nil
+	for i, m := range it.Materials {
+		p.Materials = append(p.Materials, materialRow{Material: m, guideRowState: guideRowState{Order: order(i)}})
+	}
+	for i, f := range it.Fees {
+		p.Fees = append(p.Fees, feeRow{Fee: f, guideRowState: guideRowState{Order: order(i)}})
+	}
+	for i, s := range it.Steps {
+		p.Steps = append(p.Steps, stepRow{Step: s, guideRowState: guideRowState{Order: order(i)}})
+	}
+	for i, d := range it.Departments {
+		p.Workflow = append(p.Workflow, deptRow{ItemDepartment: d, guideRowState: guideRowState{Order: order(i)}})
+	}
+	p.addBlankRows(1)
+}
+
+// addBlankRows appends times the usual number of blank rows to every table.
+func (p *itemEditPage) addBlankRows(times int) {
+	blank := guideRowState{Blank: true}
+	for range blankMaterialRows * times {
+		p.Materials = append(p.Materials, materialRow{Material: models.Material{Necessity: models.NecessityRequired, Copies: 1}, guideRowState: blank})
+	}
+	for range blankFeeRows * times {
+		p.Fees = append(p.Fees, feeRow{guideRowState: blank})
+	}
+	for range blankStepRows * times {
+		p.Steps = append(p.Steps, stepRow{Step: models.Step{CountsTime: true}, guideRowState: blank})
+	}
+	for range blankDeptRows * times {
+		p.Workflow = append(p.Workflow, deptRow{ItemDepartment: models.ItemDepartment{Stages: models.StringList{models.StageReview}}, guideRowState: blank})
+	}
+}
+
+// guideFormReader reads the posted form, noting fields that are not well formed.
+type guideFormReader struct {
+	c   *gin.Context
+	bad map[string]string // field → locale key
+}
+
+func (f guideFormReader) str(name string) string { return strings.TrimSpace(f.c.PostForm(name)) }
+
+func (f guideFormReader) num(name string, dst *int) {
+	n, err := strconv.Atoi(f.str(name))
+	if err != nil {
+		f.bad[name] = "admin.err.number"
+		return
+	}
+	*dst = n
+}
+
+func (f guideFormReader) list(name string) models.StringList {
+	out := models.StringList{}
+	for _, v := range f.c.PostFormArray(name) {
+		if v = strings.TrimSpace(v); v != "" {
+			out = append(out, v)
+		}
+	}
+	return out
+}
+
+func (f guideFormReader) rows(name string) int {
+	n, _ := strconv.Atoi(f.c.PostForm(name))
+	return min(max(n, 0), maxFormRows)
+}
+
+// cell reads column col of row i of the table whose fields start with p ("m0_name").
+func (f guideFormReader) cell(p string, i int, col string) string {
+	return f.str(p + strconv.Itoa(i) + "_" + col)
+}
+
+// guideSubmission is the form as read: the edited item, the rows as typed (for
+// showing them again) and, for each table, the form row of every item row.
+type guideSubmission struct {
+	item                          *models.Item
+	materials                     []materialRow
+	fees                          []feeRow
+	steps                         []stepRow
+	workflow                      []deptRow
+	bad                           map[string]string
+	matOf, feeOf, stepOf, deptOf []int
+}
+
+// itemFromForm applies the guideSubmission form to a copy of base (the stored item,
+// or an empty one for a new item).
+func itemFromForm(c *gin.Context, base *models.Item) *guideSubmission {
+	f := guideFormReader{c: c, bad: map[string]string{}}
+	it := *base
+	if base.ID == 0 {
+		it.Code = f.str("code")
+	}
+	it.CatalogCode = f.str("catalog_code")
+	it.Name = f.str("name")
+	it.TypeCode = f.str("type")
+	it.DepartmentCode = f.str("department")
+	it.OnApplication = c.PostForm("on_application") == "1"
+	it.PowerSource = f.str("power_source")
+	it.UseLevel = f.str("use_level")
+	it.LegalBasis = f.str("legal_basis")
+	it.ServiceObjects = f.list("service_objects")
+	it.HandlingKind = f.str("handling_kind")
+	f.num("statutory_days", &it.StatutoryDays)
+	f.num("promised_days", &it.PromisedDays)
+	it.AcceptConditions = f.str("accept_conditions")
+	it.HandleForms = f.list("handle_forms")
+	f.num("visits", &it.Visits)
+	it.Location, it.Hours = f.str("location"), f.str("hours")
+	it.Phone, it.ComplaintPhone = f.str("phone"), f.str("complaint_phone")
+	it.IsFee = c.PostForm("is_fee") == "1"
+	it.FeeBasis = f.str("fee_basis")
+	it.SpecialProcedure = f.str("special_procedure")
+	it.ResultType, it.ResultName = f.str("result_type"), f.str("result_name")
+	f.num("online_depth", &it.OnlineDepth)
+	it.Area = f.str("area")
+	it.EffectiveOn = f.str("effective_on")
+
+	s := &guideSubmission{item: &it, bad: f.bad}
+	s.readMaterials(f)
+	s.readFees(f)
+	s.readSteps(f)
+	s.readWorkflow(f)
+	return s
+}
+
+// rowNum reads a whole number of a row cell; empty is zero.
+func rowNumber(f guideFormReader, v string, st *guideRowState, col, table string) int {
+	if v == "" {
+		return 0
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil {
+		st.Errors[col] = "admin.err.number"
+		f.bad[table] = "catalogue.err.rows"
+	}
+	return n
+}
+
+// keep orders the kept rows by their order numbers (stably; a row without
+// one goes last) and returns their form indexes.
+func orderRows(f guideFormReader, table string, states []*guideRowState, kept []int) []int {
+	key := make(map[int]int, len(kept))
+	for _, i := range kept {
+		key[i] = maxFormRows + 1 + i
+		if o := states[i].Order; o != "" {
+			n, err := strconv.Atoi(o)
+			if err != nil {
+				states[i].Errors["order"] = "admin.err.number"
+				f.bad[table] = "catalogue.err.rows"
+				continue
+			}
+			key[i] = n
+		}
+	}
+	slices.SortStableFunc(kept, func(a, b int) int { return cmp.Compare(key[a], key[b]) })
+	return kept
+}
+
+func newRowState(f guideFormReader, p string, i int) guideRowState {
+	return guideRowState{Order: f.cell(p, i, "order"), Remove: f.cell(p, i, "remove") == "1", Errors: map[string]string{}}
+}
+
+func (s *guideSubmission) readMaterials(f guideFormReader) {
+	var states []*guideRowState
+	var kept []int
+	for i := range f.rows("material_rows") {
+		r := materialRow{guideRowState: newRowState(f, "m", i), Material: models.Material{
+			Key: f.cell("m", i, "key"), Name: f.cell("m", i, "name"), Necessity: f.cell("m", i, "necessity"),
+			Kind: f.cell("m", i, "kind"), Form: f.cell("m", i, "form"), Source: f.cell("m", i, "source"),
+			Remark: f.cell("m", i, "remark"), BlankForm: f.cell("m", i, "blank_form") == "1"}}
+		r.Copies = rowNumber(f, f.cell("m", i, "copies"), &r.guideRowState, "copies", "materials")
+		r.Blank = r.Key == "" && r.Name == "" && r.Remark == ""
+		s.materials = append(s.materials, r)
+		if !r.Remove && !r.Blank {
+			kept = append(kept, i)
+		}
+	}
+	for i := range s.materials {
+		states = append(states, &s.materials[i].guideRowState)
+	}
+	s.matOf = orderRows(f, "materials", states, kept)
+	s.item.Materials = nil
+	for _, i := range s.matOf {
+		s.item.Materials = append(s.item.Materials, s.materials[i].Material)
+	}
+}
+
+func (s *guideSubmission) readFees(f guideFormReader) {
+	var states []*guideRowState
+	var kept []int
+	for i := range f.rows("fee_rows") {
+		r := feeRow{guideRowState: newRowState(f, "f", i), Fee: models.Fee{
+			Name: f.cell("f", i, "name"), Standard: f.cell("f", i, "standard"), Basis: f.cell("f", i, "basis")}}
+		r.Blank = r.Name == "" && r.Standard == "" && r.Basis == ""
+		s.fees = append(s.fees, r)
+		if !r.Remove && !r.Blank {
+			kept = append(kept, i)
+		}
+	}
+	for i := range s.fees {
+		states = append(states, &s.fees[i].guideRowState)
+	}
+	s.feeOf = orderRows(f, "fees", states, kept)
+	s.item.Fees = nil
+	for _, i := range s.feeOf {
+		s.item.Fees = append(s.item.Fees, s.fees[i].Fee)
+	}
+}
+
+func (s *guideSubmission) readSteps(f guideFormReader) {
+	var states []*guideRowState
+	var kept []int
+	for i := range f.rows("step_rows") {
+		r := stepRow{guideRowState: newRowState(f, "s", i), Step: models.Step{
+			Name: f.cell("s", i, "name"), Actor: f.cell("s", i, "actor"), Note: f.cell("s", i, "note"),
+			CountsTime: f.cell("s", i, "counts") == "1"}}
+		days := f.cell("s", i, "days")
+		r.Days = rowNumber(f, days, &r.guideRowState, "days", "steps")
+		r.Blank = r.Name == "" && r.Actor == "" && r.Note == "" && (days == "" || days == "0")
+		s.steps = append(s.steps, r)
+		if !r.Remove && !r.Blank {
+			kept = append(kept, i)
+		}
+	}
+	for i := range s.steps {
+		states = append(states, &s.steps[i].guideRowState)
+	}
+	s.stepOf = orderRows(f, "steps", states, kept)
+	s.item.Steps = nil
+	for _, i := range s.stepOf {
+		s.item.Steps = append(s.item.Steps, s.steps[i].Step)
+	}
+}
+
+// readWorkflow reads the departments taking part. An item whose form lists
+// none is handled by its own department alone, reviewing and deciding.
+func (s *guideSubmission) readWorkflow(f guideFormReader) {
+	var states []*guideRowState
+	var kept []int
+	for i := range f.rows("dept_rows") {
+		p := "d" + strconv.Itoa(i) + "_"
+		r := deptRow{guideRowState: newRowState(f, "d", i), ItemDepartment: models.ItemDepartment{
+			DepartmentCode: f.cell("d", i, "code"), Stages: f.list(p + "stages")}}
+		r.Blank = r.DepartmentCode == ""
+		s.workflow = append(s.workflow, r)
+		if !r.Remove && !r.Blank {
+			kept = append(kept, i)
+		}
+	}
+	for i := range s.workflow {
+		states = append(states, &s.workflow[i].guideRowState)
+	}
+	s.deptOf = orderRows(f, "departments", states, kept)
+	s.item.Departments = nil
+	for _, i := range s.deptOf {
+		s.item.Departments = append(s.item.Departments, s.workflow[i].ItemDepartment)
+	}
+	if len(s.item.Departments) == 0 && s.item.DepartmentCode != "" {
+		s.item.Departments = []models.ItemDepartment{{DepartmentCode: s.item.DepartmentCode,
+			Stages: models.StringList{models.StageReview, models.StageDecide}}}
+	}
+}
+
+var guideRowField = regexp.MustCompile(`^(materials|fees|steps|departments)\[(\d+)\]\.(\w+)$`)
+
+// guideFieldLabels names the locale label of each field of the form.
+var guideFieldLabels = map[string]string{
+	"code": "item.code", "catalog_code": "item.catalog_code", "name": "admin.field.name", "type": "item.type",
+	"department": "item.department", "power_source": "item.power_source", "use_level": "item.use_level",
+	"legal_basis": "item.legal_basis", "service_objects": "item.service_objects", "handling_kind": "item.handling_kind",
+	"statutory_days": "admin.field.statutory_days", "promised_days": "admin.field.promised_days",
+	"accept_conditions": "item.conditions", "handle_forms": "item.handle_forms", "visits": "admin.field.visits",
+	"location": "item.location", "hours": "item.hours", "phone": "item.phone", "complaint_phone": "item.complaint_phone",
+	"fee_basis": "admin.field.fee_basis", "special_procedure": "item.special_procedure",
+	"result_type": "admin.field.result_type", "result_name": "admin.field.result_name",
+	"online_depth": "item.online_depth", "area": "item.area", "effective_on": "catalogue.form.effective_on",
+	"reason": "admin.field.reason", "materials": "item.materials", "fees": "item.fees", "steps": "item.process",
+	"departments": "catalogue.form.workflow",
+}
+
+// setErrors puts the form's parse errors and the model's field errors on the
+// page: each on its field or row, translated, and all in the summary.
+func (s *Server) setGuideErrors(c *gin.Context, p *itemEditPage, sub *guideSubmission, ve *models.ValidationError) {
+	lang := langOf(c)
+	p.Errors = map[string]string{}
+	for field, key := range sub.bad {
+		p.Errors[field] = s.site.T(lang, key)
+	}
+	if ve != nil {
+		for field := range ve.Fields {
+			if _, ok := p.Errors[field]; ok {
+				continue
+			}
+			msg := s.site.T(lang, "catalogue.err."+ve.Rule(field))
+			if field == "reason" {
+				msg = s.site.T(lang, "admin.err.reason")
+			}
+			if m := guideRowField.FindStringSubmatch(field); m != nil {
+				i, _ := strconv.Atoi(m[2])
+				if st := sub.guideRowState(m[1], i); st != nil {
+					st.Errors[m[3]] = msg
+				}
+				p.Errors[m[1]] = s.site.T(lang, "catalogue.err.rows")
+				continue
+			}
+			p.Errors[field] = msg
+		}
+	}
+	p.Summary = nil
+	for field, msg := range p.Errors {
+		label := field
+		if k, ok := guideFieldLabels[field]; ok {
+			label = s.site.T(lang, k)
+		}
+		p.Summary = append(p.Summary, label+"："+msg)
+	}
+	slices.Sort(p.Summary)
+	p.Materials, p.Fees, p.Steps, p.Workflow = sub.materials, sub.fees, sub.steps, sub.workflow
+	for _, rows := range [][]*guideRowState{sub.states()} {
+		for _, st := range rows {
+			for col, key := range st.Errors {
+				if strings.HasPrefix(key, "admin.err.") {
+					st.Errors[col] = s.site.T(lang, key)
+				}
+			}
+		}
+	}
+}
+
+// guideRowState is the form row of the i-th item row of a table, or nil.
+func (sub *guideSubmission) guideRowState(table string, i int) *guideRowState {
+	switch table {
+	case "materials":
+		if i < len(sub.matOf) {
+			return &sub.materials[sub.matOf[i]].guideRowState
+		}
+	case "fees":
+		if i < len(sub.feeOf) {
+			return &sub.fees[sub.feeOf[i]].guideRowState
+		}
+	case "steps":
+		if i < len(sub.stepOf) {
+			return &sub.steps[sub.stepOf[i]].guideRowState
+		}
+	case "departments":
+		if i < len(sub.deptOf) {
+			return &sub.workflow[sub.deptOf[i]].guideRowState
+		}
+	}
+	return nil
+}
+
+// states lists every form row's state.
+func (sub *guideSubmission) states() []*guideRowState {
+	var out []*guideRowState
+	for i := range sub.materials {
+		out = append(out, &sub.materials[i].guideRowState)
+	}
+	for i := range sub.fees {
+		out = append(out, &sub.fees[i].guideRowState)
+	}
+	for i := range sub.steps {
+		out = append(out, &sub.steps[i].guideRowState)
+	}
+	for i := range sub.workflow {
+		out = append(out, &sub.workflow[i].guideRowState)
+	}
+	return out
+}
