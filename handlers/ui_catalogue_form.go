@@ -77,26 +77,26 @@ type itemChoice struct{ Value, Label string }
 
 // itemEditPage is the data of the edit and create forms.
 type itemEditPage struct {
-	Item       *models.Item // the values shown (stored, draft or guideSubmission)
-	New        bool         // the create form
-	Action     string       // where the form posts
-	Code       string
-	Department string
-	Version    int // the base version of the edit
-	Reason     string
-	Materials  []materialRow
-	Fees       []feeRow
-	Steps      []stepRow
-	Workflow   []deptRow
-	Errors     map[string]string // field → translated message
-	Summary    []string          // every message, labelled, for the box on top
-	HasDraft   bool
-	DraftStale bool
-	DraftBy    string
+	Item        *models.Item // the values shown (stored, draft or guideSubmission)
+	New         bool         // the create form
+	Action      string       // where the form posts
+	Code        string
+	Department  string
+	Version     int // the base version of the edit
+	Reason      string
+	Materials   []materialRow
+	Fees        []feeRow
+	Steps       []stepRow
+	Workflow    []deptRow
+	Errors      map[string]string // field → translated message
+	Summary     []string          // every message, labelled, for the box on top
+	HasDraft    bool
+	DraftStale  bool
+	DraftBy     string
 	Unpublished bool
-	CanPublish bool
-	CanDispose bool
-	Saved      string // "published", "draft" or "created" after a redirect
+	CanPublish  bool
+	CanDispose  bool
+	Saved       string // "published", "draft" or "created" after a redirect
 
 	Types, Departments, UseLevels                             []itemChoice
 	HandlingKinds, Necessities, MaterialKinds, MaterialForms  []string
@@ -193,12 +193,12 @@ func (f guideFormReader) cell(p string, i int, col string) string {
 // guideSubmission is the form as read: the edited item, the rows as typed (for
 // showing them again) and, for each table, the form row of every item row.
 type guideSubmission struct {
-	item                          *models.Item
-	materials                     []materialRow
-	fees                          []feeRow
-	steps                         []stepRow
-	workflow                      []deptRow
-	bad                           map[string]string
+	item                         *models.Item
+	materials                    []materialRow
+	fees                         []feeRow
+	steps                        []stepRow
+	workflow                     []deptRow
+	bad                          map[string]string
 	matOf, feeOf, stepOf, deptOf []int
 }
 
@@ -436,12 +436,11 @@ func (s *Server) setGuideErrors(c *gin.Context, p *itemEditPage, sub *guideSubmi
 	}
 	slices.Sort(p.Summary)
 	p.Materials, p.Fees, p.Steps, p.Workflow = sub.materials, sub.fees, sub.steps, sub.workflow
-	for _, rows := range [][]*guideRowState{sub.states()} {
-		for _, st := range rows {
-			for col, key := range st.Errors {
-				if strings.HasPrefix(key, "admin.err.") {
-					st.Errors[col] = s.site.T(lang, key)
-				}
+	// Cells that could not be read hold a locale key; the model's messages are translated already.
+	for _, st := range sub.states() {
+		for col, key := range st.Errors {
+			if strings.HasPrefix(key, "admin.err.") {
+				st.Errors[col] = s.site.T(lang, key)
 			}
 		}
 	}
