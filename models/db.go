@@ -2,6 +2,7 @@ package models
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"net/url"
@@ -171,3 +172,7 @@ func (s *Store) Ping(ctx context.Context) error {
 	}
 	return nil
 }
+
+// SQL returns the writer's database/sql handle, for maintenance commands and
+// tests that must look under the models (or tamper with them on purpose).
+func (s *Store) SQL() (*sql.DB, error) { return s.db.DB() }

@@ -1,0 +1,351 @@
+package handlers_test
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"mime/multipart"
+	"net/http"
+	"strings"
+	"sync"
+	"testing"
+
+	"onewindow/models"
+	"onewindow/models/demo"
+)
+
+// demoItem finds a retained, published on-application demo item matching pick.
+func demoItem(t *testing.T, pick func(models.Item) bool) models.Item {
+	t.Helper()
+	_, _, items := demo.Catalogue()
+	for _, it := range items {
+		if it.OnApplication && !it.Reduced() && it.Status == models.ItemPublished && len(it.Materials) > 0 && pick(it) {
+			return it
+		}
+	}
+	t.Fatal("no such demo item")
+	return models.Item{}
+}
+
+func singleItem(t *testing.T) models.Item {
+	return demoItem(t, func(it models.Item) bool { return it.HandlingKind == models.KindPromised && len(it.Departments) <= 1 })
+}
+
+type filedAnswer struct {
+	Number    string `json:"number"`
+	QueryCode string `json:"query_code"`
+	State     string `json:"state"`
+}
+
+func applyBody(code, idNumber string) map[string]any {
+	return map[string]any{"item_code": code, "applicant": map[string]any{"kind": "person", "name": "张三",
+		"id_number": idNumber, "phone": "13800000000"}, "form": map[string]string{"note": "申请"}}
+}
+
+func fileOnline(t *testing.T, env *demoEnv, code string) filedAnswer {
+	t.Helper()
+	status, b := call(t, env, http.MethodPost, "/api/v1/applications", "", applyBody(code, "11010519491231002X"))
+	if status != http.StatusCreated {
+		t.Fatalf("file: %d %s", status, b)
+	}
+	var f filedAnswer
+	if err := json.Unmarshal(b, &f); err != nil {
+		t.Fatal(err)
+	}
+	return f
+}
+
+type appAnswer struct {
+	State   string   `json:"state"`
+	Version int      `json:"version"`
+	Actions []string `json:"actions"`
+	Clock   struct {
+		PromisedDeadline string `json:"promised_deadline"`
+	} `json:"clock"`
+	Events []struct {
+		Action string `json:"action"`
+		Actor  string `json:"actor"`
+		Role   string `json:"role"`
+	} `json:"events"`
+}
+
+func staffView(t *testing.T, env *demoEnv, token, number string) appAnswer {
+	t.Helper()
+	status, b := call(t, env, http.MethodGet, "/api/v1/applications/"+number, token, nil)
+	if status != http.StatusOK {
+		t.Fatalf("staff view: %d %s", status, b)
+	}
+	var a appAnswer
+	if err := json.Unmarshal(b, &a); err != nil {
+		t.Fatal(err)
+	}
+	return a
+}
+
+func TestOnlineFilingAndStatus(t *testing.T) {
+	env := newStaffEnv(t)
+	it := singleItem(t)
+	f := fileOnline(t, env, it.Code)
+	if f.State != "submitted" || len(f.QueryCode) != 8 || len(f.Number) != 14 {
+		t.Fatalf("filed %+v", f)
+	}
+	status, b := call(t, env, http.MethodGet, "/api/v1/status/"+f.Number+"?code="+f.QueryCode, "", nil)
+	if status != http.StatusOK || !strings.Contains(string(b), `"state_label":"待受理"`) || strings.Contains(string(b), "actor") {
+		t.Fatalf("status: %d %s", status, b)
+	}
+	wrong, _ := call(t, env, http.MethodGet, "/api/v1/status/"+f.Number+"?code=XXXXXXXX", "", nil)
+	unknown, _ := call(t, env, http.MethodGet, "/api/v1/status/20000101000001?code="+f.QueryCode, "", nil)
+	if wrong != http.StatusNotFound || unknown != http.StatusNotFound {
+		t.Fatalf("wrong code %d, unknown number %d", wrong, unknown)
+	}
+	// citizen1 holds this ID number and sees the application.
+	tok := loginToken(t, env, "citizen1")
+	status, b = call(t, env, http.MethodGet, "/api/v1/my/applications", tok, nil)
+	if status != http.StatusOK || !strings.Contains(string(b), f.Number) {
+		t.Fatalf("my applications: %d %s", status, b)
+	}
+}
+
+func TestRepeatedWrongCodesAreRateLimited(t *testing.T) {
+	env := newStaffEnv(t)
+	f := fileOnline(t, env, singleItem(t).Code)
+	last := 0
+	for range 12 {
+		last, _ = call(t, env, http.MethodGet, "/api/v1/status/"+f.Number+"?code=WRONG123", "", nil)
+	}
+	if last != http.StatusTooManyRequests {
+		t.Fatalf("after 12 wrong codes: %d", last)
+	}
+	if s, _ := call(t, env, http.MethodGet, "/api/v1/status/"+f.Number+"?code="+f.QueryCode, "", nil); s != http.StatusTooManyRequests {
+		t.Fatalf("a blocked client still looks up: %d", s)
+	}
+}
+
+func TestInvalidIdentityNumbersNameTheFailedCheck(t *testing.T) {
+	env := newStaffEnv(t)
+	code := singleItem(t).Code
+	cases := []struct{ kind, id, want string }{
+		{"person", "110105194912310021", "check"},
+		{"person", "11010519491331002X", "birth"},
+		{"person", "1101051949", "18"},
+		{"organisation", "91350100M000100Y44", "check"},
+		{"organisation", "91350100M00010OY43", "charac"},
+	}
+	for _, c := range cases {
+		body := applyBody(code, c.id)
+		body["applicant"].(map[string]any)["kind"] = c.kind
+		status, b := call(t, env, http.MethodPost, "/api/v1/applications", "", body)
+		var e struct {
+			Error struct {
+				Fields map[string]string `json:"fields"`
+			} `json:"error"`
+		}
+		_ = json.Unmarshal(b, &e)
+		msg := e.Error.Fields["applicant.id_number"]
+		if status != http.StatusUnprocessableEntity || !strings.Contains(strings.ToLower(msg), c.want) {
+			t.Errorf("%s %s: %d %q", c.kind, c.id, status, msg)
+		}
+	}
+	if n, err := count(t, env, "applications"); err != nil || n != 0 {
+		t.Fatalf("refused filings stored %d applications (%v)", n, err)
+	}
+}
+
+func TestIdempotencyKeyFilesOnce(t *testing.T) {
+	env := newStaffEnv(t)
+	body := applyBody(singleItem(t).Code, "440524188001010014")
+	s1, b1 := call(t, env, http.MethodPost, "/api/v1/applications", "", body, "Idempotency-Key", "abc-1")
+	s2, b2 := call(t, env, http.MethodPost, "/api/v1/applications", "", body, "Idempotency-Key", "abc-1")
+	if s1 != http.StatusCreated || s2 != http.StatusOK || string(b1) != string(b2) {
+		t.Fatalf("retry: %d %s / %d %s", s1, b1, s2, b2)
+	}
+	body["form"] = map[string]string{"note": "different"}
+	if s3, _ := call(t, env, http.MethodPost, "/api/v1/applications", "", body, "Idempotency-Key", "abc-1"); s3 != http.StatusUnprocessableEntity {
+		t.Fatalf("reused key with another body: %d", s3)
+	}
+}
+
+func TestConcurrentClerksAcceptOnce(t *testing.T) {
+	env := newStaffEnv(t)
+	f := fileOnline(t, env, singleItem(t).Code)
+	tok := loginToken(t, env, "window1")
+	var wg sync.WaitGroup
+	results := make([]int, 10)
+	for i := range results {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			results[i], _ = call(t, env, http.MethodPost, "/api/v1/applications/"+f.Number+"/actions/accept", tok, map[string]any{"version": 1})
+		}()
+	}
+	wg.Wait()
+	ok, conflict := 0, 0
+	for _, s := range results {
+		switch s {
+		case http.StatusOK:
+			ok++
+		case http.StatusConflict:
+			conflict++
+		}
+	}
+	a := staffView(t, env, tok, f.Number)
+	if ok != 1 || conflict != 9 || a.State != "accepted" || len(a.Events) != 2 || a.Clock.PromisedDeadline == "" {
+		t.Fatalf("ok %d conflict %d state %s events %d", ok, conflict, a.State, len(a.Events))
+	}
+	if a.Events[1].Actor != "window1" || a.Events[1].Role != "window_clerk" {
+		t.Fatalf("event %+v", a.Events[1])
+	}
+}
+
+func TestActionsFollowTableAndPolicy(t *testing.T) {
+	env := newStaffEnv(t)
+	it := singleItem(t)
+	f := fileOnline(t, env, it.Code)
+	clerk := loginToken(t, env, "window1")
+	act := func(tok, action string, body map[string]any) (int, string) {
+		s, b := call(t, env, http.MethodPost, "/api/v1/applications/"+f.Number+"/actions/"+action, tok, body)
+		return s, string(b)
+	}
+	if s, b := act(clerk, "reject", map[string]any{"version": 1}); s != http.StatusUnprocessableEntity || !strings.Contains(b, `"reason"`) {
+		t.Fatalf("reject without reason: %d %s", s, b)
+	}
+	if s, _ := act(clerk, "approve", map[string]any{"version": 1}); s != http.StatusConflict {
+		t.Fatalf("approve before acceptance: %d", s)
+	}
+	other := "scj"
+	if it.DepartmentCode == "scj" {
+		other = "zjj"
+	}
+	if s, _ := act(loginToken(t, env, other+".review"), "accept", map[string]any{"version": 1}); s != http.StatusForbidden {
+		t.Fatalf("a reviewer accepting at the window: %d", s)
+	}
+	if s, b := act(clerk, "request_supplement", map[string]any{"version": 1, "missing": []string{"m1"}, "comment": "缺少材料"}); s != http.StatusOK {
+		t.Fatalf("one-time notice: %d %s", s, b)
+	}
+	// The applicant supplements with the query code; then the window accepts.
+	if s, b := act("", "supplement", map[string]any{"code": f.QueryCode}); s != http.StatusOK || !strings.Contains(b, `"state":"submitted"`) {
+		t.Fatalf("supplement: %d %s", s, b)
+	}
+	if s, _ := act("", "accept", map[string]any{"code": f.QueryCode}); s != http.StatusForbidden {
+		t.Fatalf("an applicant accepting: %d", s)
+	}
+	if s, _ := act(clerk, "accept", map[string]any{"version": 2}); s != http.StatusConflict {
+		t.Fatalf("stale version: %d", s)
+	}
+	if s, b := act(clerk, "accept", map[string]any{"version": 3}); s != http.StatusOK {
+		t.Fatalf("accept: %d %s", s, b)
+	}
+	rev := loginToken(t, env, it.DepartmentCode+".review")
+	if s, _ := call(t, env, http.MethodGet, "/api/v1/applications/"+f.Number, loginToken(t, env, other+".review"), nil); s != http.StatusForbidden {
+		t.Fatalf("another department reads: %d", s)
+	}
+	a := staffView(t, env, rev, f.Number)
+	if len(a.Actions) == 0 || a.Actions[0] != "claim" {
+		t.Fatalf("reviewer's actions %v", a.Actions)
+	}
+	if s, _ := act("", "withdraw", map[string]any{"code": f.QueryCode}); s != http.StatusOK {
+		t.Fatalf("withdraw: %d", s)
+	}
+	if s, _ := act(rev, "claim", map[string]any{}); s != http.StatusConflict {
+		t.Fatalf("claim after withdrawal: %d", s)
+	}
+}
+
+func uploadMaterial(t *testing.T, env *demoEnv, number, code, material, name string, content []byte) (int, string) {
+	t.Helper()
+	var buf bytes.Buffer
+	w := multipart.NewWriter(&buf)
+	_ = w.WriteField("code", code)
+	_ = w.WriteField("material", material)
+	fw, _ := w.CreateFormFile("file", name)
+	_, _ = fw.Write(content)
+	_ = w.Close()
+	req, _ := http.NewRequest(http.MethodPost, env.http.URL+"/api/v1/applications/"+number+"/materials", &buf)
+	req.Header.Set("Content-Type", w.FormDataContentType())
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(b)
+}
+
+func TestUploadsAreSniffedLimitedAndContentAddressed(t *testing.T) {
+	env := newStaffEnv(t)
+	it := singleItem(t)
+	f := fileOnline(t, env, it.Code)
+	key := it.Materials[0].Key
+	pdf := []byte("%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n")
+	s, b := uploadMaterial(t, env, f.Number, f.QueryCode, key, "../../etc/passwd.pdf", pdf)
+	if s != http.StatusCreated || !strings.Contains(b, `"content_type":"application/pdf"`) {
+		t.Fatalf("pdf: %d %s", s, b)
+	}
+	var got struct {
+		ID     int    `json:"id"`
+		SHA256 string `json:"sha256"`
+	}
+	_ = json.Unmarshal([]byte(b), &got)
+	exe := append([]byte("MZ\x90\x00"), make([]byte, 200)...)
+	if s, b := uploadMaterial(t, env, f.Number, f.QueryCode, key, "scan.pdf", exe); s != http.StatusUnsupportedMediaType {
+		t.Fatalf("exe renamed .pdf: %d %s", s, b)
+	}
+	big := append([]byte("%PDF-1.4\n"), make([]byte, 11<<20)...)
+	if s, _ := uploadMaterial(t, env, f.Number, f.QueryCode, key, "big.pdf", big); s != http.StatusRequestEntityTooLarge {
+		t.Fatalf("oversize: %d", s)
+	}
+	if s, _ := uploadMaterial(t, env, f.Number, "WRONG123", key, "a.pdf", pdf); s != http.StatusNotFound {
+		t.Fatalf("wrong code: %d", s)
+	}
+	if s, _ := uploadMaterial(t, env, f.Number, f.QueryCode, "no-such-material", "a.pdf", pdf); s != http.StatusUnprocessableEntity {
+		t.Fatalf("unknown material: %d", s)
+	}
+	// Only the PDF was stored, under its content address, and it downloads back.
+	status, body := call(t, env, http.MethodGet, fmt.Sprintf("/api/v1/applications/%s/files/%d?code=%s", f.Number, got.ID, f.QueryCode), "", nil)
+	if status != http.StatusOK || !bytes.Equal(body, pdf) {
+		t.Fatalf("download: %d", status)
+	}
+	if n, _ := count(t, env, "application_files"); n != 1 {
+		t.Fatalf("%d files recorded", n)
+	}
+}
+
+func TestAuditVerifyEndpoint(t *testing.T) {
+	env := newStaffEnv(t)
+	f := fileOnline(t, env, singleItem(t).Code)
+	tok := loginToken(t, env, "supervisor")
+	status, b := call(t, env, http.MethodGet, "/api/v1/audit/verify", tok, nil)
+	if status != http.StatusOK || !strings.Contains(string(b), `"ok":true`) {
+		t.Fatalf("verify: %d %s", status, b)
+	}
+	if s, _ := call(t, env, http.MethodGet, "/api/v1/audit/verify", loginToken(t, env, "window1"), nil); s != http.StatusForbidden {
+		t.Fatalf("window clerk verifies: %d", s)
+	}
+	db, err := env.store.SQL()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Exec("DROP TRIGGER application_events_no_update"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Exec("UPDATE application_events SET actor = 'someone' WHERE seq = 1"); err != nil {
+		t.Fatal(err)
+	}
+	status, b = call(t, env, http.MethodGet, "/api/v1/audit/verify", tok, nil)
+	if status != http.StatusOK || !strings.Contains(string(b), `"ok":false`) || !strings.Contains(string(b), f.Number) {
+		t.Fatalf("tampered: %d %s", status, b)
+	}
+}
+
+// count counts the rows of a table.
+func count(t *testing.T, env *demoEnv, table string) (int, error) {
+	t.Helper()
+	db, err := env.store.SQL()
+	if err != nil {
+		return 0, err
+	}
+	var n int
+	err = db.QueryRow("SELECT count(*) FROM " + table).Scan(&n)
+	return n, err
+}
