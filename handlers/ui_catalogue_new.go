@@ -33,7 +33,8 @@ func (s *Server) newItemPage(c *gin.Context, domains []string, it *models.Item) 
 	p := s.newEditPage(c, it, nil)
 	p.New, p.Action, p.Code, p.Unpublished, p.Version = true, "/admin/items/new", "", false, 0
 	p.CanDispose = false
-	p.CanPublish = it.DepartmentCode != "" && s.can(c, it.DepartmentCode, policies.ObjItem, policies.ActPublish)
+	// Offer publishing to whoever may publish where they may create.
+	p.CanPublish = s.can(c, domains[0], policies.ObjItem, policies.ActPublish)
 	if domains[0] != policies.AllDomains {
 		var allowed []itemChoice
 		for _, d := range p.Departments {
@@ -44,7 +45,6 @@ func (s *Server) newItemPage(c *gin.Context, domains []string, it *models.Item) 
 			}
 		}
 		p.Departments = allowed
-		p.CanPublish = s.can(c, domains[0], policies.ObjItem, policies.ActPublish)
 	}
 	return p
 }
