@@ -25,6 +25,9 @@ type actionInput struct {
 	Code       string                          `json:"code"`       // the applicant's query code
 	Department string                          `json:"department"` // the acting department of a joint item
 	Materials  map[string]models.MaterialCheck `json:"materials"`
+	// asApplicant makes a signed-in visitor who gives the query code on the
+	// citizen pages act as the applicant, not as their account.
+	asApplicant bool
 	// The action's fields (reason, missing, pending, due, kind, expected_days,
 	// days, result_number, delivery, tracking_number) as strings.
 	Fields map[string]string `json:"-"`
@@ -102,7 +105,7 @@ func (s *Server) doAction(c *gin.Context, number string, act workflow.Action, in
 		return nil, invalid(map[string]string{"comment": "is too long"})
 	}
 	p := principalOf(c)
-	if in.Code != "" && p == nil {
+	if in.Code != "" && (p == nil || in.asApplicant) {
 		if s.codeLimiter.Blocked(c.ClientIP(), s.now()) {
 			return nil, tooManyAttempts()
 		}
@@ -125,6 +128,9 @@ func (s *Server) doAction(c *gin.Context, number string, act workflow.Action, in
 		}
 		req.Actor = p.user.Username
 		req.Authorize = func(app *models.Application, rows []workflow.Transition) (models.Grant, error) {
+			if g, ok, err := s.ownerGrant(c, app, rows); ok || err != nil {
+				return g, err
+			}
 			return s.authorizeAction(c, app, rows, act, in.Department)
 		}
 	}

@@ -36,6 +36,16 @@ var PublicRoutes = map[string]bool{
 	"POST /api/v1/applications/:number/materials":       true,
 	"GET /api/v1/applications/:number/files/:id":        true,
 	"GET /api/v1/status/:number":                        true,
+	// The citizen's pages (一网通办): the query code, or the owner's citizen
+	// account, authorizes each look at an application.
+	"GET /items/:code/apply":          true,
+	"POST /items/:code/apply":         true,
+	"GET /receipt/:number":            true,
+	"GET /status":                     true,
+	"POST /status":                    true,
+	"GET /status/:number":             true,
+	"POST /status/:number/supplement": true,
+	"POST /status/:number/withdraw":   true,
 }
 
 func (s *Server) routes() *gin.Engine {

@@ -1,7 +1,175 @@
 package handlers
 
-import "github.com/gin-gonic/gin"
+import (
+	"errors"
+	"net/http"
+	"net/url"
+	"slices"
+	"strconv"
+
+	"github.com/gin-gonic/gin"
+
+	"onewindow/models"
+	"onewindow/policies"
+	"onewindow/workflow"
+)
 
 // backOfficeRoutes registers the departments' work lists, the processing
 // page, the supervisor's overview and the decision documents.
-func (s *Server) backOfficeRoutes(r *gin.Engine, v1 *gin.RouterGroup) {}
+func (s *Server) backOfficeRoutes(r *gin.Engine, v1 *gin.RouterGroup) {
+	s.protect(v1, "/api/v1", http.MethodGet, "/tasks", s.api(s.apiTasks))
+	s.protect(r, "", http.MethodGet, "/tasks", s.page(s.uiTasks))
+	s.protect(r, "", http.MethodGet, "/tasks/:number", s.page(s.uiTask))
+	s.protect(r, "", http.MethodPost, "/tasks/:number/actions/:action", s.page(s.uiTaskAction))
+	s.protect(r, "", http.MethodPost, "/tasks/:number/release", s.page(s.uiTaskRelease))
+	s.protect(r, "", http.MethodGet, "/tasks/:number/document/:kind", s.page(s.uiDocument))
+	s.protect(r, "", http.MethodGet, "/supervise", s.page(s.uiSupervise))
+}
+
+// option is one choice of a select or a group of checkboxes.
+type option struct {
+	Value string
+	Label string
+}
+
+// taskListPage is the data of the work list.
+type taskListPage struct {
+	Items       []workItemView
+	Next        string // URL of the next page, "" at the end
+	Departments []option
+	Department  string
+	AllDepts    bool
+	Stage       string
+	Claimed     string
+	Item        string
+	Due         string
+	Warn        int
+	Me          string
+	Done        string
+}
+
+// uiTasks is the work list of the caller's departments with claim and release.
+func (s *Server) uiTasks(c *gin.Context) error {
+	r, err := s.parseWorklist(c)
+	if err != nil {
+		return err
+	}
+	w, err := s.worklist(c, r)
+	if err != nil {
+		return err
+	}
+	lang := langOf(c)
+	p := taskListPage{Items: s.workItemViews(lang, w.Items, r.filter.WarnDays), Department: r.dept,
+		Stage: string(r.filter.Stage), Claimed: r.claimed, Item: r.filter.ItemCode, Due: r.filter.Due,
+		Warn: r.filter.WarnDays, Me: principalOf(c).user.Username, Done: c.Query("done"),
+		AllDepts: slices.Contains(r.allowed, policies.AllDomains)}
+	ref := s.ref.Load()
+	for _, d := range ref.depts {
+		if p.AllDepts || slices.Contains(r.allowed, d.Code) {
+			p.Departments = append(p.Departments, option{Value: d.Code, Label: d.ShortName})
+		}
+	}
+	if w.Next != "" {
+		q := c.Request.URL.Query()
+		q.Set("after", w.Next)
+		p.Next = "/tasks?" + q.Encode()
+	}
+	s.render(c, http.StatusOK, "task_list", s.site.T(lang, "office.list.title"), "staff", p)
+	return nil
+}
+
+// uiTaskRelease gives the caller's claim on a department's task back to the
+// department's queue (not a state transition: no event, same version).
+func (s *Server) uiTaskRelease(c *gin.Context) error {
+	number, dept := c.Param("number"), c.PostForm("department")
+	if err := s.authorize(c, dept, policies.ObjTask, policies.ActClaim); err != nil {
+		return err
+	}
+	err := s.store.ReleaseTask(c.Request.Context(), number, dept, principalOf(c).user.Username, s.now())
+	if errors.Is(err, models.ErrConflict) {
+		return &Error{Status: http.StatusConflict, Code: "conflict", Message: s.site.T(langOf(c), "office.release.conflict"), Err: err}
+	}
+	if err != nil {
+		return err
+	}
+	c.Redirect(http.StatusSeeOther, backTo(c, "/tasks/"+url.PathEscape(number)))
+	return nil
+}
+
+// backTo is the page a form returns to: the work list when it was posted
+// from there (return=list), else fallback.
+func backTo(c *gin.Context, fallback string) string {
+	if c.PostForm("return") == "list" {
+		return "/tasks?done=" + url.QueryEscape(c.Param("number"))
+	}
+	return fallback
+}
+
+// supervisePage is the data of the supervisor's overview.
+type supervisePage struct {
+	Load  []workloadView
+	Total workloadView
+	Items []workItemView
+	Next  string
+	Warn  int
+}
+
+type workloadView struct {
+	Department string
+	Name       string
+	Open       int
+	Overdue    int
+	DueSoon    int
+	Stopped    int
+}
+
+// uiSupervise shows overdue and due-soon work across every department with
+// counts per department (效能监察).
+func (s *Server) uiSupervise(c *gin.Context) error {
+	if err := s.authorize(c, policies.AllDomains, policies.ObjReport, policies.ActRead); err != nil {
+		return err
+	}
+	warn := defaultDueSoonDays
+	if v := c.Query("due_soon_days"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 0 || n > 60 {
+			return invalid(map[string]string{"due_soon_days": "must be a number of working days from 0 to 60"})
+		}
+		warn = n
+	}
+	cal, today := s.cal.Load(), models.CentreDay(s.now())
+	load, err := s.store.Workload(c.Request.Context(), cal, today, warn)
+	if err != nil {
+		return err
+	}
+	w, err := s.store.Worklist(c.Request.Context(), models.WorklistFilter{Departments: []string{policies.AllDomains},
+		Due: models.DueAttention, Cal: cal, Today: today, WarnDays: warn, After: c.Query("after"), Limit: 100})
+	if errors.Is(err, models.ErrBadCursor) {
+		return invalid(map[string]string{"after": "is not a cursor of this list"})
+	}
+	if err != nil {
+		return err
+	}
+	lang := langOf(c)
+	p := supervisePage{Items: s.workItemViews(lang, w.Items, warn), Warn: warn}
+	ref := s.ref.Load()
+	for _, l := range load {
+		v := workloadView{Department: l.Department, Name: ref.deptByKey[l.Department].ShortName, Open: l.Open,
+			Overdue: l.Overdue, DueSoon: l.DueSoon, Stopped: l.Stopped}
+		p.Load = append(p.Load, v)
+		p.Total.Open += v.Open
+		p.Total.Overdue += v.Overdue
+		p.Total.DueSoon += v.DueSoon
+		p.Total.Stopped += v.Stopped
+	}
+	if w.Next != "" {
+		p.Next = "/supervise?" + url.Values{"after": {w.Next}, "due_soon_days": {strconv.Itoa(warn)}}.Encode()
+	}
+	s.render(c, http.StatusOK, "supervise", s.site.T(lang, "office.supervise.title"), "staff", p)
+	return nil
+}
+
+// taskActions are the actions the processing page offers forms for; the
+// window's own actions (accept, reject, …) live on the window pages.
+var taskActions = []workflow.Action{workflow.Claim, workflow.ReviewPass, workflow.SendBack, workflow.Approve,
+	workflow.Deny, workflow.Suspend, workflow.Resume, workflow.Extend, workflow.Terminate, workflow.Issue}

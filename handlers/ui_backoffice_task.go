@@ -1,0 +1,289 @@
+package handlers
+
+import (
+	"errors"
+	"net/http"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+
+	"onewindow/models"
+	"onewindow/policies"
+	"onewindow/workflow"
+)
+
+// taskPage is the data of the processing page of one application.
+type taskPage struct {
+	App        applicationView
+	Guide      models.Definition
+	ItemType   string
+	Materials  []materialLine
+	Tasks      []taskLine
+	Events     []eventLine
+	Clock      clockView
+	MaxExtend  int // the legal bound on extensions, working days in all
+	ExtendLeft int // what an extension may still add
+	Forms      []actionForm
+	Docs       []string // decision documents that exist: approval, denial, receipt
+	Done       string   // the action just taken
+	Problem    string   // why the last form was refused
+	Completion string   // once the clock ended: on_time or late
+}
+
+type materialLine struct {
+	Key       string
+	Name      string
+	Necessity string
+	Provided  bool
+	Pending   bool
+	Files     []fileView
+}
+
+type taskLine struct {
+	Department string
+	Name       string
+	Stage      string
+	StageLabel string
+	ClaimedBy  string
+	DecidedBy  string
+	DecidedAt  string
+	Comment    string
+}
+
+type eventLine struct {
+	At         string
+	Actor      string
+	Department string
+	Action     string
+	State      string
+	Comment    string
+	Fields     []option
+}
+
+// actionForm is one action the user may take now, with what it asks for.
+type actionForm struct {
+	Action      string
+	Departments []option // where the user may take it; one is sent hidden
+	Values      map[string]string
+	Errors      map[string]string // field → locale key
+	Materials   []option          // send_back: the materials that may be missing
+	Kinds       []option          // suspend: the special procedures
+	Deliveries  []option          // issue
+	ExtendLeft  int
+}
+
+// loadTask loads an application and authorizes reading it: staff of a
+// department taking part, or with application:read in every department.
+func (s *Server) loadTask(c *gin.Context) (*models.Application, error) {
+	app, err := s.store.Application(c.Request.Context(), c.Param("number"))
+	if err != nil {
+		return nil, err
+	}
+	return app, s.authorizeRead(c, app)
+}
+
+func (s *Server) uiTask(c *gin.Context) error {
+	app, err := s.loadTask(c)
+	if err != nil {
+		return err
+	}
+	p := s.newTaskPage(c, app)
+	p.Done = c.Query("done")
+	s.render(c, http.StatusOK, "task_detail", app.Number+" "+app.ItemName, "staff", p)
+	return nil
+}
+
+func (s *Server) newTaskPage(c *gin.Context, app *models.Application) *taskPage {
+	lang := langOf(c)
+	ref := s.ref.Load()
+	name := func(code string) string {
+		if d, ok := ref.deptByKey[code]; ok {
+			return d.ShortName
+		}
+		return code
+	}
+	p := &taskPage{App: s.applicationViewOf(lang, app, s.staffActions(c, app)), Guide: app.Definition,
+		Clock: s.clockOf(app), MaxExtend: workflow.MaxExtension(app.Joint)}
+	p.ItemType = s.site.TOr(lang, "enum.type."+app.Definition.ItemType, app.Definition.ItemType)
+	p.ExtendLeft = max(0, p.MaxExtend-app.ExtendedDays)
+	if p.Clock.OnTime != nil {
+		p.Completion = "late"
+		if *p.Clock.OnTime {
+			p.Completion = "on_time"
+		}
+	}
+	for _, m := range app.Materials {
+		line := materialLine{Key: m.MaterialKey, Name: m.Name, Necessity: m.Necessity, Provided: m.Provided, Pending: m.Pending}
+		for _, f := range p.App.Files {
+			if f.Material == m.MaterialKey {
+				line.Files = append(line.Files, f)
+			}
+		}
+		p.Materials = append(p.Materials, line)
+	}
+	for _, t := range app.Tasks {
+		l := taskLine{Department: t.DepartmentCode, Name: name(t.DepartmentCode), Stage: t.Stage,
+			StageLabel: s.site.T(lang, "office.stage."+t.Stage), ClaimedBy: t.ClaimedBy, DecidedBy: t.DecidedBy, Comment: t.Comment}
+		if t.DecidedAt != nil {
+			l.DecidedAt = t.DecidedAt.In(shanghai).Format("2006-01-02 15:04")
+		}
+		p.Tasks = append(p.Tasks, l)
+	}
+	for i := len(app.Events) - 1; i >= 0; i-- {
+		e := app.Events[i]
+		l := eventLine{At: e.At.In(shanghai).Format("2006-01-02 15:04"), Actor: e.Actor, Action: s.site.T(lang, "action."+string(e.Action)),
+			State: s.site.T(lang, "state."+string(e.ToState)), Comment: e.Comment}
+		if e.Department != "" {
+			l.Department = name(e.Department)
+		}
+		for k, v := range e.Fields() {
+			if k == "kind" {
+				v = s.site.TOr(lang, "suspend."+v, v)
+			}
+			l.Fields = append(l.Fields, option{Value: v, Label: s.site.TOr(lang, "office.field."+k, k)})
+		}
+		slices.SortFunc(l.Fields, func(a, b option) int { return strings.Compare(a.Label, b.Label) })
+		p.Events = append(p.Events, l)
+	}
+	p.Forms = s.actionForms(c, app, p, name)
+	switch app.Result {
+	case "approved":
+		p.Docs = []string{"approval", "receipt"}
+	case "denied":
+		p.Docs = []string{"denial", "receipt"}
+	}
+	return p
+}
+
+// actionForms builds a form for every back-office action the user may take
+// now (staffActions), with the departments they may take it for.
+func (s *Server) actionForms(c *gin.Context, app *models.Application, p *taskPage, name func(string) string) []actionForm {
+	lang := langOf(c)
+	var out []actionForm
+	for _, act := range p.App.Actions {
+		if !slices.Contains(taskActions, act) {
+			continue
+		}
+		f := actionForm{Action: string(act), Values: map[string]string{}, Errors: map[string]string{}, ExtendLeft: p.ExtendLeft}
+		for _, d := range s.actingDepartments(c, app, act) {
+			f.Departments = append(f.Departments, option{Value: d, Label: name(d)})
+		}
+		switch act {
+		case workflow.SendBack:
+			for _, m := range app.Materials {
+				f.Materials = append(f.Materials, option{Value: m.MaterialKey, Label: m.Name})
+			}
+		case workflow.Suspend:
+			for _, k := range workflow.SuspendKinds {
+				f.Kinds = append(f.Kinds, option{Value: k, Label: s.site.T(lang, "suspend."+k)})
+			}
+		case workflow.Issue:
+			for _, d := range workflow.Deliveries {
+				f.Deliveries = append(f.Deliveries, option{Value: d, Label: s.site.T(lang, "delivery."+d)})
+			}
+		}
+		out = append(out, f)
+	}
+	return out
+}
+
+// actingDepartments lists the departments whose task the user may take act
+// on now; empty when the action is the application's (the window's).
+func (s *Server) actingDepartments(c *gin.Context, app *models.Application, act workflow.Action) []string {
+	var out []string
+	for _, t := range app.Tasks {
+		if _, err := workflow.TaskStage(workflow.Stage(t.Stage), act); err != nil {
+			continue
+		}
+		rows, err := workflow.Next(app.State, act, app.Facts(t.DepartmentCode))
+		if err != nil {
+			continue
+		}
+		for _, r := range rows {
+			if r.By == workflow.Staff && r.Obj == policies.ObjTask && s.can(c, t.DepartmentCode, r.Obj, r.Verb) {
+				out = append(out, t.DepartmentCode)
+				break
+			}
+		}
+	}
+	return out
+}
+
+// uiTaskAction takes an action from the processing page or the work list
+// through doAction, the one path of every action, and returns with 303.
+// A stale version or an illegal move answers 409 and changes nothing; a
+// field problem shows the form again with the input and the messages.
+func (s *Server) uiTaskAction(c *gin.Context) error {
+	number, act := c.Param("number"), workflow.Action(c.Param("action"))
+	if !slices.Contains(taskActions, act) {
+		return notFound("action")
+	}
+	version, err := strconv.Atoi(c.PostForm("version"))
+	if err != nil || version < 1 {
+		return badRequest("version must be the application's version as shown")
+	}
+	in := actionInput{Version: version, Comment: c.PostForm("comment"), Department: strings.TrimSpace(c.PostForm("department")),
+		Fields: map[string]string{}}
+	for _, k := range actionFields {
+		if v := strings.TrimSpace(c.PostForm(k)); v != "" {
+			in.Fields[k] = v
+		}
+	}
+	if missing := c.PostFormArray("missing"); len(missing) > 0 {
+		in.Fields["missing"] = strings.Join(missing, ",")
+	}
+	_, err = s.doAction(c, number, act, in, nil)
+	if err == nil {
+		c.Redirect(http.StatusSeeOther, backTo(c, "/tasks/"+url.PathEscape(number)+"?done="+string(act)))
+		return nil
+	}
+	e := asError(err)
+	if e.Status != http.StatusConflict && e.Status != http.StatusUnprocessableEntity {
+		return err
+	}
+	app, lerr := s.loadTask(c)
+	if lerr != nil {
+		return lerr
+	}
+	p := s.newTaskPage(c, app)
+	lang := langOf(c)
+	switch {
+	case errors.Is(err, models.ErrConflict):
+		p.Problem = s.site.T(lang, "office.problem.stale")
+	case e.Status == http.StatusConflict:
+		p.Problem = s.site.T(lang, "office.problem.illegal")
+	default:
+		p.Problem = s.site.T(lang, "office.problem.fields")
+		s.keepInput(c, p, act, in, err)
+	}
+	s.render(c, e.Status, "task_detail", app.Number+" "+app.ItemName, "staff", p)
+	return nil
+}
+
+// keepInput puts the refused input and the field messages back on the form.
+func (s *Server) keepInput(c *gin.Context, p *taskPage, act workflow.Action, in actionInput, err error) {
+	var fe *models.FieldsError
+	codes := map[string]string{}
+	if errors.As(err, &fe) {
+		codes = fe.Fields
+	} else {
+		for k := range asError(err).Fields {
+			codes[k] = workflow.FieldInvalid
+		}
+	}
+	for i := range p.Forms {
+		f := &p.Forms[i]
+		if f.Action != string(act) {
+			continue
+		}
+		f.Values = in.Fields
+		f.Values["comment"] = in.Comment
+		f.Values["department"] = in.Department
+		for k, code := range codes {
+			f.Errors[k] = "office.err." + code
+		}
+	}
+}
