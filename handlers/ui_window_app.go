@@ -1,0 +1,341 @@
+package handlers
+
+import (
+	"errors"
+	"net/http"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+
+	"onewindow/models"
+	"onewindow/policies"
+	"onewindow/workflow"
+)
+
+// The clerk's processing page of one application: what was filed, the
+// checklist with its scans, the history, the clock, and a form for each
+// action the clerk may take now.
+
+// windowActions are the actions the window's page offers, with the
+// permission each needs; the others belong to the departments.
+var windowActions = map[workflow.Action]string{
+	workflow.Accept:            policies.ActAccept,
+	workflow.AcceptPending:     policies.ActAcceptPending,
+	workflow.Reject:            policies.ActReject,
+	workflow.RequestSupplement: policies.ActRequestSupplement,
+	workflow.Approve:           policies.ActDecideImmediate,
+	workflow.Deny:              policies.ActDecideImmediate,
+	workflow.Issue:             policies.ActIssue,
+	workflow.Terminate:         policies.ActTerminate,
+}
+
+// windowMaterial is a checklist line with its scans.
+type windowMaterial struct {
+	materialView
+	Files []fileView
+}
+
+// windowEvent is one line of the history.
+type windowEvent struct {
+	At, Actor, Comment string
+	Action             workflow.Action
+	From, To           workflow.State
+	Fields             []kv
+}
+
+type kv struct{ Key, Value string }
+
+// noticeLink is a printable notice the history allows.
+type noticeLink struct{ Kind string }
+
+// windowAppPage is the data of the processing page.
+type windowAppPage struct {
+	App        applicationView
+	Department string
+	Token      string
+	Can        map[string]bool
+	Materials  []windowMaterial
+	Events     []windowEvent
+	Notices    []noticeLink
+	Errors     map[string]string
+	Failed     string            // the action whose form was refused
+	Form       map[string]string // what was posted, to show it again
+	Alert      string
+	Done       string
+	QueryCode  string
+	Filed      string
+	MinDue     string
+	Kinds      []string
+	Deliveries []string
+	Commitment string
+}
+
+// Err is the message of a field of the refused form, or "".
+func (p windowAppPage) Err(act, field string) string {
+	if p.Failed != act {
+		return ""
+	}
+	return p.Errors[field]
+}
+
+// Posted is the value the refused form of act had for field, or def.
+func (p windowAppPage) Posted(act, field, def string) string {
+	if p.Failed != act {
+		return def
+	}
+	return p.Form[field]
+}
+
+// PostedHas reports whether the refused form of act posted value for field.
+func (p windowAppPage) PostedHas(act, field, value string) bool {
+	return p.Failed == act && slices.Contains(strings.Split(p.Form[field], "\n"), value)
+}
+
+// windowApplication loads an application and authorizes act on it.
+func (s *Server) windowApplication(c *gin.Context, act string) (*models.Application, error) {
+	app, err := s.store.Application(c.Request.Context(), c.Param("number"))
+	if err != nil {
+		return nil, err
+	}
+	if err := s.authorize(c, app.DepartmentCode, policies.ObjApplication, act); err != nil {
+		return nil, err
+	}
+	return app, nil
+}
+
+func (s *Server) uiWindowApplication(c *gin.Context) error {
+	app, err := s.windowApplication(c, policies.ActRegister)
+	if err != nil {
+		return err
+	}
+	p := s.newWindowAppPage(c, app)
+	p.Done = c.Query("done")
+	if _, ok := windowActions[workflow.Action(p.Done)]; !ok {
+		p.Done = ""
+	}
+	if tok := c.Query("filed"); tok != "" {
+		f, err := s.store.FilingByKey(c.Request.Context(), "user:"+principalOf(c).user.Username, "form:"+tok)
+		if err == nil && f.Number == app.Number {
+			p.QueryCode, p.Filed = f.QueryCode, tok
+		}
+	}
+	s.renderWindowApp(c, http.StatusOK, p)
+	return nil
+}
+
+func (s *Server) renderWindowApp(c *gin.Context, status int, p windowAppPage) {
+	s.render(c, status, "window_application", s.site.T(langOf(c), "window.app.title", p.App.Number), "staff", p)
+}
+
+func (s *Server) newWindowAppPage(c *gin.Context, app *models.Application) windowAppPage {
+	lang := langOf(c)
+	v := s.applicationViewOf(lang, app, s.staffActions(c, app))
+	p := windowAppPage{App: v, Department: s.ref.Load().deptByKey[app.DepartmentCode].Name, Token: newFormToken(),
+		Can: map[string]bool{}, Errors: map[string]string{}, Form: map[string]string{}, Kinds: materialKinds,
+		Deliveries: workflow.Deliveries, Commitment: s.site.T(lang, "window.pending.commitment_default"),
+		MinDue: fmtDay(s.cal.Load().AddWorkdays(models.CentreDay(s.now()), 1))}
+	for _, act := range v.Actions {
+		if _, ok := windowActions[act]; ok {
+			p.Can[string(act)] = true
+		}
+	}
+	for _, m := range v.Materials {
+		wm := windowMaterial{materialView: m}
+		for _, f := range v.Files {
+			if f.Material == m.Key {
+				wm.Files = append(wm.Files, f)
+			}
+		}
+		p.Materials = append(p.Materials, wm)
+	}
+	for _, e := range v.Events {
+		we := windowEvent{At: e.At.In(shanghai).Format("2006-01-02 15:04"), Actor: e.Actor, Comment: e.Comment,
+			Action: e.Action, From: e.From, To: e.State}
+		for _, k := range actionFields {
+			if val := e.Fields[k]; val != "" {
+				we.Fields = append(we.Fields, kv{Key: k, Value: s.fieldValue(lang, app, k, val)})
+			}
+		}
+		p.Events = append(p.Events, we)
+	}
+	for _, k := range noticeKinds {
+		if noticeEvent(app, k) != nil {
+			p.Notices = append(p.Notices, noticeLink{Kind: k})
+		}
+	}
+	return p
+}
+
+// fieldValue shows a recorded action field: material keys become names.
+func (s *Server) fieldValue(lang string, app *models.Application, field, val string) string {
+	switch field {
+	case "pending":
+		return strings.Join(materialNames(app, splitList(val)), "、")
+	case "delivery":
+		return s.site.T(lang, "delivery."+val)
+	case "kind":
+		return s.site.T(lang, "suspend."+val)
+	case "missing":
+		return strings.Join(missingLines(app, val), "；")
+	}
+	return val
+}
+
+// uiWindowAct runs the action a form of the processing page posts.
+func (s *Server) uiWindowAct(c *gin.Context) error {
+	act := workflow.Action(c.PostForm("action"))
+	verb, ok := windowActions[act]
+	if !ok {
+		return notFound("action")
+	}
+	app, err := s.windowApplication(c, verb)
+	if err != nil {
+		return err
+	}
+	version, err := strconv.Atoi(c.PostForm("version"))
+	if err != nil {
+		return badRequest("version must be a number")
+	}
+	in := s.actionForm(c, app, act)
+	in.Version = version
+	_, err = s.doAction(c, app.Number, act, in, formIdempotency(c, c.PostForm("form_token")))
+	if err == nil {
+		c.Redirect(http.StatusSeeOther, "/window/applications/"+url.PathEscape(app.Number)+"?done="+string(act))
+		return nil
+	}
+	lang := langOf(c)
+	var fe *models.FieldsError
+	var e *Error
+	status := http.StatusUnprocessableEntity
+	fresh, lerr := s.store.Application(c.Request.Context(), app.Number)
+	if lerr != nil {
+		return lerr
+	}
+	p := s.newWindowAppPage(c, fresh)
+	p.Failed = string(act)
+	for k := range c.Request.PostForm {
+		p.Form[k] = strings.Join(c.Request.PostForm[k], "\n")
+	}
+	switch {
+	case errors.As(err, &fe):
+		for f, code := range fe.Fields {
+			p.Errors[f] = s.site.T(lang, "window.err."+code)
+		}
+		p.Alert = s.site.T(lang, "window.err.summary")
+	case errors.As(err, &e) && e.Status == http.StatusUnprocessableEntity:
+		for f := range e.Fields {
+			p.Errors[f] = s.site.T(lang, "window.err.invalid")
+		}
+		p.Alert = s.site.T(lang, "window.err.summary")
+	case isConflict(err) || errors.Is(err, workflow.ErrIllegal):
+		status, p.Failed, p.Alert = http.StatusConflict, "", s.site.T(lang, "window.err.conflict")
+	default:
+		return err
+	}
+	s.renderWindowApp(c, status, p)
+	return nil
+}
+
+// actionForm reads the fields of act from the posted form.
+func (s *Server) actionForm(c *gin.Context, app *models.Application, act workflow.Action) actionInput {
+	in := actionInput{Comment: c.PostForm("comment"), Fields: map[string]string{}}
+	set := func(name, val string) {
+		if val = strings.TrimSpace(val); val != "" {
+			in.Fields[name] = val
+		}
+	}
+	switch act {
+	case workflow.Accept, workflow.AcceptPending:
+		in.Materials = map[string]models.MaterialCheck{}
+		for _, m := range app.Materials {
+			k := "m_" + m.MaterialKey + "_"
+			n, _ := strconv.Atoi(c.PostForm(k + "copies"))
+			kind := c.PostForm(k + "kind")
+			if !slices.Contains(materialKinds, kind) {
+				kind = ""
+			}
+			in.Materials[m.MaterialKey] = models.MaterialCheck{Provided: c.PostForm(k+"provided") != "", Kind: kind, Copies: min(max(n, 0), 99)}
+		}
+		if act == workflow.AcceptPending {
+			set("pending", strings.Join(c.PostFormArray("pending"), ","))
+			set("due", c.PostForm("due"))
+		}
+	case workflow.Reject, workflow.Deny, workflow.Terminate:
+		set("reason", c.PostForm("reason"))
+	case workflow.RequestSupplement:
+		lines := c.PostFormArray("missing")
+		for _, l := range strings.Split(c.PostForm("missing_other"), "\n") {
+			lines = append(lines, l)
+		}
+		var keep []string
+		for _, l := range lines {
+			if l = strings.TrimSpace(l); l != "" {
+				keep = append(keep, l)
+			}
+		}
+		set("missing", strings.Join(keep, "\n"))
+	case workflow.Issue:
+		set("result_number", c.PostForm("result_number"))
+		set("delivery", c.PostForm("delivery"))
+		if c.PostForm("delivery") == "post" {
+			set("tracking_number", c.PostForm("tracking_number"))
+		}
+	}
+	return in
+}
+
+// splitList splits a comma-separated list of keys.
+func splitList(s string) []string {
+	var out []string
+	for _, k := range strings.Split(s, ",") {
+		if k = strings.TrimSpace(k); k != "" {
+			out = append(out, k)
+		}
+	}
+	return out
+}
+
+// materialNames names the listed materials of keys; unknown keys stay as given.
+func materialNames(app *models.Application, keys []string) []string {
+	out := make([]string, 0, len(keys))
+	for _, k := range keys {
+		name := k
+		for _, m := range app.Materials {
+			if m.MaterialKey == k {
+				name = m.Name
+			}
+		}
+		out = append(out, name)
+	}
+	return out
+}
+
+// missingLines lists what a one-time notice asked for: one line per
+// material or remark, as the window form records it; a comma-separated list
+// of material keys (as an API client may send) is named too.
+func missingLines(app *models.Application, val string) []string {
+	var out []string
+	for _, l := range strings.Split(val, "\n") {
+		if l = strings.TrimSpace(l); l == "" {
+			continue
+		}
+		keys := splitList(l)
+		allKeys := len(keys) > 0
+		for _, k := range keys {
+			known := false
+			for _, m := range app.Materials {
+				known = known || m.MaterialKey == k
+			}
+			allKeys = allKeys && known
+		}
+		if allKeys {
+			out = append(out, materialNames(app, keys)...)
+		} else {
+			out = append(out, l)
+		}
+	}
+	return out
+}

@@ -1,0 +1,291 @@
+package handlers
+
+import (
+	"errors"
+	"mime/multipart"
+	"net/http"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+
+	"onewindow/models"
+	"onewindow/models/search"
+	"onewindow/policies"
+	"onewindow/workflow"
+)
+
+// The intake form (窗口登记): choose the item, look up the applicant by
+// identity number (一号申请), tick the materials, attach scans, register.
+
+// materialKinds are the forms a material can be handed in (原件/复印件/原件和复印件).
+var materialKinds = []string{"original", "copy", "both"}
+
+// intakeApplicant is the applicant part of the intake form.
+type intakeApplicant struct {
+	Kind, IDNumber, Name, Phone, Address string
+}
+
+// intakeMaterial is one line of the intake checklist.
+type intakeMaterial struct {
+	Key, Name, Necessity, Kind, Remark string
+	Copies                             int
+	Provided                           bool
+}
+
+// intakePage is the data of the intake form.
+type intakePage struct {
+	Q              string
+	Searched       bool
+	Results        []search.Entry
+	ItemCode       string
+	Item           *models.Item
+	Department     string
+	Token          string
+	Applicant      intakeApplicant
+	LookedUp       bool
+	Known          bool
+	Earlier        []queueRow
+	Materials      []intakeMaterial
+	Errors         map[string]string // field → message
+	Alert          string
+	Kinds          []string
+	ApplicantKinds []string
+}
+
+// Err is the message of a field, or "".
+func (p intakePage) Err(field string) string { return p.Errors[field] }
+
+func (s *Server) newIntakePage() intakePage {
+	return intakePage{Errors: map[string]string{}, Kinds: materialKinds, Token: newFormToken(),
+		ApplicantKinds: []string{models.ApplicantPerson, models.ApplicantOrganisation},
+		Applicant:      intakeApplicant{Kind: models.ApplicantPerson}}
+}
+
+func (s *Server) uiWindowNewForm(c *gin.Context) error {
+	if err := s.authorize(c, policies.AllDomains, policies.ObjApplication, policies.ActRegister); err != nil {
+		return err
+	}
+	p := s.newIntakePage()
+	p.Q = strings.TrimSpace(c.Query("q"))
+	if p.Q != "" {
+		p.Searched = true
+		yes := true
+		res := s.search.Search(search.Query{Q: p.Q, Status: "retained", OnApplication: &yes, Limit: 30})
+		p.Results = res.Entries
+	}
+	if code := strings.TrimSpace(c.Query("item")); code != "" {
+		if err := s.intakeItem(c, &p, code, nil); err != nil {
+			return err
+		}
+	}
+	if id := strings.TrimSpace(c.Query("id_number")); id != "" && p.Item != nil {
+		p.Applicant.IDNumber = id
+		if err := s.lookupApplicant(c, &p); err != nil {
+			return err
+		}
+	}
+	s.renderIntake(c, http.StatusOK, p)
+	return nil
+}
+
+func (s *Server) renderIntake(c *gin.Context, status int, p intakePage) {
+	s.render(c, status, "window_new", s.site.T(langOf(c), "window.new.title"), "staff", p)
+}
+
+// intakeItem loads the chosen item, authorizes registering it and lays out
+// its checklist, keeping what the clerk ticked (from a posted form).
+func (s *Server) intakeItem(c *gin.Context, p *intakePage, code string, posted func(string) string) error {
+	p.ItemCode = code
+	it, err := s.store.Item(c.Request.Context(), code)
+	switch {
+	case errors.Is(err, models.ErrNotFound):
+		p.Errors["item_code"] = s.site.T(langOf(c), "window.err.item_unknown")
+		return nil
+	case err != nil:
+		return err
+	case it.Reduced() || !it.OnApplication:
+		p.Errors["item_code"] = s.site.T(langOf(c), "window.err.item_not_on_application")
+		return nil
+	}
+	if err := s.authorize(c, it.DepartmentCode, policies.ObjApplication, policies.ActRegister); err != nil {
+		return err
+	}
+	p.Item, p.Department = it, s.ref.Load().deptByKey[it.DepartmentCode].Name
+	p.Materials = make([]intakeMaterial, 0, len(it.Materials))
+	for _, m := range it.Materials {
+		im := intakeMaterial{Key: m.Key, Name: m.Name, Necessity: m.Necessity, Kind: m.Kind, Copies: m.Copies, Remark: m.Remark}
+		if posted != nil {
+			im.Provided = posted("m_"+m.Key+"_provided") != ""
+			im.Kind = posted("m_" + m.Key + "_kind")
+			im.Copies, _ = strconv.Atoi(posted("m_" + m.Key + "_copies"))
+		}
+		p.Materials = append(p.Materials, im)
+	}
+	return nil
+}
+
+// lookupApplicant fills the applicant from the stored one with the same
+// identity number and lists their earlier applications (一号申请).
+func (s *Server) lookupApplicant(c *gin.Context, p *intakePage) error {
+	ctx := c.Request.Context()
+	p.LookedUp = true
+	id := workflow.NormalizeID(p.Applicant.IDNumber)
+	a, err := s.store.Applicant(ctx, id)
+	if errors.Is(err, models.ErrNotFound) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	p.Known = true
+	p.Applicant = intakeApplicant{Kind: a.Kind, IDNumber: a.IDNumber, Name: a.Name, Phone: a.Phone, Address: a.Address}
+	apps, err := s.store.ApplicationsOf(ctx, id, 20)
+	if err != nil {
+		return err
+	}
+	p.Earlier = s.queueRows(apps)
+	return nil
+}
+
+// uiWindowRegister handles the intake form: "lookup" shows the form again
+// with the stored applicant; "register" files the application.
+func (s *Server) uiWindowRegister(c *gin.Context) error {
+	if err := s.authorize(c, policies.AllDomains, policies.ObjApplication, policies.ActRegister); err != nil {
+		return err
+	}
+	p := s.newIntakePage()
+	if t := c.PostForm("form_token"); t != "" {
+		p.Token = t
+	}
+	p.Applicant = intakeApplicant{Kind: c.PostForm("kind"), IDNumber: strings.TrimSpace(c.PostForm("id_number")),
+		Name: strings.TrimSpace(c.PostForm("name")), Phone: strings.TrimSpace(c.PostForm("phone")),
+		Address: strings.TrimSpace(c.PostForm("address"))}
+	if err := s.intakeItem(c, &p, strings.TrimSpace(c.PostForm("item_code")), c.PostForm); err != nil {
+		return err
+	}
+	if p.Item == nil {
+		s.renderIntake(c, http.StatusUnprocessableEntity, p)
+		return nil
+	}
+	if c.PostForm("op") == "lookup" {
+		if p.Applicant.IDNumber == "" {
+			p.Errors["id_number"] = s.site.T(langOf(c), "window.err.required")
+		} else if err := s.lookupApplicant(c, &p); err != nil {
+			return err
+		}
+		s.renderIntake(c, http.StatusOK, p)
+		return nil
+	}
+	return s.registerIntake(c, p)
+}
+
+func (s *Server) registerIntake(c *gin.Context, p intakePage) error {
+	lang := langOf(c)
+	in := applicationInput{ItemCode: p.ItemCode, Materials: map[string]models.MaterialCheck{}}
+	in.Applicant.Kind, in.Applicant.IDNumber, in.Applicant.Name = p.Applicant.Kind, p.Applicant.IDNumber, p.Applicant.Name
+	in.Applicant.Phone, in.Applicant.Address = p.Applicant.Phone, p.Applicant.Address
+	files := map[string]*multipart.FileHeader{}
+	for _, m := range p.Materials {
+		if m.Kind != "" && !slices.Contains(materialKinds, m.Kind) {
+			p.Errors["m_"+m.Key+"_kind"] = s.site.T(lang, "window.err.invalid")
+		}
+		if raw := c.PostForm("m_" + m.Key + "_copies"); raw != "" {
+			if n, err := strconv.Atoi(raw); err != nil || n < 0 || n > 99 {
+				p.Errors["m_"+m.Key+"_copies"] = s.site.T(lang, "window.err.copies")
+			}
+		}
+		in.Materials[m.Key] = models.MaterialCheck{Provided: m.Provided, Kind: m.Kind, Copies: m.Copies}
+		if fh, err := c.FormFile("m_" + m.Key + "_file"); err == nil && fh.Filename != "" {
+			if _, err := s.sniffUpload(fh); err != nil {
+				p.Errors["m_"+m.Key+"_file"] = s.uploadMessage(lang, err)
+			} else {
+				files[m.Key] = fh
+			}
+		}
+	}
+	na, err := s.fileRequest(c, in)
+	var e *Error
+	switch {
+	case errors.As(err, &e) && e.Status == http.StatusUnprocessableEntity:
+		s.applicantErrors(lang, &p, e.Fields)
+	case err != nil:
+		return err
+	}
+	if len(p.Errors) > 0 {
+		p.Alert = s.site.T(lang, "window.err.summary")
+		s.renderIntake(c, http.StatusUnprocessableEntity, p)
+		return nil
+	}
+	if err := s.setChannel(c, na); err != nil {
+		return err
+	}
+	if na.Channel != models.ChannelWindow {
+		return &Error{Status: http.StatusForbidden, Code: "forbidden", Message: "only window clerks register walk-in applications"}
+	}
+	na.Idem = formIdempotency(c, p.Token)
+	f, err := s.store.CreateApplication(c.Request.Context(), *na)
+	if errors.Is(err, models.ErrIdempotencyMismatch) {
+		p.Alert, p.Token = s.site.T(lang, "window.err.token_reused"), newFormToken()
+		s.renderIntake(c, http.StatusUnprocessableEntity, p)
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	if !f.Replayed {
+		for _, m := range p.Materials {
+			if fh := files[m.Key]; fh != nil {
+				if _, err := s.storeFile(c, f.Number, m.Key, fh); err != nil {
+					return err
+				}
+			}
+		}
+	}
+	c.Redirect(http.StatusSeeOther, "/window/applications/"+url.PathEscape(f.Number)+"?filed="+url.QueryEscape(p.Token))
+	return nil
+}
+
+// applicantErrors turns the filing's field errors into the form's messages;
+// a bad identity number names the check it failed.
+func (s *Server) applicantErrors(lang string, p *intakePage, fields map[string]string) {
+	for f := range fields {
+		switch f {
+		case "item_code":
+			p.Errors[f] = s.site.T(lang, "window.err.item_not_on_application")
+		case "applicant.id_number":
+			kind := workflow.ResidentID
+			if p.Applicant.Kind == models.ApplicantOrganisation {
+				kind = workflow.CreditCode
+			}
+			msg := s.site.T(lang, "window.err.id_number")
+			var ie *workflow.IDError
+			if err := workflow.ValidateID(kind, workflow.NormalizeID(p.Applicant.IDNumber), s.now()); errors.As(err, &ie) {
+				msg = s.site.T(lang, "window.err.id."+string(kind)) + s.site.T(lang, "window.err.id_check."+ie.Check)
+			}
+			p.Errors["id_number"] = msg
+		case "applicant.kind":
+			p.Errors["kind"] = s.site.T(lang, "window.err.kind")
+		case "applicant.name":
+			p.Errors["name"] = s.site.T(lang, "window.err.name")
+		case "applicant.phone":
+			p.Errors["phone"] = s.site.T(lang, "window.err.too_long")
+		default:
+			p.Errors["form"] = s.site.T(lang, "window.err.invalid")
+		}
+	}
+}
+
+// uploadMessage explains a refused scan.
+func (s *Server) uploadMessage(lang string, err error) string {
+	e := asError(err)
+	switch e.Status {
+	case http.StatusRequestEntityTooLarge:
+		return s.site.T(lang, "window.err.file_too_large", s.uploadLimit>>20)
+	case http.StatusUnsupportedMediaType:
+		return s.site.T(lang, "window.err.file_type")
+	}
+	return s.site.T(lang, "window.err.invalid")
+}
