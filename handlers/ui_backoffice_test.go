@@ -63,7 +63,8 @@ func newOfficeEnv(t *testing.T, clock *officeClock) *demoEnv {
 }
 
 // officeItems finds, in the demo catalogue, a licence of scj decided by scj
-// alone with review and decision stages, and a joint item scj takes part in.
+// alone with review and decision stages, and a joint item scj takes part in
+// (not as the lead).
 func officeItems(t *testing.T, store *models.Store) (single, joint *models.Item) {
 	t.Helper()
 	ctx := context.Background()
@@ -108,8 +109,32 @@ func officeLogin(t *testing.T, env *demoEnv, user string) string {
 	return tok
 }
 
+// officeTwoDepartments publishes a joint item with only its first two
+// departments (the demo's joint items have three or four), through the
+// catalogue model, and returns it.
+func officeTwoDepartments(t *testing.T, env *demoEnv, it *models.Item) *models.Item {
+	t.Helper()
+	edited := *it
+	edited.Departments = it.Departments[:2]
+	out, err := env.store.UpdateItem(context.Background(), it.Code, edited, "catalog", "两个部门并联审批", it.Version)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(out.Departments) != 2 {
+		t.Fatalf("departments after the edit: %+v", out.Departments)
+	}
+	return out
+}
+
 // officeFile registers a walk-in application as window1 and accepts it.
 func officeFile(t *testing.T, env *demoEnv, code string) string {
+	t.Helper()
+	number, _ := officeFileWithCode(t, env, code)
+	return number
+}
+
+// officeFileWithCode is officeFile that also returns the query code.
+func officeFileWithCode(t *testing.T, env *demoEnv, code string) (string, string) {
 	t.Helper()
 	tok := officeLogin(t, env, "window1")
 	status, body := call(t, env, "POST", "/api/v1/applications", tok, map[string]any{"item_code": code,
@@ -118,7 +143,8 @@ func officeFile(t *testing.T, env *demoEnv, code string) string {
 		t.Fatalf("file %s: %d %s", code, status, body)
 	}
 	var f struct {
-		Number string `json:"number"`
+		Number    string `json:"number"`
+		QueryCode string `json:"query_code"`
 	}
 	if err := json.Unmarshal(body, &f); err != nil {
 		t.Fatal(err)
@@ -127,7 +153,7 @@ func officeFile(t *testing.T, env *demoEnv, code string) string {
 	if status != 200 {
 		t.Fatalf("accept %s: %d %s", f.Number, status, body)
 	}
-	return f.Number
+	return f.Number, f.QueryCode
 }
 
 // officePrepare moves an application forward through the models layer.
