@@ -230,7 +230,8 @@ func (s *Server) uiWindowAct(c *gin.Context) error {
 			p.Errors[f] = s.site.T(lang, "window.err.invalid")
 		}
 		p.Alert = s.site.T(lang, "window.err.summary")
-	case isConflict(err) || errors.Is(err, workflow.ErrIllegal):
+	case isConflict(err) || errors.Is(err, workflow.ErrIllegal) || errors.Is(err, models.ErrIdempotencyMismatch):
+		// A stale page: someone (or this clerk, from an older page) acted first.
 		status, p.Failed, p.Alert = http.StatusConflict, "", s.site.T(lang, "window.err.conflict")
 	default:
 		return err
