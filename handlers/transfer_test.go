@@ -212,6 +212,11 @@ func TestTransferPageDryRunThenConfirm(t *testing.T) {
 		t.Errorf("imported guide: %+v", g)
 	}
 	getJSONFrom(t, env, "/api/v1/items/150902019990000001000", &g)
+	// Exported again, the imported fee and joint department read back unchanged.
+	_, again, _ := fetch(t, client, http.MethodGet, env.http.URL+"/admin/catalogue/export?format=xlsx&department=scj", nil)
+	if status, body := uploadPage(t, env, client, token, []byte(again)); status != 200 || !strings.Contains(body, `id="nothing-to-do"`) {
+		t.Errorf("re-import of the re-export = %d, changed %s", status, countOf("count-changed", body))
+	}
 	// The kept upload is gone once applied.
 	if status, _, _ := fetch(t, client, http.MethodPost, env.http.URL+"/admin/catalogue/transfer/confirm", form); status != http.StatusNotFound {
 		t.Errorf("a second confirm = %d, want 404", status)
