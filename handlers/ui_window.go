@@ -29,6 +29,7 @@ func (s *Server) windowRoutes(r *gin.Engine) {
 	s.protect(r, "", http.MethodPost, "/window/new", s.page(s.uiWindowRegister))
 	s.protect(r, "", http.MethodGet, "/window/applications/:number", s.page(s.uiWindowApplication))
 	s.protect(r, "", http.MethodPost, "/window/applications/:number", s.page(s.uiWindowAct))
+	s.protect(r, "", http.MethodPost, "/window/applications/:number/files", s.page(s.uiWindowUpload))
 	s.protect(r, "", http.MethodGet, "/window/applications/:number/notice/:kind", s.page(s.uiWindowNotice))
 }
 

@@ -71,6 +71,7 @@ type windowAppPage struct {
 	Kinds      []string
 	Deliveries []string
 	Commitment string
+	CanUpload  bool
 }
 
 // Err is the message of a field of the refused form, or "".
@@ -113,7 +114,7 @@ func (s *Server) uiWindowApplication(c *gin.Context) error {
 	}
 	p := s.newWindowAppPage(c, app)
 	p.Done = c.Query("done")
-	if _, ok := windowActions[workflow.Action(p.Done)]; !ok {
+	if _, ok := windowActions[workflow.Action(p.Done)]; !ok && p.Done != string(workflow.Supplement) && p.Done != "upload" {
 		p.Done = ""
 	}
 	if tok := c.Query("filed"); tok != "" {
@@ -142,6 +143,11 @@ func (s *Server) newWindowAppPage(c *gin.Context, app *models.Application) windo
 			p.Can[string(act)] = true
 		}
 	}
+	// The applicant may hand in a supplement at the window, with the query code.
+	if slices.Contains(applicantActions(app), workflow.Supplement) && s.can(c, app.DepartmentCode, policies.ObjApplication, policies.ActRegister) {
+		p.Can[string(workflow.Supplement)] = true
+	}
+	p.CanUpload = !app.State.Final() && !app.State.Decided() && len(app.Materials) > 0
 	for _, m := range v.Materials {
 		wm := windowMaterial{materialView: m}
 		for _, f := range v.Files {
@@ -188,6 +194,9 @@ func (s *Server) fieldValue(lang string, app *models.Application, field, val str
 func (s *Server) uiWindowAct(c *gin.Context) error {
 	act := workflow.Action(c.PostForm("action"))
 	verb, ok := windowActions[act]
+	if act == workflow.Supplement {
+		verb, ok = policies.ActRegister, true // the applicant acts, with the code, at the window
+	}
 	if !ok {
 		return notFound("action")
 	}
@@ -201,7 +210,11 @@ func (s *Server) uiWindowAct(c *gin.Context) error {
 	}
 	in := s.actionForm(c, app, act)
 	in.Version = version
-	_, err = s.doAction(c, app.Number, act, in, formIdempotency(c, c.PostForm("form_token")))
+	if act == workflow.Supplement && in.Code == "" {
+		err = invalid(map[string]string{"code": "is required"})
+	} else {
+		_, err = s.doAction(c, app.Number, act, in, formIdempotency(c, c.PostForm("form_token")))
+	}
 	if err == nil {
 		c.Redirect(http.StatusSeeOther, "/window/applications/"+url.PathEscape(app.Number)+"?done="+string(act))
 		return nil
@@ -225,6 +238,8 @@ func (s *Server) uiWindowAct(c *gin.Context) error {
 			p.Errors[f] = s.site.T(lang, "window.err."+code)
 		}
 		p.Alert = s.site.T(lang, "window.err.summary")
+	case act == workflow.Supplement && errors.As(err, &e) && (e.Status == http.StatusNotFound || e.Status == http.StatusUnprocessableEntity):
+		p.Errors["code"], p.Alert = s.site.T(lang, "window.err.code"), s.site.T(lang, "window.err.summary")
 	case errors.As(err, &e) && e.Status == http.StatusUnprocessableEntity:
 		for f := range e.Fields {
 			p.Errors[f] = s.site.T(lang, "window.err.invalid")
@@ -278,6 +293,8 @@ func (s *Server) actionForm(c *gin.Context, app *models.Application, act workflo
 			}
 		}
 		set("missing", strings.Join(keep, "\n"))
+	case workflow.Supplement:
+		in.Code, in.asApplicant = strings.ToUpper(strings.TrimSpace(c.PostForm("code"))), true
 	case workflow.Issue:
 		set("result_number", c.PostForm("result_number"))
 		set("delivery", c.PostForm("delivery"))

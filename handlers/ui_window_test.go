@@ -1,8 +1,11 @@
 package handlers_test
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
+	"io"
+	"mime/multipart"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -401,5 +404,66 @@ func TestWindowPreReviewQueueShowsOnlineSubmissions(t *testing.T) {
 	status, _, resp := fetch(t, client, http.MethodGet, env.http.URL+"/window?find="+filed.Number, nil)
 	if status != http.StatusSeeOther || resp.Header.Get("Location") != "/window/applications/"+filed.Number {
 		t.Errorf("find by number = %d %s", status, resp.Header.Get("Location"))
+	}
+}
+
+func TestWindowReceivesScansAndASupplementAtTheWindow(t *testing.T) {
+	env := newStaffEnv(t)
+	client := staffClient(t, env, "window1")
+	it := windowItem(t, env, false)
+	form := intakeForm(t, env, client, it)
+	_, _, resp := fetch(t, client, http.MethodPost, env.http.URL+"/window/new", form)
+	_, page, _ := fetch(t, client, http.MethodGet, env.http.URL+resp.Header.Get("Location"), nil)
+	code := queryCodeOnPage.FindStringSubmatch(page)
+	number := filedLocation.FindStringSubmatch(resp.Header.Get("Location"))
+	if code == nil || number == nil {
+		t.Fatal("no number or query code after registering")
+	}
+	n, second := number[1], it.Materials[1]
+	upload := func(name string, content []byte) (int, string) {
+		var buf bytes.Buffer
+		w := multipart.NewWriter(&buf)
+		w.WriteField("csrf_token", csrfToken(t, client, env))
+		w.WriteField("material", second.Key)
+		fw, _ := w.CreateFormFile("file", name)
+		fw.Write(content)
+		w.Close()
+		req, _ := http.NewRequest(http.MethodPost, env.http.URL+"/window/applications/"+n+"/files", &buf)
+		req.Header.Set("Content-Type", w.FormDataContentType())
+		resp, err := client.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, string(b)
+	}
+	if status, body := upload("scan.png", []byte("MZ this is not an image")); status != http.StatusUnsupportedMediaType || !strings.Contains(body, `id="err-file"`) {
+		t.Fatalf("a non-image scan = %d, want 415 with a field message", status)
+	}
+	png := append([]byte("\x89PNG\r\n\x1a\n"), bytes.Repeat([]byte{0}, 64)...)
+	if status, _ := upload("营业执照.png", png); status != http.StatusSeeOther {
+		t.Fatalf("upload = %d", status)
+	}
+	app := application(t, env, n)
+	if len(app.Files) != 1 || app.Files[0].MaterialKey != second.Key || app.Files[0].ContentType != "image/png" {
+		t.Fatalf("files %+v", app.Files)
+	}
+	_, page, _ = fetch(t, client, http.MethodGet, env.http.URL+"/window/applications/"+n, nil)
+	if !strings.Contains(page, "/api/v1/applications/"+n+"/files/") {
+		t.Error("the processing page has no link to the scan")
+	}
+	if s, _ := windowAct(t, env, client, n, "request_supplement", app.Version, url.Values{"missing": {second.Name}}); s != http.StatusSeeOther {
+		t.Fatalf("request_supplement = %d", s)
+	}
+	app = application(t, env, n)
+	if s, body := windowAct(t, env, client, n, "supplement", app.Version, url.Values{"code": {"WRONGCDE"}}); s != http.StatusUnprocessableEntity || !strings.Contains(body, `id="err-code"`) {
+		t.Fatalf("supplement with a wrong code = %d", s)
+	}
+	if s, body := windowAct(t, env, client, n, "supplement", app.Version, url.Values{"code": {strings.ToLower(code[1])}}); s != http.StatusSeeOther {
+		t.Fatalf("supplement with the code = %d %.300s", s, body)
+	}
+	if app = application(t, env, n); app.State != workflow.Submitted {
+		t.Fatalf("after the supplement: %s", app.State)
 	}
 }
