@@ -86,6 +86,9 @@ const worklistColumns = `t.id AS task_id, t.application_id, t.department_code AS
 // spelled the same in every query for SQLite to use them.
 const openTasks = "t.stage IN ('review', 'decide')"
 
+// openApplications is the condition of the partial index on the items of open applications.
+const openApplications = "a.state IN ('accepted', 'in_review', 'suspended', 'supplement_required')"
+
 // Worklist returns a page of open tasks ordered by promised deadline (the
 // fewest working days remaining first), then application and task, using
 // keyset pagination so that any page costs the same.
@@ -143,7 +146,9 @@ func worklistQuery(db *gorm.DB, f WorklistFilter) (*gorm.DB, error) {
 		q = q.Where("t.claimed_by = ''")
 	}
 	if f.ItemCode != "" {
-		q = q.Where("a.item_code = ?", f.ItemCode)
+		// Spelled as the partial index on open applications: an open task's
+		// application is in one of these states.
+		q = q.Where("a.item_code = ? AND "+openApplications, f.ItemCode)
 	}
 	if f.Due == "" {
 		return q, nil

@@ -1,0 +1,134 @@
+package handlers_test
+
+import (
+	"bytes"
+	"database/sql"
+	"encoding/json"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"testing"
+	"time"
+
+	"onewindow/models"
+	"onewindow/models/demo"
+)
+
+// benchApplications is how many applications BenchmarkWorklist generates;
+// ONEWINDOW_BENCH_APPS overrides it (the issue's figure is 1,000,000).
+func benchApplications() int {
+	if n, err := strconv.Atoi(os.Getenv("ONEWINDOW_BENCH_APPS")); err == nil && n > 0 {
+		return n
+	}
+	return 200_000
+}
+
+// generateApplications fills the database of a store with n applications in
+// one SQL statement per table (a recursive counter, no Go loop): one in six
+// is open (in review or decision, promised deadlines spread over four
+// months), the rest completed; one in eight belongs to scj and the rest to 35
+// other departments; every tenth has a second department's task (joint).
+func generateApplications(tb testing.TB, path string, n int) {
+	tb.Helper()
+	db, err := sql.Open("sqlite3", "file:"+path+"?_busy_timeout=5000&_journal_mode=WAL&_synchronous=OFF")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	defer db.Close()
+	stmts := []string{
+		`INSERT OR IGNORE INTO applicants (id, kind, id_kind, id_number, name, created_at, updated_at)
+		 VALUES (1, 'person', 'resident_id', '440524188001010014', '李四', '2026-01-01', '2026-01-01')`,
+		`WITH RECURSIVE c(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM c WHERE i < ?)
+		 INSERT INTO applications (id, number, query_code_hash, item_code, item_version, item_name, department_code,
+		   definition, joint, applicant_id, applicant_kind, applicant_name, applicant_id_number, channel, state, version,
+		   submitted_at, accepted_on, statutory_days, promised_days, ended_on, promised_deadline, result, updated_at)
+		 SELECT i + 1000000, printf('2025%010d', i), 'x', 'I' || (i % 300), 1, '事项' || (i % 300),
+		   CASE WHEN i % 40 < 5 THEN 'scj' ELSE 'd' || (i % 40) END, '{}', i % 10 = 3, 1, 'person', '申请人' || (i % 997),
+		   '440524188001010014', 'window', CASE WHEN i % 6 = 0 THEN 'in_review' ELSE 'completed' END, 5,
+		   '2026-01-01', date('2026-01-01', '+' || (i % 120) || ' days'), 20, 10,
+		   CASE WHEN i % 6 = 0 THEN '' ELSE date('2026-01-15', '+' || (i % 120) || ' days') END,
+		   date('2026-01-15', '+' || (i % 120) || ' days'), CASE WHEN i % 6 = 0 THEN '' ELSE 'approved' END, '2026-01-01'
+		 FROM c`,
+		`INSERT INTO application_tasks (application_id, department_code, sort, stages, stage, promised_deadline, created_at, updated_at)
+		 SELECT id, department_code, 1, '["review","decide"]',
+		   CASE WHEN state = 'in_review' THEN (CASE WHEN id % 40 = 0 THEN 'review' ELSE 'decide' END) ELSE 'approved' END,
+		   promised_deadline, '2026-01-01', '2026-01-01' FROM applications WHERE id > 1000000`,
+		`INSERT INTO application_tasks (application_id, department_code, sort, stages, stage, promised_deadline, created_at, updated_at)
+		 SELECT id, CASE WHEN department_code = 'scj' THEN 'd39' ELSE 'scj' END, 2, '["review","decide"]',
+		   CASE WHEN state = 'in_review' THEN 'review' ELSE 'approved' END, promised_deadline, '2026-01-01', '2026-01-01'
+		 FROM applications WHERE id > 1000000 AND joint`,
+		`ANALYZE`,
+	}
+	for i, q := range stmts {
+		var args []any
+		if i == 1 {
+			args = []any{n}
+		}
+		if _, err := db.Exec(q, args...); err != nil {
+			tb.Fatalf("generate: %v", err)
+		}
+	}
+}
+
+// BenchmarkWorklist renders scj.review's work list page (and the JSON list)
+// on a database of benchApplications() applications and reports the 50th
+// and 99th percentile of the per-request time.
+func BenchmarkWorklist(b *testing.B) {
+	clock := &officeClock{t: time.Date(2026, 3, 2, 2, 0, 0, 0, time.UTC)}
+	env := newOfficeEnv(b, clock)
+	n := benchApplications()
+	start := time.Now()
+	generateApplications(b, filepath.Join(filepath.Dir(env.store.Path()), models.DatabaseFile), n)
+	b.Logf("generated %d applications in %s", n, time.Since(start).Round(time.Millisecond))
+	tok := benchLogin(b, env, "scj.review")
+	h := env.srv.Handler()
+	paths := []string{"/tasks", "/api/v1/tasks", "/api/v1/tasks?stage=decide", "/api/v1/tasks?due=overdue",
+		"/api/v1/tasks?claimed=me", "/tasks?due=due_soon&claimed=unclaimed", "/api/v1/tasks?item=I7"}
+	for _, path := range paths {
+		b.Run(path, func(b *testing.B) {
+			get := func() *httptest.ResponseRecorder {
+				req := httptest.NewRequest(http.MethodGet, path, nil)
+				req.Header.Set("Authorization", "Bearer "+tok)
+				w := httptest.NewRecorder()
+				h.ServeHTTP(w, req)
+				return w
+			}
+			for range 10 { // warm every reader connection's page cache
+				get()
+			}
+			var times []time.Duration
+			for b.Loop() {
+				t0 := time.Now()
+				w := get()
+				times = append(times, time.Since(t0))
+				if w.Code != 200 {
+					b.Fatalf("GET %s: %d %s", path, w.Code, w.Body.String())
+				}
+			}
+			slices.Sort(times)
+			b.ReportMetric(float64(times[len(times)/2].Microseconds())/1000, "p50-ms")
+			b.ReportMetric(float64(times[len(times)*99/100].Microseconds())/1000, "p99-ms")
+		})
+	}
+}
+
+// benchLogin logs a demo account in through the API.
+func benchLogin(b *testing.B, env *demoEnv, user string) string {
+	b.Helper()
+	body, _ := json.Marshal(map[string]string{"username": user, "password": demo.Password})
+	resp, err := http.Post(env.http.URL+"/api/v1/login", "application/json", bytes.NewReader(body))
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var out struct {
+		Token string `json:"token"`
+	}
+	if err := json.NewDecoder(resp.Body).Decode(&out); err != nil || out.Token == "" {
+		b.Fatalf("login %s: %d %v", user, resp.StatusCode, err)
+	}
+	return out.Token
+}
