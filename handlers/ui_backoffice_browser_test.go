@@ -59,7 +59,7 @@ func officeState(ctx context.Context) (string, error) {
 	return r.Value, err
 }
 
-func TestBrowserSingleDepartmentJourneyEndsCompleted(t *testing.T) {
+func TestBrowserTaskJourneyOfASingleDepartmentEndsCompleted(t *testing.T) {
 	clock := &officeClock{t: time.Now()}
 	env := newOfficeEnv(t, clock)
 	ctx := newBrowser(t)

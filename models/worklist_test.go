@@ -116,7 +116,7 @@ func TestJointThreeDepartmentsApprovingAtOnceJoinExactlyOnce(t *testing.T) {
 	}
 }
 
-func TestDeadlinesAcross2026HolidaysWithSuspensionAndExtension(t *testing.T) {
+func TestTaskDeadlinesAcross2026HolidaysWithSuspensionAndExtension(t *testing.T) {
 	s := adminCatalogue(t)
 	cal := testCalendar(t)
 	day := func(s string) time.Time {
