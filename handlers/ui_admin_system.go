@@ -127,7 +127,8 @@ func (s *Server) catalogueTools(c *gin.Context) adminSection {
 }
 
 // workTools links the application work lists: the window for clerks, the
-// task list for reviewers and approvers of any department, supervision.
+// task list for reviewers and approvers of any department, supervision, and
+// a citizen's own applications.
 func (s *Server) workTools(c *gin.Context) adminSection {
 	sec := adminSection{ID: "tools-work", Heading: "admin.home.work"}
 	user := principalOf(c).user.Username
@@ -139,6 +140,9 @@ func (s *Server) workTools(c *gin.Context) adminSection {
 	}
 	if s.can(c, policies.AllDomains, policies.ObjReport, policies.ActRead) {
 		sec.Links = append(sec.Links, adminLink{"tool-supervise", "/supervise", "admin.home.supervise", "admin.home.supervise_hint"})
+	}
+	if s.can(c, policies.AllDomains, policies.ObjApplication, policies.ActOwn) {
+		sec.Links = append(sec.Links, adminLink{"tool-my", "/my", "admin.home.my", "admin.home.my_hint"})
 	}
 	return sec
 }
