@@ -133,10 +133,10 @@ func (s *Server) applicationViewOf(lang string, a *models.Application, actions [
 	v := applicationView{Number: a.Number, ItemCode: a.ItemCode, ItemName: a.ItemName, ItemVersion: a.ItemVersion,
 		Department: a.DepartmentCode, Joint: a.Joint, Immediate: a.Immediate, Channel: a.Channel, State: a.State,
 		StateLabel: s.site.T(lang, "state."+string(a.State)), Version: a.Version,
-		Applicant:   applicantView{Kind: a.ApplicantKind, Name: a.ApplicantName, IDNumber: a.ApplicantIDNumber, Phone: a.ApplicantPhone},
-		Form:        a.Form, SubmittedAt: a.SubmittedAt, Clock: s.clockOf(a), PendingDue: a.PendingDue,
-		Result:      a.Result, ResultNo: a.ResultNumber, Delivery: a.Delivery, Tracking: a.TrackingNumber,
-		Materials:   materialViews(a), Files: []fileView{}, Tasks: []taskView{}, Events: []eventView{}, Actions: actions}
+		Applicant: applicantView{Kind: a.ApplicantKind, Name: a.ApplicantName, IDNumber: a.ApplicantIDNumber, Phone: a.ApplicantPhone},
+		Form:      a.Form, SubmittedAt: a.SubmittedAt, Clock: s.clockOf(a), PendingDue: a.PendingDue,
+		Result: a.Result, ResultNo: a.ResultNumber, Delivery: a.Delivery, Tracking: a.TrackingNumber,
+		Materials: materialViews(a), Files: []fileView{}, Tasks: []taskView{}, Events: []eventView{}, Actions: actions}
 	if v.Actions == nil {
 		v.Actions = []workflow.Action{}
 	}
@@ -166,18 +166,18 @@ func materialViews(a *models.Application) []materialView {
 
 // statusView is what the applicant sees: no staff names, no internal comments.
 type statusView struct {
-	Number     string           `json:"number"`
-	Item       string           `json:"item"`
-	ItemCode   string           `json:"item_code"`
-	Department string           `json:"department"`
-	State      workflow.State   `json:"state"`
-	StateLabel string           `json:"state_label"`
-	Deadline   string           `json:"deadline,omitempty"` // the promised completion date
-	Statutory  string           `json:"statutory_deadline,omitempty"`
-	Result     string           `json:"result,omitempty"`
-	Missing    string           `json:"missing,omitempty"` // what the last one-time notice asked for
-	Materials  []materialView   `json:"materials"`
-	Timeline   []timelineEntry  `json:"timeline"`
+	Number     string            `json:"number"`
+	Item       string            `json:"item"`
+	ItemCode   string            `json:"item_code"`
+	Department string            `json:"department"`
+	State      workflow.State    `json:"state"`
+	StateLabel string            `json:"state_label"`
+	Deadline   string            `json:"deadline,omitempty"` // the promised completion date
+	Statutory  string            `json:"statutory_deadline,omitempty"`
+	Result     string            `json:"result,omitempty"`
+	Missing    string            `json:"missing,omitempty"` // what the last one-time notice asked for
+	Materials  []materialView    `json:"materials"`
+	Timeline   []timelineEntry   `json:"timeline"`
 	CanAct     []workflow.Action `json:"can_act"` // withdraw, supplement
 }
 

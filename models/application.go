@@ -116,7 +116,8 @@ type Application struct {
 	ItemVersion       int            `gorm:"not null"`
 	ItemName          string         `gorm:"not null"`
 	DepartmentCode    string         `gorm:"not null"`
-	Definition        Definition     `gorm:"type:text;not null"`
+	DefinitionID      uint           `gorm:"not null"`
+	Definition        Definition     `gorm:"-"` // loaded from application_definitions
 	Joint             bool           `gorm:"not null"`
 	Immediate         bool           `gorm:"not null"`
 	ApplicantID       uint           `gorm:"not null"`
@@ -254,20 +255,20 @@ func (Task) TableName() string { return "application_tasks" }
 
 // Event is one append-only, hash-chained entry of an application's history.
 type Event struct {
-	ID            uint           `gorm:"primaryKey"`
-	ApplicationID uint           `gorm:"not null"`
-	Seq           int            `gorm:"not null"`
-	At            time.Time      `gorm:"not null"`
-	Actor         string         `gorm:"not null"`
-	Role          string         `gorm:"not null"`
-	Department    string         `gorm:"not null"`
+	ID            uint            `gorm:"primaryKey"`
+	ApplicationID uint            `gorm:"not null"`
+	Seq           int             `gorm:"not null"`
+	At            time.Time       `gorm:"not null"`
+	Actor         string          `gorm:"not null"`
+	Role          string          `gorm:"not null"`
+	Department    string          `gorm:"not null"`
 	Action        workflow.Action `gorm:"not null"`
-	FromState     workflow.State `gorm:"not null"`
-	ToState       workflow.State `gorm:"not null"`
-	Comment       string         `gorm:"not null"`
-	Detail        string         `gorm:"not null"`
-	PrevHash      string         `gorm:"not null"`
-	Hash          string         `gorm:"not null"`
+	FromState     workflow.State  `gorm:"not null"`
+	ToState       workflow.State  `gorm:"not null"`
+	Comment       string          `gorm:"not null"`
+	Detail        string          `gorm:"not null"`
+	PrevHash      string          `gorm:"not null"`
+	Hash          string          `gorm:"not null"`
 }
 
 // TableName keeps the table name of the migration.

@@ -51,9 +51,12 @@ func (e *FieldsError) Error() string { return "models: action fields are invalid
 // ErrConflict; an illegal action is workflow.ErrIllegal.
 func (s *Store) Act(ctx context.Context, req ActionRequest) (*Application, error) {
 	var out *Application
-	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err := s.writeTx(ctx, func(tx *gorm.DB) error {
 		app, err := lockedApplication(tx, req.Number)
 		if err != nil {
+			return err
+		}
+		if app.Definition, err = s.definition(tx, app.DefinitionID); err != nil {
 			return err
 		}
 		if req.Idem != nil {

@@ -85,7 +85,7 @@ func (f *Files) path(sum string) string {
 // AddFile records an uploaded file against a listed material of an
 // application and marks the material provided.
 func (s *Store) AddFile(ctx context.Context, number string, file AppFile) (*AppFile, error) {
-	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err := s.writeTx(ctx, func(tx *gorm.DB) error {
 		var app Application
 		if err := tx.Select("id").Where("number = ?", number).Take(&app).Error; err != nil {
 			if errors.Is(err, gorm.ErrRecordNotFound) {

@@ -104,7 +104,7 @@ func DefinitionOf(it *Item) Definition {
 // first event. A retried Idempotency-Key returns the first filing.
 func (s *Store) CreateApplication(ctx context.Context, na NewApplication) (*Filed, error) {
 	var out *Filed
-	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err := s.writeTx(ctx, func(tx *gorm.DB) error {
 		if na.Idem != nil {
 			f, err := replayFiling(tx, na.Idem)
 			if err != nil || f != nil {
@@ -112,7 +112,7 @@ func (s *Store) CreateApplication(ctx context.Context, na NewApplication) (*File
 				return err
 			}
 		}
-		f, err := fileApplication(tx, na)
+		f, err := s.fileApplication(tx, na)
 		if err != nil {
 			return err
 		}
@@ -151,7 +151,7 @@ func replayFiling(tx *gorm.DB, idem *Idempotency) (*Filed, error) {
 	return &Filed{Number: row.Number, QueryCode: row.QueryCode, State: workflow.State(state), Replayed: true}, nil
 }
 
-func fileApplication(tx *gorm.DB, na NewApplication) (*Filed, error) {
+func (s *Store) fileApplication(tx *gorm.DB, na NewApplication) (*Filed, error) {
 	applicant, err := upsertApplicant(tx, na.Applicant, na.Now)
 	if err != nil {
 		return nil, err
@@ -170,9 +170,13 @@ func fileApplication(tx *gorm.DB, na NewApplication) (*Filed, error) {
 		return nil, err
 	}
 	def := DefinitionOf(na.Item)
+	defID, err := storeDefinition(tx, na.Item.Code, na.Item.Version, def)
+	if err != nil {
+		return nil, err
+	}
 	app := Application{Number: number, QueryCodeHash: hashQueryCode(number, code), ItemCode: na.Item.Code,
 		ItemVersion: na.Item.Version, ItemName: na.Item.Name, DepartmentCode: na.Item.DepartmentCode,
-		Definition: def, Joint: len(def.Departments) > 1, Immediate: def.Immediate,
+		DefinitionID: defID, Definition: def, Joint: len(def.Departments) > 1, Immediate: def.Immediate,
 		ApplicantID: applicant.ID, ApplicantKind: applicant.Kind, ApplicantName: applicant.Name,
 		ApplicantIDNumber: applicant.IDNumber, ApplicantPhone: applicant.Phone, Channel: na.Channel,
 		Form: na.Form, State: workflow.None, SubmittedAt: na.Now, StatutoryDays: def.StatutoryDays,
@@ -291,10 +295,10 @@ func appendEvent(tx *gorm.DB, app *Application, ev eventInput) error {
 
 // Application returns an application with its checklist, files, tasks and events.
 func (s *Store) Application(ctx context.Context, number string) (*Application, error) {
-	return loadApplication(s.read.WithContext(ctx), number)
+	return s.loadApplication(s.read.WithContext(ctx), number)
 }
 
-func loadApplication(db *gorm.DB, number string) (*Application, error) {
+func (s *Store) loadApplication(db *gorm.DB, number string) (*Application, error) {
 	var app Application
 	err := db.Preload("Materials", orderBySort).Preload("Files", orderByID).Preload("Tasks", orderBySort).
 		Preload("Events", func(db *gorm.DB) *gorm.DB { return db.Order("seq") }).
@@ -305,24 +309,13 @@ func loadApplication(db *gorm.DB, number string) (*Application, error) {
 	if err != nil {
 		return nil, fmt.Errorf("models: application %q: %w", number, err)
 	}
+	if app.Definition, err = s.definition(db, app.DefinitionID); err != nil {
+		return nil, fmt.Errorf("models: application %q: %w", number, err)
+	}
 	return &app, nil
 }
 
 func orderByID(db *gorm.DB) *gorm.DB { return db.Order("id") }
-
-// ApplicationByCode returns the application when the query code matches; a
-// wrong code is ErrNotFound, exactly like an unknown number.
-func (s *Store) ApplicationByCode(ctx context.Context, number, code string) (*Application, error) {
-	app, err := s.Application(ctx, number)
-	if err != nil {
-		return nil, err
-	}
-	want := hashQueryCode(number, code)
-	if subtle.ConstantTimeCompare([]byte(want), []byte(app.QueryCodeHash)) != 1 {
-		return nil, fmt.Errorf("models: application %q: %w", number, ErrNotFound)
-	}
-	return app, nil
-}
 
 // CheckQueryCode reports whether code is the application's query code.
 func (a *Application) CheckQueryCode(code string) bool {

@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"sync"
 	"time"
 
 	"gorm.io/driver/sqlite"
@@ -30,6 +31,9 @@ type Options struct {
 	BusyTimeout time.Duration
 	// Readers is the size of the read-only connection pool.
 	Readers int
+	// NoGroupCommit gives every application write its own commit (for
+	// measuring what group commit buys).
+	NoGroupCommit bool
 }
 
 func (o Options) withDefaults() Options {
@@ -48,9 +52,12 @@ func (o Options) withDefaults() Options {
 // Store is the application's persistent state: one writer connection and a
 // pool of readers on the same SQLite file.
 type Store struct {
-	db   *gorm.DB // the single writer
-	read *gorm.DB // read-only pool
-	path string
+	db      *gorm.DB // the single writer
+	read    *gorm.DB // read-only pool
+	path    string
+	commits *committer // group commit of application writes; nil when off
+	defs    sync.Map   // definition id → Definition (rows are immutable)
+	status  lazyStatus // prepared statements of the status lookup
 }
 
 // DatabaseFile is the name of the SQLite file inside the data folder.
@@ -84,6 +91,9 @@ func Open(ctx context.Context, dir string, opt Options) (*Store, error) {
 		return nil, err
 	}
 	s.read = reader
+	if !opt.NoGroupCommit {
+		s.startCommitter()
+	}
 	return s, nil
 }
 
@@ -126,6 +136,12 @@ func openGorm(dsn string, conns int) (*gorm.DB, error) {
 
 // Close closes every connection.
 func (s *Store) Close() error {
+	s.stopCommitter()
+	if st := s.status.stmts; st != nil {
+		st.app.Close()
+		st.events.Close()
+		st.materials.Close()
+	}
 	var errs []error
 	for _, db := range []*gorm.DB{s.db, s.read} {
 		if db == nil {
@@ -142,11 +158,18 @@ func (s *Store) Close() error {
 func (s *Store) Path() string { return s.path }
 
 // Maintain runs a WAL checkpoint and PRAGMA optimize; call it periodically.
+// It goes around gorm's statement cache and reads the checkpoint's result
+// row, so that no statement stays open on the writer connection.
 func (s *Store) Maintain(ctx context.Context) error {
-	if err := s.db.WithContext(ctx).Exec("PRAGMA wal_checkpoint(PASSIVE)").Error; err != nil {
+	sqlDB, err := s.db.DB()
+	if err != nil {
 		return fmt.Errorf("models: checkpoint: %w", err)
 	}
-	if err := s.db.WithContext(ctx).Exec("PRAGMA optimize").Error; err != nil {
+	var busy, logFrames, done int
+	if err := sqlDB.QueryRowContext(ctx, "PRAGMA wal_checkpoint(PASSIVE)").Scan(&busy, &logFrames, &done); err != nil {
+		return fmt.Errorf("models: checkpoint: %w", err)
+	}
+	if _, err := sqlDB.ExecContext(ctx, "PRAGMA optimize"); err != nil {
 		return fmt.Errorf("models: optimize: %w", err)
 	}
 	return nil

@@ -75,7 +75,7 @@ func (s *Store) GenerateApplications(ctx context.Context, opt LoadOptions) ([]Lo
 	if err != nil {
 		return nil, err
 	}
-	g := &loadGen{opt: opt, items: items, rnd: rand.New(rand.NewPCG(opt.Seed, 0x5eed)), seq: map[string]int{}}
+	g := &loadGen{opt: opt, items: items, rnd: rand.New(rand.NewPCG(opt.Seed, 0x5eed)), seq: map[string]int{}, defs: map[string]int64{}}
 	if err := g.readSequences(ctx, s); err != nil {
 		return nil, err
 	}
@@ -95,6 +95,10 @@ func (s *Store) GenerateApplications(ctx context.Context, opt LoadOptions) ([]Lo
 		if opt.Progress != nil {
 			opt.Progress(done, opt.Applications)
 		}
+	}
+	// A long WAL slows every read until it is checkpointed.
+	if err := s.Maintain(ctx); err != nil {
+		return nil, err
 	}
 	return samples, nil
 }
@@ -118,6 +122,7 @@ type loadGen struct {
 	items []Item
 	rnd   *rand.Rand
 	seq   map[string]int // day → last number used
+	defs  map[string]int64 // item code → definition id
 }
 
 func (g *loadGen) readSequences(ctx context.Context, s *Store) error {
@@ -170,7 +175,7 @@ func (g *loadGen) pickPath() path {
 
 // stmts are the prepared inserts of one batch.
 type stmts struct {
-	applicant, app, material, task, event, seq *sql.Stmt
+	applicant, app, material, task, event, seq, def *sql.Stmt
 }
 
 func prepare(ctx context.Context, tx *sql.Tx) (*stmts, error) {
@@ -182,7 +187,9 @@ func prepare(ctx context.Context, tx *sql.Tx) (*stmts, error) {
 	}{
 		{&st.applicant, `INSERT INTO applicants (kind, id_kind, id_number, name, phone, address, created_at, updated_at)
 			VALUES ('person', 'resident_id', ?, ?, ?, '', ?, ?) ON CONFLICT (id_number) DO UPDATE SET updated_at = excluded.updated_at RETURNING id`},
-		{&st.app, `INSERT INTO applications (number, query_code_hash, item_code, item_version, item_name, department_code, definition,
+		{&st.def, `INSERT INTO application_definitions (item_code, item_version, sha256, definition) VALUES (?, ?, ?, ?)
+			ON CONFLICT (item_code, item_version, sha256) DO UPDATE SET item_code = excluded.item_code RETURNING id`},
+		{&st.app, `INSERT INTO applications (number, query_code_hash, item_code, item_version, item_name, department_code, definition_id,
 			joint, immediate, applicant_id, applicant_kind, applicant_name, applicant_id_number, applicant_phone, channel, form, state,
 			version, submitted_at, accepted_on, statutory_days, promised_days, extended_days, stopped_days, stopped_since, ended_on,
 			promised_deadline, statutory_deadline, pending_due, result, result_number, delivery, tracking_number, created_by,

@@ -2,6 +2,8 @@ package models
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"time"
@@ -213,7 +215,7 @@ func (g *loadGen) store(ctx context.Context, st *stmts, ga *genApp) error {
 	today := CentreDay(g.opt.Now)
 	c := ga.clock
 	pd, sd := formatDay(c.PromisedDeadline(g.opt.Cal, today)), formatDay(c.StatutoryDeadline(g.opt.Cal, today))
-	def, err := a.Definition.Value()
+	def, err := g.definitionID(ctx, st, a)
 	if err != nil {
 		return err
 	}
@@ -245,4 +247,21 @@ func (g *loadGen) store(ctx context.Context, st *stmts, ga *genApp) error {
 		}
 	}
 	return nil
+}
+
+func (g *loadGen) definitionID(ctx context.Context, st *stmts, a *Application) (int64, error) {
+	if id, ok := g.defs[a.ItemCode]; ok {
+		return id, nil
+	}
+	b, err := json.Marshal(a.Definition)
+	if err != nil {
+		return 0, err
+	}
+	sum := sha256.Sum256(b)
+	var id int64
+	if err := st.def.QueryRowContext(ctx, a.ItemCode, a.ItemVersion, hex.EncodeToString(sum[:]), string(b)).Scan(&id); err != nil {
+		return 0, err
+	}
+	g.defs[a.ItemCode] = id
+	return id, nil
 }

@@ -20,6 +20,22 @@ CREATE TABLE application_sequences (
     last INTEGER NOT NULL
 );
 
+-- The workflow definition and guide facts of an item version, as filed;
+-- immutable and shared by every application filed under that version.
+CREATE TABLE application_definitions (
+    id           INTEGER PRIMARY KEY,
+    item_code    TEXT    NOT NULL,
+    item_version INTEGER NOT NULL,
+    sha256       TEXT    NOT NULL,
+    definition   TEXT    NOT NULL,
+    UNIQUE (item_code, item_version, sha256)
+);
+
+CREATE TRIGGER application_definitions_no_update BEFORE UPDATE OF definition ON application_definitions
+BEGIN
+    SELECT RAISE(ABORT, 'application definitions are immutable');
+END;
+
 CREATE TABLE applications (
     id                 INTEGER PRIMARY KEY,
     number             TEXT    NOT NULL UNIQUE,
@@ -28,7 +44,7 @@ CREATE TABLE applications (
     item_version       INTEGER NOT NULL,
     item_name          TEXT    NOT NULL,
     department_code    TEXT    NOT NULL,
-    definition         TEXT    NOT NULL,          -- the workflow definition and guide facts as filed (JSON)
+    definition_id      INTEGER NOT NULL REFERENCES application_definitions (id),
     joint              INTEGER NOT NULL DEFAULT 0,
     immediate          INTEGER NOT NULL DEFAULT 0,
     applicant_id       INTEGER NOT NULL REFERENCES applicants (id),

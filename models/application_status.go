@@ -1,0 +1,137 @@
+package models
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"sync"
+	"time"
+)
+
+// The status lookup is the hottest read of the service (every citizen, the
+// evening before a deadline), so it runs three narrow prepared statements on
+// the read pool instead of gorm's reflection over the whole row.
+
+type statusStmts struct {
+	app, events, materials *sql.Stmt
+}
+
+const (
+	statusAppSQL = `SELECT id, number, query_code_hash, item_code, item_version, item_name, department_code, definition_id,
+		joint, immediate, applicant_kind, applicant_name, applicant_id_number, channel, state, version, submitted_at,
+		accepted_on, statutory_days, promised_days, extended_days, stopped_days, stopped_since, ended_on,
+		promised_deadline, statutory_deadline, pending_due, result, result_number, delivery, tracking_number
+		FROM applications WHERE number = ?`
+	statusEventsSQL = `SELECT id, seq, at, department, action, from_state, to_state, detail
+		FROM application_events WHERE application_id = ? ORDER BY seq`
+	statusMaterialsSQL = `SELECT id, material_key, sort, name, necessity, kind, copies, provided, pending
+		FROM application_materials WHERE application_id = ? ORDER BY sort, id`
+)
+
+type lazyStatus struct {
+	once  sync.Once
+	stmts *statusStmts
+	err   error
+}
+
+func (s *Store) statusStatements() (*statusStmts, error) {
+	s.status.once.Do(func() {
+		db, err := s.read.DB()
+		if err != nil {
+			s.status.err = err
+			return
+		}
+		st := &statusStmts{}
+		for _, x := range []struct {
+			dst **sql.Stmt
+			q   string
+		}{{&st.app, statusAppSQL}, {&st.events, statusEventsSQL}, {&st.materials, statusMaterialsSQL}} {
+			if *x.dst, err = db.Prepare(x.q); err != nil {
+				s.status.err = err
+				return
+			}
+		}
+		s.status.stmts = st
+	})
+	return s.status.stmts, s.status.err
+}
+
+// ApplicationByCode returns the application when the query code matches; a
+// wrong code is ErrNotFound, exactly like an unknown number. It reads what
+// the applicant's status needs: the row without the form, the checklist and
+// the events (actor and comment left out: staff names are not shown).
+func (s *Store) ApplicationByCode(ctx context.Context, number, code string) (*Application, error) {
+	st, err := s.statusStatements()
+	if err != nil {
+		return nil, fmt.Errorf("models: status: %w", err)
+	}
+	var a Application
+	var submitted string
+	err = st.app.QueryRowContext(ctx, number).Scan(&a.ID, &a.Number, &a.QueryCodeHash, &a.ItemCode, &a.ItemVersion,
+		&a.ItemName, &a.DepartmentCode, &a.DefinitionID, &a.Joint, &a.Immediate, &a.ApplicantKind, &a.ApplicantName,
+		&a.ApplicantIDNumber, &a.Channel, &a.State, &a.Version, &submitted, &a.AcceptedOn, &a.StatutoryDays,
+		&a.PromisedDays, &a.ExtendedDays, &a.StoppedDays, &a.StoppedSince, &a.EndedOn, &a.PromisedDeadline,
+		&a.StatutoryDeadline, &a.PendingDue, &a.Result, &a.ResultNumber, &a.Delivery, &a.TrackingNumber)
+	if errors.Is(err, sql.ErrNoRows) || (err == nil && !a.CheckQueryCode(code)) {
+		return nil, fmt.Errorf("models: application %q: %w", number, ErrNotFound)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("models: application %q: %w", number, err)
+	}
+	a.SubmittedAt = parseTime(submitted)
+	if a.Events, err = statusEvents(ctx, st, a.ID); err != nil {
+		return nil, fmt.Errorf("models: application %q: %w", number, err)
+	}
+	if a.Materials, err = statusMaterials(ctx, st, a.ID); err != nil {
+		return nil, fmt.Errorf("models: application %q: %w", number, err)
+	}
+	return &a, nil
+}
+
+func statusEvents(ctx context.Context, st *statusStmts, id uint) ([]Event, error) {
+	rows, err := st.events.QueryContext(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []Event
+	for rows.Next() {
+		e := Event{ApplicationID: id}
+		var at string
+		if err := rows.Scan(&e.ID, &e.Seq, &at, &e.Department, &e.Action, &e.FromState, &e.ToState, &e.Detail); err != nil {
+			return nil, err
+		}
+		e.At = parseTime(at)
+		out = append(out, e)
+	}
+	return out, rows.Err()
+}
+
+func statusMaterials(ctx context.Context, st *statusStmts, id uint) ([]AppMaterial, error) {
+	rows, err := st.materials.QueryContext(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []AppMaterial
+	for rows.Next() {
+		m := AppMaterial{ApplicationID: id}
+		if err := rows.Scan(&m.ID, &m.MaterialKey, &m.Sort, &m.Name, &m.Necessity, &m.Kind, &m.Copies, &m.Provided, &m.Pending); err != nil {
+			return nil, err
+		}
+		out = append(out, m)
+	}
+	return out, rows.Err()
+}
+
+// parseTime reads a DATETIME column as the SQLite driver wrote it.
+func parseTime(s string) time.Time {
+	for _, layout := range []string{"2006-01-02 15:04:05.999999999-07:00", "2006-01-02T15:04:05.999999999-07:00",
+		"2006-01-02 15:04:05.999999999", "2006-01-02T15:04:05Z07:00"} {
+		if t, err := time.Parse(layout, s); err == nil {
+			return t.UTC()
+		}
+	}
+	return time.Time{}
+}

@@ -1,0 +1,129 @@
+package models
+
+import (
+	"context"
+	"fmt"
+	"sync"
+
+	"gorm.io/gorm"
+)
+
+// Group commit. Under synchronous=FULL every commit waits for the disk
+// (about 5 ms for an fsync here), so one transaction per request caps the
+// writer at a few hundred commits per second. The committer runs the write
+// transactions of concurrent requests inside one SQLite transaction, each in
+// its own SAVEPOINT: a request that fails rolls back only its own part, and a
+// request is answered only after the shared COMMIT has reached the disk, so
+// nothing acknowledged is ever lost. Requests that arrive while a batch is
+// committing form the next batch; a lone request commits at once.
+
+// maxBatch bounds the work one commit carries.
+const maxBatch = 256
+
+type writeReq struct {
+	fn   func(tx *gorm.DB) error
+	done chan error
+}
+
+type committer struct {
+	reqs chan *writeReq
+	stop chan struct{}
+	wg   sync.WaitGroup
+}
+
+func (s *Store) startCommitter() {
+	s.commits = &committer{reqs: make(chan *writeReq, maxBatch), stop: make(chan struct{})}
+	s.commits.wg.Add(1)
+	go s.commitLoop()
+}
+
+func (s *Store) stopCommitter() {
+	if s.commits == nil {
+		return
+	}
+	close(s.commits.stop)
+	s.commits.wg.Wait()
+	s.commits = nil
+}
+
+// writeTx runs fn in a write transaction that may share its commit with
+// other callers'. fn must do all its writes through tx and may run after ctx
+// is cancelled; the answer comes after the commit.
+func (s *Store) writeTx(ctx context.Context, fn func(tx *gorm.DB) error) error {
+	if s.commits == nil {
+		return s.db.WithContext(ctx).Transaction(fn)
+	}
+	req := &writeReq{fn: fn, done: make(chan error, 1)}
+	select {
+	case s.commits.reqs <- req:
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+	return <-req.done
+}
+
+func (s *Store) commitLoop() {
+	defer s.commits.wg.Done()
+	c := s.commits
+	for {
+		var batch []*writeReq
+		select {
+		case r := <-c.reqs:
+			batch = append(batch, r)
+		case <-c.stop:
+			return
+		}
+	drain:
+		for len(batch) < maxBatch {
+			select {
+			case r := <-c.reqs:
+				batch = append(batch, r)
+			default:
+				break drain
+			}
+		}
+		s.commitBatch(batch)
+	}
+}
+
+func (s *Store) commitBatch(batch []*writeReq) {
+	errs := make([]error, len(batch))
+	tx := s.db.Begin()
+	if tx.Error != nil {
+		for _, r := range batch {
+			r.done <- tx.Error
+		}
+		return
+	}
+	for i, r := range batch {
+		errs[i] = runSavepoint(tx, r.fn)
+	}
+	commitErr := tx.Commit().Error
+	for i, r := range batch {
+		if errs[i] == nil && commitErr != nil {
+			errs[i] = commitErr
+		}
+		r.done <- errs[i]
+	}
+}
+
+// runSavepoint runs fn inside a savepoint and rolls it back on failure or panic.
+func runSavepoint(tx *gorm.DB, fn func(tx *gorm.DB) error) (err error) {
+	if err := tx.SavePoint("req").Error; err != nil {
+		return err
+	}
+	defer func() {
+		if p := recover(); p != nil {
+			err = fmt.Errorf("models: panic in write: %v", p)
+		}
+		if err != nil {
+			if rbErr := tx.RollbackTo("req").Error; rbErr != nil {
+				err = fmt.Errorf("%w (rollback: %v)", err, rbErr)
+			}
+		}
+	}()
+	if err := fn(tx); err != nil {
+		return err
+	}
+	return tx.Exec("RELEASE SAVEPOINT req").Error
+}
