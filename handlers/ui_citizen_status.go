@@ -152,20 +152,21 @@ func (s *Server) citizenTarget(c *gin.Context, number, code string) (*models.App
 	return app, nil
 }
 
-// actionIdempotency keys an applicant's action by the form's random token.
+// actionIdempotency keys an applicant's action by the form's random token;
+// the page's forms share one token, so the key names the action too.
 func actionIdempotency(token, number string, act workflow.Action, comment string) *models.Idempotency {
 	if token == "" || len(token) > formTokenMax {
 		return nil
 	}
 	sum := sha256.Sum256([]byte(number + "\x00" + string(act) + "\x00" + comment))
-	return &models.Idempotency{Scope: "web:act", Key: token, Request: hex.EncodeToString(sum[:])}
+	return &models.Idempotency{Scope: "web:act", Key: string(act) + ":" + token, Request: hex.EncodeToString(sum[:])}
 }
 
 // uiSupplement stores the supplementary files and then reports the
 // supplement complete (补正完成) through the one action path.
 func (s *Server) uiSupplement(c *gin.Context) error {
 	number := c.Param("number")
-	c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, 10*s.uploadLimit+1<<20)
+	c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, 20*s.uploadLimit+1<<20)
 	if err := c.Request.ParseMultipartForm(1 << 20); err != nil {
 		return s.bodyError(c, err)
 	}
@@ -242,7 +243,7 @@ func (s *Server) citizenAct(c *gin.Context, app *models.Application, code string
 	case err == nil:
 	case e.Status == http.StatusNotFound || e.Status == http.StatusTooManyRequests:
 		return s.lookupFailed(c, app.Number, err)
-	case e.Status == http.StatusConflict || e.Status == http.StatusForbidden:
+	case e.Status == http.StatusConflict || e.Status == http.StatusForbidden || errors.Is(err, models.ErrIdempotencyMismatch):
 		status, notice = http.StatusConflict, "citizen.notice.not_allowed"
 	default:
 		return err

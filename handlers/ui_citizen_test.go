@@ -386,6 +386,11 @@ func TestSupplementOnTheStatusPageReturnsTheApplicationToTheWindow(t *testing.T)
 	if resp.StatusCode != 404 {
 		t.Errorf("supplement with a wrong code: %d", resp.StatusCode)
 	}
+	// The page's other form, sent with the same page token, is its own action.
+	resp, page = postForm(t, cl, env.http.URL+"/status/"+number+"/withdraw", url.Values{"code": {code}, "form_token": {token}, "confirm": {"yes"}})
+	if resp.StatusCode != 200 || !strings.Contains(page, `id="state">已撤回<`) {
+		t.Errorf("withdraw from the same page after the supplement: %d", resp.StatusCode)
+	}
 }
 
 func TestWithdrawOnTheStatusPageNeedsConfirmation(t *testing.T) {
