@@ -447,7 +447,8 @@ func TestCitizenSeesEveryApplicationUnderItsIDOnMy(t *testing.T) {
 	}
 	// The owner reads and withdraws without the code.
 	resp, page = send(t, cl, "GET", env.http.URL+"/status/"+mine1, nil, "")
-	if resp.StatusCode != 200 || !strings.Contains(page, `id="state">待受理<`) || strings.Contains(page, `name="code"`) {
+	if resp.StatusCode != 200 || !strings.Contains(page, `id="state">待受理<`) || strings.Contains(page, `name="code"`) ||
+		!strings.Contains(page, `href="/receipt/`+mine1+`"`) {
 		t.Fatalf("owner's status: %d", resp.StatusCode)
 	}
 	csrf := regexp.MustCompile(`name="csrf_token" value="([^"]+)"`).FindStringSubmatch(page)[1]
