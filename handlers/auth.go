@@ -125,10 +125,18 @@ func (s *Server) csrf() gin.HandlerFunc {
 			s.refuseCSRF(c, "cross-origin request refused")
 			return
 		}
+		// Every unsafe request has a ceiling before anything reads its body,
+		// so an upload cannot be larger than this even where a handler's own
+		// limit is checked only after the form is parsed.
+		c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, maxRequestBody)
 		p := principalOf(c)
 		if p != nil && !p.bearer {
 			token := c.GetHeader("X-CSRF-Token")
 			if token == "" {
+				if err := parseForm(c); err != nil {
+					s.refuseBody(c, err)
+					return
+				}
 				token = c.PostForm("csrf_token")
 			}
 			if subtle.ConstantTimeCompare([]byte(token), []byte(p.session.CSRFToken)) != 1 {
@@ -138,6 +146,33 @@ func (s *Server) csrf() gin.HandlerFunc {
 		}
 		c.Next()
 	}
+}
+
+// maxRequestBody bounds the body of any unsafe request (a form with a scan
+// per material, a catalogue spreadsheet).
+const maxRequestBody = 64 << 20
+
+// parseForm parses a urlencoded or multipart body, keeping at most 8 MB of
+// files in memory and the rest in temporary files.
+func parseForm(c *gin.Context) error {
+	if strings.HasPrefix(c.ContentType(), "multipart/form-data") {
+		return c.Request.ParseMultipartForm(8 << 20)
+	}
+	return c.Request.ParseForm()
+}
+
+// refuseBody answers a body that could not be read: 413 when it was too large.
+func (s *Server) refuseBody(c *gin.Context, err error) {
+	e := badRequest("the form could not be read")
+	var mbe *http.MaxBytesError
+	if errors.As(err, &mbe) {
+		e = &Error{Status: http.StatusRequestEntityTooLarge, Code: "too_large", Message: "the request is too large"}
+	}
+	if isAPI(c) {
+		s.apiError(c, e)
+		return
+	}
+	s.pageError(c, e)
 }
 
 func (s *Server) refuseCSRF(c *gin.Context, msg string) {
