@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -38,15 +39,29 @@ func generateApplications(tb testing.TB, path string, n int) {
 		tb.Fatal(err)
 	}
 	defer db.Close()
+	// The definition as filed is a column of applications or, in a newer
+	// schema, a row of application_definitions the application points to.
+	defCol, defVal := "definition", "'{}'"
+	var split int
+	if err := db.QueryRow(`SELECT COUNT(*) FROM pragma_table_info('applications') WHERE name = 'definition_id'`).Scan(&split); err != nil {
+		tb.Fatal(err)
+	}
+	if split == 1 {
+		defCol, defVal = "definition_id", "1"
+		if _, err := db.Exec(`INSERT INTO application_definitions (id, item_code, item_version, sha256, definition)
+			VALUES (1, 'I0', 1, 'x', '{}')`); err != nil {
+			tb.Fatal(err)
+		}
+	}
 	stmts := []string{
 		`INSERT OR IGNORE INTO applicants (id, kind, id_kind, id_number, name, created_at, updated_at)
 		 VALUES (1, 'person', 'resident_id', '440524188001010014', '李四', '2026-01-01', '2026-01-01')`,
 		`WITH RECURSIVE c(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM c WHERE i < ?)
 		 INSERT INTO applications (id, number, query_code_hash, item_code, item_version, item_name, department_code,
-		   definition, joint, applicant_id, applicant_kind, applicant_name, applicant_id_number, channel, state, version,
+		   DEFCOL, joint, applicant_id, applicant_kind, applicant_name, applicant_id_number, channel, state, version,
 		   submitted_at, accepted_on, statutory_days, promised_days, ended_on, promised_deadline, result, updated_at)
 		 SELECT i + 1000000, printf('2025%010d', i), 'x', 'I' || (i % 300), 1, '事项' || (i % 300),
-		   CASE WHEN i % 40 < 5 THEN 'scj' ELSE 'd' || (i % 40) END, '{}', i % 10 = 3, 1, 'person', '申请人' || (i % 997),
+		   CASE WHEN i % 40 < 5 THEN 'scj' ELSE 'd' || (i % 40) END, DEFVAL, i % 10 = 3, 1, 'person', '申请人' || (i % 997),
 		   '440524188001010014', 'window', CASE WHEN i % 6 = 0 THEN 'in_review' ELSE 'completed' END, 5,
 		   '2026-01-01', date('2026-01-01', '+' || (i % 120) || ' days'), 20, 10,
 		   CASE WHEN i % 6 = 0 THEN '' ELSE date('2026-01-15', '+' || (i % 120) || ' days') END,
@@ -67,6 +82,7 @@ func generateApplications(tb testing.TB, path string, n int) {
 		if i == 1 {
 			args = []any{n}
 		}
+		q = strings.NewReplacer("DEFCOL", defCol, "DEFVAL", defVal).Replace(q)
 		if _, err := db.Exec(q, args...); err != nil {
 			tb.Fatalf("generate: %v", err)
 		}
