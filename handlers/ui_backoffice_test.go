@@ -32,7 +32,7 @@ func (c *officeClock) Set(t time.Time) { c.mu.Lock(); defer c.mu.Unlock(); c.t =
 
 // newOfficeEnv is a private demo server with the demo accounts whose clock
 // the test sets (handlers.Config.Now).
-func newOfficeEnv(t *testing.T, clock *officeClock) *demoEnv {
+func newOfficeEnv(t testing.TB, clock *officeClock) *demoEnv {
 	t.Helper()
 	ctx := context.Background()
 	store, err := models.Open(ctx, t.TempDir(), models.Options{})
