@@ -59,12 +59,16 @@ func (s *Server) uiReceipt(c *gin.Context) error {
 	var app *models.Application
 	code, _ := c.Cookie(receiptCookie)
 	if code != "" {
-		a, err := s.statusLookup(c, number, code)
+		if _, err := s.statusLookup(c, number, code); err != nil {
+			return err
+		}
+		s.clearReceiptCookie(c, number)
+		// The status read is narrow; the receipt also counts the files.
+		a, err := s.store.Application(c.Request.Context(), number)
 		if err != nil {
 			return err
 		}
 		app = a
-		s.clearReceiptCookie(c, number)
 	} else {
 		a, err := s.store.Application(c.Request.Context(), number)
 		if err != nil {
