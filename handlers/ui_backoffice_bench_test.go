@@ -19,9 +19,9 @@ import (
 )
 
 // benchApplications is how many applications BenchmarkWorklist generates;
-// ONEWINDOW_BENCH_APPS overrides it (the figure is 1,000,000).
+// ONEWINDOW_BENCH_APPLICATIONS overrides it (the figure is 1,000,000).
 func benchApplications() int {
-	if n, err := strconv.Atoi(os.Getenv("ONEWINDOW_BENCH_APPS")); err == nil && n > 0 {
+	if n, err := strconv.Atoi(os.Getenv("ONEWINDOW_BENCH_APPLICATIONS")); err == nil && n > 0 {
 		return n
 	}
 	return 200_000
