@@ -4,7 +4,8 @@ import (
 	"context"
 	"crypto/hmac"
 	"crypto/sha256"
-	"database/sql"
+	"encoding/json"
+	"errors"
 	"fmt"
 	"math/rand/v2"
 	"time"
@@ -67,15 +68,21 @@ var loadPaths = []path{
 // the published on-application items: applicants from a pool of valid
 // identity numbers, histories with chained events, tasks and checklists, a
 // spread of submission dates. It returns a sample of numbers with codes.
+//
+// It is a bulk load, not a service path: it runs on the writer connection
+// with synchronous=OFF and a large page cache, and restores both and
+// checkpoints the WAL with synchronous back on before it returns, so the
+// result is on disk then but a crash during the load may lose the load. One
+// goroutine simulates the histories while another inserts them.
 func (s *Store) GenerateApplications(ctx context.Context, opt LoadOptions) ([]LoadSample, error) {
 	if opt.Batch <= 0 {
-		opt.Batch = 2000
+		opt.Batch = 10_000
 	}
 	items, err := s.loadItems(ctx)
 	if err != nil {
 		return nil, err
 	}
-	g := &loadGen{opt: opt, items: items, rnd: rand.New(rand.NewPCG(opt.Seed, 0x5eed)), seq: map[string]int{}, defs: map[string]int64{}}
+	g := newLoadGen(opt, items)
 	if err := g.readSequences(ctx, s); err != nil {
 		return nil, err
 	}
@@ -83,22 +90,64 @@ func (s *Store) GenerateApplications(ctx context.Context, opt LoadOptions) ([]Lo
 	if err != nil {
 		return nil, err
 	}
-	var samples []LoadSample
-	for done := 0; done < opt.Applications; {
-		n := min(opt.Batch, opt.Applications-done)
-		got, err := g.batch(ctx, sqlDB, n)
-		if err != nil {
-			return nil, fmt.Errorf("models: generate applications: %w", err)
-		}
-		samples = append(samples, got...)
-		done += n
-		if opt.Progress != nil {
-			opt.Progress(done, opt.Applications)
+	conn, err := sqlDB.Conn(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("models: generate applications: %w", err)
+	}
+	defer conn.Close()
+	restore, err := bulkPragmas(ctx, conn)
+	if err != nil {
+		return nil, fmt.Errorf("models: generate applications: %w", err)
+	}
+	recreate := func() error { return nil }
+	if opt.Applications >= bulkIndexMin {
+		if recreate, err = dropIndexes(ctx, conn); err != nil {
+			return nil, fmt.Errorf("models: generate applications: %w", errors.Join(err, restore()))
 		}
 	}
+	samples, err := g.run(ctx, &loadWriter{conn: conn, applicants: map[string]int64{}})
+	if err = errors.Join(err, recreate(), restore()); err != nil {
+		return nil, fmt.Errorf("models: generate applications: %w", err)
+	}
+	conn.Close()
 	// A long WAL slows every read until it is checkpointed.
 	if err := s.Maintain(ctx); err != nil {
 		return nil, err
+	}
+	return samples, nil
+}
+
+// run simulates batches in a goroutine and stores each as it comes.
+func (g *loadGen) run(ctx context.Context, w *loadWriter) ([]LoadSample, error) {
+	batches := make(chan *genBatch, 2)
+	stop := make(chan struct{})
+	defer close(stop)
+	go func() {
+		defer close(batches)
+		for done := 0; done < g.opt.Applications; {
+			n := min(g.opt.Batch, g.opt.Applications-done)
+			select {
+			case batches <- g.batch(n):
+			case <-stop:
+				return
+			}
+			done += n
+		}
+	}()
+	var samples []LoadSample
+	done := 0
+	for b := range batches {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		if err := w.store(b); err != nil {
+			return nil, err
+		}
+		samples = append(samples, b.samples...)
+		done += len(b.apps)
+		if g.opt.Progress != nil {
+			g.opt.Progress(done, g.opt.Applications)
+		}
 	}
 	return samples, nil
 }
@@ -117,12 +166,42 @@ func (s *Store) loadItems(ctx context.Context) ([]Item, error) {
 	return items, nil
 }
 
+// genItem is a published item with what every application of it shares.
+type genItem struct {
+	item   *Item
+	def    Definition
+	stages map[string]string // department → its stages as JSON
+	defID  int64             // the stored definition's id, set by the writer
+}
+
 type loadGen struct {
 	opt   LoadOptions
-	items []Item
+	items []*genItem
 	rnd   *rand.Rand
 	seq   map[string]int // day → last number used
-	defs  map[string]int64 // item code → definition id
+	next  int            // applications simulated so far
+	first time.Time      // the earliest submission
+	gap   time.Duration  // the mean time between submissions
+	total int            // the sum of the paths' weights
+}
+
+func newLoadGen(opt LoadOptions, items []Item) *loadGen {
+	g := &loadGen{opt: opt, rnd: rand.New(rand.NewPCG(opt.Seed, 0x5eed)), seq: map[string]int{}}
+	for i := range items {
+		li := &genItem{item: &items[i], def: DefinitionOf(&items[i]), stages: map[string]string{}}
+		for _, d := range li.def.Departments {
+			b, _ := json.Marshal(d.Stages)
+			li.stages[d.Department] = string(b)
+		}
+		g.items = append(g.items, li)
+	}
+	const year = 365 * 24 * time.Hour
+	g.first = opt.Now.Add(-year)
+	g.gap = year / time.Duration(max(opt.Applications, 1))
+	for _, p := range loadPaths {
+		g.total += p.weight
+	}
+	return g
 }
 
 func (g *loadGen) readSequences(ctx context.Context, s *Store) error {
@@ -142,7 +221,7 @@ func (g *loadGen) readSequences(ctx context.Context, s *Store) error {
 // identity returns the i-th pooled identity: a valid resident ID.
 func identity(i int) string {
 	born := time.Date(1950, 1, 1, 0, 0, 0, 0, time.UTC).AddDate(0, 0, i%18000)
-	body := fmt.Sprintf("150902%s%03d", born.Format("20060102"), i%1000)
+	body := fmt.Sprintf("150902%s%03d", born.Format("20060102"), (i/18000)%1000)
 	weights := []int{7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2}
 	sum := 0
 	for k, w := range weights {
@@ -159,11 +238,7 @@ func (g *loadGen) name(i int) string {
 }
 
 func (g *loadGen) pickPath() path {
-	total := 0
-	for _, p := range loadPaths {
-		total += p.weight
-	}
-	n := g.rnd.IntN(total)
+	n := g.rnd.IntN(g.total)
 	for _, p := range loadPaths {
 		if n < p.weight {
 			return p
@@ -171,72 +246,4 @@ func (g *loadGen) pickPath() path {
 		n -= p.weight
 	}
 	return loadPaths[0]
-}
-
-// stmts are the prepared inserts of one batch.
-type stmts struct {
-	applicant, app, material, task, event, seq, def *sql.Stmt
-}
-
-func prepare(ctx context.Context, tx *sql.Tx) (*stmts, error) {
-	var st stmts
-	var err error
-	q := []struct {
-		dst **sql.Stmt
-		sql string
-	}{
-		{&st.applicant, `INSERT INTO applicants (kind, id_kind, id_number, name, phone, address, created_at, updated_at)
-			VALUES ('person', 'resident_id', ?, ?, ?, '', ?, ?) ON CONFLICT (id_number) DO UPDATE SET updated_at = excluded.updated_at RETURNING id`},
-		{&st.def, `INSERT INTO application_definitions (item_code, item_version, sha256, definition) VALUES (?, ?, ?, ?)
-			ON CONFLICT (item_code, item_version, sha256) DO UPDATE SET item_code = excluded.item_code RETURNING id`},
-		{&st.app, `INSERT INTO applications (number, query_code_hash, item_code, item_version, item_name, department_code, definition_id,
-			joint, immediate, applicant_id, applicant_kind, applicant_name, applicant_id_number, applicant_phone, channel, form, state,
-			version, submitted_at, accepted_on, statutory_days, promised_days, extended_days, stopped_days, stopped_since, ended_on,
-			promised_deadline, statutory_deadline, pending_due, result, result_number, delivery, tracking_number, created_by,
-			last_hash, event_count, updated_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'person', ?, ?, ?, ?, '{}', ?, ?, ?, ?, ?, ?, 0, 0, ?, ?, ?, ?, '', ?, ?, ?, '', ?, ?, ?, ?) RETURNING id`},
-		{&st.material, `INSERT INTO application_materials (application_id, material_key, sort, name, necessity, kind, copies, provided, pending)
-			VALUES (?, ?, ?, ?, ?, '', 1, 1, 0)`},
-		{&st.task, `INSERT INTO application_tasks (application_id, department_code, sort, stages, stage, claimed_by, decided_by, decided_at,
-			comment, promised_deadline, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, '', ?, ?, ?)`},
-		{&st.event, `INSERT INTO application_events (application_id, seq, at, actor, role, department, action, from_state, to_state,
-			comment, detail, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, '', ?, ?, ?)`},
-		{&st.seq, `INSERT INTO application_sequences (day, last) VALUES (?, ?) ON CONFLICT (day) DO UPDATE SET last = max(last, excluded.last)`},
-	}
-	for _, x := range q {
-		if *x.dst, err = tx.PrepareContext(ctx, x.sql); err != nil {
-			return nil, err
-		}
-	}
-	return &st, nil
-}
-
-func (g *loadGen) batch(ctx context.Context, db *sql.DB, n int) ([]LoadSample, error) {
-	tx, err := db.BeginTx(ctx, nil)
-	if err != nil {
-		return nil, err
-	}
-	defer tx.Rollback()
-	st, err := prepare(ctx, tx)
-	if err != nil {
-		return nil, err
-	}
-	var samples []LoadSample
-	days := map[string]int{}
-	for range n {
-		smp, err := g.one(ctx, st)
-		if err != nil {
-			return nil, err
-		}
-		days[smp.Number[:8]] = g.seq[smp.Number[:8]]
-		if g.rnd.IntN(50) == 0 {
-			samples = append(samples, smp)
-		}
-	}
-	for d, last := range days {
-		if _, err := st.seq.ExecContext(ctx, d, last); err != nil {
-			return nil, err
-		}
-	}
-	return samples, tx.Commit()
 }

@@ -1,9 +1,6 @@
 package models
 
 import (
-	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"time"
@@ -29,26 +26,54 @@ type genTask struct {
 
 // genApp is a generated application's history, simulated through the rules.
 type genApp struct {
-	app    Application
-	clock  workflow.Clock
-	tasks  []*genTask
-	events []genEvent
+	item                *genItem
+	app                 Application
+	clock               workflow.Clock
+	tasks               []*genTask
+	events              []genEvent
+	promised, statutory string // the deadlines as of the load's Now
 }
 
-func (g *loadGen) one(ctx context.Context, st *stmts) (LoadSample, error) {
-	item := &g.items[g.rnd.IntN(len(g.items))]
-	def := DefinitionOf(item)
+// genBatch is a run of simulated applications, stored in one transaction.
+type genBatch struct {
+	apps    []*genApp
+	days    map[string]int // day → the last number it used
+	samples []LoadSample
+}
+
+// batch simulates the next n applications.
+func (g *loadGen) batch(n int) *genBatch {
+	b := &genBatch{apps: make([]*genApp, 0, n), days: map[string]int{}}
+	for range n {
+		ga, code := g.one()
+		day := ga.app.Number[:8]
+		b.days[day] = g.seq[day]
+		b.apps = append(b.apps, ga)
+		if g.rnd.IntN(50) == 0 {
+			b.samples = append(b.samples, LoadSample{Number: ga.app.Number, Code: code, State: ga.app.State, Department: ga.app.DepartmentCode})
+		}
+	}
+	return b
+}
+
+// one simulates the next application and returns it with its query code.
+// Submissions come in time order, a jittered step apart, so that numbers,
+// dates and their indexes grow at the end as they do in service.
+func (g *loadGen) one() (*genApp, string) {
+	li := g.items[g.rnd.IntN(len(g.items))]
+	item, def := li.item, li.def
 	pool := max(1000, g.opt.Applications/3)
 	who := g.rnd.IntN(pool)
-	idn := identity(who)
-	at := g.opt.Now.Add(-time.Duration(g.rnd.Int64N(int64(365 * 24 * time.Hour)))).UTC().Truncate(time.Second)
+	offset := time.Duration((float64(g.next) + g.rnd.Float64()) * float64(g.gap))
+	g.next++
+	at := g.first.Add(offset).UTC().Truncate(time.Second)
 	day := at.In(centreZone).Format("20060102")
 	g.seq[day]++
 	number := fmt.Sprintf("%s%06d", day, g.seq[day])
 	code := QueryCodeFor(g.opt.Seed, number)
-	ga := &genApp{app: Application{Number: number, QueryCodeHash: hashQueryCode(number, code), ItemCode: item.Code,
+	ga := &genApp{item: li, app: Application{Number: number, QueryCodeHash: hashQueryCode(number, code), ItemCode: item.Code,
 		ItemVersion: item.Version, ItemName: item.Name, DepartmentCode: item.DepartmentCode, Definition: def,
-		Joint: len(def.Departments) > 1, Immediate: def.Immediate, ApplicantName: g.name(who), ApplicantIDNumber: idn,
+		Joint: len(def.Departments) > 1, Immediate: def.Immediate, ApplicantName: g.name(who), ApplicantIDNumber: identity(who),
 		Channel: ChannelOnline, SubmittedAt: at, StatutoryDays: def.StatutoryDays, PromisedDays: def.PromisedDays}}
 	ga.clock = workflow.Clock{StatutoryDays: def.StatutoryDays, PromisedDays: def.PromisedDays}
 	first := workflow.Submit
@@ -63,10 +88,10 @@ func (g *loadGen) one(ctx context.Context, st *stmts) (LoadSample, error) {
 		}
 		g.step(ga, a.act, a.dept, at)
 	}
-	if err := g.store(ctx, st, ga); err != nil {
-		return LoadSample{}, err
-	}
-	return LoadSample{Number: number, Code: code, State: ga.app.State, Department: item.DepartmentCode}, nil
+	today := CentreDay(g.opt.Now)
+	ga.promised = formatDay(ga.clock.PromisedDeadline(g.opt.Cal, today))
+	ga.statutory = formatDay(ga.clock.StatutoryDeadline(g.opt.Cal, today))
+	return ga, code
 }
 
 type deptAction struct {
@@ -204,64 +229,4 @@ func loadDetail(act workflow.Action) string {
 	}
 	b, _ := json.Marshal(m)
 	return string(b)
-}
-
-func (g *loadGen) store(ctx context.Context, st *stmts, ga *genApp) error {
-	a := &ga.app
-	var applicantID int64
-	if err := st.applicant.QueryRowContext(ctx, a.ApplicantIDNumber, a.ApplicantName, "", a.SubmittedAt, a.SubmittedAt).Scan(&applicantID); err != nil {
-		return err
-	}
-	today := CentreDay(g.opt.Now)
-	c := ga.clock
-	pd, sd := formatDay(c.PromisedDeadline(g.opt.Cal, today)), formatDay(c.StatutoryDeadline(g.opt.Cal, today))
-	def, err := g.definitionID(ctx, st, a)
-	if err != nil {
-		return err
-	}
-	var appID int64
-	err = st.app.QueryRowContext(ctx, a.Number, a.QueryCodeHash, a.ItemCode, a.ItemVersion, a.ItemName, a.DepartmentCode, def,
-		a.Joint, a.Immediate, applicantID, a.ApplicantName, a.ApplicantIDNumber, "", a.Channel, string(a.State), a.Version,
-		a.SubmittedAt, formatDay(c.AcceptedOn), a.StatutoryDays, a.PromisedDays, formatDay(c.StoppedSince), formatDay(c.EndedOn),
-		pd, sd, a.Result, a.ResultNumber, a.Delivery, a.CreatedBy, a.LastHash, a.EventCount, a.UpdatedAt).Scan(&appID)
-	if err != nil {
-		return err
-	}
-	for _, m := range a.Definition.Materials {
-		if _, err := st.material.ExecContext(ctx, appID, m.Key, m.Sort, m.Name, m.Necessity); err != nil {
-			return err
-		}
-	}
-	for i, t := range ga.tasks {
-		stages, _ := json.Marshal(t.stages)
-		if _, err := st.task.ExecContext(ctx, appID, t.dept, i+1, string(stages), string(t.stage), t.claimed, t.decided, t.at,
-			pd, a.SubmittedAt, a.UpdatedAt); err != nil {
-			return err
-		}
-	}
-	for _, e := range ga.events {
-		l := e.link
-		if _, err := st.event.ExecContext(ctx, appID, l.Seq, l.At, l.Actor, l.Role, l.Department, string(l.Action),
-			string(l.From), string(l.To), l.Detail, l.PrevHash, e.hash); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-func (g *loadGen) definitionID(ctx context.Context, st *stmts, a *Application) (int64, error) {
-	if id, ok := g.defs[a.ItemCode]; ok {
-		return id, nil
-	}
-	b, err := json.Marshal(a.Definition)
-	if err != nil {
-		return 0, err
-	}
-	sum := sha256.Sum256(b)
-	var id int64
-	if err := st.def.QueryRowContext(ctx, a.ItemCode, a.ItemVersion, hex.EncodeToString(sum[:]), string(b)).Scan(&id); err != nil {
-		return 0, err
-	}
-	g.defs[a.ItemCode] = id
-	return id, nil
 }

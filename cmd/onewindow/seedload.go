@@ -1,0 +1,149 @@
+package main
+
+import (
+	"context"
+	"encoding/csv"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"runtime/pprof"
+	"strings"
+	"time"
+
+	"onewindow/models"
+	"onewindow/workflow"
+)
+
+const seedLoadUsage = `usage: onewindow seed-load [--data DIR] [--applications N] [--seed S] [--samples FILE]
+
+Fills a data folder with generated applications for load tests: on a new
+folder it first seeds the calendar, the demonstration catalogue and the demo
+accounts (password demo1234), exactly as serve --demo does. It writes a
+sample of the generated applications (number, query code, state,
+department) as CSV for the load tool (cmd/owload).
+`
+
+// seedLoadConfig is the seed-load command's settings.
+type seedLoadConfig struct {
+	data, samples, cpuProfile string
+	applications              int
+	seed                      uint64
+}
+
+func parseSeedLoad(args []string, getenv func(string) string, stderr io.Writer) (seedLoadConfig, error) {
+	var cfg seedLoadConfig
+	fs := flag.NewFlagSet("seed-load", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.Usage = func() { fmt.Fprint(stderr, seedLoadUsage); fs.PrintDefaults() }
+	fs.StringVar(&cfg.data, "data", envOr(getenv, "DATA", "./data"), "data folder (ONEWINDOW_DATA)")
+	fs.IntVar(&cfg.applications, "applications", 1_000_000, "how many applications to generate")
+	fs.Uint64Var(&cfg.seed, "seed", 1, "random seed; the same seed and count give the same data")
+	fs.StringVar(&cfg.samples, "samples", "", "CSV file for the samples (default DATA/load-samples.csv)")
+	fs.StringVar(&cfg.cpuProfile, "cpuprofile", "", "write a CPU profile of the generation to this file")
+	if err := fs.Parse(args); err != nil {
+		return cfg, err
+	}
+	if fs.NArg() > 0 {
+		return cfg, fmt.Errorf("seed-load: unexpected argument %q", fs.Arg(0))
+	}
+	if cfg.applications < 1 {
+		return cfg, fmt.Errorf("seed-load: --applications must be at least 1")
+	}
+	if cfg.samples == "" {
+		cfg.samples = cfg.data + string(os.PathSeparator) + "load-samples.csv"
+	}
+	return cfg, nil
+}
+
+// seedLoadCommand seeds a demo data folder and generates applications into it.
+func seedLoadCommand(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	cfg, err := parseSeedLoad(args, getenv, stderr)
+	if err != nil {
+		return err
+	}
+	store, err := models.Open(ctx, cfg.data, models.Options{})
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+	log := slog.New(slog.NewTextHandler(stderr, nil))
+	if err := seed(ctx, store, true, log); err != nil {
+		return err
+	}
+	if err := seedAccounts(ctx, store, true, stdout); err != nil {
+		return err
+	}
+	days, err := store.CalendarDays(ctx)
+	if err != nil {
+		return err
+	}
+	cal, err := workflow.NewCalendar(days)
+	if err != nil {
+		return err
+	}
+	if cfg.cpuProfile != "" {
+		stopProfile, err := startCPUProfile(cfg.cpuProfile)
+		if err != nil {
+			return err
+		}
+		defer stopProfile()
+	}
+	start := time.Now()
+	bar := loadProgress(stderr, start)
+	samples, err := store.GenerateApplications(ctx, models.LoadOptions{Applications: cfg.applications, Seed: cfg.seed,
+		Now: time.Now(), Cal: cal, Progress: bar})
+	fmt.Fprintln(stderr)
+	if err != nil {
+		return err
+	}
+	took := time.Since(start)
+	if err := writeSamples(cfg.samples, samples); err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "generated %d applications in %v (%.0f/s); %d samples in %s\n", cfg.applications,
+		took.Round(time.Second), float64(cfg.applications)/took.Seconds(), len(samples), cfg.samples)
+	return nil
+}
+
+// loadProgress draws `[#####.....] 420000/1000000 applications  35 s` on w.
+func loadProgress(w io.Writer, start time.Time) func(done, total int) {
+	const width = 30
+	return func(done, total int) {
+		n := width * done / max(total, 1)
+		fmt.Fprintf(w, "\r[%s%s] %d/%d applications  %d s", strings.Repeat("#", n), strings.Repeat(".", width-n),
+			done, total, int(time.Since(start).Seconds()))
+	}
+}
+
+// writeSamples writes number,code,state,department rows with a header.
+func writeSamples(path string, samples []models.LoadSample) error {
+	f, err := os.Create(path)
+	if err != nil {
+		return fmt.Errorf("seed-load: samples: %w", err)
+	}
+	w := csv.NewWriter(f)
+	_ = w.Write([]string{"number", "code", "state", "department"})
+	for _, s := range samples {
+		_ = w.Write([]string{s.Number, s.Code, string(s.State), s.Department})
+	}
+	w.Flush()
+	if err := w.Error(); err != nil {
+		f.Close()
+		return fmt.Errorf("seed-load: samples: %w", err)
+	}
+	return f.Close()
+}
+
+func startCPUProfile(path string) (func(), error) {
+	f, err := os.Create(path)
+	if err != nil {
+		return nil, err
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		f.Close()
+		return nil, err
+	}
+	return func() { pprof.StopCPUProfile(); f.Close() }, nil
+}
