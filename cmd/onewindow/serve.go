@@ -27,6 +27,8 @@ type serveConfig struct {
 	demo        bool
 	synchronous string
 	logFormat   string
+	baseline    string // listen address of the load tool's baselines; empty: none
+	pprof       string // listen address of net/http/pprof; empty: none
 }
 
 func parseServe(args []string, getenv func(string) string, stderr io.Writer) (serveConfig, error) {
@@ -45,6 +47,8 @@ func parseServe(args []string, getenv func(string) string, stderr io.Writer) (se
 	fs.BoolVar(&cfg.demo, "demo", demoDefault, "seed the demonstration catalogue and accounts into a new data folder (ONEWINDOW_DEMO)")
 	fs.StringVar(&cfg.synchronous, "synchronous", env("SYNCHRONOUS", "FULL"), "SQLite synchronous setting; FULL keeps every acknowledged write through a power cut (ONEWINDOW_SYNCHRONOUS)")
 	fs.StringVar(&cfg.logFormat, "log-format", env("LOG_FORMAT", "text"), "log format: text or json (ONEWINDOW_LOG_FORMAT)")
+	fs.StringVar(&cfg.baseline, "baseline", "", "serve the load tool's baselines (bare gin, raw SQL) on this loopback address, e.g. 127.0.0.1:8081")
+	fs.StringVar(&cfg.pprof, "pprof", "", "serve net/http/pprof on this loopback address, e.g. 127.0.0.1:6060")
 	if err := fs.Parse(args); err != nil {
 		return cfg, err
 	}
@@ -99,6 +103,11 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	fmt.Fprintf(stdout, "OneWindow is serving on http://%s (data in %s)\n", ln.Addr(), cfg.data)
 	if cfg.demo {
 		fmt.Fprintln(stdout, "DEMO MODE: the catalogue is demonstration data, not the published list.")
+	}
+	stopSidecars, err := startSidecars(ctx, cfg, store, log, stdout)
+	defer stopSidecars()
+	if err != nil {
+		return err
 	}
 	go maintain(ctx, store, log)
 	return serveHTTP(ctx, ln, srv.Handler(), log)

@@ -1,0 +1,168 @@
+// Command owload drives a running OneWindow server over HTTP with a fixed
+// number of concurrent clients for a fixed time, workload by workload, and
+// reports throughput, latency percentiles and errors, each next to a
+// same-run baseline served by onewindow serve --baseline.
+//
+//	go run ./cmd/owload -url http://127.0.0.1:8080 -baseline-url http://127.0.0.1:8081 \
+//	    -clients 64 -duration 30s -runs 3 -workload W1,W2 -samples data/load-samples.csv
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"slices"
+	"strings"
+	"syscall"
+	"time"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, os.Args[1:], os.Stdout, os.Stderr); err != nil {
+		fmt.Fprintln(os.Stderr, "owload:", err)
+		os.Exit(1)
+	}
+}
+
+var allWorkloads = []string{"W1", "W2", "W3", "W4", "W5", "W6", "W7"}
+
+func parseFlags(args []string, stderr io.Writer) (config, error) {
+	var cfg config
+	fs := flag.NewFlagSet("owload", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.StringVar(&cfg.url, "url", "http://127.0.0.1:8080", "the server")
+	fs.StringVar(&cfg.baseline, "baseline-url", "", "the baseline listener of onewindow serve --baseline (none: no ratios)")
+	fs.StringVar(&cfg.samples, "samples", "data/load-samples.csv", "samples CSV written by onewindow seed-load (W1, W7)")
+	fs.StringVar(&cfg.workloads, "workload", "all", "comma-separated workloads: W1 … W7, or all")
+	fs.IntVar(&cfg.clients, "clients", 64, "concurrent clients")
+	fs.DurationVar(&cfg.duration, "duration", 30*time.Second, "time per run of a workload")
+	fs.DurationVar(&cfg.baselineDuration, "baseline-duration", 0, "time per baseline run (default: -duration)")
+	fs.IntVar(&cfg.runs, "runs", 1, "runs per workload; figures are medians with their range")
+	fs.IntVar(&cfg.pool, "pool", 20000, "submitted applications filed before each W4/W7 run for accepting")
+	fs.StringVar(&cfg.window, "window", "window1", "window clerk account (W4, W7)")
+	fs.StringVar(&cfg.reviewer, "reviewer", "scj.review", "reviewer account (W5)")
+	fs.StringVar(&cfg.password, "password", "demo1234", "password of the staff accounts")
+	fs.IntVar(&cfg.pid, "pid", 0, "server process id: sample its resident size from /proc")
+	fs.StringVar(&cfg.serverLog, "server-log", "", "server log file: count \"database is locked\" written during each run")
+	if err := fs.Parse(args); err != nil {
+		return cfg, err
+	}
+	if cfg.baselineDuration == 0 {
+		cfg.baselineDuration = cfg.duration
+	}
+	if cfg.clients < 1 || cfg.runs < 1 || cfg.duration <= 0 {
+		return cfg, fmt.Errorf("-clients and -runs must be at least 1 and -duration positive")
+	}
+	cfg.url, cfg.baseline = strings.TrimRight(cfg.url, "/"), strings.TrimRight(cfg.baseline, "/")
+	return cfg, nil
+}
+
+// selected parses -workload.
+func selected(list string) (map[string]bool, error) {
+	out := map[string]bool{}
+	for _, w := range strings.Split(list, ",") {
+		w = strings.ToUpper(strings.TrimSpace(w))
+		switch {
+		case w == "ALL":
+			for _, a := range allWorkloads {
+				out[a] = true
+			}
+		case slices.Contains(allWorkloads, w):
+			out[w] = true
+		default:
+			return nil, fmt.Errorf("unknown workload %q (W1 … W7 or all)", w)
+		}
+	}
+	return out, nil
+}
+
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	cfg, err := parseFlags(args, stderr)
+	if err != nil {
+		return err
+	}
+	want, err := selected(cfg.workloads)
+	if err != nil {
+		return err
+	}
+	e, err := newEnv(ctx, cfg, want)
+	if err != nil {
+		return err
+	}
+	if want["W5"] && e.worklistPath != "/tasks" {
+		fmt.Fprintln(stderr, "note: GET /tasks is not served; W5 reads GET /api/v1/tasks instead")
+	}
+	var reports []report
+	for _, w := range workloads(e) {
+		if !want[w.name] {
+			continue
+		}
+		rep, err := measure(ctx, e, cfg, w, stderr)
+		if err != nil {
+			return fmt.Errorf("%s: %w", w.name, err)
+		}
+		reports = append(reports, rep)
+	}
+	printReport(stdout, cfg, e, reports)
+	return ctx.Err()
+}
+
+// report is every run of one workload and of its baselines.
+type report struct {
+	w    workload
+	runs []Result
+	base map[string][]Result
+}
+
+// measure runs a workload cfg.runs times, each run followed at once by its
+// baselines with the same clients, so that both see the same machine.
+func measure(ctx context.Context, e *env, cfg config, w workload, progress io.Writer) (report, error) {
+	rep := report{w: w, base: map[string][]Result{}}
+	logs := newLogWatch(cfg.serverLog)
+	for i := range cfg.runs {
+		if w.warmup != nil {
+			if err := w.warmup(ctx); err != nil {
+				return rep, err
+			}
+		}
+		if _, err := logs.Locked(); err != nil { // skip what the warm-up logged
+			return rep, err
+		}
+		rss := startRSS(cfg.pid)
+		r := drive(ctx, e, w.name, w.op, cfg.clients, cfg.duration)
+		r.RSSKiB = rss.Stop()
+		n, err := logs.Locked()
+		if err != nil {
+			return rep, err
+		}
+		r.Locked += n
+		printRun(progress, i+1, r)
+		rep.runs = append(rep.runs, r)
+		for _, b := range w.baselines {
+			if cfg.baseline == "" || ctx.Err() != nil {
+				break
+			}
+			br := drive(ctx, e, b, baselineOps[b], cfg.clients, cfg.baselineDuration)
+			printRun(progress, i+1, br)
+			rep.base[b] = append(rep.base[b], br)
+		}
+	}
+	return rep, ctx.Err()
+}
+
+func printRun(w io.Writer, i int, r Result) {
+	fmt.Fprintf(w, "run %d %-10s %8.0f/s  p50 %6.1f  p95 %6.1f  p99 %6.1f  max %7.1f ms  errors %d  locked %d",
+		i, r.Name, r.Throughput, ms(r.P50), ms(r.P95), ms(r.P99), ms(r.Max), r.Errors, r.Locked)
+	if r.RSSKiB > 0 {
+		fmt.Fprintf(w, "  rss %d MB", r.RSSKiB/1024)
+	}
+	if r.FirstError != "" {
+		fmt.Fprintf(w, "  first error: %s", r.FirstError)
+	}
+	fmt.Fprintln(w)
+}

@@ -1,0 +1,127 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/url"
+	"sync"
+	"time"
+)
+
+// drive runs op from a fixed number of clients until d has passed (or, with
+// d = 0, until every client's op says stop) and summarizes what happened.
+func drive(ctx context.Context, e *env, name string, o op, clients int, d time.Duration) Result {
+	recs := make([]*recorder, clients)
+	var wg sync.WaitGroup
+	start := time.Now()
+	deadline := start.Add(d)
+	for i := range clients {
+		recs[i] = &recorder{}
+		cl := &client{env: e, rnd: newRand(i + 1)}
+		wg.Add(1)
+		go func(r *recorder) {
+			defer wg.Done()
+			for ctx.Err() == nil && (d == 0 || time.Now().Before(deadline)) {
+				t0 := time.Now()
+				out := o(ctx, cl)
+				if out.stop {
+					return
+				}
+				r.add(time.Since(t0), out)
+			}
+		}(recs[i])
+	}
+	wg.Wait()
+	return summarize(name, recs, time.Since(start))
+}
+
+// config is the load tool's settings.
+type config struct {
+	url, baseline, samples, workloads string
+	clients, runs, pool               int
+	duration, baselineDuration        time.Duration
+	window, reviewer, password        string
+	pid                               int
+	serverLog                         string
+}
+
+// newEnv prepares what the workloads need: samples, items, tokens.
+func newEnv(ctx context.Context, cfg config, need map[string]bool) (*env, error) {
+	e := &env{url: cfg.url, baseline: cfg.baseline, http: newHTTPClient(cfg.clients), clients: cfg.clients,
+		pool: make(chan string, cfg.pool), poolSize: cfg.pool, pdf: fakePDF(100 << 10)}
+	e.seq.Store(time.Now().UnixNano() % 1_000_000_000)
+	var err error
+	if need["W1"] || need["W7"] {
+		if e.samples, err = readSamples(cfg.samples); err != nil {
+			return nil, err
+		}
+	}
+	if err := e.loadItems(ctx, need["W3"]); err != nil {
+		return nil, err
+	}
+	if need["W4"] || need["W7"] {
+		if e.windowToken, err = e.login(ctx, cfg.window, cfg.password); err != nil {
+			return nil, err
+		}
+	}
+	if need["W5"] {
+		if e.reviewerToken, err = e.login(ctx, cfg.reviewer, cfg.password); err != nil {
+			return nil, err
+		}
+		// The back office's HTML list; its JSON twin where the page is missing.
+		e.worklistPath = "/tasks"
+		cl := &client{env: e, rnd: newRand(0)}
+		if o := cl.get(ctx, e.url+"/tasks", e.reviewerToken, http.StatusOK); o.err != "" {
+			e.worklistPath = "/api/v1/tasks"
+		}
+	}
+	return e, nil
+}
+
+// loadItems lists on-application items and, for uploads, a material of each.
+func (e *env) loadItems(ctx context.Context, materials bool) error {
+	var list struct {
+		Items []struct {
+			Code string `json:"code"`
+		} `json:"items"`
+	}
+	if _, err := e.getJSON(ctx, "/api/v1/items?on_application=true&status=retained&page_size=100", "", &list); err != nil {
+		return fmt.Errorf("items: %w", err)
+	}
+	for _, it := range list.Items {
+		e.items = append(e.items, it.Code)
+	}
+	if len(e.items) == 0 {
+		return fmt.Errorf("items: the server lists no on-application item")
+	}
+	for i := 0; materials && i < len(e.items) && len(e.withMaterials) < 20; i++ {
+		var guide struct {
+			Materials []struct {
+				Key string `json:"key"`
+			} `json:"materials"`
+		}
+		if _, err := e.getJSON(ctx, "/api/v1/items/"+url.PathEscape(e.items[i]), "", &guide); err != nil {
+			return fmt.Errorf("item %s: %w", e.items[i], err)
+		}
+		if len(guide.Materials) > 0 {
+			e.withMaterials = append(e.withMaterials, itemMaterial{e.items[i], guide.Materials[0].Key})
+		}
+	}
+	if materials && len(e.withMaterials) == 0 {
+		return fmt.Errorf("items: no on-application item lists a material")
+	}
+	return nil
+}
+
+// fakePDF is a well-formed-looking PDF of n bytes: the header the server
+// sniffs, filler, and the trailer.
+func fakePDF(n int) []byte {
+	head, tail := []byte("%PDF-1.4\n1 0 obj<<>>endobj\n"), []byte("\ntrailer<<>>\n%%EOF\n")
+	b := make([]byte, 0, n)
+	b = append(b, head...)
+	for len(b) < n-len(tail) {
+		b = append(b, "% 扫描件 scan filler line for the load test\n"...)
+	}
+	return append(b[:min(len(b), n-len(tail))], tail...)
+}
