@@ -56,7 +56,7 @@ type applicationInput struct {
 // same path serves the API, the online form and the window form.
 func (s *Server) fileRequest(c *gin.Context, in applicationInput) (*models.NewApplication, error) {
 	fields := map[string]string{}
-	it, err := s.store.Item(c.Request.Context(), strings.TrimSpace(in.ItemCode))
+	it, err := s.publishedItem(c.Request.Context(), strings.TrimSpace(in.ItemCode))
 	switch {
 	case errors.Is(err, models.ErrNotFound):
 		fields["item_code"] = "no published item has this code"

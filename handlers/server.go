@@ -7,6 +7,8 @@ import (
 	"log/slog"
 	"net/http"
 	"path/filepath"
+	"slices"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -42,6 +44,7 @@ type Server struct {
 	search *search.Live
 	cal    atomic.Pointer[workflow.Calendar]
 	ref    atomic.Pointer[reference]
+	items  atomic.Pointer[sync.Map] // published item code → *models.Item, emptied by Reload
 	engine *gin.Engine
 
 	authz     *policies.Authorizer
@@ -139,7 +142,27 @@ func (s *Server) Reload(ctx context.Context) error {
 	s.ref.Store(ref)
 	s.cal.Store(cal)
 	s.search.Swap(search.New(entries))
+	s.items.Store(new(sync.Map))
 	return nil
+}
+
+// publishedItem returns a published item with its guide, from memory after
+// the first read: every filing needs it, and reading it is a query with four
+// preloads. Reload forgets them all. The caller gets its own copy of the
+// materials, which filing rewrites.
+func (s *Server) publishedItem(ctx context.Context, code string) (*models.Item, error) {
+	cache := s.items.Load()
+	v, ok := cache.Load(code)
+	if !ok {
+		it, err := s.store.Item(ctx, code)
+		if err != nil {
+			return nil, err
+		}
+		v, _ = cache.LoadOrStore(code, it)
+	}
+	it := *v.(*models.Item)
+	it.Materials = slices.Clone(it.Materials)
+	return &it, nil
 }
 
 // api adapts an error-returning handler to gin and answers failures with the

@@ -105,6 +105,7 @@ func (s *Store) commitBatch(batch []*writeReq) {
 		}
 		r.done <- errs[i]
 	}
+	s.promoteStatements(context.Background())
 }
 
 // runSavepoint runs fn inside a savepoint and rolls it back on failure or panic.
