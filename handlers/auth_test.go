@@ -27,15 +27,11 @@ var demoHash = sync.OnceValue(func() string {
 // newStaffEnv is a private demo server with the demo accounts.
 func newStaffEnv(t *testing.T) *demoEnv {
 	t.Helper()
-	env := newDemoEnv(t)
-	ctx := context.Background()
-	depts, _, _ := demo.Catalogue()
-	if _, err := env.store.SeedUsers(ctx, demo.Accounts(depts, demoHash())); err != nil {
+	env, err := buildEnv(t.TempDir(), true)
+	if err != nil {
 		t.Fatal(err)
 	}
-	if err := env.srv.ReloadAuthorizer(ctx); err != nil {
-		t.Fatal(err)
-	}
+	t.Cleanup(func() { env.http.Close(); env.store.Close() })
 	return env
 }
 

@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -13,11 +14,19 @@ import (
 
 const chromiumPath = "/usr/bin/chromium"
 
+// parallelJourneys remembers the journeys already marked parallel (a journey
+// with two browsers calls newBrowser twice).
+var parallelJourneys sync.Map
+
 // newBrowser starts headless Chromium for one journey. Without the browser
 // the test is skipped, unless ONEWINDOW_REQUIRE_BROWSER is set (as CI does),
-// where a missing browser fails.
+// where a missing browser fails. Journeys mostly wait for pages, so they run
+// in parallel with each other (each has its own server and browser).
 func newBrowser(t *testing.T) context.Context {
 	t.Helper()
+	if _, again := parallelJourneys.LoadOrStore(t, true); !again {
+		t.Parallel()
+	}
 	if _, err := os.Stat(chromiumPath); err != nil {
 		if os.Getenv("ONEWINDOW_REQUIRE_BROWSER") != "" {
 			t.Fatalf("browser journeys are required but %s is missing: %v", chromiumPath, err)

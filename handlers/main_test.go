@@ -12,9 +12,7 @@ import (
 
 	"onewindow/handlers"
 	"onewindow/models"
-	"onewindow/models/demo"
 	"onewindow/web"
-	"onewindow/workflow"
 )
 
 // demoEnv is a server on a freshly migrated and seeded demo database.
@@ -42,20 +40,20 @@ func TestMain(m *testing.M) {
 	env.http.Close()
 	env.store.Close()
 	os.RemoveAll(dir)
+	removeTemplates()
 	os.Exit(code)
 }
 
 func buildDemoEnv(dir string) (*demoEnv, error) {
+	return buildEnv(dir, false)
+}
+
+// buildEnv serves a copy of the seeded demo database, with or without the
+// demo accounts.
+func buildEnv(dir string, withUsers bool) (*demoEnv, error) {
 	ctx := context.Background()
-	store, err := models.Open(ctx, dir, models.Options{})
+	store, err := openSeeded(dir, withUsers)
 	if err != nil {
-		return nil, err
-	}
-	if _, err := store.SeedCalendar(ctx, workflow.DefaultCalendarDays()); err != nil {
-		return nil, err
-	}
-	depts, _, items := demo.Catalogue()
-	if _, err := store.SeedCatalogue(ctx, depts, models.DefaultItemTypes(), items); err != nil {
 		return nil, err
 	}
 	site, err := web.New()

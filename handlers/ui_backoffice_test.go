@@ -35,18 +35,8 @@ func (c *officeClock) Set(t time.Time) { c.mu.Lock(); defer c.mu.Unlock(); c.t =
 func newOfficeEnv(t testing.TB, clock *officeClock) *demoEnv {
 	t.Helper()
 	ctx := context.Background()
-	store, err := models.Open(ctx, t.TempDir(), models.Options{})
+	store, err := openSeeded(t.TempDir(), true)
 	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := store.SeedCalendar(ctx, workflow.DefaultCalendarDays()); err != nil {
-		t.Fatal(err)
-	}
-	depts, _, items := demo.Catalogue()
-	if _, err := store.SeedCatalogue(ctx, depts, models.DefaultItemTypes(), items); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := store.SeedUsers(ctx, demo.Accounts(depts, demoHash())); err != nil {
 		t.Fatal(err)
 	}
 	site, err := web.New()
