@@ -149,7 +149,11 @@ func applyAction(tx *gorm.DB, app *Application, req ActionRequest) error {
 	clock = app.Clock()
 	switch rows[0].Clock {
 	case workflow.ClockStart:
-		clock.AcceptedOn = today
+		start, err := acceptanceDay(tx, app, req.Cal, today)
+		if err != nil {
+			return err
+		}
+		clock.AcceptedOn = start
 	case workflow.ClockStop:
 		clock = clock.Stop(today)
 	case workflow.ClockResume:
@@ -285,4 +289,24 @@ func contains(list []string, s string) bool {
 		}
 	}
 	return false
+}
+
+// noticeDays is how long the window has to tell the applicant what is
+// missing (行政许可法 Art. 32: on the spot or within five days).
+const noticeDays = 5
+
+// acceptanceDay is the clock's day 0. An application the window neither
+// accepted nor sent a one-time notice for within five working days counts
+// as accepted on the day it was received (Art. 32).
+func acceptanceDay(tx *gorm.DB, app *Application, cal *workflow.Calendar, today time.Time) (time.Time, error) {
+	received := CentreDay(app.SubmittedAt)
+	if cal.WorkdaysBetween(received, today) <= noticeDays {
+		return today, nil
+	}
+	var notices int64
+	err := tx.Model(&Event{}).Where("application_id = ? AND action = ?", app.ID, workflow.RequestSupplement).Count(&notices).Error
+	if err != nil || notices > 0 {
+		return today, err
+	}
+	return received, nil
 }

@@ -202,3 +202,34 @@ func TestEventsCannotBeUpdatedOrDeleted(t *testing.T) {
 		t.Fatal("delete of an application succeeded")
 	}
 }
+
+func TestLateAcceptanceCountsFromReceipt(t *testing.T) {
+	s := adminCatalogue(t)
+	cal := testCalendar(t)
+	// Received Mon 2 Mar 2026; accepted Tue 10 Mar, six working days later,
+	// without a one-time notice: the clock starts on the day of receipt.
+	received := time.Date(2026, 3, 2, 2, 0, 0, 0, time.UTC)
+	late := file(t, s, "A1", received, nil)
+	app, err := act(s, cal, late.Number, workflow.Accept, "", 1, time.Date(2026, 3, 10, 2, 0, 0, 0, time.UTC), nil)
+	if err != nil || app.AcceptedOn != "2026-03-02" {
+		t.Fatalf("late acceptance: %v %q", err, app.AcceptedOn)
+	}
+	// Within five working days the clock starts on acceptance.
+	prompt := file(t, s, "A1", received, nil)
+	app, err = act(s, cal, prompt.Number, workflow.Accept, "", 1, time.Date(2026, 3, 9, 2, 0, 0, 0, time.UTC), nil)
+	if err != nil || app.AcceptedOn != "2026-03-09" {
+		t.Fatalf("prompt acceptance: %v %q", err, app.AcceptedOn)
+	}
+	// A one-time notice in time keeps the clock waiting for the complete materials.
+	noticed := file(t, s, "A1", received, nil)
+	if _, err := act(s, cal, noticed.Number, workflow.RequestSupplement, "", 1, received, map[string]string{"missing": "m1"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := act(s, cal, noticed.Number, workflow.Supplement, "", 2, time.Date(2026, 3, 12, 2, 0, 0, 0, time.UTC), nil); err != nil {
+		t.Fatal(err)
+	}
+	app, err = act(s, cal, noticed.Number, workflow.Accept, "", 3, time.Date(2026, 3, 13, 2, 0, 0, 0, time.UTC), nil)
+	if err != nil || app.AcceptedOn != "2026-03-13" {
+		t.Fatalf("after a notice: %v %q", err, app.AcceptedOn)
+	}
+}
