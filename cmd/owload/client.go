@@ -29,6 +29,7 @@ type env struct {
 	worklistPath  string // /tasks, or /api/v1/tasks where the page is missing
 	pool          chan string
 	poolSize      int
+	poolDry       atomic.Bool  // a client found the pool empty
 	seq           atomic.Int64 // identity numbers drawn
 }
 

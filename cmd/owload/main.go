@@ -141,6 +141,9 @@ func measure(ctx context.Context, e *env, cfg config, w workload, progress io.Wr
 			return rep, err
 		}
 		r.Locked += n
+		if e.poolDry.Swap(false) {
+			fmt.Fprintf(progress, "note: the pool of %d submitted applications ran dry before %v; raise -pool\n", cfg.pool, cfg.duration)
+		}
 		printRun(progress, i+1, r)
 		rep.runs = append(rep.runs, r)
 		for _, b := range w.baselines {
@@ -156,8 +159,8 @@ func measure(ctx context.Context, e *env, cfg config, w workload, progress io.Wr
 }
 
 func printRun(w io.Writer, i int, r Result) {
-	fmt.Fprintf(w, "run %d %-10s %8.0f/s  p50 %6.1f  p95 %6.1f  p99 %6.1f  max %7.1f ms  errors %d  locked %d",
-		i, r.Name, r.Throughput, ms(r.P50), ms(r.P95), ms(r.P99), ms(r.Max), r.Errors, r.Locked)
+	fmt.Fprintf(w, "run %d %-10s %8.0f/s  p50 %6.1f  p95 %6.1f  p99 %6.1f  max %7.1f ms  errors %d  locked %d  in %.1f s",
+		i, r.Name, r.Throughput, ms(r.P50), ms(r.P95), ms(r.P99), ms(r.Max), r.Errors, r.Locked, r.Elapsed.Seconds())
 	if r.RSSKiB > 0 {
 		fmt.Fprintf(w, "  rss %d MB", r.RSSKiB/1024)
 	}

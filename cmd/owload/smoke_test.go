@@ -40,7 +40,7 @@ func TestEveryWorkloadRunsAgainstAServer(t *testing.T) {
 			continue
 		}
 		runs++
-		if !strings.Contains(l, "errors 0  locked 0") {
+		if !strings.Contains(l, "errors 0  locked 0  in ") {
 			t.Errorf("a run had errors: %s", l)
 		}
 	}
