@@ -19,11 +19,17 @@ func storeDefinition(tx *gorm.DB, code string, version int, d Definition) (uint,
 	if err != nil {
 		return 0, err
 	}
-	sum := sha256.Sum256(b)
+	raw := sha256.Sum256(b)
+	sum := hex.EncodeToString(raw[:])
 	var id uint
+	// Nearly every filing finds its row: read before writing.
+	err = tx.Raw(`SELECT id FROM application_definitions WHERE item_code = ? AND item_version = ? AND sha256 = ?`,
+		code, version, sum).Scan(&id).Error
+	if err != nil || id != 0 {
+		return id, err
+	}
 	err = tx.Raw(`INSERT INTO application_definitions (item_code, item_version, sha256, definition) VALUES (?, ?, ?, ?)
-		ON CONFLICT (item_code, item_version, sha256) DO UPDATE SET item_code = excluded.item_code RETURNING id`,
-		code, version, hex.EncodeToString(sum[:]), string(b)).Scan(&id).Error
+		RETURNING id`, code, version, sum, string(b)).Scan(&id).Error
 	return id, err
 }
 
