@@ -73,7 +73,7 @@ func (s *Server) addCalendarDay(c *gin.Context, e calendarEntryJSON) error {
 		}
 		return err
 	}
-	return s.Reload(c.Request.Context())
+	return s.ReloadCalendar(c.Request.Context())
 }
 
 // removeCalendarDay authorizes, deletes the entry of date and reloads the calendar.
@@ -84,7 +84,7 @@ func (s *Server) removeCalendarDay(c *gin.Context, date string) error {
 	if err := s.store.RemoveCalendarDay(c.Request.Context(), date); err != nil {
 		return err
 	}
-	return s.Reload(c.Request.Context())
+	return s.ReloadCalendar(c.Request.Context())
 }
 
 // importCalendar authorizes, reads the uploaded file of the multipart form
@@ -131,7 +131,7 @@ func (s *Server) importCalendar(c *gin.Context) (year, n int, err error) {
 	if err := s.store.ReplaceCalendarYear(c.Request.Context(), year, days); err != nil {
 		return 0, 0, err
 	}
-	return year, len(days), s.Reload(c.Request.Context())
+	return year, len(days), s.ReloadCalendar(c.Request.Context())
 }
 
 // decodeCalendarFile reads a CSV file with the header date,kind,name or a

@@ -123,13 +123,8 @@ func (s *Server) Reload(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	days, err := s.store.CalendarDays(ctx)
-	if err != nil {
+	if err := s.ReloadCalendar(ctx); err != nil {
 		return err
-	}
-	cal, err := workflow.NewCalendar(days)
-	if err != nil {
-		return fmt.Errorf("handlers: calendar: %w", err)
 	}
 	ref := &reference{depts: depts, types: types,
 		deptByKey: make(map[string]models.DepartmentCount, len(depts)), typeByKey: make(map[string]models.ItemType, len(types))}
@@ -140,9 +135,23 @@ func (s *Server) Reload(ctx context.Context) error {
 		ref.typeByKey[t.Code] = t
 	}
 	s.ref.Store(ref)
-	s.cal.Store(cal)
 	s.search.Swap(search.New(entries))
 	s.items.Store(new(sync.Map))
+	return nil
+}
+
+// ReloadCalendar reads the working-day calendar again; call it after the
+// calendar changes (the catalogue's index need not be rebuilt for that).
+func (s *Server) ReloadCalendar(ctx context.Context) error {
+	days, err := s.store.CalendarDays(ctx)
+	if err != nil {
+		return err
+	}
+	cal, err := workflow.NewCalendar(days)
+	if err != nil {
+		return fmt.Errorf("handlers: calendar: %w", err)
+	}
+	s.cal.Store(cal)
 	return nil
 }
 
