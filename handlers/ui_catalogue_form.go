@@ -279,101 +279,81 @@ func newRowState(f guideFormReader, p string, i int) guideRowState {
 	return guideRowState{Order: f.cell(p, i, "order"), Remove: f.cell(p, i, "remove") == "1", Errors: map[string]string{}}
 }
 
-func (s *guideSubmission) readMaterials(f guideFormReader) {
-	var states []*guideRowState
+// readRows reads one row table of the form: every row through read, then
+// the indexes of the kept rows (neither removed nor blank) in the order of
+// their order numbers.
+func readRows[R any](f guideFormReader, count, table string, read func(i int) R, state func(*R) *guideRowState) ([]R, []int) {
+	var rows []R
 	var kept []int
-	for i := range f.rows("material_rows") {
+	for i := range f.rows(count) {
+		r := read(i)
+		if st := state(&r); !st.Remove && !st.Blank {
+			kept = append(kept, i)
+		}
+		rows = append(rows, r)
+	}
+	states := make([]*guideRowState, len(rows))
+	for i := range rows {
+		states[i] = state(&rows[i])
+	}
+	return rows, orderRows(f, table, states, kept)
+}
+
+// pick returns the rows at the given indexes, through get.
+func pick[R, T any](rows []R, order []int, get func(R) T) []T {
+	var out []T
+	for _, i := range order {
+		out = append(out, get(rows[i]))
+	}
+	return out
+}
+
+func (s *guideSubmission) readMaterials(f guideFormReader) {
+	s.materials, s.matOf = readRows(f, "material_rows", "materials", func(i int) materialRow {
 		r := materialRow{guideRowState: newRowState(f, "m", i), Material: models.Material{
 			Key: f.cell("m", i, "key"), Name: f.cell("m", i, "name"), Necessity: f.cell("m", i, "necessity"),
 			Kind: f.cell("m", i, "kind"), Form: f.cell("m", i, "form"), Source: f.cell("m", i, "source"),
 			Remark: f.cell("m", i, "remark"), BlankForm: f.cell("m", i, "blank_form") == "1"}}
 		r.Copies = rowNumber(f, f.cell("m", i, "copies"), &r.guideRowState, "copies", "materials")
 		r.Blank = r.Key == "" && r.Name == "" && r.Remark == ""
-		s.materials = append(s.materials, r)
-		if !r.Remove && !r.Blank {
-			kept = append(kept, i)
-		}
-	}
-	for i := range s.materials {
-		states = append(states, &s.materials[i].guideRowState)
-	}
-	s.matOf = orderRows(f, "materials", states, kept)
-	s.item.Materials = nil
-	for _, i := range s.matOf {
-		s.item.Materials = append(s.item.Materials, s.materials[i].Material)
-	}
+		return r
+	}, func(r *materialRow) *guideRowState { return &r.guideRowState })
+	s.item.Materials = pick(s.materials, s.matOf, func(r materialRow) models.Material { return r.Material })
 }
 
 func (s *guideSubmission) readFees(f guideFormReader) {
-	var states []*guideRowState
-	var kept []int
-	for i := range f.rows("fee_rows") {
+	s.fees, s.feeOf = readRows(f, "fee_rows", "fees", func(i int) feeRow {
 		r := feeRow{guideRowState: newRowState(f, "f", i), Fee: models.Fee{
 			Name: f.cell("f", i, "name"), Standard: f.cell("f", i, "standard"), Basis: f.cell("f", i, "basis")}}
 		r.Blank = r.Name == "" && r.Standard == "" && r.Basis == ""
-		s.fees = append(s.fees, r)
-		if !r.Remove && !r.Blank {
-			kept = append(kept, i)
-		}
-	}
-	for i := range s.fees {
-		states = append(states, &s.fees[i].guideRowState)
-	}
-	s.feeOf = orderRows(f, "fees", states, kept)
-	s.item.Fees = nil
-	for _, i := range s.feeOf {
-		s.item.Fees = append(s.item.Fees, s.fees[i].Fee)
-	}
+		return r
+	}, func(r *feeRow) *guideRowState { return &r.guideRowState })
+	s.item.Fees = pick(s.fees, s.feeOf, func(r feeRow) models.Fee { return r.Fee })
 }
 
 func (s *guideSubmission) readSteps(f guideFormReader) {
-	var states []*guideRowState
-	var kept []int
-	for i := range f.rows("step_rows") {
+	s.steps, s.stepOf = readRows(f, "step_rows", "steps", func(i int) stepRow {
 		r := stepRow{guideRowState: newRowState(f, "s", i), Step: models.Step{
 			Name: f.cell("s", i, "name"), Actor: f.cell("s", i, "actor"), Note: f.cell("s", i, "note"),
 			CountsTime: f.cell("s", i, "counts") == "1"}}
 		days := f.cell("s", i, "days")
 		r.Days = rowNumber(f, days, &r.guideRowState, "days", "steps")
 		r.Blank = r.Name == "" && r.Actor == "" && r.Note == "" && (days == "" || days == "0")
-		s.steps = append(s.steps, r)
-		if !r.Remove && !r.Blank {
-			kept = append(kept, i)
-		}
-	}
-	for i := range s.steps {
-		states = append(states, &s.steps[i].guideRowState)
-	}
-	s.stepOf = orderRows(f, "steps", states, kept)
-	s.item.Steps = nil
-	for _, i := range s.stepOf {
-		s.item.Steps = append(s.item.Steps, s.steps[i].Step)
-	}
+		return r
+	}, func(r *stepRow) *guideRowState { return &r.guideRowState })
+	s.item.Steps = pick(s.steps, s.stepOf, func(r stepRow) models.Step { return r.Step })
 }
 
 // readWorkflow reads the departments taking part. An item whose form lists
 // none is handled by its own department alone, reviewing and deciding.
 func (s *guideSubmission) readWorkflow(f guideFormReader) {
-	var states []*guideRowState
-	var kept []int
-	for i := range f.rows("dept_rows") {
-		p := "d" + strconv.Itoa(i) + "_"
+	s.workflow, s.deptOf = readRows(f, "dept_rows", "departments", func(i int) deptRow {
 		r := deptRow{guideRowState: newRowState(f, "d", i), ItemDepartment: models.ItemDepartment{
-			DepartmentCode: f.cell("d", i, "code"), Stages: f.list(p + "stages")}}
+			DepartmentCode: f.cell("d", i, "code"), Stages: f.list("d" + strconv.Itoa(i) + "_stages")}}
 		r.Blank = r.DepartmentCode == ""
-		s.workflow = append(s.workflow, r)
-		if !r.Remove && !r.Blank {
-			kept = append(kept, i)
-		}
-	}
-	for i := range s.workflow {
-		states = append(states, &s.workflow[i].guideRowState)
-	}
-	s.deptOf = orderRows(f, "departments", states, kept)
-	s.item.Departments = nil
-	for _, i := range s.deptOf {
-		s.item.Departments = append(s.item.Departments, s.workflow[i].ItemDepartment)
-	}
+		return r
+	}, func(r *deptRow) *guideRowState { return &r.guideRowState })
+	s.item.Departments = pick(s.workflow, s.deptOf, func(r deptRow) models.ItemDepartment { return r.ItemDepartment })
 	if len(s.item.Departments) == 0 && s.item.DepartmentCode != "" {
 		s.item.Departments = []models.ItemDepartment{{DepartmentCode: s.item.DepartmentCode,
 			Stages: models.StringList{models.StageReview, models.StageDecide}}}
