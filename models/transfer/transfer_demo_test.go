@@ -1,4 +1,4 @@
-package transfer_test
+package transfer
 
 import (
 	"bytes"
@@ -6,9 +6,7 @@ import (
 	"testing"
 	"time"
 
-	"onewindow/models"
 	"onewindow/models/demo"
-	"onewindow/models/transfer"
 )
 
 // TestDemoCatalogueRoundTrip exports the whole demonstration catalogue and reads it back:
@@ -16,26 +14,26 @@ import (
 func TestDemoCatalogueRoundTrip(t *testing.T) {
 	t.Parallel()
 	depts, types, items := demo.Catalogue()
-	known := transfer.Known{Departments: map[string]bool{}, Types: map[string]bool{}}
+	known := Known{Departments: map[string]bool{}, Types: map[string]bool{}}
 	for _, d := range depts {
 		known.Departments[d.Code] = true
 	}
 	for _, ty := range types {
 		known.Types[ty.Code] = true
 	}
-	want := normalised(items)
-	for _, f := range []transfer.Format{transfer.XLSX, transfer.CSV} {
+	want := normalise(items)
+	for _, f := range []Format{XLSX, CSV} {
 		t.Run(string(f), func(t *testing.T) {
 			t.Parallel()
 			var buf bytes.Buffer
 			start := time.Now()
-			if err := transfer.Export(&buf, f, items); err != nil {
+			if err := Export(&buf, f, items); err != nil {
 				t.Fatalf("Export: %v", err)
 			}
 			exported := time.Since(start)
 			size := buf.Len()
 			start = time.Now()
-			got, problems, err := transfer.Parse(&buf, f, known)
+			got, problems, err := Parse(&buf, f, known)
 			if err != nil {
 				t.Fatalf("Parse: %v", err)
 			}
@@ -46,7 +44,7 @@ func TestDemoCatalogueRoundTrip(t *testing.T) {
 				}
 				t.Errorf("problem: %+v", p)
 			}
-			got = normalised(got)
+			got = normalise(got)
 			if len(got) != len(want) {
 				t.Fatalf("read %d items, wrote %d", len(got), len(want))
 			}
@@ -57,40 +55,4 @@ func TestDemoCatalogueRoundTrip(t *testing.T) {
 			}
 		})
 	}
-}
-
-// normalised clears what a file does not carry (ids, timestamps) and treats nil and empty
-// slices alike.
-func normalised(items []models.Item) []models.Item {
-	out := make([]models.Item, len(items))
-	for i, it := range items {
-		it.ID, it.CreatedAt, it.UpdatedAt = 0, time.Time{}, time.Time{}
-		it.ServiceObjects, it.HandleForms = orNil(it.ServiceObjects), orNil(it.HandleForms)
-		it.Materials = cleared(it.Materials, func(m *models.Material) { m.ID, m.ItemID = 0, 0 })
-		it.Fees = cleared(it.Fees, func(f *models.Fee) { f.ID, f.ItemID = 0, 0 })
-		it.Steps = cleared(it.Steps, func(s *models.Step) { s.ID, s.ItemID = 0, 0 })
-		it.Departments = cleared(it.Departments, func(d *models.ItemDepartment) {
-			d.ID, d.ItemID, d.Stages = 0, 0, orNil(d.Stages)
-		})
-		out[i] = it
-	}
-	return out
-}
-
-func orNil(l models.StringList) models.StringList {
-	if len(l) == 0 {
-		return nil
-	}
-	return l
-}
-
-func cleared[T any](in []T, clear func(*T)) []T {
-	if len(in) == 0 {
-		return nil
-	}
-	out := append([]T(nil), in...)
-	for i := range out {
-		clear(&out[i])
-	}
-	return out
 }
