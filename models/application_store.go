@@ -358,7 +358,14 @@ func (s *Store) ApplicationsOf(ctx context.Context, idNumber string, limit int) 
 	return out, nil
 }
 
+// IdempotencyRetention is how long a retried request still finds its first
+// answer; the plain query code kept for such a retry goes with the key.
+const IdempotencyRetention = 24 * time.Hour
+
 // PurgeIdempotencyKeys forgets keys (and the query codes kept with them) older than before.
 func (s *Store) PurgeIdempotencyKeys(ctx context.Context, before time.Time) error {
-	return s.db.WithContext(ctx).Exec(`DELETE FROM idempotency_keys WHERE created_at < ?`, before).Error
+	if err := s.db.WithContext(ctx).Exec(`DELETE FROM idempotency_keys WHERE created_at < ?`, before.UTC()).Error; err != nil {
+		return fmt.Errorf("models: purge idempotency keys: %w", err)
+	}
+	return nil
 }

@@ -233,3 +233,26 @@ func TestLateAcceptanceCountsFromReceipt(t *testing.T) {
 		t.Fatalf("after a notice: %v %q", err, app.AcceptedOn)
 	}
 }
+
+func TestOldIdempotencyKeysAndTheirCodesArePurged(t *testing.T) {
+	s := adminCatalogue(t)
+	ctx := context.Background()
+	old := time.Now().Add(-48 * time.Hour)
+	file(t, s, "A1", old, &Idempotency{Scope: "client", Key: "old", Request: "r"})
+	recent := file(t, s, "A1", time.Now(), &Idempotency{Scope: "client", Key: "new", Request: "r"})
+	if err := s.PurgeIdempotencyKeys(ctx, time.Now().Add(-IdempotencyRetention)); err != nil {
+		t.Fatal(err)
+	}
+	var keys []string
+	if err := s.db.Raw(`SELECT key FROM idempotency_keys`).Scan(&keys).Error; err != nil {
+		t.Fatal(err)
+	}
+	if len(keys) != 1 || keys[0] != "new" {
+		t.Fatalf("kept keys %v", keys)
+	}
+	// The recent key still replays its filing, code included.
+	again := file(t, s, "A1", time.Now(), &Idempotency{Scope: "client", Key: "new", Request: "r"})
+	if !again.Replayed || again.QueryCode != recent.QueryCode {
+		t.Fatalf("replay after purge: %+v", again)
+	}
+}

@@ -166,7 +166,9 @@ func serveHTTP(ctx context.Context, ln net.Listener, h http.Handler, log *slog.L
 	return nil
 }
 
-// maintain checkpoints the WAL and refreshes the planner statistics now and then.
+// maintain deletes expired sessions and old idempotency keys (with the query
+// codes kept for retries), checkpoints the WAL and refreshes the planner
+// statistics now and then.
 func maintain(ctx context.Context, store *models.Store, log *slog.Logger) {
 	t := time.NewTicker(10 * time.Minute)
 	defer t.Stop()
@@ -175,8 +177,15 @@ func maintain(ctx context.Context, store *models.Store, log *slog.Logger) {
 		case <-ctx.Done():
 			return
 		case <-t.C:
-			if err := store.Maintain(ctx); err != nil && ctx.Err() == nil {
-				log.Warn("database maintenance", "error", err)
+			now := time.Now()
+			for what, err := range map[string]error{
+				"purge expired sessions":     store.PurgeSessions(ctx, now),
+				"purge old idempotency keys": store.PurgeIdempotencyKeys(ctx, now.Add(-models.IdempotencyRetention)),
+				"checkpoint and optimize":    store.Maintain(ctx),
+			} {
+				if err != nil && ctx.Err() == nil {
+					log.Warn("database maintenance: "+what, "error", err)
+				}
 			}
 		}
 	}
