@@ -135,7 +135,7 @@ func (s *Server) workItemViews(lang string, items []models.WorkItem, warn int) [
 			Department: w.Department, DepartmentName: ref.deptByKey[w.Department].ShortName, Joint: w.Joint,
 			Stage: w.Stage, StageLabel: s.site.T(lang, "office.stage."+string(w.Stage)), ClaimedBy: w.ClaimedBy,
 			State: w.State, StateLabel: s.site.T(lang, "state."+string(w.State)), Version: w.Version,
-			Deadline: fmtDay(clk.PromisedDeadline(cal, today)), Remaining: clk.Remaining(cal, today),
+			Deadline: models.FormatDay(clk.PromisedDeadline(cal, today)), Remaining: clk.Remaining(cal, today),
 			Stopped: clk.Stopped(), Overdue: clk.Overdue(cal, today)}
 		v.DueSoon = !v.Stopped && clk.DueSoon(cal, today, warn)
 		v.OverBy = -v.Remaining

@@ -109,8 +109,8 @@ func (s *Server) clockOf(a *models.Application) clockView {
 	v := clockView{AcceptedOn: a.AcceptedOn, StatutoryDays: c.StatutoryDays, PromisedDays: c.PromisedDays,
 		ExtendedDays: c.ExtendedDays, Stopped: c.Stopped(), SuspendedDays: c.StoppedDays}
 	if c.Started() {
-		v.StatutoryDeadline = fmtDay(c.StatutoryDeadline(cal, today))
-		v.PromisedDeadline = fmtDay(c.PromisedDeadline(cal, today))
+		v.StatutoryDeadline = models.FormatDay(c.StatutoryDeadline(cal, today))
+		v.PromisedDeadline = models.FormatDay(c.PromisedDeadline(cal, today))
 		v.Used, v.Remaining, v.Overdue = c.Used(cal, today), c.Remaining(cal, today), c.Overdue(cal, today)
 		if c.Stopped() {
 			v.SuspendedDays += cal.WorkdaysBetween(c.StoppedSince, today)
@@ -121,13 +121,6 @@ func (s *Server) clockOf(a *models.Application) clockView {
 		}
 	}
 	return v
-}
-
-func fmtDay(t time.Time) string {
-	if t.IsZero() {
-		return ""
-	}
-	return t.Format(time.DateOnly)
 }
 
 func (s *Server) applicationViewOf(lang string, a *models.Application, actions []workflow.Action) applicationView {

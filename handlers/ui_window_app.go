@@ -137,7 +137,7 @@ func (s *Server) newWindowAppPage(c *gin.Context, app *models.Application) windo
 	p := windowAppPage{App: v, Department: s.ref.Load().deptByKey[app.DepartmentCode].Name, Token: newFormToken(),
 		Can: map[string]bool{}, Errors: map[string]string{}, Form: map[string]string{}, Kinds: materialKinds,
 		Deliveries: workflow.Deliveries, Commitment: s.site.T(lang, "window.pending.commitment_default"),
-		MinDue: fmtDay(s.cal.Load().AddWorkdays(models.CentreDay(s.now()), 1))}
+		MinDue: models.FormatDay(s.cal.Load().AddWorkdays(models.CentreDay(s.now()), 1))}
 	for _, act := range v.Actions {
 		if _, ok := windowActions[act]; ok {
 			p.Can[string(act)] = true

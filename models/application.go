@@ -169,13 +169,13 @@ func (a *Application) Clock() workflow.Clock {
 }
 
 func (a *Application) setClock(c workflow.Clock, cal *workflow.Calendar, today time.Time) {
-	a.AcceptedOn = formatDay(c.AcceptedOn)
+	a.AcceptedOn = FormatDay(c.AcceptedOn)
 	a.ExtendedDays = c.ExtendedDays
 	a.StoppedDays = c.StoppedDays
-	a.StoppedSince = formatDay(c.StoppedSince)
-	a.EndedOn = formatDay(c.EndedOn)
-	a.PromisedDeadline = formatDay(c.PromisedDeadline(cal, today))
-	a.StatutoryDeadline = formatDay(c.StatutoryDeadline(cal, today))
+	a.StoppedSince = FormatDay(c.StoppedSince)
+	a.EndedOn = FormatDay(c.EndedOn)
+	a.PromisedDeadline = FormatDay(c.PromisedDeadline(cal, today))
+	a.StatutoryDeadline = FormatDay(c.StatutoryDeadline(cal, today))
 }
 
 // Facts are what the transition table's conditions need to know, with the
@@ -309,7 +309,8 @@ func parseDay(s string) time.Time {
 	return t
 }
 
-func formatDay(t time.Time) string {
+// FormatDay writes a calendar date as YYYY-MM-DD, and the zero time as "".
+func FormatDay(t time.Time) string {
 	if t.IsZero() {
 		return ""
 	}

@@ -89,8 +89,8 @@ func (g *loadGen) one() (*genApp, string) {
 		g.step(ga, a.act, a.dept, at)
 	}
 	today := CentreDay(g.opt.Now)
-	ga.promised = formatDay(ga.clock.PromisedDeadline(g.opt.Cal, today))
-	ga.statutory = formatDay(ga.clock.StatutoryDeadline(g.opt.Cal, today))
+	ga.promised = FormatDay(ga.clock.PromisedDeadline(g.opt.Cal, today))
+	ga.statutory = FormatDay(ga.clock.StatutoryDeadline(g.opt.Cal, today))
 	return ga, code
 }
 

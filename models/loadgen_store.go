@@ -178,7 +178,7 @@ func (w *loadWriter) storeApp(ctx context.Context, st *loadStmts, ga *genApp) er
 	var appID int64
 	err = st.app.QueryRowContext(ctx, a.Number, a.QueryCodeHash, a.ItemCode, a.ItemVersion, a.ItemName, a.DepartmentCode, def,
 		a.Joint, a.Immediate, applicantID, a.ApplicantName, a.ApplicantIDNumber, a.Channel, string(a.State), a.Version,
-		a.SubmittedAt, formatDay(c.AcceptedOn), a.StatutoryDays, a.PromisedDays, formatDay(c.StoppedSince), formatDay(c.EndedOn),
+		a.SubmittedAt, FormatDay(c.AcceptedOn), a.StatutoryDays, a.PromisedDays, FormatDay(c.StoppedSince), FormatDay(c.EndedOn),
 		ga.promised, ga.statutory, a.Result, a.ResultNumber, a.Delivery, a.CreatedBy, a.LastHash, a.EventCount, a.UpdatedAt).Scan(&appID)
 	if err != nil {
 		return err

@@ -180,7 +180,7 @@ func dueBounds(cal *workflow.Calendar, today time.Time, warn int) (last, soon st
 	for i := 0; i < 60 && !cal.IsWorkday(d); i++ {
 		d = d.AddDate(0, 0, -1)
 	}
-	return formatDay(d), formatDay(cal.AddWorkdays(today, max(warn, 0)))
+	return FormatDay(d), FormatDay(cal.AddWorkdays(today, max(warn, 0)))
 }
 
 func parseCursor(s string) (string, uint64, uint64, error) {
