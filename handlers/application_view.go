@@ -190,7 +190,7 @@ func (s *Server) statusViewOf(lang string, a *models.Application) statusView {
 		Result: a.Result, Materials: materialViews(a), Timeline: []timelineEntry{}, CanAct: applicantActions(a)}
 	for _, e := range a.Events {
 		if e.Action == workflow.RequestSupplement || e.Action == workflow.SendBack {
-			v.Missing = strings.Join(materialNames(a, splitList(e.Fields()["missing"])), "；")
+			v.Missing = strings.Join(materialNames(a, workflow.SplitList(e.Fields()["missing"])), "；")
 		}
 		v.Timeline = append(v.Timeline, timelineEntry{At: e.At, Action: e.Action, Label: s.site.T(lang, "action."+string(e.Action)),
 			State: e.ToState, Department: e.Department})

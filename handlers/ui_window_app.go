@@ -179,7 +179,7 @@ func (s *Server) newWindowAppPage(c *gin.Context, app *models.Application) windo
 func (s *Server) fieldValue(lang string, app *models.Application, field, val string) string {
 	switch field {
 	case "pending":
-		return strings.Join(materialNames(app, splitList(val)), "、")
+		return strings.Join(materialNames(app, workflow.SplitList(val)), "、")
 	case "delivery":
 		return s.site.T(lang, "delivery."+val)
 	case "kind":
@@ -305,17 +305,6 @@ func (s *Server) actionForm(c *gin.Context, app *models.Application, act workflo
 	return in
 }
 
-// splitList splits a comma-separated list of keys.
-func splitList(s string) []string {
-	var out []string
-	for _, k := range strings.Split(s, ",") {
-		if k = strings.TrimSpace(k); k != "" {
-			out = append(out, k)
-		}
-	}
-	return out
-}
-
 // materialNames names the listed materials of keys; unknown keys stay as given.
 func materialNames(app *models.Application, keys []string) []string {
 	out := make([]string, 0, len(keys))
@@ -340,7 +329,7 @@ func missingLines(app *models.Application, val string) []string {
 		if l = strings.TrimSpace(l); l == "" {
 			continue
 		}
-		keys := splitList(l)
+		keys := workflow.SplitList(l)
 		allKeys := len(keys) > 0
 		for _, k := range keys {
 			known := false

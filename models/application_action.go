@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -179,7 +180,7 @@ func applyEffects(tx *gorm.DB, app *Application, task *Task, req ActionRequest) 
 	f := req.Fields
 	switch req.Action {
 	case workflow.Accept, workflow.AcceptPending:
-		if err := updateChecklist(tx, app, req.Checks, splitKeys(f["pending"])); err != nil {
+		if err := updateChecklist(tx, app, req.Checks, workflow.SplitList(f["pending"])); err != nil {
 			return err
 		}
 		app.PendingDue = f["due"]
@@ -264,31 +265,12 @@ func updateChecklist(tx *gorm.DB, app *Application, checks map[string]MaterialCh
 		if c, ok := checks[m.MaterialKey]; ok {
 			m.Provided, m.Kind, m.Copies = c.Provided, c.Kind, c.Copies
 		}
-		m.Pending = contains(pending, m.MaterialKey)
+		m.Pending = slices.Contains(pending, m.MaterialKey)
 		if err := tx.Save(m).Error; err != nil {
 			return err
 		}
 	}
 	return nil
-}
-
-func splitKeys(s string) []string {
-	var out []string
-	for _, k := range strings.Split(s, ",") {
-		if k = strings.TrimSpace(k); k != "" {
-			out = append(out, k)
-		}
-	}
-	return out
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 // noticeDays is how long the window has to tell the applicant what is

@@ -9,6 +9,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -85,7 +86,7 @@ func DefinitionOf(it *Item) Definition {
 	for _, dep := range it.Departments {
 		stages := append([]string(nil), dep.Stages...)
 		// Every department taking part records a decision of its own.
-		if !contains(stages, string(workflow.StageDecide)) {
+		if !slices.Contains(stages, string(workflow.StageDecide)) {
 			stages = append(stages, string(workflow.StageDecide))
 		}
 		d.Departments = append(d.Departments, DefinitionDept{Department: dep.DepartmentCode, Stages: stages})

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -126,7 +127,7 @@ func (s *Store) Worklist(ctx context.Context, f WorklistFilter) (*Worklist, erro
 // worklistQuery is the filtered join without order, limit or columns.
 func worklistQuery(db *gorm.DB, f WorklistFilter) (*gorm.DB, error) {
 	q := db.Table("application_tasks AS t").Joins("JOIN applications AS a ON a.id = t.application_id").Where(openTasks)
-	if depts := f.Departments; len(depts) > 0 && !contains(depts, "*") {
+	if depts := f.Departments; len(depts) > 0 && !slices.Contains(depts, "*") {
 		if len(depts) == 1 {
 			q = q.Where("t.department_code = ?", depts[0])
 		} else {

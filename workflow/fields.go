@@ -1,6 +1,7 @@
 package workflow
 
 import (
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -49,7 +50,7 @@ func CheckFields(act Action, f map[string]string, today time.Time, maxExtend int
 		}
 	case Suspend:
 		need("kind", "reason", "expected_days")
-		if k := f["kind"]; k != "" && !contains(SuspendKinds, k) {
+		if k := f["kind"]; k != "" && !slices.Contains(SuspendKinds, k) {
 			p["kind"] = FieldInvalid
 		}
 		checkDays(p, f, "expected_days", 365)
@@ -58,7 +59,7 @@ func CheckFields(act Action, f map[string]string, today time.Time, maxExtend int
 		checkDays(p, f, "days", maxExtend)
 	case Issue:
 		need("delivery")
-		if d := f["delivery"]; d != "" && !contains(Deliveries, d) {
+		if d := f["delivery"]; d != "" && !slices.Contains(Deliveries, d) {
 			p["delivery"] = FieldInvalid
 		}
 		if f["delivery"] == "post" {
@@ -87,11 +88,14 @@ func checkDays(p map[string]string, f map[string]string, name string, limit int)
 	}
 }
 
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
+// SplitList reads a list field of an action ("missing", "pending"): keys
+// separated by commas, blanks dropped.
+func SplitList(s string) []string {
+	var out []string
+	for _, k := range strings.Split(s, ",") {
+		if k = strings.TrimSpace(k); k != "" {
+			out = append(out, k)
 		}
 	}
-	return false
+	return out
 }
