@@ -27,7 +27,11 @@ func (s *Server) loadAuthorizer(ctx context.Context) error {
 		s.authz, err = policies.New(as)
 		return err
 	}
-	return s.authz.Load(as)
+	if err := s.authz.Load(as); err != nil {
+		return err
+	}
+	s.pages.clear() // pages list the departments the old roles allowed
+	return nil
 }
 
 // authorize is the one check every staff handler makes, with the department

@@ -54,6 +54,7 @@ type Server struct {
 	uploadLimit int64
 	now         func() time.Time
 	codeLimiter *limiter // wrong query codes per client
+	pages       *pageCache
 }
 
 // reference is the small, read-mostly data that validates filters and labels
@@ -77,7 +78,7 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 		return nil, err
 	}
 	s := &Server{store: cfg.Store, site: cfg.Site, log: cfg.Logger, demo: cfg.Demo, search: search.NewLive(search.New(nil)),
-		now: cfg.Now, uploadLimit: cfg.UploadLimit, codeLimiter: newLimiter(10, time.Minute)}
+		now: cfg.Now, uploadLimit: cfg.UploadLimit, codeLimiter: newLimiter(10, time.Minute), pages: newPageCache()}
 	if s.now == nil {
 		s.now = time.Now
 	}
@@ -137,6 +138,7 @@ func (s *Server) Reload(ctx context.Context) error {
 	s.ref.Store(ref)
 	s.search.Swap(search.New(entries))
 	s.items.Store(new(sync.Map))
+	s.pages.clear()
 	return nil
 }
 
@@ -152,6 +154,7 @@ func (s *Server) ReloadCalendar(ctx context.Context) error {
 		return fmt.Errorf("handlers: calendar: %w", err)
 	}
 	s.cal.Store(cal)
+	s.pages.clear()
 	return nil
 }
 

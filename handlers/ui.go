@@ -28,6 +28,17 @@ type pageData struct {
 // render executes a page into a buffer and writes it with status; a template
 // failure becomes a plain 500 rather than half a page.
 func (s *Server) render(c *gin.Context, status int, page, title, nav string, data any) {
+	body, err := s.renderPage(c, page, title, nav, data)
+	if err != nil {
+		_ = c.Error(err)
+		c.Data(http.StatusInternalServerError, "text/plain; charset=utf-8", []byte("internal error"))
+		return
+	}
+	writePage(c, status, body)
+}
+
+// renderPage executes a page with the layout's data for this request.
+func (s *Server) renderPage(c *gin.Context, page, title, nav string, data any) ([]byte, error) {
 	lang := langOf(c)
 	other := web.DefaultLang
 	if lang == web.DefaultLang {
@@ -44,10 +55,13 @@ func (s *Server) render(c *gin.Context, status int, page, title, nav string, dat
 	}
 	var buf bytes.Buffer
 	if err := s.site.Render(&buf, page, pd); err != nil {
-		_ = c.Error(err)
-		c.Data(http.StatusInternalServerError, "text/plain; charset=utf-8", []byte("internal error"))
-		return
+		return nil, err
 	}
-	c.Header("Content-Language", lang)
-	c.Data(status, "text/html; charset=utf-8", buf.Bytes())
+	return buf.Bytes(), nil
+}
+
+// writePage answers with a rendered page.
+func writePage(c *gin.Context, status int, body []byte) {
+	c.Header("Content-Language", langOf(c))
+	c.Data(status, "text/html; charset=utf-8", body)
 }

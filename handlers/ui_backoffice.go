@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/gin-gonic/gin"
 
@@ -48,16 +49,48 @@ type taskListPage struct {
 	Done        string
 }
 
-// uiTasks is the work list of the caller's departments with claim and release.
+// uiTasks is the work list of the caller's departments with claim and
+// release. An unchanged list is answered from the page cache.
 func (s *Server) uiTasks(c *gin.Context) error {
+	clears := s.pages.clears() // before anything the page is built from
 	r, err := s.parseWorklist(c)
 	if err != nil {
 		return err
+	}
+	key, cacheable := worklistPageKey(c, r)
+	stamp := pageStamp{clears: clears, work: s.store.WorkGeneration(r.filter.Departments),
+		day: models.FormatDay(r.filter.Today)}
+	if body, ok := s.pages.get(key, stamp, s.now()); cacheable && ok {
+		writePage(c, http.StatusOK, body)
+		return nil
 	}
 	w, err := s.worklist(c, r)
 	if err != nil {
 		return err
 	}
+	body, err := s.renderPage(c, "task_list", s.site.T(langOf(c), "office.list.title"), "staff", s.taskListPage(c, r, w))
+	if err != nil {
+		return err
+	}
+	if cacheable {
+		s.pages.put(key, stamp, body, s.now())
+	}
+	writePage(c, http.StatusOK, body)
+	return nil
+}
+
+// worklistPageKey names the page a request asks for.
+func worklistPageKey(c *gin.Context, r *worklistRequest) (pageKey, bool) {
+	p := principalOf(c)
+	if p == nil || p.session == nil {
+		return pageKey{}, false
+	}
+	return pageKey{session: p.session.ID, uri: c.Request.URL.RequestURI(), lang: langOf(c),
+		depts: strings.Join(r.filter.Departments, ",")}, true
+}
+
+// taskListPage is the view model of one page of the work list.
+func (s *Server) taskListPage(c *gin.Context, r *worklistRequest, w *models.Worklist) taskListPage {
 	lang := langOf(c)
 	p := taskListPage{Items: s.workItemViews(lang, w.Items, r.filter.WarnDays), Department: r.dept,
 		Stage: string(r.filter.Stage), Claimed: r.claimed, Item: r.filter.ItemCode, Due: r.filter.Due,
@@ -74,8 +107,7 @@ func (s *Server) uiTasks(c *gin.Context) error {
 		q.Set("after", w.Next)
 		p.Next = "/tasks?" + q.Encode()
 	}
-	s.render(c, http.StatusOK, "task_list", s.site.T(lang, "office.list.title"), "staff", p)
-	return nil
+	return p
 }
 
 // uiTaskRelease gives the caller's claim on a department's task back to the

@@ -84,6 +84,7 @@ func (s *Store) Act(ctx context.Context, req ActionRequest) (*Application, error
 	if err != nil {
 		return nil, fmt.Errorf("models: %s application %q: %w", req.Action, req.Number, err)
 	}
+	s.work.bump(taskDepartments(out)...)
 	return out, nil
 }
 

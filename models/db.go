@@ -58,6 +58,7 @@ type Store struct {
 	commits *committer // group commit of application writes; nil when off
 	defs    sync.Map   // definition id → Definition (rows are immutable)
 	status  lazyStatus // prepared statements of the status lookup
+	work    workGenerations
 }
 
 // DatabaseFile is the name of the SQLite file inside the data folder.

@@ -237,5 +237,6 @@ func (s *Store) ReleaseTask(ctx context.Context, number, dept, user string, now 
 	if res.RowsAffected != 1 {
 		return fmt.Errorf("models: release task of %s in %s: %w", number, dept, ErrConflict)
 	}
+	s.work.bump(dept)
 	return nil
 }

@@ -1,0 +1,101 @@
+package handlers
+
+import (
+	"sync"
+	"time"
+)
+
+// pageCache keeps rendered work-list pages, so that a reviewer reloading an
+// unchanged list costs a map look-up instead of a query and a 50-row
+// template. An entry is served only while everything it was built from is
+// unchanged: the departments' work (models.Store.WorkGeneration), the centre
+// day (deadlines and marks count working days from today), and the
+// catalogue, calendar and role assignments (a reload clears the cache).
+// The key holds the session, so a page with its CSRF token and claim
+// buttons is never served to anyone else.
+type pageCache struct {
+	mu      sync.Mutex
+	gen     uint64 // cleared how many times; a put from before a clear is dropped
+	entries map[pageKey]cachedPage
+	order   []pageKey // insertion order, for eviction
+	max     int
+	ttl     time.Duration
+}
+
+// pageKey is whose page and which one.
+type pageKey struct {
+	session string
+	uri     string // path and query as asked
+	lang    string
+	depts   string // the departments the list covers after authorization
+}
+
+// pageStamp is what a page was built from.
+type pageStamp struct {
+	clears uint64
+	work   uint64
+	day    string
+}
+
+type cachedPage struct {
+	body  []byte
+	stamp pageStamp
+	at    time.Time
+}
+
+// pageCacheSize bounds the cache to a few megabytes of 50-row pages.
+const pageCacheSize = 256
+
+// pageCacheTTL bounds how long a page lives even if nothing it knows of
+// changed, such as the user's display name.
+const pageCacheTTL = time.Minute
+
+func newPageCache() *pageCache {
+	return &pageCache{entries: map[pageKey]cachedPage{}, max: pageCacheSize, ttl: pageCacheTTL}
+}
+
+// clears is read before anything a page is built from, and goes into its stamp.
+func (p *pageCache) clears() uint64 {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.gen
+}
+
+// clear forgets every page; call it after what pages show changed
+// (catalogue, departments, calendar, role assignments).
+func (p *pageCache) clear() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.gen++
+	clear(p.entries)
+	p.order = p.order[:0]
+}
+
+// get returns the page for key if it was built from the same stamp and is fresh.
+func (p *pageCache) get(key pageKey, stamp pageStamp, now time.Time) ([]byte, bool) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	e, ok := p.entries[key]
+	if !ok || e.stamp != stamp || stamp.clears != p.gen || now.Sub(e.at) > p.ttl {
+		return nil, false
+	}
+	return e.body, true
+}
+
+// put keeps a page, dropping it when the cache was cleared since its stamp
+// was taken, and evicting the oldest page when full.
+func (p *pageCache) put(key pageKey, stamp pageStamp, body []byte, now time.Time) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if stamp.clears != p.gen {
+		return
+	}
+	if _, ok := p.entries[key]; !ok {
+		if len(p.order) >= p.max {
+			delete(p.entries, p.order[0])
+			p.order = append(p.order[:0], p.order[1:]...)
+		}
+		p.order = append(p.order, key)
+	}
+	p.entries[key] = cachedPage{body: body, stamp: stamp, at: now}
+}
