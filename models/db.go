@@ -52,13 +52,14 @@ func (o Options) withDefaults() Options {
 // Store is the application's persistent state: one writer connection and a
 // pool of readers on the same SQLite file.
 type Store struct {
-	db      *gorm.DB // the single writer
-	read    *gorm.DB // read-only pool
-	path    string
-	commits *committer // group commit of application writes; nil when off
-	defs    sync.Map   // definition id → Definition (rows are immutable)
-	status  lazyStatus // prepared statements of the status lookup
-	work    workGenerations
+	db       *gorm.DB // the single writer
+	read     *gorm.DB // read-only pool
+	path     string
+	commits  *committer // group commit of application writes; nil when off
+	defs     sync.Map   // definition id → Definition (rows are immutable)
+	status   lazyStatus // prepared statements of the status lookup
+	work     workGenerations
+	sessions sessionCache // sessions with their users, for a moment
 }
 
 // DatabaseFile is the name of the SQLite file inside the data folder.

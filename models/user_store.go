@@ -124,6 +124,7 @@ func (s *Store) Users(ctx context.Context) ([]User, error) {
 
 // SetRoles replaces an account's role assignments.
 func (s *Store) SetRoles(ctx context.Context, userID uint, roles []RoleAssignment) error {
+	defer s.sessions.forget("")
 	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		var n int64
 		if err := tx.Model(&User{}).Where("id = ?", userID).Count(&n).Error; err != nil {
@@ -172,6 +173,7 @@ func (s *Store) SetActive(ctx context.Context, userID uint, active bool) error {
 }
 
 func (s *Store) updateUser(ctx context.Context, userID uint, fields map[string]any, endSessions bool) error {
+	defer s.sessions.forget("")
 	fields["updated_at"] = time.Now().UTC()
 	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		res := tx.Model(&User{}).Where("id = ?", userID).Updates(fields)
@@ -196,6 +198,7 @@ func (s *Store) updateUser(ctx context.Context, userID uint, fields map[string]a
 // counter: a success resets it; a failure counts it and, at maxFailures,
 // locks the account until lockUntil.
 func (s *Store) RecordLogin(ctx context.Context, ev LoginEvent, maxFailures int, lockUntil time.Time) error {
+	defer s.sessions.forget("")
 	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		if err := tx.Create(&ev).Error; err != nil {
 			return err
@@ -249,6 +252,10 @@ func (s *Store) CreateSession(ctx context.Context, sess Session) error {
 
 // SessionUser returns an unexpired session and its active user.
 func (s *Store) SessionUser(ctx context.Context, id string, now time.Time) (*Session, *User, error) {
+	if sess, u, ok := s.sessions.get(id, now); ok {
+		return sess, u, nil
+	}
+	gen, at := s.sessions.generation(), time.Now()
 	var sess Session
 	err := s.read.WithContext(ctx).Where("id = ? AND expires_at > ?", id, now.UTC()).Take(&sess).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
@@ -265,11 +272,13 @@ func (s *Store) SessionUser(ctx context.Context, id string, now time.Time) (*Ses
 	if err != nil {
 		return nil, nil, fmt.Errorf("models: session user: %w", err)
 	}
+	s.sessions.put(gen, &sess, &u, at)
 	return &sess, &u, nil
 }
 
 // TouchSession moves a session's idle expiry forward, never past its absolute end.
 func (s *Store) TouchSession(ctx context.Context, id string, now, expires time.Time) error {
+	defer s.sessions.forget(id)
 	err := s.db.WithContext(ctx).Model(&Session{}).Where("id = ?", id).
 		Updates(map[string]any{"last_seen_at": now.UTC(), "expires_at": expires.UTC()}).Error
 	if err != nil {
@@ -280,6 +289,7 @@ func (s *Store) TouchSession(ctx context.Context, id string, now, expires time.T
 
 // DeleteSession ends one session.
 func (s *Store) DeleteSession(ctx context.Context, id string) error {
+	defer s.sessions.forget(id)
 	if err := s.db.WithContext(ctx).Where("id = ?", id).Delete(&Session{}).Error; err != nil {
 		return fmt.Errorf("models: delete session: %w", err)
 	}
@@ -288,6 +298,7 @@ func (s *Store) DeleteSession(ctx context.Context, id string) error {
 
 // PurgeSessions deletes expired sessions.
 func (s *Store) PurgeSessions(ctx context.Context, now time.Time) error {
+	defer s.sessions.forget("")
 	if err := s.db.WithContext(ctx).Where("expires_at <= ?", now.UTC()).Delete(&Session{}).Error; err != nil {
 		return fmt.Errorf("models: purge sessions: %w", err)
 	}
