@@ -62,6 +62,7 @@ func (s *Store) statusStatements() (*statusStmts, error) {
 // the applicant's status needs: the row without the form, the checklist and
 // the events (actor and comment left out: staff names are not shown).
 func (s *Store) ApplicationByCode(ctx context.Context, number, code string) (*Application, error) {
+	ctx = uncancelled(ctx)
 	st, err := s.statusStatements()
 	if err != nil {
 		return nil, fmt.Errorf("models: status: %w", err)
@@ -124,6 +125,12 @@ func statusMaterials(ctx context.Context, st *statusStmts, id uint) ([]AppMateri
 	}
 	return out, rows.Err()
 }
+
+// uncancelled drops cancellation for statements that take well under a
+// millisecond: with a cancellable context the SQLite driver starts a
+// goroutine per statement and per row to watch it, which costs more than the
+// status lookup's statements themselves.
+func uncancelled(ctx context.Context) context.Context { return context.WithoutCancel(ctx) }
 
 // parseTime reads a DATETIME column as the SQLite driver wrote it.
 func parseTime(s string) time.Time {

@@ -130,6 +130,7 @@ func (b *Baseline) Close() error {
 // Status runs the status lookup's three statements and checks the code,
 // like ApplicationByCode; a wrong code is ErrNotFound.
 func (b *Baseline) Status(ctx context.Context, number, code string) (*Application, error) {
+	ctx = uncancelled(ctx) // as ApplicationByCode does
 	st := b.status
 	var a Application
 	var submitted string
