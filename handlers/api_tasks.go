@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"cmp"
 	"errors"
 	"net/http"
 	"slices"
@@ -121,8 +122,12 @@ type workItemView struct {
 	Overdue        bool           `json:"overdue"`
 	DueSoon        bool           `json:"due_soon"`
 	// Mark is "overdue", "due_soon", "stopped" or "": the one flag a list shows.
-	Mark   string `json:"mark"`
-	OverBy int    `json:"-"` // working days overdue, for the pages
+	Mark string `json:"mark"`
+	// For the page: the row's class, its days in words, and whether the
+	// caller holds it (release instead of claim).
+	MarkClass     string `json:"-"`
+	RemainingText string `json:"-"`
+	Mine          bool   `json:"-"`
 }
 
 func (s *Server) workItemViews(lang string, items []models.WorkItem, warn int) []workItemView {
@@ -138,7 +143,6 @@ func (s *Server) workItemViews(lang string, items []models.WorkItem, warn int) [
 			Deadline: models.FormatDay(clk.PromisedDeadline(cal, today)), Remaining: clk.Remaining(cal, today),
 			Stopped: clk.Stopped(), Overdue: clk.Overdue(cal, today)}
 		v.DueSoon = !v.Stopped && clk.DueSoon(cal, today, warn)
-		v.OverBy = -v.Remaining
 		switch {
 		case v.Overdue:
 			v.Mark = "overdue"
@@ -146,6 +150,12 @@ func (s *Server) workItemViews(lang string, items []models.WorkItem, warn int) [
 			v.Mark = "due_soon"
 		case v.Stopped:
 			v.Mark = "stopped"
+		}
+		v.MarkClass = cmp.Or(v.Mark, "none")
+		if v.Overdue {
+			v.RemainingText = s.site.T(lang, "office.days_over", -v.Remaining)
+		} else {
+			v.RemainingText = s.site.T(lang, "office.days_left", v.Remaining)
 		}
 		out = append(out, v)
 	}

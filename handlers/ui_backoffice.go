@@ -47,6 +47,12 @@ type taskListPage struct {
 	Warn        int
 	Me          string
 	Done        string
+	Labels      worklistLabels
+}
+
+// worklistLabels are the words every row repeats, translated once per page.
+type worklistLabels struct {
+	Joint, Overdue, Stopped, DueSoon, Unclaimed, Release, Claim string
 }
 
 // uiTasks is the work list of the caller's departments with claim and
@@ -96,6 +102,13 @@ func (s *Server) taskListPage(c *gin.Context, r *worklistRequest, w *models.Work
 		Stage: string(r.filter.Stage), Claimed: r.claimed, Item: r.filter.ItemCode, Due: r.filter.Due,
 		Warn: r.filter.WarnDays, Me: principalOf(c).user.Username, Done: c.Query("done"),
 		AllDepts: slices.Contains(r.allowed, policies.AllDomains)}
+	t := func(key string) string { return s.site.T(lang, key) }
+	p.Labels = worklistLabels{Joint: t("office.joint"), Overdue: t("office.mark.overdue"), Stopped: t("office.mark.stopped"),
+		DueSoon: t("office.mark.due_soon"), Unclaimed: t("office.list.unclaimed"), Release: t("office.release"),
+		Claim: t("action.claim")}
+	for i := range p.Items {
+		p.Items[i].Mine = p.Items[i].ClaimedBy == p.Me
+	}
 	ref := s.ref.Load()
 	for _, d := range ref.depts {
 		if p.AllDepts || slices.Contains(r.allowed, d.Code) {
