@@ -6,19 +6,18 @@ import (
 	"encoding/csv"
 	"encoding/json"
 	"fmt"
-	"io"
 	"math/rand/v2"
 	"net/http"
 	"os"
+	"strings"
+	"sync"
 	"sync/atomic"
-	"time"
 )
 
-// env is what every client shares: addresses, the HTTP client, the data the
-// workloads draw from and the staff tokens.
+// env is what every client shares: addresses, the data the workloads draw
+// from, the staff tokens and the connections of finished clients.
 type env struct {
 	url, baseline string
-	http          *http.Client
 	clients       int
 	samples       []sample
 	items         []string       // on-application item codes
@@ -31,16 +30,20 @@ type env struct {
 	poolSize      int
 	poolDry       atomic.Bool  // a client found the pool empty
 	seq           atomic.Int64 // identity numbers drawn
+	spareMu       sync.Mutex
+	spare         []*httpClient // released clients' connections
 }
 
 type sample struct{ number, code string }
 
 type itemMaterial struct{ code, material string }
 
-// client is one simulated user: its own random source, the shared env.
+// client is one simulated user: its own random source and connections, the
+// shared env. One goroutine uses it at a time.
 type client struct {
-	env *env
-	rnd *rand.Rand
+	env  *env
+	rnd  *rand.Rand
+	http *httpClient
 }
 
 // outcome is how an operation ended: err is empty on success; stop ends the
@@ -51,50 +54,73 @@ type outcome struct {
 	stop   bool
 }
 
-func newHTTPClient(clients int) *http.Client {
-	return &http.Client{Timeout: 30 * time.Second, Transport: &http.Transport{
-		MaxIdleConns: clients * 2, MaxIdleConnsPerHost: clients * 2, IdleConnTimeout: time.Minute,
-		DisableCompression: true}}
+// newClient returns a simulated client, on the connections of one that has
+// finished if there is one: a run then starts on connections its warm-up
+// opened, as it would have on net/http's idle pool.
+func (e *env) newClient(seed int) *client {
+	e.spareMu.Lock()
+	defer e.spareMu.Unlock()
+	cl := &client{env: e, rnd: newRand(seed), http: &httpClient{}}
+	if n := len(e.spare); n > 0 {
+		cl.http, e.spare = e.spare[n-1], e.spare[:n-1]
+	}
+	return cl
+}
+
+// release hands the client's connections on to a later client.
+func (cl *client) release() {
+	cl.env.spareMu.Lock()
+	defer cl.env.spareMu.Unlock()
+	cl.env.spare = append(cl.env.spare, cl.http)
+	cl.http = nil
+}
+
+// close closes the connections of every released client.
+func (e *env) close() {
+	e.spareMu.Lock()
+	defer e.spareMu.Unlock()
+	for _, h := range e.spare {
+		h.close()
+	}
+	e.spare = nil
 }
 
 func (cl *client) get(ctx context.Context, url, token string, want int) outcome {
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
-	if err != nil {
-		return outcome{err: err.Error()}
-	}
-	o, _ := cl.do(req, token, want)
+	o, _ := cl.do(ctx, "GET", url, token, "", nil, want)
 	return o
 }
 
+// post sends body; the answer returned is valid until the client's next
+// request.
 func (cl *client) post(ctx context.Context, url, token, contentType string, body []byte, want int) (outcome, []byte) {
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, url, bytes.NewReader(body))
-	if err != nil {
-		return outcome{err: err.Error()}, nil
-	}
-	req.Header.Set("Content-Type", contentType)
-	return cl.do(req, token, want)
+	return cl.do(ctx, "POST", url, token, contentType, body, want)
 }
 
-// do sends a request, reads the whole answer (so the connection is reused)
-// and checks the status; an answer naming "database is locked" is counted.
-func (cl *client) do(req *http.Request, token string, want int) (outcome, []byte) {
-	if token != "" {
-		req.Header.Set("Authorization", "Bearer "+token)
-	}
-	resp, err := cl.env.http.Do(req)
+var lockedText = []byte("database is locked")
+
+// do sends a request, reads the whole answer and checks the status; an
+// answer naming "database is locked" is counted. The answer returned is the
+// client's buffer, valid until its next request.
+func (cl *client) do(ctx context.Context, method, url, token, contentType string, body []byte, want int) (outcome, []byte) {
+	status, resp, err := cl.http.do(ctx, method, url, token, contentType, body)
 	if err != nil {
-		return outcome{err: err.Error()}, nil
+		return outcome{err: fmt.Sprintf("%s %s: %v", method, url, err)}, nil
 	}
-	body, err := io.ReadAll(resp.Body)
-	resp.Body.Close()
-	o := outcome{locked: bytes.Contains(body, []byte("database is locked"))}
-	switch {
-	case err != nil:
-		o.err = err.Error()
-	case resp.StatusCode != want:
-		o.err = fmt.Sprintf("%s %s: %d %.200s", req.Method, req.URL.Path, resp.StatusCode, body)
+	o := outcome{locked: bytes.Contains(resp, lockedText)}
+	if status != want {
+		o.err = fmt.Sprintf("%s %s: %d %.200s", method, urlPath(url), status, resp)
 	}
-	return o, body
+	return o, resp
+}
+
+// urlPath is the path of an http:// URL, without host and query.
+func urlPath(url string) string {
+	_, target, err := splitURL(url)
+	if err != nil {
+		return url
+	}
+	path, _, _ := strings.Cut(target, "?")
+	return path
 }
 
 // readSamples reads number,code[,state,department] rows written by seed-load.
@@ -125,12 +151,9 @@ func readSamples(path string) ([]sample, error) {
 
 // getJSON reads a JSON answer during set-up.
 func (e *env) getJSON(ctx context.Context, path, token string, into any) (int, error) {
-	cl := &client{env: e, rnd: newRand(0)}
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, e.url+path, nil)
-	if err != nil {
-		return 0, err
-	}
-	o, body := cl.do(req, token, http.StatusOK)
+	cl := e.newClient(0)
+	defer cl.release()
+	o, body := cl.do(ctx, "GET", e.url+path, token, "", nil, http.StatusOK)
 	if o.err != "" {
 		return 0, fmt.Errorf("%s", o.err)
 	}
@@ -139,7 +162,8 @@ func (e *env) getJSON(ctx context.Context, path, token string, into any) (int, e
 
 // login returns a bearer token for a staff account.
 func (e *env) login(ctx context.Context, user, password string) (string, error) {
-	cl := &client{env: e, rnd: newRand(0)}
+	cl := e.newClient(0)
+	defer cl.release()
 	body, _ := json.Marshal(map[string]string{"username": user, "password": password})
 	o, resp := cl.post(ctx, e.url+"/api/v1/login", "", "application/json", body, http.StatusOK)
 	if o.err != "" {

@@ -3,8 +3,19 @@
 // reports throughput, latency percentiles and errors, each next to a
 // same-run baseline served by onewindow serve --baseline.
 //
+// Every measured run and every baseline run follows a warm-up (-warmup) of
+// the same operation from the same clients, not counted, so that neither
+// starts on cold caches and closed connections while the other runs warm.
+// W4 and W7 get none: their operation consumes the submitted applications
+// filed before each of their runs, which a warm-up would drain.
+//
+// Requests go out on a small HTTP/1.1 client of the tool's own, one
+// keep-alive connection per client and host: the tool shares the machine
+// with the server, and net/http's transport spent three times the user CPU
+// per request.
+//
 //	go run ./cmd/owload -url http://127.0.0.1:8080 -baseline-url http://127.0.0.1:8081 \
-//	    -clients 64 -duration 30s -runs 3 -workload W1,W2 -samples data/load-samples.csv
+//	    -clients 64 -duration 30s -warmup 5s -runs 3 -workload W1,W2 -samples data/load-samples.csv
 package main
 
 import (
@@ -42,6 +53,8 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	fs.IntVar(&cfg.clients, "clients", 64, "concurrent clients")
 	fs.DurationVar(&cfg.duration, "duration", 30*time.Second, "time per run of a workload")
 	fs.DurationVar(&cfg.baselineDuration, "baseline-duration", 0, "time per baseline run (default: -duration)")
+	fs.DurationVar(&cfg.warmup, "warmup", 5*time.Second,
+		"uncounted warm-up of the same operation and clients before each run and each baseline run (none for W4 and W7, which would drain their pool); 0: none")
 	fs.IntVar(&cfg.runs, "runs", 1, "runs per workload; figures are medians with their range")
 	fs.IntVar(&cfg.pool, "pool", 20000, "submitted applications filed before each W4/W7 run for accepting")
 	fs.StringVar(&cfg.window, "window", "window1", "window clerk account (W4, W7)")
@@ -55,8 +68,8 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	if cfg.baselineDuration == 0 {
 		cfg.baselineDuration = cfg.duration
 	}
-	if cfg.clients < 1 || cfg.runs < 1 || cfg.duration <= 0 {
-		return cfg, fmt.Errorf("-clients and -runs must be at least 1 and -duration positive")
+	if cfg.clients < 1 || cfg.runs < 1 || cfg.duration <= 0 || cfg.warmup < 0 {
+		return cfg, fmt.Errorf("-clients and -runs must be at least 1, -duration positive and -warmup not negative")
 	}
 	cfg.url, cfg.baseline = strings.TrimRight(cfg.url, "/"), strings.TrimRight(cfg.baseline, "/")
 	return cfg, nil
@@ -94,6 +107,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
+	defer e.close()
+	if cfg.warmup > 0 {
+		fmt.Fprintf(stderr, "warm-up: %v of the same operation, not counted, before each run (but W4's and W7's) and each baseline run\n", cfg.warmup)
+	}
 	if want["W5"] && e.worklistPath != "/tasks" {
 		fmt.Fprintln(stderr, "note: GET /tasks is not served; W5 reads GET /api/v1/tasks instead")
 	}
@@ -125,12 +142,14 @@ func measure(ctx context.Context, e *env, cfg config, w workload, progress io.Wr
 	rep := report{w: w, base: map[string][]Result{}}
 	logs := newLogWatch(cfg.serverLog)
 	for i := range cfg.runs {
-		if w.warmup != nil {
-			if err := w.warmup(ctx); err != nil {
+		if w.prepare != nil {
+			if err := w.prepare(ctx); err != nil {
 				return rep, err
 			}
+		} else {
+			warmUp(ctx, e, cfg, w.op)
 		}
-		if _, err := logs.Locked(); err != nil { // skip what the warm-up logged
+		if _, err := logs.Locked(); err != nil { // skip what the preparation logged
 			return rep, err
 		}
 		rss := startRSS(cfg.pid)
@@ -150,12 +169,21 @@ func measure(ctx context.Context, e *env, cfg config, w workload, progress io.Wr
 			if cfg.baseline == "" || ctx.Err() != nil {
 				break
 			}
+			warmUp(ctx, e, cfg, baselineOps[b])
 			br := drive(ctx, e, b, baselineOps[b], cfg.clients, cfg.baselineDuration)
 			printRun(progress, i+1, br)
 			rep.base[b] = append(rep.base[b], br)
 		}
 	}
 	return rep, ctx.Err()
+}
+
+// warmUp drives o for -warmup and forgets the result: a run that started on
+// cold caches would be compared with a baseline that follows it warm.
+func warmUp(ctx context.Context, e *env, cfg config, o op) {
+	if cfg.warmup > 0 && ctx.Err() == nil {
+		drive(ctx, e, "warm-up", o, cfg.clients, cfg.warmup)
+	}
 }
 
 func printRun(w io.Writer, i int, r Result) {

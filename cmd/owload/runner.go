@@ -18,10 +18,11 @@ func drive(ctx context.Context, e *env, name string, o op, clients int, d time.D
 	deadline := start.Add(d)
 	for i := range clients {
 		recs[i] = &recorder{}
-		cl := &client{env: e, rnd: newRand(i + 1)}
+		cl := e.newClient(i + 1)
 		wg.Add(1)
 		go func(r *recorder) {
 			defer wg.Done()
+			defer cl.release()
 			for ctx.Err() == nil && (d == 0 || time.Now().Before(deadline)) {
 				t0 := time.Now()
 				out := o(ctx, cl)
@@ -41,42 +42,52 @@ type config struct {
 	url, baseline, samples, workloads string
 	clients, runs, pool               int
 	duration, baselineDuration        time.Duration
+	warmup                            time.Duration
 	window, reviewer, password        string
 	pid                               int
 	serverLog                         string
 }
 
-// newEnv prepares what the workloads need: samples, items, tokens.
+// newEnv prepares what the workloads need: samples, items, tokens. The
+// caller closes the env's connections when done.
 func newEnv(ctx context.Context, cfg config, need map[string]bool) (*env, error) {
-	e := &env{url: cfg.url, baseline: cfg.baseline, http: newHTTPClient(cfg.clients), clients: cfg.clients,
+	e := &env{url: cfg.url, baseline: cfg.baseline, clients: cfg.clients,
 		pool: make(chan string, cfg.pool), poolSize: cfg.pool, pdf: fakePDF(100 << 10)}
 	e.seq.Store(time.Now().UnixNano() % 1_000_000_000)
-	var err error
+	if err := e.setUp(ctx, cfg, need); err != nil {
+		e.close()
+		return nil, err
+	}
+	return e, nil
+}
+
+func (e *env) setUp(ctx context.Context, cfg config, need map[string]bool) (err error) {
 	if need["W1"] || need["W7"] {
 		if e.samples, err = readSamples(cfg.samples); err != nil {
-			return nil, err
+			return err
 		}
 	}
 	if err := e.loadItems(ctx, need["W3"]); err != nil {
-		return nil, err
+		return err
 	}
 	if need["W4"] || need["W7"] {
 		if e.windowToken, err = e.login(ctx, cfg.window, cfg.password); err != nil {
-			return nil, err
+			return err
 		}
 	}
 	if need["W5"] {
 		if e.reviewerToken, err = e.login(ctx, cfg.reviewer, cfg.password); err != nil {
-			return nil, err
+			return err
 		}
 		// The back office's HTML list; its JSON twin where the page is missing.
 		e.worklistPath = "/tasks"
-		cl := &client{env: e, rnd: newRand(0)}
+		cl := e.newClient(0)
 		if o := cl.get(ctx, e.url+"/tasks", e.reviewerToken, http.StatusOK); o.err != "" {
 			e.worklistPath = "/api/v1/tasks"
 		}
+		cl.release()
 	}
-	return e, nil
+	return nil
 }
 
 // loadItems lists on-application items and, for uploads, a material of each.

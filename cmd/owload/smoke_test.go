@@ -28,7 +28,7 @@ func TestEveryWorkloadRunsAgainstAServer(t *testing.T) {
 	dir := t.TempDir()
 	main, base, samples := smokeServer(t, dir)
 	var out, errOut bytes.Buffer
-	args := []string{"-url", main, "-baseline-url", base, "-clients", "4", "-duration", "700ms", "-baseline-duration", "200ms",
+	args := []string{"-url", main, "-baseline-url", base, "-clients", "4", "-duration", "700ms", "-baseline-duration", "200ms", "-warmup", "100ms",
 		"-samples", samples, "-pool", "300", "-workload", "all"}
 	if err := run(context.Background(), args, &out, &errOut); err != nil {
 		t.Fatalf("run: %v\n%s", err, errOut.String())

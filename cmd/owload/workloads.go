@@ -19,7 +19,7 @@ type op func(ctx context.Context, cl *client) outcome
 type workload struct {
 	name, title string
 	op          op
-	warmup      func(ctx context.Context) error // may be nil
+	prepare     func(ctx context.Context) error // fills what op consumes, and replaces its warm-up; may be nil
 	baselines   []string                        // names in baselineOps
 }
 
@@ -152,7 +152,7 @@ func (e *env) fillPool(ctx context.Context) error {
 	}
 	var left atomic.Int64
 	left.Store(int64(need))
-	res := drive(ctx, e, "warm-up", func(ctx context.Context, cl *client) outcome {
+	res := drive(ctx, e, "pool", func(ctx context.Context, cl *client) outcome {
 		if left.Add(-1) < 0 {
 			return outcome{stop: true}
 		}
@@ -163,7 +163,7 @@ func (e *env) fillPool(ctx context.Context) error {
 		return o
 	}, e.clients, 0)
 	if res.Errors > 0 {
-		return fmt.Errorf("warm-up filings: %d errors, first: %s", res.Errors, res.FirstError)
+		return fmt.Errorf("pool filings: %d errors, first: %s", res.Errors, res.FirstError)
 	}
 	return nil
 }
