@@ -1,7 +1,6 @@
 package handlers
 
 import (
-	"sync"
 	"time"
 )
 
@@ -14,12 +13,8 @@ import (
 // The key holds the session, so a page with its CSRF token and claim
 // buttons is never served to anyone else.
 type pageCache struct {
-	mu      sync.Mutex
-	gen     uint64 // cleared how many times; a put from before a clear is dropped
-	entries map[pageKey]cachedPage
-	order   []pageKey // insertion order, for eviction
-	max     int
-	ttl     time.Duration
+	pages *fifoCache[pageKey, cachedPage]
+	ttl   time.Duration
 }
 
 // pageKey is whose page and which one.
@@ -51,51 +46,26 @@ const pageCacheSize = 256
 const pageCacheTTL = time.Minute
 
 func newPageCache() *pageCache {
-	return &pageCache{entries: map[pageKey]cachedPage{}, max: pageCacheSize, ttl: pageCacheTTL}
+	return &pageCache{pages: newFIFOCache[pageKey, cachedPage](pageCacheSize), ttl: pageCacheTTL}
 }
 
 // clears is read before anything a page is built from, and goes into its stamp.
-func (p *pageCache) clears() uint64 {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	return p.gen
-}
+func (p *pageCache) clears() uint64 { return p.pages.generation() }
 
 // clear forgets every page; call it after what pages show changed
 // (catalogue, departments, calendar, role assignments).
-func (p *pageCache) clear() {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	p.gen++
-	clear(p.entries)
-	p.order = p.order[:0]
-}
+func (p *pageCache) clear() { p.pages.clear() }
 
 // get returns the page for key if it was built from the same stamp and is fresh.
 func (p *pageCache) get(key pageKey, stamp pageStamp, now time.Time) ([]byte, bool) {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	e, ok := p.entries[key]
-	if !ok || e.stamp != stamp || stamp.clears != p.gen || now.Sub(e.at) > p.ttl {
+	e, ok := p.pages.get(key)
+	if !ok || e.stamp != stamp || now.Sub(e.at) > p.ttl {
 		return nil, false
 	}
 	return e.body, true
 }
 
-// put keeps a page, dropping it when the cache was cleared since its stamp
-// was taken, and evicting the oldest page when full.
+// put keeps a page, unless the cache was cleared since its stamp was taken.
 func (p *pageCache) put(key pageKey, stamp pageStamp, body []byte, now time.Time) {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	if stamp.clears != p.gen {
-		return
-	}
-	if _, ok := p.entries[key]; !ok {
-		if len(p.order) >= p.max {
-			delete(p.entries, p.order[0])
-			p.order = append(p.order[:0], p.order[1:]...)
-		}
-		p.order = append(p.order, key)
-	}
-	p.entries[key] = cachedPage{body: body, stamp: stamp, at: now}
+	p.pages.put(stamp.clears, key, cachedPage{body: body, stamp: stamp, at: now})
 }

@@ -50,8 +50,8 @@ func TestPageCacheEvictsTheOldestWhenFull(t *testing.T) {
 	for i := range pageCacheSize + 10 {
 		p.put(pageKey{session: fmt.Sprint(i)}, stamp, []byte{byte(i)}, now)
 	}
-	if len(p.entries) != pageCacheSize || len(p.order) != pageCacheSize {
-		t.Fatalf("%d entries, %d in order", len(p.entries), len(p.order))
+	if n := p.pages.size(); n != pageCacheSize {
+		t.Fatalf("%d entries", n)
 	}
 	if _, ok := p.get(pageKey{session: "0"}, stamp, now); ok {
 		t.Error("the oldest page was kept")
