@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"encoding/json"
 	"net/http"
 	"strconv"
 	"time"
@@ -77,10 +78,19 @@ type itemListResponse struct {
 	Items    []itemSummaryJSON `json:"items"`
 }
 
+// apiItems lists and searches the published catalogue. The answer depends
+// on the catalogue alone, so answers are kept until the next Reload: citizens
+// ask the same few questions (食品, 营业执照 …) all day.
 func (s *Server) apiItems(c *gin.Context) error {
+	gen := s.answers.generation() // before anything the answer is built from
 	q, err := s.parseItemQuery(c.Request.URL.Query())
 	if err != nil {
 		return err
+	}
+	key := searchKeyOf(q.Query)
+	if b, ok := s.answers.get(key); ok {
+		c.Data(http.StatusOK, jsonContentType, b)
+		return nil
 	}
 	res := s.search.Search(q.Query)
 	ref := s.ref.Load()
@@ -88,9 +98,38 @@ func (s *Server) apiItems(c *gin.Context) error {
 	for i, e := range res.Entries {
 		out.Items[i] = summaryJSON(e, ref)
 	}
-	c.JSON(http.StatusOK, out)
+	b, err := json.Marshal(out)
+	if err != nil {
+		return err
+	}
+	s.answers.put(gen, key, b)
+	c.Data(http.StatusOK, jsonContentType, b)
 	return nil
 }
+
+// jsonContentType is what gin's JSON answers carry.
+const jsonContentType = "application/json; charset=utf-8"
+
+// searchKey is a catalogue query as a map key.
+type searchKey struct {
+	q, department, typ, status string
+	onApplication, joint       string // "", "true" or "false"
+	offset, limit              int
+}
+
+func searchKeyOf(q search.Query) searchKey {
+	tri := func(b *bool) string {
+		if b == nil {
+			return ""
+		}
+		return strconv.FormatBool(*b)
+	}
+	return searchKey{q: q.Q, department: q.Department, typ: q.Type, status: q.Status,
+		onApplication: tri(q.OnApplication), joint: tri(q.Joint), offset: q.Offset, limit: q.Limit}
+}
+
+// answersCacheSize bounds the kept catalogue answers (about 6 KB each).
+const answersCacheSize = 1024
 
 func summaryJSON(e search.Entry, ref *reference) itemSummaryJSON {
 	return itemSummaryJSON{

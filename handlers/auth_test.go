@@ -136,9 +136,16 @@ func TestCatalogueAdminEditsAndCancelsWithHistory(t *testing.T) {
 	promised := int(g["promised_days"].(float64))
 	g["promised_days"] = promised - 1
 	g["reason"] = "压缩承诺时限"
+	g["name"] = g["name"].(string) + "（修订）"
 	status, body := call(t, env, "PUT", "/api/v1/items/"+code, tok, g)
 	if status != 200 {
 		t.Fatalf("edit: %d %s", status, body)
+	}
+	// The list answer asked before the edit is not served again.
+	var relisted itemList
+	getJSONFrom(t, env, "/api/v1/items?department=scj&on_application=true", &relisted)
+	if relisted.Items[0].Code != code || relisted.Items[0].Name != g["name"] {
+		t.Errorf("the list after the edit shows %+v, want the new name %s", relisted.Items[0], g["name"])
 	}
 	// The same version again is stale.
 	status, _ = call(t, env, "PUT", "/api/v1/items/"+code, tok, g)
@@ -160,6 +167,12 @@ func TestCatalogueAdminEditsAndCancelsWithHistory(t *testing.T) {
 		map[string]any{"disposition": "cancelled", "reason": "上级取消", "legal_basis": "国发〔2026〕1号", "version": g["version"]})
 	if status != 200 {
 		t.Fatalf("cancel: %d %s", status, body)
+	}
+	getJSONFrom(t, env, "/api/v1/items?department=scj&on_application=true", &relisted)
+	for _, it := range relisted.Items {
+		if it.Code == code {
+			t.Errorf("the cancelled item is still listed as retained")
+		}
 	}
 	var st stats
 	getJSONFrom(t, env, "/api/v1/catalogue/stats", &st)

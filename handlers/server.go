@@ -55,6 +55,7 @@ type Server struct {
 	now         func() time.Time
 	codeLimiter *limiter // wrong query codes per client
 	pages       *pageCache
+	answers     *fifoCache[searchKey, []byte] // catalogue list answers, until the next Reload
 }
 
 // reference is the small, read-mostly data that validates filters and labels
@@ -78,7 +79,8 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 		return nil, err
 	}
 	s := &Server{store: cfg.Store, site: cfg.Site, log: cfg.Logger, demo: cfg.Demo, search: search.NewLive(search.New(nil)),
-		now: cfg.Now, uploadLimit: cfg.UploadLimit, codeLimiter: newLimiter(10, time.Minute), pages: newPageCache()}
+		now: cfg.Now, uploadLimit: cfg.UploadLimit, codeLimiter: newLimiter(10, time.Minute), pages: newPageCache(),
+		answers: newFIFOCache[searchKey, []byte](answersCacheSize)}
 	if s.now == nil {
 		s.now = time.Now
 	}
@@ -138,6 +140,7 @@ func (s *Server) Reload(ctx context.Context) error {
 	s.ref.Store(ref)
 	s.search.Swap(search.New(entries))
 	s.items.Store(new(sync.Map))
+	s.answers.clear()
 	s.pages.clear()
 	return nil
 }
