@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"sync"
-	"time"
 )
 
 // The status lookup is the hottest read of the service (every citizen, the
@@ -68,10 +67,9 @@ func (s *Store) ApplicationByCode(ctx context.Context, number, code string) (*Ap
 		return nil, fmt.Errorf("models: status: %w", err)
 	}
 	var a Application
-	var submitted string
 	err = st.app.QueryRowContext(ctx, number).Scan(&a.ID, &a.Number, &a.QueryCodeHash, &a.ItemCode, &a.ItemVersion,
 		&a.ItemName, &a.DepartmentCode, &a.DefinitionID, &a.Joint, &a.Immediate, &a.ApplicantKind, &a.ApplicantName,
-		&a.ApplicantIDNumber, &a.Channel, &a.State, &a.Version, &submitted, &a.AcceptedOn, &a.StatutoryDays,
+		&a.ApplicantIDNumber, &a.Channel, &a.State, &a.Version, &a.SubmittedAt, &a.AcceptedOn, &a.StatutoryDays,
 		&a.PromisedDays, &a.ExtendedDays, &a.StoppedDays, &a.StoppedSince, &a.EndedOn, &a.PromisedDeadline,
 		&a.StatutoryDeadline, &a.PendingDue, &a.Result, &a.ResultNumber, &a.Delivery, &a.TrackingNumber)
 	if errors.Is(err, sql.ErrNoRows) || (err == nil && !a.CheckQueryCode(code)) {
@@ -80,7 +78,7 @@ func (s *Store) ApplicationByCode(ctx context.Context, number, code string) (*Ap
 	if err != nil {
 		return nil, fmt.Errorf("models: application %q: %w", number, err)
 	}
-	a.SubmittedAt = parseTime(submitted)
+	a.SubmittedAt = a.SubmittedAt.UTC()
 	if a.Events, err = statusEvents(ctx, st, a.ID); err != nil {
 		return nil, fmt.Errorf("models: application %q: %w", number, err)
 	}
@@ -99,11 +97,11 @@ func statusEvents(ctx context.Context, st *statusStmts, id uint) ([]Event, error
 	var out []Event
 	for rows.Next() {
 		e := Event{ApplicationID: id}
-		var at string
-		if err := rows.Scan(&e.ID, &e.Seq, &at, &e.Department, &e.Action, &e.FromState, &e.ToState, &e.Detail); err != nil {
+		// The driver reads a DATETIME column as a time already.
+		if err := rows.Scan(&e.ID, &e.Seq, &e.At, &e.Department, &e.Action, &e.FromState, &e.ToState, &e.Detail); err != nil {
 			return nil, err
 		}
-		e.At = parseTime(at)
+		e.At = e.At.UTC()
 		out = append(out, e)
 	}
 	return out, rows.Err()
@@ -131,14 +129,3 @@ func statusMaterials(ctx context.Context, st *statusStmts, id uint) ([]AppMateri
 // goroutine per statement and per row to watch it, which costs more than the
 // status lookup's statements themselves.
 func uncancelled(ctx context.Context) context.Context { return context.WithoutCancel(ctx) }
-
-// parseTime reads a DATETIME column as the SQLite driver wrote it.
-func parseTime(s string) time.Time {
-	for _, layout := range []string{"2006-01-02 15:04:05.999999999-07:00", "2006-01-02T15:04:05.999999999-07:00",
-		"2006-01-02 15:04:05.999999999", "2006-01-02T15:04:05Z07:00"} {
-		if t, err := time.Parse(layout, s); err == nil {
-			return t.UTC()
-		}
-	}
-	return time.Time{}
-}

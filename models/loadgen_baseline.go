@@ -133,10 +133,9 @@ func (b *Baseline) Status(ctx context.Context, number, code string) (*Applicatio
 	ctx = uncancelled(ctx) // as ApplicationByCode does
 	st := b.status
 	var a Application
-	var submitted string
 	err := st.app.QueryRowContext(ctx, number).Scan(&a.ID, &a.Number, &a.QueryCodeHash, &a.ItemCode, &a.ItemVersion,
 		&a.ItemName, &a.DepartmentCode, &a.DefinitionID, &a.Joint, &a.Immediate, &a.ApplicantKind, &a.ApplicantName,
-		&a.ApplicantIDNumber, &a.Channel, &a.State, &a.Version, &submitted, &a.AcceptedOn, &a.StatutoryDays,
+		&a.ApplicantIDNumber, &a.Channel, &a.State, &a.Version, &a.SubmittedAt, &a.AcceptedOn, &a.StatutoryDays,
 		&a.PromisedDays, &a.ExtendedDays, &a.StoppedDays, &a.StoppedSince, &a.EndedOn, &a.PromisedDeadline,
 		&a.StatutoryDeadline, &a.PendingDue, &a.Result, &a.ResultNumber, &a.Delivery, &a.TrackingNumber)
 	if errors.Is(err, sql.ErrNoRows) || (err == nil && !a.CheckQueryCode(code)) {
