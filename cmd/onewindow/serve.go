@@ -73,10 +73,16 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	if err != nil {
 		return err
 	}
-	log, err := newLogger(cfg.logFormat, stderr)
+	logs := newLogBuffer(stderr)
+	log, err := newLogger(cfg.logFormat, logs)
 	if err != nil {
 		return err
 	}
+	logCtx, stopLogs := context.WithCancel(context.Background())
+	logsDone := make(chan struct{})
+	go func() { logs.run(logCtx); close(logsDone) }()
+	defer func() { stopLogs(); <-logsDone }() // the last lines, after shutdown's
+	log = slog.New(urgentFlush{log.Handler(), logs})
 	store, err := models.Open(ctx, cfg.data, models.Options{Synchronous: cfg.synchronous})
 	if err != nil {
 		return err
