@@ -2,8 +2,10 @@ package models
 
 import (
 	"crypto/sha256"
+	"database/sql"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 
 	"gorm.io/gorm"
@@ -12,24 +14,39 @@ import (
 // Definitions are immutable rows shared by every application filed under
 // the same item version, so the store keeps the ones it has read in memory.
 
-// storeDefinition returns the id of the definition row for an item version,
-// writing it the first time.
-func storeDefinition(tx *gorm.DB, code string, version int, d Definition) (uint, error) {
+// encodedDefinition is a definition as stored, with its checksum: encoded
+// before the write transaction, so the single writer does not spend its
+// time on JSON.
+type encodedDefinition struct {
+	code    string
+	version int
+	def     Definition
+	json    string
+	sum     string
+}
+
+func encodeDefinition(it *Item) (encodedDefinition, error) {
+	d := DefinitionOf(it)
 	b, err := json.Marshal(d)
 	if err != nil {
-		return 0, err
+		return encodedDefinition{}, err
 	}
 	raw := sha256.Sum256(b)
-	sum := hex.EncodeToString(raw[:])
+	return encodedDefinition{code: it.Code, version: it.Version, def: d, json: string(b), sum: hex.EncodeToString(raw[:])}, nil
+}
+
+// storeDefinition returns the id of the definition row for an item version,
+// writing it the first time.
+func storeDefinition(tx *gorm.DB, d encodedDefinition) (uint, error) {
 	var id uint
 	// Nearly every filing finds its row: read before writing.
-	err = tx.Raw(`SELECT id FROM application_definitions WHERE item_code = ? AND item_version = ? AND sha256 = ?`,
-		code, version, sum).Scan(&id).Error
-	if err != nil || id != 0 {
+	err := rawRow(tx, `SELECT id FROM application_definitions WHERE item_code = ? AND item_version = ? AND sha256 = ?`,
+		d.code, d.version, d.sum).Scan(&id)
+	if err == nil || !errors.Is(err, sql.ErrNoRows) {
 		return id, err
 	}
-	err = tx.Raw(`INSERT INTO application_definitions (item_code, item_version, sha256, definition) VALUES (?, ?, ?, ?)
-		RETURNING id`, code, version, sum, string(b)).Scan(&id).Error
+	err = rawRow(tx, `INSERT INTO application_definitions (item_code, item_version, sha256, definition) VALUES (?, ?, ?, ?)
+		RETURNING id`, d.code, d.version, d.sum, d.json).Scan(&id)
 	return id, err
 }
 
