@@ -1,7 +1,6 @@
 package handlers
 
 import (
-	"cmp"
 	"errors"
 	"net/http"
 	"slices"
@@ -123,9 +122,8 @@ type workItemView struct {
 	DueSoon        bool           `json:"due_soon"`
 	// Mark is "overdue", "due_soon", "stopped" or "": the one flag a list shows.
 	Mark string `json:"mark"`
-	// For the page: the row's class, its days in words, and whether the
-	// caller holds it (release instead of claim).
-	MarkClass     string `json:"-"`
+	// For the pages: the days in words, and whether the caller holds the
+	// task (release instead of claim).
 	RemainingText string `json:"-"`
 	Mine          bool   `json:"-"`
 }
@@ -151,13 +149,21 @@ func (s *Server) workItemViews(lang string, items []models.WorkItem, warn int) [
 		case v.Stopped:
 			v.Mark = "stopped"
 		}
-		v.MarkClass = cmp.Or(v.Mark, "none")
+		out = append(out, v)
+	}
+	return out
+}
+
+// workItemPageViews are workItemViews with what the pages show in words.
+func (s *Server) workItemPageViews(lang string, items []models.WorkItem, warn int) []workItemView {
+	out := s.workItemViews(lang, items, warn)
+	for i := range out {
+		v := &out[i]
 		if v.Overdue {
 			v.RemainingText = s.site.T(lang, "office.days_over", -v.Remaining)
 		} else {
 			v.RemainingText = s.site.T(lang, "office.days_left", v.Remaining)
 		}
-		out = append(out, v)
 	}
 	return out
 }

@@ -86,6 +86,6 @@ func (s *Server) apiOpenAPI(c *gin.Context) error {
 		return err
 	}
 	c.Header("Cache-Control", "public, max-age=300")
-	c.Data(http.StatusOK, "application/json; charset=utf-8", doc)
+	c.Data(http.StatusOK, jsonContentType, doc)
 	return nil
 }

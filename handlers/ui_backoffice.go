@@ -98,7 +98,7 @@ func worklistPageKey(c *gin.Context, r *worklistRequest) (pageKey, bool) {
 // taskListPage is the view model of one page of the work list.
 func (s *Server) taskListPage(c *gin.Context, r *worklistRequest, w *models.Worklist) taskListPage {
 	lang := langOf(c)
-	p := taskListPage{Items: s.workItemViews(lang, w.Items, r.filter.WarnDays), Department: r.dept,
+	p := taskListPage{Items: s.workItemPageViews(lang, w.Items, r.filter.WarnDays), Department: r.dept,
 		Stage: string(r.filter.Stage), Claimed: r.claimed, Item: r.filter.ItemCode, Due: r.filter.Due,
 		Warn: r.filter.WarnDays, Me: principalOf(c).user.Username, Done: c.Query("done"),
 		AllDepts: slices.Contains(r.allowed, policies.AllDomains)}
@@ -196,7 +196,7 @@ func (s *Server) uiSupervise(c *gin.Context) error {
 		return err
 	}
 	lang := langOf(c)
-	p := supervisePage{Items: s.workItemViews(lang, w.Items, warn), Warn: warn}
+	p := supervisePage{Items: s.workItemPageViews(lang, w.Items, warn), Warn: warn}
 	ref := s.ref.Load()
 	for _, l := range load {
 		v := workloadView{Department: l.Department, Name: ref.deptByKey[l.Department].ShortName, Open: l.Open,
