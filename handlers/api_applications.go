@@ -16,28 +16,6 @@ import (
 	"onewindow/workflow"
 )
 
-// applicationStaffRoutes registers the staff side of applications.
-func (s *Server) applicationStaffRoutes(r *gin.Engine, v1 *gin.RouterGroup) {
-	const api = "/api/v1"
-	s.protect(v1, api, http.MethodGet, "/applications/:number", s.api(s.apiApplication))
-	s.protect(v1, api, http.MethodGet, "/applicants/:id_number", s.api(s.apiApplicant))
-	s.protect(v1, api, http.MethodGet, "/my/applications", s.api(s.apiMyApplications))
-	s.protect(v1, api, http.MethodGet, "/audit/verify", s.api(s.apiAuditVerify))
-	s.windowRoutes(r)
-	s.backOfficeRoutes(r, v1)
-}
-
-// applicationPublicRoutes registers the routes an applicant uses without an
-// account; each checks the query code or, for staff, the login and policy.
-func (s *Server) applicationPublicRoutes(r *gin.Engine, v1 *gin.RouterGroup) {
-	v1.POST("/applications", s.api(s.apiFile))
-	v1.POST("/applications/:number/actions/:action", s.api(s.apiAct))
-	v1.POST("/applications/:number/materials", s.api(s.apiUpload))
-	v1.GET("/applications/:number/files/:id", s.api(s.apiDownload))
-	v1.GET("/status/:number", s.api(s.apiStatus))
-	s.citizenRoutes(r)
-}
-
 // applicationInput is the body of POST /api/v1/applications.
 type applicationInput struct {
 	ItemCode  string `json:"item_code"`

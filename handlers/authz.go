@@ -4,7 +4,6 @@ import (
 	"context"
 	"net/http"
 	"net/url"
-	"sort"
 
 	"github.com/gin-gonic/gin"
 
@@ -99,11 +98,11 @@ func (w *guardWriter) Write(b []byte) (int, error) {
 
 func (w *guardWriter) WriteString(str string) (int, error) { return w.Write([]byte(str)) }
 
-// protect registers a staff route: login required, and the answer withheld
-// unless the handler authorized the request.
-func (s *Server) protect(g gin.IRoutes, group, method, path string, h gin.HandlerFunc) {
-	s.protected[method+" "+group+path] = true
-	g.Handle(method, path, func(c *gin.Context) {
+// protect wraps the handler of a route that needs a login (see routeTable):
+// a visitor without one is sent to log in (401 from the API), and the answer
+// is withheld unless the handler authorized the request.
+func (s *Server) protect(h gin.HandlerFunc) gin.HandlerFunc {
+	return func(c *gin.Context) {
 		if principalOf(c) == nil {
 			if isAPI(c) {
 				s.apiError(c, &Error{Status: http.StatusUnauthorized, Code: "unauthenticated", Message: "log in first"})
@@ -115,17 +114,7 @@ func (s *Server) protect(g gin.IRoutes, group, method, path string, h gin.Handle
 		}
 		c.Writer = &guardWriter{ResponseWriter: c.Writer, c: c}
 		h(c)
-	})
-}
-
-// ProtectedRoutes lists the staff routes ("METHOD /path"), sorted.
-func (s *Server) ProtectedRoutes() []string {
-	out := make([]string, 0, len(s.protected))
-	for r := range s.protected {
-		out = append(out, r)
 	}
-	sort.Strings(out)
-	return out
 }
 
 // ReloadAuthorizer reloads role assignments from the database (after they

@@ -2,85 +2,247 @@ package handlers
 
 import (
 	"net/http"
+	"slices"
 	"strings"
 
 	"github.com/gin-gonic/gin"
 )
 
-// PublicRoutes lists every route that needs no login. A test walks the
-// router and fails on any route that is neither here nor authorized.
-var PublicRoutes = map[string]bool{
-	"GET /healthz":                  true,
-	"GET /api/v1/catalogue/stats":   true,
-	"GET /api/v1/departments":       true,
-	"GET /api/v1/items":             true,
-	"GET /api/v1/items/:code":       true,
-	"GET /api/v1/calendar/deadline": true,
-	"GET /api/v1/openapi.json":      true,
-	"GET /":                         true,
-	"GET /items":                    true,
-	"GET /items/:code":              true,
-	"GET /catalogue":                true,
-	"GET /static/*filepath":         true,
-	"POST /api/v1/login":            true,
-	"POST /api/v1/logout":           true,
-	"GET /api/v1/me":                true,
-	"GET /login":                    true,
-	"POST /login":                   true,
-	"POST /logout":                  true,
-	"HEAD /static/*filepath":        true,
-	// Applications: anonymous filing and the applicant's own actions with the
-	// query code; staff calls on the same routes are authorized per action.
-	"POST /api/v1/applications":                         true,
-	"POST /api/v1/applications/:number/actions/:action": true,
-	"POST /api/v1/applications/:number/materials":       true,
-	"GET /api/v1/applications/:number/files/:id":        true,
-	"GET /api/v1/status/:number":                        true,
-	// The citizen's pages (一网通办): the query code, or the owner's citizen
-	// account, authorizes each look at an application.
-	"GET /items/:code/apply":          true,
-	"POST /items/:code/apply":         true,
-	"GET /receipt/:number":            true,
-	"GET /status":                     true,
-	"POST /status":                    true,
-	"GET /status/:number":             true,
-	"POST /status/:number/supplement": true,
-	"POST /status/:number/withdraw":   true,
+// route is one line of the route table: a URL, whether it is a page or the
+// JSON API, who uses it, the permission its handler checks, and the handler.
+type route struct {
+	method, path string
+	kind         kind
+	audience     audience
+	obj, act     string // the object and verb (policies/policy.csv) the handler checks; "" when none
+	handler      func(*Server, *gin.Context) error
 }
 
+// kind says how a handler's error is answered: as JSON or as a page.
+type kind int
+
+const (
+	api    kind = iota // JSON; errors are {"error":{...}}
+	page               // HTML; errors are an error page in the visitor's language
+	static             // the embedded files under /static (GET and HEAD)
+)
+
+// audience says who uses a route, and so whether it needs a login.
+type audience int
+
+const (
+	public    audience = iota // anyone; no login, nothing to authorize
+	applicant                 // an applicant without a login: the query code, or the owner's citizen account, authorizes each look
+	citizen                   // an applicant logged in with a citizen account
+	staff                     // a logged-in member of staff
+)
+
+// needsLogin reports whether the route goes through protect: a login is
+// required, and the answer is withheld unless the handler authorized it.
+func (a audience) needsLogin() bool { return a == citizen || a == staff }
+
+// ofAction stands for the object or verb of the workflow transition that the
+// request's action names (workflow's transition table: "task" or
+// "application", and the action's verb); the handler checks them in the
+// department of the application or of its task.
+const ofAction = "(of the action)"
+
+// routeTable is every route of the site, read top to bottom. Registration,
+// PublicRoutes, ProtectedRoutes, the router-walk test and the OpenAPI test
+// all come from it. For staff routes obj/act name the permission the handler
+// checks with authorize; where the resource has a department (an item, an
+// application, a task) the handler checks in that department, elsewhere in
+// every department ("*"). The handler of a URL is the last column.
+var routeTable = []route{
+	// Public: the catalogue, the session and the service itself.
+	{"GET", "/healthz", api, public, "", "", (*Server).healthz},
+	{"GET", "/api/v1/openapi.json", api, public, "", "", (*Server).apiOpenAPI},
+	{"GET", "/api/v1/catalogue/stats", api, public, "", "", (*Server).apiStats},
+	{"GET", "/api/v1/departments", api, public, "", "", (*Server).apiDepartments},
+	{"GET", "/api/v1/items", api, public, "", "", (*Server).apiItems},
+	{"GET", "/api/v1/items/:code", api, public, "", "", (*Server).apiItem},
+	{"GET", "/api/v1/calendar/deadline", api, public, "", "", (*Server).apiDeadline},
+	{"POST", "/api/v1/login", api, public, "", "", (*Server).apiLogin},
+	{"POST", "/api/v1/logout", api, public, "", "", (*Server).apiLogout},
+	{"GET", "/api/v1/me", api, public, "", "", (*Server).apiMe},
+	{"GET", "/", page, public, "", "", (*Server).uiHome},
+	{"GET", "/items", page, public, "", "", (*Server).uiResults},
+	{"GET", "/items/:code", page, public, "", "", (*Server).uiItem},
+	{"GET", "/catalogue", page, public, "", "", (*Server).uiCatalogue},
+	{"GET", "/login", page, public, "", "", (*Server).uiLoginForm},
+	{"POST", "/login", page, public, "", "", (*Server).uiLogin},
+	{"POST", "/logout", page, public, "", "", (*Server).uiLogout},
+	{"GET", "/static/*filepath", static, public, "", "", nil}, // and HEAD; cached by cacheStatic
+
+	// Applicant (一网通办): filing without an account, and the applicant's own
+	// actions with the query code. A member of staff calling the action,
+	// material and file routes is authorized per action in the application's
+	// department, as on the staff routes.
+	{"POST", "/api/v1/applications", api, applicant, "", "", (*Server).apiFile},
+	{"POST", "/api/v1/applications/:number/actions/:action", api, applicant, "", "", (*Server).apiAct},
+	{"POST", "/api/v1/applications/:number/materials", api, applicant, "", "", (*Server).apiUpload},
+	{"GET", "/api/v1/applications/:number/files/:id", api, applicant, "", "", (*Server).apiDownload},
+	{"GET", "/api/v1/status/:number", api, applicant, "", "", (*Server).apiStatus},
+	{"GET", "/items/:code/apply", page, applicant, "", "", (*Server).uiApplyForm},
+	{"POST", "/items/:code/apply", page, applicant, "", "", (*Server).uiApply},
+	{"GET", "/receipt/:number", page, applicant, "", "", (*Server).uiReceipt},
+	{"GET", "/status", page, applicant, "", "", (*Server).uiStatusForm},
+	{"POST", "/status", page, applicant, "", "", (*Server).uiStatusLookup},
+	{"GET", "/status/:number", page, applicant, "", "", (*Server).uiStatus},
+	{"POST", "/status/:number/supplement", page, applicant, "", "", (*Server).uiSupplement},
+	{"POST", "/status/:number/withdraw", page, applicant, "", "", (*Server).uiWithdraw},
+
+	// Citizen account: the applications filed with one's own ID number.
+	{"GET", "/api/v1/my/applications", api, citizen, "application", "own", (*Server).apiMyApplications},
+	{"GET", "/my", page, citizen, "application", "own", (*Server).uiMyApplications},
+
+	// Staff, every tool: the landing page links the tools the user may use
+	// (any login; each link is shown only where s.can allows it).
+	{"GET", "/admin", page, staff, "", "", (*Server).uiAdminHome},
+
+	// Staff, system administration: users, role assignments, the login log.
+	{"GET", "/api/v1/admin/users", api, staff, "user", "manage", (*Server).apiUsers},
+	{"POST", "/api/v1/admin/users", api, staff, "user", "manage", (*Server).apiCreateUser},
+	{"POST", "/api/v1/admin/users/:id/password", api, staff, "user", "manage", (*Server).apiSetPassword},
+	{"POST", "/api/v1/admin/users/:id/active", api, staff, "user", "manage", (*Server).apiSetActive},
+	{"PUT", "/api/v1/admin/users/:id/roles", api, staff, "role", "assign", (*Server).apiSetRoles},
+	{"GET", "/api/v1/admin/login-log", api, staff, "loginlog", "read", (*Server).apiLoginLog},
+	{"GET", "/admin/users", page, staff, "user", "manage", (*Server).uiUsers},
+	{"GET", "/admin/users/new", page, staff, "user", "manage", (*Server).uiUserNewForm},
+	{"POST", "/admin/users", page, staff, "user", "manage", (*Server).uiUserCreate},
+	{"GET", "/admin/users/:id", page, staff, "user", "manage", (*Server).uiUser},
+	{"POST", "/admin/users/:id/active", page, staff, "user", "manage", (*Server).uiUserActive},
+	{"POST", "/admin/users/:id/password", page, staff, "user", "manage", (*Server).uiUserPassword},
+	{"POST", "/admin/users/:id/roles", page, staff, "role", "assign", (*Server).uiUserRoles},
+	{"GET", "/admin/login-log", page, staff, "loginlog", "read", (*Server).uiLoginLog},
+
+	// Staff, system administration: departments and the working-day calendar.
+	{"POST", "/api/v1/admin/departments", api, staff, "department", "manage", (*Server).apiCreateDepartment},
+	{"PUT", "/api/v1/admin/departments/:code", api, staff, "department", "manage", (*Server).apiRenameDepartment},
+	{"GET", "/api/v1/admin/calendar", api, staff, "calendar", "manage", (*Server).apiCalendarYear},
+	{"POST", "/api/v1/admin/calendar", api, staff, "calendar", "manage", (*Server).apiAddCalendarDay},
+	{"DELETE", "/api/v1/admin/calendar/:date", api, staff, "calendar", "manage", (*Server).apiRemoveCalendarDay},
+	{"POST", "/api/v1/admin/calendar/import", api, staff, "calendar", "manage", (*Server).apiImportCalendar},
+	{"GET", "/admin/departments", page, staff, "department", "manage", (*Server).uiDepartments},
+	{"POST", "/admin/departments", page, staff, "department", "manage", (*Server).uiDepartmentCreate},
+	{"GET", "/admin/departments/:code", page, staff, "department", "manage", (*Server).uiDepartmentForm},
+	{"POST", "/admin/departments/:code", page, staff, "department", "manage", (*Server).uiDepartmentRename},
+	{"GET", "/admin/calendar", page, staff, "calendar", "manage", (*Server).uiCalendar},
+	{"POST", "/admin/calendar", page, staff, "calendar", "manage", (*Server).uiCalendarAdd},
+	{"POST", "/admin/calendar/remove", page, staff, "calendar", "manage", (*Server).uiCalendarRemove},
+	{"POST", "/admin/calendar/import", page, staff, "calendar", "manage", (*Server).uiCalendarImport},
+
+	// Staff, the catalogue (in the item's department; a new item in the
+	// department it names).
+	{"POST", "/api/v1/items", api, staff, "item", "create", (*Server).apiCreateItem},
+	{"PUT", "/api/v1/items/:code", api, staff, "item", "edit", (*Server).apiUpdateItem},
+	{"POST", "/api/v1/items/:code/publish", api, staff, "item", "publish", (*Server).apiPublishItem},
+	{"POST", "/api/v1/items/:code/disposition", api, staff, "item", "dispose", (*Server).apiSetDisposition},
+	{"GET", "/api/v1/items/:code/revisions", api, staff, "item", "read", (*Server).apiRevisions},
+	{"GET", "/api/v1/catalogue/export", api, staff, "item", "export", (*Server).apiExport},
+	{"POST", "/api/v1/catalogue/import", api, staff, "item", "import", (*Server).apiImport},
+	{"GET", "/admin/items/new", page, staff, "item", "create", (*Server).uiNewItemForm},
+	{"POST", "/admin/items/new", page, staff, "item", "create", (*Server).uiNewItem},
+	{"GET", "/admin/items/:code/edit", page, staff, "item", "edit", (*Server).uiItemEditForm},
+	{"POST", "/admin/items/:code/edit", page, staff, "item", "edit", (*Server).uiItemEdit},
+	{"POST", "/admin/items/:code/publish", page, staff, "item", "publish", (*Server).uiItemPublishDraft},
+	{"GET", "/admin/items/:code/history", page, staff, "item", "edit", (*Server).uiItemHistory},
+	{"GET", "/admin/items/:code/disposition", page, staff, "item", "dispose", (*Server).uiDispositionForm},
+	{"POST", "/admin/items/:code/disposition", page, staff, "item", "dispose", (*Server).uiDisposition},
+	{"GET", "/admin/catalogue/transfer", page, staff, "item", "export", (*Server).uiTransfer},
+	{"POST", "/admin/catalogue/transfer", page, staff, "item", "import", (*Server).uiTransferCheck},
+	{"POST", "/admin/catalogue/transfer/confirm", page, staff, "item", "import", (*Server).uiTransferConfirm},
+	{"GET", "/admin/catalogue/export", page, staff, "item", "export", (*Server).apiExport},
+
+	// Staff, applications (一窗受理 at the window; the departments' work in
+	// the back office), in the department of the application or its task.
+	{"GET", "/api/v1/applications/:number", api, staff, "application", "read", (*Server).apiApplication},
+	{"GET", "/api/v1/applicants/:id_number", api, staff, "application", "register", (*Server).apiApplicant},
+	{"GET", "/api/v1/audit/verify", api, staff, "audit", "verify", (*Server).apiAuditVerify},
+	{"GET", "/api/v1/tasks", api, staff, "task", "read", (*Server).apiTasks},
+	{"GET", "/window", page, staff, "application", "register", (*Server).uiWindowDesk},
+	{"GET", "/window/new", page, staff, "application", "register", (*Server).uiWindowNewForm},
+	{"POST", "/window/new", page, staff, "application", "register", (*Server).uiWindowRegister},
+	{"GET", "/window/applications/:number", page, staff, "application", "register", (*Server).uiWindowApplication},
+	{"POST", "/window/applications/:number", page, staff, "application", ofAction, (*Server).uiWindowAct},
+	{"POST", "/window/applications/:number/files", page, staff, "application", "register", (*Server).uiWindowUpload},
+	{"GET", "/window/applications/:number/notice/:kind", page, staff, "application", "register", (*Server).uiWindowNotice},
+	{"GET", "/tasks", page, staff, "task", "read", (*Server).uiTasks},
+	{"GET", "/tasks/:number", page, staff, "application", "read", (*Server).uiTask},
+	{"POST", "/tasks/:number/actions/:action", page, staff, ofAction, ofAction, (*Server).uiTaskAction},
+	{"POST", "/tasks/:number/release", page, staff, "task", "claim", (*Server).uiTaskRelease},
+	{"GET", "/tasks/:number/document/:kind", page, staff, "application", "read", (*Server).uiDocument},
+	{"GET", "/supervise", page, staff, "report", "read", (*Server).uiSupervise},
+}
+
+// routes builds the engine from routeTable: public and applicant routes
+// plain, citizen and staff routes through protect.
 func (s *Server) routes() *gin.Engine {
 	gin.SetMode(gin.ReleaseMode)
 	r := gin.New()
 	r.HandleMethodNotAllowed = true
 	r.Use(requestID(), accessLog(s.log), s.recovery(), securityHeaders(), language(s.site), s.authenticate(), s.csrf())
-
-	r.GET("/healthz", s.api(s.healthz))
-	v1 := r.Group("/api/v1")
-	v1.GET("/catalogue/stats", s.api(s.apiStats))
-	v1.GET("/departments", s.api(s.apiDepartments))
-	v1.GET("/items", s.api(s.apiItems))
-	v1.GET("/items/:code", s.api(s.apiItem))
-	v1.GET("/calendar/deadline", s.api(s.apiDeadline))
-	v1.GET("/openapi.json", s.api(s.apiOpenAPI))
-	v1.POST("/login", s.api(s.apiLogin))
-	v1.POST("/logout", s.api(s.apiLogout))
-	v1.GET("/me", s.api(s.apiMe))
-	s.staffRoutes(r, v1)
-	s.applicationPublicRoutes(r, v1)
-
-	r.GET("/", s.page(s.uiHome))
-	r.GET("/items", s.page(s.uiResults))
-	r.GET("/items/:code", s.page(s.uiItem))
-	r.GET("/catalogue", s.page(s.uiCatalogue))
-	r.GET("/login", s.page(s.uiLoginForm))
-	r.POST("/login", s.page(s.uiLogin))
-	r.POST("/logout", s.page(s.uiLogout))
-	static := r.Group("/static", cacheStatic())
-	static.StaticFS("/", http.FS(s.site.Static()))
-
+	for _, rt := range routeTable {
+		s.register(r, rt)
+	}
 	r.NoRoute(s.notFound)
 	r.NoMethod(s.methodNotAllowed)
 	return r
+}
+
+func (s *Server) register(r *gin.Engine, rt route) {
+	if rt.kind == static {
+		prefix := strings.TrimSuffix(rt.path, "/*filepath")
+		r.Group(prefix, cacheStatic()).StaticFS("/", http.FS(s.site.Static()))
+		return
+	}
+	h := func(c *gin.Context) error { return rt.handler(s, c) }
+	var gh gin.HandlerFunc
+	if rt.kind == api {
+		gh = s.api(h)
+	} else {
+		gh = s.page(h)
+	}
+	if rt.audience.needsLogin() {
+		gh = s.protect(gh)
+	}
+	r.Handle(rt.method, rt.path, gh)
+}
+
+// keys returns the route's "METHOD /path" entries as the router holds them.
+func (rt route) keys() []string {
+	if rt.kind == static {
+		return []string{"GET " + rt.path, "HEAD " + rt.path}
+	}
+	return []string{rt.method + " " + rt.path}
+}
+
+// routeKeys lists the "METHOD /path" of the routes that keep says, sorted.
+func routeKeys(keep func(route) bool) []string {
+	var out []string
+	for _, rt := range routeTable {
+		if keep(rt) {
+			out = append(out, rt.keys()...)
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
+// PublicRoutes lists the routes that need no login ("METHOD /path"), sorted.
+func PublicRoutes() []string {
+	return routeKeys(func(rt route) bool { return !rt.audience.needsLogin() })
+}
+
+// ProtectedRoutes lists the routes that need a login ("METHOD /path"), sorted.
+func ProtectedRoutes() []string {
+	return routeKeys(func(rt route) bool { return rt.audience.needsLogin() })
+}
+
+// APIRoutes lists the JSON API routes ("METHOD /path"), sorted; the OpenAPI
+// document describes exactly these.
+func APIRoutes() []string {
+	return routeKeys(func(rt route) bool { return rt.kind == api })
 }
 
 func (s *Server) notFound(c *gin.Context) {

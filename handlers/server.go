@@ -47,8 +47,7 @@ type Server struct {
 	items  atomic.Pointer[sync.Map] // published item code → *models.Item, emptied by Reload
 	engine *gin.Engine
 
-	authz     *policies.Authorizer
-	protected map[string]bool // staff routes, "METHOD /path"
+	authz *policies.Authorizer
 
 	files       *models.Files
 	uploadLimit int64
@@ -100,7 +99,6 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	if err := s.loadAuthorizer(ctx); err != nil {
 		return nil, err
 	}
-	s.protected = map[string]bool{}
 	s.engine = s.routes()
 	return s, nil
 }

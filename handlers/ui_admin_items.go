@@ -17,16 +17,6 @@ import (
 // publish at once, or save a draft and publish it later) and read its
 // history with the differences highlighted.
 
-// adminItemRoutes registers the catalogue administration pages.
-func (s *Server) adminItemRoutes(r *gin.Engine) {
-	s.protect(r, "", http.MethodGet, "/admin/items/:code/edit", s.page(s.uiItemEditForm))
-	s.protect(r, "", http.MethodPost, "/admin/items/:code/edit", s.page(s.uiItemEdit))
-	s.protect(r, "", http.MethodPost, "/admin/items/:code/publish", s.page(s.uiItemPublishDraft))
-	s.protect(r, "", http.MethodGet, "/admin/items/:code/history", s.page(s.uiItemHistory))
-	s.protect(r, "", http.MethodGet, "/admin/items/:code/disposition", s.page(s.uiDispositionForm))
-	s.protect(r, "", http.MethodPost, "/admin/items/:code/disposition", s.page(s.uiDisposition))
-}
-
 // adminItem loads an item of any status and authorizes act on it in its department.
 func (s *Server) adminItem(c *gin.Context, act string) (*models.Item, *models.Draft, error) {
 	it, d, err := s.store.AdminItem(c.Request.Context(), c.Param("code"))

@@ -15,40 +15,6 @@ import (
 // tool the user may use, and the pages and API for users, role assignments,
 // the login log, departments and the working-day calendar.
 
-// adminSystemRoutes registers the system administration pages and API:
-// the /admin landing page, users, role assignments, departments, calendar.
-func (s *Server) adminSystemRoutes(r *gin.Engine, v1 *gin.RouterGroup) {
-	const api = "/api/v1"
-	get, post := http.MethodGet, http.MethodPost
-	s.protect(r, "", get, "/admin", s.page(s.uiAdminHome))
-
-	s.protect(r, "", get, "/admin/users", s.page(s.uiUsers))
-	s.protect(r, "", get, "/admin/users/new", s.page(s.uiUserNewForm))
-	s.protect(r, "", post, "/admin/users", s.page(s.uiUserCreate))
-	s.protect(r, "", get, "/admin/users/:id", s.page(s.uiUser))
-	s.protect(r, "", post, "/admin/users/:id/active", s.page(s.uiUserActive))
-	s.protect(r, "", post, "/admin/users/:id/password", s.page(s.uiUserPassword))
-	s.protect(r, "", post, "/admin/users/:id/roles", s.page(s.uiUserRoles))
-	s.protect(r, "", get, "/admin/login-log", s.page(s.uiLoginLog))
-
-	s.protect(r, "", get, "/admin/departments", s.page(s.uiDepartments))
-	s.protect(r, "", post, "/admin/departments", s.page(s.uiDepartmentCreate))
-	s.protect(r, "", get, "/admin/departments/:code", s.page(s.uiDepartmentForm))
-	s.protect(r, "", post, "/admin/departments/:code", s.page(s.uiDepartmentRename))
-
-	s.protect(r, "", get, "/admin/calendar", s.page(s.uiCalendar))
-	s.protect(r, "", post, "/admin/calendar", s.page(s.uiCalendarAdd))
-	s.protect(r, "", post, "/admin/calendar/remove", s.page(s.uiCalendarRemove))
-	s.protect(r, "", post, "/admin/calendar/import", s.page(s.uiCalendarImport))
-
-	s.protect(v1, api, post, "/admin/departments", s.api(s.apiCreateDepartment))
-	s.protect(v1, api, http.MethodPut, "/admin/departments/:code", s.api(s.apiRenameDepartment))
-	s.protect(v1, api, get, "/admin/calendar", s.api(s.apiCalendarYear))
-	s.protect(v1, api, post, "/admin/calendar", s.api(s.apiAddCalendarDay))
-	s.protect(v1, api, http.MethodDelete, "/admin/calendar/:date", s.api(s.apiRemoveCalendarDay))
-	s.protect(v1, api, post, "/admin/calendar/import", s.api(s.apiImportCalendar))
-}
-
 // loginOnly authorizes a page that every logged-in user may open, such as
 // the landing page. protect has already refused anonymous visitors; such a
 // page must show nothing beyond what s.can allows the user.

@@ -15,18 +15,6 @@ import (
 	"onewindow/workflow"
 )
 
-// backOfficeRoutes registers the departments' work lists, the processing
-// page, the supervisor's overview and the decision documents.
-func (s *Server) backOfficeRoutes(r *gin.Engine, v1 *gin.RouterGroup) {
-	s.protect(v1, "/api/v1", http.MethodGet, "/tasks", s.api(s.apiTasks))
-	s.protect(r, "", http.MethodGet, "/tasks", s.page(s.uiTasks))
-	s.protect(r, "", http.MethodGet, "/tasks/:number", s.page(s.uiTask))
-	s.protect(r, "", http.MethodPost, "/tasks/:number/actions/:action", s.page(s.uiTaskAction))
-	s.protect(r, "", http.MethodPost, "/tasks/:number/release", s.page(s.uiTaskRelease))
-	s.protect(r, "", http.MethodGet, "/tasks/:number/document/:kind", s.page(s.uiDocument))
-	s.protect(r, "", http.MethodGet, "/supervise", s.page(s.uiSupervise))
-}
-
 // option is one choice of a select or a group of checkboxes.
 type option struct {
 	Value string

@@ -19,20 +19,6 @@ import (
 	"onewindow/workflow"
 )
 
-// citizenRoutes registers the applicant's public pages (一网通办): apply,
-// receipt, status; and a citizen account's own list.
-func (s *Server) citizenRoutes(r *gin.Engine) {
-	r.GET("/items/:code/apply", s.page(s.uiApplyForm))
-	r.POST("/items/:code/apply", s.page(s.uiApply))
-	r.GET("/receipt/:number", s.page(s.uiReceipt))
-	r.GET("/status", s.page(s.uiStatusForm))
-	r.POST("/status", s.page(s.uiStatusLookup))
-	r.GET("/status/:number", s.page(s.uiStatus))
-	r.POST("/status/:number/supplement", s.page(s.uiSupplement))
-	r.POST("/status/:number/withdraw", s.page(s.uiWithdraw))
-	s.protect(r, "", http.MethodGet, "/my", s.page(s.uiMyApplications))
-}
-
 // citizenZone is the centre's local time (Asia/Shanghai, UTC+8 all year),
 // fixed so that no time-zone database is needed.
 var citizenZone = time.FixedZone("CST", 8*3600)

@@ -22,17 +22,6 @@ import (
 // form, the processing page of one application and the printed notices.
 // Every action goes through doAction, exactly like the API.
 
-// windowRoutes registers the window clerk's pages (一窗受理).
-func (s *Server) windowRoutes(r *gin.Engine) {
-	s.protect(r, "", http.MethodGet, "/window", s.page(s.uiWindowDesk))
-	s.protect(r, "", http.MethodGet, "/window/new", s.page(s.uiWindowNewForm))
-	s.protect(r, "", http.MethodPost, "/window/new", s.page(s.uiWindowRegister))
-	s.protect(r, "", http.MethodGet, "/window/applications/:number", s.page(s.uiWindowApplication))
-	s.protect(r, "", http.MethodPost, "/window/applications/:number", s.page(s.uiWindowAct))
-	s.protect(r, "", http.MethodPost, "/window/applications/:number/files", s.page(s.uiWindowUpload))
-	s.protect(r, "", http.MethodGet, "/window/applications/:number/notice/:kind", s.page(s.uiWindowNotice))
-}
-
 // windowQueueSize is how many applications a queue shows per page.
 const windowQueueSize = 20
 
