@@ -190,6 +190,8 @@ func (s *Server) routes() *gin.Engine {
 	return r
 }
 
+// register adds one line of the table to the engine: the handler answering
+// as JSON or as a page, behind protect when the route needs a login.
 func (s *Server) register(r *gin.Engine, rt route) {
 	if rt.kind == static {
 		prefix := strings.TrimSuffix(rt.path, "/*filepath")
