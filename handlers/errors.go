@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 
+	"onewindow/handlers/service"
 	"onewindow/models"
 	"onewindow/workflow"
 )
@@ -55,12 +56,31 @@ var errorStatus = []struct {
 	{models.ErrTooLarge, http.StatusRequestEntityTooLarge, "too_large", "the file is too large"},
 }
 
+// serviceStatus maps the service's kinds of failure to HTTP answers; the
+// service's message is shown.
+var serviceStatus = map[service.Kind]struct {
+	status int
+	code   string
+}{
+	service.Invalid:         {http.StatusUnprocessableEntity, "invalid_field"},
+	service.NotFound:        {http.StatusNotFound, "not_found"},
+	service.Forbidden:       {http.StatusForbidden, "forbidden"},
+	service.Unauthenticated: {http.StatusUnauthorized, "unauthenticated"},
+	service.TooManyAttempts: {http.StatusTooManyRequests, "rate_limited"},
+}
+
 // asError turns any error into an *Error; unknown errors become a 500 that
 // hides its cause from the client.
 func asError(err error) *Error {
 	var e *Error
 	if errors.As(err, &e) {
 		return e
+	}
+	var se *service.Error
+	if errors.As(err, &se) {
+		if row, ok := serviceStatus[se.Kind]; ok {
+			return &Error{Status: row.status, Code: row.code, Message: se.Message, Fields: se.Fields, Err: err}
+		}
 	}
 	var ve *models.ValidationError
 	if errors.As(err, &ve) {
@@ -90,21 +110,6 @@ type errorDetail struct {
 }
 
 // fieldMessages turns the workflow's field problem codes into messages.
-func fieldMessages(p map[string]string) map[string]string {
-	text := map[string]string{
-		workflow.FieldRequired: "is required",
-		workflow.FieldInvalid:  "is not valid",
-		workflow.FieldTooLarge: "is too large",
-		workflow.FieldPast:     "must be a later date",
-	}
-	out := make(map[string]string, len(p))
-	for k, v := range p {
-		if m, ok := text[v]; ok {
-			v = m
-		}
-		out[k] = v
-	}
-	return out
-}
+func fieldMessages(p map[string]string) map[string]string { return service.FieldMessages(p) }
 
 func isConflict(err error) bool { return errors.Is(err, models.ErrConflict) }

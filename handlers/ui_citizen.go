@@ -344,18 +344,3 @@ func (s *Server) ownsApplication(c *gin.Context, app *models.Application) bool {
 		workflow.NormalizeID(p.user.CitizenID) == app.ApplicantIDNumber &&
 		s.can(c, policies.AllDomains, policies.ObjApplication, policies.ActOwn)
 }
-
-// ownerGrant lets a citizen account take the applicant's actions on its own
-// applications without the query code; doAction asks it first.
-func (s *Server) ownerGrant(c *gin.Context, app *models.Application, rows []workflow.Transition) (models.Grant, bool, error) {
-	if !s.ownsApplication(c, app) {
-		return models.Grant{}, false, nil
-	}
-	for _, r := range rows {
-		if r.By == workflow.Applicant {
-			err := s.authorize(c, policies.AllDomains, policies.ObjApplication, policies.ActOwn)
-			return models.Grant{Role: "applicant"}, true, err
-		}
-	}
-	return models.Grant{}, false, nil
-}

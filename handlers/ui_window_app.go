@@ -221,7 +221,7 @@ func (s *Server) uiWindowAct(c *gin.Context) error {
 	}
 	lang := langOf(c)
 	var fe *models.FieldsError
-	var e *Error
+	e := asError(err)
 	status := http.StatusUnprocessableEntity
 	fresh, lerr := s.store.Application(c.Request.Context(), app.Number)
 	if lerr != nil {
@@ -238,9 +238,9 @@ func (s *Server) uiWindowAct(c *gin.Context) error {
 			p.Errors[f] = s.site.T(lang, "window.err."+code)
 		}
 		p.Alert = s.site.T(lang, "window.err.summary")
-	case act == workflow.Supplement && errors.As(err, &e) && (e.Status == http.StatusNotFound || e.Status == http.StatusUnprocessableEntity):
+	case act == workflow.Supplement && (e.Status == http.StatusNotFound || e.Status == http.StatusUnprocessableEntity):
 		p.Errors["code"], p.Alert = s.site.T(lang, "window.err.code"), s.site.T(lang, "window.err.summary")
-	case errors.As(err, &e) && e.Status == http.StatusUnprocessableEntity:
+	case e.Status == http.StatusUnprocessableEntity:
 		for f := range e.Fields {
 			p.Errors[f] = s.site.T(lang, "window.err.invalid")
 		}
