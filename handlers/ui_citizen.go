@@ -39,7 +39,7 @@ var citizenZone = time.FixedZone("CST", 8*3600)
 
 func citizenTime(t time.Time) string { return t.In(citizenZone).Format("2006-01-02 15:04") }
 
-// Online form limits, a little inside what fileRequest accepts (2,000 bytes a value).
+// Online form limits, a little inside what the service's CheckFiling accepts (2,000 bytes a value).
 const (
 	applyContentMax = 600 // runes of the 申请内容 textarea
 	applyTextMax    = 100 // runes of short text fields
@@ -127,7 +127,7 @@ func readApplyForm(c *gin.Context) applyForm {
 }
 
 // uiApply files an online application: the same validation as the API
-// (fileRequest), every upload sniffed before anything is filed, the form's
+// (service.CheckFiling), every upload sniffed before anything is filed, the form's
 // random token as the Idempotency-Key, then PRG to the receipt.
 func (s *Server) uiApply(c *gin.Context) error {
 	it, ok, err := s.applyItem(c)
@@ -147,10 +147,10 @@ func (s *Server) uiApply(c *gin.Context) error {
 		"contact_name": f.ContactName, "contact_phone": f.ContactPhone, "delivery": f.Delivery}}
 	in.Applicant.Kind, in.Applicant.Name, in.Applicant.IDNumber = f.Kind, f.Name, f.IDNumber
 	in.Applicant.Phone, in.Applicant.Address = f.Phone, f.Address
-	na, err := s.fileRequest(c, in)
-	var fe *Error
-	if errors.As(err, &fe) && len(fe.Fields) > 0 {
-		s.applyRequestErrors(p.Errors, f, fe.Fields)
+	svc := s.actions()
+	_, err = svc.CheckFiling(c.Request.Context(), in.filing())
+	if e := asError(err); err != nil && e.Status == http.StatusUnprocessableEntity {
+		s.applyRequestErrors(p.Errors, f, e.Fields)
 	} else if err != nil {
 		return err
 	}
@@ -158,11 +158,9 @@ func (s *Server) uiApply(c *gin.Context) error {
 		s.renderApply(c, http.StatusUnprocessableEntity, p)
 		return nil
 	}
-	if err := s.setChannel(c, na); err != nil {
-		return err
-	}
-	na.Idem = applyIdempotency(f, it.Code)
-	filed, err := s.store.CreateApplication(c.Request.Context(), *na)
+	filing := in.filing()
+	filing.Idem = applyIdempotency(f, it.Code)
+	filed, err := svc.File(c.Request.Context(), actorOf(c), filing)
 	if errors.Is(err, models.ErrIdempotencyMismatch) {
 		return s.renderAlreadySubmitted(c)
 	}
@@ -263,7 +261,7 @@ func (s *Server) uploadProblem(fh *multipart.FileHeader) string {
 	return "citizen.err.file_unreadable"
 }
 
-// applyRequestErrors turns fileRequest's field messages into the form's
+// applyRequestErrors turns CheckFiling's field messages into the form's
 // fields and locale keys; an identity number names the check it failed.
 func (s *Server) applyRequestErrors(errs map[string]string, f applyForm, fields map[string]string) {
 	for k := range fields {

@@ -206,12 +206,11 @@ func (s *Server) registerIntake(c *gin.Context, p intakePage) error {
 			}
 		}
 	}
-	na, err := s.fileRequest(c, in)
-	var e *Error
-	switch {
-	case errors.As(err, &e) && e.Status == http.StatusUnprocessableEntity:
+	svc := s.actions()
+	_, err := svc.CheckFiling(c.Request.Context(), in.filing())
+	if e := asError(err); err != nil && e.Status == http.StatusUnprocessableEntity {
 		s.applicantErrors(lang, &p, e.Fields)
-	case err != nil:
+	} else if err != nil {
 		return err
 	}
 	if len(p.Errors) > 0 {
@@ -219,14 +218,9 @@ func (s *Server) registerIntake(c *gin.Context, p intakePage) error {
 		s.renderIntake(c, http.StatusUnprocessableEntity, p)
 		return nil
 	}
-	if err := s.setChannel(c, na); err != nil {
-		return err
-	}
-	if na.Channel != models.ChannelWindow {
-		return &Error{Status: http.StatusForbidden, Code: "forbidden", Message: "only window clerks register walk-in applications"}
-	}
-	na.Idem = formIdempotency(c, p.Token)
-	f, err := s.store.CreateApplication(c.Request.Context(), *na)
+	filing := in.filing()
+	filing.Idem = formIdempotency(c, p.Token)
+	f, err := svc.Register(c.Request.Context(), actorOf(c), filing)
 	if errors.Is(err, models.ErrIdempotencyMismatch) {
 		p.Alert, p.Token = s.site.T(lang, "window.err.token_reused"), newFormToken()
 		s.renderIntake(c, http.StatusUnprocessableEntity, p)
