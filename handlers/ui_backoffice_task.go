@@ -162,13 +162,14 @@ func (s *Server) newTaskPage(c *gin.Context, app *models.Application) *taskPage 
 // now (staffActions), with the departments they may take it for.
 func (s *Server) actionForms(c *gin.Context, app *models.Application, p *taskPage, name func(string) string) []actionForm {
 	lang := langOf(c)
+	perms := s.permissionsOf(c)
 	var out []actionForm
 	for _, act := range p.App.Actions {
 		if !slices.Contains(taskActions, act) {
 			continue
 		}
 		f := actionForm{Action: string(act), Values: map[string]string{}, Errors: map[string]string{}, ExtendLeft: p.ExtendLeft}
-		for _, d := range s.actingDepartments(c, app, act) {
+		for _, d := range actingDepartments(perms, app, act) {
 			f.Departments = append(f.Departments, option{Value: d, Label: name(d)})
 		}
 		switch act {
@@ -192,7 +193,7 @@ func (s *Server) actionForms(c *gin.Context, app *models.Application, p *taskPag
 
 // actingDepartments lists the departments whose task the user may take act
 // on now; empty when the action is the application's (the window's).
-func (s *Server) actingDepartments(c *gin.Context, app *models.Application, act workflow.Action) []string {
+func actingDepartments(perms []workflow.Permission, app *models.Application, act workflow.Action) []string {
 	var out []string
 	for _, t := range app.Tasks {
 		if _, err := workflow.TaskStage(workflow.Stage(t.Stage), act); err != nil {
@@ -203,7 +204,7 @@ func (s *Server) actingDepartments(c *gin.Context, app *models.Application, act 
 			continue
 		}
 		for _, r := range rows {
-			if r.By == workflow.Staff && r.Obj == policies.ObjTask && s.can(c, t.DepartmentCode, r.Obj, r.Verb) {
+			if _, ok := workflow.RoleFor(perms, t.DepartmentCode, r.Obj, r.Verb); ok && r.By == workflow.Staff && r.Obj == policies.ObjTask {
 				out = append(out, t.DepartmentCode)
 				break
 			}
