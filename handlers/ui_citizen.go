@@ -14,6 +14,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"onewindow/handlers/service"
 	"onewindow/models"
 	"onewindow/policies"
 	"onewindow/workflow"
@@ -50,9 +51,16 @@ var phonePattern = regexp.MustCompile(`^[0-9+\-() ]{7,20}$`)
 
 // applyForm is the online application form as submitted.
 type applyForm struct {
-	Kind, Name, IDNumber, Phone, Address         string
-	Content, ContactName, ContactPhone, Delivery string
-	Token                                        string
+	Kind         string `form:"kind"`
+	Name         string `form:"name"`
+	IDNumber     string `form:"id_number"`
+	Phone        string `form:"phone"`
+	Address      string `form:"address"`
+	Content      string `form:"content"`
+	ContactName  string `form:"contact_name"`
+	ContactPhone string `form:"contact_phone"`
+	Delivery     string `form:"delivery"`
+	Token        string `form:"form_token"`
 }
 
 // applyPage is the data of the online application form.
@@ -119,11 +127,19 @@ func (s *Server) uiApplyForm(c *gin.Context) error {
 	return nil
 }
 
-func readApplyForm(c *gin.Context) applyForm {
-	v := func(n string) string { return strings.TrimSpace(c.PostForm(n)) }
-	return applyForm{Kind: v("kind"), Name: v("name"), IDNumber: v("id_number"), Phone: v("phone"),
-		Address: v("address"), Content: v("content"), ContactName: v("contact_name"),
-		ContactPhone: v("contact_phone"), Delivery: v("delivery"), Token: v("form_token")}
+// trim removes the blanks around every value.
+func (f *applyForm) trim() {
+	for _, v := range []*string{&f.Kind, &f.Name, &f.IDNumber, &f.Phone, &f.Address, &f.Content,
+		&f.ContactName, &f.ContactPhone, &f.Delivery, &f.Token} {
+		*v = strings.TrimSpace(*v)
+	}
+}
+
+// filing is what the form files, as the API's body would carry it.
+func (f applyForm) filing(itemCode string) service.Filing {
+	return service.Filing{ItemCode: itemCode, Form: map[string]string{"content": f.Content,
+		"contact_name": f.ContactName, "contact_phone": f.ContactPhone, "delivery": f.Delivery},
+		Applicant: service.ApplicantInput{Kind: f.Kind, Name: f.Name, IDNumber: f.IDNumber, Phone: f.Phone, Address: f.Address}}
 }
 
 // uiApply files an online application: the same validation as the API
@@ -139,16 +155,19 @@ func (s *Server) uiApply(c *gin.Context) error {
 	if err := c.Request.ParseMultipartForm(1 << 20); err != nil {
 		return s.bodyError(c, err)
 	}
-	f := readApplyForm(c)
+	var f applyForm
+	if err := bindForm(c, &f); err != nil {
+		return err
+	}
+	f.trim()
 	p := s.newApplyPage(it, f)
-	p.Errors = checkApplyForm(f)
+	p.Errors = map[string]string{}
+	for k, v := range problems(f.Validate()) {
+		p.Errors[k] = v
+	}
 	files := s.applyFiles(c, it, p.Errors)
-	in := applicationInput{ItemCode: it.Code, Form: map[string]string{"content": f.Content,
-		"contact_name": f.ContactName, "contact_phone": f.ContactPhone, "delivery": f.Delivery}}
-	in.Applicant.Kind, in.Applicant.Name, in.Applicant.IDNumber = f.Kind, f.Name, f.IDNumber
-	in.Applicant.Phone, in.Applicant.Address = f.Phone, f.Address
 	svc := s.actions()
-	_, err = svc.CheckFiling(c.Request.Context(), in.filing())
+	_, err = svc.CheckFiling(c.Request.Context(), f.filing(it.Code))
 	if e := asError(err); err != nil && e.Status == http.StatusUnprocessableEntity {
 		s.applyRequestErrors(p.Errors, f, e.Fields)
 	} else if err != nil {
@@ -158,7 +177,7 @@ func (s *Server) uiApply(c *gin.Context) error {
 		s.renderApply(c, http.StatusUnprocessableEntity, p)
 		return nil
 	}
-	filing := in.filing()
+	filing := f.filing(it.Code)
 	filing.Idem = applyIdempotency(f, it.Code)
 	filed, err := svc.File(c.Request.Context(), actorOf(c), filing)
 	if errors.Is(err, models.ErrIdempotencyMismatch) {
@@ -181,9 +200,10 @@ func (s *Server) uiApply(c *gin.Context) error {
 	return nil
 }
 
-// checkApplyForm checks what the online form asks beyond the API's rules.
-func checkApplyForm(f applyForm) map[string]string {
-	e := map[string]string{}
+// Validate checks what the online form asks beyond the API's rules (which
+// service.CheckFiling checks for both); its problems are locale keys.
+func (f applyForm) Validate() error {
+	e := formErrors{}
 	if !phonePattern.MatchString(f.Phone) {
 		e["phone"] = "citizen.err.phone"
 	}
@@ -207,7 +227,7 @@ func checkApplyForm(f applyForm) map[string]string {
 	if f.Delivery == "post" && f.Address == "" {
 		e["address"] = "citizen.err.address_for_post"
 	}
-	return e
+	return e.orNil()
 }
 
 // upload is one file of a form, for a listed material.
