@@ -42,31 +42,25 @@ func badRequest(msg string) *Error {
 	return &Error{Status: http.StatusBadRequest, Code: "bad_request", Message: msg}
 }
 
-// errorStatus is the one table from domain errors to HTTP answers.
+// errorStatus is the one table from domain errors to HTTP answers. The
+// action service's errors (service.Error) answer with their own message
+// and field messages.
 var errorStatus = []struct {
 	target error
 	status int
 	code   string
 	msg    string
 }{
+	{service.ErrInvalid, http.StatusUnprocessableEntity, "invalid_field", "some fields are invalid"},
+	{service.ErrNotFound, http.StatusNotFound, "not_found", "not found"},
+	{service.ErrForbidden, http.StatusForbidden, "forbidden", "not allowed"},
+	{service.ErrUnauthenticated, http.StatusUnauthorized, "unauthenticated", "log in first"},
+	{service.ErrTooManyAttempts, http.StatusTooManyRequests, "rate_limited", "too many wrong query codes; try again later"},
 	{models.ErrNotFound, http.StatusNotFound, "not_found", "not found"},
 	{models.ErrConflict, http.StatusConflict, "conflict", "the resource was changed by someone else; reload and try again"},
 	{workflow.ErrIllegal, http.StatusConflict, "illegal_transition", "this action is not allowed in the application's current state"},
 	{models.ErrIdempotencyMismatch, http.StatusUnprocessableEntity, "idempotency_key_reused", "this Idempotency-Key was used for a different request"},
 	{models.ErrTooLarge, http.StatusRequestEntityTooLarge, "too_large", "the file is too large"},
-}
-
-// serviceStatus maps the service's kinds of failure to HTTP answers; the
-// service's message is shown.
-var serviceStatus = map[service.Kind]struct {
-	status int
-	code   string
-}{
-	service.Invalid:         {http.StatusUnprocessableEntity, "invalid_field"},
-	service.NotFound:        {http.StatusNotFound, "not_found"},
-	service.Forbidden:       {http.StatusForbidden, "forbidden"},
-	service.Unauthenticated: {http.StatusUnauthorized, "unauthenticated"},
-	service.TooManyAttempts: {http.StatusTooManyRequests, "rate_limited"},
 }
 
 // asError turns any error into an *Error; unknown errors become a 500 that
@@ -75,12 +69,6 @@ func asError(err error) *Error {
 	var e *Error
 	if errors.As(err, &e) {
 		return e
-	}
-	var se *service.Error
-	if errors.As(err, &se) {
-		if row, ok := serviceStatus[se.Kind]; ok {
-			return &Error{Status: row.status, Code: row.code, Message: se.Message, Fields: se.Fields, Err: err}
-		}
 	}
 	var ve *models.ValidationError
 	if errors.As(err, &ve) {
@@ -92,7 +80,12 @@ func asError(err error) *Error {
 	}
 	for _, row := range errorStatus {
 		if errors.Is(err, row.target) {
-			return &Error{Status: row.status, Code: row.code, Message: row.msg, Err: err}
+			out := &Error{Status: row.status, Code: row.code, Message: row.msg, Err: err}
+			var se *service.Error
+			if errors.As(err, &se) {
+				out.Message, out.Fields = se.Message, se.Fields
+			}
+			return out
 		}
 	}
 	return &Error{Status: http.StatusInternalServerError, Code: "internal", Message: "internal error", Err: err}

@@ -49,13 +49,27 @@ func (e *Error) Error() string {
 
 func (e *Error) Unwrap() error { return e.Err }
 
+// Is makes errors.Is(err, ErrNotFound) (and the other kinds' sentinels)
+// true for every Error of that kind.
+func (e *Error) Is(target error) bool {
+	t, ok := target.(*Error)
+	return ok && t.Kind == e.Kind
+}
+
+// Sentinels of the kinds, for errors.Is and the handlers' error table.
+var (
+	ErrInvalid         = &Error{Kind: Invalid, Message: "some fields are invalid"}
+	ErrNotFound        = &Error{Kind: NotFound, Message: "not found"}
+	ErrForbidden       = &Error{Kind: Forbidden, Message: "not allowed"}
+	ErrUnauthenticated = &Error{Kind: Unauthenticated, Message: "log in first"}
+	// ErrTooManyAttempts is the answer to a client that gave too many wrong query codes.
+	ErrTooManyAttempts = &Error{Kind: TooManyAttempts, Message: "too many wrong query codes; try again later"}
+)
+
 // invalid builds an Invalid error naming the wrong fields.
 func invalid(fields map[string]string) *Error {
 	return &Error{Kind: Invalid, Message: "some fields are invalid", Fields: fields}
 }
-
-// ErrTooManyAttempts is the answer to a client that gave too many wrong query codes.
-var ErrTooManyAttempts = &Error{Kind: TooManyAttempts, Message: "too many wrong query codes; try again later"}
 
 // IsWrongCode reports whether err is a wrong query code.
 func IsWrongCode(err error) bool {
