@@ -13,6 +13,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"onewindow/handlers/service"
 	"onewindow/models"
 	"onewindow/policies"
 	"onewindow/workflow"
@@ -96,131 +97,84 @@ func (s *Server) apiAct(c *gin.Context) error {
 }
 
 // doAction is the one path every action takes, from the API and the pages:
-// load under lock → rule → authorize → invariants → store.
+// resolve the caller once, then the action service (which authorizes over
+// the locked application inside the store's transaction). The wrong-code
+// limiter stays here: it counts the service's wrong-code answers.
 func (s *Server) doAction(c *gin.Context, number string, act workflow.Action, in actionInput, idem *models.Idempotency) (*models.Application, error) {
-	req := models.ActionRequest{Number: number, Action: act, Version: in.Version, Comment: strings.TrimSpace(in.Comment),
-		Fields: in.Fields, Checks: in.Materials, Cal: s.cal.Load(), Now: s.now(), Idem: idem,
-		Department: in.Department}
-	if utf8.RuneCountInString(req.Comment) > 2000 {
-		return nil, invalid(map[string]string{"comment": "is too long"})
-	}
+	var who service.Actor
 	p := principalOf(c)
+	if p != nil {
+		who = service.Actor{Username: p.user.Username, CitizenID: p.user.CitizenID}
+	}
 	if in.Code != "" && (p == nil || in.asApplicant) {
 		if s.codeLimiter.Blocked(c.ClientIP(), s.now()) {
-			return nil, tooManyAttempts()
+			return nil, service.ErrTooManyAttempts
 		}
-		req.Actor = "applicant"
-		req.Authorize = func(app *models.Application, rows []workflow.Transition) (models.Grant, error) {
-			if !app.CheckQueryCode(in.Code) {
-				s.codeLimiter.Fail(c.ClientIP(), s.now())
-				return models.Grant{}, notFound("application")
-			}
-			for _, r := range rows {
-				if r.By == workflow.Applicant {
-					return models.Grant{Role: "applicant"}, nil
-				}
-			}
-			return models.Grant{}, &Error{Status: http.StatusForbidden, Code: "forbidden", Message: "only staff may " + string(act) + " this application"}
-		}
-	} else {
-		if p == nil {
-			return nil, &Error{Status: http.StatusUnauthorized, Code: "unauthenticated", Message: "log in, or give the query code"}
-		}
-		req.Actor = p.user.Username
-		req.Authorize = func(app *models.Application, rows []workflow.Transition) (models.Grant, error) {
-			if g, ok, err := s.ownerGrant(c, app, rows); ok || err != nil {
-				return g, err
-			}
-			return s.authorizeAction(c, app, rows, act, in.Department)
-		}
+		who = service.Actor{QueryCode: in.Code}
 	}
-	app, err := s.store.Act(c.Request.Context(), req)
-	if errors.Is(err, models.ErrNotFound) {
-		return nil, notFound("application")
+	app, err := s.actions().Act(c.Request.Context(), who, number, act, in.Version, service.ActionInput{
+		Comment: in.Comment, Department: in.Department, Fields: in.Fields, Materials: in.Materials, Idem: idem})
+	if service.IsWrongCode(err) {
+		s.codeLimiter.Fail(c.ClientIP(), s.now())
+	}
+	if err == nil {
+		c.Set(ctxAuthorized, true) // the service authorized the action
 	}
 	return app, err
 }
 
-// authorizeAction finds a staff row of the table the user's roles allow,
-// in the department of the task (or of the application), and names the role.
-func (s *Server) authorizeAction(c *gin.Context, app *models.Application, rows []workflow.Transition, act workflow.Action, asked string) (models.Grant, error) {
-	p := principalOf(c)
-	for _, r := range rows {
-		if r.By != workflow.Staff {
-			continue
-		}
-		dept := app.DepartmentCode
-		if r.Obj == policies.ObjTask {
-			dept = asked
-			if dept == "" {
-				dept = s.actingDepartment(c, app, r)
-			}
-		}
-		if dept != "" && s.can(c, dept, r.Obj, r.Verb) {
-			g := models.Grant{Department: dept, Role: s.roleFor(p.user.Username, dept, r.Obj, r.Verb)}
-			return g, s.authorize(c, dept, r.Obj, r.Verb)
-		}
-	}
-	return models.Grant{}, &Error{Status: http.StatusForbidden, Code: "forbidden", Message: "you may not " + string(act) + " this application"}
-}
-
-// actingDepartment picks the task of a department the user may act for.
-func (s *Server) actingDepartment(c *gin.Context, app *models.Application, r workflow.Transition) string {
-	for _, t := range app.Tasks {
-		if workflow.Stage(t.Stage).Open() && s.can(c, t.DepartmentCode, r.Obj, r.Verb) {
-			if _, err := workflow.TaskStage(workflow.Stage(t.Stage), r.Act); err == nil {
-				return t.DepartmentCode
-			}
-		}
-	}
-	return ""
-}
-
-// roleFor names the role that grants a permission, for the event record.
-func (s *Server) roleFor(user, dept, obj, act string) string {
-	for _, as := range s.authz.Roles(user) {
-		if as.Domain == dept || as.Domain == policies.AllDomains {
-			if ok, _ := s.authz.RoleCan(as.Role, obj, act); ok {
-				return string(as.Role)
-			}
-		}
-	}
-	return ""
+// actions is the action service over the server's store, authorizer,
+// calendar and clock.
+func (s *Server) actions() *service.Service {
+	return &service.Service{Store: s.store, Authz: s.authz, Cal: s.cal.Load(), Now: s.now, Item: s.publishedItem,
+		Known: s.catalogueKnown}
 }
 
 // staffActions lists the actions the caller may take now.
 func (s *Server) staffActions(c *gin.Context, app *models.Application) []workflow.Action {
+	perms := s.permissionsOf(c)
+	if len(perms) == 0 {
+		return nil
+	}
 	var out []workflow.Action
 	for _, act := range workflow.Available(app.State, app.Facts("")) {
-		if s.mayAct(c, app, act) {
+		if mayAct(perms, app, act) {
 			out = append(out, act)
 		}
 	}
 	return out
 }
 
-func (s *Server) mayAct(c *gin.Context, app *models.Application, act workflow.Action) bool {
+// permissionsOf is every permission the signed-in user holds, as data.
+func (s *Server) permissionsOf(c *gin.Context) []workflow.Permission {
+	p := principalOf(c)
+	if p == nil {
+		return nil
+	}
+	return s.actions().Permissions(p.user.Username)
+}
+
+func mayAct(perms []workflow.Permission, app *models.Application, act workflow.Action) bool {
 	for _, t := range workflow.Table {
 		if t.Act != act || t.From != app.State || t.By != workflow.Staff {
 			continue
 		}
-		if t.Obj == policies.ObjApplication && s.can(c, app.DepartmentCode, t.Obj, t.Verb) {
+		if _, ok := workflow.RoleFor(perms, app.DepartmentCode, t.Obj, t.Verb); ok && t.Obj == policies.ObjApplication {
 			return true
 		}
 		for _, task := range app.Tasks {
 			if _, err := workflow.TaskStage(workflow.Stage(task.Stage), act); err != nil {
 				continue
 			}
-			if _, err := workflow.Next(app.State, act, app.Facts(task.DepartmentCode)); err == nil && s.can(c, task.DepartmentCode, t.Obj, t.Verb) {
+			if _, err := workflow.Next(app.State, act, app.Facts(task.DepartmentCode)); err != nil {
+				continue
+			}
+			if _, ok := workflow.RoleFor(perms, task.DepartmentCode, t.Obj, t.Verb); ok {
 				return true
 			}
 		}
 	}
 	return false
-}
-
-func tooManyAttempts() *Error {
-	return &Error{Status: http.StatusTooManyRequests, Code: "rate_limited", Message: "too many wrong query codes; try again later"}
 }
 
 // apiStatus answers number + query code with the citizen-facing status; a
@@ -239,7 +193,7 @@ func (s *Server) apiStatus(c *gin.Context) error {
 func (s *Server) statusLookup(c *gin.Context, number, code string) (*models.Application, error) {
 	now := s.now()
 	if s.codeLimiter.Blocked(c.ClientIP(), now) {
-		return nil, tooManyAttempts()
+		return nil, service.ErrTooManyAttempts
 	}
 	app, err := s.store.ApplicationByCode(c.Request.Context(), number, strings.ToUpper(strings.TrimSpace(code)))
 	if errors.Is(err, models.ErrNotFound) {

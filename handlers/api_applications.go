@@ -4,13 +4,13 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
-	"errors"
 	"io"
 	"net/http"
 	"strings"
 
 	"github.com/gin-gonic/gin"
 
+	"onewindow/handlers/service"
 	"onewindow/models"
 	"onewindow/policies"
 	"onewindow/workflow"
@@ -30,59 +30,20 @@ type applicationInput struct {
 	Materials map[string]models.MaterialCheck `json:"materials"` // the clerk's checklist
 }
 
-// fileRequest validates a filing and turns it into the store's input; the
-// same path serves the API, the online form and the window form.
-func (s *Server) fileRequest(c *gin.Context, in applicationInput) (*models.NewApplication, error) {
-	fields := map[string]string{}
-	it, err := s.publishedItem(c.Request.Context(), strings.TrimSpace(in.ItemCode))
-	switch {
-	case errors.Is(err, models.ErrNotFound):
-		fields["item_code"] = "no published item has this code"
-	case err != nil:
-		return nil, err
-	case it.Reduced() || !it.OnApplication:
-		fields["item_code"] = "this item is not filed on application"
-	}
+// filing is the service's input of the body.
+func (in applicationInput) filing() service.Filing {
 	a := in.Applicant
-	idKind := workflow.ResidentID
-	switch a.Kind {
-	case models.ApplicantPerson:
-	case models.ApplicantOrganisation:
-		idKind = workflow.CreditCode
-	default:
-		fields["applicant.kind"] = "must be person or organisation"
-	}
-	id := workflow.NormalizeID(a.IDNumber)
-	if err := workflow.ValidateID(idKind, id, s.now()); err != nil {
-		fields["applicant.id_number"] = idMessage(err)
-	}
-	name := strings.TrimSpace(a.Name)
-	if name == "" || len([]rune(name)) > 100 {
-		fields["applicant.name"] = "is required (at most 100 characters)"
-	}
-	if len(a.Phone) > 30 || len(a.Address) > 200 {
-		fields["applicant.phone"] = "is too long"
-	}
-	for k, v := range in.Form {
-		if len(k) > 64 || len(v) > 2000 || len(in.Form) > 50 {
-			fields["form."+k] = "is too long"
-		}
-	}
-	if len(fields) > 0 {
-		return nil, invalid(fields)
-	}
-	return &models.NewApplication{Item: it, Form: in.Form, Provided: in.Materials, Now: s.now(),
-		Applicant: models.Applicant{Kind: a.Kind, IDKind: string(idKind), IDNumber: id, Name: name,
-			Phone: strings.TrimSpace(a.Phone), Address: strings.TrimSpace(a.Address)}}, nil
+	return service.Filing{ItemCode: in.ItemCode, Form: in.Form, Materials: in.Materials,
+		Applicant: service.ApplicantInput{Kind: a.Kind, Name: a.Name, IDNumber: a.IDNumber, Phone: a.Phone, Address: a.Address}}
 }
 
-// idMessage names the failed check of an identity number.
-func idMessage(err error) string {
-	var ie *workflow.IDError
-	if errors.As(err, &ie) {
-		return ie.Error()
+// actorOf is who asks, resolved once per request: the signed-in user, or
+// nobody (an anonymous applicant).
+func actorOf(c *gin.Context) service.Actor {
+	if p := principalOf(c); p != nil {
+		return service.Actor{Username: p.user.Username, CitizenID: p.user.CitizenID}
 	}
-	return err.Error()
+	return service.Actor{}
 }
 
 // apiFile files an application: online when anonymous (or a citizen), a
@@ -96,36 +57,17 @@ func (s *Server) apiFile(c *gin.Context) error {
 	if err := json.Unmarshal(body, &in); err != nil {
 		return badRequest("the body is not valid JSON for an application")
 	}
-	na, err := s.fileRequest(c, in)
-	if err != nil {
-		return err
-	}
-	if err := s.setChannel(c, na); err != nil {
-		return err
-	}
-	na.Idem = idempotency(c, body)
-	f, err := s.store.CreateApplication(c.Request.Context(), *na)
+	f := in.filing()
+	f.Idem = idempotency(c, body)
+	filed, err := s.actions().File(c.Request.Context(), actorOf(c), f)
 	if err != nil {
 		return err
 	}
 	status := http.StatusCreated
-	if f.Replayed {
+	if filed.Replayed {
 		status = http.StatusOK
 	}
-	c.JSON(status, gin.H{"number": f.Number, "query_code": f.QueryCode, "state": f.State})
-	return nil
-}
-
-// setChannel decides online versus window filing from the caller.
-func (s *Server) setChannel(c *gin.Context, na *models.NewApplication) error {
-	na.Channel, na.Actor, na.Role = models.ChannelOnline, "applicant", ""
-	p := principalOf(c)
-	if p == nil {
-		return nil
-	}
-	if s.can(c, na.Item.DepartmentCode, policies.ObjApplication, policies.ActRegister) {
-		na.Channel, na.Actor, na.Role = models.ChannelWindow, p.user.Username, string(policies.WindowClerk)
-	}
+	c.JSON(status, gin.H{"number": filed.Number, "query_code": filed.QueryCode, "state": filed.State})
 	return nil
 }
 

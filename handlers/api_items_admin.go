@@ -7,6 +7,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"onewindow/handlers/service"
 	"onewindow/models"
 	"onewindow/policies"
 )
@@ -99,27 +100,22 @@ func (s *Server) apiUpdateItem(c *gin.Context) error {
 	if err := c.ShouldBindJSON(&in); err != nil {
 		return badRequest("the body must be the item's service guide as JSON, with reason and version")
 	}
-	return s.changeItem(c, in.Department, policies.ActEdit, func(ctx context.Context, code string) (*models.Item, error) {
-		return s.store.UpdateItem(ctx, code, in.item(), actor(c), in.Reason, in.Version)
+	return s.changeItem(c, func(ctx context.Context, svc *service.Service, who service.Actor, code string) (*models.Item, error) {
+		return svc.UpdateItem(ctx, who, code, in.item(), in.Reason, in.Version)
 	})
 }
 
-// changeItem is the one path of every published change to an item: load it,
-// authorize act in its department (and newDept when the change moves it),
-// apply the change, refresh the public index and answer the new guide.
-func (s *Server) changeItem(c *gin.Context, newDept, act string, change func(context.Context, string) (*models.Item, error)) error {
+// changeItem is the one path of every published change to an item through
+// the service (which loads it and authorizes the change in its department,
+// and in the new one when the change moves it): apply the change, refresh
+// the public index and answer the new guide.
+func (s *Server) changeItem(c *gin.Context, change func(context.Context, *service.Service, service.Actor, string) (*models.Item, error)) error {
 	ctx := c.Request.Context()
-	stored, _, err := s.store.AdminItem(ctx, c.Param("code"))
+	it, err := change(ctx, s.actions(), actorOf(c), c.Param("code"))
 	if err != nil {
 		return err
 	}
-	if err := s.authorizeItemEdit(c, stored, newDept, act); err != nil {
-		return err
-	}
-	it, err := change(ctx, stored.Code)
-	if err != nil {
-		return err
-	}
+	c.Set(ctxAuthorized, true) // the service authorized the change
 	if err := s.Reload(ctx); err != nil {
 		return err
 	}
@@ -132,19 +128,11 @@ func (s *Server) apiCreateItem(c *gin.Context) error {
 	if err := c.ShouldBindJSON(&in); err != nil {
 		return badRequest("the body must be the item's service guide as JSON, with reason")
 	}
-	// The item's department decides; an unknown one is refused by the
-	// store's rules like every other field, for anyone who may create items.
-	if _, ok := s.ref.Load().deptByKey[in.Department]; ok {
-		if err := s.authorize(c, in.Department, policies.ObjItem, policies.ActCreate); err != nil {
-			return err
-		}
-	} else if _, err := s.authorizeAnyDomain(c, policies.ActCreate); err != nil {
-		return err
-	}
-	it, err := s.store.CreateItem(c.Request.Context(), in.item(), actor(c), in.Reason)
+	it, err := s.actions().CreateItem(c.Request.Context(), actorOf(c), in.item(), in.Reason)
 	if err != nil {
 		return err
 	}
+	c.Set(ctxAuthorized, true) // the service authorized the creation
 	c.JSON(http.StatusCreated, guideJSON(it, s.ref.Load()))
 	return nil
 }
@@ -157,8 +145,8 @@ func (s *Server) apiPublishItem(c *gin.Context) error {
 	if err := c.ShouldBindJSON(&body); err != nil {
 		return badRequest("the body must be JSON {\"reason\",\"version\"}")
 	}
-	return s.changeItem(c, "", policies.ActPublish, func(ctx context.Context, code string) (*models.Item, error) {
-		return s.store.PublishItem(ctx, code, actor(c), body.Reason, body.Version)
+	return s.changeItem(c, func(ctx context.Context, svc *service.Service, who service.Actor, code string) (*models.Item, error) {
+		return svc.PublishItem(ctx, who, code, body.Reason, body.Version)
 	})
 }
 
@@ -176,8 +164,8 @@ func (s *Server) apiSetDisposition(c *gin.Context) error {
 		return badRequest("the body must be JSON {\"disposition\",\"reason\",\"legal_basis\",\"merged_into\",\"version\"}")
 	}
 	change := models.DispositionChange{Disposition: req.Disposition, Reason: req.Reason, LegalBasis: req.LegalBasis, MergedInto: req.MergedInto}
-	return s.changeItem(c, "", policies.ActDispose, func(ctx context.Context, code string) (*models.Item, error) {
-		return s.store.SetDisposition(ctx, code, change, actor(c), req.Version)
+	return s.changeItem(c, func(ctx context.Context, svc *service.Service, who service.Actor, code string) (*models.Item, error) {
+		return svc.SetDisposition(ctx, who, code, change, req.Version)
 	})
 }
 

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 
+	"onewindow/handlers/service"
 	"onewindow/models"
 	"onewindow/workflow"
 )
@@ -41,13 +42,20 @@ func badRequest(msg string) *Error {
 	return &Error{Status: http.StatusBadRequest, Code: "bad_request", Message: msg}
 }
 
-// errorStatus is the one table from domain errors to HTTP answers.
+// errorStatus is the one table from domain errors to HTTP answers. The
+// action service's errors (service.Error) answer with their own message
+// and field messages.
 var errorStatus = []struct {
 	target error
 	status int
 	code   string
 	msg    string
 }{
+	{service.ErrInvalid, http.StatusUnprocessableEntity, "invalid_field", "some fields are invalid"},
+	{service.ErrNotFound, http.StatusNotFound, "not_found", "not found"},
+	{service.ErrForbidden, http.StatusForbidden, "forbidden", "not allowed"},
+	{service.ErrUnauthenticated, http.StatusUnauthorized, "unauthenticated", "log in first"},
+	{service.ErrTooManyAttempts, http.StatusTooManyRequests, "rate_limited", "too many wrong query codes; try again later"},
 	{models.ErrNotFound, http.StatusNotFound, "not_found", "not found"},
 	{models.ErrConflict, http.StatusConflict, "conflict", "the resource was changed by someone else; reload and try again"},
 	{workflow.ErrIllegal, http.StatusConflict, "illegal_transition", "this action is not allowed in the application's current state"},
@@ -72,7 +80,12 @@ func asError(err error) *Error {
 	}
 	for _, row := range errorStatus {
 		if errors.Is(err, row.target) {
-			return &Error{Status: row.status, Code: row.code, Message: row.msg, Err: err}
+			out := &Error{Status: row.status, Code: row.code, Message: row.msg, Err: err}
+			var se *service.Error
+			if errors.As(err, &se) {
+				out.Message, out.Fields = se.Message, se.Fields
+			}
+			return out
 		}
 	}
 	return &Error{Status: http.StatusInternalServerError, Code: "internal", Message: "internal error", Err: err}
@@ -90,21 +103,6 @@ type errorDetail struct {
 }
 
 // fieldMessages turns the workflow's field problem codes into messages.
-func fieldMessages(p map[string]string) map[string]string {
-	text := map[string]string{
-		workflow.FieldRequired: "is required",
-		workflow.FieldInvalid:  "is not valid",
-		workflow.FieldTooLarge: "is too large",
-		workflow.FieldPast:     "must be a later date",
-	}
-	out := make(map[string]string, len(p))
-	for k, v := range p {
-		if m, ok := text[v]; ok {
-			v = m
-		}
-		out[k] = v
-	}
-	return out
-}
+func fieldMessages(p map[string]string) map[string]string { return service.FieldMessages(p) }
 
 func isConflict(err error) bool { return errors.Is(err, models.ErrConflict) }

@@ -125,11 +125,11 @@ func (s *Server) uiItemEdit(c *gin.Context) error {
 		s.renderEdit(c, http.StatusUnprocessableEntity, p)
 		return nil
 	}
-	actor := principalOf(c).user.Username
+	svc, who := s.actions(), actorOf(c)
 	if action == "publish" {
-		_, err = s.store.UpdateItem(ctx, stored.Code, *sub.item, actor, p.Reason, version)
+		_, err = svc.UpdateItem(ctx, who, stored.Code, *sub.item, p.Reason, version)
 	} else {
-		_, err = s.store.SaveDraft(ctx, stored.Code, *sub.item, actor, p.Reason, version)
+		_, err = svc.SaveItemDraft(ctx, who, stored.Code, *sub.item, p.Reason, version)
 	}
 	var ve *models.ValidationError
 	switch {
@@ -190,7 +190,7 @@ func (s *Server) uiItemPublishDraft(c *gin.Context) error {
 	if err != nil {
 		return badRequest("version must be a number")
 	}
-	_, err = s.store.PublishItem(ctx, stored.Code, principalOf(c).user.Username, c.PostForm("reason"), version)
+	_, err = s.actions().PublishItem(ctx, actorOf(c), stored.Code, c.PostForm("reason"), version)
 	var ve *models.ValidationError
 	switch {
 	case isConflict(err):
@@ -305,8 +305,8 @@ func (s *Server) uiDisposition(c *gin.Context) error {
 	p := dispositionPage{Item: it, Version: version, Disposition: c.PostForm("disposition"),
 		Reason: strings.TrimSpace(c.PostForm("reason")), LegalBasis: strings.TrimSpace(c.PostForm("legal_basis")),
 		MergedInto: strings.TrimSpace(c.PostForm("merged_into")), Errors: map[string]string{}, Dispositions: dispositions}
-	_, err = s.store.SetDisposition(ctx, it.Code, models.DispositionChange{Disposition: p.Disposition, Reason: p.Reason,
-		LegalBasis: p.LegalBasis, MergedInto: p.MergedInto}, principalOf(c).user.Username, version)
+	_, err = s.actions().SetDisposition(ctx, actorOf(c), it.Code, models.DispositionChange{Disposition: p.Disposition, Reason: p.Reason,
+		LegalBasis: p.LegalBasis, MergedInto: p.MergedInto}, version)
 	var ve *models.ValidationError
 	switch {
 	case errors.As(err, &ve):

@@ -5,11 +5,11 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
-	"strconv"
 	"strings"
 
 	"github.com/gin-gonic/gin"
 
+	"onewindow/handlers/service"
 	"onewindow/models"
 	"onewindow/policies"
 	"onewindow/workflow"
@@ -162,13 +162,14 @@ func (s *Server) newTaskPage(c *gin.Context, app *models.Application) *taskPage 
 // now (staffActions), with the departments they may take it for.
 func (s *Server) actionForms(c *gin.Context, app *models.Application, p *taskPage, name func(string) string) []actionForm {
 	lang := langOf(c)
+	perms := s.permissionsOf(c)
 	var out []actionForm
 	for _, act := range p.App.Actions {
 		if !slices.Contains(taskActions, act) {
 			continue
 		}
 		f := actionForm{Action: string(act), Values: map[string]string{}, Errors: map[string]string{}, ExtendLeft: p.ExtendLeft}
-		for _, d := range s.actingDepartments(c, app, act) {
+		for _, d := range actingDepartments(perms, app, act) {
 			f.Departments = append(f.Departments, option{Value: d, Label: name(d)})
 		}
 		switch act {
@@ -192,7 +193,7 @@ func (s *Server) actionForms(c *gin.Context, app *models.Application, p *taskPag
 
 // actingDepartments lists the departments whose task the user may take act
 // on now; empty when the action is the application's (the window's).
-func (s *Server) actingDepartments(c *gin.Context, app *models.Application, act workflow.Action) []string {
+func actingDepartments(perms []workflow.Permission, app *models.Application, act workflow.Action) []string {
 	var out []string
 	for _, t := range app.Tasks {
 		if _, err := workflow.TaskStage(workflow.Stage(t.Stage), act); err != nil {
@@ -203,7 +204,7 @@ func (s *Server) actingDepartments(c *gin.Context, app *models.Application, act 
 			continue
 		}
 		for _, r := range rows {
-			if r.By == workflow.Staff && r.Obj == policies.ObjTask && s.can(c, t.DepartmentCode, r.Obj, r.Verb) {
+			if _, ok := workflow.RoleFor(perms, t.DepartmentCode, r.Obj, r.Verb); ok && r.By == workflow.Staff && r.Obj == policies.ObjTask {
 				out = append(out, t.DepartmentCode)
 				break
 			}
@@ -221,21 +222,18 @@ func (s *Server) uiTaskAction(c *gin.Context) error {
 	if !slices.Contains(taskActions, act) {
 		return notFound("action")
 	}
-	version, err := strconv.Atoi(c.PostForm("version"))
-	if err != nil || version < 1 {
+	var f taskActionForm
+	if err := bindForm(c, &f); err != nil {
+		return err
+	}
+	if f.Version < 1 {
 		return badRequest("version must be the application's version as shown")
 	}
-	in := actionInput{Version: version, Comment: c.PostForm("comment"), Department: strings.TrimSpace(c.PostForm("department")),
-		Fields: map[string]string{}}
-	for _, k := range actionFields {
-		if v := strings.TrimSpace(c.PostForm(k)); v != "" {
-			in.Fields[k] = v
-		}
+	in := f.input()
+	err := f.Validate()
+	if err == nil {
+		_, err = s.doAction(c, number, act, in, nil)
 	}
-	if missing := c.PostFormArray("missing"); len(missing) > 0 {
-		in.Fields["missing"] = strings.Join(missing, ",")
-	}
-	_, err = s.doAction(c, number, act, in, nil)
 	if err == nil {
 		c.Redirect(http.StatusSeeOther, backTo(c, "/tasks/"+url.PathEscape(number)+"?done="+string(act)))
 		return nil
@@ -261,6 +259,45 @@ func (s *Server) uiTaskAction(c *gin.Context) error {
 	}
 	s.render(c, e.Status, "task_detail", app.Number+" "+app.ItemName, "staff", p)
 	return nil
+}
+
+// taskActionForm is the form of an action on the processing page or the
+// work list; it carries what the API's action body carries.
+type taskActionForm struct {
+	Version        int      `form:"version"`
+	Comment        string   `form:"comment"`
+	Department     string   `form:"department"`
+	Reason         string   `form:"reason"`
+	Missing        []string `form:"missing"`
+	Pending        string   `form:"pending"`
+	Due            string   `form:"due"`
+	Kind           string   `form:"kind"`
+	ExpectedDays   string   `form:"expected_days"`
+	Days           string   `form:"days"`
+	ResultNumber   string   `form:"result_number"`
+	Delivery       string   `form:"delivery"`
+	TrackingNumber string   `form:"tracking_number"`
+}
+
+// input is the action's input as the API would send it: the fields given,
+// trimmed, and the missing materials as one list.
+func (f taskActionForm) input() actionInput {
+	in := actionInput{Version: f.Version, Comment: f.Comment, Department: strings.TrimSpace(f.Department), Fields: map[string]string{}}
+	for k, v := range map[string]string{"reason": f.Reason, "pending": f.Pending, "due": f.Due, "kind": f.Kind,
+		"expected_days": f.ExpectedDays, "days": f.Days, "result_number": f.ResultNumber, "delivery": f.Delivery,
+		"tracking_number": f.TrackingNumber, "missing": strings.TrimSpace(strings.Join(f.Missing, ","))} {
+		if v = strings.TrimSpace(v); v != "" {
+			in.Fields[k] = v
+		}
+	}
+	return in
+}
+
+// Validate checks the form with the service's check of an action's input;
+// the action's own fields are checked with the locked application.
+func (f taskActionForm) Validate() error {
+	in := f.input()
+	return service.ActionInput{Comment: in.Comment, Fields: in.Fields}.Validate()
 }
 
 // keepInput puts the refused input and the field messages back on the form.

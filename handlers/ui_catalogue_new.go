@@ -106,8 +106,8 @@ func (s *Server) uiNewItem(c *gin.Context) error {
 		s.renderEdit(c, http.StatusUnprocessableEntity, p)
 		return nil
 	}
-	actor := principalOf(c).user.Username
-	created, err := s.store.CreateItem(ctx, *it, actor, p.Reason)
+	svc, who := s.actions(), actorOf(c)
+	created, err := svc.CreateItem(ctx, who, *it, p.Reason)
 	var ve *models.ValidationError
 	switch {
 	case errors.As(err, &ve):
@@ -119,7 +119,7 @@ func (s *Server) uiNewItem(c *gin.Context) error {
 	}
 	saved := "created"
 	if action == "publish" {
-		if _, err := s.store.PublishItem(ctx, created.Code, actor, p.Reason, created.Version); err != nil {
+		if _, err := svc.PublishItem(ctx, who, created.Code, p.Reason, created.Version); err != nil {
 			return err
 		}
 		if err := s.Reload(ctx); err != nil {

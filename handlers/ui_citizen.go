@@ -14,6 +14,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"onewindow/handlers/service"
 	"onewindow/models"
 	"onewindow/policies"
 	"onewindow/workflow"
@@ -25,7 +26,7 @@ var citizenZone = time.FixedZone("CST", 8*3600)
 
 func citizenTime(t time.Time) string { return t.In(citizenZone).Format("2006-01-02 15:04") }
 
-// Online form limits, a little inside what fileRequest accepts (2,000 bytes a value).
+// Online form limits, a little inside what the service's CheckFiling accepts (2,000 bytes a value).
 const (
 	applyContentMax = 600 // runes of the 申请内容 textarea
 	applyTextMax    = 100 // runes of short text fields
@@ -36,9 +37,16 @@ var phonePattern = regexp.MustCompile(`^[0-9+\-() ]{7,20}$`)
 
 // applyForm is the online application form as submitted.
 type applyForm struct {
-	Kind, Name, IDNumber, Phone, Address         string
-	Content, ContactName, ContactPhone, Delivery string
-	Token                                        string
+	Kind         string `form:"kind"`
+	Name         string `form:"name"`
+	IDNumber     string `form:"id_number"`
+	Phone        string `form:"phone"`
+	Address      string `form:"address"`
+	Content      string `form:"content"`
+	ContactName  string `form:"contact_name"`
+	ContactPhone string `form:"contact_phone"`
+	Delivery     string `form:"delivery"`
+	Token        string `form:"form_token"`
 }
 
 // applyPage is the data of the online application form.
@@ -105,15 +113,23 @@ func (s *Server) uiApplyForm(c *gin.Context) error {
 	return nil
 }
 
-func readApplyForm(c *gin.Context) applyForm {
-	v := func(n string) string { return strings.TrimSpace(c.PostForm(n)) }
-	return applyForm{Kind: v("kind"), Name: v("name"), IDNumber: v("id_number"), Phone: v("phone"),
-		Address: v("address"), Content: v("content"), ContactName: v("contact_name"),
-		ContactPhone: v("contact_phone"), Delivery: v("delivery"), Token: v("form_token")}
+// trim removes the blanks around every value.
+func (f *applyForm) trim() {
+	for _, v := range []*string{&f.Kind, &f.Name, &f.IDNumber, &f.Phone, &f.Address, &f.Content,
+		&f.ContactName, &f.ContactPhone, &f.Delivery, &f.Token} {
+		*v = strings.TrimSpace(*v)
+	}
+}
+
+// filing is what the form files, as the API's body would carry it.
+func (f applyForm) filing(itemCode string) service.Filing {
+	return service.Filing{ItemCode: itemCode, Form: map[string]string{"content": f.Content,
+		"contact_name": f.ContactName, "contact_phone": f.ContactPhone, "delivery": f.Delivery},
+		Applicant: service.ApplicantInput{Kind: f.Kind, Name: f.Name, IDNumber: f.IDNumber, Phone: f.Phone, Address: f.Address}}
 }
 
 // uiApply files an online application: the same validation as the API
-// (fileRequest), every upload sniffed before anything is filed, the form's
+// (service.CheckFiling), every upload sniffed before anything is filed, the form's
 // random token as the Idempotency-Key, then PRG to the receipt.
 func (s *Server) uiApply(c *gin.Context) error {
 	it, ok, err := s.applyItem(c)
@@ -125,18 +141,21 @@ func (s *Server) uiApply(c *gin.Context) error {
 	if err := c.Request.ParseMultipartForm(1 << 20); err != nil {
 		return s.bodyError(c, err)
 	}
-	f := readApplyForm(c)
+	var f applyForm
+	if err := bindForm(c, &f); err != nil {
+		return err
+	}
+	f.trim()
 	p := s.newApplyPage(it, f)
-	p.Errors = checkApplyForm(f)
+	p.Errors = map[string]string{}
+	for k, v := range problems(f.Validate()) {
+		p.Errors[k] = v
+	}
 	files := s.applyFiles(c, it, p.Errors)
-	in := applicationInput{ItemCode: it.Code, Form: map[string]string{"content": f.Content,
-		"contact_name": f.ContactName, "contact_phone": f.ContactPhone, "delivery": f.Delivery}}
-	in.Applicant.Kind, in.Applicant.Name, in.Applicant.IDNumber = f.Kind, f.Name, f.IDNumber
-	in.Applicant.Phone, in.Applicant.Address = f.Phone, f.Address
-	na, err := s.fileRequest(c, in)
-	var fe *Error
-	if errors.As(err, &fe) && len(fe.Fields) > 0 {
-		s.applyRequestErrors(p.Errors, f, fe.Fields)
+	svc := s.actions()
+	_, err = svc.CheckFiling(c.Request.Context(), f.filing(it.Code))
+	if e := asError(err); err != nil && e.Status == http.StatusUnprocessableEntity {
+		s.applyRequestErrors(p.Errors, f, e.Fields)
 	} else if err != nil {
 		return err
 	}
@@ -144,11 +163,9 @@ func (s *Server) uiApply(c *gin.Context) error {
 		s.renderApply(c, http.StatusUnprocessableEntity, p)
 		return nil
 	}
-	if err := s.setChannel(c, na); err != nil {
-		return err
-	}
-	na.Idem = applyIdempotency(f, it.Code)
-	filed, err := s.store.CreateApplication(c.Request.Context(), *na)
+	filing := f.filing(it.Code)
+	filing.Idem = applyIdempotency(f, it.Code)
+	filed, err := svc.File(c.Request.Context(), actorOf(c), filing)
 	if errors.Is(err, models.ErrIdempotencyMismatch) {
 		return s.renderAlreadySubmitted(c)
 	}
@@ -169,9 +186,10 @@ func (s *Server) uiApply(c *gin.Context) error {
 	return nil
 }
 
-// checkApplyForm checks what the online form asks beyond the API's rules.
-func checkApplyForm(f applyForm) map[string]string {
-	e := map[string]string{}
+// Validate checks what the online form asks beyond the API's rules (which
+// service.CheckFiling checks for both); its problems are locale keys.
+func (f applyForm) Validate() error {
+	e := formErrors{}
 	if !phonePattern.MatchString(f.Phone) {
 		e["phone"] = "citizen.err.phone"
 	}
@@ -195,7 +213,7 @@ func checkApplyForm(f applyForm) map[string]string {
 	if f.Delivery == "post" && f.Address == "" {
 		e["address"] = "citizen.err.address_for_post"
 	}
-	return e
+	return e.orNil()
 }
 
 // upload is one file of a form, for a listed material.
@@ -249,7 +267,7 @@ func (s *Server) uploadProblem(fh *multipart.FileHeader) string {
 	return "citizen.err.file_unreadable"
 }
 
-// applyRequestErrors turns fileRequest's field messages into the form's
+// applyRequestErrors turns CheckFiling's field messages into the form's
 // fields and locale keys; an identity number names the check it failed.
 func (s *Server) applyRequestErrors(errs map[string]string, f applyForm, fields map[string]string) {
 	for k := range fields {
@@ -329,19 +347,4 @@ func (s *Server) ownsApplication(c *gin.Context, app *models.Application) bool {
 	return p != nil && p.user.CitizenID != "" &&
 		workflow.NormalizeID(p.user.CitizenID) == app.ApplicantIDNumber &&
 		s.can(c, policies.AllDomains, policies.ObjApplication, policies.ActOwn)
-}
-
-// ownerGrant lets a citizen account take the applicant's actions on its own
-// applications without the query code; doAction asks it first.
-func (s *Server) ownerGrant(c *gin.Context, app *models.Application, rows []workflow.Transition) (models.Grant, bool, error) {
-	if !s.ownsApplication(c, app) {
-		return models.Grant{}, false, nil
-	}
-	for _, r := range rows {
-		if r.By == workflow.Applicant {
-			err := s.authorize(c, policies.AllDomains, policies.ObjApplication, policies.ActOwn)
-			return models.Grant{Role: "applicant"}, true, err
-		}
-	}
-	return models.Grant{}, false, nil
 }

@@ -162,6 +162,52 @@ func actionIdempotency(token, number string, act workflow.Action, comment string
 	return &models.Idempotency{Scope: "web:act", Key: string(act) + ":" + token, Request: hex.EncodeToString(sum[:])}
 }
 
+// supplementForm is the applicant's supplement (补正) form; the files are
+// read per listed material.
+type supplementForm struct {
+	Code      string `form:"code"`
+	Comment   string `form:"comment"`
+	FormToken string `form:"form_token"`
+}
+
+func (f *supplementForm) normalize() {
+	f.Code, f.Comment = strings.ToUpper(strings.TrimSpace(f.Code)), strings.TrimSpace(f.Comment)
+}
+
+// Validate checks the comment; its problems are locale keys.
+func (f supplementForm) Validate() error {
+	bad := formErrors{}
+	if utf8.RuneCountInString(f.Comment) > applyContentMax {
+		bad.add("comment", "citizen.err.too_long")
+	}
+	return bad.orNil()
+}
+
+// withdrawForm is the applicant's withdrawal, confirmed.
+type withdrawForm struct {
+	Code      string `form:"code"`
+	Reason    string `form:"reason"`
+	Confirm   string `form:"confirm"`
+	FormToken string `form:"form_token"`
+}
+
+func (f *withdrawForm) normalize() {
+	f.Code, f.Reason = strings.ToUpper(strings.TrimSpace(f.Code)), strings.TrimSpace(f.Reason)
+}
+
+// Validate asks for the confirmation and bounds the reason; its problems
+// are locale keys.
+func (f withdrawForm) Validate() error {
+	bad := formErrors{}
+	if f.Confirm != "yes" {
+		bad.add("confirm", "citizen.err.confirm")
+	}
+	if utf8.RuneCountInString(f.Reason) > applyContentMax {
+		bad.add("reason", "citizen.err.too_long")
+	}
+	return bad.orNil()
+}
+
 // uiSupplement stores the supplementary files and then reports the
 // supplement complete (补正完成) through the one action path.
 func (s *Server) uiSupplement(c *gin.Context) error {
@@ -170,12 +216,16 @@ func (s *Server) uiSupplement(c *gin.Context) error {
 	if err := c.Request.ParseMultipartForm(1 << 20); err != nil {
 		return s.bodyError(c, err)
 	}
-	code := strings.ToUpper(strings.TrimSpace(c.PostForm("code")))
+	var f supplementForm
+	if err := bindForm(c, &f); err != nil {
+		return err
+	}
+	f.normalize()
+	code, comment := f.Code, f.Comment
 	app, err := s.citizenTarget(c, number, code)
 	if err != nil {
 		return s.lookupFailed(c, number, err)
 	}
-	comment := strings.TrimSpace(c.PostForm("comment"))
 	if app.State == workflow.SupplementRequired {
 		errs := map[string]string{}
 		var files []upload
@@ -192,8 +242,8 @@ func (s *Server) uiSupplement(c *gin.Context) error {
 		if len(files) == 0 && len(errs) == 0 {
 			errs["files"] = "citizen.err.supplement_files"
 		}
-		if utf8.RuneCountInString(comment) > applyContentMax {
-			errs["comment"] = "citizen.err.too_long"
+		for k, v := range problems(f.Validate()) {
+			errs[k] = v
 		}
 		if len(errs) > 0 {
 			return s.renderResult(c, http.StatusUnprocessableEntity, app, code, "", errs)
@@ -205,31 +255,28 @@ func (s *Server) uiSupplement(c *gin.Context) error {
 		}
 	}
 	in := actionInput{Code: code, Comment: comment, asApplicant: code != "", Fields: map[string]string{}}
-	idem := actionIdempotency(c.PostForm("form_token"), app.Number, workflow.Supplement, comment)
+	idem := actionIdempotency(f.FormToken, app.Number, workflow.Supplement, comment)
 	return s.citizenAct(c, app, code, workflow.Supplement, in, idem, "citizen.notice.supplemented")
 }
 
 // uiWithdraw withdraws the application after the applicant confirmed it.
 func (s *Server) uiWithdraw(c *gin.Context) error {
 	number := c.Param("number")
-	code := strings.ToUpper(strings.TrimSpace(c.PostForm("code")))
+	var f withdrawForm
+	if err := bindForm(c, &f); err != nil {
+		return err
+	}
+	f.normalize()
+	code, reason := f.Code, f.Reason
 	app, err := s.citizenTarget(c, number, code)
 	if err != nil {
 		return s.lookupFailed(c, number, err)
 	}
-	reason := strings.TrimSpace(c.PostForm("reason"))
-	errs := map[string]string{}
-	if c.PostForm("confirm") != "yes" {
-		errs["confirm"] = "citizen.err.confirm"
-	}
-	if utf8.RuneCountInString(reason) > applyContentMax {
-		errs["reason"] = "citizen.err.too_long"
-	}
-	if len(errs) > 0 {
-		return s.renderResult(c, http.StatusUnprocessableEntity, app, code, "", errs)
+	if err := f.Validate(); err != nil {
+		return s.renderResult(c, http.StatusUnprocessableEntity, app, code, "", problems(err))
 	}
 	in := actionInput{Code: code, Comment: reason, asApplicant: code != "", Fields: map[string]string{}}
-	idem := actionIdempotency(c.PostForm("form_token"), app.Number, workflow.Withdraw, reason)
+	idem := actionIdempotency(f.FormToken, app.Number, workflow.Withdraw, reason)
 	return s.citizenAct(c, app, code, workflow.Withdraw, in, idem, "citizen.notice.withdrawn")
 }
 

@@ -10,6 +10,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"onewindow/handlers/service"
 	"onewindow/models"
 	"onewindow/policies"
 	"onewindow/workflow"
@@ -192,7 +193,11 @@ func (s *Server) fieldValue(lang string, app *models.Application, field, val str
 
 // uiWindowAct runs the action a form of the processing page posts.
 func (s *Server) uiWindowAct(c *gin.Context) error {
-	act := workflow.Action(c.PostForm("action"))
+	var f windowActionForm
+	if err := bindForm(c, &f); err != nil {
+		return err
+	}
+	act := workflow.Action(f.Action)
 	verb, ok := windowActions[act]
 	if act == workflow.Supplement {
 		verb, ok = policies.ActRegister, true // the applicant acts, with the code, at the window
@@ -204,16 +209,12 @@ func (s *Server) uiWindowAct(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	version, err := strconv.Atoi(c.PostForm("version"))
-	if err != nil {
-		return badRequest("version must be a number")
+	if f.Version < 1 {
+		return badRequest("version must be the application's version as shown")
 	}
-	in := s.actionForm(c, app, act)
-	in.Version = version
-	if act == workflow.Supplement && in.Code == "" {
-		err = invalid(map[string]string{"code": "is required"})
-	} else {
-		_, err = s.doAction(c, app.Number, act, in, formIdempotency(c, c.PostForm("form_token")))
+	in := f.input(app, c.PostForm)
+	if err = f.Validate(); err == nil {
+		_, err = s.doAction(c, app.Number, act, in, formIdempotency(c, f.FormToken))
 	}
 	if err == nil {
 		c.Redirect(http.StatusSeeOther, "/window/applications/"+url.PathEscape(app.Number)+"?done="+string(act))
@@ -221,7 +222,10 @@ func (s *Server) uiWindowAct(c *gin.Context) error {
 	}
 	lang := langOf(c)
 	var fe *models.FieldsError
-	var e *Error
+	e := asError(err)
+	if bad := problems(err); bad != nil {
+		e = invalid(bad)
+	}
 	status := http.StatusUnprocessableEntity
 	fresh, lerr := s.store.Application(c.Request.Context(), app.Number)
 	if lerr != nil {
@@ -238,9 +242,9 @@ func (s *Server) uiWindowAct(c *gin.Context) error {
 			p.Errors[f] = s.site.T(lang, "window.err."+code)
 		}
 		p.Alert = s.site.T(lang, "window.err.summary")
-	case act == workflow.Supplement && errors.As(err, &e) && (e.Status == http.StatusNotFound || e.Status == http.StatusUnprocessableEntity):
+	case act == workflow.Supplement && (e.Status == http.StatusNotFound || e.Status == http.StatusUnprocessableEntity):
 		p.Errors["code"], p.Alert = s.site.T(lang, "window.err.code"), s.site.T(lang, "window.err.summary")
-	case errors.As(err, &e) && e.Status == http.StatusUnprocessableEntity:
+	case e.Status == http.StatusUnprocessableEntity:
 		for f := range e.Fields {
 			p.Errors[f] = s.site.T(lang, "window.err.invalid")
 		}
@@ -255,9 +259,45 @@ func (s *Server) uiWindowAct(c *gin.Context) error {
 	return nil
 }
 
-// actionForm reads the fields of act from the posted form.
-func (s *Server) actionForm(c *gin.Context, app *models.Application, act workflow.Action) actionInput {
-	in := actionInput{Comment: c.PostForm("comment"), Fields: map[string]string{}}
+// windowActionForm is the form of an action on the processing page. The
+// checklist of an acceptance is read per material (m_<key>_provided, _kind,
+// _copies), its names depending on the application.
+type windowActionForm struct {
+	Action         string   `form:"action"`
+	Version        int      `form:"version"`
+	Comment        string   `form:"comment"`
+	Reason         string   `form:"reason"`
+	Pending        []string `form:"pending"`
+	Due            string   `form:"due"`
+	Missing        []string `form:"missing"`
+	MissingOther   string   `form:"missing_other"`
+	Code           string   `form:"code"`
+	ResultNumber   string   `form:"result_number"`
+	Delivery       string   `form:"delivery"`
+	TrackingNumber string   `form:"tracking_number"`
+	FormToken      string   `form:"form_token"`
+}
+
+// Validate checks what the form must carry (the applicant's code for a
+// supplement) and the input as the API's actions are checked.
+func (f windowActionForm) Validate() error {
+	bad := formErrors{}
+	if workflow.Action(f.Action) == workflow.Supplement && strings.TrimSpace(f.Code) == "" {
+		bad.add("code", "is required")
+	}
+	if err := (service.ActionInput{Comment: f.Comment}).Validate(); err != nil {
+		for k, v := range problems(err) {
+			bad.add(k, v)
+		}
+	}
+	return bad.orNil()
+}
+
+// input is the action's input: the fields of the action, and for an
+// acceptance the checklist, read with posted for the application's materials.
+func (f windowActionForm) input(app *models.Application, posted func(string) string) actionInput {
+	act := workflow.Action(f.Action)
+	in := actionInput{Version: f.Version, Comment: f.Comment, Fields: map[string]string{}}
 	set := func(name, val string) {
 		if val = strings.TrimSpace(val); val != "" {
 			in.Fields[name] = val
@@ -268,24 +308,22 @@ func (s *Server) actionForm(c *gin.Context, app *models.Application, act workflo
 		in.Materials = map[string]models.MaterialCheck{}
 		for _, m := range app.Materials {
 			k := "m_" + m.MaterialKey + "_"
-			n, _ := strconv.Atoi(c.PostForm(k + "copies"))
-			kind := c.PostForm(k + "kind")
+			n, _ := strconv.Atoi(posted(k + "copies"))
+			kind := posted(k + "kind")
 			if !slices.Contains(materialKinds, kind) {
 				kind = ""
 			}
-			in.Materials[m.MaterialKey] = models.MaterialCheck{Provided: c.PostForm(k+"provided") != "", Kind: kind, Copies: min(max(n, 0), 99)}
+			in.Materials[m.MaterialKey] = models.MaterialCheck{Provided: posted(k+"provided") != "", Kind: kind, Copies: min(max(n, 0), 99)}
 		}
 		if act == workflow.AcceptPending {
-			set("pending", strings.Join(c.PostFormArray("pending"), ","))
-			set("due", c.PostForm("due"))
+			set("pending", strings.Join(f.Pending, ","))
+			set("due", f.Due)
 		}
 	case workflow.Reject, workflow.Deny, workflow.Terminate:
-		set("reason", c.PostForm("reason"))
+		set("reason", f.Reason)
 	case workflow.RequestSupplement:
-		lines := c.PostFormArray("missing")
-		for _, l := range strings.Split(c.PostForm("missing_other"), "\n") {
-			lines = append(lines, l)
-		}
+		lines := slices.Clone(f.Missing)
+		lines = append(lines, strings.Split(f.MissingOther, "\n")...)
 		var keep []string
 		for _, l := range lines {
 			if l = strings.TrimSpace(l); l != "" {
@@ -294,12 +332,12 @@ func (s *Server) actionForm(c *gin.Context, app *models.Application, act workflo
 		}
 		set("missing", strings.Join(keep, "\n"))
 	case workflow.Supplement:
-		in.Code, in.asApplicant = strings.ToUpper(strings.TrimSpace(c.PostForm("code"))), true
+		in.Code, in.asApplicant = strings.ToUpper(strings.TrimSpace(f.Code)), true
 	case workflow.Issue:
-		set("result_number", c.PostForm("result_number"))
-		set("delivery", c.PostForm("delivery"))
-		if c.PostForm("delivery") == "post" {
-			set("tracking_number", c.PostForm("tracking_number"))
+		set("result_number", f.ResultNumber)
+		set("delivery", f.Delivery)
+		if f.Delivery == "post" {
+			set("tracking_number", f.TrackingNumber)
 		}
 	}
 	return in

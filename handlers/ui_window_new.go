@@ -11,6 +11,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"onewindow/handlers/service"
 	"onewindow/models"
 	"onewindow/models/search"
 	"onewindow/policies"
@@ -150,27 +151,44 @@ func (s *Server) lookupApplicant(c *gin.Context, p *intakePage) error {
 	return nil
 }
 
+// intakeForm is the window's intake form: the item, the applicant and what
+// the clerk asked for; the checklist is read per material of the item
+// (m_<key>_provided, _kind, _copies, _file).
+type intakeForm struct {
+	ItemCode string `form:"item_code"`
+	Op       string `form:"op"`
+	Kind     string `form:"kind"`
+	IDNumber string `form:"id_number"`
+	Name     string `form:"name"`
+	Phone    string `form:"phone"`
+	Address  string `form:"address"`
+	Token    string `form:"form_token"`
+}
+
 // uiWindowRegister handles the intake form: "lookup" shows the form again
 // with the stored applicant; "register" files the application.
 func (s *Server) uiWindowRegister(c *gin.Context) error {
 	if err := s.authorize(c, policies.AllDomains, policies.ObjApplication, policies.ActRegister); err != nil {
 		return err
 	}
-	p := s.newIntakePage()
-	if t := c.PostForm("form_token"); t != "" {
-		p.Token = t
+	var f intakeForm
+	if err := bindForm(c, &f); err != nil {
+		return err
 	}
-	p.Applicant = intakeApplicant{Kind: c.PostForm("kind"), IDNumber: strings.TrimSpace(c.PostForm("id_number")),
-		Name: strings.TrimSpace(c.PostForm("name")), Phone: strings.TrimSpace(c.PostForm("phone")),
-		Address: strings.TrimSpace(c.PostForm("address"))}
-	if err := s.intakeItem(c, &p, strings.TrimSpace(c.PostForm("item_code")), c.PostForm); err != nil {
+	p := s.newIntakePage()
+	if f.Token != "" {
+		p.Token = f.Token
+	}
+	p.Applicant = intakeApplicant{Kind: f.Kind, IDNumber: strings.TrimSpace(f.IDNumber),
+		Name: strings.TrimSpace(f.Name), Phone: strings.TrimSpace(f.Phone), Address: strings.TrimSpace(f.Address)}
+	if err := s.intakeItem(c, &p, strings.TrimSpace(f.ItemCode), c.PostForm); err != nil {
 		return err
 	}
 	if p.Item == nil {
 		s.renderIntake(c, http.StatusUnprocessableEntity, p)
 		return nil
 	}
-	if c.PostForm("op") == "lookup" {
+	if f.Op == "lookup" {
 		if p.Applicant.IDNumber == "" {
 			p.Errors["id_number"] = s.site.T(langOf(c), "window.err.required")
 		} else if err := s.lookupApplicant(c, &p); err != nil {
@@ -184,9 +202,9 @@ func (s *Server) uiWindowRegister(c *gin.Context) error {
 
 func (s *Server) registerIntake(c *gin.Context, p intakePage) error {
 	lang := langOf(c)
-	in := applicationInput{ItemCode: p.ItemCode, Materials: map[string]models.MaterialCheck{}}
-	in.Applicant.Kind, in.Applicant.IDNumber, in.Applicant.Name = p.Applicant.Kind, p.Applicant.IDNumber, p.Applicant.Name
-	in.Applicant.Phone, in.Applicant.Address = p.Applicant.Phone, p.Applicant.Address
+	a := p.Applicant
+	in := service.Filing{ItemCode: p.ItemCode, Materials: map[string]models.MaterialCheck{},
+		Applicant: service.ApplicantInput{Kind: a.Kind, IDNumber: a.IDNumber, Name: a.Name, Phone: a.Phone, Address: a.Address}}
 	files := map[string]*multipart.FileHeader{}
 	for _, m := range p.Materials {
 		if m.Kind != "" && !slices.Contains(materialKinds, m.Kind) {
@@ -206,12 +224,11 @@ func (s *Server) registerIntake(c *gin.Context, p intakePage) error {
 			}
 		}
 	}
-	na, err := s.fileRequest(c, in)
-	var e *Error
-	switch {
-	case errors.As(err, &e) && e.Status == http.StatusUnprocessableEntity:
+	svc := s.actions()
+	_, err := svc.CheckFiling(c.Request.Context(), in)
+	if e := asError(err); err != nil && e.Status == http.StatusUnprocessableEntity {
 		s.applicantErrors(lang, &p, e.Fields)
-	case err != nil:
+	} else if err != nil {
 		return err
 	}
 	if len(p.Errors) > 0 {
@@ -219,14 +236,8 @@ func (s *Server) registerIntake(c *gin.Context, p intakePage) error {
 		s.renderIntake(c, http.StatusUnprocessableEntity, p)
 		return nil
 	}
-	if err := s.setChannel(c, na); err != nil {
-		return err
-	}
-	if na.Channel != models.ChannelWindow {
-		return &Error{Status: http.StatusForbidden, Code: "forbidden", Message: "only window clerks register walk-in applications"}
-	}
-	na.Idem = formIdempotency(c, p.Token)
-	f, err := s.store.CreateApplication(c.Request.Context(), *na)
+	in.Idem = formIdempotency(c, p.Token)
+	f, err := svc.Register(c.Request.Context(), actorOf(c), in)
 	if errors.Is(err, models.ErrIdempotencyMismatch) {
 		p.Alert, p.Token = s.site.T(lang, "window.err.token_reused"), newFormToken()
 		s.renderIntake(c, http.StatusUnprocessableEntity, p)

@@ -28,18 +28,16 @@ type ActionRequest struct {
 	Cal        *workflow.Calendar
 	Now        time.Time
 	Idem       *Idempotency
-	// Authorize is called inside the transaction with the locked, re-read
-	// application and the table rows that allow the action; it answers with
-	// the acting department and role, or an error that stops the action.
-	Authorize func(app *Application, rows []workflow.Transition) (Grant, error)
+	// Caller is who asks, as data: inside the transaction the store checks
+	// its query code against the locked application and picks the acting
+	// department and role with workflow.ChooseActing. Nil skips both (for
+	// trusted callers: set-up code and tests).
+	Caller *workflow.Caller
 }
 
-// Grant is who acts: the department of the task (or application) and the
-// role that allows it.
-type Grant struct {
-	Department string
-	Role       string
-}
+// ErrWrongCode is the answer to a query code that does not match the
+// application; it is an ErrNotFound, so a wrong code reads like a missing number.
+var ErrWrongCode = fmt.Errorf("wrong query code: %w", ErrNotFound)
 
 // FieldsError lists the action fields that are missing or wrong.
 type FieldsError struct{ Fields map[string]string }
@@ -119,8 +117,11 @@ func applyAction(tx *gorm.DB, app *Application, req ActionRequest) error {
 	if err != nil {
 		return err
 	}
-	if req.Authorize != nil {
-		g, err := req.Authorize(app, rows)
+	if req.Caller != nil {
+		if req.Caller.QueryCode != "" && !app.CheckQueryCode(req.Caller.QueryCode) {
+			return ErrWrongCode
+		}
+		g, err := workflow.ChooseActing(app.Case(), req.Action, rows, *req.Caller)
 		if err != nil {
 			return err
 		}
@@ -227,6 +228,16 @@ func decide(app *Application, task *Task, req ActionRequest) error {
 		app.Result = "approved"
 	}
 	return nil
+}
+
+// Case is what workflow.ChooseActing reads of the application.
+func (a *Application) Case() workflow.Case {
+	c := workflow.Case{Department: a.DepartmentCode, ApplicantID: a.ApplicantIDNumber,
+		Tasks: make([]workflow.TaskState, len(a.Tasks))}
+	for i, t := range a.Tasks {
+		c.Tasks[i] = workflow.TaskState{Department: t.DepartmentCode, Stage: workflow.Stage(t.Stage)}
+	}
+	return c
 }
 
 func closeTasks(app *Application, except string, now time.Time) {

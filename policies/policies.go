@@ -45,6 +45,7 @@ type Assignment struct {
 // Authorizer answers permission checks against the embedded policy and the loaded role assignments.
 type Authorizer struct {
 	holders map[perm][]Role // the roles policy.csv grants each permission to
+	byRole  map[Role][]perm // the permissions policy.csv grants each role, sorted
 	cur     atomic.Pointer[snapshot]
 }
 
@@ -71,7 +72,15 @@ func New(assignments []Assignment) (*Authorizer, error) {
 	if err != nil {
 		return nil, err
 	}
-	a := &Authorizer{holders: holders}
+	a := &Authorizer{holders: holders, byRole: map[Role][]perm{}}
+	for k, roles := range holders {
+		for _, r := range roles {
+			a.byRole[r] = append(a.byRole[r], k)
+		}
+	}
+	for _, list := range a.byRole {
+		slices.SortFunc(list, func(x, y perm) int { return cmp.Or(cmp.Compare(x.obj, y.obj), cmp.Compare(x.act, y.act)) })
+	}
 	if err := a.Load(assignments); err != nil {
 		return nil, err
 	}
@@ -121,6 +130,32 @@ func (a *Authorizer) Roles(user string) []Assignment {
 // RoleCan reports whether the policy grants role the action act on obj.
 func (a *Authorizer) RoleCan(role Role, obj, act string) (bool, error) {
 	return slices.Contains(a.holders[perm{obj, act}], role), nil
+}
+
+// Permission is one permission a user holds: Verb on Object in Domain (a
+// department code, or "*" for every department), through Role.
+type Permission struct {
+	Role   Role
+	Domain string
+	Object string
+	Verb   string
+}
+
+// Permissions returns every permission the user holds, as data that answers
+// exactly what Can answers: Can(user, d, obj, act) is true when some
+// permission has obj and act and its Domain is d or "*". They come in the
+// order of Roles (by role, then domain), each role's sorted by object and verb.
+func (a *Authorizer) Permissions(user string) []Permission {
+	if !checkable(user, AllDomains) {
+		return nil
+	}
+	var out []Permission
+	for _, as := range a.cur.Load().byUser[user] {
+		for _, k := range a.byRole[as.Role] {
+			out = append(out, Permission{Role: as.Role, Domain: as.Domain, Object: k.obj, Verb: k.act})
+		}
+	}
+	return out
 }
 
 // Domains returns the sorted domains in which user may do act on obj; ["*"] means every department.

@@ -1,0 +1,134 @@
+package service
+
+import (
+	"context"
+	"errors"
+	"strings"
+
+	"onewindow/models"
+	"onewindow/policies"
+	"onewindow/workflow"
+)
+
+// Filing is the input of a new application, online or at the window.
+type Filing struct {
+	ItemCode  string
+	Applicant ApplicantInput
+	Form      map[string]string
+	// Materials is the window clerk's checklist, by material key.
+	Materials map[string]models.MaterialCheck
+	Idem      *models.Idempotency
+}
+
+// ApplicantInput is who an application is filed for.
+type ApplicantInput struct {
+	Kind     string
+	Name     string
+	IDNumber string
+	Phone    string
+	Address  string
+}
+
+// CheckFiling validates a filing against the published catalogue and
+// returns the store's input; the field errors of an Invalid error are keyed
+// as in the API (item_code, applicant.id_number, form.<key>). The online
+// form and the window's intake form call it to show every problem at once.
+func (s *Service) CheckFiling(ctx context.Context, in Filing) (*models.NewApplication, error) {
+	fields := map[string]string{}
+	it, err := s.Item(ctx, strings.TrimSpace(in.ItemCode))
+	switch {
+	case errors.Is(err, models.ErrNotFound):
+		fields["item_code"] = "no published item has this code"
+	case err != nil:
+		return nil, err
+	case it.Reduced() || !it.OnApplication:
+		fields["item_code"] = "this item is not filed on application"
+	}
+	a := in.Applicant
+	idKind := workflow.ResidentID
+	switch a.Kind {
+	case models.ApplicantPerson:
+	case models.ApplicantOrganisation:
+		idKind = workflow.CreditCode
+	default:
+		fields["applicant.kind"] = "must be person or organisation"
+	}
+	id := workflow.NormalizeID(a.IDNumber)
+	if err := workflow.ValidateID(idKind, id, s.Now()); err != nil {
+		fields["applicant.id_number"] = idMessage(err)
+	}
+	name := strings.TrimSpace(a.Name)
+	if name == "" || len([]rune(name)) > 100 {
+		fields["applicant.name"] = "is required (at most 100 characters)"
+	}
+	if len(a.Phone) > 30 || len(a.Address) > 200 {
+		fields["applicant.phone"] = "is too long"
+	}
+	for k, v := range in.Form {
+		if len(k) > 64 || len(v) > 2000 || len(in.Form) > 50 {
+			fields["form."+k] = "is too long"
+		}
+	}
+	if len(fields) > 0 {
+		return nil, invalid(fields)
+	}
+	return &models.NewApplication{Item: it, Form: in.Form, Provided: in.Materials, Now: s.Now(), Idem: in.Idem,
+		Channel: models.ChannelOnline, Actor: "applicant",
+		Applicant: models.Applicant{Kind: a.Kind, IDKind: string(idKind), IDNumber: id, Name: name,
+			Phone: strings.TrimSpace(a.Phone), Address: strings.TrimSpace(a.Address)}}, nil
+}
+
+// idMessage names the failed check of an identity number.
+func idMessage(err error) string {
+	var ie *workflow.IDError
+	if errors.As(err, &ie) {
+		return ie.Error()
+	}
+	return err.Error()
+}
+
+// File files an application: online when the actor is anonymous or may
+// not register applications of the item's department, a walk-in
+// registration by the window when they may.
+func (s *Service) File(ctx context.Context, who Actor, in Filing) (*models.Filed, error) {
+	na, err := s.CheckFiling(ctx, in)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.setChannel(ctx, who, na); err != nil {
+		return nil, err
+	}
+	return s.Store.CreateApplication(ctx, *na)
+}
+
+// Register files a walk-in application as a window clerk; an actor who may
+// not register applications of the item's department is Forbidden.
+func (s *Service) Register(ctx context.Context, who Actor, in Filing) (*models.Filed, error) {
+	na, err := s.CheckFiling(ctx, in)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.setChannel(ctx, who, na); err != nil {
+		return nil, err
+	}
+	if na.Channel != models.ChannelWindow {
+		return nil, &Error{Kind: Forbidden, Message: "only window clerks register walk-in applications"}
+	}
+	return s.Store.CreateApplication(ctx, *na)
+}
+
+// setChannel decides online versus window filing from the actor.
+func (s *Service) setChannel(ctx context.Context, who Actor, na *models.NewApplication) error {
+	na.Channel, na.Actor, na.Role = models.ChannelOnline, "applicant", ""
+	if who.Username == "" {
+		return nil
+	}
+	ok, err := s.Authz.Can(ctx, who.Username, na.Item.DepartmentCode, policies.ObjApplication, policies.ActRegister)
+	if err != nil {
+		return err
+	}
+	if ok {
+		na.Channel, na.Actor, na.Role = models.ChannelWindow, who.Username, string(policies.WindowClerk)
+	}
+	return nil
+}
