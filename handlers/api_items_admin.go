@@ -120,9 +120,6 @@ func (s *Server) changeItem(c *gin.Context, newDept, act string, change func(con
 	if err != nil {
 		return err
 	}
-	if err := s.Reload(ctx); err != nil {
-		return err
-	}
 	c.JSON(http.StatusOK, guideJSON(it, s.ref.Load()))
 	return nil
 }
