@@ -6,7 +6,7 @@ package models
 // onewindow command, another instance). So the store owns one signal: a
 // counter per area in change_counters, bumped by the store's write methods
 // in the same transaction as the change. A watcher polls the counters (one
-// small query a second) and this process notes its own commits at once;
+// small query every half second) and this process notes its own commits at once;
 // both end up in a ChangeStamp that a cache compares with the stamp it was
 // built from, like an ETag. On PostgreSQL a NOTIFY sent with the bump can
 // wake the watcher early; the poll stays as the fallback.
@@ -107,7 +107,7 @@ func (s *Store) write(ctx context.Context, fn func(tx *gorm.DB) error, areas ...
 	if err != nil {
 		return err
 	}
-	s.changes.note(s, seen)
+	s.changes.note(s, seen, true)
 	return nil
 }
 

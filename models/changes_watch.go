@@ -7,9 +7,11 @@ import (
 	"time"
 )
 
-// changePoll is how often the watcher reads the change counters: a change
-// made by another process is seen within this time.
-const changePoll = time.Second
+// changePoll is how often the watcher reads the change counters (two small
+// reads a second): a change made by another process is in the stamp within
+// this time, and rebuilding a cache of the catalogue can take as long again
+// on a busy machine; the promise is 2 s.
+const changePoll = 500 * time.Millisecond
 
 // areaEvents names, in the watcher's query, the highest application event
 // id: filings and actions append an event, so it moves whenever a work list
@@ -110,7 +112,7 @@ func (w *changeWatch) poll(s *Store) {
 		w.adopt(seen)
 		return
 	}
-	w.note(s, seen)
+	w.note(s, seen, false)
 }
 
 // adopt takes the first poll's counters as what this process has seen.
@@ -126,15 +128,20 @@ func (w *changeWatch) adopt(seen map[Area]int64) {
 }
 
 // note accounts for counters read by a poll or written by a commit of this
-// process. Counters only grow, so a smaller value is an older read.
-func (w *changeWatch) note(s *Store, seen map[Area]int64) {
-	var changed []Area
+// process (own). Counters only grow, so a smaller value is an older read.
+// What the store caches itself is dropped only for changes of others: this
+// process's writes forget what they touch as they commit.
+func (w *changeWatch) note(s *Store, seen map[Area]int64, own bool) {
+	var changed, others []Area
 	w.mu.Lock()
 	if w.seen == nil {
 		w.seen = map[Area]int64{}
 	}
 	for a, v := range seen {
 		if v > w.seen[a] {
+			if !own || v > w.seen[a]+1 { // more than this commit's own bump
+				others = append(others, a)
+			}
 			w.seen[a] = v
 			changed = append(changed, a)
 		}
@@ -147,7 +154,7 @@ func (w *changeWatch) note(s *Store, seen map[Area]int64) {
 		w.stamp.Store(&next)
 	}
 	w.mu.Unlock()
-	for _, a := range changed {
+	for _, a := range others {
 		switch a {
 		case AreaAccess, AreaSessions:
 			s.sessions.forget("")
