@@ -156,3 +156,22 @@ func TestClosingTheStoreStopsTheWatcher(t *testing.T) {
 		t.Logf("second close: %v", err)
 	}
 }
+
+// A filing or an action by another process reaches the work-list generations
+// through its application event; filing writes no counter for it.
+func TestApplicationsFiledElsewhereMoveTheWorkGeneration(t *testing.T) {
+	s := adminCatalogue(t)
+	ctx := context.Background()
+	other, err := Open(ctx, filepath.Dir(s.Path()), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { other.Close() })
+	s.Changes()
+	before, work := counters(t, s), s.WorkGeneration([]string{"scj"})
+	file(t, other, "A1", time.Date(2026, 11, 25, 2, 0, 0, 0, time.UTC), nil)
+	waitFor(t, "an application filed elsewhere", func() bool { return s.WorkGeneration([]string{"scj"}) != work })
+	if after := counters(t, s); after[AreaWork] != before[AreaWork] {
+		t.Errorf("filing bumped the work counter: %d → %d", before[AreaWork], after[AreaWork])
+	}
+}
