@@ -15,8 +15,11 @@ import (
 	"onewindow/workflow"
 )
 
-// within polls seen until it holds, failing when 2 s have passed since the
-// change was made (the change signal's promise for another process's change).
+// within polls seen until it holds, and fails when an answer received 2 s
+// or more after the change still shows the old state: the change signal's
+// promise for another process's change. (An answer may arrive later than
+// that when it waits for a rebuild that started in time: rebuilding the
+// catalogue's index takes about 0.2-1 s, and 4-5 s under -race.)
 func within(t *testing.T, what string, changed time.Time, seen func() bool) {
 	t.Helper()
 	start := changed

@@ -118,8 +118,7 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 // store's change signal before each request.
 func (s *Server) Handler() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		// Not cancelled with the request: others may be waiting for the rebuild.
-		if err := s.refresh(context.WithoutCancel(r.Context())); err != nil {
+		if err := s.refresh(r.Context()); err != nil {
 			s.log.Warn("caches kept stale", "err", err)
 		}
 		s.engine.ServeHTTP(w, r)
@@ -137,6 +136,7 @@ func (s *Server) refresh(ctx context.Context) error {
 	if b := s.built.Load(); b != nil && *b == s.store.Changes() {
 		return nil
 	}
+	ctx = context.WithoutCancel(ctx) // other requests may be waiting for this rebuild
 	s.rebuild.Lock()
 	defer s.rebuild.Unlock()
 	now, b := s.store.Changes(), s.built.Load()
