@@ -19,7 +19,7 @@ import (
 // or more after the change still shows the old state: the change signal's
 // promise for another process's change. (An answer may arrive later than
 // that when it waits for a rebuild that started in time: rebuilding the
-// catalogue's index takes about 0.2-1 s, and 4-5 s under -race.)
+// catalogue's index took 0.5-1 s on a busy test machine, 4-5 s under -race.)
 func within(t *testing.T, what string, changed time.Time, seen func() bool) {
 	t.Helper()
 	start := changed
