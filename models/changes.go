@@ -5,11 +5,12 @@ package models
 // the database, and any process may change what they hold (the server, the
 // onewindow command, another instance). So the store owns one signal: a
 // counter per area in change_counters, bumped by the store's write methods
-// in the same transaction as the change. A watcher polls the counters (one
-// small query every half second) and this process notes its own commits at once;
-// both end up in a ChangeStamp that a cache compares with the stamp it was
-// built from, like an ETag. On PostgreSQL a NOTIFY sent with the bump can
-// wake the watcher early; the poll stays as the fallback.
+// in the same transaction as the change (Store.write). A watcher polls the
+// counters (one small query every half second), and this process notes its
+// own commits at once; both end up in a ChangeStamp that a cache compares
+// with the stamp it was built from, like an ETag. On PostgreSQL a NOTIFY
+// sent with the bump can wake the watcher early; the poll stays as the
+// fallback.
 
 import (
 	"context"
