@@ -36,6 +36,15 @@ type Config struct {
 }
 
 // Server is the HTTP side of OneWindow.
+//
+// Every cache here (search index, reference, published items, catalogue
+// answers, calendar, authorizer, work-list pages) is rebuilt from the
+// store's change signal (models.Store.Changes): before each request the
+// server compares the store's stamp with the one its caches were built from
+// and rebuilds what changed. No handler reloads anything after a write; a
+// write made by this process is in the stamp when the store returns, one
+// made by another process (the onewindow command, another instance) within
+// about a second.
 type Server struct {
 	store  *models.Store
 	site   *web.Site
@@ -63,15 +72,6 @@ type Server struct {
 
 // reference is the small, read-mostly data that validates filters and labels
 // pages: departments and item types. It is rebuilt with the search index.
-//
-// Every cache here (search index, reference, published items, catalogue
-// answers, calendar, authorizer, work-list pages) is rebuilt from the
-// store's change signal (models.Store.Changes): before each request the
-// server compares the store's stamp with the one its caches were built from
-// and rebuilds what changed. No handler reloads anything after a write; a
-// write made by this process is in the stamp when the store returns, one
-// made by another process (the onewindow command, another instance) within
-// a second.
 type reference struct {
 	depts     []models.DepartmentCount
 	deptByKey map[string]models.DepartmentCount
