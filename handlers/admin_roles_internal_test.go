@@ -18,7 +18,8 @@ import (
 
 // TestRoleFormReloadsTheAuthorizer checks the role page through the
 // authorizer itself: a reviewer assignment in scj lets the user read scj
-// tasks, and no other department's, at once; removing it takes that away.
+// tasks, and no other department's, from the next request on; removing it
+// takes that away.
 func TestRoleFormReloadsTheAuthorizer(t *testing.T) {
 	ctx := context.Background()
 	store, err := models.Open(ctx, t.TempDir(), models.Options{})
@@ -79,6 +80,9 @@ func TestRoleFormReloadsTheAuthorizer(t *testing.T) {
 		}
 	}
 	can := func(dept string) bool {
+		if err := s.refresh(ctx); err != nil { // what the next request does first
+			t.Fatal(err)
+		}
 		ok, err := s.authz.Can(ctx, "li", dept, policies.ObjTask, policies.ActRead)
 		if err != nil {
 			t.Fatal(err)

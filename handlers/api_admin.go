@@ -126,7 +126,7 @@ func (s *Server) createUser(c *gin.Context, f userForm) (*models.User, error) {
 		}
 		return nil, err
 	}
-	return u, s.loadAuthorizer(c.Request.Context())
+	return u, nil
 }
 
 func (s *Server) apiCreateUser(c *gin.Context) error {
@@ -194,7 +194,7 @@ func (s *Server) setActive(c *gin.Context, active bool) (*models.User, error) {
 	if err := s.store.SetActive(c.Request.Context(), u.ID, active); err != nil {
 		return nil, err
 	}
-	return u, s.loadAuthorizer(c.Request.Context())
+	return u, nil
 }
 
 func (s *Server) apiSetActive(c *gin.Context) error {
@@ -230,7 +230,7 @@ func (s *Server) setRoles(c *gin.Context, roles []roleJSON) (*models.User, error
 		}
 		return nil, err
 	}
-	return u, s.loadAuthorizer(c.Request.Context())
+	return u, nil
 }
 
 func (s *Server) apiSetRoles(c *gin.Context) error {

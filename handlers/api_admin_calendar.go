@@ -25,7 +25,7 @@ import (
 
 // The working-day calendar as the system administrator edits it: one entry
 // at a time, or a whole year imported from a CSV or JSON file. Every change
-// reloads the server's calendar so that deadlines use it at once.
+// is signalled by the store, so deadlines use it from the next request on.
 
 // maxCalendarUpload is the largest calendar file accepted: a year has at
 // most 366 rows, so this is generous.
@@ -62,29 +62,24 @@ func calendarYearParam(v string) (int, error) {
 	return y, nil
 }
 
-// addCalendarDay authorizes, stores one entry and reloads the calendar.
+// addCalendarDay authorizes and stores one entry.
 func (s *Server) addCalendarDay(c *gin.Context, e calendarEntryJSON) error {
 	if err := s.authorize(c, policies.AllDomains, policies.ObjCalendar, policies.ActManage); err != nil {
 		return err
 	}
-	if err := s.store.AddCalendarDay(c.Request.Context(), e.day()); err != nil {
-		if isConflict(err) {
-			return errDateTaken
-		}
-		return err
+	err := s.store.AddCalendarDay(c.Request.Context(), e.day())
+	if isConflict(err) {
+		return errDateTaken
 	}
-	return s.ReloadCalendar(c.Request.Context())
+	return err
 }
 
-// removeCalendarDay authorizes, deletes the entry of date and reloads the calendar.
+// removeCalendarDay authorizes and deletes the entry of date.
 func (s *Server) removeCalendarDay(c *gin.Context, date string) error {
 	if err := s.authorize(c, policies.AllDomains, policies.ObjCalendar, policies.ActManage); err != nil {
 		return err
 	}
-	if err := s.store.RemoveCalendarDay(c.Request.Context(), date); err != nil {
-		return err
-	}
-	return s.ReloadCalendar(c.Request.Context())
+	return s.store.RemoveCalendarDay(c.Request.Context(), date)
 }
 
 // importCalendar authorizes, reads the uploaded file of the multipart form
@@ -131,7 +126,7 @@ func (s *Server) importCalendar(c *gin.Context) (year, n int, err error) {
 	if err := s.store.ReplaceCalendarYear(c.Request.Context(), year, days); err != nil {
 		return 0, 0, err
 	}
-	return year, len(days), s.ReloadCalendar(c.Request.Context())
+	return year, len(days), nil
 }
 
 // decodeCalendarFile reads a CSV file with the header date,kind,name or a

@@ -18,13 +18,14 @@ type departmentForm struct {
 }
 
 // toDepartmentJSON answers with the shape of GET /api/v1/departments; the
-// item count comes from the reference data, reloaded after the change.
+// item count comes from the reference data (a department's change moves
+// no item, so the count read before it is still right).
 func (s *Server) toDepartmentJSON(d *models.Department) departmentJSON {
 	return departmentJSON{Code: d.Code, Name: d.Name, Short: d.ShortName, Items: s.ref.Load().deptByKey[d.Code].Items, Phone: d.Phone}
 }
 
-// createDepartment authorizes, stores the department and reloads the
-// reference data so that filters and pages know it at once.
+// createDepartment authorizes and stores the department; the store's change
+// signal makes filters and pages know it at the next request.
 func (s *Server) createDepartment(c *gin.Context, f departmentForm) (*models.Department, error) {
 	if err := s.authorize(c, policies.AllDomains, policies.ObjDepartment, policies.ActManage); err != nil {
 		return nil, err
@@ -36,11 +37,11 @@ func (s *Server) createDepartment(c *gin.Context, f departmentForm) (*models.Dep
 	if err != nil {
 		return nil, err
 	}
-	return d, s.Reload(c.Request.Context())
+	return d, nil
 }
 
 // renameDepartment authorizes, renames the department of the :code
-// parameter and reloads the reference data.
+// parameter.
 func (s *Server) renameDepartment(c *gin.Context, f departmentForm) (*models.Department, error) {
 	if err := s.authorize(c, policies.AllDomains, policies.ObjDepartment, policies.ActManage); err != nil {
 		return nil, err
@@ -49,7 +50,7 @@ func (s *Server) renameDepartment(c *gin.Context, f departmentForm) (*models.Dep
 	if err != nil {
 		return nil, err
 	}
-	return d, s.Reload(c.Request.Context())
+	return d, nil
 }
 
 func (s *Server) apiCreateDepartment(c *gin.Context) error {

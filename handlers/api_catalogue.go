@@ -79,7 +79,7 @@ type itemListResponse struct {
 }
 
 // apiItems lists and searches the published catalogue. The answer depends
-// on the catalogue alone, so answers are kept until the next Reload: citizens
+// on the catalogue alone, so answers are kept until it changes: citizens
 // ask the same few questions (食品, 营业执照 …) all day.
 func (s *Server) apiItems(c *gin.Context) error {
 	gen := s.answers.generation() // before anything the answer is built from

@@ -116,9 +116,6 @@ func (s *Server) changeItem(c *gin.Context, change func(context.Context, *servic
 		return err
 	}
 	c.Set(ctxAuthorized, true) // the service authorized the change
-	if err := s.Reload(ctx); err != nil {
-		return err
-	}
 	c.JSON(http.StatusOK, guideJSON(it, s.ref.Load()))
 	return nil
 }

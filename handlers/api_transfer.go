@@ -118,9 +118,6 @@ func (s *Server) apiImport(c *gin.Context) error {
 	} else {
 		reason := c.DefaultQuery("reason", "批量导入")
 		out.Changed, err = s.store.ApplyImport(ctx, items, actor(c), reason)
-		if err == nil && out.Changed > 0 {
-			err = s.Reload(ctx)
-		}
 	}
 	if err != nil {
 		return err

@@ -12,7 +12,8 @@ import (
 
 const ctxAuthorized = "authorized"
 
-// loadAuthorizer (re)loads every role assignment into the authorizer.
+// loadAuthorizer (re)loads every role assignment into the authorizer; refresh
+// calls it when the store signals a change of accounts or roles.
 func (s *Server) loadAuthorizer(ctx context.Context) error {
 	rows, err := s.store.RoleAssignments(ctx)
 	if err != nil {
@@ -26,11 +27,7 @@ func (s *Server) loadAuthorizer(ctx context.Context) error {
 		s.authz, err = policies.New(as)
 		return err
 	}
-	if err := s.authz.Load(as); err != nil {
-		return err
-	}
-	s.pages.clear() // pages list the departments the old roles allowed
-	return nil
+	return s.authz.Load(as)
 }
 
 // authorize is the one check every staff handler makes, with the department
@@ -116,7 +113,3 @@ func (s *Server) protect(h gin.HandlerFunc) gin.HandlerFunc {
 		h(c)
 	}
 }
-
-// ReloadAuthorizer reloads role assignments from the database (after they
-// were changed outside the server, e.g. by a command or a test).
-func (s *Server) ReloadAuthorizer(ctx context.Context) error { return s.loadAuthorizer(ctx) }

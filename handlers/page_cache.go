@@ -9,7 +9,8 @@ import (
 // template. An entry is served only while everything it was built from is
 // unchanged: the departments' work (models.Store.WorkGeneration), the centre
 // day (deadlines and marks count working days from today), and the
-// catalogue, calendar and role assignments (a reload clears the cache).
+// catalogue, calendar and role assignments (a change the store signals in
+// one of them clears the cache, see Server.refresh).
 // The key holds the session, so a page with its CSRF token and claim
 // buttons is never served to anyone else.
 type pageCache struct {

@@ -36,6 +36,15 @@ type Config struct {
 }
 
 // Server is the HTTP side of OneWindow.
+//
+// Every cache here (search index, reference, published items, catalogue
+// answers, calendar, authorizer, work-list pages) is rebuilt from the
+// store's change signal (models.Store.Changes): before each request the
+// server compares the store's stamp with the one its caches were built from
+// and rebuilds what changed. No handler reloads anything after a write; a
+// write made by this process is in the stamp when the store returns, one
+// made by another process (the onewindow command, another instance) within
+// about a second.
 type Server struct {
 	store  *models.Store
 	site   *web.Site
@@ -44,8 +53,11 @@ type Server struct {
 	search *search.Live
 	cal    atomic.Pointer[workflow.Calendar]
 	ref    atomic.Pointer[reference]
-	items  atomic.Pointer[sync.Map] // published item code → *models.Item, emptied by Reload
+	items  atomic.Pointer[sync.Map] // published item code → *models.Item, emptied when the catalogue changes
 	engine *gin.Engine
+
+	built   atomic.Pointer[models.ChangeStamp] // the store's change stamp the caches were built from
+	rebuild sync.Mutex                         // one rebuild at a time
 
 	authz *policies.Authorizer
 
@@ -54,7 +66,7 @@ type Server struct {
 	now         func() time.Time
 	codeLimiter *limiter // wrong query codes per client
 	pages       *pageCache
-	answers     *fifoCache[searchKey, []byte] // catalogue list answers, until the next Reload
+	answers     *fifoCache[searchKey, []byte] // catalogue list answers, until the catalogue changes
 }
 
 // reference is the small, read-mostly data that validates filters and labels
@@ -93,25 +105,71 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	if s.files, err = models.NewFiles(cfg.FilesDir); err != nil {
 		return nil, err
 	}
-	if err = s.Reload(ctx); err != nil {
-		return nil, err
-	}
-	if err := s.loadAuthorizer(ctx); err != nil {
+	if err = s.refresh(ctx); err != nil {
 		return nil, err
 	}
 	s.engine = s.routes()
 	return s, nil
 }
 
-// Handler is the server's http.Handler.
-func (s *Server) Handler() http.Handler { return s.engine }
+// Handler is the server's http.Handler. It brings the caches up to the
+// store's change signal before each request.
+func (s *Server) Handler() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if err := s.refresh(r.Context()); err != nil {
+			s.log.Warn("caches kept stale", "err", err)
+		}
+		s.engine.ServeHTTP(w, r)
+	})
+}
 
 // Engine exposes the gin engine for route inspection in tests.
 func (s *Server) Engine() *gin.Engine { return s.engine }
 
-// Reload rebuilds the search index, reference data and calendar from the
-// database; call it after the catalogue or calendar changes.
-func (s *Server) Reload(ctx context.Context) error {
+// refresh rebuilds the caches whose area changed since they were built (all
+// of them the first time). The stamp is read before the data, so what is
+// read is at least as new as the stamp kept. A failed rebuild keeps the old
+// stamp and is tried again at the next request.
+func (s *Server) refresh(ctx context.Context) error {
+	if b := s.built.Load(); b != nil && *b == s.store.Changes() {
+		return nil
+	}
+	ctx = context.WithoutCancel(ctx) // other requests may be waiting for this rebuild
+	s.rebuild.Lock()
+	defer s.rebuild.Unlock()
+	now, b := s.store.Changes(), s.built.Load()
+	if b != nil && *b == now {
+		return nil
+	}
+	first := b == nil
+	catalogue := first || b.Catalogue != now.Catalogue
+	calendar := first || b.Calendar != now.Calendar
+	access := first || b.Access != now.Access
+	if catalogue {
+		if err := s.loadCatalogue(ctx); err != nil {
+			return err
+		}
+	}
+	if calendar {
+		if err := s.loadCalendar(ctx); err != nil {
+			return err
+		}
+	}
+	if access {
+		if err := s.loadAuthorizer(ctx); err != nil {
+			return err
+		}
+	}
+	if catalogue || calendar || access {
+		s.pages.clear() // pages show items, count working days and list the departments roles allow
+	}
+	s.built.Store(&now)
+	return nil
+}
+
+// loadCatalogue rebuilds the search index and reference data and forgets
+// the published items and catalogue answers.
+func (s *Server) loadCatalogue(ctx context.Context) error {
 	entries, err := s.store.SearchEntries(ctx)
 	if err != nil {
 		return err
@@ -122,9 +180,6 @@ func (s *Server) Reload(ctx context.Context) error {
 	}
 	types, err := s.store.ItemTypes(ctx)
 	if err != nil {
-		return err
-	}
-	if err := s.ReloadCalendar(ctx); err != nil {
 		return err
 	}
 	ref := &reference{depts: depts, types: types,
@@ -139,13 +194,11 @@ func (s *Server) Reload(ctx context.Context) error {
 	s.search.Swap(search.New(entries))
 	s.items.Store(new(sync.Map))
 	s.answers.clear()
-	s.pages.clear()
 	return nil
 }
 
-// ReloadCalendar reads the working-day calendar again; call it after the
-// calendar changes (the catalogue's index need not be rebuilt for that).
-func (s *Server) ReloadCalendar(ctx context.Context) error {
+// loadCalendar reads the working-day calendar again.
+func (s *Server) loadCalendar(ctx context.Context) error {
 	days, err := s.store.CalendarDays(ctx)
 	if err != nil {
 		return err
@@ -155,13 +208,12 @@ func (s *Server) ReloadCalendar(ctx context.Context) error {
 		return fmt.Errorf("handlers: calendar: %w", err)
 	}
 	s.cal.Store(cal)
-	s.pages.clear()
 	return nil
 }
 
 // publishedItem returns a published item with its guide, from memory after
 // the first read: every filing needs it, and reading it is a query with four
-// preloads. Reload forgets them all. The caller gets its own copy of the
+// preloads. A catalogue change forgets them all. The caller gets its own copy of the
 // materials, which filing rewrites.
 func (s *Server) publishedItem(ctx context.Context, code string) (*models.Item, error) {
 	cache := s.items.Load()

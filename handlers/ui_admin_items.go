@@ -146,9 +146,6 @@ func (s *Server) uiItemEdit(c *gin.Context) error {
 	saved := "draft"
 	if action == "publish" {
 		saved = "published"
-		if err := s.Reload(ctx); err != nil {
-			return err
-		}
 	}
 	c.Redirect(http.StatusSeeOther, "/admin/items/"+stored.Code+"/edit?saved="+saved)
 	return nil
@@ -199,9 +196,6 @@ func (s *Server) uiItemPublishDraft(c *gin.Context) error {
 	case errors.As(err, &ve):
 		return invalid(ve.Fields)
 	case err != nil:
-		return err
-	}
-	if err := s.Reload(ctx); err != nil {
 		return err
 	}
 	c.Redirect(http.StatusSeeOther, "/admin/items/"+stored.Code+"/history")
@@ -317,9 +311,6 @@ func (s *Server) uiDisposition(c *gin.Context) error {
 		s.renderConflict(c, it.Code)
 		return nil
 	case err != nil:
-		return err
-	}
-	if err := s.Reload(ctx); err != nil {
 		return err
 	}
 	c.Redirect(http.StatusSeeOther, "/admin/items/"+it.Code+"/history")

@@ -13,8 +13,8 @@ import (
 )
 
 // uiUserRoles adds (action=add) or removes (action=remove) one role
-// assignment (role, department or "*") of an account; the authorizer is
-// reloaded by setRoles.
+// assignment (role, department or "*") of an account; the authorizer follows
+// the store's change signal.
 func (s *Server) uiUserRoles(c *gin.Context) error {
 	if err := s.authorize(c, policies.AllDomains, policies.ObjRole, policies.ActAssign); err != nil {
 		return err

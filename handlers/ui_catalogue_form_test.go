@@ -277,9 +277,6 @@ func TestScopedCatalogueAdminStaysInTheDepartment(t *testing.T) {
 		DepartmentCode: "scj", PasswordHash: demoHash(), Roles: []models.RoleAssignment{{Role: "catalogue_admin", Domain: "scj"}}}); err != nil {
 		t.Fatal(err)
 	}
-	if err := env.srv.ReloadAuthorizer(ctx); err != nil {
-		t.Fatal(err)
-	}
 	client := staffClient(t, env, "scj.catalog")
 	token := csrfToken(t, client, env)
 	status, body, _ := fetch(t, client, http.MethodGet, env.http.URL+"/admin/items/new", nil)

@@ -122,9 +122,6 @@ func (s *Server) uiNewItem(c *gin.Context) error {
 		if _, err := svc.PublishItem(ctx, who, created.Code, p.Reason, created.Version); err != nil {
 			return err
 		}
-		if err := s.Reload(ctx); err != nil {
-			return err
-		}
 		saved = "published"
 	}
 	c.Redirect(http.StatusSeeOther, "/admin/items/"+created.Code+"/edit?saved="+saved)

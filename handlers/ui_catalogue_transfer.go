@@ -317,11 +317,6 @@ func (s *Server) uiTransferConfirm(c *gin.Context) error {
 		return err
 	}
 	s.dropImportFile(token)
-	if plan.New+plan.Changed > 0 {
-		if err := s.Reload(ctx); err != nil {
-			return err
-		}
-	}
 	c.Redirect(http.StatusSeeOther, fmt.Sprintf("/admin/catalogue/transfer?applied=1&new=%d&changed=%d&unchanged=%d",
 		plan.New, plan.Changed, plan.Unchanged))
 	return nil

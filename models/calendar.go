@@ -38,7 +38,7 @@ func (s *Store) CalendarDays(ctx context.Context) ([]workflow.CalendarDay, error
 // reports whether it did.
 func (s *Store) SeedCalendar(ctx context.Context, days []workflow.CalendarDay) (bool, error) {
 	seeded := false
-	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err := s.write(ctx, func(tx *gorm.DB) error {
 		var n int64
 		if err := tx.Model(&CalendarDay{}).Count(&n).Error; err != nil || n > 0 {
 			return err
@@ -54,7 +54,7 @@ func (s *Store) SeedCalendar(ctx context.Context, days []workflow.CalendarDay) (
 		}
 		seeded = true
 		return nil
-	})
+	}, AreaCalendar)
 	if err != nil {
 		return false, fmt.Errorf("models: seed calendar: %w", err)
 	}
@@ -168,7 +168,8 @@ func (s *Store) AddCalendarDay(ctx context.Context, d workflow.CalendarDay) erro
 		return fmt.Errorf("models: add calendar day %q: %w", d.Date, &CalendarError{Problems: ps})
 	}
 	row := CalendarDay{Date: d.Date, Kind: string(d.Kind), Name: d.Name}
-	if err := s.db.WithContext(ctx).Create(&row).Error; err != nil {
+	err := s.write(ctx, func(tx *gorm.DB) error { return tx.Create(&row).Error }, AreaCalendar)
+	if err != nil {
 		return fmt.Errorf("models: add calendar day %q: %w", d.Date, uniqueAsConflict(err))
 	}
 	return nil
@@ -176,12 +177,15 @@ func (s *Store) AddCalendarDay(ctx context.Context, d workflow.CalendarDay) erro
 
 // RemoveCalendarDay deletes the entry of one date; ErrNotFound when there is none.
 func (s *Store) RemoveCalendarDay(ctx context.Context, date string) error {
-	res := s.db.WithContext(ctx).Where("date = ?", date).Delete(&CalendarDay{})
-	if res.Error != nil {
-		return fmt.Errorf("models: remove calendar day %q: %w", date, res.Error)
-	}
-	if res.RowsAffected == 0 {
-		return fmt.Errorf("models: remove calendar day %q: %w", date, ErrNotFound)
+	err := s.write(ctx, func(tx *gorm.DB) error {
+		res := tx.Where("date = ?", date).Delete(&CalendarDay{})
+		if res.Error == nil && res.RowsAffected == 0 {
+			return ErrNotFound
+		}
+		return res.Error
+	}, AreaCalendar)
+	if err != nil {
+		return fmt.Errorf("models: remove calendar day %q: %w", date, err)
 	}
 	return nil
 }
@@ -201,14 +205,14 @@ func (s *Store) ReplaceCalendarYear(ctx context.Context, year int, days []workfl
 	for i, d := range days {
 		rows[i] = CalendarDay{Date: d.Date, Kind: string(d.Kind), Name: strings.TrimSpace(d.Name)}
 	}
-	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err := s.write(ctx, func(tx *gorm.DB) error {
 		err := tx.Where("date >= ? AND date <= ?", fmt.Sprintf("%04d-01-01", year), fmt.Sprintf("%04d-12-31", year)).
 			Delete(&CalendarDay{}).Error
 		if err != nil || len(rows) == 0 {
 			return err
 		}
 		return tx.CreateInBatches(rows, 200).Error
-	})
+	}, AreaCalendar)
 	if err != nil {
 		return fmt.Errorf("models: replace calendar %d: %w", year, err)
 	}

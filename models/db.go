@@ -60,6 +60,7 @@ type Store struct {
 	status   lazyStatus // prepared statements of the status lookup
 	work     workGenerations
 	sessions sessionCache // sessions with their users, for a moment
+	changes  changeWatch  // the change signal as this process has seen it
 }
 
 // DatabaseFile is the name of the SQLite file inside the data folder.
@@ -138,6 +139,7 @@ func openGorm(dsn string, conns int) (*gorm.DB, error) {
 
 // Close closes every connection.
 func (s *Store) Close() error {
+	s.changes.close()
 	s.stopCommitter()
 	if st := s.status.stmts; st != nil {
 		st.app.Close()

@@ -56,14 +56,14 @@ func (s *Store) CreateDepartment(ctx context.Context, nd NewDepartment) (*Depart
 		nd.ShortName = nd.Name
 	}
 	d := Department{Code: nd.Code, Name: nd.Name, ShortName: nd.ShortName}
-	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err := s.write(ctx, func(tx *gorm.DB) error {
 		var last struct{ Sort int }
 		if err := tx.Model(&Department{}).Select("COALESCE(MAX(sort), 0) AS sort").Scan(&last).Error; err != nil {
 			return err
 		}
 		d.Sort = last.Sort + 1
 		return uniqueAsConflict(tx.Create(&d).Error)
-	})
+	}, AreaCatalogue)
 	if err != nil {
 		return nil, fmt.Errorf("models: create department %q: %w", nd.Code, err)
 	}
@@ -84,7 +84,7 @@ func (s *Store) RenameDepartment(ctx context.Context, code, name, shortName stri
 		shortName = name
 	}
 	var d Department
-	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err := s.write(ctx, func(tx *gorm.DB) error {
 		res := tx.Model(&Department{}).Where("code = ?", code).Updates(map[string]any{"name": name, "short_name": shortName})
 		if res.Error != nil {
 			return res.Error
@@ -93,7 +93,7 @@ func (s *Store) RenameDepartment(ctx context.Context, code, name, shortName stri
 			return ErrNotFound
 		}
 		return tx.Where("code = ?", code).Take(&d).Error
-	})
+	}, AreaCatalogue)
 	if err != nil {
 		return nil, fmt.Errorf("models: rename department %q: %w", code, err)
 	}

@@ -23,7 +23,7 @@ func localDate(t time.Time) string {
 // revision keeps them). It takes effect publicly at once.
 func (s *Store) SetDisposition(ctx context.Context, code string, d DispositionChange, actor string, baseVersion int) (*Item, error) {
 	var out *Item
-	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err := s.write(ctx, func(tx *gorm.DB) error {
 		stored, err := loadItem(tx, code)
 		if err != nil {
 			return err
@@ -42,7 +42,7 @@ func (s *Store) SetDisposition(ctx context.Context, code string, d DispositionCh
 		out, err = writeVersion(tx, stored, next, Revision{Action: RevisionDispose, Actor: actor,
 			Reason: d.Reason, LegalBasis: d.LegalBasis})
 		return err
-	})
+	}, AreaCatalogue)
 	if err != nil {
 		return nil, fmt.Errorf("models: set disposition of item %q: %w", code, err)
 	}

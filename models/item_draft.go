@@ -17,7 +17,7 @@ import (
 // are not edited here (SetDisposition changes the disposition).
 func (s *Store) SaveDraft(ctx context.Context, code string, edited Item, actor, reason string, baseVersion int) (*Draft, error) {
 	var d *Draft
-	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err := s.write(ctx, func(tx *gorm.DB) error {
 		stored, next, err := prepareEdit(tx, code, edited, reason, baseVersion)
 		if err != nil {
 			return err
@@ -29,7 +29,7 @@ func (s *Store) SaveDraft(ctx context.Context, code string, edited Item, actor, 
 		d = &Draft{ItemCode: stored.Code, BaseVersion: stored.Version, Snapshot: snap, Actor: actor,
 			Reason: reason, UpdatedAt: time.Now().UTC(), Item: next}
 		return tx.Clauses(clause.OnConflict{UpdateAll: true}).Create(d).Error
-	})
+	}, AreaCatalogue)
 	if err != nil {
 		return nil, fmt.Errorf("models: save draft of item %q: %w", code, err)
 	}
@@ -38,12 +38,15 @@ func (s *Store) SaveDraft(ctx context.Context, code string, edited Item, actor, 
 
 // DiscardDraft deletes the item's pending draft; no draft is ErrNotFound.
 func (s *Store) DiscardDraft(ctx context.Context, code string) error {
-	res := s.db.WithContext(ctx).Where("item_code = ?", code).Delete(&Draft{})
-	if res.Error != nil {
-		return fmt.Errorf("models: discard draft of item %q: %w", code, res.Error)
-	}
-	if res.RowsAffected == 0 {
-		return fmt.Errorf("models: discard draft of item %q: %w", code, ErrNotFound)
+	err := s.write(ctx, func(tx *gorm.DB) error {
+		res := tx.Where("item_code = ?", code).Delete(&Draft{})
+		if res.Error == nil && res.RowsAffected == 0 {
+			return ErrNotFound
+		}
+		return res.Error
+	}, AreaCatalogue)
+	if err != nil {
+		return fmt.Errorf("models: discard draft of item %q: %w", code, err)
 	}
 	return nil
 }
@@ -55,7 +58,7 @@ func (s *Store) DiscardDraft(ctx context.Context, code string) error {
 // ErrConflict.
 func (s *Store) PublishItem(ctx context.Context, code, actor, reason string, baseVersion int) (*Item, error) {
 	var out *Item
-	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err := s.write(ctx, func(tx *gorm.DB) error {
 		stored, err := loadItem(tx, code)
 		if err != nil {
 			return err
@@ -79,7 +82,7 @@ func (s *Store) PublishItem(ctx context.Context, code, actor, reason string, bas
 			return err
 		}
 		return tx.Where("item_code = ?", code).Delete(&Draft{}).Error
-	})
+	}, AreaCatalogue)
 	if err != nil {
 		return nil, fmt.Errorf("models: publish item %q: %w", code, err)
 	}
@@ -107,7 +110,7 @@ func pendingChanges(tx *gorm.DB, stored *Item) (*Item, string, error) {
 // with a revision. A pending draft is left alone and becomes stale.
 func (s *Store) UpdateItem(ctx context.Context, code string, edited Item, actor, reason string, baseVersion int) (*Item, error) {
 	var out *Item
-	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err := s.write(ctx, func(tx *gorm.DB) error {
 		stored, next, err := prepareEdit(tx, code, edited, reason, baseVersion)
 		if err != nil {
 			return err
@@ -115,7 +118,7 @@ func (s *Store) UpdateItem(ctx context.Context, code string, edited Item, actor,
 		next.Status = ItemPublished
 		out, err = writeVersion(tx, stored, next, Revision{Action: RevisionEdit, Actor: actor, Reason: reason})
 		return err
-	})
+	}, AreaCatalogue)
 	if err != nil {
 		return nil, fmt.Errorf("models: update item %q: %w", code, err)
 	}
@@ -132,7 +135,7 @@ func (s *Store) CreateItem(ctx context.Context, it Item, actor, reason string) (
 	next.Disposition, next.DispositionReason, next.DispositionBasis = DispositionRetained, "", ""
 	next.MergedInto, next.CancelOn = "", ""
 	next.CreatedAt, next.UpdatedAt = time.Time{}, time.Time{}
-	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err := s.write(ctx, func(tx *gorm.DB) error {
 		v := &ValidationError{}
 		var n int64
 		if err := tx.Model(&Item{}).Where("code = ?", next.Code).Count(&n).Error; err != nil {
@@ -148,7 +151,7 @@ func (s *Store) CreateItem(ctx context.Context, it Item, actor, reason string) (
 			return err
 		}
 		return addRevision(tx, nil, &next, Revision{Action: RevisionCreate, Actor: actor, Reason: reason})
-	})
+	}, AreaCatalogue)
 	if err != nil {
 		return nil, fmt.Errorf("models: create item %q: %w", it.Code, err)
 	}

@@ -121,7 +121,7 @@ func (s *Store) ApplyImport(ctx context.Context, items []Item, actor, reason str
 func (s *Store) ImportItems(ctx context.Context, items []Item, actor, reason string, opts ...ImportOptions) (*ImportPlan, error) {
 	opt := importOptions(opts)
 	var plan *ImportPlan
-	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err := s.write(ctx, func(tx *gorm.DB) error {
 		v := &ValidationError{}
 		requireReason(reason, v)
 		if err := v.err(); err != nil {
@@ -139,7 +139,7 @@ func (s *Store) ImportItems(ctx context.Context, items []Item, actor, reason str
 		}
 		plan = summarize(items, ops)
 		return nil
-	})
+	}, AreaCatalogue)
 	if err != nil {
 		return nil, fmt.Errorf("models: import items: %w", err)
 	}

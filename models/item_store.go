@@ -17,7 +17,7 @@ import (
 // catalogue already holds departments.
 func (s *Store) SeedCatalogue(ctx context.Context, depts []Department, types []ItemType, items []Item) (bool, error) {
 	seeded := false
-	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err := s.write(ctx, func(tx *gorm.DB) error {
 		var n int64
 		if err := tx.Model(&Department{}).Count(&n).Error; err != nil {
 			return err
@@ -38,7 +38,7 @@ func (s *Store) SeedCatalogue(ctx context.Context, depts []Department, types []I
 		}
 		seeded = true
 		return nil
-	})
+	}, AreaCatalogue)
 	if err != nil {
 		return false, fmt.Errorf("models: seed catalogue: %w", err)
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 
+	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
 )
 
@@ -27,7 +28,10 @@ func DefaultItemTypes() []ItemType {
 
 // SeedItemTypes inserts the given item types that are not stored yet.
 func (s *Store) SeedItemTypes(ctx context.Context, types []ItemType) error {
-	if err := s.db.WithContext(ctx).Clauses(clause.OnConflict{DoNothing: true}).Create(&types).Error; err != nil {
+	err := s.write(ctx, func(tx *gorm.DB) error {
+		return tx.Clauses(clause.OnConflict{DoNothing: true}).Create(&types).Error
+	}, AreaCatalogue)
+	if err != nil {
 		return fmt.Errorf("models: seed item types: %w", err)
 	}
 	return nil

@@ -9,8 +9,10 @@ import (
 // every staff request looks its session up, and under load the same few
 // sessions are read thousands of times a second. Every write in this process
 // to sessions, users or role assignments forgets the entries it touches at
-// once; sessionCacheTTL bounds how long a change made by another process
-// (the user command) takes to show.
+// once. A change made by another process (the user command, another
+// instance) bumps the access or sessions counter of the change signal, and
+// the change watcher forgets every entry when it sees that (within a
+// second); sessionCacheTTL bounds the rest (a process that does not watch).
 type sessionCache struct {
 	mu      sync.Mutex
 	gen     uint64 // forgets so far; a read from before a forget is not kept

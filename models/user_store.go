@@ -26,12 +26,12 @@ func (s *Store) CreateUser(ctx context.Context, nu NewUser) (*User, error) {
 	now := time.Now().UTC()
 	u := User{Username: nu.Username, DisplayName: nu.DisplayName, DepartmentCode: nu.DepartmentCode, Active: true,
 		CitizenID: nu.CitizenID, PasswordHash: nu.PasswordHash, PasswordChangedAt: now}
-	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err := s.write(ctx, func(tx *gorm.DB) error {
 		if err := tx.Create(&u).Error; err != nil {
 			return uniqueAsConflict(err)
 		}
 		return replaceRoles(tx, u.ID, nu.Roles)
-	})
+	}, AreaAccess)
 	if err != nil {
 		return nil, fmt.Errorf("models: create user %q: %w", nu.Username, err)
 	}
@@ -42,7 +42,7 @@ func (s *Store) CreateUser(ctx context.Context, nu NewUser) (*User, error) {
 // reports whether it did.
 func (s *Store) SeedUsers(ctx context.Context, users []NewUser) (bool, error) {
 	seeded := false
-	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err := s.write(ctx, func(tx *gorm.DB) error {
 		var n int64
 		if err := tx.Model(&User{}).Count(&n).Error; err != nil || n > 0 {
 			return err
@@ -60,7 +60,7 @@ func (s *Store) SeedUsers(ctx context.Context, users []NewUser) (bool, error) {
 		}
 		seeded = true
 		return nil
-	})
+	}, AreaAccess)
 	if err != nil {
 		return false, fmt.Errorf("models: seed users: %w", err)
 	}
@@ -125,7 +125,7 @@ func (s *Store) Users(ctx context.Context) ([]User, error) {
 // SetRoles replaces an account's role assignments.
 func (s *Store) SetRoles(ctx context.Context, userID uint, roles []RoleAssignment) error {
 	defer s.sessions.forget("")
-	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err := s.write(ctx, func(tx *gorm.DB) error {
 		var n int64
 		if err := tx.Model(&User{}).Where("id = ?", userID).Count(&n).Error; err != nil {
 			return err
@@ -134,7 +134,7 @@ func (s *Store) SetRoles(ctx context.Context, userID uint, roles []RoleAssignmen
 			return ErrNotFound
 		}
 		return replaceRoles(tx, userID, roles)
-	})
+	}, AreaAccess)
 	if err != nil {
 		return fmt.Errorf("models: set roles of user %d: %w", userID, err)
 	}
@@ -175,7 +175,7 @@ func (s *Store) SetActive(ctx context.Context, userID uint, active bool) error {
 func (s *Store) updateUser(ctx context.Context, userID uint, fields map[string]any, endSessions bool) error {
 	defer s.sessions.forget("")
 	fields["updated_at"] = time.Now().UTC()
-	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err := s.write(ctx, func(tx *gorm.DB) error {
 		res := tx.Model(&User{}).Where("id = ?", userID).Updates(fields)
 		if res.Error != nil {
 			return res.Error
@@ -187,7 +187,7 @@ func (s *Store) updateUser(ctx context.Context, userID uint, fields map[string]a
 			return tx.Where("user_id = ?", userID).Delete(&Session{}).Error
 		}
 		return nil
-	})
+	}, AreaAccess)
 	if err != nil {
 		return fmt.Errorf("models: update user %d: %w", userID, err)
 	}
@@ -196,7 +196,8 @@ func (s *Store) updateUser(ctx context.Context, userID uint, fields map[string]a
 
 // RecordLogin writes the login log and updates the account's failure
 // counter: a success resets it; a failure counts it and, at maxFailures,
-// locks the account until lockUntil.
+// locks the account until lockUntil. It bumps no change counter: a login
+// changes no role and ends no session.
 func (s *Store) RecordLogin(ctx context.Context, ev LoginEvent, maxFailures int, lockUntil time.Time) error {
 	defer s.sessions.forget("")
 	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
@@ -287,10 +288,14 @@ func (s *Store) TouchSession(ctx context.Context, id string, now, expires time.T
 	return nil
 }
 
-// DeleteSession ends one session.
+// DeleteSession ends one session, in every process that serves the database
+// within a second (it bumps the sessions counter).
 func (s *Store) DeleteSession(ctx context.Context, id string) error {
 	defer s.sessions.forget(id)
-	if err := s.db.WithContext(ctx).Where("id = ?", id).Delete(&Session{}).Error; err != nil {
+	err := s.write(ctx, func(tx *gorm.DB) error {
+		return tx.Where("id = ?", id).Delete(&Session{}).Error
+	}, AreaSessions)
+	if err != nil {
 		return fmt.Errorf("models: delete session: %w", err)
 	}
 	return nil

@@ -1,0 +1,94 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"onewindow/handlers"
+	"onewindow/models"
+	"onewindow/web"
+)
+
+// TestUserCommandsReachTheRunningServer runs the user command against the
+// data folder of a running server: a role replaced and a password reset are
+// seen by the server within 2 s, with no restart and no reload.
+func TestUserCommandsReachTheRunningServer(t *testing.T) {
+	dir := t.TempDir()
+	ctx := context.Background()
+	store, err := models.Open(ctx, dir, models.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { store.Close() })
+	depts := []models.Department{{Code: "scj", Name: "市场监督管理局", ShortName: "市场监管局", Sort: 1},
+		{Code: "zjj", Name: "住房和城乡建设局", ShortName: "住建局", Sort: 2}}
+	if _, err := store.SeedCatalogue(ctx, depts, models.DefaultItemTypes(), nil); err != nil {
+		t.Fatal(err)
+	}
+	site, err := web.New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv, err := handlers.New(ctx, handlers.Config{Store: store, Site: site})
+	if err != nil {
+		t.Fatal(err)
+	}
+	server := httptest.NewServer(srv.Handler())
+	t.Cleanup(server.Close)
+
+	env := map[string]string{"ONEWINDOW_DATA": dir, "ONEWINDOW_PASSWORD": "correct horse"}
+	command := func(args ...string) {
+		t.Helper()
+		var out, errOut bytes.Buffer
+		if err := run(ctx, args, func(k string) string { return env[k] }, &out, &errOut); err != nil {
+			t.Fatalf("%s: %v %s", strings.Join(args, " "), err, errOut.String())
+		}
+	}
+	tasks := func(token string) int {
+		t.Helper()
+		req, _ := http.NewRequest(http.MethodGet, server.URL+"/api/v1/tasks?department=scj", nil)
+		req.Header.Set("Authorization", "Bearer "+token)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		return resp.StatusCode
+	}
+	within := func(what string, want int, token string) {
+		t.Helper()
+		changed := time.Now()
+		for got := tasks(token); got != want; got = tasks(token) {
+			if time.Since(changed) > 2*time.Second {
+				t.Fatalf("%s: tasks = %d 2 s after the command, want %d", what, got, want)
+			}
+			time.Sleep(25 * time.Millisecond)
+		}
+	}
+
+	command("user", "add", "--username", "li.si", "--name", "李四", "--department", "scj", "reviewer@scj")
+	body, _ := json.Marshal(map[string]string{"username": "li.si", "password": "correct horse"})
+	resp, err := http.Post(server.URL+"/api/v1/login", "application/json", bytes.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var login struct{ Token string }
+	json.NewDecoder(resp.Body).Decode(&login)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK || login.Token == "" {
+		t.Fatalf("login of the account the command added = %d", resp.StatusCode)
+	}
+	within("the added account's role", http.StatusOK, login.Token)
+
+	command("user", "roles", "li.si", "reviewer@zjj")
+	within("the replaced role", http.StatusForbidden, login.Token)
+
+	command("user", "passwd", "li.si")
+	within("the password reset", http.StatusUnauthorized, login.Token)
+}
