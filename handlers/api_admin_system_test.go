@@ -80,7 +80,7 @@ func TestNonSysadminIsRefusedEveryAdminRoute(t *testing.T) {
 	scj, _ := env.store.UserByName(ctx, "scj.review")
 	uid := "/admin/users/" + strconv.Itoa(int(scj.ID))
 	for _, user := range []string{"catalog", "scj.review", "window1", "supervisor", "citizen1"} {
-		s := sysLogin(t, env, user, demo.Password)
+		s := loginSession(t, env, user, demo.Password)
 		for _, path := range []string{"/admin/users", "/admin/users/new", uid, "/admin/login-log", "/admin/departments",
 			"/admin/departments/scj", "/admin/calendar"} {
 			if status, _, _ := s.get(path); status != http.StatusForbidden {
@@ -142,7 +142,7 @@ func TestNonSysadminIsRefusedEveryAdminRoute(t *testing.T) {
 
 func TestForgedAdminFormsAreRefused(t *testing.T) {
 	env := newStaffEnv(t)
-	admin := sysLogin(t, env, "admin", demo.Password)
+	admin := loginSession(t, env, "admin", demo.Password)
 	// A cookie session without the form token.
 	status, _, _ := admin.post("/admin/departments", url.Values{"csrf_token": {"forged"}, "code": {"xxj"}, "name": {"伪造局"}})
 	if status != http.StatusForbidden {
@@ -214,7 +214,7 @@ func TestCalendarEntriesMoveDeadlines(t *testing.T) {
 	}
 
 	// The page does the same, with PRG and a message.
-	admin := sysLogin(t, env, "admin", demo.Password)
+	admin := loginSession(t, env, "admin", demo.Password)
 	page := admin.follow(admin.post("/admin/calendar", url.Values{"date": {"2026-03-17"}, "kind": {"holiday"}, "name": {"页面假日"}}))
 	if !strings.Contains(page, `data-date="2026-03-17" data-kind="holiday"`) || !strings.Contains(page, `id="flash"`) {
 		t.Error("calendar page does not show the added day")
@@ -246,7 +246,7 @@ func TestCalendarImportIsAllOrNothing(t *testing.T) {
 		"2026-03-04,workday,调休\n" + // line 5: a Wednesday
 		"2026-05-01,vacation,\n" + // line 6: kind and name
 		"2026-05-02,holiday\n" // line 7: a column short
-	admin := sysLogin(t, env, "admin", demo.Password)
+	admin := loginSession(t, env, "admin", demo.Password)
 	status, page := uploadCalendar(t, env, admin, "/admin/calendar/import", "", "2026", "2026.csv", []byte(bad))
 	if status != http.StatusUnprocessableEntity {
 		t.Fatalf("malformed import page = %d", status)
@@ -349,7 +349,7 @@ func TestDepartmentsAreCreatedAndRenamed(t *testing.T) {
 	}
 
 	// The pages: create with a field error first, then rename.
-	admin := sysLogin(t, env, "admin", demo.Password)
+	admin := loginSession(t, env, "admin", demo.Password)
 	status, page, _ := admin.post("/admin/departments", url.Values{"code": {"zjj"}, "name": {"住建重复"}})
 	if status != http.StatusUnprocessableEntity || !strings.Contains(page, `id="err-code"`) || !strings.Contains(page, `value="住建重复"`) {
 		t.Errorf("duplicate code on the page = %d", status)
