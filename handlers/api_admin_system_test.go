@@ -35,14 +35,8 @@ func uploadCalendar(t *testing.T, env *demoEnv, s *sysSession, path, token, year
 		code, body, _ := s.do(req)
 		return code, body
 	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	var out bytes.Buffer
-	out.ReadFrom(resp.Body)
-	return resp.StatusCode, out.String()
+	resp, b := checkedDo(t, http.DefaultClient, req, nil)
+	return resp.StatusCode, string(b)
 }
 
 type calendarYear struct {

@@ -79,9 +79,16 @@ func credentials(_ context.Context, in *openapi3filter.AuthenticationInput) erro
 // against the document: a request the document refuses must be refused
 // (4xx), an answer must match the document's answer for its status, and a
 // path the document lacks must answer 404 or 405. It returns the answer and
-// its body.
+// its body. A nil body is read from req.
 func checkedDo(t testing.TB, client *http.Client, req *http.Request, body []byte) (*http.Response, []byte) {
 	t.Helper()
+	if body == nil && req.Body != nil {
+		b, err := io.ReadAll(req.Body)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body = b
+	}
 	router, err := apiRouter()
 	if err != nil {
 		t.Fatalf("OpenAPI document: %v", err)

@@ -156,8 +156,7 @@ func TestForgedCrossSitePostIsRefused(t *testing.T) {
 	// A cookie session without the CSRF token is refused.
 	req, _ := http.NewRequest("POST", env.http.URL+"/api/v1/admin/users", body)
 	req.Header.Set("Content-Type", "application/json")
-	resp, _ = client.Do(req)
-	resp.Body.Close()
+	resp, _ = checkedDo(t, client, req, nil)
 	if resp.StatusCode != 403 {
 		t.Errorf("cookie POST without CSRF token = %d, want 403", resp.StatusCode)
 	}
