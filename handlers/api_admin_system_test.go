@@ -35,14 +35,8 @@ func uploadCalendar(t *testing.T, env *demoEnv, s *sysSession, path, token, year
 		code, body, _ := s.do(req)
 		return code, body
 	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	var out bytes.Buffer
-	out.ReadFrom(resp.Body)
-	return resp.StatusCode, out.String()
+	resp, b := checkedDo(t, http.DefaultClient, req, nil)
+	return resp.StatusCode, string(b)
 }
 
 type calendarYear struct {
@@ -80,7 +74,7 @@ func TestNonSysadminIsRefusedEveryAdminRoute(t *testing.T) {
 	scj, _ := env.store.UserByName(ctx, "scj.review")
 	uid := "/admin/users/" + strconv.Itoa(int(scj.ID))
 	for _, user := range []string{"catalog", "scj.review", "window1", "supervisor", "citizen1"} {
-		s := sysLogin(t, env, user, demo.Password)
+		s := loginSession(t, env, user, demo.Password)
 		for _, path := range []string{"/admin/users", "/admin/users/new", uid, "/admin/login-log", "/admin/departments",
 			"/admin/departments/scj", "/admin/calendar"} {
 			if status, _, _ := s.get(path); status != http.StatusForbidden {
@@ -142,7 +136,7 @@ func TestNonSysadminIsRefusedEveryAdminRoute(t *testing.T) {
 
 func TestForgedAdminFormsAreRefused(t *testing.T) {
 	env := newStaffEnv(t)
-	admin := sysLogin(t, env, "admin", demo.Password)
+	admin := loginSession(t, env, "admin", demo.Password)
 	// A cookie session without the form token.
 	status, _, _ := admin.post("/admin/departments", url.Values{"csrf_token": {"forged"}, "code": {"xxj"}, "name": {"伪造局"}})
 	if status != http.StatusForbidden {
@@ -214,7 +208,7 @@ func TestCalendarEntriesMoveDeadlines(t *testing.T) {
 	}
 
 	// The page does the same, with PRG and a message.
-	admin := sysLogin(t, env, "admin", demo.Password)
+	admin := loginSession(t, env, "admin", demo.Password)
 	page := admin.follow(admin.post("/admin/calendar", url.Values{"date": {"2026-03-17"}, "kind": {"holiday"}, "name": {"页面假日"}}))
 	if !strings.Contains(page, `data-date="2026-03-17" data-kind="holiday"`) || !strings.Contains(page, `id="flash"`) {
 		t.Error("calendar page does not show the added day")
@@ -246,7 +240,7 @@ func TestCalendarImportIsAllOrNothing(t *testing.T) {
 		"2026-03-04,workday,调休\n" + // line 5: a Wednesday
 		"2026-05-01,vacation,\n" + // line 6: kind and name
 		"2026-05-02,holiday\n" // line 7: a column short
-	admin := sysLogin(t, env, "admin", demo.Password)
+	admin := loginSession(t, env, "admin", demo.Password)
 	status, page := uploadCalendar(t, env, admin, "/admin/calendar/import", "", "2026", "2026.csv", []byte(bad))
 	if status != http.StatusUnprocessableEntity {
 		t.Fatalf("malformed import page = %d", status)
@@ -349,7 +343,7 @@ func TestDepartmentsAreCreatedAndRenamed(t *testing.T) {
 	}
 
 	// The pages: create with a field error first, then rename.
-	admin := sysLogin(t, env, "admin", demo.Password)
+	admin := loginSession(t, env, "admin", demo.Password)
 	status, page, _ := admin.post("/admin/departments", url.Values{"code": {"zjj"}, "name": {"住建重复"}})
 	if status != http.StatusUnprocessableEntity || !strings.Contains(page, `id="err-code"`) || !strings.Contains(page, `value="住建重复"`) {
 		t.Errorf("duplicate code on the page = %d", status)

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"io"
 	"mime/multipart"
 	"net/http"
 	"strings"
@@ -261,14 +260,7 @@ func uploadMaterial(t *testing.T, env *demoEnv, number, code, material, name str
 	fw, _ := w.CreateFormFile("file", name)
 	_, _ = fw.Write(content)
 	_ = w.Close()
-	req, _ := http.NewRequest(http.MethodPost, env.http.URL+"/api/v1/applications/"+number+"/materials", &buf)
-	req.Header.Set("Content-Type", w.FormDataContentType())
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	b, _ := io.ReadAll(resp.Body)
+	resp, b := callRaw(t, env, http.MethodPost, "/api/v1/applications/"+number+"/materials", "", w.FormDataContentType(), buf.Bytes())
 	return resp.StatusCode, string(b)
 }
 

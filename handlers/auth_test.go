@@ -1,10 +1,8 @@
 package handlers_test
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
-	"io"
 	"net/http"
 	"net/http/cookiejar"
 	"net/url"
@@ -33,42 +31,6 @@ func newStaffEnv(t *testing.T) *demoEnv {
 	}
 	t.Cleanup(func() { env.http.Close(); env.store.Close() })
 	return env
-}
-
-// call sends a JSON request and returns the status and body.
-func call(t *testing.T, env *demoEnv, method, path, token string, body any, header ...string) (int, []byte) {
-	t.Helper()
-	var rd io.Reader
-	if body != nil {
-		b, _ := json.Marshal(body)
-		rd = bytes.NewReader(b)
-	}
-	req, _ := http.NewRequest(method, env.http.URL+path, rd)
-	req.Header.Set("Content-Type", "application/json")
-	if token != "" {
-		req.Header.Set("Authorization", "Bearer "+token)
-	}
-	for i := 0; i+1 < len(header); i += 2 {
-		req.Header.Set(header[i], header[i+1])
-	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	b, _ := io.ReadAll(resp.Body)
-	return resp.StatusCode, b
-}
-
-func loginToken(t *testing.T, env *demoEnv, user string) string {
-	t.Helper()
-	status, body := call(t, env, "POST", "/api/v1/login", "", map[string]string{"username": user, "password": demo.Password})
-	if status != 200 {
-		t.Fatalf("login %s: %d %s", user, status, body)
-	}
-	var out struct{ Token string }
-	json.Unmarshal(body, &out)
-	return out.Token
 }
 
 func TestCrossDepartmentEditIsForbiddenAndChangesNothing(t *testing.T) {
@@ -168,8 +130,7 @@ func TestForgedCrossSitePostIsRefused(t *testing.T) {
 	// A cookie session without the CSRF token is refused.
 	req, _ := http.NewRequest("POST", env.http.URL+"/api/v1/admin/users", body)
 	req.Header.Set("Content-Type", "application/json")
-	resp, _ = client.Do(req)
-	resp.Body.Close()
+	resp, _ = checkedDo(t, client, req, nil)
 	if resp.StatusCode != 403 {
 		t.Errorf("cookie POST without CSRF token = %d, want 403", resp.StatusCode)
 	}

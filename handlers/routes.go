@@ -6,6 +6,8 @@ import (
 	"strings"
 
 	"github.com/gin-gonic/gin"
+
+	"onewindow/workflow"
 )
 
 // route is one line of the route table: a URL, whether it is a page or the
@@ -242,9 +244,24 @@ func ProtectedRoutes() []string {
 }
 
 // APIRoutes lists the JSON API routes ("METHOD /path"), sorted; the OpenAPI
-// document describes exactly these.
+// document describes exactly these. The one action route stands for one
+// path per action (…/actions/accept, …/actions/issue), as the document lists
+// them, so that each action has its own request schema.
 func APIRoutes() []string {
-	return routeKeys(func(rt route) bool { return rt.kind == api })
+	var out []string
+	for _, key := range routeKeys(func(rt route) bool { return rt.kind == api }) {
+		if !strings.Contains(key, "/:action") {
+			out = append(out, key)
+			continue
+		}
+		for _, act := range workflow.Actions {
+			if act != workflow.Submit && act != workflow.Register {
+				out = append(out, strings.Replace(key, ":action", string(act), 1))
+			}
+		}
+	}
+	slices.Sort(out)
+	return out
 }
 
 func (s *Server) notFound(c *gin.Context) {

@@ -24,16 +24,8 @@ func upload(t *testing.T, env *demoEnv, token, query string, file []byte) (int, 
 	fw, _ := mw.CreateFormFile("file", "catalogue")
 	fw.Write(file)
 	mw.Close()
-	req, _ := http.NewRequest("POST", env.http.URL+"/api/v1/catalogue/import?"+query, &buf)
-	req.Header.Set("Content-Type", mw.FormDataContentType())
-	req.Header.Set("Authorization", "Bearer "+token)
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
+	resp, b := callRaw(t, env, http.MethodPost, "/api/v1/catalogue/import?"+query, token, mw.FormDataContentType(), buf.Bytes())
 	var out importResult
-	b, _ := io.ReadAll(resp.Body)
 	json.Unmarshal(b, &out)
 	return resp.StatusCode, out
 }

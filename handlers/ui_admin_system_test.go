@@ -3,7 +3,6 @@ package handlers_test
 import (
 	"io"
 	"net/http"
-	"net/http/cookiejar"
 	"net/url"
 	"regexp"
 	"strconv"
@@ -24,26 +23,12 @@ type sysSession struct {
 
 var sysCSRF = regexp.MustCompile(`name="csrf_token" value="([^"]+)"`)
 
-func sysLogin(t *testing.T, env *demoEnv, user, password string) *sysSession {
-	t.Helper()
-	jar, _ := cookiejar.New(nil)
-	s := &sysSession{t: t, env: env, client: &http.Client{Jar: jar,
-		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}}
-	status, _, _ := s.post("/login", url.Values{"username": {user}, "password": {password}})
-	if status != http.StatusSeeOther {
-		t.Fatalf("login %s = %d", user, status)
-	}
-	_, body, _ := s.get("/admin")
-	m := sysCSRF.FindStringSubmatch(body)
-	if m == nil {
-		t.Fatalf("no CSRF token on /admin for %s", user)
-	}
-	s.csrf = m[1]
-	return s
-}
-
 func (s *sysSession) do(req *http.Request) (int, string, string) {
 	s.t.Helper()
+	if strings.HasPrefix(req.URL.Path, "/api/") {
+		resp, b := checkedDo(s.t, s.client, req, nil)
+		return resp.StatusCode, string(b), resp.Header.Get("Location")
+	}
 	resp, err := s.client.Do(req)
 	if err != nil {
 		s.t.Fatal(err)
@@ -83,12 +68,6 @@ func (s *sysSession) follow(status int, _ string, loc string) string {
 	return body
 }
 
-func apiLogin(t *testing.T, env *demoEnv, user, password string) int {
-	t.Helper()
-	status, _ := call(t, env, "POST", "/api/v1/login", "", map[string]string{"username": user, "password": password})
-	return status
-}
-
 func TestLandingShowsOnlyTheToolsOfTheUser(t *testing.T) {
 	env := newStaffEnv(t)
 	cases := []struct {
@@ -105,7 +84,7 @@ func TestLandingShowsOnlyTheToolsOfTheUser(t *testing.T) {
 		{"citizen1", []string{`id="tool-my"`}, []string{`id="tools-system"`, `id="tool-tasks"`, `id="tool-window"`}},
 	}
 	for _, tc := range cases {
-		s := sysLogin(t, env, tc.user, demo.Password)
+		s := loginSession(t, env, tc.user, demo.Password)
 		status, body, _ := s.get("/admin")
 		if status != http.StatusOK {
 			t.Fatalf("%s: /admin = %d", tc.user, status)
@@ -134,7 +113,7 @@ func TestLandingShowsOnlyTheToolsOfTheUser(t *testing.T) {
 
 func TestSysadminManagesAnAccountThroughThePages(t *testing.T) {
 	env := newStaffEnv(t)
-	admin := sysLogin(t, env, "admin", demo.Password)
+	admin := loginSession(t, env, "admin", demo.Password)
 
 	// A bad form comes back with the input and a message per field.
 	status, body, _ := admin.post("/admin/users", url.Values{"username": {"Bad Name"}, "display_name": {"王五"},
@@ -162,7 +141,7 @@ func TestSysadminManagesAnAccountThroughThePages(t *testing.T) {
 	if status != http.StatusUnprocessableEntity {
 		t.Errorf("taken username = %d, want 422", status)
 	}
-	if apiLogin(t, env, "clerk9", "initial-pass-1") != http.StatusOK {
+	if loginStatus(t, env, "clerk9", "initial-pass-1") != http.StatusOK {
 		t.Fatal("the new account cannot log in")
 	}
 
@@ -171,7 +150,7 @@ func TestSysadminManagesAnAccountThroughThePages(t *testing.T) {
 	if !strings.Contains(body, "已停用") {
 		t.Error("account page does not say the account is disabled")
 	}
-	if got := apiLogin(t, env, "clerk9", "initial-pass-1"); got != http.StatusUnauthorized {
+	if got := loginStatus(t, env, "clerk9", "initial-pass-1"); got != http.StatusUnauthorized {
 		t.Errorf("login of a disabled account = %d, want 401", got)
 	}
 	admin.follow(admin.post(userPath+"/active", url.Values{"active": {"1"}}))
@@ -186,15 +165,15 @@ func TestSysadminManagesAnAccountThroughThePages(t *testing.T) {
 		t.Errorf("short password = %d, want 422", status)
 	}
 	admin.follow(admin.post(userPath+"/password", url.Values{"password": {"brand-new-pass"}, "password2": {"brand-new-pass"}}))
-	if got := apiLogin(t, env, "clerk9", "initial-pass-1"); got != http.StatusUnauthorized {
+	if got := loginStatus(t, env, "clerk9", "initial-pass-1"); got != http.StatusUnauthorized {
 		t.Errorf("old password after reset = %d, want 401", got)
 	}
-	if got := apiLogin(t, env, "clerk9", "brand-new-pass"); got != http.StatusOK {
+	if got := loginStatus(t, env, "clerk9", "brand-new-pass"); got != http.StatusOK {
 		t.Errorf("new password after reset = %d, want 200", got)
 	}
 
 	// A reviewer role in scj gives the scj task list at once; removing it takes it away.
-	clerk := sysLogin(t, env, "clerk9", "brand-new-pass")
+	clerk := loginSession(t, env, "clerk9", "brand-new-pass")
 	if _, b, _ := clerk.get("/admin"); strings.Contains(b, `id="tool-tasks"`) || !strings.Contains(b, `id="no-tools"`) {
 		t.Fatal("a user without roles is offered tools")
 	}

@@ -1,9 +1,7 @@
 package handlers_test
 
 import (
-	"bytes"
 	"database/sql"
-	"encoding/json"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -15,7 +13,6 @@ import (
 	"time"
 
 	"onewindow/models"
-	"onewindow/models/demo"
 )
 
 // benchApplications is how many applications BenchmarkWorklist generates;
@@ -100,7 +97,7 @@ func BenchmarkWorklist(b *testing.B) {
 	start := time.Now()
 	generateApplications(b, filepath.Join(filepath.Dir(env.store.Path()), models.DatabaseFile), n)
 	b.Logf("generated %d applications in %s", n, time.Since(start).Round(time.Millisecond))
-	tok := benchLogin(b, env, "scj.review")
+	tok := loginToken(b, env, "scj.review")
 	h := env.srv.Handler()
 	cases := []struct {
 		name, path string
@@ -141,22 +138,4 @@ func BenchmarkWorklist(b *testing.B) {
 			b.ReportMetric(float64(times[len(times)*99/100].Microseconds())/1000, "p99-ms")
 		})
 	}
-}
-
-// benchLogin logs a demo account in through the API.
-func benchLogin(b *testing.B, env *demoEnv, user string) string {
-	b.Helper()
-	body, _ := json.Marshal(map[string]string{"username": user, "password": demo.Password})
-	resp, err := http.Post(env.http.URL+"/api/v1/login", "application/json", bytes.NewReader(body))
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer resp.Body.Close()
-	var out struct {
-		Token string `json:"token"`
-	}
-	if err := json.NewDecoder(resp.Body).Decode(&out); err != nil || out.Token == "" {
-		b.Fatalf("login %s: %d %v", user, resp.StatusCode, err)
-	}
-	return out.Token
 }

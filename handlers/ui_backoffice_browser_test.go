@@ -8,21 +8,7 @@ import (
 	"time"
 
 	"github.com/chromedp/chromedp"
-
-	"onewindow/models/demo"
 )
-
-// officeBrowserLogin logs user in through the login form.
-func officeBrowserLogin(ctx context.Context, base, user string) error {
-	return chromedp.Do(ctx,
-		chromedp.Navigate(base+"/login"),
-		chromedp.WaitVisible(chromedp.ID("username")),
-		chromedp.SendKeys(chromedp.ID("username"), user),
-		chromedp.SendKeys(chromedp.ID("password"), demo.Password),
-		chromedp.Submit(chromedp.ID("password")),
-		chromedp.WaitVisible(chromedp.CSS("button.linkish")),
-	)
-}
 
 // officeBrowserLogout logs out with the header's button.
 func officeBrowserLogout(ctx context.Context) error {
@@ -67,7 +53,7 @@ func TestBrowserTaskJourneyOfASingleDepartmentEndsCompleted(t *testing.T) {
 	single, _ := officeItems(t, env.store)
 	number, code := officeFileWithCode(t, env, single.Code)
 
-	if err := officeBrowserLogin(ctx, base, "scj.review"); err != nil {
+	if err := loginBrowser(ctx, base, "scj.review"); err != nil {
 		t.Fatalf("scj.review logs in: %v", err)
 	}
 	if err := officeBrowserClaimFromList(ctx, base, number); err != nil {
@@ -79,7 +65,7 @@ func TestBrowserTaskJourneyOfASingleDepartmentEndsCompleted(t *testing.T) {
 	if err := officeBrowserLogout(ctx); err != nil {
 		t.Fatal(err)
 	}
-	if err := officeBrowserLogin(ctx, base, "scj.approve"); err != nil {
+	if err := loginBrowser(ctx, base, "scj.approve"); err != nil {
 		t.Fatalf("scj.approve logs in: %v", err)
 	}
 	if err := officeBrowserAct(ctx, base, number, "approve"); err != nil {
@@ -93,7 +79,7 @@ func TestBrowserTaskJourneyOfASingleDepartmentEndsCompleted(t *testing.T) {
 		t.Fatalf("documents %q: %v", docs, err)
 	}
 	// The window hands out the result (统一出件) through the API.
-	tok := officeLogin(t, env, "window1")
+	tok := loginToken(t, env, "window1")
 	v, _ := officeVersion(t, env, number)
 	status, body := call(t, env, "POST", "/api/v1/applications/"+number+"/actions/issue", tok,
 		map[string]any{"version": v, "result_number": "JY11509020001234", "delivery": "window"})
@@ -130,7 +116,7 @@ func TestBrowserJointItemThroughTwoDepartmentsInTwoSessions(t *testing.T) {
 	sessions := map[string]context.Context{depts[0]: a, depts[1]: b}
 	for _, d := range depts[:2] {
 		ctx := sessions[d]
-		if err := officeBrowserLogin(ctx, base, d+".review"); err != nil {
+		if err := loginBrowser(ctx, base, d+".review"); err != nil {
 			t.Fatalf("%s.review logs in: %v", d, err)
 		}
 		if err := officeBrowserClaimFromList(ctx, base, number); err != nil {
@@ -144,7 +130,7 @@ func TestBrowserJointItemThroughTwoDepartmentsInTwoSessions(t *testing.T) {
 		if err := officeBrowserLogout(sessions[d]); err != nil {
 			t.Fatal(err)
 		}
-		if err := officeBrowserLogin(sessions[d], base, d+".approve"); err != nil {
+		if err := loginBrowser(sessions[d], base, d+".approve"); err != nil {
 			t.Fatalf("%s.approve logs in: %v", d, err)
 		}
 	}

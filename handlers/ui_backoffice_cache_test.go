@@ -31,7 +31,7 @@ func TestWorklistPageShowsEveryChangeAtTheNextReload(t *testing.T) {
 	env := newOfficeEnv(t, clock)
 	single, _ := officeItems(t, env.store)
 	first := officeFile(t, env, single.Code)
-	reviewer, approver := officeLogin(t, env, "scj.review"), officeLogin(t, env, "scj.approve")
+	reviewer, approver := loginToken(t, env, "scj.review"), loginToken(t, env, "scj.approve")
 	page := func(tok string) string {
 		t.Helper()
 		status, html := officePage(t, env, tok, "/tasks")
@@ -102,7 +102,7 @@ func TestWorklistPageFollowsACalendarChange(t *testing.T) {
 	env := newOfficeEnv(t, clock)
 	single, _ := officeItems(t, env.store)
 	number := officeFile(t, env, single.Code)
-	reviewer := officeLogin(t, env, "scj.review")
+	reviewer := loginToken(t, env, "scj.review")
 	_, html := officePage(t, env, reviewer, "/tasks")
 	before := taskRow(html, number)
 	if before == "" {

@@ -85,20 +85,6 @@ func officeItems(t *testing.T, store *models.Store) (single, joint *models.Item)
 	return nil, nil
 }
 
-var officeLogins sync.Map // "env pointer/user" → token: logging in hashes a password
-
-// officeLogin logs a demo account in once per server.
-func officeLogin(t *testing.T, env *demoEnv, user string) string {
-	t.Helper()
-	key := fmt.Sprintf("%p/%s", env, user)
-	if tok, ok := officeLogins.Load(key); ok {
-		return tok.(string)
-	}
-	tok := loginToken(t, env, user)
-	officeLogins.Store(key, tok)
-	return tok
-}
-
 // officeTwoDepartments publishes a joint item with only its first two
 // departments (the demo's joint items have three or four), through the
 // catalogue model, and returns it.
@@ -126,7 +112,7 @@ func officeFile(t *testing.T, env *demoEnv, code string) string {
 // officeFileWithCode is officeFile that also returns the query code.
 func officeFileWithCode(t *testing.T, env *demoEnv, code string) (string, string) {
 	t.Helper()
-	tok := officeLogin(t, env, "window1")
+	tok := loginToken(t, env, "window1")
 	status, body := call(t, env, "POST", "/api/v1/applications", tok, map[string]any{"item_code": code,
 		"applicant": map[string]string{"kind": "person", "name": "张三", "id_number": "11010519491231002X", "phone": "13800000000"}})
 	if status != 201 {
@@ -175,7 +161,7 @@ func TestPermissionTableForEveryTaskAction(t *testing.T) {
 	roles := []string{"scj.review", "scj.approve", "zjj.review", "zjj.approve", "window1", "supervisor", "citizen1"}
 	tokens := map[string]string{}
 	for _, r := range roles {
-		tokens[r] = officeLogin(t, env, r)
+		tokens[r] = loginToken(t, env, r)
 	}
 	C, RP, S := workflow.Claim, workflow.ReviewPass, workflow.Suspend
 	cases := []struct {

@@ -435,7 +435,9 @@ func TestCitizenSeesEveryApplicationUnderItsIDOnMy(t *testing.T) {
 		t.Errorf("/my without login: %d", resp.StatusCode)
 	}
 	b, _ := json.Marshal(map[string]string{"username": "citizen1", "password": "demo1234"})
-	if resp, body := send(t, cl, "POST", env.http.URL+"/api/v1/login", bytes.NewReader(b), "application/json"); resp.StatusCode != 200 {
+	req, _ := http.NewRequest(http.MethodPost, env.http.URL+"/api/v1/login", bytes.NewReader(b))
+	req.Header.Set("Content-Type", "application/json")
+	if resp, body := checkedDo(t, cl, req, b); resp.StatusCode != 200 {
 		t.Fatalf("login: %d %s", resp.StatusCode, body)
 	}
 	resp, page := send(t, cl, "GET", env.http.URL+"/my", nil, "")

@@ -35,9 +35,9 @@ type NewApplication struct {
 
 // MaterialCheck is what the window clerk ticked for one material.
 type MaterialCheck struct {
-	Provided bool
-	Kind     string
-	Copies   int
+	Provided bool   `json:"provided"`
+	Kind     string `json:"kind"`
+	Copies   int    `json:"copies"`
 }
 
 // Idempotency identifies a retried request: the same scope and key with the
