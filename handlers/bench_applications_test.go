@@ -14,7 +14,7 @@ import (
 	"testing"
 	"time"
 
-	"onewindow/models"
+	loadseed "onewindow/cmd/owload/seed"
 	"onewindow/workflow"
 )
 
@@ -23,11 +23,11 @@ import (
 var (
 	loadedOnce    sync.Once
 	loadedEnv     *demoEnv
-	loadedSamples []models.LoadSample
+	loadedSamples []loadseed.Sample
 	loadedErr     error
 )
 
-func loaded(b *testing.B) (*demoEnv, []models.LoadSample) {
+func loaded(b *testing.B) (*demoEnv, []loadseed.Sample) {
 	b.Helper()
 	loadedOnce.Do(func() {
 		n := 100_000
@@ -44,8 +44,8 @@ func loaded(b *testing.B) (*demoEnv, []models.LoadSample) {
 		}
 		cal, _ := workflow.NewCalendar(workflow.DefaultCalendarDays())
 		start := time.Now()
-		loadedSamples, loadedErr = loadedEnv.store.GenerateApplications(context.Background(),
-			models.LoadOptions{Applications: n, Seed: 1, Now: time.Now(), Cal: cal})
+		loadedSamples, loadedErr = loadseed.Applications(context.Background(), loadedEnv.store,
+			loadseed.Options{Applications: n, Seed: 1, Now: time.Now(), Cal: cal})
 		fmt.Fprintf(os.Stderr, "generated %d applications in %v\n", n, time.Since(start).Round(time.Millisecond))
 	})
 	if loadedErr != nil {

@@ -37,15 +37,15 @@ func encodeDefinition(it *Item) (encodedDefinition, error) {
 
 // storeDefinition returns the id of the definition row for an item version,
 // writing it the first time.
-func storeDefinition(tx *gorm.DB, d encodedDefinition) (uint, error) {
+func storeDefinition(st *stmtTx, d encodedDefinition) (uint, error) {
 	var id uint
 	// Nearly every filing finds its row: read before writing.
-	err := rawRow(tx, `SELECT id FROM application_definitions WHERE item_code = ? AND item_version = ? AND sha256 = ?`,
+	err := st.row(`SELECT id FROM application_definitions WHERE item_code = ? AND item_version = ? AND sha256 = ?`,
 		d.code, d.version, d.sum).Scan(&id)
 	if err == nil || !errors.Is(err, sql.ErrNoRows) {
 		return id, err
 	}
-	err = rawRow(tx, `INSERT INTO application_definitions (item_code, item_version, sha256, definition) VALUES (?, ?, ?, ?)
+	err = st.row(`INSERT INTO application_definitions (item_code, item_version, sha256, definition) VALUES (?, ?, ?, ?)
 		RETURNING id`, d.code, d.version, d.sum, d.json).Scan(&id)
 	return id, err
 }

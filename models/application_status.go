@@ -5,16 +5,12 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"sync"
 )
 
 // The status lookup is the hottest read of the service (every citizen, the
-// evening before a deadline), so it runs three narrow prepared statements on
-// the read pool instead of gorm's reflection over the whole row.
-
-type statusStmts struct {
-	app, events, materials *sql.Stmt
-}
+// evening before a deadline), so it runs three narrow fixed statements of
+// the statement layer on the read pool instead of gorm's reflection over
+// the whole row.
 
 const (
 	statusAppSQL = `SELECT id, number, query_code_hash, item_code, item_version, item_name, department_code, definition_id,
@@ -28,46 +24,15 @@ const (
 		FROM application_materials WHERE application_id = ? ORDER BY sort, id`
 )
 
-type lazyStatus struct {
-	once  sync.Once
-	stmts *statusStmts
-	err   error
-}
-
-func (s *Store) statusStatements() (*statusStmts, error) {
-	s.status.once.Do(func() {
-		db, err := s.read.DB()
-		if err != nil {
-			s.status.err = err
-			return
-		}
-		st := &statusStmts{}
-		for _, x := range []struct {
-			dst **sql.Stmt
-			q   string
-		}{{&st.app, statusAppSQL}, {&st.events, statusEventsSQL}, {&st.materials, statusMaterialsSQL}} {
-			if *x.dst, err = db.Prepare(x.q); err != nil {
-				s.status.err = err
-				return
-			}
-		}
-		s.status.stmts = st
-	})
-	return s.status.stmts, s.status.err
-}
-
 // ApplicationByCode returns the application when the query code matches; a
 // wrong code is ErrNotFound, exactly like an unknown number. It reads what
 // the applicant's status needs: the row without the form, the checklist and
 // the events (actor and comment left out: staff names are not shown).
 func (s *Store) ApplicationByCode(ctx context.Context, number, code string) (*Application, error) {
 	ctx = uncancelled(ctx)
-	st, err := s.statusStatements()
-	if err != nil {
-		return nil, fmt.Errorf("models: status: %w", err)
-	}
+	st := pool{s.reads}
 	var a Application
-	err = st.app.QueryRowContext(ctx, number).Scan(&a.ID, &a.Number, &a.QueryCodeHash, &a.ItemCode, &a.ItemVersion,
+	err := st.row(ctx, statusAppSQL, number).Scan(&a.ID, &a.Number, &a.QueryCodeHash, &a.ItemCode, &a.ItemVersion,
 		&a.ItemName, &a.DepartmentCode, &a.DefinitionID, &a.Joint, &a.Immediate, &a.ApplicantKind, &a.ApplicantName,
 		&a.ApplicantIDNumber, &a.Channel, &a.State, &a.Version, &a.SubmittedAt, &a.AcceptedOn, &a.StatutoryDays,
 		&a.PromisedDays, &a.ExtendedDays, &a.StoppedDays, &a.StoppedSince, &a.EndedOn, &a.PromisedDeadline,
@@ -88,8 +53,8 @@ func (s *Store) ApplicationByCode(ctx context.Context, number, code string) (*Ap
 	return &a, nil
 }
 
-func statusEvents(ctx context.Context, st *statusStmts, id uint) ([]Event, error) {
-	rows, err := st.events.QueryContext(ctx, id)
+func statusEvents(ctx context.Context, st pool, id uint) ([]Event, error) {
+	rows, err := st.rows(ctx, statusEventsSQL, id)
 	if err != nil {
 		return nil, err
 	}
@@ -107,8 +72,8 @@ func statusEvents(ctx context.Context, st *statusStmts, id uint) ([]Event, error
 	return out, rows.Err()
 }
 
-func statusMaterials(ctx context.Context, st *statusStmts, id uint) ([]AppMaterial, error) {
-	rows, err := st.materials.QueryContext(ctx, id)
+func statusMaterials(ctx context.Context, st pool, id uint) ([]AppMaterial, error) {
+	rows, err := st.rows(ctx, statusMaterialsSQL, id)
 	if err != nil {
 		return nil, err
 	}

@@ -110,21 +110,21 @@ func (s *Store) CreateApplication(ctx context.Context, na NewApplication) (*File
 		return nil, fmt.Errorf("models: create application: %w", err)
 	}
 	var out *Filed
-	err = s.writeTx(ctx, func(tx *gorm.DB) error {
+	err = s.writeStmts(ctx, func(_ *gorm.DB, st *stmtTx) error {
 		if na.Idem != nil {
-			f, err := replayFiling(tx, na.Idem)
+			f, err := replayFiling(st, na.Idem)
 			if err != nil || f != nil {
 				out = f
 				return err
 			}
 		}
-		f, err := s.fileApplication(tx, na, def)
+		f, err := fileApplication(st, na, def)
 		if err != nil {
 			return err
 		}
 		if na.Idem != nil {
-			if err := tx.Exec(`INSERT INTO idempotency_keys (scope, key, request, number, query_code, created_at) VALUES (?, ?, ?, ?, ?, ?)`,
-				na.Idem.Scope, na.Idem.Key, na.Idem.Request, f.Number, f.QueryCode, na.Now).Error; err != nil {
+			if err := st.exec(`INSERT INTO idempotency_keys (scope, key, request, number, query_code, created_at) VALUES (?, ?, ?, ?, ?, ?)`,
+				na.Idem.Scope, na.Idem.Key, na.Idem.Request, f.Number, f.QueryCode, na.Now); err != nil {
 				return err
 			}
 		}
@@ -137,49 +137,38 @@ func (s *Store) CreateApplication(ctx context.Context, na NewApplication) (*File
 	return out, nil
 }
 
-func replayFiling(tx *gorm.DB, idem *Idempotency) (*Filed, error) {
-	var row struct {
-		Request   string
-		Number    string
-		QueryCode string
+// replayFiling returns the filing an earlier request with the same key made, or nil.
+func replayFiling(st *stmtTx, idem *Idempotency) (*Filed, error) {
+	var request, number, code string
+	err := st.row(`SELECT request, number, query_code FROM idempotency_keys WHERE scope = ? AND key = ?`, idem.Scope, idem.Key).
+		Scan(&request, &number, &code)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, nil
 	}
-	err := tx.Raw(`SELECT request, number, query_code FROM idempotency_keys WHERE scope = ? AND key = ?`, idem.Scope, idem.Key).Scan(&row).Error
-	if err != nil || row.Number == "" {
-		return nil, err
-	}
-	if row.Request != idem.Request {
-		return nil, ErrIdempotencyMismatch
-	}
-	var state string
-	if err := tx.Raw(`SELECT state FROM applications WHERE number = ?`, row.Number).Scan(&state).Error; err != nil {
-		return nil, err
-	}
-	return &Filed{Number: row.Number, QueryCode: row.QueryCode, State: workflow.State(state), Replayed: true}, nil
-}
-
-// rawRow and rawExec run fixed SQL with plain arguments on the transaction's
-// connection, through gorm's prepared-statement cache but around its
-// statement builder: on the filing path, the single writer's, building each
-// statement's clauses cost about a tenth of the writer's CPU.
-func rawRow(tx *gorm.DB, q string, args ...any) *sql.Row {
-	return tx.Statement.ConnPool.QueryRowContext(tx.Statement.Context, q, args...)
-}
-
-func rawExec(tx *gorm.DB, q string, args ...any) error {
-	_, err := tx.Statement.ConnPool.ExecContext(tx.Statement.Context, q, args...)
-	return err
-}
-
-// fileApplication writes a filing with six narrow statements: the filing
-// path is the busiest writer, and gorm's reflection over the wide row cost
-// more than the SQL (see BENCHMARKS.md). The application is inserted in its
-// first state with its first event's hash, so no update follows.
-func (s *Store) fileApplication(tx *gorm.DB, na NewApplication, enc encodedDefinition) (*Filed, error) {
-	applicant, err := upsertApplicant(tx, na.Applicant, na.Now)
 	if err != nil {
 		return nil, err
 	}
-	number, err := nextNumber(tx, na.Now)
+	if request != idem.Request {
+		return nil, ErrIdempotencyMismatch
+	}
+	var state string
+	if err := st.row(`SELECT state FROM applications WHERE number = ?`, number).Scan(&state); err != nil {
+		return nil, err
+	}
+	return &Filed{Number: number, QueryCode: code, State: workflow.State(state), Replayed: true}, nil
+}
+
+// fileApplication writes a filing with six narrow fixed statements of the
+// statement layer: the filing path is the busiest writer, and gorm's
+// reflection over the wide row and its statement builder cost more than
+// the SQL (see BENCHMARKS.md). The application is inserted in its first
+// state with its first event's hash, so no update follows.
+func fileApplication(st *stmtTx, na NewApplication, enc encodedDefinition) (*Filed, error) {
+	applicant, err := upsertApplicant(st, na.Applicant, na.Now)
+	if err != nil {
+		return nil, err
+	}
+	number, err := nextNumber(st, na.Now)
 	if err != nil {
 		return nil, err
 	}
@@ -192,7 +181,7 @@ func (s *Store) fileApplication(tx *gorm.DB, na NewApplication, enc encodedDefin
 		return nil, err
 	}
 	def := enc.def
-	defID, err := storeDefinition(tx, enc)
+	defID, err := storeDefinition(st, enc)
 	if err != nil {
 		return nil, err
 	}
@@ -206,7 +195,7 @@ func (s *Store) fileApplication(tx *gorm.DB, na NewApplication, enc encodedDefin
 		return nil, err
 	}
 	var appID uint
-	err = rawRow(tx, `INSERT INTO applications (number, query_code_hash, item_code, item_version, item_name, department_code,
+	err = st.row(`INSERT INTO applications (number, query_code_hash, item_code, item_version, item_name, department_code,
 		definition_id, joint, immediate, applicant_id, applicant_kind, applicant_name, applicant_id_number, applicant_phone,
 		channel, form, state, version, submitted_at, statutory_days, promised_days, created_by, last_hash, event_count, updated_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?, ?, 1, ?) RETURNING id`,
@@ -217,10 +206,10 @@ func (s *Store) fileApplication(tx *gorm.DB, na NewApplication, enc encodedDefin
 	if err != nil {
 		return nil, err
 	}
-	if err := createChecklist(tx, appID, def.Materials, na.Provided); err != nil {
+	if err := createChecklist(st, appID, def.Materials, na.Provided); err != nil {
 		return nil, err
 	}
-	err = rawExec(tx, `INSERT INTO application_events (application_id, seq, at, actor, role, department, action, from_state,
+	err = st.exec(`INSERT INTO application_events (application_id, seq, at, actor, role, department, action, from_state,
 		to_state, comment, detail, prev_hash, hash) VALUES (?, 1, ?, ?, ?, '', ?, ?, ?, '', ?, ?, ?)`,
 		appID, ev.At, ev.Actor, ev.Role, ev.Action, ev.FromState, ev.ToState, ev.Detail, ev.PrevHash, ev.Hash)
 	if err != nil {
@@ -231,9 +220,9 @@ func (s *Store) fileApplication(tx *gorm.DB, na NewApplication, enc encodedDefin
 
 // upsertApplicant finds or creates the applicant by identity number (一号);
 // the latest filing brings the latest name and contact details.
-func upsertApplicant(tx *gorm.DB, a Applicant, now time.Time) (*Applicant, error) {
+func upsertApplicant(st *stmtTx, a Applicant, now time.Time) (*Applicant, error) {
 	var cur Applicant
-	err := rawRow(tx, `INSERT INTO applicants (kind, id_kind, id_number, name, phone, address, created_at, updated_at)
+	err := st.row(`INSERT INTO applicants (kind, id_kind, id_number, name, phone, address, created_at, updated_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (id_number) DO UPDATE SET kind = excluded.kind, name = excluded.name, updated_at = excluded.updated_at,
 			phone = CASE WHEN excluded.phone <> '' THEN excluded.phone ELSE applicants.phone END,
@@ -248,10 +237,10 @@ func upsertApplicant(tx *gorm.DB, a Applicant, now time.Time) (*Applicant, error
 }
 
 // nextNumber draws the day's next application number: YYYYMMDD + six digits.
-func nextNumber(tx *gorm.DB, now time.Time) (string, error) {
+func nextNumber(st *stmtTx, now time.Time) (string, error) {
 	day := now.In(centreZone).Format("20060102")
 	var last int
-	err := rawRow(tx, `INSERT INTO application_sequences (day, last) VALUES (?, 1)
+	err := st.row(`INSERT INTO application_sequences (day, last) VALUES (?, 1)
 		ON CONFLICT (day) DO UPDATE SET last = last + 1 RETURNING last`, day).Scan(&last)
 	if err != nil {
 		return "", err
@@ -259,7 +248,9 @@ func nextNumber(tx *gorm.DB, now time.Time) (string, error) {
 	return fmt.Sprintf("%s%06d", day, last), nil
 }
 
-func createChecklist(tx *gorm.DB, appID uint, mats []Material, checks map[string]MaterialCheck) error {
+// createChecklist inserts the checklist with one statement; its text depends
+// only on the number of materials.
+func createChecklist(st *stmtTx, appID uint, mats []Material, checks map[string]MaterialCheck) error {
 	if len(mats) == 0 {
 		return nil
 	}
@@ -274,7 +265,7 @@ func createChecklist(tx *gorm.DB, appID uint, mats []Material, checks map[string
 		c := checks[m.Key]
 		args = append(args, appID, m.Key, m.Sort, m.Name, m.Necessity, c.Kind, c.Copies, c.Provided)
 	}
-	return rawExec(tx, q.String(), args...)
+	return st.exec(q.String(), args...)
 }
 
 // eventInput is one event to append.

@@ -2,6 +2,7 @@ package models
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sync"
 
@@ -21,7 +22,7 @@ import (
 const maxBatch = 256
 
 type writeReq struct {
-	fn   func(tx *gorm.DB) error
+	fn   func(tx *gorm.DB, st *stmtTx) error
 	done chan error
 }
 
@@ -46,18 +47,30 @@ func (s *Store) stopCommitter() {
 	s.commits = nil
 }
 
+// errClosed answers a write to a closed store.
+var errClosed = errors.New("models: the store is closed")
+
 // writeTx runs fn in a write transaction that may share its commit with
 // other callers'. fn must do all its writes through tx and may run after ctx
 // is cancelled; the answer comes after the commit.
 func (s *Store) writeTx(ctx context.Context, fn func(tx *gorm.DB) error) error {
-	if s.commits == nil {
-		return s.db.WithContext(ctx).Transaction(fn)
+	return s.writeStmts(ctx, func(tx *gorm.DB, _ *stmtTx) error { return fn(tx) })
+}
+
+// writeStmts is writeTx for a writer that also runs fixed statements of the
+// statement layer: st is the same transaction as tx.
+func (s *Store) writeStmts(ctx context.Context, fn func(tx *gorm.DB, st *stmtTx) error) error {
+	c := s.commits
+	if c == nil {
+		return errClosed
 	}
 	req := &writeReq{fn: fn, done: make(chan error, 1)}
 	select {
-	case s.commits.reqs <- req:
+	case c.reqs <- req:
 	case <-ctx.Done():
 		return ctx.Err()
+	case <-c.stop:
+		return errClosed
 	}
 	return <-req.done
 }
@@ -88,7 +101,8 @@ func (s *Store) commitLoop() {
 
 func (s *Store) commitBatch(batch []*writeReq) {
 	errs := make([]error, len(batch))
-	tx := s.db.Begin()
+	var slot txSlot
+	tx := s.db.WithContext(beginWith(context.Background(), &slot)).Begin()
 	if tx.Error != nil {
 		for _, r := range batch {
 			r.done <- tx.Error
@@ -96,7 +110,7 @@ func (s *Store) commitBatch(batch []*writeReq) {
 		return
 	}
 	for i, r := range batch {
-		errs[i] = runSavepoint(tx, r.fn)
+		errs[i] = runSavepoint(tx, slot.tx, r.fn)
 	}
 	commitErr := tx.Commit().Error
 	for i, r := range batch {
@@ -105,12 +119,11 @@ func (s *Store) commitBatch(batch []*writeReq) {
 		}
 		r.done <- errs[i]
 	}
-	s.promoteStatements(context.Background())
 }
 
 // runSavepoint runs fn inside a savepoint and rolls it back on failure or panic.
-func runSavepoint(tx *gorm.DB, fn func(tx *gorm.DB) error) (err error) {
-	if err := tx.SavePoint("req").Error; err != nil {
+func runSavepoint(tx *gorm.DB, st *stmtTx, fn func(tx *gorm.DB, st *stmtTx) error) (err error) {
+	if err := st.exec("SAVEPOINT req"); err != nil {
 		return err
 	}
 	defer func() {
@@ -118,13 +131,13 @@ func runSavepoint(tx *gorm.DB, fn func(tx *gorm.DB) error) (err error) {
 			err = fmt.Errorf("models: panic in write: %v", p)
 		}
 		if err != nil {
-			if rbErr := tx.RollbackTo("req").Error; rbErr != nil {
+			if rbErr := st.exec("ROLLBACK TO SAVEPOINT req"); rbErr != nil {
 				err = fmt.Errorf("%w (rollback: %v)", err, rbErr)
 			}
 		}
 	}()
-	if err := fn(tx); err != nil {
+	if err := fn(tx, st); err != nil {
 		return err
 	}
-	return tx.Exec("RELEASE SAVEPOINT req").Error
+	return st.exec("RELEASE SAVEPOINT req")
 }

@@ -5,13 +5,11 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"net/url"
 	"os"
 	"path/filepath"
 	"sync"
 	"time"
 
-	"gorm.io/driver/sqlite"
 	"gorm.io/gorm"
 	"gorm.io/gorm/logger"
 )
@@ -31,9 +29,6 @@ type Options struct {
 	BusyTimeout time.Duration
 	// Readers is the size of the read-only connection pool.
 	Readers int
-	// NoGroupCommit gives every application write its own commit (for
-	// measuring what group commit buys).
-	NoGroupCommit bool
 }
 
 func (o Options) withDefaults() Options {
@@ -52,12 +47,14 @@ func (o Options) withDefaults() Options {
 // Store is the application's persistent state: one writer connection and a
 // pool of readers on the same SQLite file.
 type Store struct {
-	db       *gorm.DB // the single writer
-	read     *gorm.DB // read-only pool
+	db       *gorm.DB   // the single writer, through the statement layer
+	read     *gorm.DB   // read-only pool
+	writes   *stmtCache // the writer's statements
+	reads    *stmtCache // the readers' fixed statements
+	dialect  dialect
 	path     string
-	commits  *committer // group commit of application writes; nil when off
+	commits  *committer // group commit of application writes
 	defs     sync.Map   // definition id → Definition (rows are immutable)
-	status   lazyStatus // prepared statements of the status lookup
 	work     workGenerations
 	sessions sessionCache // sessions with their users, for a moment
 	changes  changeWatch  // the change signal as this process has seen it
@@ -70,70 +67,52 @@ const DatabaseFile = "onewindow.db"
 // migrations. It refuses a database written by a newer binary.
 func Open(ctx context.Context, dir string, opt Options) (*Store, error) {
 	opt = opt.withDefaults()
-	switch opt.Synchronous {
-	case "OFF", "NORMAL", "FULL", "EXTRA":
-	default:
-		return nil, fmt.Errorf("models: open: synchronous must be OFF, NORMAL, FULL or EXTRA, not %q", opt.Synchronous)
-	}
 	if err := os.MkdirAll(dir, 0o750); err != nil {
 		return nil, fmt.Errorf("models: open: %w", err)
 	}
-	path := filepath.Join(dir, DatabaseFile)
-	writer, err := openGorm(dsn(path, opt, false), 1)
+	s := &Store{path: filepath.Join(dir, DatabaseFile), dialect: sqliteDialect{}}
+	writer, err := s.dialect.open(s.path, opt, false)
 	if err != nil {
 		return nil, err
 	}
-	s := &Store{db: writer, path: path}
+	s.writes = newStmtCache(writer, s.dialect)
+	// The writer's statements are kept by the statement layer, not by gorm.
+	if s.db, err = openGorm(s.dialect, writerPool{pool{s.writes}}, false); err != nil {
+		return nil, errors.Join(err, s.Close())
+	}
 	if err := s.migrate(ctx); err != nil {
-		s.Close()
-		return nil, err
+		return nil, errors.Join(err, s.Close())
 	}
-	reader, err := openGorm(dsn(path, opt, true), opt.Readers)
+	reader, err := s.dialect.open(s.path, opt, true)
 	if err != nil {
-		s.Close()
-		return nil, err
+		return nil, errors.Join(err, s.Close())
 	}
-	s.read = reader
-	if !opt.NoGroupCommit {
-		s.startCommitter()
+	s.reads = newStmtCache(reader, s.dialect)
+	if s.read, err = openGorm(s.dialect, reader, true); err != nil {
+		return nil, errors.Join(err, s.Close())
 	}
+	s.startCommitter()
 	return s, nil
 }
 
-// dsn builds a mattn/go-sqlite3 connection string. The driver applies
-// _busy_timeout before the other pragmas, so a locked file never fails the
-// journal-mode switch.
-func dsn(path string, opt Options, readOnly bool) string {
-	q := url.Values{}
-	q.Set("_busy_timeout", fmt.Sprint(opt.BusyTimeout.Milliseconds()))
-	q.Set("_journal_mode", "WAL")
-	q.Set("_foreign_keys", "on")
-	q.Set("_synchronous", opt.Synchronous)
-	q.Set("_txlock", "immediate")
-	if readOnly {
-		q.Set("_query_only", "on")
-	}
-	return "file:" + path + "?" + q.Encode()
+// OpenSQL opens a database/sql handle on the SQLite file at path with the
+// store's connection settings (the same pragmas; one connection, or
+// opt.Readers read-only ones when readOnly), for tools that work on a
+// store's database from a process of their own.
+func OpenSQL(path string, opt Options, readOnly bool) (*sql.DB, error) {
+	return sqliteDialect{}.open(path, opt.withDefaults(), readOnly)
 }
 
-func openGorm(dsn string, conns int) (*gorm.DB, error) {
-	db, err := gorm.Open(sqlite.Open(dsn), &gorm.Config{
+func openGorm(d dialect, conn gorm.ConnPool, prepare bool) (*gorm.DB, error) {
+	db, err := gorm.Open(d.gorm(conn), &gorm.Config{
 		Logger:                 logger.Discard,
 		SkipDefaultTransaction: true,
-		PrepareStmt:            true,
+		PrepareStmt:            prepare,
 		NowFunc:                func() time.Time { return time.Now().UTC() },
 	})
 	if err != nil {
 		return nil, fmt.Errorf("models: open database: %w", err)
 	}
-	sqlDB, err := db.DB()
-	if err != nil {
-		return nil, fmt.Errorf("models: open database: %w", err)
-	}
-	sqlDB.SetMaxOpenConns(conns)
-	sqlDB.SetMaxIdleConns(conns)
-	sqlDB.SetConnMaxIdleTime(0)
-	sqlDB.SetConnMaxLifetime(0)
 	return db, nil
 }
 
@@ -141,18 +120,10 @@ func openGorm(dsn string, conns int) (*gorm.DB, error) {
 func (s *Store) Close() error {
 	s.changes.close()
 	s.stopCommitter()
-	if st := s.status.stmts; st != nil {
-		st.app.Close()
-		st.events.Close()
-		st.materials.Close()
-	}
 	var errs []error
-	for _, db := range []*gorm.DB{s.db, s.read} {
-		if db == nil {
-			continue
-		}
-		if sqlDB, err := db.DB(); err == nil {
-			errs = append(errs, sqlDB.Close())
+	for _, c := range []*stmtCache{s.writes, s.reads} {
+		if c != nil {
+			errs = append(errs, c.close(), c.db.Close())
 		}
 	}
 	return errors.Join(errs...)
@@ -161,34 +132,15 @@ func (s *Store) Close() error {
 // Path is the database file's location.
 func (s *Store) Path() string { return s.path }
 
-// Maintain runs a WAL checkpoint and PRAGMA optimize; call it periodically.
-// It goes around gorm's statement cache and reads the checkpoint's result
-// row, so that no statement stays open on the writer connection.
+// Maintain checkpoints the write-ahead log and refreshes the planner's
+// statistics; call it periodically.
 func (s *Store) Maintain(ctx context.Context) error {
-	sqlDB, err := s.db.DB()
-	if err != nil {
-		return fmt.Errorf("models: checkpoint: %w", err)
-	}
-	var busy, logFrames, done int
-	if err := sqlDB.QueryRowContext(ctx, "PRAGMA wal_checkpoint(PASSIVE)").Scan(&busy, &logFrames, &done); err != nil {
-		return fmt.Errorf("models: checkpoint: %w", err)
-	}
-	if _, err := sqlDB.ExecContext(ctx, "PRAGMA optimize"); err != nil {
-		return fmt.Errorf("models: optimize: %w", err)
-	}
-	return nil
+	return s.dialect.maintain(ctx, s.writes.db)
 }
 
-// Pragma reads one pragma's value through the writer connection (for checks and tests).
+// Pragma reads one connection setting through the writer connection (for checks and tests).
 func (s *Store) Pragma(ctx context.Context, name string) (string, error) {
-	switch name {
-	case "journal_mode", "synchronous", "foreign_keys", "busy_timeout":
-	default:
-		return "", fmt.Errorf("models: pragma %q is not readable here", name)
-	}
-	var v string
-	err := s.db.WithContext(ctx).Raw("PRAGMA " + name).Scan(&v).Error
-	return v, err
+	return s.dialect.setting(ctx, s.writes.db, name)
 }
 
 // Ping checks that the database answers a query.
@@ -202,4 +154,4 @@ func (s *Store) Ping(ctx context.Context) error {
 
 // SQL returns the writer's database/sql handle, for maintenance commands and
 // tests that must look under the models (or tamper with them on purpose).
-func (s *Store) SQL() (*sql.DB, error) { return s.db.DB() }
+func (s *Store) SQL() (*sql.DB, error) { return s.writes.db, nil }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strings"
 	"time"
 
 	"gorm.io/gorm"
@@ -82,7 +81,7 @@ func replaceRoles(tx *gorm.DB, userID uint, roles []RoleAssignment) error {
 }
 
 func uniqueAsConflict(err error) error {
-	if err != nil && strings.Contains(err.Error(), "UNIQUE constraint failed") {
+	if isUniqueViolation(err) {
 		return fmt.Errorf("%w: %v", ErrConflict, err)
 	}
 	return err

@@ -30,7 +30,6 @@ commands:
   user      add an account, change a password, list or set roles (see user -h)
   catalogue import or export the item catalogue as XLSX or CSV (see catalogue -h)
   audit     verify every application's event chain (audit verify)
-  seed-load generate applications for load tests (see seed-load -h)
   version   print the version and schema version
 `
 
@@ -50,8 +49,6 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return catalogueCommand(ctx, args[1:], getenv, stdout, stderr)
 	case "audit":
 		return auditCommand(ctx, args[1:], getenv, stdout, stderr)
-	case "seed-load":
-		return seedLoadCommand(ctx, args[1:], getenv, stdout, stderr)
 	case "version":
 		return printVersion(stdout)
 	case "help", "-h", "--help":

@@ -27,7 +27,6 @@ type serveConfig struct {
 	demo        bool
 	synchronous string
 	logFormat   string
-	baseline    string // listen address of the load tool's baselines; empty: none
 	pprof       string // listen address of net/http/pprof; empty: none
 }
 
@@ -47,7 +46,6 @@ func parseServe(args []string, getenv func(string) string, stderr io.Writer) (se
 	fs.BoolVar(&cfg.demo, "demo", demoDefault, "seed the demonstration catalogue and accounts into a new data folder (ONEWINDOW_DEMO)")
 	fs.StringVar(&cfg.synchronous, "synchronous", env("SYNCHRONOUS", "FULL"), "SQLite synchronous setting; FULL keeps every acknowledged write through a power cut (ONEWINDOW_SYNCHRONOUS)")
 	fs.StringVar(&cfg.logFormat, "log-format", env("LOG_FORMAT", "text"), "log format: text or json (ONEWINDOW_LOG_FORMAT)")
-	fs.StringVar(&cfg.baseline, "baseline", "", "serve the load tool's baselines (bare gin, raw SQL) on this loopback address, e.g. 127.0.0.1:8081")
 	fs.StringVar(&cfg.pprof, "pprof", "", "serve net/http/pprof on this loopback address, e.g. 127.0.0.1:6060")
 	if err := fs.Parse(args); err != nil {
 		return cfg, err
@@ -110,9 +108,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	if cfg.demo {
 		fmt.Fprintln(stdout, "DEMO MODE: the catalogue is demonstration data, not the published list.")
 	}
-	stopSidecars, err := startSidecars(ctx, cfg, store, log, stdout)
-	defer stopSidecars()
-	if err != nil {
+	if err := startSidecars(ctx, cfg, log, stdout); err != nil {
 		return err
 	}
 	go maintain(ctx, store, log)

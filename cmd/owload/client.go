@@ -123,7 +123,7 @@ func urlPath(url string) string {
 	return path
 }
 
-// readSamples reads number,code[,state,department] rows written by seed-load.
+// readSamples reads number,code[,state,department] rows written by owload seed.
 func readSamples(path string) ([]sample, error) {
 	f, err := os.Open(path)
 	if err != nil {

@@ -1,7 +1,8 @@
 // Command owload drives a running OneWindow server over HTTP with a fixed
 // number of concurrent clients for a fixed time, workload by workload, and
 // reports throughput, latency percentiles and errors, each next to a
-// same-run baseline served by onewindow serve --baseline.
+// same-run baseline served by cmd/owbaseline. owload seed fills a data
+// folder with generated applications first (see owload seed -h).
 //
 // Every measured run and every baseline run follows a warm-up (-warmup) of
 // the same operation from the same clients, not counted, so that neither
@@ -14,6 +15,7 @@
 // with the server, and net/http's transport spent three times the user CPU
 // per request.
 //
+//	go run ./cmd/owload seed -data data -applications 1000000
 //	go run ./cmd/owload -url http://127.0.0.1:8080 -baseline-url http://127.0.0.1:8081 \
 //	    -clients 64 -duration 30s -warmup 5s -runs 3 -workload W1,W2 -samples data/load-samples.csv
 package main
@@ -47,8 +49,8 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	fs := flag.NewFlagSet("owload", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.StringVar(&cfg.url, "url", "http://127.0.0.1:8080", "the server")
-	fs.StringVar(&cfg.baseline, "baseline-url", "", "the baseline listener of onewindow serve --baseline (none: no ratios)")
-	fs.StringVar(&cfg.samples, "samples", "data/load-samples.csv", "samples CSV written by onewindow seed-load (W1, W7)")
+	fs.StringVar(&cfg.baseline, "baseline-url", "", "the baseline listener of owbaseline (none: no ratios)")
+	fs.StringVar(&cfg.samples, "samples", "data/load-samples.csv", "samples CSV written by owload seed (W1, W7)")
 	fs.StringVar(&cfg.workloads, "workload", "all", "comma-separated workloads: W1 … W7, or all")
 	fs.IntVar(&cfg.clients, "clients", 64, "concurrent clients")
 	fs.DurationVar(&cfg.duration, "duration", 30*time.Second, "time per run of a workload")
@@ -95,6 +97,9 @@ func selected(list string) (map[string]bool, error) {
 }
 
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	if len(args) > 0 && args[0] == "seed" {
+		return seedCommand(ctx, args[1:], stdout, stderr)
+	}
 	cfg, err := parseFlags(args, stderr)
 	if err != nil {
 		return err

@@ -11,6 +11,8 @@ import (
 	"testing"
 	"time"
 
+	"onewindow/cmd/owbaseline/baseline"
+	"onewindow/cmd/owload/seed"
 	"onewindow/handlers"
 	"onewindow/models"
 	"onewindow/models/demo"
@@ -86,7 +88,7 @@ func smokeServer(t *testing.T, dir string) (string, string, string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	got, err := store.GenerateApplications(ctx, models.LoadOptions{Applications: 1000, Seed: 5, Now: time.Now(), Cal: cal})
+	got, err := seed.Applications(ctx, store, seed.Options{Applications: 1000, Seed: 5, Now: time.Now(), Cal: cal})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -107,12 +109,14 @@ func smokeServer(t *testing.T, dir string) (string, string, string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	b, err := store.OpenBaseline(ctx)
+	// The baselines open the same file on connections of their own, as
+	// owbaseline does in a process of its own.
+	b, err := baseline.Open(ctx, dir, models.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { b.Close() })
-	main, base := httptest.NewServer(srv.Handler()), httptest.NewServer(handlers.BaselineHandler(b, time.Now))
+	main, base := httptest.NewServer(srv.Handler()), httptest.NewServer(baseline.Handler(b, time.Now))
 	t.Cleanup(main.Close)
 	t.Cleanup(base.Close)
 	return main.URL, base.URL, samples

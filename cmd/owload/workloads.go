@@ -35,7 +35,7 @@ func workloads(e *env) []workload {
 	}
 }
 
-// baselineOps are the same-run ceilings served by onewindow serve --baseline.
+// baselineOps are the same-run ceilings served by cmd/owbaseline.
 var baselineOps = map[string]op{
 	"bare": func(ctx context.Context, cl *client) outcome {
 		return cl.get(ctx, cl.env.baseline+"/baseline/bare", "", http.StatusOK)

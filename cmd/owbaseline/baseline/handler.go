@@ -1,4 +1,4 @@
-package handlers
+package baseline
 
 import (
 	"encoding/json"
@@ -12,8 +12,7 @@ import (
 	"onewindow/models"
 )
 
-// BaselineHandler serves the load tool's same-run ceilings on a listener of
-// their own (onewindow serve --baseline ADDR), never on the main router:
+// Handler serves the load tool's same-run ceilings (cmd/owbaseline):
 //
 //	GET  /baseline/bare                         a bare gin handler, a small JSON
 //	GET  /baseline/sql/status?number=&code=     the status lookup's three prepared statements, raw
@@ -22,7 +21,7 @@ import (
 // They have gin.New() without the middleware of the main router: the
 // difference between a workload and its baseline is what the application
 // adds over gin and SQL.
-func BaselineHandler(b *models.Baseline, now func() time.Time) http.Handler {
+func Handler(b *Baseline, now func() time.Time) http.Handler {
 	gin.SetMode(gin.ReleaseMode)
 	r := gin.New()
 	r.GET("/baseline/bare", func(c *gin.Context) {

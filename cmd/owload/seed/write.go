@@ -1,4 +1,4 @@
-package models
+package seed
 
 import (
 	"context"
@@ -9,6 +9,8 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+
+	"onewindow/models"
 )
 
 // bulkCacheKiB is the writer's page cache during a bulk load: the indexes of
@@ -178,7 +180,7 @@ func (w *loadWriter) storeApp(ctx context.Context, st *loadStmts, ga *genApp) er
 	var appID int64
 	err = st.app.QueryRowContext(ctx, a.Number, a.QueryCodeHash, a.ItemCode, a.ItemVersion, a.ItemName, a.DepartmentCode, def,
 		a.Joint, a.Immediate, applicantID, a.ApplicantName, a.ApplicantIDNumber, a.Channel, string(a.State), a.Version,
-		a.SubmittedAt, FormatDay(c.AcceptedOn), a.StatutoryDays, a.PromisedDays, FormatDay(c.StoppedSince), FormatDay(c.EndedOn),
+		a.SubmittedAt, models.FormatDay(c.AcceptedOn), a.StatutoryDays, a.PromisedDays, models.FormatDay(c.StoppedSince), models.FormatDay(c.EndedOn),
 		ga.promised, ga.statutory, a.Result, a.ResultNumber, a.Delivery, a.CreatedBy, a.LastHash, a.EventCount, a.UpdatedAt).Scan(&appID)
 	if err != nil {
 		return err
@@ -238,7 +240,7 @@ func (st *loadStmts) events(ctx context.Context, n int) (*sql.Stmt, error) {
 
 // applicant returns the applicant's id, inserting the applicant the first
 // time this load meets the identity number.
-func (w *loadWriter) applicant(ctx context.Context, st *loadStmts, a *Application) (int64, error) {
+func (w *loadWriter) applicant(ctx context.Context, st *loadStmts, a *models.Application) (int64, error) {
 	if id, ok := w.applicants[a.ApplicantIDNumber]; ok {
 		return id, nil
 	}

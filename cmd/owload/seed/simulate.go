@@ -1,10 +1,11 @@
-package models
+package seed
 
 import (
 	"encoding/json"
 	"fmt"
 	"time"
 
+	"onewindow/models"
 	"onewindow/workflow"
 )
 
@@ -27,7 +28,7 @@ type genTask struct {
 // genApp is a generated application's history, simulated through the rules.
 type genApp struct {
 	item                *genItem
-	app                 Application
+	app                 models.Application
 	clock               workflow.Clock
 	tasks               []*genTask
 	events              []genEvent
@@ -38,7 +39,7 @@ type genApp struct {
 type genBatch struct {
 	apps    []*genApp
 	days    map[string]int // day → the last number it used
-	samples []LoadSample
+	samples []Sample
 }
 
 // batch simulates the next n applications.
@@ -50,7 +51,7 @@ func (g *loadGen) batch(n int) *genBatch {
 		b.days[day] = g.seq[day]
 		b.apps = append(b.apps, ga)
 		if g.rnd.IntN(50) == 0 {
-			b.samples = append(b.samples, LoadSample{Number: ga.app.Number, Code: code, State: ga.app.State, Department: ga.app.DepartmentCode})
+			b.samples = append(b.samples, Sample{Number: ga.app.Number, Code: code, State: ga.app.State, Department: ga.app.DepartmentCode})
 		}
 	}
 	return b
@@ -67,18 +68,18 @@ func (g *loadGen) one() (*genApp, string) {
 	offset := time.Duration((float64(g.next) + g.rnd.Float64()) * float64(g.gap))
 	g.next++
 	at := g.first.Add(offset).UTC().Truncate(time.Second)
-	day := at.In(centreZone).Format("20060102")
+	day := models.CentreDay(at).Format("20060102")
 	g.seq[day]++
 	number := fmt.Sprintf("%s%06d", day, g.seq[day])
-	code := QueryCodeFor(g.opt.Seed, number)
-	ga := &genApp{item: li, app: Application{Number: number, QueryCodeHash: hashQueryCode(number, code), ItemCode: item.Code,
+	code := QueryCode(g.opt.Seed, number)
+	ga := &genApp{item: li, app: models.Application{Number: number, QueryCodeHash: hashQueryCode(number, code), ItemCode: item.Code,
 		ItemVersion: item.Version, ItemName: item.Name, DepartmentCode: item.DepartmentCode, Definition: def,
 		Joint: len(def.Departments) > 1, Immediate: def.Immediate, ApplicantName: g.name(who), ApplicantIDNumber: identity(who),
-		Channel: ChannelOnline, SubmittedAt: at, StatutoryDays: def.StatutoryDays, PromisedDays: def.PromisedDays}}
+		Channel: models.ChannelOnline, SubmittedAt: at, StatutoryDays: def.StatutoryDays, PromisedDays: def.PromisedDays}}
 	ga.clock = workflow.Clock{StatutoryDays: def.StatutoryDays, PromisedDays: def.PromisedDays}
 	first := workflow.Submit
 	if g.rnd.IntN(3) == 0 {
-		ga.app.Channel, ga.app.CreatedBy, first = ChannelWindow, "window1", workflow.Register
+		ga.app.Channel, ga.app.CreatedBy, first = models.ChannelWindow, "window1", workflow.Register
 	}
 	g.step(ga, first, "", at)
 	for _, a := range g.expand(ga, g.pickPath().actions) {
@@ -88,9 +89,9 @@ func (g *loadGen) one() (*genApp, string) {
 		}
 		g.step(ga, a.act, a.dept, at)
 	}
-	today := CentreDay(g.opt.Now)
-	ga.promised = FormatDay(ga.clock.PromisedDeadline(g.opt.Cal, today))
-	ga.statutory = FormatDay(ga.clock.StatutoryDeadline(g.opt.Cal, today))
+	today := models.CentreDay(g.opt.Now)
+	ga.promised = models.FormatDay(ga.clock.PromisedDeadline(g.opt.Cal, today))
+	ga.statutory = models.FormatDay(ga.clock.StatutoryDeadline(g.opt.Cal, today))
 	return ga, code
 }
 
@@ -184,7 +185,7 @@ func (g *loadGen) step(ga *genApp, act workflow.Action, dept string, at time.Tim
 }
 
 func (g *loadGen) applyClock(ga *genApp, row workflow.Transition, act workflow.Action, at time.Time) {
-	today := CentreDay(at)
+	today := models.CentreDay(at)
 	switch row.Clock {
 	case workflow.ClockStart:
 		ga.clock.AcceptedOn = today

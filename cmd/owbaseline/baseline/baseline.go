@@ -1,25 +1,50 @@
-package models
+// Package baseline is the load tool's same-run ceilings, served by
+// cmd/owbaseline as a process of its own next to the server: what the
+// status lookup would cost with nothing but its SQL, and what a filing's
+// statements cost with one durable transaction per request and no group
+// commit, both in raw database/sql on the server's database file with the
+// store's pragmas.
+package baseline
 
 import (
 	"context"
+	"crypto/sha256"
 	"database/sql"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"path/filepath"
 	"strconv"
 	"time"
+
+	"onewindow/models"
 )
 
-// Baseline is raw database/sql on the store's database with the same
-// pragmas, for the load tool's same-run ceilings: what the status lookup
-// would cost with nothing but its SQL, and what a filing's statements cost
-// with one durable transaction per request and no group commit.
+// Baseline holds the baselines' connections and prepared statements.
 type Baseline struct {
 	read   *sql.DB // a pool like the store's readers, on the same file
-	status *statusStmts
+	status []*sql.Stmt
 	write  *sql.DB // one connection to baseline.db next to the database
 	file   []*sql.Stmt
 }
+
+// statusSQL are the status lookup's three statements, the same text as the
+// store's (models/application_status.go): the application, its events, its
+// checklist.
+var statusSQL = []string{
+	`SELECT id, number, query_code_hash, item_code, item_version, item_name, department_code, definition_id,
+		joint, immediate, applicant_kind, applicant_name, applicant_id_number, channel, state, version, submitted_at,
+		accepted_on, statutory_days, promised_days, extended_days, stopped_days, stopped_since, ended_on,
+		promised_deadline, statutory_deadline, pending_due, result, result_number, delivery, tracking_number
+		FROM applications WHERE number = ?`,
+	`SELECT id, seq, at, department, action, from_state, to_state, detail
+		FROM application_events WHERE application_id = ? ORDER BY seq`,
+	`SELECT id, material_key, sort, name, necessity, kind, copies, provided, pending
+		FROM application_materials WHERE application_id = ? ORDER BY sort, id`,
+}
+
+// centreZone is the centre's time zone, whose days number the applications.
+var centreZone = time.FixedZone("CST", 8*3600)
 
 // baselineFileSQL are a filing's eight statements, on tables of baseline.db.
 var baselineFileSQL = []string{
@@ -47,60 +72,30 @@ CREATE TABLE IF NOT EXISTS materials (id INTEGER PRIMARY KEY, application_id INT
 CREATE TABLE IF NOT EXISTS events (id INTEGER PRIMARY KEY, application_id INTEGER NOT NULL, seq INTEGER NOT NULL, at DATETIME NOT NULL,
 	action TEXT NOT NULL, hash TEXT NOT NULL, UNIQUE (application_id, seq));`
 
-// OpenBaseline opens the baseline's connections with the store's pragmas.
-func (s *Store) OpenBaseline(ctx context.Context) (*Baseline, error) {
-	opt, err := s.currentOptions(ctx)
-	if err != nil {
-		return nil, fmt.Errorf("models: baseline: %w", err)
+// Open opens the baselines on the database in the data folder dir (which
+// the server has created and migrated) with the store's pragmas: a read
+// pool of opt.Readers connections on it, and one writer connection on
+// baseline.db next to it.
+func Open(ctx context.Context, dir string, opt models.Options) (*Baseline, error) {
+	b := &Baseline{}
+	var err error
+	if b.read, err = models.OpenSQL(filepath.Join(dir, models.DatabaseFile), opt, true); err != nil {
+		return nil, fmt.Errorf("baseline: %w", err)
 	}
-	b := &Baseline{status: &statusStmts{}}
-	if b.read, err = sql.Open("sqlite3", dsn(s.path, opt, true)); err != nil {
-		return nil, fmt.Errorf("models: baseline: %w", err)
+	if b.write, err = models.OpenSQL(filepath.Join(dir, "baseline.db"), opt, false); err != nil {
+		return nil, errors.Join(fmt.Errorf("baseline: %w", err), b.Close())
 	}
-	b.read.SetMaxOpenConns(opt.Readers)
-	b.read.SetMaxIdleConns(opt.Readers)
-	if b.write, err = sql.Open("sqlite3", dsn(filepath.Join(filepath.Dir(s.path), "baseline.db"), opt, false)); err != nil {
-		return nil, errors.Join(fmt.Errorf("models: baseline: %w", err), b.Close())
-	}
-	b.write.SetMaxOpenConns(1)
 	if err := b.prepare(ctx); err != nil {
-		return nil, errors.Join(fmt.Errorf("models: baseline: %w", err), b.Close())
+		return nil, errors.Join(fmt.Errorf("baseline: %w", err), b.Close())
 	}
 	return b, nil
 }
 
-// currentOptions reads back the writer's pragmas and the readers' pool size.
-func (s *Store) currentOptions(ctx context.Context) (Options, error) {
-	var sync, busy int
-	sqlDB, err := s.db.DB()
-	if err != nil {
-		return Options{}, err
-	}
-	if err := sqlDB.QueryRowContext(ctx, "PRAGMA synchronous").Scan(&sync); err != nil {
-		return Options{}, err
-	}
-	if err := sqlDB.QueryRowContext(ctx, "PRAGMA busy_timeout").Scan(&busy); err != nil {
-		return Options{}, err
-	}
-	readDB, err := s.read.DB()
-	if err != nil {
-		return Options{}, err
-	}
-	names := []string{"OFF", "NORMAL", "FULL", "EXTRA"}
-	if sync < 0 || sync >= len(names) {
-		return Options{}, fmt.Errorf("synchronous %d", sync)
-	}
-	return Options{Synchronous: names[sync], BusyTimeout: time.Duration(busy) * time.Millisecond,
-		Readers: readDB.Stats().MaxOpenConnections}.withDefaults(), nil
-}
-
 func (b *Baseline) prepare(ctx context.Context) error {
+	b.status = make([]*sql.Stmt, len(statusSQL))
 	var err error
-	for _, x := range []struct {
-		dst **sql.Stmt
-		q   string
-	}{{&b.status.app, statusAppSQL}, {&b.status.events, statusEventsSQL}, {&b.status.materials, statusMaterialsSQL}} {
-		if *x.dst, err = b.read.PrepareContext(ctx, x.q); err != nil {
+	for i, q := range statusSQL {
+		if b.status[i], err = b.read.PrepareContext(ctx, q); err != nil {
 			return err
 		}
 	}
@@ -128,29 +123,65 @@ func (b *Baseline) Close() error {
 }
 
 // Status runs the status lookup's three statements and checks the code,
-// like ApplicationByCode; a wrong code is ErrNotFound.
-func (b *Baseline) Status(ctx context.Context, number, code string) (*Application, error) {
-	ctx = uncancelled(ctx) // as ApplicationByCode does
-	st := b.status
-	var a Application
-	err := st.app.QueryRowContext(ctx, number).Scan(&a.ID, &a.Number, &a.QueryCodeHash, &a.ItemCode, &a.ItemVersion,
+// like the store's ApplicationByCode; a wrong code is models.ErrNotFound.
+func (b *Baseline) Status(ctx context.Context, number, code string) (*models.Application, error) {
+	// Without cancellation, as the store's lookup: the SQLite driver watches a
+	// cancellable context with a goroutine per statement.
+	ctx = context.WithoutCancel(ctx)
+	var a models.Application
+	err := b.status[0].QueryRowContext(ctx, number).Scan(&a.ID, &a.Number, &a.QueryCodeHash, &a.ItemCode, &a.ItemVersion,
 		&a.ItemName, &a.DepartmentCode, &a.DefinitionID, &a.Joint, &a.Immediate, &a.ApplicantKind, &a.ApplicantName,
 		&a.ApplicantIDNumber, &a.Channel, &a.State, &a.Version, &a.SubmittedAt, &a.AcceptedOn, &a.StatutoryDays,
 		&a.PromisedDays, &a.ExtendedDays, &a.StoppedDays, &a.StoppedSince, &a.EndedOn, &a.PromisedDeadline,
 		&a.StatutoryDeadline, &a.PendingDue, &a.Result, &a.ResultNumber, &a.Delivery, &a.TrackingNumber)
 	if errors.Is(err, sql.ErrNoRows) || (err == nil && !a.CheckQueryCode(code)) {
-		return nil, ErrNotFound
+		return nil, models.ErrNotFound
 	}
 	if err != nil {
 		return nil, err
 	}
-	if a.Events, err = statusEvents(ctx, st, a.ID); err != nil {
+	if a.Events, err = b.events(ctx, a.ID); err != nil {
 		return nil, err
 	}
-	if a.Materials, err = statusMaterials(ctx, st, a.ID); err != nil {
+	if a.Materials, err = b.materials(ctx, a.ID); err != nil {
 		return nil, err
 	}
 	return &a, nil
+}
+
+func (b *Baseline) events(ctx context.Context, id uint) ([]models.Event, error) {
+	rows, err := b.status[1].QueryContext(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []models.Event
+	for rows.Next() {
+		e := models.Event{ApplicationID: id}
+		if err := rows.Scan(&e.ID, &e.Seq, &e.At, &e.Department, &e.Action, &e.FromState, &e.ToState, &e.Detail); err != nil {
+			return nil, err
+		}
+		e.At = e.At.UTC()
+		out = append(out, e)
+	}
+	return out, rows.Err()
+}
+
+func (b *Baseline) materials(ctx context.Context, id uint) ([]models.AppMaterial, error) {
+	rows, err := b.status[2].QueryContext(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []models.AppMaterial
+	for rows.Next() {
+		m := models.AppMaterial{ApplicationID: id}
+		if err := rows.Scan(&m.ID, &m.MaterialKey, &m.Sort, &m.Name, &m.Necessity, &m.Kind, &m.Copies, &m.Provided, &m.Pending); err != nil {
+			return nil, err
+		}
+		out = append(out, m)
+	}
+	return out, rows.Err()
 }
 
 // File runs a filing's eight statements in one transaction of its own,
@@ -180,7 +211,8 @@ func (b *Baseline) File(ctx context.Context, idNumber, name string, now time.Tim
 	if err := st(4).QueryRowContext(ctx, number, applicant, def, now).Scan(&app); err != nil {
 		return "", err
 	}
-	hash := hashQueryCode(number, strconv.FormatInt(app, 10))
+	sum := sha256.Sum256([]byte(number + "\x00" + strconv.FormatInt(app, 10)))
+	hash := hex.EncodeToString(sum[:])
 	for i, args := range [][]any{{app, app, app, app, app}, {app, now, hash}, {hash, app}} {
 		if _, err := st(5+i).ExecContext(ctx, args...); err != nil {
 			return "", err

@@ -6,38 +6,44 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"log/slog"
 	"os"
 	"runtime/pprof"
 	"strings"
 	"time"
 
+	"onewindow/cmd/owload/seed"
+	"onewindow/handlers"
 	"onewindow/models"
+	"onewindow/models/demo"
 	"onewindow/workflow"
 )
 
-const seedLoadUsage = `usage: onewindow seed-load [--data DIR] [--applications N] [--seed S] [--samples FILE]
+const seedUsage = `usage: owload seed [-data DIR] [-applications N] [-seed S] [-samples FILE]
 
 Fills a data folder with generated applications for load tests: on a new
 folder it first seeds the calendar, the demonstration catalogue and the demo
-accounts (password demo1234), exactly as serve --demo does. It writes a
+accounts (password demo1234), as onewindow serve --demo does. It writes a
 sample of the generated applications (number, query code, state,
-department) as CSV for the load tool (cmd/owload).
+department) as CSV for the workloads (-samples).
+
+The applications are bulk-loaded on the store's writer connection with
+synchronous=OFF (restored, and the log checkpointed with it, before the
+command returns): run it on a folder no server is using.
 `
 
-// seedLoadConfig is the seed-load command's settings.
-type seedLoadConfig struct {
+// seedConfig is the seed command's settings.
+type seedConfig struct {
 	data, samples, cpuProfile string
 	applications              int
 	seed                      uint64
 }
 
-func parseSeedLoad(args []string, getenv func(string) string, stderr io.Writer) (seedLoadConfig, error) {
-	var cfg seedLoadConfig
-	fs := flag.NewFlagSet("seed-load", flag.ContinueOnError)
+func parseSeed(args []string, stderr io.Writer) (seedConfig, error) {
+	var cfg seedConfig
+	fs := flag.NewFlagSet("owload seed", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	fs.Usage = func() { fmt.Fprint(stderr, seedLoadUsage); fs.PrintDefaults() }
-	fs.StringVar(&cfg.data, "data", envOr(getenv, "DATA", "./data"), "data folder (ONEWINDOW_DATA)")
+	fs.Usage = func() { fmt.Fprint(stderr, seedUsage); fs.PrintDefaults() }
+	fs.StringVar(&cfg.data, "data", "./data", "data folder")
 	fs.IntVar(&cfg.applications, "applications", 1_000_000, "how many applications to generate")
 	fs.Uint64Var(&cfg.seed, "seed", 1, "random seed; the same seed and count give the same data")
 	fs.StringVar(&cfg.samples, "samples", "", "CSV file for the samples (default DATA/load-samples.csv)")
@@ -46,10 +52,10 @@ func parseSeedLoad(args []string, getenv func(string) string, stderr io.Writer) 
 		return cfg, err
 	}
 	if fs.NArg() > 0 {
-		return cfg, fmt.Errorf("seed-load: unexpected argument %q", fs.Arg(0))
+		return cfg, fmt.Errorf("seed: unexpected argument %q", fs.Arg(0))
 	}
 	if cfg.applications < 1 {
-		return cfg, fmt.Errorf("seed-load: --applications must be at least 1")
+		return cfg, fmt.Errorf("seed: -applications must be at least 1")
 	}
 	if cfg.samples == "" {
 		cfg.samples = cfg.data + string(os.PathSeparator) + "load-samples.csv"
@@ -57,9 +63,9 @@ func parseSeedLoad(args []string, getenv func(string) string, stderr io.Writer) 
 	return cfg, nil
 }
 
-// seedLoadCommand seeds a demo data folder and generates applications into it.
-func seedLoadCommand(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
-	cfg, err := parseSeedLoad(args, getenv, stderr)
+// seedCommand seeds a demo data folder and generates applications into it.
+func seedCommand(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	cfg, err := parseSeed(args, stderr)
 	if err != nil {
 		return err
 	}
@@ -68,11 +74,7 @@ func seedLoadCommand(ctx context.Context, args []string, getenv func(string) str
 		return err
 	}
 	defer store.Close()
-	log := slog.New(slog.NewTextHandler(stderr, nil))
-	if err := seed(ctx, store, true, log); err != nil {
-		return err
-	}
-	if err := seedAccounts(ctx, store, true, stdout); err != nil {
+	if err := seedDemo(ctx, store, stdout); err != nil {
 		return err
 	}
 	days, err := store.CalendarDays(ctx)
@@ -92,7 +94,7 @@ func seedLoadCommand(ctx context.Context, args []string, getenv func(string) str
 	}
 	start := time.Now()
 	bar := loadProgress(stderr, start)
-	samples, err := store.GenerateApplications(ctx, models.LoadOptions{Applications: cfg.applications, Seed: cfg.seed,
+	samples, err := seed.Applications(ctx, store, seed.Options{Applications: cfg.applications, Seed: cfg.seed,
 		Now: time.Now(), Cal: cal, Progress: bar})
 	fmt.Fprintln(stderr)
 	if err != nil {
@@ -107,6 +109,28 @@ func seedLoadCommand(ctx context.Context, args []string, getenv func(string) str
 	return nil
 }
 
+// seedDemo seeds, into a new folder, the calendar, the demonstration
+// catalogue and the demo accounts, through the store; an existing folder
+// keeps what it has.
+func seedDemo(ctx context.Context, store *models.Store, stdout io.Writer) error {
+	if _, err := store.SeedCalendar(ctx, workflow.DefaultCalendarDays()); err != nil {
+		return err
+	}
+	depts, _, items := demo.Catalogue()
+	if _, err := store.SeedCatalogue(ctx, depts, models.DefaultItemTypes(), items); err != nil {
+		return err
+	}
+	hash, err := handlers.HashPassword(demo.Password)
+	if err != nil {
+		return err
+	}
+	ok, err := store.SeedUsers(ctx, demo.Accounts(depts, hash))
+	if ok {
+		fmt.Fprintf(stdout, "seeded the demo accounts (password %q)\n", demo.Password)
+	}
+	return err
+}
+
 // loadProgress draws `[#####.....] 420000/1000000 applications  35 s` on w.
 func loadProgress(w io.Writer, start time.Time) func(done, total int) {
 	const width = 30
@@ -118,10 +142,10 @@ func loadProgress(w io.Writer, start time.Time) func(done, total int) {
 }
 
 // writeSamples writes number,code,state,department rows with a header.
-func writeSamples(path string, samples []models.LoadSample) error {
+func writeSamples(path string, samples []seed.Sample) error {
 	f, err := os.Create(path)
 	if err != nil {
-		return fmt.Errorf("seed-load: samples: %w", err)
+		return fmt.Errorf("seed: samples: %w", err)
 	}
 	w := csv.NewWriter(f)
 	_ = w.Write([]string{"number", "code", "state", "department"})
@@ -131,7 +155,7 @@ func writeSamples(path string, samples []models.LoadSample) error {
 	w.Flush()
 	if err := w.Error(); err != nil {
 		f.Close()
-		return fmt.Errorf("seed-load: samples: %w", err)
+		return fmt.Errorf("seed: samples: %w", err)
 	}
 	return f.Close()
 }

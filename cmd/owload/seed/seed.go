@@ -1,20 +1,30 @@
-package models
+// Package seed fills a OneWindow database with generated applications for
+// load tests and benchmarks: realistic histories simulated through the
+// workflow rules, written by a bulk loader of its own on the store's writer
+// connection. It is a tool of the load tool (owload seed) and of the
+// benchmarks, never part of the server.
+package seed
 
 import (
+	"cmp"
 	"context"
 	"crypto/hmac"
 	"crypto/sha256"
+	"database/sql"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"math/rand/v2"
+	"slices"
 	"time"
 
+	"onewindow/models"
 	"onewindow/workflow"
 )
 
-// LoadOptions shape generated applications for load tests and benchmarks.
-type LoadOptions struct {
+// Options shape generated applications.
+type Options struct {
 	Applications int       // how many to generate
 	Seed         uint64    // the same seed gives the same data
 	Now          time.Time // the newest submission; filings spread over the year before
@@ -23,16 +33,19 @@ type LoadOptions struct {
 	Progress     func(done, total int) // called after every batch; may be nil
 }
 
-// LoadSample is one generated application with its query code, for load tools.
-type LoadSample struct {
+// Sample is one generated application with its query code, for load tools.
+type Sample struct {
 	Number, Code string
 	State        workflow.State
 	Department   string
 }
 
-// QueryCodeFor derives a generated application's query code from the seed,
+// queryCodeAlphabet is the store's: no look-alike characters.
+const queryCodeAlphabet = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+
+// QueryCode derives a generated application's query code from the seed,
 // so that load tools can look applications up without a stored copy.
-func QueryCodeFor(seed uint64, number string) string {
+func QueryCode(seed uint64, number string) string {
 	m := hmac.New(sha256.New, fmt.Appendf(nil, "onewindow-load-%d", seed))
 	m.Write([]byte(number))
 	sum := m.Sum(nil)
@@ -41,6 +54,14 @@ func QueryCodeFor(seed uint64, number string) string {
 		b[i] = queryCodeAlphabet[int(sum[i])%len(queryCodeAlphabet)]
 	}
 	return string(b)
+}
+
+// hashQueryCode is how the store keeps a query code: bound to the number.
+// The test looks every sample up through the store, so a change on either
+// side fails it.
+func hashQueryCode(number, code string) string {
+	sum := sha256.Sum256([]byte(number + "\x00" + code))
+	return hex.EncodeToString(sum[:])
 }
 
 // path is a plausible history ending in a state: the actions in order.
@@ -64,7 +85,7 @@ var loadPaths = []path{
 	{20, []workflow.Action{workflow.RequestSupplement, workflow.Supplement, workflow.Accept, workflow.Claim, workflow.ReviewPass, workflow.Approve, workflow.Issue}},
 }
 
-// GenerateApplications fills the database with realistic applications over
+// Applications fills the store's database with realistic applications over
 // the published on-application items: applicants from a pool of valid
 // identity numbers, histories with chained events, tasks and checklists, a
 // spread of submission dates. It returns a sample of numbers with codes.
@@ -74,51 +95,51 @@ var loadPaths = []path{
 // checkpoints the WAL with synchronous back on before it returns, so the
 // result is on disk then but a crash during the load may lose the load. One
 // goroutine simulates the histories while another inserts them.
-func (s *Store) GenerateApplications(ctx context.Context, opt LoadOptions) ([]LoadSample, error) {
+func Applications(ctx context.Context, store *models.Store, opt Options) ([]Sample, error) {
 	if opt.Batch <= 0 {
 		opt.Batch = 10_000
 	}
-	items, err := s.loadItems(ctx)
+	items, err := publishedItems(ctx, store)
 	if err != nil {
 		return nil, err
 	}
 	g := newLoadGen(opt, items)
-	if err := g.readSequences(ctx, s); err != nil {
-		return nil, err
-	}
-	sqlDB, err := s.db.DB()
+	sqlDB, err := store.SQL()
 	if err != nil {
 		return nil, err
 	}
 	conn, err := sqlDB.Conn(ctx)
 	if err != nil {
-		return nil, fmt.Errorf("models: generate applications: %w", err)
+		return nil, fmt.Errorf("seed: %w", err)
 	}
 	defer conn.Close()
+	if err := g.readSequences(ctx, conn); err != nil {
+		return nil, fmt.Errorf("seed: %w", err)
+	}
 	restore, err := bulkPragmas(ctx, conn)
 	if err != nil {
-		return nil, fmt.Errorf("models: generate applications: %w", err)
+		return nil, fmt.Errorf("seed: %w", err)
 	}
 	recreate := func() error { return nil }
 	if opt.Applications >= bulkIndexMin {
 		if recreate, err = dropIndexes(ctx, conn); err != nil {
-			return nil, fmt.Errorf("models: generate applications: %w", errors.Join(err, restore()))
+			return nil, fmt.Errorf("seed: %w", errors.Join(err, restore()))
 		}
 	}
 	samples, err := g.run(ctx, &loadWriter{conn: conn, applicants: map[string]int64{}})
 	if err = errors.Join(err, recreate(), restore()); err != nil {
-		return nil, fmt.Errorf("models: generate applications: %w", err)
+		return nil, fmt.Errorf("seed: %w", err)
 	}
 	conn.Close()
 	// A long WAL slows every read until it is checkpointed.
-	if err := s.Maintain(ctx); err != nil {
+	if err := store.Maintain(ctx); err != nil {
 		return nil, err
 	}
 	return samples, nil
 }
 
 // run simulates batches in a goroutine and stores each as it comes.
-func (g *loadGen) run(ctx context.Context, w *loadWriter) ([]LoadSample, error) {
+func (g *loadGen) run(ctx context.Context, w *loadWriter) ([]Sample, error) {
 	batches := make(chan *genBatch, 2)
 	stop := make(chan struct{})
 	defer close(stop)
@@ -134,7 +155,7 @@ func (g *loadGen) run(ctx context.Context, w *loadWriter) ([]LoadSample, error) 
 			done += n
 		}
 	}()
-	var samples []LoadSample
+	var samples []Sample
 	done := 0
 	for b := range batches {
 		if err := ctx.Err(); err != nil {
@@ -152,30 +173,35 @@ func (g *loadGen) run(ctx context.Context, w *loadWriter) ([]LoadSample, error) 
 	return samples, nil
 }
 
-func (s *Store) loadItems(ctx context.Context) ([]Item, error) {
-	var items []Item
-	err := s.read.WithContext(ctx).Preload("Materials", orderBySort).Preload("Departments", orderBySort).
-		Where("status = ? AND disposition = ? AND on_application = ?", ItemPublished, DispositionRetained, true).
-		Order("code").Find(&items).Error
+// publishedItems returns the published items filed on application, by code.
+func publishedItems(ctx context.Context, store *models.Store) ([]models.Item, error) {
+	all, err := store.ItemsForExport(ctx, nil)
 	if err != nil {
-		return nil, fmt.Errorf("models: generate applications: %w", err)
+		return nil, fmt.Errorf("seed: %w", err)
+	}
+	var items []models.Item
+	for _, it := range all {
+		if it.Status == models.ItemPublished && it.Disposition == models.DispositionRetained && it.OnApplication {
+			items = append(items, it)
+		}
 	}
 	if len(items) == 0 {
-		return nil, fmt.Errorf("models: generate applications: no published on-application items; seed the catalogue first")
+		return nil, fmt.Errorf("seed: no published on-application items; seed the catalogue first")
 	}
+	slices.SortFunc(items, func(a, b models.Item) int { return cmp.Compare(a.Code, b.Code) })
 	return items, nil
 }
 
 // genItem is a published item with what every application of it shares.
 type genItem struct {
-	item   *Item
-	def    Definition
+	item   *models.Item
+	def    models.Definition
 	stages map[string]string // department → its stages as JSON
 	defID  int64             // the stored definition's id, set by the writer
 }
 
 type loadGen struct {
-	opt   LoadOptions
+	opt   Options
 	items []*genItem
 	rnd   *rand.Rand
 	seq   map[string]int // day → last number used
@@ -185,10 +211,10 @@ type loadGen struct {
 	total int            // the sum of the paths' weights
 }
 
-func newLoadGen(opt LoadOptions, items []Item) *loadGen {
+func newLoadGen(opt Options, items []models.Item) *loadGen {
 	g := &loadGen{opt: opt, rnd: rand.New(rand.NewPCG(opt.Seed, 0x5eed)), seq: map[string]int{}}
 	for i := range items {
-		li := &genItem{item: &items[i], def: DefinitionOf(&items[i]), stages: map[string]string{}}
+		li := &genItem{item: &items[i], def: models.DefinitionOf(&items[i]), stages: map[string]string{}}
 		for _, d := range li.def.Departments {
 			b, _ := json.Marshal(d.Stages)
 			li.stages[d.Department] = string(b)
@@ -204,18 +230,22 @@ func newLoadGen(opt LoadOptions, items []Item) *loadGen {
 	return g
 }
 
-func (g *loadGen) readSequences(ctx context.Context, s *Store) error {
-	var rows []struct {
-		Day  string
-		Last int
-	}
-	if err := s.read.WithContext(ctx).Raw(`SELECT day, last FROM application_sequences`).Scan(&rows).Error; err != nil {
+// readSequences continues the day numbers the database has used.
+func (g *loadGen) readSequences(ctx context.Context, conn *sql.Conn) error {
+	rows, err := conn.QueryContext(ctx, `SELECT day, last FROM application_sequences`)
+	if err != nil {
 		return err
 	}
-	for _, r := range rows {
-		g.seq[r.Day] = r.Last
+	defer rows.Close()
+	for rows.Next() {
+		var day string
+		var last int
+		if err := rows.Scan(&day, &last); err != nil {
+			return err
+		}
+		g.seq[day] = last
 	}
-	return nil
+	return rows.Err()
 }
 
 // identity returns the i-th pooled identity: a valid resident ID.
