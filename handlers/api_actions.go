@@ -126,8 +126,7 @@ func (s *Server) doAction(c *gin.Context, number string, act workflow.Action, in
 // actions is the action service over the server's store, authorizer,
 // calendar and clock.
 func (s *Server) actions() *service.Service {
-	return &service.Service{Store: s.store, Authz: s.authz, Cal: s.cal.Load(), Now: s.now, Item: s.publishedItem,
-		Known: s.catalogueKnown}
+	return &service.Service{Store: s.store, Authz: s.authz, Cal: s.cal.Load(), Now: s.now, Item: s.publishedItem}
 }
 
 // staffActions lists the actions the caller may take now.

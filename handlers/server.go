@@ -58,6 +58,7 @@ type Server struct {
 
 	built   atomic.Pointer[models.ChangeStamp] // the store's change stamp the caches were built from
 	rebuild sync.Mutex                         // one rebuild at a time
+	retryAt atomic.Int64                       // after a failed rebuild, no new try before this time (Unix ns)
 
 	authz *policies.Authorizer
 
@@ -129,9 +130,11 @@ func (s *Server) Engine() *gin.Engine { return s.engine }
 // refresh rebuilds the caches whose area changed since they were built (all
 // of them the first time). The stamp is read before the data, so what is
 // read is at least as new as the stamp kept. A failed rebuild keeps the old
-// stamp and is tried again at the next request.
+// stamp and the caches as they were; it is tried again a second later, and
+// requests meanwhile are answered from the old caches.
 func (s *Server) refresh(ctx context.Context) error {
-	if b := s.built.Load(); b != nil && *b == s.store.Changes() {
+	b := s.built.Load()
+	if b != nil && (*b == s.store.Changes() || time.Now().UnixNano() < s.retryAt.Load()) {
 		return nil
 	}
 	ctx = context.WithoutCancel(ctx) // other requests may be waiting for this rebuild
@@ -141,10 +144,21 @@ func (s *Server) refresh(ctx context.Context) error {
 	if b != nil && *b == now {
 		return nil
 	}
-	first := b == nil
-	catalogue := first || b.Catalogue != now.Catalogue
-	calendar := first || b.Calendar != now.Calendar
-	access := first || b.Access != now.Access
+	if err := s.rebuildCaches(ctx, b, now); err != nil {
+		s.retryAt.Store(time.Now().Add(time.Second).UnixNano())
+		return err
+	}
+	s.built.Store(&now)
+	return nil
+}
+
+// rebuildCaches rebuilds what changed between the stamps was and now (all
+// of it when was is nil).
+func (s *Server) rebuildCaches(ctx context.Context, was *models.ChangeStamp, now models.ChangeStamp) error {
+	first := was == nil
+	catalogue := first || was.Catalogue != now.Catalogue
+	calendar := first || was.Calendar != now.Calendar
+	access := first || was.Access != now.Access
 	if catalogue {
 		if err := s.loadCatalogue(ctx); err != nil {
 			return err
@@ -163,7 +177,6 @@ func (s *Server) refresh(ctx context.Context) error {
 	if catalogue || calendar || access {
 		s.pages.clear() // pages show items, count working days and list the departments roles allow
 	}
-	s.built.Store(&now)
 	return nil
 }
 

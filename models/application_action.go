@@ -55,6 +55,11 @@ func (s *Store) Act(ctx context.Context, req ActionRequest) (*Application, error
 		if err != nil {
 			return err
 		}
+		// The query code comes first: a wrong one must not learn the
+		// version or the state of the application from a 409.
+		if req.Caller != nil && req.Caller.QueryCode != "" && !app.CheckQueryCode(req.Caller.QueryCode) {
+			return ErrWrongCode
+		}
 		if app.Definition, err = s.definition(tx, app.DefinitionID); err != nil {
 			return err
 		}
@@ -118,9 +123,6 @@ func applyAction(tx *gorm.DB, app *Application, req ActionRequest) error {
 		return err
 	}
 	if req.Caller != nil {
-		if req.Caller.QueryCode != "" && !app.CheckQueryCode(req.Caller.QueryCode) {
-			return ErrWrongCode
-		}
 		g, err := workflow.ChooseActing(app.Case(), req.Action, rows, *req.Caller)
 		if err != nil {
 			return err

@@ -26,6 +26,7 @@ type changeWatch struct {
 	mu      sync.Mutex
 	seen    map[Area]int64 // counters accounted for, areaEvents included
 	polled  bool           // a poll has set the baseline
+	missed  bool           // a poll failed before the baseline was set
 	started atomic.Bool
 	closed  bool
 	stop    chan struct{}
@@ -97,6 +98,14 @@ func (w *changeWatch) poll(s *Store) {
 	var rows []counter
 	err := s.read.WithContext(ctx).Raw(`SELECT area, counter FROM change_counters
 		UNION ALL SELECT ?, COALESCE(MAX(id), 0) FROM application_events`, areaEvents).Scan(&rows).Error
+	w.mu.Lock()
+	baseline, missed := !w.polled, w.missed
+	if err != nil {
+		w.missed = w.missed || baseline
+	} else {
+		w.polled = true
+	}
+	w.mu.Unlock()
 	if err != nil {
 		return
 	}
@@ -104,15 +113,30 @@ func (w *changeWatch) poll(s *Store) {
 	for _, r := range rows {
 		seen[r.Area] = r.Counter
 	}
-	w.mu.Lock()
-	baseline := !w.polled
-	w.polled = true
-	w.mu.Unlock()
-	if baseline {
+	switch {
+	case !baseline:
+		w.note(s, seen, false)
+	case missed:
+		// The caches were built before a baseline could be read: a change
+		// made in between is unknown, so count every area as changed.
 		w.adopt(seen)
-		return
+		w.noteAll(s)
+	default:
+		w.adopt(seen)
 	}
-	w.note(s, seen, false)
+}
+
+// noteAll counts a change of every area, for when what changed is unknown.
+func (w *changeWatch) noteAll(s *Store) {
+	w.mu.Lock()
+	next := w.current()
+	for _, a := range Areas() {
+		next.add(a)
+	}
+	w.stamp.Store(&next)
+	w.mu.Unlock()
+	s.sessions.forget("")
+	s.work.bumpAll()
 }
 
 // adopt takes the first poll's counters as what this process has seen.

@@ -35,10 +35,18 @@ func (s *Service) SaveItemDraft(ctx context.Context, who Actor, code string, edi
 	return d, itemError(err)
 }
 
-// PublishItem publishes the item's pending draft (or a new item).
+// PublishItem publishes the item's pending draft (or a new item). A draft
+// that moves the item to another department needs the permission there too.
 func (s *Service) PublishItem(ctx context.Context, who Actor, code, reason string, version int) (*models.Item, error) {
-	stored, err := s.itemFor(ctx, who, code, "", policies.ActPublish)
+	stored, draft, err := s.loadItem(ctx, code)
 	if err != nil {
+		return nil, err
+	}
+	newDept := ""
+	if draft != nil && draft.Item != nil {
+		newDept = draft.Item.DepartmentCode
+	}
+	if err := s.allowItem(ctx, who, stored, newDept, policies.ActPublish); err != nil {
 		return nil, err
 	}
 	it, err := s.Store.PublishItem(ctx, stored.Code, who.Username, reason, version)
@@ -56,16 +64,22 @@ func (s *Service) SetDisposition(ctx context.Context, who Actor, code string, ch
 }
 
 // CreateItem stores a new, unpublished item. The item's department decides
-// the permission; an unknown department is refused by the store's rules, as
-// a field, for anyone who may create items somewhere.
+// the permission; a department that does not exist is refused by the
+// store's rules, as a field, for anyone who may create items somewhere.
 func (s *Service) CreateItem(ctx context.Context, who Actor, it models.Item, reason string) (*models.Item, error) {
 	dept := it.DepartmentCode
-	if !s.Known().Departments[dept] {
+	_, err := s.Store.Department(ctx, dept)
+	switch {
+	case errors.Is(err, models.ErrNotFound):
 		if len(s.Authz.Domains(who.Username, policies.ObjItem, policies.ActCreate)) == 0 {
 			return nil, forbidden(policies.ActCreate, policies.ObjItem)
 		}
-	} else if err := s.allow(ctx, who, dept, policies.ObjItem, policies.ActCreate); err != nil {
+	case err != nil:
 		return nil, err
+	default:
+		if err := s.allow(ctx, who, dept, policies.ObjItem, policies.ActCreate); err != nil {
+			return nil, err
+		}
 	}
 	created, err := s.Store.CreateItem(ctx, it, who.Username, reason)
 	return created, itemError(err)
@@ -74,24 +88,36 @@ func (s *Service) CreateItem(ctx context.Context, who Actor, it models.Item, rea
 // itemFor loads the item of code and checks every verb in its department
 // and, when newDept moves it, in newDept too.
 func (s *Service) itemFor(ctx context.Context, who Actor, code, newDept string, verbs ...string) (*models.Item, error) {
-	stored, _, err := s.Store.AdminItem(ctx, code)
-	if errors.Is(err, models.ErrNotFound) {
-		return nil, &Error{Kind: NotFound, Message: "item not found", Err: err}
-	}
+	stored, _, err := s.loadItem(ctx, code)
 	if err != nil {
 		return nil, err
 	}
+	return stored, s.allowItem(ctx, who, stored, newDept, verbs...)
+}
+
+// loadItem reads the stored item of code and its pending draft, if any.
+func (s *Service) loadItem(ctx context.Context, code string) (*models.Item, *models.Draft, error) {
+	stored, draft, err := s.Store.AdminItem(ctx, code)
+	if errors.Is(err, models.ErrNotFound) {
+		return nil, nil, &Error{Kind: NotFound, Message: "item not found", Err: err}
+	}
+	return stored, draft, err
+}
+
+// allowItem checks every verb in the item's department and, when newDept
+// moves it, in newDept too.
+func (s *Service) allowItem(ctx context.Context, who Actor, stored *models.Item, newDept string, verbs ...string) error {
 	for _, verb := range verbs {
 		if err := s.allow(ctx, who, stored.DepartmentCode, policies.ObjItem, verb); err != nil {
-			return nil, err
+			return err
 		}
 		if newDept != "" && newDept != stored.DepartmentCode {
 			if err := s.allow(ctx, who, newDept, policies.ObjItem, verb); err != nil {
-				return nil, err
+				return err
 			}
 		}
 	}
-	return stored, nil
+	return nil
 }
 
 // allow checks one permission of the actor.

@@ -27,8 +27,6 @@ type Service struct {
 	// Item returns the published item of a code (the handlers' cached copy),
 	// for filing.
 	Item func(ctx context.Context, code string) (*models.Item, error)
-	// Known returns the departments and item types items are checked against.
-	Known func() models.Known
 }
 
 // Actor is who asks, resolved once by the caller.

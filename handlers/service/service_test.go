@@ -57,8 +57,7 @@ func newService(t *testing.T) *service.Service {
 		t.Fatal(err)
 	}
 	now := func() time.Time { return time.Date(2026, 11, 25, 2, 0, 0, 0, time.UTC) }
-	known := models.Known{Departments: map[string]bool{"scj": true, "zjj": true}, Types: map[string]bool{"01": true}}
-	return &service.Service{Store: st, Authz: authz, Cal: cal, Now: now, Item: st.Item, Known: func() models.Known { return known }}
+	return &service.Service{Store: st, Authz: authz, Cal: cal, Now: now, Item: st.Item}
 }
 
 func filing(code string) service.Filing {
@@ -129,6 +128,8 @@ func TestActWhoMayDoWhat(t *testing.T) {
 	}{
 		{name: "anonymous without a code", act: workflow.Accept, version: 1, kind: service.Unauthenticated},
 		{name: "wrong code", who: service.Actor{QueryCode: "WRONG"}, act: workflow.Withdraw, kind: service.NotFound},
+		{name: "a wrong code learns neither version nor state", who: service.Actor{QueryCode: "WRONG"}, act: workflow.Supplement,
+			version: 99, kind: service.NotFound},
 		{name: "the applicant may not accept", who: service.Actor{QueryCode: filed.QueryCode}, act: workflow.Accept, kind: service.Forbidden},
 		{name: "a reviewer may not accept", who: service.Actor{Username: "zjj.review"}, act: workflow.Accept, version: 1, kind: service.Forbidden},
 		{name: "comment too long", who: service.Actor{Username: "window1"}, act: workflow.Accept, version: 1,
@@ -213,6 +214,18 @@ func TestCatalogueWritesAreAuthorizedInTheItemsDepartment(t *testing.T) {
 	}
 	if _, err := s.CreateItem(ctx, who, models.Item{Code: "B1", DepartmentCode: "zjj"}, "新增"); kindOf(err) != service.Forbidden {
 		t.Fatalf("create in another department: %v", err)
+	}
+	cur, _, err := s.Store.AdminItem(ctx, "A1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	toZJJ := *cur
+	toZJJ.DepartmentCode = "zjj"
+	if _, err := s.Store.SaveDraft(ctx, "A1", toZJJ, "catalog", "移交住建局", cur.Version); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.PublishItem(ctx, who, "A1", "发布", cur.Version); kindOf(err) != service.Forbidden {
+		t.Fatalf("publishing a draft that moves the item into another department: %v", err)
 	}
 	if _, err := s.SetDisposition(ctx, service.Actor{Username: "window1"}, "A1",
 		models.DispositionChange{Disposition: models.DispositionCancelled, Reason: "取消"}, it.Version); kindOf(err) != service.Forbidden {
