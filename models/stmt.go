@@ -17,9 +17,11 @@ import (
 // a transaction (*sql.Tx).StmtContext reuses the connection's prepared
 // statement, where preparing in the transaction would prepare again in every
 // later one (under group commit that prepare was a third of the writer's
-// time). gorm runs on the same handles through writerPool, so its
-// statements are kept the same way. Fixed statements are written with ?
-// placeholders, which the dialect rebinds.
+// time). The writer's gorm runs on its handle through writerPool, so its
+// statements, in transactions too, are kept the same way; the readers' gorm
+// keeps its own (PrepareStmt), which it does well outside transactions.
+// Fixed statements are written with ? placeholders, which the dialect
+// rebinds.
 
 // maxStmts bounds the statements a handle keeps; beyond it they run unprepared.
 const maxStmts = 512
@@ -57,6 +59,12 @@ func (c *stmtCache) kept(q string) *sql.Stmt {
 func (c *stmtCache) stmt(ctx context.Context, q string) (*sql.Stmt, error) {
 	if st := c.kept(q); st != nil || !cacheable(q) {
 		return st, nil
+	}
+	c.mu.Lock()
+	full := c.closed || c.n >= maxStmts
+	c.mu.Unlock()
+	if full {
+		return nil, nil
 	}
 	st, err := c.db.PrepareContext(context.WithoutCancel(ctx), q)
 	if err != nil {
