@@ -50,6 +50,7 @@ func (e *FieldsError) Error() string { return "models: action fields are invalid
 // ErrConflict; an illegal action is workflow.ErrIllegal.
 func (s *Store) Act(ctx context.Context, req ActionRequest) (*Application, error) {
 	var out *Application
+	replayed := false
 	err := s.writeTx(ctx, func(tx *gorm.DB) error {
 		app, err := lockedApplication(tx, req.Number)
 		if err != nil {
@@ -64,7 +65,8 @@ func (s *Store) Act(ctx context.Context, req ActionRequest) (*Application, error
 			return err
 		}
 		if req.Idem != nil {
-			if replayed, err := replayAction(tx, req.Idem, app); err != nil || replayed {
+			var err error
+			if replayed, err = replayAction(tx, req.Idem, app); err != nil || replayed {
 				out = app
 				return err
 			}
@@ -86,6 +88,9 @@ func (s *Store) Act(ctx context.Context, req ActionRequest) (*Application, error
 	})
 	if err != nil {
 		return nil, fmt.Errorf("models: %s application %q: %w", req.Action, req.Number, err)
+	}
+	if !replayed {
+		s.changes.appended(1)
 	}
 	s.work.bump(taskDepartments(out)...)
 	return out, nil

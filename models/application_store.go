@@ -134,6 +134,9 @@ func (s *Store) CreateApplication(ctx context.Context, na NewApplication) (*File
 	if err != nil {
 		return nil, fmt.Errorf("models: create application: %w", err)
 	}
+	if !out.Replayed {
+		s.changes.appended(1) // the filing's first event
+	}
 	return out, nil
 }
 

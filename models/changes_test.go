@@ -175,3 +175,27 @@ func TestApplicationsFiledElsewhereMoveTheWorkGeneration(t *testing.T) {
 		t.Errorf("filing bumped the work counter: %d → %d", before[AreaWork], after[AreaWork])
 	}
 }
+
+// This process's own filings and actions are its own work: they move only
+// the departments they touch, and a poll that sees their events does not
+// take them for another process's and expire every department's work list.
+func TestOwnEventsDoNotExpireOtherDepartmentsWork(t *testing.T) {
+	s := adminCatalogue(t)
+	ctx := context.Background()
+	s.Changes()
+	zjj := s.WorkGeneration([]string{"zjj"})
+	for i := range 3 {
+		file(t, s, "A1", time.Date(2026, 11, 25, 2, i, 0, 0, time.UTC), nil)
+	}
+	time.Sleep(3 * changePoll) // polls that see the three events
+	if got := s.WorkGeneration([]string{"zjj"}); got != zjj {
+		t.Fatalf("filings of scj items in this process moved zjj's work generation: %d → %d", zjj, got)
+	}
+	other, err := Open(ctx, filepath.Dir(s.Path()), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { other.Close() })
+	file(t, other, "A1", time.Date(2026, 11, 25, 3, 0, 0, 0, time.UTC), nil)
+	waitFor(t, "a filing by another process", func() bool { return s.WorkGeneration([]string{"zjj"}) != zjj })
+}

@@ -32,7 +32,13 @@ type changeWatch struct {
 	stop    chan struct{}
 	done    chan struct{}
 	stamp   atomic.Pointer[ChangeStamp]
+	// ownEvents counts the application events this process committed
+	// since the last poll that saw the highest event id move.
+	ownEvents atomic.Int64
 }
+
+// appended notes n application events committed by this process.
+func (w *changeWatch) appended(n int64) { w.ownEvents.Add(n) }
 
 // start reads the baseline and starts the poll, once; after close it does nothing.
 func (w *changeWatch) start(s *Store) {
@@ -163,7 +169,18 @@ func (w *changeWatch) note(s *Store, seen map[Area]int64, own bool) {
 	}
 	for a, v := range seen {
 		if v > w.seen[a] {
-			if !own || v > w.seen[a]+1 { // more than this commit's own bump
+			mine := int64(1) // a commit of this process bumps a counter once
+			if !own {
+				mine = 0
+			}
+			if a == areaEvents {
+				// Events this process appended since the last poll are its
+				// own work, already counted by its work generations. One
+				// appended after the read is taken early; its event shows
+				// up in the next poll as someone else's, which errs safe.
+				mine = w.ownEvents.Swap(0)
+			}
+			if v-w.seen[a] > mine {
 				others = append(others, a)
 			}
 			w.seen[a] = v
