@@ -27,24 +27,26 @@ type writeReq struct {
 }
 
 type committer struct {
-	reqs chan *writeReq
-	stop chan struct{}
-	wg   sync.WaitGroup
+	reqs     chan *writeReq
+	stop     chan struct{} // closed by stopCommitter
+	finished chan struct{} // closed once the loop has answered its last request
+	once     sync.Once
 }
 
 func (s *Store) startCommitter() {
-	s.commits = &committer{reqs: make(chan *writeReq, maxBatch), stop: make(chan struct{})}
-	s.commits.wg.Add(1)
-	go s.commitLoop()
+	s.commits = &committer{reqs: make(chan *writeReq, maxBatch), stop: make(chan struct{}), finished: make(chan struct{})}
+	go s.commitLoop(s.commits)
 }
 
+// stopCommitter stops the loop after the batch it is committing and waits
+// for it; requests still queued are answered errClosed, never dropped.
 func (s *Store) stopCommitter() {
-	if s.commits == nil {
+	c := s.commits
+	if c == nil {
 		return
 	}
-	close(s.commits.stop)
-	s.commits.wg.Wait()
-	s.commits = nil
+	c.once.Do(func() { close(c.stop) })
+	<-c.finished
 }
 
 // errClosed answers a write to a closed store.
@@ -72,19 +74,37 @@ func (s *Store) writeStmts(ctx context.Context, fn func(tx *gorm.DB, st *stmtTx)
 	case <-c.stop:
 		return errClosed
 	}
-	return <-req.done
+	select {
+	case err := <-req.done:
+		return err
+	case <-c.finished:
+		// The loop answers before it finishes, so an answer is there now
+		// if the request was taken; otherwise it was never run.
+		select {
+		case err := <-req.done:
+			return err
+		default:
+			return errClosed
+		}
+	}
 }
 
-func (s *Store) commitLoop() {
-	defer s.commits.wg.Done()
-	c := s.commits
+func (s *Store) commitLoop(c *committer) {
+	defer close(c.finished)
 	for {
 		var batch []*writeReq
 		select {
 		case r := <-c.reqs:
 			batch = append(batch, r)
 		case <-c.stop:
-			return
+			for {
+				select {
+				case r := <-c.reqs:
+					r.done <- errClosed
+				default:
+					return
+				}
+			}
 		}
 	drain:
 		for len(batch) < maxBatch {
@@ -99,6 +119,10 @@ func (s *Store) commitLoop() {
 	}
 }
 
+// errBatchBroken marks a request whose savepoint could not be rolled back:
+// its partial writes are in the transaction, so the whole batch is undone.
+var errBatchBroken = errors.New("models: a write could not be rolled back; its batch is undone")
+
 func (s *Store) commitBatch(batch []*writeReq) {
 	errs := make([]error, len(batch))
 	var slot txSlot
@@ -111,6 +135,13 @@ func (s *Store) commitBatch(batch []*writeReq) {
 	}
 	for i, r := range batch {
 		errs[i] = runSavepoint(tx, slot.tx, r.fn)
+		if errors.Is(errs[i], errBatchBroken) {
+			rbErr := tx.Rollback().Error
+			for _, r := range batch {
+				r.done <- errors.Join(errs[i], rbErr)
+			}
+			return
+		}
 	}
 	commitErr := tx.Commit().Error
 	for i, r := range batch {
@@ -132,7 +163,7 @@ func runSavepoint(tx *gorm.DB, st *stmtTx, fn func(tx *gorm.DB, st *stmtTx) erro
 		}
 		if err != nil {
 			if rbErr := st.exec("ROLLBACK TO SAVEPOINT req"); rbErr != nil {
-				err = fmt.Errorf("%w (rollback: %v)", err, rbErr)
+				err = fmt.Errorf("%w: %w (rollback: %v)", errBatchBroken, err, rbErr)
 			}
 		}
 	}()

@@ -3,9 +3,11 @@ package models
 import (
 	"context"
 	"errors"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"gorm.io/gorm"
 )
@@ -179,5 +181,53 @@ func TestWritesAfterCloseFail(t *testing.T) {
 	err := s.writeTx(context.Background(), func(*gorm.DB) error { return nil })
 	if !errors.Is(err, errClosed) {
 		t.Fatalf("write after close: %v", err)
+	}
+}
+
+// Writes racing Close are each answered: committed before the close, or
+// refused with errClosed; none waits for ever, and every one answered nil
+// is in the database.
+func TestWritesRacingCloseAreAllAnswered(t *testing.T) {
+	s := openTest(t)
+	const writers = 64
+	var wg sync.WaitGroup
+	results := make(chan error, writers)
+	for range writers {
+		wg.Go(func() {
+			results <- s.writeStmts(context.Background(), func(_ *gorm.DB, st *stmtTx) error {
+				var last int
+				return st.row(bumpSQL, "20260109").Scan(&last)
+			})
+		})
+	}
+	closed := make(chan error, 1)
+	go func() { closed <- s.Close() }()
+	done := make(chan struct{})
+	go func() { wg.Wait(); close(done) }()
+	select {
+	case <-done:
+	case <-time.After(20 * time.Second):
+		t.Fatal("a write racing Close was never answered")
+	}
+	if err := <-closed; err != nil {
+		t.Fatal(err)
+	}
+	close(results)
+	ok := 0
+	for err := range results {
+		switch {
+		case err == nil:
+			ok++
+		case !errors.Is(err, errClosed):
+			t.Fatalf("write racing close: %v", err)
+		}
+	}
+	again, err := Open(context.Background(), filepath.Dir(s.Path()), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer again.Close()
+	if got := sequence(t, again, "20260109"); got != ok {
+		t.Fatalf("%d writes acknowledged, %d in the database", ok, got)
 	}
 }
