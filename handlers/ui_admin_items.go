@@ -328,9 +328,8 @@ func (s *Server) uiDisposition(c *gin.Context) error {
 	p := dispositionPage{Item: it, Version: *f.Version, Disposition: f.Disposition,
 		Reason: strings.TrimSpace(f.Reason), LegalBasis: strings.TrimSpace(f.LegalBasis),
 		MergedInto: strings.TrimSpace(f.MergedInto), Errors: map[string]string{}, Dispositions: dispositions}
-	version := p.Version
 	_, err = s.actions().SetDisposition(ctx, actorOf(c), it.Code, models.DispositionChange{Disposition: p.Disposition, Reason: p.Reason,
-		LegalBasis: p.LegalBasis, MergedInto: p.MergedInto}, version)
+		LegalBasis: p.LegalBasis, MergedInto: p.MergedInto}, p.Version)
 	var ve *models.ValidationError
 	switch {
 	case errors.As(err, &ve):
