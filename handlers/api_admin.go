@@ -58,7 +58,7 @@ type userForm struct {
 	Department  string     `json:"department" form:"department"`
 	CitizenID   string     `json:"citizen_id" form:"citizen_id"`
 	Password    string     `json:"password" form:"password"`
-	Roles       []roleJSON `json:"roles"`
+	Roles       []roleJSON `json:"roles" form:"-"`
 }
 
 // validateRoles checks roles against the policy's roles and the departments.
@@ -166,10 +166,14 @@ func (s *Server) setPassword(c *gin.Context, password string) (*models.User, err
 	return u, s.store.SetPassword(c.Request.Context(), u.ID, hash)
 }
 
+// passwordRequest is a new password as the API submits it; the page's form
+// adds the repeated password.
+type passwordRequest struct {
+	Password string `json:"password" form:"password"`
+}
+
 func (s *Server) apiSetPassword(c *gin.Context) error {
-	var body struct {
-		Password string `json:"password"`
-	}
+	var body passwordRequest
 	if err := c.ShouldBindJSON(&body); err != nil {
 		return badRequest("the body must be JSON {\"password\"}")
 	}
@@ -197,12 +201,26 @@ func (s *Server) setActive(c *gin.Context, active bool) (*models.User, error) {
 	return u, nil
 }
 
-func (s *Server) apiSetActive(c *gin.Context) error {
-	var body struct {
-		Active *bool `json:"active"`
+// activeRequest enables or disables an account; active is required.
+type activeRequest struct {
+	Active *bool `json:"active"`
+}
+
+// Validate requires active.
+func (r activeRequest) Validate() error {
+	if r.Active == nil {
+		return formErrors{"active": "must be true or false"}
 	}
-	if err := c.ShouldBindJSON(&body); err != nil || body.Active == nil {
-		return invalid(map[string]string{"active": "must be true or false"})
+	return nil
+}
+
+func (s *Server) apiSetActive(c *gin.Context) error {
+	var body activeRequest
+	if err := c.ShouldBindJSON(&body); err != nil {
+		body.Active = nil // an unreadable body answers as a missing field does
+	}
+	if err := body.Validate(); err != nil {
+		return err
 	}
 	if _, err := s.setActive(c, *body.Active); err != nil {
 		return err
@@ -233,10 +251,13 @@ func (s *Server) setRoles(c *gin.Context, roles []roleJSON) (*models.User, error
 	return u, nil
 }
 
+// rolesRequest replaces an account's role assignments.
+type rolesRequest struct {
+	Roles []roleJSON `json:"roles"`
+}
+
 func (s *Server) apiSetRoles(c *gin.Context) error {
-	var body struct {
-		Roles []roleJSON `json:"roles"`
-	}
+	var body rolesRequest
 	if err := c.ShouldBindJSON(&body); err != nil {
 		return badRequest("the body must be JSON {\"roles\":[{\"role\",\"domain\"}]}")
 	}

@@ -37,10 +37,12 @@ const (
 	maxCalendarYear = 2199
 )
 
+// calendarEntryJSON is one calendar entry as the API and the calendar page
+// submit and show it; the store checks it (models.CheckCalendarDay).
 type calendarEntryJSON struct {
-	Date string `json:"date"`
-	Kind string `json:"kind"`
-	Name string `json:"name"`
+	Date string `json:"date" form:"date"`
+	Kind string `json:"kind" form:"kind"`
+	Name string `json:"name" form:"name"`
 }
 
 func (e calendarEntryJSON) day() workflow.CalendarDay {
@@ -61,6 +63,14 @@ func calendarYearParam(v string) (int, error) {
 	}
 	return y, nil
 }
+
+// calendarYearForm is the year field of the calendar's forms and of the
+// import's multipart body; empty is this year.
+type calendarYearForm struct {
+	Year string `form:"year"`
+}
+
+func (f calendarYearForm) year() (int, error) { return calendarYearParam(f.Year) }
 
 // addCalendarDay authorizes and stores one entry.
 func (s *Server) addCalendarDay(c *gin.Context, e calendarEntryJSON) error {
@@ -98,7 +108,11 @@ func (s *Server) importCalendar(c *gin.Context) (year, n int, err error) {
 	case err != nil:
 		return 0, 0, invalid(map[string]string{"file": "choose a CSV or JSON file"})
 	}
-	if year, err = calendarYearParam(c.PostForm("year")); err != nil {
+	var form calendarYearForm
+	if err := c.ShouldBind(&form); err != nil {
+		return 0, 0, badRequest("the form could not be read")
+	}
+	if year, err = form.year(); err != nil {
 		return 0, 0, err
 	}
 	f, err := fh.Open()

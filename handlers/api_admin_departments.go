@@ -12,9 +12,9 @@ import (
 // departmentForm is a new department or a new name as the API and the
 // admin pages submit it.
 type departmentForm struct {
-	Code      string `json:"code"`
-	Name      string `json:"name"`
-	ShortName string `json:"short_name"`
+	Code      string `json:"code" form:"code"`
+	Name      string `json:"name" form:"name"`
+	ShortName string `json:"short_name" form:"short_name"`
 }
 
 // toDepartmentJSON answers with the shape of GET /api/v1/departments; the

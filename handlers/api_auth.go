@@ -7,23 +7,22 @@ import (
 	"github.com/gin-gonic/gin"
 )
 
+// loginRequest is a login as the API and the login page submit it.
 type loginRequest struct {
-	Username string `json:"username"`
-	Password string `json:"password"`
+	Username string `json:"username" form:"username"`
+	Password string `json:"password" form:"password"`
 }
 
+// Validate requires both fields.
 func (r loginRequest) Validate() error {
-	fields := map[string]string{}
+	fields := formErrors{}
 	if strings.TrimSpace(r.Username) == "" {
-		fields["username"] = "required"
+		fields.add("username", "required")
 	}
 	if r.Password == "" {
-		fields["password"] = "required"
+		fields.add("password", "required")
 	}
-	if len(fields) > 0 {
-		return invalid(fields)
-	}
-	return nil
+	return fields.orNil()
 }
 
 type loginResponse struct {

@@ -70,6 +70,10 @@ func asError(err error) *Error {
 	if errors.As(err, &e) {
 		return e
 	}
+	var form formErrors
+	if errors.As(err, &form) {
+		return &Error{Status: http.StatusUnprocessableEntity, Code: "invalid_field", Message: "some fields are invalid", Fields: form, Err: err}
+	}
 	var ve *models.ValidationError
 	if errors.As(err, &ve) {
 		return &Error{Status: http.StatusUnprocessableEntity, Code: "invalid_field", Message: "some fields are invalid", Fields: ve.Fields, Err: err}

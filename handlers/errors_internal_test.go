@@ -43,3 +43,27 @@ func TestServiceErrorsMapToHTTP(t *testing.T) {
 		t.Errorf("fields lost: %v", e.Fields)
 	}
 }
+
+// TestFormErrorsAnswerAsTheAPIsFieldErrors checks that a Validate shared by
+// a page form and the API (the login) answers the API with the 422 and the
+// fields it always had.
+func TestFormErrorsAnswerAsTheAPIsFieldErrors(t *testing.T) {
+	t.Parallel()
+	err := loginRequest{Username: " ", Password: ""}.Validate()
+	e := asError(err)
+	if e.Status != http.StatusUnprocessableEntity || e.Code != "invalid_field" || e.Message != "some fields are invalid" {
+		t.Fatalf("got %d %s %q", e.Status, e.Code, e.Message)
+	}
+	if len(e.Fields) != 2 || e.Fields["username"] != "required" || e.Fields["password"] != "required" {
+		t.Errorf("fields: %v", e.Fields)
+	}
+	if err := (loginRequest{Username: "a", Password: "b"}).Validate(); err != nil {
+		t.Errorf("a complete login is refused: %v", err)
+	}
+	if err := (passwordForm{passwordRequest: passwordRequest{Password: "long-enough-1"}, Password2: "long-enough-2"}).Validate(); problems(err)["password2"] == "" {
+		t.Errorf("two different passwords pass: %v", err)
+	}
+	if err := (activeRequest{}).Validate(); asError(err).Fields["active"] == "" {
+		t.Errorf("a missing active passes: %v", err)
+	}
+}

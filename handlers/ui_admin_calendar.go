@@ -93,10 +93,21 @@ func calendarURL(year int) (string, url.Values) {
 	return "/admin/calendar", url.Values{"year": {strconv.Itoa(year)}}
 }
 
+// calendarAddForm is the page's form for one entry: the API's entry and
+// the year the page shows.
+type calendarAddForm struct {
+	calendarEntryJSON
+	calendarYearForm
+}
+
 func (s *Server) uiCalendarAdd(c *gin.Context) error {
-	e := calendarEntryJSON{Date: c.PostForm("date"), Kind: c.PostForm("kind"), Name: c.PostForm("name")}
+	var f calendarAddForm
+	if err := bindForm(c, &f); err != nil {
+		return err
+	}
+	e := f.calendarEntryJSON
 	err := s.addCalendarDay(c, e)
-	formYear, yerr := calendarYearParam(c.PostForm("year"))
+	formYear, yerr := f.year()
 	if yerr != nil {
 		formYear = time.Now().In(displayZone).Year()
 	}
@@ -122,8 +133,17 @@ func (s *Server) uiCalendarAdd(c *gin.Context) error {
 	return nil
 }
 
+// calendarRemoveForm is the remove button of one entry.
+type calendarRemoveForm struct {
+	Date string `form:"date"`
+}
+
 func (s *Server) uiCalendarRemove(c *gin.Context) error {
-	date := c.PostForm("date")
+	var f calendarRemoveForm
+	if err := bindForm(c, &f); err != nil {
+		return err
+	}
+	date := f.Date
 	if err := s.removeCalendarDay(c, date); err != nil {
 		return err
 	}
@@ -139,7 +159,9 @@ func (s *Server) uiCalendarImport(c *gin.Context) error {
 		redirectDone(c, path, q, "calendar_imported")
 		return nil
 	}
-	formYear, yerr := calendarYearParam(c.PostForm("year"))
+	var f calendarYearForm
+	_ = c.ShouldBind(&f) // a form that cannot be read shows this year
+	formYear, yerr := f.year()
 	if yerr != nil {
 		formYear = time.Now().In(displayZone).Year()
 	}

@@ -33,7 +33,10 @@ func (s *Server) renderDepartments(c *gin.Context, status int, p departmentsPage
 }
 
 func (s *Server) uiDepartmentCreate(c *gin.Context) error {
-	f := departmentForm{Code: c.PostForm("code"), Name: c.PostForm("name"), ShortName: c.PostForm("short_name")}
+	var f departmentForm
+	if err := bindForm(c, &f); err != nil {
+		return err
+	}
 	_, err := s.createDepartment(c, f)
 	if errs, ok := departmentFieldKeys(err); ok {
 		s.renderDepartments(c, http.StatusUnprocessableEntity, departmentsPage{Form: f, Errors: errs})
@@ -92,7 +95,11 @@ func (s *Server) renderDepartment(c *gin.Context, status int, p departmentPage) 
 }
 
 func (s *Server) uiDepartmentRename(c *gin.Context) error {
-	f := departmentForm{Name: c.PostForm("name"), ShortName: c.PostForm("short_name")}
+	var f departmentForm
+	if err := bindForm(c, &f); err != nil {
+		return err
+	}
+	f.Code = "" // the department is the one of the path
 	d, err := s.renameDepartment(c, f)
 	if errs, ok := departmentFieldKeys(err); ok {
 		stored, serr := s.store.Department(c.Request.Context(), c.Param("code"))

@@ -3,7 +3,6 @@ package handlers
 import (
 	"errors"
 	"net/http"
-	"strconv"
 	"strings"
 	"time"
 
@@ -91,10 +90,14 @@ func (s *Server) uiItemEdit(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	action := c.PostForm("action")
+	form, err := bindGuideForm(c)
+	if err != nil {
+		return err
+	}
+	action := form.Action
 	p := s.newEditPage(c, stored, d)
-	sub := itemFromForm(c, stored)
-	p.Item, p.Reason = sub.item, c.PostForm("reason")
+	sub := itemFromForm(form, stored)
+	p.Item, p.Reason = sub.item, form.Reason
 	if err := s.authorizeItemEdit(c, stored, sub.item.DepartmentCode, policies.ActEdit); err != nil {
 		return err
 	}
@@ -104,10 +107,10 @@ func (s *Server) uiItemEdit(c *gin.Context) error {
 			return err
 		}
 	}
-	version, verr := strconv.Atoi(c.PostForm("version"))
-	if verr != nil {
-		return badRequest("version must be a number")
+	if form.Version == nil {
+		return errVersionMissing
 	}
+	version := *form.Version
 	p.Version = version
 	if action == "rows" {
 		s.setGuideErrors(c, &p, sub, nil)
@@ -176,6 +179,16 @@ func withReasonMissing(ve *models.ValidationError) *models.ValidationError {
 	return ve
 }
 
+// errVersionMissing answers an item form posted without its base version.
+var errVersionMissing = badRequest("version must be a number")
+
+// publishForm is the button that publishes the pending draft: the API's
+// publish request, whose version the page must send.
+type publishForm struct {
+	Reason  string `form:"reason"`
+	Version *int   `form:"version"`
+}
+
 // uiItemPublishDraft publishes the pending draft.
 func (s *Server) uiItemPublishDraft(c *gin.Context) error {
 	ctx := c.Request.Context()
@@ -183,11 +196,14 @@ func (s *Server) uiItemPublishDraft(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	version, err := strconv.Atoi(c.PostForm("version"))
-	if err != nil {
-		return badRequest("version must be a number")
+	var f publishForm
+	if err := bindForm(c, &f); err != nil {
+		return err
 	}
-	_, err = s.actions().PublishItem(ctx, actorOf(c), stored.Code, c.PostForm("reason"), version)
+	if f.Version == nil {
+		return errVersionMissing
+	}
+	_, err = s.actions().PublishItem(ctx, actorOf(c), stored.Code, f.Reason, *f.Version)
 	var ve *models.ValidationError
 	switch {
 	case isConflict(err):
@@ -286,21 +302,34 @@ func (s *Server) uiDispositionForm(c *gin.Context) error {
 
 var dispositions = []string{models.DispositionRetained, models.DispositionCancelled, models.DispositionMerged, models.DispositionDelegated}
 
+// dispositionForm is the disposition page's form: the API's disposition
+// request (dispositionRequest), whose version the page must send.
+type dispositionForm struct {
+	Disposition string `form:"disposition"`
+	Reason      string `form:"reason"`
+	LegalBasis  string `form:"legal_basis"`
+	MergedInto  string `form:"merged_into"`
+	Version     *int   `form:"version"`
+}
+
 func (s *Server) uiDisposition(c *gin.Context) error {
 	ctx := c.Request.Context()
 	it, _, err := s.adminItem(c, policies.ActDispose)
 	if err != nil {
 		return err
 	}
-	version, err := strconv.Atoi(c.PostForm("version"))
-	if err != nil {
-		return badRequest("version must be a number")
+	var f dispositionForm
+	if err := bindForm(c, &f); err != nil {
+		return err
 	}
-	p := dispositionPage{Item: it, Version: version, Disposition: c.PostForm("disposition"),
-		Reason: strings.TrimSpace(c.PostForm("reason")), LegalBasis: strings.TrimSpace(c.PostForm("legal_basis")),
-		MergedInto: strings.TrimSpace(c.PostForm("merged_into")), Errors: map[string]string{}, Dispositions: dispositions}
+	if f.Version == nil {
+		return errVersionMissing
+	}
+	p := dispositionPage{Item: it, Version: *f.Version, Disposition: f.Disposition,
+		Reason: strings.TrimSpace(f.Reason), LegalBasis: strings.TrimSpace(f.LegalBasis),
+		MergedInto: strings.TrimSpace(f.MergedInto), Errors: map[string]string{}, Dispositions: dispositions}
 	_, err = s.actions().SetDisposition(ctx, actorOf(c), it.Code, models.DispositionChange{Disposition: p.Disposition, Reason: p.Reason,
-		LegalBasis: p.LegalBasis, MergedInto: p.MergedInto}, version)
+		LegalBasis: p.LegalBasis, MergedInto: p.MergedInto}, p.Version)
 	var ve *models.ValidationError
 	switch {
 	case errors.As(err, &ve):

@@ -23,14 +23,18 @@ func (s *Server) uiUserRoles(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	row := roleJSON{Role: c.PostForm("role"), Domain: c.PostForm("domain")}
+	var f roleForm
+	if err := bindForm(c, &f); err != nil {
+		return err
+	}
+	row := roleJSON{Role: f.Role, Domain: f.Domain}
 	roles := make([]roleJSON, 0, len(u.Roles)+1)
 	found := false
 	for _, r := range u.Roles {
 		cur := roleJSON{Role: r.Role, Domain: r.Domain}
 		if cur == row {
 			found = true
-			if c.PostForm("action") == "remove" {
+			if f.Action == "remove" {
 				continue
 			}
 		}
@@ -38,7 +42,7 @@ func (s *Server) uiUserRoles(c *gin.Context) error {
 	}
 	p := userPage{NewRole: row.Role, NewDept: row.Domain}
 	var done string
-	switch c.PostForm("action") {
+	switch f.Action {
 	case "add":
 		if found {
 			p.Errors = map[string]string{"roles": "admin.roles.err.duplicate"}
@@ -63,6 +67,14 @@ func (s *Server) uiUserRoles(c *gin.Context) error {
 	}
 	redirectDone(c, userPath(u), nil, done)
 	return nil
+}
+
+// roleForm adds or removes one role assignment on the account page; the
+// roles are checked as the API's are, by setRoles.
+type roleForm struct {
+	Role   string `form:"role"`
+	Domain string `form:"domain"`
+	Action string `form:"action"` // add or remove
 }
 
 // roleFieldKey maps a setRoles field ("roles[2].domain") to the locale key

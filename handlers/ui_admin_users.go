@@ -120,8 +120,10 @@ func (s *Server) renderUserNew(c *gin.Context, status int, p userNewPage) {
 }
 
 func (s *Server) uiUserCreate(c *gin.Context) error {
-	f := userForm{Username: c.PostForm("username"), DisplayName: c.PostForm("display_name"),
-		Department: c.PostForm("department"), CitizenID: c.PostForm("citizen_id"), Password: c.PostForm("password")}
+	var f userForm
+	if err := bindForm(c, &f); err != nil {
+		return err
+	}
 	u, err := s.createUser(c, f)
 	var e *Error
 	if errors.As(err, &e) && e.Status == http.StatusUnprocessableEntity {
@@ -212,8 +214,18 @@ func (s *Server) userFormFailed(c *gin.Context, err error, p userPage, key func(
 	return true
 }
 
+// activeForm is the account page's enable/disable button: active is "1"
+// to enable.
+type activeForm struct {
+	Active string `form:"active"`
+}
+
 func (s *Server) uiUserActive(c *gin.Context) error {
-	active := c.PostForm("active") == "1"
+	var f activeForm
+	if err := bindForm(c, &f); err != nil {
+		return err
+	}
+	active := f.Active == "1"
 	u, err := s.setActive(c, active)
 	if s.userFormFailed(c, err, userPage{}, func(string) (string, string) { return "active", "admin.users.err.self_disable" }) {
 		return nil
@@ -233,13 +245,16 @@ func (s *Server) uiUserPassword(c *gin.Context) error {
 	if err := s.authorize(c, policies.AllDomains, policies.ObjUser, policies.ActManage); err != nil {
 		return err
 	}
-	pw := c.PostForm("password")
+	var f passwordForm
+	if err := bindForm(c, &f); err != nil {
+		return err
+	}
 	var u *models.User
 	var err error
-	if pw != c.PostForm("password2") {
-		err = invalid(map[string]string{"password2": "the two passwords differ"})
+	if verr := f.Validate(); verr != nil {
+		err = asError(verr)
 	} else {
-		u, err = s.setPassword(c, pw)
+		u, err = s.setPassword(c, f.Password)
 	}
 	if s.userFormFailed(c, err, userPage{}, func(f string) (string, string) {
 		if f == "password2" {
@@ -253,6 +268,22 @@ func (s *Server) uiUserPassword(c *gin.Context) error {
 		return err
 	}
 	redirectDone(c, userPath(u), nil, "password_set")
+	return nil
+}
+
+// passwordForm is the account page's password form: the API's new
+// password, typed twice.
+type passwordForm struct {
+	passwordRequest
+	Password2 string `form:"password2"`
+}
+
+// Validate requires the two passwords to be the same; their strength is
+// checked when the password is hashed, as for the API.
+func (f passwordForm) Validate() error {
+	if f.Password != f.Password2 {
+		return formErrors{"password2": "the two passwords differ"}
+	}
 	return nil
 }
 

@@ -27,11 +27,20 @@ func (s *Server) uiLoginForm(c *gin.Context) error {
 	return nil
 }
 
+// loginForm is the login page's form: the API's login and where to go next.
+type loginForm struct {
+	loginRequest
+	Next string `form:"next"`
+}
+
 func (s *Server) uiLogin(c *gin.Context) error {
-	username, password := strings.TrimSpace(c.PostForm("username")), c.PostForm("password")
-	next := safeNext(c.PostForm("next"))
+	var f loginForm
+	if err := bindForm(c, &f); err != nil {
+		return err
+	}
+	username, password, next := strings.TrimSpace(f.Username), f.Password, safeNext(f.Next)
 	lang := langOf(c)
-	if username == "" || password == "" {
+	if f.Validate() != nil {
 		s.render(c, http.StatusUnprocessableEntity, "login", s.site.T(lang, "login.title"), "login",
 			loginPage{Username: username, Next: next, Error: s.site.T(lang, "login.required")})
 		return nil

@@ -114,7 +114,11 @@ func (s *Server) taskListPage(c *gin.Context, r *worklistRequest, w *models.Work
 // uiTaskRelease gives the caller's claim on a department's task back to the
 // department's queue (not a state transition: no event, same version).
 func (s *Server) uiTaskRelease(c *gin.Context) error {
-	number, dept := c.Param("number"), c.PostForm("department")
+	var f releaseForm
+	if err := bindForm(c, &f); err != nil {
+		return err
+	}
+	number, dept := c.Param("number"), f.Department
 	if err := s.authorize(c, dept, policies.ObjTask, policies.ActClaim); err != nil {
 		return err
 	}
@@ -125,15 +129,27 @@ func (s *Server) uiTaskRelease(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	c.Redirect(http.StatusSeeOther, backTo(c, "/tasks/"+url.PathEscape(number)))
+	c.Redirect(http.StatusSeeOther, f.backTo(number, "/tasks/"+url.PathEscape(number)))
 	return nil
 }
 
+// releaseForm is the release button of a claimed department task.
+type releaseForm struct {
+	Department string `form:"department"`
+	returnField
+}
+
+// returnField is the field of the processing forms that says where they
+// return: "list" when posted from the work list.
+type returnField struct {
+	Return string `form:"return"`
+}
+
 // backTo is the page a form returns to: the work list when it was posted
-// from there (return=list), else fallback.
-func backTo(c *gin.Context, fallback string) string {
-	if c.PostForm("return") == "list" {
-		return "/tasks?done=" + url.QueryEscape(c.Param("number"))
+// from there, else fallback.
+func (r returnField) backTo(number, fallback string) string {
+	if r.Return == "list" {
+		return "/tasks?done=" + url.QueryEscape(number)
 	}
 	return fallback
 }

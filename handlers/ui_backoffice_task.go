@@ -235,7 +235,7 @@ func (s *Server) uiTaskAction(c *gin.Context) error {
 		_, err = s.doAction(c, number, act, in, nil)
 	}
 	if err == nil {
-		c.Redirect(http.StatusSeeOther, backTo(c, "/tasks/"+url.PathEscape(number)+"?done="+string(act)))
+		c.Redirect(http.StatusSeeOther, f.backTo(number, "/tasks/"+url.PathEscape(number)+"?done="+string(act)))
 		return nil
 	}
 	e := asError(err)
@@ -277,6 +277,7 @@ type taskActionForm struct {
 	ResultNumber   string   `form:"result_number"`
 	Delivery       string   `form:"delivery"`
 	TrackingNumber string   `form:"tracking_number"`
+	returnField
 }
 
 // input is the action's input as the API would send it: the fields given,

@@ -3,6 +3,7 @@ package handlers
 import (
 	"cmp"
 	"html/template"
+	"net/url"
 	"slices"
 	"strconv"
 	"strings"
@@ -152,16 +153,74 @@ func (p *itemEditPage) addBlankRows(times int) {
 	}
 }
 
-// guideFormReader reads the posted form, noting fields that are not well formed.
-type guideFormReader struct {
-	c   *gin.Context
-	bad map[string]string // field → locale key
+// guideForm is the service-guide form as posted: the submit button, the
+// reason and the base version, the item's own fields, and the row counts of
+// the four tables. Numbers are kept as typed, so that one that is not a
+// number is a field message rather than a refused form. The tables' cells
+// ("m0_name") are numbered by row and read from cells, the posted form.
+type guideForm struct {
+	Action  string `form:"action"` // publish, draft or rows
+	Reason  string `form:"reason"`
+	Version *int   `form:"version"` // the edit's base version
+
+	Code             string   `form:"code"`
+	CatalogCode      string   `form:"catalog_code"`
+	Name             string   `form:"name"`
+	Type             string   `form:"type"`
+	Department       string   `form:"department"`
+	OnApplication    string   `form:"on_application"`
+	PowerSource      string   `form:"power_source"`
+	UseLevel         string   `form:"use_level"`
+	LegalBasis       string   `form:"legal_basis"`
+	ServiceObjects   []string `form:"service_objects"`
+	HandlingKind     string   `form:"handling_kind"`
+	StatutoryDays    string   `form:"statutory_days"`
+	PromisedDays     string   `form:"promised_days"`
+	AcceptConditions string   `form:"accept_conditions"`
+	HandleForms      []string `form:"handle_forms"`
+	Visits           string   `form:"visits"`
+	Location         string   `form:"location"`
+	Hours            string   `form:"hours"`
+	Phone            string   `form:"phone"`
+	ComplaintPhone   string   `form:"complaint_phone"`
+	IsFee            string   `form:"is_fee"`
+	FeeBasis         string   `form:"fee_basis"`
+	SpecialProcedure string   `form:"special_procedure"`
+	ResultType       string   `form:"result_type"`
+	ResultName       string   `form:"result_name"`
+	OnlineDepth      string   `form:"online_depth"`
+	Area             string   `form:"area"`
+	EffectiveOn      string   `form:"effective_on"`
+
+	MaterialRows string `form:"material_rows"`
+	FeeRows      string `form:"fee_rows"`
+	StepRows     string `form:"step_rows"`
+	DeptRows     string `form:"dept_rows"`
+
+	cells url.Values
 }
 
-func (f guideFormReader) str(name string) string { return strings.TrimSpace(f.c.PostForm(name)) }
+// bindGuideForm binds the posted guide form.
+func bindGuideForm(c *gin.Context) (*guideForm, error) {
+	var f guideForm
+	if err := bindForm(c, &f); err != nil {
+		return nil, err
+	}
+	f.cells = c.Request.PostForm
+	return &f, nil
+}
 
-func (f guideFormReader) num(name string, dst *int) {
-	n, err := strconv.Atoi(f.str(name))
+// guideFormReader reads the form's values, noting fields that are not well formed.
+type guideFormReader struct {
+	cells url.Values
+	bad   map[string]string // field → locale key
+}
+
+func (f guideFormReader) str(name string) string { return strings.TrimSpace(f.cells.Get(name)) }
+
+// num reads the whole number v of the field name.
+func (f guideFormReader) num(name, v string, dst *int) {
+	n, err := strconv.Atoi(strings.TrimSpace(v))
 	if err != nil {
 		f.bad[name] = "admin.err.number"
 		return
@@ -169,9 +228,10 @@ func (f guideFormReader) num(name string, dst *int) {
 	*dst = n
 }
 
-func (f guideFormReader) list(name string) models.StringList {
+// list keeps the values given, trimmed.
+func trimmedList(values []string) models.StringList {
 	out := models.StringList{}
-	for _, v := range f.c.PostFormArray(name) {
+	for _, v := range values {
 		if v = strings.TrimSpace(v); v != "" {
 			out = append(out, v)
 		}
@@ -179,8 +239,9 @@ func (f guideFormReader) list(name string) models.StringList {
 	return out
 }
 
-func (f guideFormReader) rows(name string) int {
-	n, _ := strconv.Atoi(f.c.PostForm(name))
+// rowCount is a table's number of rows as posted, within bounds.
+func rowCount(v string) int {
+	n, _ := strconv.Atoi(v)
 	return min(max(n, 0), maxFormRows)
 }
 
@@ -201,44 +262,45 @@ type guideSubmission struct {
 	matOf, feeOf, stepOf, deptOf []int
 }
 
-// itemFromForm applies the guideSubmission form to a copy of base (the stored item,
+// itemFromForm applies the guide form to a copy of base (the stored item,
 // or an empty one for a new item).
-func itemFromForm(c *gin.Context, base *models.Item) *guideSubmission {
-	f := guideFormReader{c: c, bad: map[string]string{}}
+func itemFromForm(g *guideForm, base *models.Item) *guideSubmission {
+	f := guideFormReader{cells: g.cells, bad: map[string]string{}}
+	t := strings.TrimSpace
 	it := *base
 	if base.ID == 0 {
-		it.Code = f.str("code")
+		it.Code = t(g.Code)
 	}
-	it.CatalogCode = f.str("catalog_code")
-	it.Name = f.str("name")
-	it.TypeCode = f.str("type")
-	it.DepartmentCode = f.str("department")
-	it.OnApplication = c.PostForm("on_application") == "1"
-	it.PowerSource = f.str("power_source")
-	it.UseLevel = f.str("use_level")
-	it.LegalBasis = f.str("legal_basis")
-	it.ServiceObjects = f.list("service_objects")
-	it.HandlingKind = f.str("handling_kind")
-	f.num("statutory_days", &it.StatutoryDays)
-	f.num("promised_days", &it.PromisedDays)
-	it.AcceptConditions = f.str("accept_conditions")
-	it.HandleForms = f.list("handle_forms")
-	f.num("visits", &it.Visits)
-	it.Location, it.Hours = f.str("location"), f.str("hours")
-	it.Phone, it.ComplaintPhone = f.str("phone"), f.str("complaint_phone")
-	it.IsFee = c.PostForm("is_fee") == "1"
-	it.FeeBasis = f.str("fee_basis")
-	it.SpecialProcedure = f.str("special_procedure")
-	it.ResultType, it.ResultName = f.str("result_type"), f.str("result_name")
-	f.num("online_depth", &it.OnlineDepth)
-	it.Area = f.str("area")
-	it.EffectiveOn = f.str("effective_on")
+	it.CatalogCode = t(g.CatalogCode)
+	it.Name = t(g.Name)
+	it.TypeCode = t(g.Type)
+	it.DepartmentCode = t(g.Department)
+	it.OnApplication = g.OnApplication == "1"
+	it.PowerSource = t(g.PowerSource)
+	it.UseLevel = t(g.UseLevel)
+	it.LegalBasis = t(g.LegalBasis)
+	it.ServiceObjects = trimmedList(g.ServiceObjects)
+	it.HandlingKind = t(g.HandlingKind)
+	f.num("statutory_days", g.StatutoryDays, &it.StatutoryDays)
+	f.num("promised_days", g.PromisedDays, &it.PromisedDays)
+	it.AcceptConditions = t(g.AcceptConditions)
+	it.HandleForms = trimmedList(g.HandleForms)
+	f.num("visits", g.Visits, &it.Visits)
+	it.Location, it.Hours = t(g.Location), t(g.Hours)
+	it.Phone, it.ComplaintPhone = t(g.Phone), t(g.ComplaintPhone)
+	it.IsFee = g.IsFee == "1"
+	it.FeeBasis = t(g.FeeBasis)
+	it.SpecialProcedure = t(g.SpecialProcedure)
+	it.ResultType, it.ResultName = t(g.ResultType), t(g.ResultName)
+	f.num("online_depth", g.OnlineDepth, &it.OnlineDepth)
+	it.Area = t(g.Area)
+	it.EffectiveOn = t(g.EffectiveOn)
 
 	s := &guideSubmission{item: &it, bad: f.bad}
-	s.readMaterials(f)
-	s.readFees(f)
-	s.readSteps(f)
-	s.readWorkflow(f)
+	s.readMaterials(f, rowCount(g.MaterialRows))
+	s.readFees(f, rowCount(g.FeeRows))
+	s.readSteps(f, rowCount(g.StepRows))
+	s.readWorkflow(f, rowCount(g.DeptRows))
 	return s
 }
 
@@ -282,10 +344,10 @@ func newRowState(f guideFormReader, p string, i int) guideRowState {
 // readRows reads one row table of the form: every row through read, then
 // the indexes of the kept rows (neither removed nor blank) in the order of
 // their order numbers.
-func readRows[R any](f guideFormReader, count, table string, read func(i int) R, state func(*R) *guideRowState) ([]R, []int) {
+func readRows[R any](f guideFormReader, count int, table string, read func(i int) R, state func(*R) *guideRowState) ([]R, []int) {
 	var rows []R
 	var kept []int
-	for i := range f.rows(count) {
+	for i := range count {
 		r := read(i)
 		if st := state(&r); !st.Remove && !st.Blank {
 			kept = append(kept, i)
@@ -308,8 +370,8 @@ func pick[R, T any](rows []R, order []int, get func(R) T) []T {
 	return out
 }
 
-func (s *guideSubmission) readMaterials(f guideFormReader) {
-	s.materials, s.matOf = readRows(f, "material_rows", "materials", func(i int) materialRow {
+func (s *guideSubmission) readMaterials(f guideFormReader, n int) {
+	s.materials, s.matOf = readRows(f, n, "materials", func(i int) materialRow {
 		r := materialRow{guideRowState: newRowState(f, "m", i), Material: models.Material{
 			Key: f.cell("m", i, "key"), Name: f.cell("m", i, "name"), Necessity: f.cell("m", i, "necessity"),
 			Kind: f.cell("m", i, "kind"), Form: f.cell("m", i, "form"), Source: f.cell("m", i, "source"),
@@ -321,8 +383,8 @@ func (s *guideSubmission) readMaterials(f guideFormReader) {
 	s.item.Materials = pick(s.materials, s.matOf, func(r materialRow) models.Material { return r.Material })
 }
 
-func (s *guideSubmission) readFees(f guideFormReader) {
-	s.fees, s.feeOf = readRows(f, "fee_rows", "fees", func(i int) feeRow {
+func (s *guideSubmission) readFees(f guideFormReader, n int) {
+	s.fees, s.feeOf = readRows(f, n, "fees", func(i int) feeRow {
 		r := feeRow{guideRowState: newRowState(f, "f", i), Fee: models.Fee{
 			Name: f.cell("f", i, "name"), Standard: f.cell("f", i, "standard"), Basis: f.cell("f", i, "basis")}}
 		r.Blank = r.Name == "" && r.Standard == "" && r.Basis == ""
@@ -331,8 +393,8 @@ func (s *guideSubmission) readFees(f guideFormReader) {
 	s.item.Fees = pick(s.fees, s.feeOf, func(r feeRow) models.Fee { return r.Fee })
 }
 
-func (s *guideSubmission) readSteps(f guideFormReader) {
-	s.steps, s.stepOf = readRows(f, "step_rows", "steps", func(i int) stepRow {
+func (s *guideSubmission) readSteps(f guideFormReader, n int) {
+	s.steps, s.stepOf = readRows(f, n, "steps", func(i int) stepRow {
 		r := stepRow{guideRowState: newRowState(f, "s", i), Step: models.Step{
 			Name: f.cell("s", i, "name"), Actor: f.cell("s", i, "actor"), Note: f.cell("s", i, "note"),
 			CountsTime: f.cell("s", i, "counts") == "1"}}
@@ -346,10 +408,10 @@ func (s *guideSubmission) readSteps(f guideFormReader) {
 
 // readWorkflow reads the departments taking part. An item whose form lists
 // none is handled by its own department alone, reviewing and deciding.
-func (s *guideSubmission) readWorkflow(f guideFormReader) {
-	s.workflow, s.deptOf = readRows(f, "dept_rows", "departments", func(i int) deptRow {
+func (s *guideSubmission) readWorkflow(f guideFormReader, n int) {
+	s.workflow, s.deptOf = readRows(f, n, "departments", func(i int) deptRow {
 		r := deptRow{guideRowState: newRowState(f, "d", i), ItemDepartment: models.ItemDepartment{
-			DepartmentCode: f.cell("d", i, "code"), Stages: f.list("d" + strconv.Itoa(i) + "_stages")}}
+			DepartmentCode: f.cell("d", i, "code"), Stages: trimmedList(f.cells["d"+strconv.Itoa(i)+"_stages"])}}
 		r.Blank = r.DepartmentCode == ""
 		return r
 	}, func(r *deptRow) *guideRowState { return &r.guideRowState })

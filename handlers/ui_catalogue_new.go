@@ -75,7 +75,11 @@ func (s *Server) uiNewItem(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	sub := itemFromForm(c, &models.Item{Disposition: models.DispositionRetained})
+	form, err := bindGuideForm(c)
+	if err != nil {
+		return err
+	}
+	sub := itemFromForm(form, &models.Item{Disposition: models.DispositionRetained})
 	it := sub.item
 	// The item's department decides; an unknown one is a field error below.
 	if _, known := s.ref.Load().deptByKey[it.DepartmentCode]; known {
@@ -83,9 +87,9 @@ func (s *Server) uiNewItem(c *gin.Context) error {
 			return err
 		}
 	}
-	action := c.PostForm("action")
+	action := form.Action
 	p := s.newItemPage(c, domains, it)
-	p.Item, p.Reason = it, c.PostForm("reason")
+	p.Item, p.Reason = it, form.Reason
 	if action == "rows" {
 		s.setGuideErrors(c, &p, sub, nil)
 		p.addBlankRows(1)

@@ -282,6 +282,12 @@ func (s *Server) dropImportFile(token string) {
 	}
 }
 
+// transferConfirmForm confirms a checked upload, named by its token.
+type transferConfirmForm struct {
+	Token  string `form:"token"`
+	Reason string `form:"reason"`
+}
+
 // uiTransferConfirm applies a checked upload. The file is checked again, since
 // the catalogue may have changed since the dry run.
 func (s *Server) uiTransferConfirm(c *gin.Context) error {
@@ -289,7 +295,11 @@ func (s *Server) uiTransferConfirm(c *gin.Context) error {
 		return err
 	}
 	lang := langOf(c)
-	token := c.PostForm("token")
+	var f transferConfirmForm
+	if err := bindForm(c, &f); err != nil {
+		return err
+	}
+	token := f.Token
 	data, note, err := s.loadImportFile(c, token)
 	if err != nil {
 		p := s.newTransferPage(c)
@@ -298,7 +308,7 @@ func (s *Server) uiTransferConfirm(c *gin.Context) error {
 		return nil
 	}
 	p := s.newTransferPage(c)
-	p.FileName, p.Reason = note.Name, strings.TrimSpace(c.PostForm("reason"))
+	p.FileName, p.Reason = note.Name, strings.TrimSpace(f.Reason)
 	items, ok := s.checkImportFile(c, &p, data, note.Format)
 	if !ok {
 		s.dropImportFile(token)

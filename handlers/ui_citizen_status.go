@@ -62,8 +62,18 @@ func (s *Server) uiStatusForm(c *gin.Context) error {
 
 // uiStatusLookup answers the lookup form.
 func (s *Server) uiStatusLookup(c *gin.Context) error {
-	number := strings.TrimSpace(c.PostForm("number"))
-	return s.showStatus(c, number, c.PostForm("code"))
+	var f statusLookupForm
+	if err := bindForm(c, &f); err != nil {
+		return err
+	}
+	return s.showStatus(c, strings.TrimSpace(f.Number), f.Code)
+}
+
+// statusLookupForm is the lookup form: the application's number and its
+// query code, checked together by showStatus.
+type statusLookupForm struct {
+	Number string `form:"number"`
+	Code   string `form:"code"`
 }
 
 // uiStatus shows an application by link: with ?code=, or to its owner's

@@ -18,7 +18,8 @@ import (
 // service.CheckFiling), so there is one validation path.
 
 // formErrors are a form's problems keyed by field. The values are locale
-// keys on the citizen pages and messages elsewhere, as each page renders them.
+// keys on the citizen pages and messages elsewhere, as each page renders them;
+// returned to the API, they answer 422 with the same fields (asError).
 type formErrors map[string]string
 
 func (e formErrors) Error() string {
