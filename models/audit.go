@@ -3,6 +3,7 @@ package models
 import (
 	"context"
 	"fmt"
+	"iter"
 
 	"onewindow/workflow"
 )
@@ -14,38 +15,48 @@ type ChainResult struct {
 	Break  *workflow.Break // nil when intact
 }
 
-// VerifyChains checks the event chain of every application (or of the given
-// numbers), streaming the events in batches, and calls fn for each result.
-func (s *Store) VerifyChains(ctx context.Context, numbers []string, fn func(ChainResult) error) error {
-	const batch = 500
-	var lastID uint
-	for {
-		var apps []Application
-		q := s.read.WithContext(ctx).Select("id", "number", "last_hash", "event_count").Where("id > ?", lastID).Order("id").Limit(batch)
-		if len(numbers) > 0 {
-			q = q.Where("number IN ?", numbers)
+// Chains checks the event chain of every application (or of the given
+// numbers), streaming the events in batches, and yields each result; a
+// failed read is yielded as the error of the last step.
+func (s *Store) Chains(ctx context.Context, numbers []string) iter.Seq2[ChainResult, error] {
+	return func(yield func(ChainResult, error) bool) {
+		const batch = 500
+		var lastID uint
+		for {
+			var apps []Application
+			q := s.read.WithContext(ctx).Select("id", "number", "last_hash", "event_count").Where("id > ?", lastID).Order("id").Limit(batch)
+			if len(numbers) > 0 {
+				q = q.Where("number IN ?", numbers)
+			}
+			if err := q.Find(&apps).Error; err != nil {
+				yield(ChainResult{}, fmt.Errorf("models: verify chains: %w", err))
+				return
+			}
+			if len(apps) == 0 {
+				return
+			}
+			more, err := s.verifyBatch(ctx, apps, yield)
+			if err != nil {
+				yield(ChainResult{}, err)
+				return
+			}
+			if !more {
+				return
+			}
+			lastID = apps[len(apps)-1].ID
 		}
-		if err := q.Find(&apps).Error; err != nil {
-			return fmt.Errorf("models: verify chains: %w", err)
-		}
-		if len(apps) == 0 {
-			return nil
-		}
-		if err := s.verifyBatch(ctx, apps, fn); err != nil {
-			return err
-		}
-		lastID = apps[len(apps)-1].ID
 	}
 }
 
-func (s *Store) verifyBatch(ctx context.Context, apps []Application, fn func(ChainResult) error) error {
+// verifyBatch yields the results of apps; false when the consumer stopped.
+func (s *Store) verifyBatch(ctx context.Context, apps []Application, yield func(ChainResult, error) bool) (bool, error) {
 	ids := make([]uint, len(apps))
 	for i, a := range apps {
 		ids[i] = a.ID
 	}
 	var events []Event
 	if err := s.read.WithContext(ctx).Where("application_id IN ?", ids).Order("application_id, seq").Find(&events).Error; err != nil {
-		return fmt.Errorf("models: verify chains: %w", err)
+		return false, fmt.Errorf("models: verify chains: %w", err)
 	}
 	byApp := map[uint][]Event{}
 	for _, e := range events {
@@ -62,9 +73,9 @@ func (s *Store) verifyBatch(ctx context.Context, apps []Application, fn func(Cha
 		if res.Break == nil && (len(evs) != a.EventCount || (len(evs) > 0 && hashes[len(hashes)-1] != a.LastHash)) {
 			res.Break = &workflow.Break{Seq: len(evs), Reason: "the application's last hash or event count does not match its events"}
 		}
-		if err := fn(res); err != nil {
-			return err
+		if !yield(res, nil) {
+			return false, nil
 		}
 	}
-	return nil
+	return true, nil
 }

@@ -104,13 +104,17 @@ func TestJointThreeDepartmentsApprovingAtOnceJoinExactlyOnce(t *testing.T) {
 		}
 	}
 	checked := 0
-	err := s.VerifyChains(ctx, nil, func(r ChainResult) error {
+	var err error
+	for r, e := range s.Chains(ctx, nil) {
+		if e != nil {
+			err = e
+			break
+		}
 		checked++
 		if r.Break != nil {
 			t.Errorf("chain of %s broken at %d: %s", r.Number, r.Break.Seq, r.Break.Reason)
 		}
-		return nil
-	})
+	}
 	if err != nil || checked != rounds {
 		t.Fatalf("verify: %v, %d chains", err, checked)
 	}

@@ -38,17 +38,16 @@ func auditCommand(ctx context.Context, args []string, getenv func(string) string
 	}
 	defer store.Close()
 	apps, events, broken := 0, 0, 0
-	err = store.VerifyChains(ctx, fs.Args(), func(r models.ChainResult) error {
+	for r, e := range store.Chains(ctx, fs.Args()) {
+		if e != nil {
+			return e
+		}
 		apps++
 		events += r.Events
 		if r.Break != nil {
 			broken++
 			fmt.Fprintf(stdout, "BROKEN %s: %v\n", r.Number, r.Break)
 		}
-		return nil
-	})
-	if err != nil {
-		return err
 	}
 	fmt.Fprintf(stdout, "checked %d applications, %d events: %d broken\n", apps, events, broken)
 	if broken > 0 {
