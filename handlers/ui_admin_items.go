@@ -85,7 +85,6 @@ func (s *Server) renderEdit(c *gin.Context, status int, p itemEditPage) {
 // the pending draft ("draft"); "rows" only shows the form again with more
 // blank rows.
 func (s *Server) uiItemEdit(c *gin.Context) error {
-	ctx := c.Request.Context()
 	stored, d, err := s.adminItem(c, policies.ActEdit)
 	if err != nil {
 		return err
@@ -128,11 +127,18 @@ func (s *Server) uiItemEdit(c *gin.Context) error {
 		s.renderEdit(c, http.StatusUnprocessableEntity, p)
 		return nil
 	}
-	svc, who := s.actions(), actorOf(c)
-	if action == "publish" {
-		_, err = svc.UpdateItem(ctx, who, stored.Code, *sub.item, p.Reason, version)
+	return s.saveItemEdit(c, action == "publish", stored.Code, sub, p, version)
+}
+
+// saveItemEdit saves a checked submission through the service, published or
+// as the draft, and redirects to the form (PRG); refused fields re-render it.
+func (s *Server) saveItemEdit(c *gin.Context, publish bool, code string, sub *guideSubmission, p itemEditPage, version int) error {
+	ctx, svc, who := c.Request.Context(), s.actions(), actorOf(c)
+	var err error
+	if publish {
+		_, err = svc.UpdateItem(ctx, who, code, *sub.item, p.Reason, version)
 	} else {
-		_, err = svc.SaveItemDraft(ctx, who, stored.Code, *sub.item, p.Reason, version)
+		_, err = svc.SaveItemDraft(ctx, who, code, *sub.item, p.Reason, version)
 	}
 	var ve *models.ValidationError
 	switch {
@@ -141,16 +147,16 @@ func (s *Server) uiItemEdit(c *gin.Context) error {
 		s.renderEdit(c, http.StatusUnprocessableEntity, p)
 		return nil
 	case isConflict(err):
-		s.renderConflict(c, stored.Code)
+		s.renderConflict(c, code)
 		return nil
 	case err != nil:
 		return err
 	}
 	saved := "draft"
-	if action == "publish" {
+	if publish {
 		saved = "published"
 	}
-	c.Redirect(http.StatusSeeOther, "/admin/items/"+stored.Code+"/edit?saved="+saved)
+	c.Redirect(http.StatusSeeOther, "/admin/items/"+code+"/edit?saved="+saved)
 	return nil
 }
 

@@ -220,6 +220,12 @@ func (s *Server) uiWindowAct(c *gin.Context) error {
 		c.Redirect(http.StatusSeeOther, "/window/applications/"+url.PathEscape(app.Number)+"?done="+string(act))
 		return nil
 	}
+	return s.windowActRefused(c, app.Number, act, err)
+}
+
+// windowActRefused shows the processing page again after a refused action,
+// with the clerk's input, the field messages, or the stale-page notice.
+func (s *Server) windowActRefused(c *gin.Context, number string, act workflow.Action, err error) error {
 	lang := langOf(c)
 	var fe *models.FieldsError
 	e := asError(err)
@@ -227,7 +233,7 @@ func (s *Server) uiWindowAct(c *gin.Context) error {
 		e = invalid(bad)
 	}
 	status := http.StatusUnprocessableEntity
-	fresh, lerr := s.store.Application(c.Request.Context(), app.Number)
+	fresh, lerr := s.store.Application(c.Request.Context(), number)
 	if lerr != nil {
 		return lerr
 	}
