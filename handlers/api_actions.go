@@ -210,7 +210,7 @@ var uploadTypes = map[string]string{"application/pdf": ".pdf", "image/jpeg": ".j
 func (s *Server) apiUpload(c *gin.Context) error {
 	c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, s.uploadLimit+1<<20)
 	number := c.Param("number")
-	app, err := s.uploadTarget(c, number, c.PostForm("code"))
+	who, err := s.uploadTarget(c, number, c.PostForm("code"), c.PostForm("material"))
 	if err != nil {
 		var mbe *http.MaxBytesError
 		if errors.As(err, &mbe) {
@@ -218,7 +218,11 @@ func (s *Server) apiUpload(c *gin.Context) error {
 		}
 		return err
 	}
-	f, err := s.storeUpload(c, app)
+	fh, err := c.FormFile("file")
+	if err != nil {
+		return invalid(map[string]string{"file": "is required"})
+	}
+	f, err := s.storeFile(c, who, number, c.PostForm("material"), fh)
 	if err != nil {
 		return err
 	}
@@ -226,50 +230,37 @@ func (s *Server) apiUpload(c *gin.Context) error {
 	return nil
 }
 
-// uploadTarget authorizes an upload: the applicant with the code while the
-// application is open, or staff who may read it.
-func (s *Server) uploadTarget(c *gin.Context, number, code string) (*models.Application, error) {
+// uploadTarget parses the form and asks the action service whether the
+// caller may upload for the material: the applicant with the code while the
+// application is open, or staff who may read it. The wrong-code limiter
+// stays here: it counts the service's wrong-code answers.
+func (s *Server) uploadTarget(c *gin.Context, number, code, material string) (service.Actor, error) {
 	if err := c.Request.ParseMultipartForm(1 << 20); err != nil {
 		var mbe *http.MaxBytesError
 		if errors.As(err, &mbe) {
-			return nil, asError(models.ErrTooLarge)
+			return service.Actor{}, asError(models.ErrTooLarge)
 		}
-		return nil, badRequest("expected a multipart form with material and file")
+		return service.Actor{}, badRequest("expected a multipart form with material and file")
 	}
+	who := actorOf(c)
+	// The API asks a signed-in caller for the staff read permission, as it
+	// always has: a citizen account gives the query code like anyone else.
+	who.CitizenID = ""
 	if code != "" && principalOf(c) == nil {
-		app, err := s.statusLookup(c, number, code)
-		if err != nil {
-			return nil, err
+		if s.codeLimiter.Blocked(c.ClientIP(), s.now()) {
+			return who, service.ErrTooManyAttempts
 		}
-		if app.State.Final() || app.State.Decided() {
-			return nil, &Error{Status: http.StatusConflict, Code: "illegal_transition", Message: "the application is closed"}
-		}
-		return app, nil
+		who = service.Actor{QueryCode: code}
 	}
-	if principalOf(c) == nil {
-		return nil, &Error{Status: http.StatusUnauthorized, Code: "unauthenticated", Message: "log in, or give the query code"}
+	_, err := s.actions().MayUpload(c.Request.Context(), who, number, material)
+	if service.IsWrongCode(err) {
+		s.codeLimiter.Fail(c.ClientIP(), s.now())
 	}
-	app, err := s.store.Application(c.Request.Context(), number)
 	if err != nil {
-		return nil, err
+		return who, err
 	}
-	return app, s.authorizeRead(c, app)
-}
-
-func (s *Server) storeUpload(c *gin.Context, app *models.Application) (*models.AppFile, error) {
-	key := c.PostForm("material")
-	known := false
-	for _, m := range app.Materials {
-		known = known || m.MaterialKey == key
-	}
-	if !known {
-		return nil, invalid(map[string]string{"material": "is not a material listed for this application"})
-	}
-	fh, err := c.FormFile("file")
-	if err != nil {
-		return nil, invalid(map[string]string{"file": "is required"})
-	}
-	return s.storeFile(c, app.Number, key, fh)
+	c.Set(ctxAuthorized, true) // the service authorized the upload
+	return who, nil
 }
 
 // sniffUpload checks an uploaded file's size and type, sniffed from its
@@ -295,7 +286,7 @@ func (s *Server) sniffUpload(fh *multipart.FileHeader) (string, error) {
 
 // storeFile checks and stores one uploaded file for a listed material of an
 // application; the API and the window form both use it.
-func (s *Server) storeFile(c *gin.Context, number, key string, fh *multipart.FileHeader) (*models.AppFile, error) {
+func (s *Server) storeFile(c *gin.Context, who service.Actor, number, key string, fh *multipart.FileHeader) (*models.AppFile, error) {
 	ctype, err := s.sniffUpload(fh)
 	if err != nil {
 		return nil, err
@@ -309,16 +300,12 @@ func (s *Server) storeFile(c *gin.Context, number, key string, fh *multipart.Fil
 	if err != nil {
 		return nil, err
 	}
-	by := "applicant"
-	if p := principalOf(c); p != nil {
-		by = p.user.Username
-	}
 	name := filepath.Base(strings.ReplaceAll(fh.Filename, "\\", "/"))
 	if !utf8.ValidString(name) || len(name) > 200 {
 		name = "upload" + uploadTypes[ctype]
 	}
-	return s.store.AddFile(c.Request.Context(), number, models.AppFile{MaterialKey: key, SHA256: sum, Size: size,
-		ContentType: ctype, DisplayName: name, UploadedBy: by, CreatedAt: s.now().UTC()})
+	return s.actions().AddFile(c.Request.Context(), who, number, models.AppFile{MaterialKey: key, SHA256: sum, Size: size,
+		ContentType: ctype, DisplayName: name})
 }
 
 // apiDownload sends an uploaded file to staff who may read the application

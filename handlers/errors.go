@@ -56,6 +56,7 @@ var errorStatus = []struct {
 	{service.ErrForbidden, http.StatusForbidden, "forbidden", "not allowed"},
 	{service.ErrUnauthenticated, http.StatusUnauthorized, "unauthenticated", "log in first"},
 	{service.ErrTooManyAttempts, http.StatusTooManyRequests, "rate_limited", "too many wrong query codes; try again later"},
+	{service.ErrClosed, http.StatusConflict, "illegal_transition", "the application is closed"},
 	{models.ErrNotFound, http.StatusNotFound, "not_found", "not found"},
 	{models.ErrConflict, http.StatusConflict, "conflict", "the resource was changed by someone else; reload and try again"},
 	{workflow.ErrIllegal, http.StatusConflict, "illegal_transition", "this action is not allowed in the application's current state"},

@@ -118,17 +118,15 @@ func (s *Server) uiTaskRelease(c *gin.Context) error {
 	if err := bindForm(c, &f); err != nil {
 		return err
 	}
-	number, dept := c.Param("number"), f.Department
-	if err := s.authorize(c, dept, policies.ObjTask, policies.ActClaim); err != nil {
-		return err
-	}
-	err := s.store.ReleaseTask(c.Request.Context(), number, dept, principalOf(c).user.Username, s.now())
+	number := c.Param("number")
+	err := s.actions().ReleaseTask(c.Request.Context(), actorOf(c), number, f.Department)
 	if errors.Is(err, models.ErrConflict) {
 		return &Error{Status: http.StatusConflict, Code: "conflict", Message: s.site.T(langOf(c), "office.release.conflict"), Err: err}
 	}
 	if err != nil {
 		return err
 	}
+	c.Set(ctxAuthorized, true) // the service authorized the release
 	c.Redirect(http.StatusSeeOther, f.backTo(number, "/tasks/"+url.PathEscape(number)))
 	return nil
 }

@@ -122,7 +122,7 @@ func importFormatOf(head []byte) transfer.Format {
 
 // uiTransferCheck keeps the uploaded file and shows what importing it would do.
 func (s *Server) uiTransferCheck(c *gin.Context) error {
-	if err := s.authorize(c, policies.AllDomains, policies.ObjItem, policies.ActImport); err != nil {
+	if err := s.mayImport(c); err != nil {
 		return err
 	}
 	lang := langOf(c)
@@ -291,7 +291,7 @@ type transferConfirmForm struct {
 // uiTransferConfirm applies a checked upload. The file is checked again, since
 // the catalogue may have changed since the dry run.
 func (s *Server) uiTransferConfirm(c *gin.Context) error {
-	if err := s.authorize(c, policies.AllDomains, policies.ObjItem, policies.ActImport); err != nil {
+	if err := s.mayImport(c); err != nil {
 		return err
 	}
 	lang := langOf(c)
@@ -322,7 +322,7 @@ func (s *Server) uiTransferConfirm(c *gin.Context) error {
 		return nil
 	}
 	ctx := c.Request.Context()
-	plan, err := s.store.ImportItems(ctx, items, principalOf(c).user.Username, p.Reason)
+	plan, err := s.actions().ImportItems(ctx, actorOf(c), items, p.Reason)
 	if err != nil {
 		return err
 	}

@@ -173,10 +173,13 @@ func (s *Server) uiApply(c *gin.Context) error {
 		return err
 	}
 	if !filed.Replayed {
+		// The files go in as the applicant, by the new query code.
+		applicant := actorOf(c)
+		applicant.QueryCode = filed.QueryCode
 		for _, u := range files {
 			// The files were checked above; a failure now is the disk's, and the
 			// filing stands: the receipt lists what arrived, the window asks for the rest.
-			if _, err := s.storeFile(c, filed.Number, u.key, u.fh); err != nil {
+			if _, err := s.storeFile(c, applicant, filed.Number, u.key, u.fh); err != nil {
 				_ = c.Error(err)
 			}
 		}

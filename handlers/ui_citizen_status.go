@@ -258,8 +258,10 @@ func (s *Server) uiSupplement(c *gin.Context) error {
 		if len(errs) > 0 {
 			return s.renderResult(c, http.StatusUnprocessableEntity, app, code, "", errs)
 		}
+		who := actorOf(c)
+		who.QueryCode = code
 		for _, u := range files {
-			if _, err := s.storeFile(c, app.Number, u.key, u.fh); err != nil {
+			if _, err := s.storeFile(c, who, app.Number, u.key, u.fh); err != nil {
 				return err
 			}
 		}

@@ -42,7 +42,7 @@ func (s *Server) uiWindowUpload(c *gin.Context) error {
 	case ferr != nil:
 		return fail(http.StatusUnprocessableEntity, s.site.T(lang, "window.err.required"))
 	}
-	if _, err := s.storeFile(c, app.Number, key, fh); err != nil {
+	if _, err := s.storeFile(c, actorOf(c), app.Number, key, fh); err != nil {
 		var e *Error
 		if errors.As(asError(err), &e) && e.Status < 500 {
 			return fail(e.Status, s.uploadMessage(lang, err))

@@ -249,7 +249,7 @@ func (s *Server) registerIntake(c *gin.Context, p intakePage) error {
 	if !f.Replayed {
 		for _, m := range p.Materials {
 			if fh := files[m.Key]; fh != nil {
-				if _, err := s.storeFile(c, f.Number, m.Key, fh); err != nil {
+				if _, err := s.storeFile(c, actorOf(c), f.Number, m.Key, fh); err != nil {
 					return err
 				}
 			}

@@ -24,6 +24,9 @@ const (
 	Unauthenticated
 	// TooManyAttempts is an actor refused after too many wrong query codes.
 	TooManyAttempts
+	// Closed is a target that no longer takes the change: an application
+	// that is decided or closed.
+	Closed
 )
 
 // Error is a failure of a service call. Conflicts (models.ErrConflict) and
@@ -64,6 +67,7 @@ var (
 	ErrUnauthenticated = &Error{Kind: Unauthenticated, Message: "log in first"}
 	// ErrTooManyAttempts is the answer to a client that gave too many wrong query codes.
 	ErrTooManyAttempts = &Error{Kind: TooManyAttempts, Message: "too many wrong query codes; try again later"}
+	ErrClosed          = &Error{Kind: Closed, Message: "the application is closed"}
 )
 
 // invalid builds an Invalid error naming the wrong fields.
