@@ -93,8 +93,6 @@ func (s *Server) authorizeItemEdit(c *gin.Context, stored *models.Item, newDept,
 	return nil
 }
 
-func actor(c *gin.Context) string { return principalOf(c).user.Username }
-
 func (s *Server) apiUpdateItem(c *gin.Context) error {
 	var in itemInput
 	if err := c.ShouldBindJSON(&in); err != nil {
