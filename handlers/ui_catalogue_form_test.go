@@ -329,3 +329,19 @@ func TestScopedCatalogueAdminStaysInTheDepartment(t *testing.T) {
 		t.Errorf("reviewer new form = %d, want 403", status)
 	}
 }
+
+// A field the form could not read is named alone: the rest of the new item
+// is checked as the draft it would become, not as an item of no status.
+func TestNewItemFormNamesOnlyTheUnreadableField(t *testing.T) {
+	env := newStaffEnv(t)
+	client := staffClient(t, env, "catalog")
+	v := newItemForm(csrfToken(t, client, env), "150902010220000904000")
+	v.Set("promised_days", "1.5")
+	status, body, _ := fetch(t, client, http.MethodPost, env.http.URL+"/admin/items/new", v)
+	if status != http.StatusUnprocessableEntity || !strings.Contains(body, `id="err-promised_days"`) {
+		t.Fatalf("form = %d, want 422 naming promised_days", status)
+	}
+	if strings.Contains(body, `id="err-status"`) || strings.Contains(body, "status：") {
+		t.Error("the form reports the status, which it does not show")
+	}
+}

@@ -102,7 +102,10 @@ func (s *Server) uiNewItem(c *gin.Context) error {
 		}
 	}
 	if len(sub.bad) > 0 {
-		ve := models.CheckItem(it, s.catalogueKnown(), nil)
+		// Check it as the store will hold it: a new item is a draft.
+		draft := *it
+		draft.Status = models.ItemDraft
+		ve := models.CheckItem(&draft, s.catalogueKnown(), nil)
 		if blank(p.Reason) {
 			ve = withReasonMissing(ve)
 		}

@@ -42,7 +42,8 @@ type statusResult struct {
 	Notice        string            // locale key of what just happened
 	Errors        map[string]string // field → locale key
 	Token         string            // the action forms' idempotency token
-	Comment       string
+	Comment       string            // the supplement's note, kept when the form is refused
+	Reason        string            // the withdrawal's reason, kept when the form is refused
 	LimitMB       int64
 }
 
@@ -120,7 +121,10 @@ func (s *Server) lookupFailed(c *gin.Context, number string, err error) error {
 	return err
 }
 
-func (s *Server) renderResult(c *gin.Context, status int, app *models.Application, code, notice string, errs map[string]string) error {
+// typed is what the applicant wrote in a refused action form, shown again.
+type typed struct{ Comment, Reason string }
+
+func (s *Server) renderResult(c *gin.Context, status int, app *models.Application, code, notice string, errs map[string]string, kept ...typed) error {
 	token, err := newSecret()
 	if err != nil {
 		return err
@@ -131,6 +135,9 @@ func (s *Server) renderResult(c *gin.Context, status int, app *models.Applicatio
 	r := &statusResult{View: v, Department: ref.deptByKey[app.DepartmentCode].Name, Submitted: citizenTime(app.SubmittedAt),
 		Code: code, Owner: code == "", Notice: notice, Errors: errs, Token: token, LimitMB: s.uploadLimit >> 20,
 		CanSupplement: slices.Contains(v.CanAct, workflow.Supplement), CanWithdraw: slices.Contains(v.CanAct, workflow.Withdraw)}
+	for _, k := range kept {
+		r.Comment, r.Reason = k.Comment, k.Reason
+	}
 	for _, e := range v.Timeline {
 		who := ref.deptByKey[e.Department].Name
 		switch {
@@ -256,7 +263,7 @@ func (s *Server) uiSupplement(c *gin.Context) error {
 			errs[k] = v
 		}
 		if len(errs) > 0 {
-			return s.renderResult(c, http.StatusUnprocessableEntity, app, code, "", errs)
+			return s.renderResult(c, http.StatusUnprocessableEntity, app, code, "", errs, typed{Comment: comment})
 		}
 		who := actorOf(c)
 		who.QueryCode = code
@@ -285,7 +292,7 @@ func (s *Server) uiWithdraw(c *gin.Context) error {
 		return s.lookupFailed(c, number, err)
 	}
 	if err := f.Validate(); err != nil {
-		return s.renderResult(c, http.StatusUnprocessableEntity, app, code, "", problems(err))
+		return s.renderResult(c, http.StatusUnprocessableEntity, app, code, "", problems(err), typed{Reason: reason})
 	}
 	in := actionInput{Code: code, Comment: reason, asApplicant: code != "", Fields: map[string]string{}}
 	idem := actionIdempotency(f.FormToken, app.Number, workflow.Withdraw, reason)

@@ -400,9 +400,12 @@ func TestWithdrawOnTheStatusPageNeedsConfirmation(t *testing.T) {
 	number, code := fileViaAPI(t, env, g.Code, "321083197812162119")
 	cl := browserClient(t)
 	u := env.http.URL + "/status/" + number + "/withdraw"
-	resp, page := postForm(t, cl, u, url.Values{"code": {code}, "form_token": {"w1"}})
+	resp, page := postForm(t, cl, u, url.Values{"code": {code}, "form_token": {"w1"}, "reason": {"不再需要办理"}})
 	if resp.StatusCode != 422 || !strings.Contains(page, "请勾选确认后再撤回申请") {
 		t.Fatalf("withdraw without confirmation: %d", resp.StatusCode)
+	}
+	if !strings.Contains(page, ">不再需要办理</textarea>") {
+		t.Fatalf("the refused withdrawal did not keep the reason typed")
 	}
 	form := url.Values{"code": {code}, "form_token": {"w1"}, "confirm": {"yes"}, "reason": {"材料准备不全，暂不申请"}}
 	resp, page = postForm(t, cl, u, form)
