@@ -6,12 +6,16 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"onewindow/handlers"
 	"onewindow/models"
+	"onewindow/models/demo"
 	"onewindow/web"
 )
 
@@ -91,4 +95,78 @@ func TestUserCommandsReachTheRunningServer(t *testing.T) {
 
 	command("user", "passwd", "li.si")
 	within("the password reset", http.StatusUnauthorized, login.Token)
+}
+
+// TestCatalogueImportReachesTheRunningServer imports an edited catalogue
+// with the catalogue command into the data folder of a running server: the
+// public search and the guide show the new name within 2 s.
+func TestCatalogueImportReachesTheRunningServer(t *testing.T) {
+	dir := demoData(t)
+	ctx := context.Background()
+	store, err := models.Open(ctx, dir, models.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { store.Close() })
+	site, err := web.New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv, err := handlers.New(ctx, handlers.Config{Store: store, Site: site})
+	if err != nil {
+		t.Fatal(err)
+	}
+	server := httptest.NewServer(srv.Handler())
+	t.Cleanup(server.Close)
+	getenv := func(k string) string {
+		if k == "ONEWINDOW_DATA" {
+			return dir
+		}
+		return ""
+	}
+	file := filepath.Join(t.TempDir(), "scj.csv")
+	var out, errOut bytes.Buffer
+	if err := run(ctx, []string{"catalogue", "export", "--department", "scj", "-o", file}, getenv, &out, &errOut); err != nil {
+		t.Fatalf("export: %v %s", err, errOut.String())
+	}
+	_, _, items := demo.Catalogue()
+	old := ""
+	for _, it := range items {
+		if it.DepartmentCode == "scj" && it.Disposition == models.DispositionRetained {
+			old = it.Name
+			break
+		}
+	}
+	const renamed = "户外招牌设置核准（试行名称）"
+	data, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	edited := strings.Replace(string(data), ","+old+",", ","+renamed+",", 1)
+	if edited == string(data) {
+		t.Fatalf("the export does not hold %q as a cell", old)
+	}
+	if err := os.WriteFile(file, []byte(edited), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := run(ctx, []string{"catalogue", "import", "--confirm", "--reason", "更名", file}, getenv, &out, &errOut); err != nil {
+		t.Fatalf("import: %v %s", err, errOut.String())
+	}
+	changed := time.Now()
+	for {
+		resp, err := http.Get(server.URL + "/api/v1/items?q=" + url.QueryEscape(renamed))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var list struct{ Total int }
+		json.NewDecoder(resp.Body).Decode(&list)
+		resp.Body.Close()
+		if list.Total > 0 {
+			break
+		}
+		if time.Since(changed) > 2*time.Second {
+			t.Fatalf("search does not find the imported name 2 s after the import")
+		}
+		time.Sleep(25 * time.Millisecond)
+	}
 }
