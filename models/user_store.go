@@ -26,6 +26,9 @@ func (s *Store) CreateUser(ctx context.Context, nu NewUser) (*User, error) {
 	u := User{Username: nu.Username, DisplayName: nu.DisplayName, DepartmentCode: nu.DepartmentCode, Active: true,
 		CitizenID: nu.CitizenID, PasswordHash: nu.PasswordHash, PasswordChangedAt: now}
 	err := s.write(ctx, func(tx *gorm.DB) error {
+		if err := checkAccountDepartments(tx, nu.DepartmentCode, nu.Roles); err != nil {
+			return err
+		}
 		if err := tx.Create(&u).Error; err != nil {
 			return uniqueAsConflict(err)
 		}
@@ -64,6 +67,34 @@ func (s *Store) SeedUsers(ctx context.Context, users []NewUser) (bool, error) {
 		return false, fmt.Errorf("models: seed users: %w", err)
 	}
 	return seeded, nil
+}
+
+// checkAccountDepartments refuses an account's department or a role's
+// domain that names no department ("*" is every department), whoever
+// writes it: the API, the admin pages or the onewindow command.
+func checkAccountDepartments(tx *gorm.DB, dept string, roles []RoleAssignment) error {
+	var codes []string
+	if err := tx.Model(&Department{}).Pluck("code", &codes).Error; err != nil {
+		return err
+	}
+	known := make(map[string]bool, len(codes)+1)
+	for _, c := range codes {
+		known[c] = true
+	}
+	fields := map[string]string{}
+	if dept != "" && !known[dept] {
+		fields["department"] = "unknown department code"
+	}
+	known["*"] = true
+	for i, r := range roles {
+		if !known[r.Domain] {
+			fields[fmt.Sprintf("roles[%d].domain", i)] = "must be a department code or *"
+		}
+	}
+	if len(fields) > 0 {
+		return &ValidationError{Fields: fields}
+	}
+	return nil
 }
 
 func replaceRoles(tx *gorm.DB, userID uint, roles []RoleAssignment) error {
@@ -131,6 +162,9 @@ func (s *Store) SetRoles(ctx context.Context, userID uint, roles []RoleAssignmen
 		}
 		if n == 0 {
 			return ErrNotFound
+		}
+		if err := checkAccountDepartments(tx, "", roles); err != nil {
+			return err
 		}
 		return replaceRoles(tx, userID, roles)
 	}, AreaAccess)
