@@ -35,16 +35,7 @@ func TestUserCommandsReachTheRunningServer(t *testing.T) {
 	if _, err := store.SeedCatalogue(ctx, depts, models.DefaultItemTypes(), nil); err != nil {
 		t.Fatal(err)
 	}
-	site, err := web.New()
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv, err := handlers.New(ctx, handlers.Config{Store: store, Site: site})
-	if err != nil {
-		t.Fatal(err)
-	}
-	server := httptest.NewServer(srv.Handler())
-	t.Cleanup(server.Close)
+	server := serveTest(t, store)
 
 	env := map[string]string{"ONEWINDOW_DATA": dir, "ONEWINDOW_PASSWORD": "correct horse"}
 	command := func(args ...string) {
@@ -108,16 +99,7 @@ func TestCatalogueImportReachesTheRunningServer(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { store.Close() })
-	site, err := web.New()
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv, err := handlers.New(ctx, handlers.Config{Store: store, Site: site})
-	if err != nil {
-		t.Fatal(err)
-	}
-	server := httptest.NewServer(srv.Handler())
-	t.Cleanup(server.Close)
+	server := serveTest(t, store)
 	getenv := func(k string) string {
 		if k == "ONEWINDOW_DATA" {
 			return dir
@@ -169,4 +151,21 @@ func TestCatalogueImportReachesTheRunningServer(t *testing.T) {
 		}
 		time.Sleep(25 * time.Millisecond)
 	}
+}
+
+// serveTest runs the real handler stack over store on a loopback test server,
+// as onewindow serve would.
+func serveTest(t *testing.T, store *models.Store) *httptest.Server {
+	t.Helper()
+	site, err := web.New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv, err := handlers.New(context.Background(), handlers.Config{Store: store, Site: site})
+	if err != nil {
+		t.Fatal(err)
+	}
+	server := httptest.NewServer(srv.Handler())
+	t.Cleanup(server.Close)
+	return server
 }
