@@ -101,26 +101,37 @@ func (s *Server) apiAct(c *gin.Context) error {
 // the locked application inside the store's transaction). The wrong-code
 // limiter stays here: it counts the service's wrong-code answers.
 func (s *Server) doAction(c *gin.Context, number string, act workflow.Action, in actionInput, idem *models.Idempotency) (*models.Application, error) {
-	var who service.Actor
-	p := principalOf(c)
-	if p != nil {
-		who = service.Actor{Username: p.user.Username, CitizenID: p.user.CitizenID}
-	}
-	if in.Code != "" && (p == nil || in.asApplicant) {
-		if s.codeLimiter.Blocked(c.ClientIP(), s.now()) {
-			return nil, service.ErrTooManyAttempts
-		}
+	who := actorOf(c)
+	if in.Code != "" && (who.Username == "" || in.asApplicant) {
 		who = service.Actor{QueryCode: in.Code}
 	}
-	app, err := s.actions().Act(c.Request.Context(), who, number, act, in.Version, service.ActionInput{
-		Comment: in.Comment, Department: in.Department, Fields: in.Fields, Materials: in.Materials, Idem: idem})
-	if service.IsWrongCode(err) {
-		s.codeLimiter.Fail(c.ClientIP(), s.now())
-	}
+	var app *models.Application
+	err := s.withCodeLimit(c, who, func() (err error) {
+		app, err = s.actions().Act(c.Request.Context(), who, number, act, in.Version, service.ActionInput{
+			Comment: in.Comment, Department: in.Department, Fields: in.Fields, Materials: in.Materials, Idem: idem})
+		return err
+	})
 	if err == nil {
 		c.Set(ctxAuthorized, true) // the service authorized the action
 	}
 	return app, err
+}
+
+// withCodeLimit runs attempt, a look at an application as who, under the
+// client's limit of wrong query codes when who gives one: refused while the
+// client is blocked, and a wrong code (service.IsWrongCode) counted.
+func (s *Server) withCodeLimit(c *gin.Context, who service.Actor, attempt func() error) error {
+	if who.QueryCode == "" {
+		return attempt()
+	}
+	if s.codeLimiter.Blocked(c.ClientIP(), s.now()) {
+		return service.ErrTooManyAttempts
+	}
+	err := attempt()
+	if service.IsWrongCode(err) {
+		s.codeLimiter.Fail(c.ClientIP(), s.now())
+	}
+	return err
 }
 
 // actions is the action service over the server's store, authorizer,
@@ -190,15 +201,14 @@ func (s *Server) apiStatus(c *gin.Context) error {
 
 // statusLookup checks the rate limit and the code.
 func (s *Server) statusLookup(c *gin.Context, number, code string) (*models.Application, error) {
-	now := s.now()
-	if s.codeLimiter.Blocked(c.ClientIP(), now) {
-		return nil, service.ErrTooManyAttempts
-	}
-	app, err := s.store.ApplicationByCode(c.Request.Context(), number, strings.ToUpper(strings.TrimSpace(code)))
-	if errors.Is(err, models.ErrNotFound) {
-		s.codeLimiter.Fail(c.ClientIP(), now)
-		return nil, notFound("application")
-	}
+	var app *models.Application
+	err := s.withCodeLimit(c, service.Actor{QueryCode: code}, func() (err error) {
+		app, err = s.store.ApplicationByCode(c.Request.Context(), number, strings.ToUpper(strings.TrimSpace(code)))
+		if errors.Is(err, models.ErrNotFound) {
+			return service.ErrWrongCode
+		}
+		return err
+	})
 	return app, err
 }
 
@@ -247,15 +257,12 @@ func (s *Server) uploadTarget(c *gin.Context, number, code, material string) (se
 	// always has: a citizen account gives the query code like anyone else.
 	who.CitizenID = ""
 	if code != "" && principalOf(c) == nil {
-		if s.codeLimiter.Blocked(c.ClientIP(), s.now()) {
-			return who, service.ErrTooManyAttempts
-		}
 		who = service.Actor{QueryCode: code}
 	}
-	_, err := s.actions().MayUpload(c.Request.Context(), who, number, material)
-	if service.IsWrongCode(err) {
-		s.codeLimiter.Fail(c.ClientIP(), s.now())
-	}
+	err := s.withCodeLimit(c, who, func() error {
+		_, err := s.actions().MayUpload(c.Request.Context(), who, number, material)
+		return err
+	})
 	if err != nil {
 		return who, err
 	}

@@ -81,7 +81,7 @@ func asError(err error) *Error {
 	}
 	var fe *models.FieldsError
 	if errors.As(err, &fe) {
-		return &Error{Status: http.StatusUnprocessableEntity, Code: "invalid_field", Message: "some fields are invalid", Fields: fieldMessages(fe.Fields), Err: err}
+		return &Error{Status: http.StatusUnprocessableEntity, Code: "invalid_field", Message: "some fields are invalid", Fields: service.FieldMessages(fe.Fields), Err: err}
 	}
 	for _, row := range errorStatus {
 		if errors.Is(err, row.target) {
@@ -106,8 +106,5 @@ type errorDetail struct {
 	Message string            `json:"message"`
 	Fields  map[string]string `json:"fields,omitempty"`
 }
-
-// fieldMessages turns the workflow's field problem codes into messages.
-func fieldMessages(p map[string]string) map[string]string { return service.FieldMessages(p) }
 
 func isConflict(err error) bool { return errors.Is(err, models.ErrConflict) }

@@ -113,8 +113,8 @@ func (s *Server) uiApplyForm(c *gin.Context) error {
 	return nil
 }
 
-// trim removes the blanks around every value.
-func (f *applyForm) trim() {
+// normalize removes the blanks around every value.
+func (f *applyForm) normalize() {
 	for _, v := range []*string{&f.Kind, &f.Name, &f.IDNumber, &f.Phone, &f.Address, &f.Content,
 		&f.ContactName, &f.ContactPhone, &f.Delivery, &f.Token} {
 		*v = strings.TrimSpace(*v)
@@ -145,7 +145,7 @@ func (s *Server) uiApply(c *gin.Context) error {
 	if err := bindForm(c, &f); err != nil {
 		return err
 	}
-	f.trim()
+	f.normalize()
 	p := s.newApplyPage(it, f)
 	p.Errors = map[string]string{}
 	for k, v := range problems(f.Validate()) {

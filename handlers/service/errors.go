@@ -68,7 +68,17 @@ var (
 	// ErrTooManyAttempts is the answer to a client that gave too many wrong query codes.
 	ErrTooManyAttempts = &Error{Kind: TooManyAttempts, Message: "too many wrong query codes; try again later"}
 	ErrClosed          = &Error{Kind: Closed, Message: "the application is closed"}
+	// ErrWrongCode is a wrong query code, answered exactly like a number
+	// that does not exist; callers count it against the client.
+	ErrWrongCode = &Error{Kind: NotFound, Message: "application not found", WrongCode: true}
 )
+
+// wrongCode is ErrWrongCode with its cause.
+func wrongCode(cause error) *Error {
+	e := *ErrWrongCode
+	e.Err = cause
+	return &e
+}
 
 // invalid builds an Invalid error naming the wrong fields.
 func invalid(fields map[string]string) *Error {
@@ -113,7 +123,7 @@ func actionError(err error) error {
 	case errors.As(err, &ve):
 		return &Error{Kind: Invalid, Message: "some fields are invalid", Fields: ve.Fields, Err: err}
 	case errors.Is(err, models.ErrWrongCode):
-		return &Error{Kind: NotFound, Message: "application not found", WrongCode: true, Err: err}
+		return wrongCode(err)
 	case errors.Is(err, models.ErrNotFound):
 		return &Error{Kind: NotFound, Message: "application not found", Err: err}
 	case errors.As(err, &forbidden):

@@ -78,7 +78,7 @@ func (s *Service) Act(ctx context.Context, who Actor, number string, act workflo
 	if in.Fields == nil {
 		in.Fields = map[string]string{}
 	}
-	caller, actor, err := s.caller(ctx, who, in.Department)
+	caller, actor, err := s.caller(who, in.Department)
 	if err != nil {
 		return nil, err
 	}
@@ -92,7 +92,7 @@ func (s *Service) Act(ctx context.Context, who Actor, number string, act workflo
 // caller turns the actor into the data the store decides with: the query
 // code, the citizen account's identity number when it may act on its own
 // applications, and every permission the user holds.
-func (s *Service) caller(ctx context.Context, who Actor, dept string) (*workflow.Caller, string, error) {
+func (s *Service) caller(who Actor, dept string) (*workflow.Caller, string, error) {
 	if who.QueryCode != "" {
 		return &workflow.Caller{QueryCode: who.QueryCode}, "applicant", nil
 	}
@@ -100,16 +100,20 @@ func (s *Service) caller(ctx context.Context, who Actor, dept string) (*workflow
 		return nil, "", &Error{Kind: Unauthenticated, Message: "log in, or give the query code"}
 	}
 	c := &workflow.Caller{Department: dept, Permissions: s.Permissions(who.Username)}
-	if who.CitizenID != "" {
-		ok, err := s.Authz.Can(ctx, who.Username, policies.AllDomains, policies.ObjApplication, policies.ActOwn)
-		if err != nil {
-			return nil, "", err
-		}
-		if ok {
-			c.Owner = workflow.NormalizeID(who.CitizenID)
-		}
-	}
+	c.Owner = owner(who, c.Permissions)
 	return c, who.Username, nil
+}
+
+// owner is the normalized identity number of a citizen account that may act
+// on its own applications (application:own in every department), else "".
+func owner(who Actor, perms []workflow.Permission) string {
+	if who.CitizenID == "" {
+		return ""
+	}
+	if _, ok := workflow.RoleFor(perms, policies.AllDomains, policies.ObjApplication, policies.ActOwn); !ok {
+		return ""
+	}
+	return workflow.NormalizeID(who.CitizenID)
 }
 
 // Permissions are the user's permissions as the workflow reads them.

@@ -7,7 +7,6 @@ import (
 
 	"onewindow/models"
 	"onewindow/policies"
-	"onewindow/workflow"
 )
 
 // Material uploads, part of filing: the applicant with the query code while
@@ -38,7 +37,7 @@ func (s *Service) uploadTarget(ctx context.Context, who Actor, number string) (*
 	if who.QueryCode != "" {
 		app, err := s.Store.ApplicationByCode(ctx, number, strings.ToUpper(strings.TrimSpace(who.QueryCode)))
 		if errors.Is(err, models.ErrNotFound) {
-			return nil, &Error{Kind: NotFound, Message: "application not found", WrongCode: true, Err: err}
+			return nil, wrongCode(err)
 		}
 		if err != nil {
 			return nil, err
@@ -55,15 +54,8 @@ func (s *Service) uploadTarget(ctx context.Context, who Actor, number string) (*
 	if err != nil {
 		return nil, err
 	}
-	if who.CitizenID != "" && workflow.NormalizeID(who.CitizenID) == app.ApplicantIDNumber {
-		// A citizen account uploads for its own applications.
-		ok, err := s.Authz.Can(ctx, who.Username, policies.AllDomains, policies.ObjApplication, policies.ActOwn)
-		if err != nil {
-			return nil, err
-		}
-		if ok {
-			return app, nil
-		}
+	if id := owner(who, s.Permissions(who.Username)); id != "" && id == app.ApplicantIDNumber {
+		return app, nil // a citizen account uploads for its own applications
 	}
 	// Read permission in a task's department, or else in the application's.
 	dept := app.DepartmentCode

@@ -201,9 +201,6 @@ func (w *loadWriter) storeApp(ctx context.Context, st *loadStmts, ga *genApp) er
 	return w.storeEvents(ctx, st, appID, ga.events)
 }
 
-// eventColumns are the bound columns of one event row.
-const eventColumns = 12
-
 // storeEvents inserts an application's events with one multi-row statement,
 // prepared once per row count.
 func (w *loadWriter) storeEvents(ctx context.Context, st *loadStmts, appID int64, events []genEvent) error {
