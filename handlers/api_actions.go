@@ -242,8 +242,8 @@ func (s *Server) apiUpload(c *gin.Context) error {
 
 // uploadTarget parses the form and asks the action service whether the
 // caller may upload for the material: the applicant with the code while the
-// application is open, or staff who may read it. The wrong-code limiter
-// stays here: it counts the service's wrong-code answers.
+// application is open, the citizen account that owns it, or staff who may
+// read it. The wrong-code limiter stays here (withCodeLimit).
 func (s *Server) uploadTarget(c *gin.Context, number, code, material string) (service.Actor, error) {
 	if err := c.Request.ParseMultipartForm(1 << 20); err != nil {
 		var mbe *http.MaxBytesError
@@ -253,9 +253,6 @@ func (s *Server) uploadTarget(c *gin.Context, number, code, material string) (se
 		return service.Actor{}, badRequest("expected a multipart form with material and file")
 	}
 	who := actorOf(c)
-	// The API asks a signed-in caller for the staff read permission, as it
-	// always has: a citizen account gives the query code like anyone else.
-	who.CitizenID = ""
 	if code != "" && principalOf(c) == nil {
 		who = service.Actor{QueryCode: code}
 	}

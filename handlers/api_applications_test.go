@@ -341,3 +341,30 @@ func count(t *testing.T, env *demoEnv, table string) (int, error) {
 	err = db.QueryRow("SELECT count(*) FROM " + table).Scan(&n)
 	return n, err
 }
+
+// A signed-in citizen account uploads for its own applications without the
+// query code, as it acts on them; someone else's stays closed to it.
+func TestCitizenAccountUploadsForItsOwnApplication(t *testing.T) {
+	env := newStaffEnv(t)
+	g := citizenItem(t, env)
+	mine, _ := fileViaAPI(t, env, g.Code, "11010519491231002X")
+	other, _ := fileViaAPI(t, env, g.Code, "321083197812162119")
+	tok := loginToken(t, env, "citizen1")
+	pdf := []byte("%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n")
+	upload := func(number string) int {
+		var buf bytes.Buffer
+		w := multipart.NewWriter(&buf)
+		_ = w.WriteField("material", g.Materials[0].Key)
+		fw, _ := w.CreateFormFile("file", "scan.pdf")
+		_, _ = fw.Write(pdf)
+		_ = w.Close()
+		resp, _ := callRaw(t, env, http.MethodPost, "/api/v1/applications/"+number+"/materials", tok, w.FormDataContentType(), buf.Bytes())
+		return resp.StatusCode
+	}
+	if s := upload(mine); s != http.StatusCreated {
+		t.Fatalf("the owner's upload: %d", s)
+	}
+	if s := upload(other); s != http.StatusForbidden {
+		t.Fatalf("an upload for someone else's application: %d", s)
+	}
+}
