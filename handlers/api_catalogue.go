@@ -67,8 +67,8 @@ type itemSummaryJSON struct {
 	OnApplication  bool   `json:"on_application"`
 	Joint          bool   `json:"joint"`
 	Immediate      bool   `json:"immediate"`
-	StatutoryDays  int    `json:"statutory_days"`
-	PromisedDays   int    `json:"promised_days"`
+	StatutoryDays  *int   `json:"statutory_days"`
+	PromisedDays   *int   `json:"promised_days"`
 }
 
 type itemListResponse struct {
@@ -192,18 +192,18 @@ type itemGuideJSON struct {
 	HandlingKind      string          `json:"handling_kind"`
 	AcceptConditions  string          `json:"accept_conditions"`
 	HandleForms       []string        `json:"handle_forms"`
-	Visits            int             `json:"visits"`
+	Visits            *int            `json:"visits"`
 	Location          string          `json:"location"`
 	Hours             string          `json:"hours"`
 	Phone             string          `json:"phone"`
 	ComplaintPhone    string          `json:"complaint_phone"`
-	IsFee             bool            `json:"is_fee"`
+	IsFee             *bool           `json:"is_fee"`
 	FeeBasis          string          `json:"fee_basis"`
 	Fees              []feeJSON       `json:"fees"`
 	SpecialProcedure  string          `json:"special_procedure"`
 	ResultType        string          `json:"result_type"`
 	ResultName        string          `json:"result_name"`
-	OnlineDepth       int             `json:"online_depth"`
+	OnlineDepth       *int            `json:"online_depth"`
 	Area              string          `json:"area"`
 	EffectiveOn       string          `json:"effective_on"`
 	CancelOn          string          `json:"cancel_on,omitempty"`
@@ -218,7 +218,7 @@ type materialJSON struct {
 	Necessity string `json:"necessity"`
 	Form      string `json:"form"`
 	Kind      string `json:"kind"`
-	Copies    int    `json:"copies"`
+	Copies    *int   `json:"copies"`
 	Source    string `json:"source"`
 	BlankForm bool   `json:"blank_form"`
 	Remark    string `json:"remark"`

@@ -26,22 +26,22 @@ type itemInput struct {
 	LegalBasis       string         `json:"legal_basis"`
 	ServiceObjects   []string       `json:"service_objects"`
 	HandlingKind     string         `json:"handling_kind"`
-	StatutoryDays    int            `json:"statutory_days"`
-	PromisedDays     int            `json:"promised_days"`
+	StatutoryDays    *int           `json:"statutory_days"`
+	PromisedDays     *int           `json:"promised_days"`
 	AcceptConditions string         `json:"accept_conditions"`
 	HandleForms      []string       `json:"handle_forms"`
-	Visits           int            `json:"visits"`
+	Visits           *int           `json:"visits"`
 	Location         string         `json:"location"`
 	Hours            string         `json:"hours"`
 	Phone            string         `json:"phone"`
 	ComplaintPhone   string         `json:"complaint_phone"`
-	IsFee            bool           `json:"is_fee"`
+	IsFee            *bool          `json:"is_fee"`
 	FeeBasis         string         `json:"fee_basis"`
 	Fees             []feeJSON      `json:"fees"`
 	SpecialProcedure string         `json:"special_procedure"`
 	ResultType       string         `json:"result_type"`
 	ResultName       string         `json:"result_name"`
-	OnlineDepth      int            `json:"online_depth"`
+	OnlineDepth      *int           `json:"online_depth"`
 	Area             string         `json:"area"`
 	EffectiveOn      string         `json:"effective_on"`
 	Materials        []materialJSON `json:"materials"`

@@ -71,8 +71,8 @@ func editForm(it *models.Item, token string) url.Values {
 		"csrf_token": {token}, "version": {strconv.Itoa(it.Version)}, "action": {"publish"},
 		"catalog_code": {it.CatalogCode}, "name": {it.Name}, "type": {it.TypeCode}, "department": {it.DepartmentCode},
 		"power_source": {it.PowerSource}, "use_level": {it.UseLevel},
-		"statutory_days": {strconv.Itoa(it.StatutoryDays)}, "promised_days": {strconv.Itoa(it.PromisedDays)},
-		"visits": {strconv.Itoa(it.Visits)}, "online_depth": {strconv.Itoa(it.OnlineDepth)},
+		"statutory_days": {strconv.Itoa(models.Days(it.StatutoryDays))}, "promised_days": {strconv.Itoa(models.Days(it.PromisedDays))},
+		"visits": {strconv.Itoa(models.Days(it.Visits))}, "online_depth": {strconv.Itoa(models.Days(it.OnlineDepth))},
 		"handling_kind": {it.HandlingKind}, "accept_conditions": {it.AcceptConditions},
 		"legal_basis": {it.LegalBasis}, "special_procedure": {it.SpecialProcedure}, "area": {it.Area},
 		"effective_on": {it.EffectiveOn}, "location": {it.Location}, "hours": {it.Hours}, "phone": {it.Phone},
@@ -84,8 +84,8 @@ func editForm(it *models.Item, token string) url.Values {
 	if it.Code != "" && it.Version == 0 {
 		v.Set("code", it.Code)
 	}
-	if it.IsFee {
-		v.Set("is_fee", "1")
+	if it.IsFee != nil {
+		v.Set("is_fee", map[bool]string{true: "1", false: "0"}[*it.IsFee])
 	}
 	if it.OnApplication {
 		v.Set("on_application", "1")
@@ -98,7 +98,7 @@ func editForm(it *models.Item, token string) url.Values {
 		v.Set(p+"necessity", m.Necessity)
 		v.Set(p+"kind", m.Kind)
 		v.Set(p+"form", m.Form)
-		v.Set(p+"copies", strconv.Itoa(m.Copies))
+		v.Set(p+"copies", strconv.Itoa(models.Days(m.Copies)))
 		v.Set(p+"source", m.Source)
 		v.Set(p+"remark", m.Remark)
 		if m.BlankForm {
@@ -170,7 +170,7 @@ func TestEditFormValidation(t *testing.T) {
 		field  string // the error element expected on the page
 	}{
 		{"promised above statutory", func(v url.Values) {
-			v.Set("promised_days", strconv.Itoa(before.StatutoryDays+1))
+			v.Set("promised_days", strconv.Itoa(models.Days(before.StatutoryDays)+1))
 			v.Set("reason", "test")
 		}, "err-promised_days"},
 		{"empty name", func(v url.Values) { v.Set("name", "  "); v.Set("reason", "test") }, "err-name"},
@@ -192,7 +192,7 @@ func TestEditFormValidation(t *testing.T) {
 				t.Errorf("page lacks the error summary")
 			}
 			after := adminItem(t, env, code)
-			if after.Version != before.Version || after.Name != before.Name || after.PromisedDays != before.PromisedDays {
+			if after.Version != before.Version || after.Name != before.Name || models.Days(after.PromisedDays) != models.Days(before.PromisedDays) {
 				t.Errorf("item changed by an invalid form: version %d→%d", before.Version, after.Version)
 			}
 		})
@@ -270,7 +270,7 @@ func TestCrossDepartmentEditPageIsForbidden(t *testing.T) {
 		t.Errorf("history as scj.review = %d, want 403", status)
 	}
 	after := adminItem(t, env, code)
-	if after.Version != before.Version || after.PromisedDays != before.PromisedDays {
+	if after.Version != before.Version || models.Days(after.PromisedDays) != models.Days(before.PromisedDays) {
 		t.Error("a forbidden edit changed the item")
 	}
 	// Without a login the page sends the visitor to the login form.
@@ -309,8 +309,8 @@ func TestBrowserCatalogAdminEditsAnItem(t *testing.T) {
 		code = code[:i]
 	}
 	before := adminItem(t, env, code)
-	if before.PromisedDays < 1 {
-		t.Fatalf("item %s has promised days %d; pick another", code, before.PromisedDays)
+	if models.Days(before.PromisedDays) < 1 {
+		t.Fatalf("item %s has promised days %d; pick another", code, models.Days(before.PromisedDays))
 	}
 	err = chromedp.Do(ctx,
 		chromedp.Click(chromedp.ID("edit-item")),
@@ -320,10 +320,10 @@ func TestBrowserCatalogAdminEditsAnItem(t *testing.T) {
 		t.Fatalf("open the edit page: %v", err)
 	}
 	shown, err := chromedp.Run(ctx, chromedp.Value(chromedp.ID("promised_days")))
-	if err != nil || shown != strconv.Itoa(before.PromisedDays) {
+	if err != nil || shown != strconv.Itoa(models.Days(before.PromisedDays)) {
 		t.Fatalf("promised days in the form %q, want %d (%v)", shown, before.PromisedDays, err)
 	}
-	newDays := strconv.Itoa(before.PromisedDays - 1)
+	newDays := strconv.Itoa(models.Days(before.PromisedDays) - 1)
 	const material = "食品安全自查承诺书"
 	err = chromedp.Do(ctx,
 		chromedp.SetValue(chromedp.ID("promised_days"), newDays),
@@ -339,7 +339,7 @@ func TestBrowserCatalogAdminEditsAnItem(t *testing.T) {
 	}
 	row := chromedp.CSS("#history li:first-child tr[data-field='promised_days']")
 	oldV, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS("#history li:first-child tr[data-field='promised_days'] del")))
-	if err != nil || oldV != strconv.Itoa(before.PromisedDays) {
+	if err != nil || oldV != strconv.Itoa(models.Days(before.PromisedDays)) {
 		t.Errorf("struck-out old value %q, want %d (%v)", oldV, before.PromisedDays, err)
 	}
 	newV, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS("#history li:first-child tr[data-field='promised_days'] ins")))

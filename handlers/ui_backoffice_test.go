@@ -72,7 +72,7 @@ func officeItems(t *testing.T, store *models.Store) (single, joint *models.Item)
 			depts = append(depts, d.DepartmentCode)
 		}
 		switch {
-		case single == nil && full.DepartmentCode == "scj" && len(depts) <= 1 && full.PromisedDays >= 5:
+		case single == nil && full.DepartmentCode == "scj" && len(depts) <= 1 && models.Days(full.PromisedDays) >= 5:
 			single = full
 		case joint == nil && len(depts) > 1 && slices.Contains(depts, "scj") && depts[0] != "scj":
 			joint = full

@@ -32,7 +32,7 @@ func TestBrowserCatalogCreatesAnItemWithAFeeAndAStep(t *testing.T) {
 		chromedp.SetValue(chromedp.ID("statutory_days"), "20"),
 		chromedp.SetValue(chromedp.ID("promised_days"), "5"),
 		chromedp.SendKeys(chromedp.ID("m0_name"), "占道申请表"),
-		chromedp.Click(chromedp.ID("is_fee")),
+		chromedp.SetValue(chromedp.ID("is_fee"), "1"),
 		chromedp.SendKeys(chromedp.ID("f0_name"), "占道费"),
 		chromedp.SendKeys(chromedp.ID("f0_standard"), "每平方米每日 1 元"),
 		chromedp.SendKeys(chromedp.ID("s0_name"), "现场踏勘"),
@@ -56,7 +56,7 @@ func TestBrowserCatalogCreatesAnItemWithAFeeAndAStep(t *testing.T) {
 		}
 	}
 	it := adminItem(t, env, code)
-	if !it.IsFee || len(it.Fees) != 1 || len(it.Steps) != 1 || it.Steps[0].Days != 3 || !it.Steps[0].CountsTime ||
+	if it.IsFee == nil || !*it.IsFee || len(it.Fees) != 1 || len(it.Steps) != 1 || it.Steps[0].Days != 3 || !it.Steps[0].CountsTime ||
 		len(it.Departments) != 1 || it.Departments[0].DepartmentCode != "scj" || it.Status != "published" {
 		t.Errorf("stored item: fee %v %+v, steps %+v, departments %+v, status %s", it.IsFee, it.Fees, it.Steps, it.Departments, it.Status)
 	}

@@ -140,7 +140,7 @@ func (p *itemEditPage) withRows(it *models.Item) {
 func (p *itemEditPage) addBlankRows(times int) {
 	blank := guideRowState{Blank: true}
 	for range blankMaterialRows * times {
-		p.Materials = append(p.Materials, materialRow{Material: models.Material{Necessity: models.NecessityRequired, Copies: 1}, guideRowState: blank})
+		p.Materials = append(p.Materials, materialRow{Material: models.Material{Necessity: models.NecessityRequired, Copies: models.IntPtr(1)}, guideRowState: blank})
 	}
 	for range blankFeeRows * times {
 		p.Fees = append(p.Fees, feeRow{guideRowState: blank})
@@ -219,13 +219,30 @@ type guideFormReader struct {
 func (f guideFormReader) str(name string) string { return strings.TrimSpace(f.cells.Get(name)) }
 
 // num reads the whole number v of the field name.
-func (f guideFormReader) num(name, v string, dst *int) {
-	n, err := strconv.Atoi(strings.TrimSpace(v))
+// num reads a number that may be left blank: blank is unknown (nil), never 0.
+func (f guideFormReader) num(name, v string, dst **int) {
+	v = strings.TrimSpace(v)
+	if v == "" {
+		*dst = nil
+		return
+	}
+	n, err := strconv.Atoi(v)
 	if err != nil {
 		f.bad[name] = "admin.err.number"
 		return
 	}
-	*dst = n
+	*dst = &n
+}
+
+// yesNo reads a 是/否 choice that may be left unknown.
+func yesNo(v string) *bool {
+	switch v {
+	case "1":
+		return models.BoolPtr(true)
+	case "0":
+		return models.BoolPtr(false)
+	}
+	return nil
 }
 
 // list keeps the values given, trimmed.
@@ -288,7 +305,7 @@ func itemFromForm(g *guideForm, base *models.Item) *guideSubmission {
 	f.num("visits", g.Visits, &it.Visits)
 	it.Location, it.Hours = t(g.Location), t(g.Hours)
 	it.Phone, it.ComplaintPhone = t(g.Phone), t(g.ComplaintPhone)
-	it.IsFee = g.IsFee == "1"
+	it.IsFee = yesNo(g.IsFee)
 	it.FeeBasis = t(g.FeeBasis)
 	it.SpecialProcedure = t(g.SpecialProcedure)
 	it.ResultType, it.ResultName = t(g.ResultType), t(g.ResultName)
@@ -315,6 +332,15 @@ func rowNumber(f guideFormReader, v string, st *guideRowState, col, table string
 		f.bad[table] = "catalogue.err.rows"
 	}
 	return n
+}
+
+// rowOptional reads a row number that may be left blank (unknown).
+func rowOptional(f guideFormReader, v string, st *guideRowState, col, table string) *int {
+	if v == "" {
+		return nil
+	}
+	n := rowNumber(f, v, st, col, table)
+	return &n
 }
 
 // keep orders the kept rows by their order numbers (stably; a row without
@@ -376,7 +402,7 @@ func (s *guideSubmission) readMaterials(f guideFormReader, n int) {
 			Key: f.cell("m", i, "key"), Name: f.cell("m", i, "name"), Necessity: f.cell("m", i, "necessity"),
 			Kind: f.cell("m", i, "kind"), Form: f.cell("m", i, "form"), Source: f.cell("m", i, "source"),
 			Remark: f.cell("m", i, "remark"), BlankForm: f.cell("m", i, "blank_form") == "1"}}
-		r.Copies = rowNumber(f, f.cell("m", i, "copies"), &r.guideRowState, "copies", "materials")
+		r.Copies = rowOptional(f, f.cell("m", i, "copies"), &r.guideRowState, "copies", "materials")
 		r.Blank = r.Key == "" && r.Name == "" && r.Remark == ""
 		return r
 	}, func(r *materialRow) *guideRowState { return &r.guideRowState })

@@ -117,7 +117,7 @@ func (s *Server) intakeItem(c *gin.Context, p *intakePage, code string, posted f
 	p.Item, p.Department = it, s.ref.Load().deptByKey[it.DepartmentCode].Name
 	p.Materials = make([]intakeMaterial, 0, len(it.Materials))
 	for _, m := range it.Materials {
-		im := intakeMaterial{Key: m.Key, Name: m.Name, Necessity: m.Necessity, Kind: m.Kind, Copies: m.Copies, Remark: m.Remark}
+		im := intakeMaterial{Key: m.Key, Name: m.Name, Necessity: m.Necessity, Kind: m.Kind, Copies: models.Days(m.Copies), Remark: m.Remark}
 		if posted != nil {
 			im.Provided = posted("m_"+m.Key+"_provided") != ""
 			im.Kind = posted("m_" + m.Key + "_kind")

@@ -82,7 +82,7 @@ func hashQueryCode(number, code string) string {
 // DefinitionOf takes the workflow definition and guide facts of an item.
 func DefinitionOf(it *Item) Definition {
 	d := Definition{ItemType: it.TypeCode, Immediate: it.HandlingKind == KindImmediate,
-		StatutoryDays: it.StatutoryDays, PromisedDays: it.PromisedDays, Materials: it.Materials,
+		StatutoryDays: Days(it.StatutoryDays), PromisedDays: Days(it.PromisedDays), Materials: it.Materials,
 		ResultName: it.ResultName, LegalBasis: it.LegalBasis}
 	for _, dep := range it.Departments {
 		stages := append([]string(nil), dep.Stages...)

@@ -124,7 +124,7 @@ func TestPromisedAboveStatutoryRefusedByTheSchema(t *testing.T) {
 	ctx := context.Background()
 	dept := []Department{{Code: "scj", Name: "集宁区市场监督管理局", ShortName: "区市场监督管理局", Sort: 1}}
 	item := Item{Code: "X1", CatalogCode: "010010000001", Name: "食品经营许可", TypeCode: "01", DepartmentCode: "scj",
-		Disposition: DispositionRetained, OnApplication: true, StatutoryDays: 10, PromisedDays: 20, Status: ItemPublished, Version: 1}
+		Disposition: DispositionRetained, OnApplication: true, StatutoryDays: IntPtr(10), PromisedDays: IntPtr(20), Status: ItemPublished, Version: 1}
 	if _, err := s.SeedCatalogue(ctx, dept, DefaultItemTypes(), []Item{item}); err == nil {
 		t.Fatal("an item promising more days than the statutory limit was stored")
 	}

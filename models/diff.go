@@ -149,6 +149,11 @@ func diffRows(out []FieldChange, name string, a, b reflect.Value) []FieldChange 
 // element containing a separator stays unambiguous, and nil equals empty.
 func render(v reflect.Value) string {
 	switch v.Kind() {
+	case reflect.Pointer: // a value that may be unknown: nil is "", never 0
+		if v.IsNil() {
+			return ""
+		}
+		return render(v.Elem())
 	case reflect.String:
 		return v.String()
 	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:

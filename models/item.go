@@ -86,36 +86,37 @@ func (l *StringList) Scan(src any) error {
 // Item is a power or service item with its whole service guide (办事指南).
 type Item struct {
 	ID                uint       `gorm:"primaryKey"`
-	Code              string     `gorm:"uniqueIndex;size:36;not null"` // implementation code (task_code)
-	CatalogCode       string     `gorm:"size:12;not null;index"`       // basic code (catalog_code)
+	Code              string     `gorm:"uniqueIndex;size:100;not null"` // implementation code (task_code), any published length
+	CatalogCode       string     `gorm:"size:64;not null;index"`        // basic code (catalog_code), optional
+	MainName          string     `gorm:"not null"`                      // 主项名称: the main item this item is a sub-item of, or its own name
 	Name              string     `gorm:"not null"`
 	TypeCode          string     `gorm:"size:2;not null;index"`
 	DepartmentCode    string     `gorm:"size:16;not null;index"`
 	Disposition       string     `gorm:"size:16;not null;index"`
 	DispositionReason string     `gorm:"not null"`
 	DispositionBasis  string     `gorm:"not null"`
-	MergedInto        string     `gorm:"size:36;not null"`
+	MergedInto        string     `gorm:"size:100;not null"`
 	OnApplication     bool       `gorm:"not null"`
 	PowerSource       string     `gorm:"not null"`
 	UseLevel          string     `gorm:"not null"`
 	LegalBasis        string     `gorm:"not null"`
 	ServiceObjects    StringList `gorm:"type:text;not null"`
 	HandlingKind      string     `gorm:"size:16;not null"`
-	StatutoryDays     int        `gorm:"not null"`
-	PromisedDays      int        `gorm:"not null"`
+	StatutoryDays     *int       // nil: not published
+	PromisedDays      *int       // nil: not published
 	AcceptConditions  string     `gorm:"not null"`
 	HandleForms       StringList `gorm:"type:text;not null"`
-	Visits            int        `gorm:"not null"`
+	Visits            *int       // nil: not published
 	Location          string     `gorm:"not null"`
 	Hours             string     `gorm:"not null"`
 	Phone             string     `gorm:"not null"`
 	ComplaintPhone    string     `gorm:"not null"`
-	IsFee             bool       `gorm:"not null"`
+	IsFee             *bool      // nil: not published
 	FeeBasis          string     `gorm:"not null"`
 	SpecialProcedure  string     `gorm:"not null"`
 	ResultType        string     `gorm:"not null"`
 	ResultName        string     `gorm:"not null"`
-	OnlineDepth       int        `gorm:"not null"`
+	OnlineDepth       *int       // nil: not published
 	Area              string     `gorm:"not null"`
 	Status            string     `gorm:"size:16;not null"`
 	Version           int        `gorm:"not null"`
@@ -146,7 +147,7 @@ type Material struct {
 	Necessity string `gorm:"size:16;not null"`
 	Form      string `gorm:"size:16;not null"` // paper, electronic, both
 	Kind      string `gorm:"size:16;not null"` // original, copy, both
-	Copies    int    `gorm:"not null"`
+	Copies    *int   // nil: not published
 	Source    string `gorm:"size:16;not null"` // applicant, government, other
 	BlankForm bool   `gorm:"not null"`
 	Remark    string `gorm:"not null"`
@@ -181,4 +182,52 @@ type ItemDepartment struct {
 	Sort           int        `gorm:"not null"`
 	DepartmentCode string     `gorm:"size:16;not null"`
 	Stages         StringList `gorm:"type:text;not null"` // review, decide
+}
+
+// Known values of a guide's optional numbers: unknown (nil) is never 0.
+
+// IntPtr returns a pointer to n, for a known number.
+func IntPtr(n int) *int { return &n }
+
+// BoolPtr returns a pointer to b, for a known yes or no.
+func BoolPtr(b bool) *bool { return &b }
+
+// Filing gaps: what a guide must publish before it takes applications.
+const (
+	GapHandlingKind  = "handling_kind"
+	GapStatutoryDays = "statutory_days"
+	GapPromisedDays  = "promised_days"
+	GapMaterials     = "materials"
+)
+
+// FilingGaps lists what the item's guide lacks for a filing, in guide order:
+// the handling kind, the time limits of a promised item (an immediate item is
+// decided at once) and the materials list. An item with gaps is published for
+// reading and takes no application until a catalogue administrator completes it.
+func (it *Item) FilingGaps() []string {
+	var gaps []string
+	if it.HandlingKind == "" {
+		gaps = append(gaps, GapHandlingKind)
+	}
+	if it.HandlingKind != KindImmediate {
+		if it.StatutoryDays == nil {
+			gaps = append(gaps, GapStatutoryDays)
+		}
+		if it.PromisedDays == nil {
+			gaps = append(gaps, GapPromisedDays)
+		}
+	}
+	if len(it.Materials) == 0 {
+		gaps = append(gaps, GapMaterials)
+	}
+	return gaps
+}
+
+// Days returns a known number of days, or 0 for an unknown one where a
+// computation needs a number (callers refuse unknown limits before that).
+func Days(n *int) int {
+	if n == nil {
+		return 0
+	}
+	return *n
 }

@@ -23,14 +23,14 @@ func adminCatalogue(t testing.TB) *Store {
 	item := func(code, name, typ, dept string, onApp bool) Item {
 		return Item{Code: code, CatalogCode: "0100100000" + code, Name: name, TypeCode: typ, DepartmentCode: dept,
 			Disposition: DispositionRetained, OnApplication: onApp, HandlingKind: KindPromised,
-			StatutoryDays: 20, PromisedDays: 10, ServiceObjects: StringList{"企业法人"}, HandleForms: StringList{"窗口办理", "网上办理"},
+			StatutoryDays: IntPtr(20), PromisedDays: IntPtr(10), ServiceObjects: StringList{"企业法人"}, HandleForms: StringList{"窗口办理", "网上办理"},
 			Status: ItemPublished, Version: 1,
 			Departments: []ItemDepartment{{Sort: 1, DepartmentCode: dept, Stages: StringList{"review", "decide"}}}}
 	}
 	food := item("A1", "食品经营许可", "01", "scj", true)
 	food.Materials = []Material{
-		{Key: "m1", Sort: 1, Name: "食品经营许可申请书", Necessity: NecessityRequired, Copies: 1},
-		{Key: "m2", Sort: 2, Name: "营业执照复印件", Necessity: NecessityRequired, Copies: 1},
+		{Key: "m1", Sort: 1, Name: "食品经营许可申请书", Necessity: NecessityRequired, Copies: IntPtr(1)},
+		{Key: "m2", Sort: 2, Name: "营业执照复印件", Necessity: NecessityRequired, Copies: IntPtr(1)},
 	}
 	food.Fees = []Fee{{Sort: 1, Name: "工本费", Standard: "不收费"}}
 	food.Steps = []Step{{Sort: 1, Name: "受理", Days: 1, CountsTime: true}, {Sort: 2, Name: "决定", Days: 9, CountsTime: true}}
@@ -76,7 +76,7 @@ func fieldError(t *testing.T, err error, field string) {
 // unchanged asserts that item code is still at version 1 without history.
 func unchanged(t *testing.T, s *Store, code string) {
 	t.Helper()
-	if it := adminItem(t, s, code); it.Version != 1 || it.PromisedDays != 10 || it.Name == "" {
+	if it := adminItem(t, s, code); it.Version != 1 || Days(it.PromisedDays) != 10 || it.Name == "" {
 		t.Errorf("item %s changed: version %d, promised %d, name %q", code, it.Version, it.PromisedDays, it.Name)
 	}
 	if revs := revisions(t, s, code); len(revs) != 0 {
@@ -88,8 +88,8 @@ func TestUpdateItemRecordsExactlyTheChanges(t *testing.T) {
 	s := adminCatalogue(t)
 	ctx := context.Background()
 	edited := *adminItem(t, s, "A1")
-	edited.PromisedDays = 5
-	edited.Materials = append(edited.Materials, Material{Name: "食品安全管理制度", Necessity: NecessityDeferred, Copies: 1})
+	edited.PromisedDays = IntPtr(5)
+	edited.Materials = append(edited.Materials, Material{Name: "食品安全管理制度", Necessity: NecessityDeferred, Copies: IntPtr(1)})
 	if _, err := s.UpdateItem(ctx, "A1", edited, "catalog", "压缩承诺时限", 1); err != nil {
 		t.Fatalf("update: %v", err)
 	}
@@ -97,7 +97,7 @@ func TestUpdateItemRecordsExactlyTheChanges(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if pub.Version != 2 || pub.PromisedDays != 5 || len(pub.Materials) != 3 || pub.Materials[2].Key != "m3" {
+	if pub.Version != 2 || Days(pub.PromisedDays) != 5 || len(pub.Materials) != 3 || pub.Materials[2].Key != "m3" {
 		t.Errorf("public item: version %d, promised %d, %d materials", pub.Version, pub.PromisedDays, len(pub.Materials))
 	}
 	revs := revisions(t, s, "A1")
@@ -125,7 +125,7 @@ func TestStaleVersionIsConflictAndChangesNothing(t *testing.T) {
 	s := adminCatalogue(t)
 	ctx := context.Background()
 	edited := *adminItem(t, s, "A1")
-	edited.PromisedDays = 3
+	edited.PromisedDays = IntPtr(3)
 	if _, err := s.UpdateItem(ctx, "A1", edited, "catalog", "过期版本", 0); !errors.Is(err, ErrConflict) {
 		t.Errorf("update from version 0: err = %v, want ErrConflict", err)
 	}
@@ -147,7 +147,7 @@ func TestInvalidEditNamesTheFieldAndChangesNothing(t *testing.T) {
 		reason string
 		edit   func(*Item)
 	}{
-		{"promised_days", "r", func(it *Item) { it.PromisedDays = 30 }},
+		{"promised_days", "r", func(it *Item) { it.PromisedDays = IntPtr(30) }},
 		{"name", "r", func(it *Item) { it.Name = "  " }},
 		{"department", "r", func(it *Item) { it.DepartmentCode = "nope" }},
 		{"type", "r", func(it *Item) { it.TypeCode = "99" }},
@@ -156,7 +156,7 @@ func TestInvalidEditNamesTheFieldAndChangesNothing(t *testing.T) {
 		{"materials[1].necessity", "r", func(it *Item) { it.Materials[1].Necessity = "maybe" }},
 		{"materials[1].key", "r", func(it *Item) { it.Materials[1].Key = "m1" }},
 		{"departments[0].code", "r", func(it *Item) { it.Departments[0].DepartmentCode = "nope" }},
-		{"reason", " ", func(it *Item) { it.PromisedDays = 4 }},
+		{"reason", " ", func(it *Item) { it.PromisedDays = IntPtr(4) }},
 	}
 	s := adminCatalogue(t)
 	ctx := context.Background()
@@ -181,11 +181,11 @@ func TestDraftIsInvisibleUntilPublished(t *testing.T) {
 	if _, err := s.SaveDraft(ctx, "A1", edited, "someone", "初稿", 1); err != nil {
 		t.Fatalf("save draft: %v", err)
 	}
-	edited.PromisedDays = 7 // the second save replaces the first
+	edited.PromisedDays = IntPtr(7) // the second save replaces the first
 	if _, err := s.SaveDraft(ctx, "A1", edited, "catalog", "规范事项名称", 1); err != nil {
 		t.Fatalf("save draft again: %v", err)
 	}
-	if pub, _ := s.Item(ctx, "A1"); pub.Name != "食品经营许可" || pub.PromisedDays != 10 || pub.Version != 1 {
+	if pub, _ := s.Item(ctx, "A1"); pub.Name != "食品经营许可" || Days(pub.PromisedDays) != 10 || pub.Version != 1 {
 		t.Errorf("the public sees the draft: %q, %d days, v%d", pub.Name, pub.PromisedDays, pub.Version)
 	}
 	_, d, err := s.AdminItem(ctx, "A1")
@@ -202,7 +202,7 @@ func TestDraftIsInvisibleUntilPublished(t *testing.T) {
 		t.Fatalf("publish: %v", err)
 	}
 	pub, err := s.Item(ctx, "A1")
-	if err != nil || pub.Name != edited.Name || pub.PromisedDays != 7 || pub.Version != 2 {
+	if err != nil || pub.Name != edited.Name || Days(pub.PromisedDays) != 7 || pub.Version != 2 {
 		t.Fatalf("published item = %q, %d days, v%d, %v", pub.Name, pub.PromisedDays, pub.Version, err)
 	}
 	if _, d, _ := s.AdminItem(ctx, "A1"); d != nil {
@@ -221,7 +221,7 @@ func TestStaleDraftCannotBePublished(t *testing.T) {
 	s := adminCatalogue(t)
 	ctx := context.Background()
 	edited := *adminItem(t, s, "A1")
-	edited.Visits = 1
+	edited.Visits = IntPtr(1)
 	if _, err := s.SaveDraft(ctx, "A1", edited, "catalog", "最多跑一次", 1); err != nil {
 		t.Fatal(err)
 	}
@@ -242,8 +242,8 @@ func TestCreatedItemIsPublicOnlyAfterPublishing(t *testing.T) {
 	ctx := context.Background()
 	before, _ := s.Stats(ctx)
 	it := Item{Code: "A9", CatalogCode: "0100100000A9", Name: "小餐饮登记", TypeCode: "01", DepartmentCode: "scj",
-		OnApplication: true, StatutoryDays: 15, PromisedDays: 5,
-		Materials: []Material{{Name: "登记申请表", Necessity: NecessityRequired, Copies: 1}}}
+		OnApplication: true, StatutoryDays: IntPtr(15), PromisedDays: IntPtr(5),
+		Materials: []Material{{Name: "登记申请表", Necessity: NecessityRequired, Copies: IntPtr(1)}}}
 	created, err := s.CreateItem(ctx, it, "catalog", "新增事项")
 	if err != nil {
 		t.Fatalf("create: %v", err)
@@ -262,7 +262,7 @@ func TestCreatedItemIsPublicOnlyAfterPublishing(t *testing.T) {
 	} else {
 		fieldError(t, err, "code")
 	}
-	created.PromisedDays = 3
+	created.PromisedDays = IntPtr(3)
 	if _, err := s.SaveDraft(ctx, "A9", *created, "catalog", "压缩时限", 1); err != nil {
 		t.Fatalf("draft of a new item: %v", err)
 	}
@@ -270,7 +270,7 @@ func TestCreatedItemIsPublicOnlyAfterPublishing(t *testing.T) {
 		t.Fatalf("publish: %v", err)
 	}
 	pub, err := s.Item(ctx, "A9")
-	if err != nil || pub.Version != 2 || len(pub.Materials) != 1 || pub.PromisedDays != 3 {
+	if err != nil || pub.Version != 2 || len(pub.Materials) != 1 || Days(pub.PromisedDays) != 3 {
 		t.Fatalf("published = %+v, %v", pub, err)
 	}
 	revs := revisions(t, s, "A9")

@@ -47,7 +47,7 @@ func TestImportWritesOneRevisionPerChangedItem(t *testing.T) {
 	}
 	items[1].Fees = []Fee{{Name: "证照工本费", Standard: "10元/本"}}
 	items = append(items, Item{Code: "B1", CatalogCode: "0100100000B1", Name: "门头招牌设置审批", TypeCode: "01", DepartmentCode: "zjj",
-		Disposition: DispositionRetained, OnApplication: true, StatutoryDays: 20, PromisedDays: 5})
+		Disposition: DispositionRetained, OnApplication: true, StatutoryDays: IntPtr(20), PromisedDays: IntPtr(5)})
 	if n, err := s.CheckImport(ctx, items); err != nil || n != 2 {
 		t.Errorf("check import = %d, %v; want 2", n, err)
 	}
@@ -76,7 +76,7 @@ func TestInvalidImportChangesNothing(t *testing.T) {
 		t.Fatal(err)
 	}
 	items[0].Name = "食品经营许可（变更）" // valid, but the import fails as a whole
-	items[2].PromisedDays = 99
+	items[2].PromisedDays = IntPtr(99)
 	items[3].Code = items[1].Code
 	_, err = s.ApplyImport(ctx, items, "catalog", "批量导入")
 	for _, f := range []string{"items[2].promised_days", "items[3].code"} {
@@ -89,12 +89,12 @@ func TestInvalidImportChangesNothing(t *testing.T) {
 }
 
 func TestDiffItems(t *testing.T) {
-	before := &Item{Name: "a", StatutoryDays: 20, HandleForms: nil,
+	before := &Item{Name: "a", StatutoryDays: IntPtr(20), HandleForms: nil,
 		Materials: []Material{{Key: "m1", Sort: 1, Name: "申请书"}, {Key: "m2", Sort: 2, Name: "身份证"}, {Key: "m3", Sort: 3, Name: "照片"}},
 		Steps:     []Step{{Sort: 1, Name: "受理"}, {Sort: 2, Name: "决定"}},
 		Departments: []ItemDepartment{{Sort: 1, DepartmentCode: "scj", Stages: StringList{"review"}},
 			{Sort: 2, DepartmentCode: "zjj"}}}
-	after := &Item{Name: "b", StatutoryDays: 20, HandleForms: StringList{},
+	after := &Item{Name: "b", StatutoryDays: IntPtr(20), HandleForms: StringList{},
 		Materials: []Material{{Key: "m2", Sort: 1, Name: "居民身份证"}, {Key: "m1", Sort: 2, Name: "申请书"}, {Key: "m4", Sort: 3, Name: "承诺书"}},
 		Steps:     []Step{{Sort: 1, Name: "受理", CountsTime: true}},
 		Departments: []ItemDepartment{{Sort: 1, DepartmentCode: "scj", Stages: StringList{"review", "decide"}},

@@ -18,8 +18,8 @@ import (
 
 // Limits of the national exchange schema and of the columns.
 const (
-	maxItemCode    = 36 // task_code
-	catalogCodeLen = 12 // catalog_code
+	maxItemCode    = 100 // task_code: real lists publish 21 to 55 characters
+	maxCatalogCode = 64  // catalog_code (基本编码), optional
 	maxNameRunes   = 200
 	maxKeyLen      = 32
 )
@@ -94,7 +94,7 @@ func CheckItem(it *Item, known Known, rename func(string) string) *ValidationErr
 	for i := range it.Steps {
 		p := fmt.Sprintf("steps[%d].", i)
 		v.required(p+"name", it.Steps[i].Name)
-		v.nonNegative(p+"days", it.Steps[i].Days)
+		v.nonNegative(p+"days", &it.Steps[i].Days)
 		v.text(p, reflect.ValueOf(&it.Steps[i]).Elem())
 	}
 	for i := range it.Departments {
@@ -134,10 +134,24 @@ func (v *itemRules) required(field, s string) bool {
 	return true
 }
 
-func (v *itemRules) nonNegative(field string, n int) {
-	if n < 0 {
-		v.fail(field, RuleNegative, "{f} %d is negative", n)
+// nonNegative checks a number that may be unknown (nil).
+func (v *itemRules) nonNegative(field string, n *int) {
+	if n != nil && *n < 0 {
+		v.fail(field, RuleNegative, "{f} %d is negative", *n)
 	}
+}
+
+// isCode reports whether s holds only ASCII letters, digits and "-", the
+// characters of published implementation and basic codes, which every URL
+// carries unescaped.
+func isCode(s string) bool {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !(c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c == '-') {
+			return false
+		}
+	}
+	return true
 }
 
 func (v *itemRules) oneOf(field, s string, allowed ...string) {
@@ -165,10 +179,18 @@ func (v *itemRules) identity(it *Item, known Known) {
 			v.fail("code", RuleTooLong, "{f} has %d characters, at most %d", n, maxItemCode)
 		case strings.TrimSpace(it.Code) != it.Code:
 			v.fail("code", RulePadded, "{f} %q has leading or trailing spaces", it.Code)
+		case !isCode(it.Code):
+			v.fail("code", RuleBadChar, "{f} %q may hold only letters, digits and -", it.Code)
 		}
 	}
-	if n := utf8.RuneCountInString(it.CatalogCode); n != catalogCodeLen {
-		v.fail("catalog_code", RuleLength, "{f} must have %d characters, not %d", catalogCodeLen, n)
+	switch n := utf8.RuneCountInString(it.CatalogCode); {
+	case n > maxCatalogCode:
+		v.fail("catalog_code", RuleTooLong, "{f} has %d characters, at most %d", n, maxCatalogCode)
+	case n > 0 && !isCode(it.CatalogCode):
+		v.fail("catalog_code", RuleBadChar, "{f} %q may hold only letters, digits and -", it.CatalogCode)
+	}
+	if n := utf8.RuneCountInString(it.MainName); n > maxNameRunes {
+		v.fail("main_name", RuleTooLong, "{f} has %d characters, at most %d", n, maxNameRunes)
 	}
 	if v.required("name", it.Name) {
 		if n := utf8.RuneCountInString(it.Name); n > maxNameRunes {
@@ -178,7 +200,7 @@ func (v *itemRules) identity(it *Item, known Known) {
 	v.known("type", it.TypeCode, known.Types)
 	v.known("department", it.DepartmentCode, known.Departments)
 	v.oneOf("status", it.Status, ItemPublished, ItemDraft)
-	v.nonNegative("version", it.Version)
+	v.nonNegative("version", &it.Version)
 	v.date("effective_on", it.EffectiveOn)
 	v.date("cancel_on", it.CancelOn)
 }
@@ -203,8 +225,8 @@ func (v *itemRules) guide(it *Item) {
 	v.oneOf("handling_kind", it.HandlingKind, "", KindImmediate, KindPromised)
 	v.nonNegative("statutory_days", it.StatutoryDays)
 	v.nonNegative("promised_days", it.PromisedDays)
-	if it.PromisedDays > it.StatutoryDays {
-		v.fail("promised_days", RuleExceedsStatutory, "{f} %d exceeds statutory_days %d", it.PromisedDays, it.StatutoryDays)
+	if it.PromisedDays != nil && it.StatutoryDays != nil && *it.PromisedDays > *it.StatutoryDays {
+		v.fail("promised_days", RuleExceedsStatutory, "{f} %d exceeds statutory_days %d", *it.PromisedDays, *it.StatutoryDays)
 	}
 	v.nonNegative("visits", it.Visits)
 	v.nonNegative("online_depth", it.OnlineDepth)

@@ -92,9 +92,27 @@ func (s *Store) migrate(ctx context.Context) error {
 	return nil
 }
 
+// foreignKeysOff marks a migration that rebuilds a table other tables refer
+// to: SQLite would cascade the DROP of the old table into the child rows, so
+// such a migration runs with foreign keys off on its own connection and is
+// checked with foreign_key_check before it commits.
+const foreignKeysOff = "-- migrate: foreign_keys off"
+
 // applyMigration runs one migration and records it in the same transaction.
 func applyMigration(ctx context.Context, db *sql.DB, m Migration) error {
-	tx, err := db.BeginTx(ctx, nil)
+	conn, err := db.Conn(ctx)
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	if strings.HasPrefix(m.SQL, foreignKeysOff) {
+		// The pragma is a no-op inside a transaction, so it is set before one.
+		if _, err := conn.ExecContext(ctx, "PRAGMA foreign_keys = OFF"); err != nil {
+			return err
+		}
+		defer conn.ExecContext(context.WithoutCancel(ctx), "PRAGMA foreign_keys = ON") //nolint:errcheck // the connection is closed next either way
+	}
+	tx, err := conn.BeginTx(ctx, nil)
 	if err != nil {
 		return err
 	}
@@ -102,9 +120,32 @@ func applyMigration(ctx context.Context, db *sql.DB, m Migration) error {
 	if _, err := tx.ExecContext(ctx, m.SQL); err != nil {
 		return err
 	}
+	if err := checkForeignKeys(ctx, tx); err != nil {
+		return err
+	}
 	if _, err := tx.ExecContext(ctx, "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)",
 		m.Version, m.Name, time.Now().UTC()); err != nil {
 		return err
 	}
 	return tx.Commit()
+}
+
+// checkForeignKeys fails when any row refers to a row that does not exist.
+func checkForeignKeys(ctx context.Context, tx *sql.Tx) error {
+	rows, err := tx.QueryContext(ctx, "PRAGMA foreign_key_check")
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	if rows.Next() {
+		var table string
+		var rowid sql.NullInt64
+		var parent string
+		var fk int
+		if err := rows.Scan(&table, &rowid, &parent, &fk); err != nil {
+			return err
+		}
+		return fmt.Errorf("row %d of %s refers to a missing %s row", rowid.Int64, table, parent)
+	}
+	return rows.Err()
 }

@@ -14,6 +14,7 @@ import (
 	"io/fs"
 	"path"
 	"sort"
+	"strconv"
 	"strings"
 )
 
@@ -196,7 +197,70 @@ func (s *Site) funcs() template.FuncMap {
 		"asset": s.Asset,
 		"add":   func(a, b int) int { return a + b },
 		"join":  strings.Join,
+		// Unknown is not zero: a nil number is blank in a form field, 未公布 on
+		// a guide and "—" in a list; known reports whether it was published.
+		"known": known,
+		"num":   func(v any) string { return numText(v, "") },
+		"numOr": func(lang string, v any) string { return numText(v, s.T(lang, "unknown")) },
+		"dash":  func(v any) string { return numText(v, "—") },
+		"deref": deref,
+		// tn formats a message with a number that may be unknown: 未公布
+		// instead of the message when it is.
+		"tn": func(lang, key string, v any) string {
+			if !known(v) {
+				return s.T(lang, "unknown")
+			}
+			return s.T(lang, key, deref(v))
+		},
 	}
+}
+
+// known reports whether v, a number or yes/no that may be unknown (a nil
+// pointer), was published.
+func known(v any) bool {
+	switch p := v.(type) {
+	case *int:
+		return p != nil
+	case *bool:
+		return p != nil
+	case nil:
+		return false
+	}
+	return true
+}
+
+// deref is the value a known number or yes/no points to; nil is 0 or false,
+// so templates ask known first.
+func deref(v any) any {
+	switch p := v.(type) {
+	case *int:
+		if p == nil {
+			return 0
+		}
+		return *p
+	case *bool:
+		return p != nil && *p
+	}
+	return v
+}
+
+// numText is v as text, or unknown when v is a nil pointer.
+func numText(v any, unknown string) string {
+	switch p := v.(type) {
+	case *int:
+		if p == nil {
+			return unknown
+		}
+		return strconv.Itoa(*p)
+	case *bool:
+		if p == nil {
+			return unknown
+		}
+		return strconv.FormatBool(*p)
+	case nil:
+		return unknown
+	}
+	return fmt.Sprint(v)
 }
 
 // Render executes page with data into w. It renders into a buffer first so

@@ -43,6 +43,11 @@ func (s *Service) CheckFiling(ctx context.Context, in Filing) (*models.NewApplic
 		return nil, err
 	case it.Reduced() || !it.OnApplication:
 		fields["item_code"] = "this item is not filed on application"
+	case len(it.FilingGaps()) > 0:
+		// Unknown is not zero: without published limits and materials
+		// nobody could promise the applicant anything.
+		fields["item_code"] = "this item's service guide does not yet publish " +
+			strings.Join(it.FilingGaps(), ", ") + "; it takes no application until the department completes it"
 	}
 	a := in.Applicant
 	idKind := workflow.ResidentID

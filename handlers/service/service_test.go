@@ -30,7 +30,8 @@ func newService(t *testing.T) *service.Service {
 	item := func(code, dept string, extra ...string) models.Item {
 		it := models.Item{Code: code, CatalogCode: "0100100000" + code, Name: "事项" + code, TypeCode: "01", DepartmentCode: dept,
 			Disposition: models.DispositionRetained, OnApplication: true, HandlingKind: models.KindPromised,
-			StatutoryDays: 20, PromisedDays: 10, Status: models.ItemPublished, Version: 1,
+			StatutoryDays: models.IntPtr(20), PromisedDays: models.IntPtr(10), Status: models.ItemPublished, Version: 1,
+			Materials:   []models.Material{{Key: "m1", Sort: 1, Name: "申请书", Necessity: models.NecessityRequired, Copies: models.IntPtr(1)}},
 			Departments: []models.ItemDepartment{{Sort: 1, DepartmentCode: dept, Stages: models.StringList{"review", "decide"}}}}
 		for i, d := range extra {
 			it.Departments = append(it.Departments, models.ItemDepartment{Sort: i + 2, DepartmentCode: d, Stages: models.StringList{"review", "decide"}})

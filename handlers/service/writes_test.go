@@ -95,7 +95,7 @@ func importable(t *testing.T, s *service.Service, code string) models.Item {
 	it := *a1
 	it.ID, it.Code, it.CatalogCode, it.Name = 0, code, "0100200000"+code, "事项"+code
 	it.Departments = []models.ItemDepartment{{Sort: 1, DepartmentCode: "scj", Stages: models.StringList{"review", "decide"}}}
-	it.Materials = []models.Material{{Key: "m1", Sort: 1, Name: "申请书", Necessity: models.NecessityRequired, Copies: 1}}
+	it.Materials = []models.Material{{Key: "m1", Sort: 1, Name: "申请书", Necessity: models.NecessityRequired, Copies: models.IntPtr(1)}}
 	return it
 }
 

@@ -147,26 +147,26 @@ func TestGuides(t *testing.T) {
 		if len(it.Materials) < 3 || len(it.Materials) > 7 || len(it.Steps) == 0 || it.AcceptConditions == "" {
 			t.Errorf("%s %s: %d materials, %d steps", it.Code, it.Name, len(it.Materials), len(it.Steps))
 		}
-		if it.PromisedDays > it.StatutoryDays {
-			t.Errorf("%s: promised %d > statutory %d", it.Code, it.PromisedDays, it.StatutoryDays)
+		if models.Days(it.PromisedDays) > models.Days(it.StatutoryDays) {
+			t.Errorf("%s: promised %d > statutory %d", it.Code, models.Days(it.PromisedDays), models.Days(it.StatutoryDays))
 		}
 		switch it.HandlingKind {
 		case models.KindImmediate:
 			immediate++
 		case models.KindPromised:
-			if it.PromisedDays < 1 {
-				t.Errorf("%s: promised item with %d promised days", it.Code, it.PromisedDays)
+			if models.Days(it.PromisedDays) < 1 {
+				t.Errorf("%s: promised item with %d promised days", it.Code, models.Days(it.PromisedDays))
 			}
 		default:
 			t.Errorf("%s: handling kind %q", it.Code, it.HandlingKind)
 		}
-		if it.IsFee != (len(it.Fees) > 0) {
+		if it.IsFee == nil || *it.IsFee != (len(it.Fees) > 0) {
 			t.Errorf("%s: is fee %v with %d fee rows", it.Code, it.IsFee, len(it.Fees))
 		}
 		if it.Joint() {
 			joint++
-			if it.TypeCode != "01" || it.Reduced() || it.StatutoryDays != 45 {
-				t.Errorf("%s: joint item type %s, disposition %s, statutory %d", it.Code, it.TypeCode, it.Disposition, it.StatutoryDays)
+			if it.TypeCode != "01" || it.Reduced() || models.Days(it.StatutoryDays) != 45 {
+				t.Errorf("%s: joint item type %s, disposition %s, statutory %d", it.Code, it.TypeCode, it.Disposition, models.Days(it.StatutoryDays))
 			}
 		}
 	}

@@ -17,19 +17,21 @@ func fillGuide(it *models.Item, d deptSpec, sort int, e entry, rng *rand.Rand) {
 	if e.attrs["kind"] == models.KindImmediate || (!joint && e.attrs["days"] == "" && rng.Float64() < immediateShare(it.TypeCode)) {
 		it.HandlingKind = models.KindImmediate
 	}
-	it.StatutoryDays, it.PromisedDays = timeLimits(it, e, joint, rng)
+	statutory, promised := timeLimits(it, e, joint, rng)
+	it.StatutoryDays, it.PromisedDays = models.IntPtr(statutory), models.IntPtr(promised)
 	it.AcceptConditions = acceptConditions(it.TypeCode, e)
-	it.OnlineDepth = onlineDepth(it.TypeCode, rng)
+	depth := onlineDepth(it.TypeCode, rng)
+	it.OnlineDepth = models.IntPtr(depth)
 	it.HandleForms = models.StringList{"window"}
-	if it.OnlineDepth >= 2 {
+	if depth >= 2 {
 		it.HandleForms = append(it.HandleForms, "online")
 	}
 	if rng.IntN(10) < 3 {
 		it.HandleForms = append(it.HandleForms, "post")
 	}
-	it.Visits = 1
-	if it.OnlineDepth == 4 {
-		it.Visits = 0
+	it.Visits = models.IntPtr(1)
+	if depth == 4 {
+		it.Visits = models.IntPtr(0)
 	}
 	floor := []string{"一", "二", "三"}[sort%3]
 	it.Location = fmt.Sprintf("集宁区政务服务中心%s楼综合受理窗口（%s）", floor, d.short)
@@ -39,8 +41,9 @@ func fillGuide(it *models.Item, d deptSpec, sort int, e entry, rng *rand.Rand) {
 	it.ResultType, it.ResultName = result(it.Name, it.TypeCode, e.attrs["res"])
 	it.SpecialProcedure = specialProcedure(it, e, rng)
 	it.Fees = fees(e.attrs["fee"])
+	it.IsFee = models.BoolPtr(len(it.Fees) > 0)
 	if len(it.Fees) > 0 {
-		it.IsFee, it.FeeBasis = true, it.Fees[0].Basis
+		it.FeeBasis = it.Fees[0].Basis
 	}
 	it.Materials = materials(it, e, rng)
 	it.Steps = steps(it, joint)

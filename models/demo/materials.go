@@ -21,7 +21,7 @@ func materials(it *models.Item, e entry, rng *rand.Rand) []models.Material {
 	}
 	add(models.Material{
 		Name: applicationForm(it.Name, it.TypeCode), Necessity: models.NecessityRequired,
-		Form: "both", Kind: "original", Copies: 1, Source: "applicant", BlankForm: true,
+		Form: "both", Kind: "original", Copies: models.IntPtr(1), Source: "applicant", BlankForm: true,
 		Remark: "可在政务服务网下载空白表格或在窗口领取，网上申报的在线填写",
 	})
 	add(identity(it.ServiceObjects))
@@ -36,17 +36,17 @@ func materials(it *models.Item, e entry, rng *rand.Rand) []models.Material {
 	for i, name := range own {
 		m := models.Material{
 			Name: name, Necessity: models.NecessityRequired, Form: "both", Kind: "original",
-			Copies: 1, Source: "applicant",
+			Copies: models.IntPtr(1), Source: "applicant",
 		}
 		switch {
 		case deferOne && i == len(own)-1:
 			m.Necessity = models.NecessityDeferred
 			m.Remark = "可容缺受理，申请人签署承诺书后于作出决定前补齐"
 		case strings.Contains(name, "证书") || strings.Contains(name, "许可证") || strings.Contains(name, "证明"):
-			m.Kind, m.Copies, m.Source = "copy", 1, "other"
+			m.Kind, m.Copies, m.Source = "copy", models.IntPtr(1), "other"
 			m.Remark = "查验原件，留存复印件"
 		case strings.Contains(name, "图") || strings.Contains(name, "报告"):
-			m.Copies = 1 + rng.IntN(3)
+			m.Copies = models.IntPtr(1 + rng.IntN(3))
 			m.Remark = "加盖申请单位公章"
 		}
 		if rng.IntN(4) == 0 {
@@ -57,7 +57,7 @@ func materials(it *models.Item, e entry, rng *rand.Rand) []models.Material {
 	if len(out) < 4 || rng.IntN(2) == 0 {
 		add(models.Material{
 			Name: "授权委托书及受托人身份证件", Necessity: models.NecessityOptional,
-			Form: "paper", Kind: "both", Copies: 1, Source: "applicant", BlankForm: true,
+			Form: "paper", Kind: "both", Copies: models.IntPtr(1), Source: "applicant", BlankForm: true,
 			Remark: "委托他人代为办理的提供",
 		})
 	}
@@ -97,7 +97,7 @@ func identity(objs models.StringList) models.Material {
 		}
 	}
 	m := models.Material{
-		Necessity: models.NecessityRequired, Form: "both", Kind: "original", Copies: 1,
+		Necessity: models.NecessityRequired, Form: "both", Kind: "original", Copies: models.IntPtr(1),
 		Source: "government",
 	}
 	switch {
@@ -135,7 +135,7 @@ func applicationForm(name, typ string) string {
 // steps is the handling process 申请 → 受理 → 审查 → 决定 → 送达; the days of the counted
 // steps add up to the promised limit.
 func steps(it *models.Item, joint bool) []models.Step {
-	p := it.PromisedDays
+	p := models.Days(it.PromisedDays)
 	send, decide := 0, 0
 	if p >= 4 {
 		send = 1

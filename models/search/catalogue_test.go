@@ -86,8 +86,8 @@ func catalogue(n int) []Entry {
 			OnApplication:  p.typ != "02" && p.typ != "06",
 			Joint:          rng.IntN(20) == 0,
 			Immediate:      rng.IntN(5) == 0,
-			StatutoryDays:  20,
-			PromisedDays:   5 + rng.IntN(10),
+			StatutoryDays:  intp(20),
+			PromisedDays:   intp(5 + rng.IntN(10)),
 			Text:           text.String(),
 		}
 	}

@@ -24,7 +24,7 @@ type Entry struct {
 	DepartmentSort                                       int    // department order for the default listing
 	Disposition                                          string // retained | cancelled | merged | delegated
 	OnApplication, Joint, Immediate                      bool
-	StatutoryDays, PromisedDays                          int
+	StatutoryDays, PromisedDays                          *int   // nil: not published
 	Text                                                 string // other searchable text: conditions, legal basis, material names, result name
 }
 

@@ -28,7 +28,7 @@ func entry(code, name, typ, dept, disposition string, onApp, joint bool, text st
 	return Entry{
 		Code: code, Name: name, TypeCode: typ, DepartmentCode: dept, DepartmentName: d.name,
 		DepartmentSort: d.sort, Disposition: disposition, OnApplication: onApp, Joint: joint,
-		StatutoryDays: 20, PromisedDays: 10, Text: text,
+		StatutoryDays: intp(20), PromisedDays: intp(10), Text: text,
 	}
 }
 

@@ -38,6 +38,7 @@ func itemColumns() []column[models.Item] {
 	return []column[models.Item]{
 		{name: "code", ptr: func(v *it) any { return &v.Code }},
 		{name: "catalog_code", ptr: func(v *it) any { return &v.CatalogCode }},
+		{name: "main_name", ptr: func(v *it) any { return &v.MainName }},
 		{name: "name", ptr: func(v *it) any { return &v.Name }},
 		{name: "type_code", ptr: func(v *it) any { return &v.TypeCode }},
 		{name: "department_code", ptr: func(v *it) any { return &v.DepartmentCode }},
@@ -142,6 +143,16 @@ func text(p any) string {
 		return strconv.Itoa(*v)
 	case *bool:
 		return strconv.FormatBool(*v)
+	case **int: // unknown (nil) is a blank cell, never 0
+		if *v == nil {
+			return ""
+		}
+		return strconv.Itoa(**v)
+	case **bool:
+		if *v == nil {
+			return ""
+		}
+		return strconv.FormatBool(**v)
 	case *models.StringList:
 		return joinList(*v)
 	}
@@ -163,18 +174,46 @@ func decode(p any, name, s string, date bool) error {
 		}
 		*v = n
 	case *bool:
-		switch strings.ToLower(strings.TrimSpace(s)) {
-		case "true", "1":
-			*v = true
-		case "false", "0":
-			*v = false
-		default:
-			return fmt.Errorf("%s %q is not true or false", name, s)
+		b, err := parseBool(name, s)
+		if err != nil {
+			return err
 		}
+		*v = b
+	case **int: // a blank cell is unknown
+		*v = nil
+		if strings.TrimSpace(s) == "" {
+			return nil
+		}
+		n, err := parseInt(s)
+		if err != nil {
+			return fmt.Errorf("%s %q is not a whole number", name, s)
+		}
+		*v = &n
+	case **bool:
+		*v = nil
+		if strings.TrimSpace(s) == "" {
+			return nil
+		}
+		b, err := parseBool(name, s)
+		if err != nil {
+			return err
+		}
+		*v = &b
 	case *models.StringList:
 		*v = splitList(s)
 	}
 	return nil
+}
+
+// parseBool reads true or false (TRUE, 1, FALSE and 0 too).
+func parseBool(name, s string) (bool, error) {
+	switch strings.ToLower(strings.TrimSpace(s)) {
+	case "true", "1":
+		return true, nil
+	case "false", "0":
+		return false, nil
+	}
+	return false, fmt.Errorf("%s %q is not true or false", name, s)
 }
 
 // parseInt reads a whole number; a spreadsheet may store one as "30.0" or "3E1".

@@ -204,8 +204,13 @@ func writeSheet(f *excelize.File, s section, headerStyle int, pr *progress) erro
 // xlsxValue is the cell value of a field: numbers as numbers, everything else as text;
 // an empty text is no cell at all, which reads back as "".
 func xlsxValue(p any) (any, error) {
-	if n, ok := p.(*int); ok {
+	switch n := p.(type) {
+	case *int:
 		return *n, nil
+	case **int:
+		if *n != nil {
+			return **n, nil
+		}
 	}
 	s := text(p)
 	if err := storable(s); err != nil {

@@ -40,7 +40,7 @@ func TestParseHandTypedCSV(t *testing.T) {
 		t.Fatalf("Parse: %v, problems %+v", err, problems)
 	}
 	it := items[0]
-	if it.AcceptConditions != "第一行\r\n第二行；\"引号\"" || it.PromisedDays != 10 || !it.OnApplication ||
+	if it.AcceptConditions != "第一行\r\n第二行；\"引号\"" || models.Days(it.PromisedDays) != 10 || !it.OnApplication ||
 		!reflect.DeepEqual(it.ServiceObjects, models.StringList{"person", "enterprise"}) {
 		t.Errorf("item read as %+v", it)
 	}

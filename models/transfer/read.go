@@ -193,6 +193,10 @@ func (p *parser) sheetOf(row int, kind string) (string, bool) {
 	return "", false
 }
 
+// addedLater are columns newer than the layout's first files: a file without
+// one reads as if each of its cells were blank.
+var addedLater = map[string]bool{"main_name": true}
+
 // header reads a header row; skip is the number of leading cells that are not columns.
 func (p *parser) header(sheet string, num int, cells []string, skip int) *header {
 	h := &header{row: num, index: map[string]int{}, ok: true}
@@ -209,7 +213,7 @@ func (p *parser) header(sheet string, num int, cells []string, skip int) *header
 		h.index[name] = i
 	}
 	for _, name := range p.layout[sheet] {
-		if _, ok := h.index[name]; !ok {
+		if _, ok := h.index[name]; !ok && !addedLater[name] {
 			p.add(sheet, num, name, "missing column "+name)
 			h.ok = false
 		}

@@ -1,0 +1,3 @@
+package search
+
+func intp(n int) *int { return &n }
