@@ -5,6 +5,7 @@ package demo
 import (
 	"fmt"
 	"math/rand/v2"
+	"slices"
 	"time"
 
 	"onewindow/models"
@@ -110,24 +111,37 @@ func planCells(d deptSpec, rng *rand.Rand) []cell {
 	return cells
 }
 
-// pick chooses n names: pinned lines first, then the others in a shuffled order, never a
-// name the department already uses. If the sheet runs short, numbered variants fill the gap.
+// pick chooses n names: pinned units first, then the others in a shuffled order, never a
+// name the department already uses. A unit is a single item or a main item with its
+// sub-items, taken together so that they get neighbouring codes; a group that does not fit
+// keeps its main item and as many sub-items as fit, at least two. If the sheet runs short,
+// numbered variants fill the gap.
 func pick(cands []entry, n int, seen map[string]bool, rng *rand.Rand) []entry {
-	var pinned, rest []entry
-	for _, e := range cands {
-		if e.pinned {
-			pinned = append(pinned, e)
+	var pinned, rest [][]entry
+	for _, u := range units(cands) {
+		if slices.ContainsFunc(u, func(e entry) bool { return e.pinned }) {
+			pinned = append(pinned, u)
 		} else {
-			rest = append(rest, e)
+			rest = append(rest, u)
 		}
 	}
 	rng.Shuffle(len(rest), func(i, j int) { rest[i], rest[j] = rest[j], rest[i] })
 	out := make([]entry, 0, n)
-	for _, e := range append(pinned, rest...) {
-		if len(out) == n {
+	for _, u := range append(pinned, rest...) {
+		room := n - len(out)
+		if room == 0 {
 			break
 		}
-		if !seen[e.name] {
+		if len(u) > room {
+			if len(u) == 1 || room < 3 {
+				continue
+			}
+			u = u[:room]
+		}
+		if slices.ContainsFunc(u, func(e entry) bool { return seen[e.name] }) {
+			continue
+		}
+		for _, e := range u {
 			seen[e.name] = true
 			out = append(out, e)
 		}
@@ -139,12 +153,26 @@ func pick(cands []entry, n int, seen map[string]bool, rng *rand.Rand) []entry {
 			}
 			v := e
 			v.name = fmt.Sprintf("%s（%s）", e.name, chineseNumber(k))
-			v.pinned = false
+			v.main, v.pinned = "", false
 			if !seen[v.name] {
 				seen[v.name] = true
 				out = append(out, v)
 			}
 		}
+	}
+	return out
+}
+
+// units splits a sheet's entries into single items and groups (a main item followed by
+// its sub-items).
+func units(cands []entry) [][]entry {
+	var out [][]entry
+	for _, e := range cands {
+		if e.main != "" && e.main != e.name && len(out) > 0 && out[len(out)-1][0].name == e.main {
+			out[len(out)-1] = append(out[len(out)-1], e)
+			continue
+		}
+		out = append(out, []entry{e})
 	}
 	return out
 }

@@ -1,6 +1,7 @@
 package demo
 
 import (
+	"cmp"
 	"fmt"
 	"hash/fnv"
 	"math/rand/v2"
@@ -16,6 +17,7 @@ func newItem(d deptSpec, sort int, typ string, seq int, e entry, rng *rand.Rand)
 	it := models.Item{
 		Code:           codePrefix + catalog + "000",
 		CatalogCode:    catalog,
+		MainName:       cmp.Or(e.main, e.name),
 		Name:           e.name,
 		TypeCode:       typ,
 		DepartmentCode: d.code,
@@ -38,7 +40,11 @@ func newItem(d deptSpec, sort int, typ string, seq int, e entry, rng *rand.Rand)
 		UpdatedAt:      stamp(),
 		Departments:    itemDepartments(d.code, e.attrs["joint"]),
 	}
-	if onApp {
+	switch {
+	case onApp && e.attrs["guide"] == "none":
+		// As an imported list gives it: name, code, type and department, nothing else.
+		it.Location, it.Hours = "", ""
+	case onApp:
 		fillGuide(&it, d, sort, e, rng)
 	}
 	return it

@@ -9,14 +9,15 @@ import (
 )
 
 // reduceCell marks len(disps) items of one (department, type) cell as reduced. Pinned items
-// (the flagship ones named in the sheets) and the items others were merged into stay retained.
+// (the flagship ones named in the sheets), main items and their sub-items, and the items
+// others were merged into stay retained.
 func reduceCell(items []models.Item, picked []entry, disps []string, rng *rand.Rand) {
 	if len(disps) == 0 {
 		return
 	}
 	var free []int
 	for i, e := range picked {
-		if !e.pinned {
+		if !e.pinned && e.main == "" {
 			free = append(free, i)
 		}
 	}

@@ -20,10 +20,14 @@ import (
 //	未按规定{报告|备案}{$v}情况       a template; {a|b} expands independently
 //	=字面名称                       taken as written, without the wrap pattern
 //	^必选名称 ;; key=value          "^" or any attribute pins the line (always selected)
+//	@main 主项名称                  a main item (主项), taken as written; the lines after it are its
+//	                              sub-items (子项) until the next @main, a bare "@main" or section
+//	@main ^主项名称                 the same, pinned: the main item and its sub-items always selected
 //
 // Attributes: kind=immediate, days=20/5, res=licence:证照名称, law=full legal basis,
 // fee=名称|标准|依据[//…], joint=gaj,sw, mat=甲|乙 (replaces @mat), cond=受理条件,
-// special=…, src=power source.
+// special=…, src=power source, guide=none (published as an imported list gives it: no limits,
+// no materials, so it takes no filing until completed).
 
 //go:embed data/*.txt
 var dataFS embed.FS
@@ -31,6 +35,7 @@ var dataFS embed.FS
 // entry is one candidate item name with the context it was written in.
 type entry struct {
 	name   string
+	main   string // 主项名称: the main item's name for a group member, "" for a single item
 	pinned bool
 	law    string
 	artLo  int
@@ -53,7 +58,8 @@ type scope struct {
 	cond   string
 	apply  bool
 	vars   map[string][]string
-	hasApp bool // apply was set explicitly
+	hasApp bool   // apply was set explicitly
+	main   string // the main item whose sub-items follow
 }
 
 func (s scope) clone() scope {
@@ -98,6 +104,17 @@ func parseSheet(src string) (map[string][]entry, error) {
 				sec.apply = typ != "02" && typ != "03" && typ != "04" && typ != "06"
 			}
 			cur = &sec
+		case strings.HasPrefix(line, "@main"):
+			if typ == "" {
+				return nil, fmt.Errorf("demo: line %d: main item outside a section", n+1)
+			}
+			e, err := cur.mainEntry(strings.TrimSpace(strings.TrimPrefix(line, "@main")))
+			if err != nil {
+				return nil, fmt.Errorf("demo: line %d: %w", n+1, err)
+			}
+			if e != nil {
+				out[typ] = append(out[typ], *e)
+			}
 		case strings.HasPrefix(line, "@"):
 			if err := cur.directive(line[1:]); err != nil {
 				return nil, fmt.Errorf("demo: line %d: %w", n+1, err)
@@ -147,6 +164,27 @@ func (s *scope) directive(d string) error {
 		return fmt.Errorf("unknown directive %q", key)
 	}
 	return nil
+}
+
+// mainEntry starts the group of a main item, or ends the current group when name is blank.
+func (s *scope) mainEntry(name string) (*entry, error) {
+	s.main = ""
+	if name == "" {
+		return nil, nil
+	}
+	tpl := "=" + name
+	if rest, ok := strings.CutPrefix(name, "^"); ok {
+		tpl = "^=" + rest
+	}
+	s.main = strings.TrimPrefix(name, "^")
+	es, err := s.entries(tpl)
+	if err != nil {
+		return nil, err
+	}
+	if len(es) != 1 || strings.ContainsAny(s.main, "{};") {
+		return nil, fmt.Errorf("main item %q must be one plain name", name)
+	}
+	return &es[0], nil
 }
 
 func parseRange(s string) (lo, hi int, ok bool) {
@@ -202,7 +240,7 @@ func (s *scope) entries(line string) ([]entry, error) {
 			nm = strings.Replace(wrap, "%s", nm, 1)
 		}
 		out = append(out, entry{
-			name: nm, pinned: pinned, law: s.law, artLo: s.artLo, artHi: s.artHi,
+			name: nm, main: s.main, pinned: pinned, law: s.law, artLo: s.artLo, artHi: s.artHi,
 			mats: mats, objs: s.objs, cond: s.cond, apply: s.apply, attrs: attrs,
 		})
 	}
