@@ -50,7 +50,14 @@ type cell struct {
 func buildDepartment(sort int, d deptSpec, sheet map[string][]entry) []models.Item {
 	rng := rand.New(rand.NewPCG(uint64(sort)*0x9E3779B97F4A7C15, 0x4A4E2025))
 	cells := planCells(d, rng)
-	cells = append(cells, cell{typ: "20", keep: len(sheet["20"])})
+	// Every public service of the sheet is offered; a main item stands in for one of them.
+	services := 0
+	for _, e := range sheet["20"] {
+		if e.main != e.name {
+			services++
+		}
+	}
+	cells = append(cells, cell{typ: "20", keep: services})
 	seen := map[string]bool{}
 	var out []models.Item
 	for _, c := range cells {
@@ -127,21 +134,28 @@ func pick(cands []entry, n int, seen map[string]bool, rng *rand.Rand) []entry {
 	}
 	rng.Shuffle(len(rest), func(i, j int) { rest[i], rest[j] = rest[j], rest[i] })
 	out := make([]entry, 0, n)
+	var left []entry // members of the groups that did not fit, taken as single items last
 	for _, u := range append(pinned, rest...) {
 		room := n - len(out)
-		if room == 0 {
-			break
-		}
-		if len(u) > room {
-			if len(u) == 1 || room < 3 {
-				continue
-			}
+		if len(u) > room && len(u) > 1 && room >= 3 {
 			u = u[:room]
 		}
-		if slices.ContainsFunc(u, func(e entry) bool { return seen[e.name] }) {
+		if len(u) > room || slices.ContainsFunc(u, func(e entry) bool { return seen[e.name] }) {
+			for _, e := range u {
+				if e.main != e.name {
+					e.main = ""
+					left = append(left, e)
+				}
+			}
 			continue
 		}
 		for _, e := range u {
+			seen[e.name] = true
+			out = append(out, e)
+		}
+	}
+	for _, e := range left {
+		if len(out) < n && !seen[e.name] {
 			seen[e.name] = true
 			out = append(out, e)
 		}

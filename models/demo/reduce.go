@@ -9,43 +9,56 @@ import (
 )
 
 // reduceCell marks len(disps) items of one (department, type) cell as reduced. Pinned items
-// (the flagship ones named in the sheets), main items and their sub-items, and the items
-// others were merged into stay retained.
+// (the flagship ones named in the sheets), main items and the items others were merged into
+// stay retained; a sub-item may be reduced while its main item keeps two others.
 func reduceCell(items []models.Item, picked []entry, disps []string, rng *rand.Rand) {
 	if len(disps) == 0 {
 		return
 	}
+	subs := map[string]int{} // retained sub-items per main item
 	var free []int
 	for i, e := range picked {
-		if !e.pinned && e.main == "" {
+		if e.main != "" && e.main != e.name {
+			subs[e.main]++
+		}
+		if !e.pinned && (e.main == "" || e.main != e.name) {
 			free = append(free, i)
 		}
 	}
 	rng.Shuffle(len(free), func(i, j int) { free[i], free[j] = free[j], free[i] })
 	m := merger{items: items, taken: map[int]bool{}}
+	// reducible drops the candidates whose main item would keep fewer than two sub-items.
+	reducible := func() []int {
+		return slices.DeleteFunc(slices.Clone(free), func(i int) bool {
+			main := picked[i].main
+			return main != "" && subs[main] <= 2
+		})
+	}
 	var others []string
 	for _, d := range disps {
 		if d != models.DispositionMerged {
 			others = append(others, d)
 			continue
 		}
-		i, t := m.bestPair(free)
+		i, t := m.bestPair(reducible())
 		if i < 0 {
 			continue // too few items; the package tests catch the short count
 		}
+		subs[picked[i].main]--
 		it := &items[i]
 		it.Disposition, it.MergedInto = d, items[t].Code
 		it.DispositionReason = "与“" + items[t].Name + "”内容相近，合并为一个事项实施，减少重复办理"
 		it.DispositionBasis = pickOne(rng, mergeBases())
 	}
 	k := 0
-	for _, i := range free {
+	for _, i := range reducible() {
 		if k == len(others) {
 			break
 		}
-		if m.taken[i] {
+		if main := picked[i].main; m.taken[i] || (main != "" && subs[main] <= 2) {
 			continue
 		}
+		subs[picked[i].main]--
 		it := &items[i]
 		it.Disposition = others[k]
 		k++
