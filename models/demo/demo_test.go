@@ -78,6 +78,9 @@ func TestPowerListCounts(t *testing.T) {
 		retained++
 		byType[it.TypeCode]++
 	}
+	if services := len(items) - power; services != 120 {
+		t.Errorf("public services = %d, want 120", services)
+	}
 	if power != 4099 || retained != 3804 {
 		t.Errorf("power items = %d, retained = %d; want 4099 and 3804", power, retained)
 	}
@@ -138,6 +141,9 @@ func TestGuides(t *testing.T) {
 	_, _, items := Catalogue()
 	joint, immediate := 0, 0
 	for _, it := range items {
+		if incompleteGuides[it.Name] {
+			continue // TestIncompleteGuides
+		}
 		if !it.OnApplication {
 			if len(it.Materials) > 0 || it.AcceptConditions != "" || it.HandlingKind != "" {
 				t.Errorf("%s: ex-officio item with an application guide", it.Code)
