@@ -21,6 +21,35 @@ type statsResponse struct {
 	ByType        map[string]int `json:"by_type"`
 	ByDisposition map[string]int `json:"by_disposition"`
 	Services      int            `json:"public_services"`
+	Guides        guideStatsJSON `json:"guides"`
+}
+
+// guideStatsJSON is the completeness of the service guides of the items filed
+// on application; averages are null when no value is known, and every count
+// of known values has its unknown companion.
+type guideStatsJSON struct {
+	OnApplication    int      `json:"on_application"`
+	Incomplete       int      `json:"incomplete"`
+	Immediate        int      `json:"immediate"`
+	Promised         int      `json:"promised"`
+	KindUnknown      int      `json:"handling_kind_unknown"`
+	StatutoryUnknown int      `json:"statutory_days_unknown"`
+	AvgStatutoryDays *float64 `json:"avg_statutory_days"`
+	PromisedUnknown  int      `json:"promised_days_unknown"`
+	AvgPromisedDays  *float64 `json:"avg_promised_days"`
+	FeeYes           int      `json:"fee_yes"`
+	FeeNo            int      `json:"fee_no"`
+	FeeUnknown       int      `json:"fee_unknown"`
+	AtMostOneVisit   int      `json:"at_most_one_visit"`
+	VisitsUnknown    int      `json:"visits_unknown"`
+}
+
+func guideStatsOf(g models.GuideStats) guideStatsJSON {
+	return guideStatsJSON{OnApplication: g.OnApplication, Incomplete: g.Incomplete, Immediate: g.Immediate,
+		Promised: g.Promised, KindUnknown: g.KindUnknown, StatutoryUnknown: g.StatutoryUnknown,
+		AvgStatutoryDays: g.AvgStatutoryDays, PromisedUnknown: g.PromisedUnknown, AvgPromisedDays: g.AvgPromisedDays,
+		FeeYes: g.FeeYes, FeeNo: g.FeeNo, FeeUnknown: g.FeeUnknown, AtMostOneVisit: g.AtMostOneVisit,
+		VisitsUnknown: g.VisitsUnknown}
 }
 
 func (s *Server) apiStats(c *gin.Context) error {
@@ -28,9 +57,13 @@ func (s *Server) apiStats(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
+	g, err := s.store.GuideStats(c.Request.Context())
+	if err != nil {
+		return err
+	}
 	c.JSON(http.StatusOK, statsResponse{
 		Reviewed: st.Reviewed, Retained: st.Retained, Reduced: st.Reduced, Departments: st.Departments,
-		ByType: st.ByType, ByDisposition: st.ByDisposition, Services: st.Services,
+		ByType: st.ByType, ByDisposition: st.ByDisposition, Services: st.Services, Guides: guideStatsOf(g),
 	})
 	return nil
 }

@@ -124,6 +124,17 @@ type cataloguePage struct {
 	Stats        models.CatalogueStats
 	ByType       []models.CountRow
 	ByDepartment []departmentRow
+	Guides       models.GuideStats
+	// AvgStatutory and AvgPromised are the averages of the known limits, "—" when none is known.
+	AvgStatutory, AvgPromised string
+}
+
+// avgText is a known average with one decimal, or "—".
+func avgText(v *float64) string {
+	if v == nil {
+		return "—"
+	}
+	return strconv.FormatFloat(*v, 'f', 1, 64)
 }
 
 func (s *Server) uiCatalogue(c *gin.Context) error {
@@ -140,8 +151,13 @@ func (s *Server) uiCatalogue(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
+	guides, err := s.store.GuideStats(ctx)
+	if err != nil {
+		return err
+	}
 	ref := s.ref.Load()
-	data := cataloguePage{Stats: st, ByType: byType}
+	data := cataloguePage{Stats: st, ByType: byType, Guides: guides,
+		AvgStatutory: avgText(guides.AvgStatutoryDays), AvgPromised: avgText(guides.AvgPromisedDays)}
 	for _, r := range byDept {
 		data.ByDepartment = append(data.ByDepartment, departmentRow{CountRow: r, Code: r.Key, Name: ref.deptByKey[r.Key].ShortName})
 	}
