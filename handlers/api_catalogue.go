@@ -178,7 +178,24 @@ func (s *Server) apiItem(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	c.JSON(http.StatusOK, guideJSON(it, s.ref.Load()))
+	return s.writeGuide(c, http.StatusOK, it)
+}
+
+// writeGuide answers an item's guide with its place in its 主项 / 子项 group.
+func (s *Server) writeGuide(c *gin.Context, status int, it *models.Item) error {
+	grp, err := s.store.ItemGroup(c.Request.Context(), it)
+	if err != nil {
+		return err
+	}
+	g := guideJSON(it, s.ref.Load())
+	g.SubItems = make([]string, len(grp.Subs))
+	for i, r := range grp.Subs {
+		g.SubItems[i] = r.Code
+	}
+	if grp.Main != nil {
+		g.MainItem = &grp.Main.Code
+	}
+	c.JSON(status, g)
 	return nil
 }
 
@@ -243,6 +260,13 @@ type itemGuideJSON struct {
 	Materials         []materialJSON  `json:"materials"`
 	Steps             []stepJSON      `json:"steps"`
 	Workflow          workflowDefJSON `json:"workflow"`
+	// OpenForApplication is false for an item that takes no application;
+	// Missing names what an incomplete guide of an item filed on application lacks.
+	OpenForApplication bool     `json:"open_for_application"`
+	Missing            []string `json:"missing"`
+	MainName           string   `json:"main_name"`
+	MainItem           *string  `json:"main_item"` // code of the main item, null when none
+	SubItems           []string `json:"sub_items"` // codes of the sub-items
 }
 
 type materialJSON struct {
@@ -305,6 +329,8 @@ func guideJSON(it *models.Item, ref *reference) itemGuideJSON {
 		Workflow: workflowDefJSON{Joint: it.Joint(), Immediate: it.HandlingKind == models.KindImmediate,
 			Departments: make([]workflowDeptJSON, len(it.Departments))},
 	}
+	g.OpenForApplication, g.Missing = openForApplication(it)
+	g.MainName, g.SubItems = it.MainName, []string{}
 	for i, m := range it.Materials {
 		g.Materials[i] = materialJSON{Key: m.Key, Name: m.Name, Necessity: m.Necessity, Form: m.Form, Kind: m.Kind,
 			Copies: m.Copies, Source: m.Source, BlankForm: m.BlankForm, Remark: m.Remark}

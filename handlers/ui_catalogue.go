@@ -9,7 +9,6 @@ import (
 
 	"onewindow/models"
 	"onewindow/models/search"
-	"onewindow/policies"
 )
 
 // homeSuggestions are the searches offered on the home page.
@@ -83,36 +82,6 @@ func pageURL(u *url.URL, page int) string {
 	v.Del("lang")
 	v.Set("page", strconv.Itoa(page))
 	return (&url.URL{Path: u.Path, RawQuery: v.Encode()}).String()
-}
-
-type itemPage struct {
-	Item             *models.Item
-	Department       string
-	Joint            bool
-	JointDepartments []string
-	MergedInto       *models.Item
-	CanEdit          bool // the visitor may edit the item (shows the admin links)
-}
-
-func (s *Server) uiItem(c *gin.Context) error {
-	ctx := c.Request.Context()
-	it, err := s.store.Item(ctx, c.Param("code"))
-	if err != nil {
-		return err
-	}
-	ref := s.ref.Load()
-	data := itemPage{Item: it, Department: ref.deptByKey[it.DepartmentCode].ShortName, Joint: it.Joint(),
-		CanEdit: s.can(c, it.DepartmentCode, policies.ObjItem, policies.ActEdit)}
-	for _, d := range it.Departments {
-		data.JointDepartments = append(data.JointDepartments, ref.deptByKey[d.DepartmentCode].ShortName)
-	}
-	if it.MergedInto != "" {
-		if m, err := s.store.Item(ctx, it.MergedInto); err == nil {
-			data.MergedInto = m
-		}
-	}
-	s.render(c, http.StatusOK, "item", it.Name, "items", data)
-	return nil
 }
 
 type departmentRow struct {

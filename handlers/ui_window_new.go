@@ -111,6 +111,10 @@ func (s *Server) intakeItem(c *gin.Context, p *intakePage, code string, posted f
 		p.Errors["item_code"] = s.site.T(langOf(c), "window.err.item_not_on_application")
 		return nil
 	}
+	if b := s.closedNotice(langOf(c), it); b != nil {
+		p.Errors["item_code"] = b.message()
+		return nil
+	}
 	if err := s.authorize(c, it.DepartmentCode, policies.ObjApplication, policies.ActRegister); err != nil {
 		return err
 	}
