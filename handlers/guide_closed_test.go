@@ -111,3 +111,41 @@ func TestIncompleteGuideIsReadableButClosed(t *testing.T) {
 		t.Error("the window filed an application for an incomplete guide")
 	}
 }
+
+func TestMainItemListsItsSubItemsAndSubItemsLinkTheirMain(t *testing.T) {
+	env := newDemoEnv(t)
+	var l itemList
+	status, body := call(t, env, http.MethodGet, "/api/v1/items?department=scj&type=01&page_size=3", "", nil)
+	if status != 200 || json.Unmarshal(body, &l) != nil || len(l.Items) < 3 {
+		t.Fatalf("items: %d %s", status, body)
+	}
+	mainCode := l.Items[0].Code
+	mainItem, err := env.store.Item(context.Background(), mainCode)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range l.Items[1:3] {
+		editGuide(t, env, e.Code, func(it *models.Item) { it.MainName = mainItem.Name })
+	}
+	g := guideOf(t, env, mainCode)
+	if g.MainItem != nil || len(g.SubItems) != 2 {
+		t.Errorf("main item: main_item %v, sub_items %v", g.MainItem, g.SubItems)
+	}
+	sub := guideOf(t, env, l.Items[1].Code)
+	if sub.MainItem == nil || *sub.MainItem != mainCode || len(sub.SubItems) != 0 || sub.SubItems == nil {
+		t.Errorf("sub-item: main_item %v, sub_items %v", sub.MainItem, sub.SubItems)
+	}
+	_, page := envPage(t, env, "/items/"+mainCode)
+	for _, e := range l.Items[1:3] {
+		if !strings.Contains(page, `id="sub-items"`) || !strings.Contains(page, `href="/items/`+e.Code+`"`) {
+			t.Errorf("main guide does not link sub-item %s", e.Code)
+		}
+	}
+	_, page = envPage(t, env, "/items/"+l.Items[1].Code+"?lang=en")
+	if !strings.Contains(page, `id="main-item"`) || !strings.Contains(page, `href="/items/`+mainCode+`"`) || !strings.Contains(page, "Main item") {
+		t.Error("sub-item guide does not link its main item")
+	}
+	if g := guideOf(t, env, l.Items[0].Code); g.SubItems == nil {
+		t.Error("sub_items must be [] rather than null")
+	}
+}

@@ -21,14 +21,15 @@ type ItemGroup struct {
 
 // ItemGroup finds the main item and the sub-items of it among the published
 // items of its department, by main item name (主项名称). Both lookups use the
-// (department_code, main_name) index: a main item's main name is its own name.
+// (department_code, main_name) index: a main item's main name is its own name
+// (or blank where a list did not fill it in).
 func (s *Store) ItemGroup(ctx context.Context, it *Item) (ItemGroup, error) {
 	var g ItemGroup
 	db := s.read.WithContext(ctx)
 	if it.MainName != "" && it.MainName != it.Name {
 		var mains []ItemRef
 		err := db.Table("items").Select("code, name").
-			Where("department_code = ? AND main_name = ? AND name = ? AND code <> ? AND status = ?",
+			Where("department_code = ? AND main_name IN (?, '') AND name = ? AND code <> ? AND status = ?",
 				it.DepartmentCode, it.MainName, it.MainName, it.Code, ItemPublished).
 			Order("id").Limit(1).Scan(&mains).Error
 		if err != nil {
