@@ -16,7 +16,7 @@ func TestItemGroupFindsMainItemAndSubItemsInTheDepartment(t *testing.T) {
 	rows := []Item{
 		sub("S2", "食品经营许可（延续）", "scj", ItemPublished),
 		sub("S1", "食品经营许可（变更）", "scj", ItemPublished),
-		sub("S3", "食品经营许可（注销）", "scj", ItemDraft), // not published
+		sub("S3", "食品经营许可（注销）", "scj", ItemDraft),     // not published
 		sub("X1", "食品经营许可（新办）", "zjj", ItemPublished), // another department's group
 	}
 	if err := s.db.Create(&rows).Error; err != nil {
