@@ -21,6 +21,35 @@ type statsResponse struct {
 	ByType        map[string]int `json:"by_type"`
 	ByDisposition map[string]int `json:"by_disposition"`
 	Services      int            `json:"public_services"`
+	Guides        guideStatsJSON `json:"guides"`
+}
+
+// guideStatsJSON is the completeness of the service guides of the items filed
+// on application; averages are null when no value is known, and every count
+// of known values has its unknown companion.
+type guideStatsJSON struct {
+	OnApplication    int      `json:"on_application"`
+	Incomplete       int      `json:"incomplete"`
+	Immediate        int      `json:"immediate"`
+	Promised         int      `json:"promised"`
+	KindUnknown      int      `json:"handling_kind_unknown"`
+	StatutoryUnknown int      `json:"statutory_days_unknown"`
+	AvgStatutoryDays *float64 `json:"avg_statutory_days"`
+	PromisedUnknown  int      `json:"promised_days_unknown"`
+	AvgPromisedDays  *float64 `json:"avg_promised_days"`
+	FeeYes           int      `json:"fee_yes"`
+	FeeNo            int      `json:"fee_no"`
+	FeeUnknown       int      `json:"fee_unknown"`
+	AtMostOneVisit   int      `json:"at_most_one_visit"`
+	VisitsUnknown    int      `json:"visits_unknown"`
+}
+
+func guideStatsOf(g models.GuideStats) guideStatsJSON {
+	return guideStatsJSON{OnApplication: g.OnApplication, Incomplete: g.Incomplete, Immediate: g.Immediate,
+		Promised: g.Promised, KindUnknown: g.KindUnknown, StatutoryUnknown: g.StatutoryUnknown,
+		AvgStatutoryDays: g.AvgStatutoryDays, PromisedUnknown: g.PromisedUnknown, AvgPromisedDays: g.AvgPromisedDays,
+		FeeYes: g.FeeYes, FeeNo: g.FeeNo, FeeUnknown: g.FeeUnknown, AtMostOneVisit: g.AtMostOneVisit,
+		VisitsUnknown: g.VisitsUnknown}
 }
 
 func (s *Server) apiStats(c *gin.Context) error {
@@ -28,9 +57,13 @@ func (s *Server) apiStats(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
+	g, err := s.store.GuideStats(c.Request.Context())
+	if err != nil {
+		return err
+	}
 	c.JSON(http.StatusOK, statsResponse{
 		Reviewed: st.Reviewed, Retained: st.Retained, Reduced: st.Reduced, Departments: st.Departments,
-		ByType: st.ByType, ByDisposition: st.ByDisposition, Services: st.Services,
+		ByType: st.ByType, ByDisposition: st.ByDisposition, Services: st.Services, Guides: guideStatsOf(g),
 	})
 	return nil
 }
@@ -145,7 +178,24 @@ func (s *Server) apiItem(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	c.JSON(http.StatusOK, guideJSON(it, s.ref.Load()))
+	return s.writeGuide(c, http.StatusOK, it)
+}
+
+// writeGuide answers an item's guide with its place in its 主项 / 子项 group.
+func (s *Server) writeGuide(c *gin.Context, status int, it *models.Item) error {
+	grp, err := s.store.ItemGroup(c.Request.Context(), it)
+	if err != nil {
+		return err
+	}
+	g := guideJSON(it, s.ref.Load())
+	g.SubItems = make([]string, len(grp.Subs))
+	for i, r := range grp.Subs {
+		g.SubItems[i] = r.Code
+	}
+	if grp.Main != nil {
+		g.MainItem = &grp.Main.Code
+	}
+	c.JSON(status, g)
 	return nil
 }
 
@@ -210,6 +260,13 @@ type itemGuideJSON struct {
 	Materials         []materialJSON  `json:"materials"`
 	Steps             []stepJSON      `json:"steps"`
 	Workflow          workflowDefJSON `json:"workflow"`
+	// OpenForApplication is false for an item that takes no application;
+	// Missing names what an incomplete guide of an item filed on application lacks.
+	OpenForApplication bool     `json:"open_for_application"`
+	Missing            []string `json:"missing"`
+	MainName           string   `json:"main_name"`
+	MainItem           *string  `json:"main_item"` // code of the main item, null when none
+	SubItems           []string `json:"sub_items"` // codes of the sub-items
 }
 
 type materialJSON struct {
@@ -272,6 +329,8 @@ func guideJSON(it *models.Item, ref *reference) itemGuideJSON {
 		Workflow: workflowDefJSON{Joint: it.Joint(), Immediate: it.HandlingKind == models.KindImmediate,
 			Departments: make([]workflowDeptJSON, len(it.Departments))},
 	}
+	g.OpenForApplication, g.Missing = openForApplication(it)
+	g.MainName, g.SubItems = it.MainName, []string{}
 	for i, m := range it.Materials {
 		g.Materials[i] = materialJSON{Key: m.Key, Name: m.Name, Necessity: m.Necessity, Form: m.Form, Kind: m.Kind,
 			Copies: m.Copies, Source: m.Source, BlankForm: m.BlankForm, Remark: m.Remark}

@@ -114,8 +114,7 @@ func (s *Server) changeItem(c *gin.Context, change func(context.Context, *servic
 		return err
 	}
 	c.Set(ctxAuthorized, true) // the service authorized the change
-	c.JSON(http.StatusOK, guideJSON(it, s.ref.Load()))
-	return nil
+	return s.writeGuide(c, http.StatusOK, it)
 }
 
 func (s *Server) apiCreateItem(c *gin.Context) error {
@@ -128,8 +127,7 @@ func (s *Server) apiCreateItem(c *gin.Context) error {
 		return err
 	}
 	c.Set(ctxAuthorized, true) // the service authorized the creation
-	c.JSON(http.StatusCreated, guideJSON(it, s.ref.Load()))
-	return nil
+	return s.writeGuide(c, http.StatusCreated, it)
 }
 
 func (s *Server) apiPublishItem(c *gin.Context) error {

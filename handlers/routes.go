@@ -143,6 +143,7 @@ var routeTable = []route{
 	{"GET", "/api/v1/items/:code/revisions", api, staff, "item", "read", (*Server).apiRevisions},
 	{"GET", "/api/v1/catalogue/export", api, staff, "item", "export", (*Server).apiExport},
 	{"POST", "/api/v1/catalogue/import", api, staff, "item", "import", (*Server).apiImport},
+	{"GET", "/admin/items", page, staff, "", "", (*Server).uiAdminItems},
 	{"GET", "/admin/items/new", page, staff, "item", "create", (*Server).uiNewItemForm},
 	{"POST", "/admin/items/new", page, staff, "item", "create", (*Server).uiNewItem},
 	{"GET", "/admin/items/:code/edit", page, staff, "item", "edit", (*Server).uiItemEditForm},

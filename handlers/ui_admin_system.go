@@ -82,6 +82,7 @@ func (s *Server) catalogueTools(c *gin.Context) adminSection {
 	has := func(act string) bool { return len(s.authz.Domains(user, policies.ObjItem, act)) > 0 }
 	if has(policies.ActEdit) {
 		sec.Links = append(sec.Links, adminLink{"tool-items", "/items", "admin.home.items", "admin.home.items_hint"})
+		sec.Links = append(sec.Links, adminLink{"tool-item-list", "/admin/items", "guide.admin.title", "guide.admin.hint"})
 	}
 	if has(policies.ActCreate) {
 		sec.Links = append(sec.Links, adminLink{"tool-item-new", "/admin/items/new", "admin.home.item_new", "admin.home.item_new_hint"})

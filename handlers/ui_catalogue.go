@@ -9,7 +9,6 @@ import (
 
 	"onewindow/models"
 	"onewindow/models/search"
-	"onewindow/policies"
 )
 
 // homeSuggestions are the searches offered on the home page.
@@ -85,36 +84,6 @@ func pageURL(u *url.URL, page int) string {
 	return (&url.URL{Path: u.Path, RawQuery: v.Encode()}).String()
 }
 
-type itemPage struct {
-	Item             *models.Item
-	Department       string
-	Joint            bool
-	JointDepartments []string
-	MergedInto       *models.Item
-	CanEdit          bool // the visitor may edit the item (shows the admin links)
-}
-
-func (s *Server) uiItem(c *gin.Context) error {
-	ctx := c.Request.Context()
-	it, err := s.store.Item(ctx, c.Param("code"))
-	if err != nil {
-		return err
-	}
-	ref := s.ref.Load()
-	data := itemPage{Item: it, Department: ref.deptByKey[it.DepartmentCode].ShortName, Joint: it.Joint(),
-		CanEdit: s.can(c, it.DepartmentCode, policies.ObjItem, policies.ActEdit)}
-	for _, d := range it.Departments {
-		data.JointDepartments = append(data.JointDepartments, ref.deptByKey[d.DepartmentCode].ShortName)
-	}
-	if it.MergedInto != "" {
-		if m, err := s.store.Item(ctx, it.MergedInto); err == nil {
-			data.MergedInto = m
-		}
-	}
-	s.render(c, http.StatusOK, "item", it.Name, "items", data)
-	return nil
-}
-
 type departmentRow struct {
 	models.CountRow
 	Code, Name string
@@ -124,6 +93,17 @@ type cataloguePage struct {
 	Stats        models.CatalogueStats
 	ByType       []models.CountRow
 	ByDepartment []departmentRow
+	Guides       models.GuideStats
+	// AvgStatutory and AvgPromised are the averages of the known limits, "—" when none is known.
+	AvgStatutory, AvgPromised string
+}
+
+// avgText is a known average with one decimal, or "—".
+func avgText(v *float64) string {
+	if v == nil {
+		return "—"
+	}
+	return strconv.FormatFloat(*v, 'f', 1, 64)
 }
 
 func (s *Server) uiCatalogue(c *gin.Context) error {
@@ -140,8 +120,13 @@ func (s *Server) uiCatalogue(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
+	guides, err := s.store.GuideStats(ctx)
+	if err != nil {
+		return err
+	}
 	ref := s.ref.Load()
-	data := cataloguePage{Stats: st, ByType: byType}
+	data := cataloguePage{Stats: st, ByType: byType, Guides: guides,
+		AvgStatutory: avgText(guides.AvgStatutoryDays), AvgPromised: avgText(guides.AvgPromisedDays)}
 	for _, r := range byDept {
 		data.ByDepartment = append(data.ByDepartment, departmentRow{CountRow: r, Code: r.Key, Name: ref.deptByKey[r.Key].ShortName})
 	}

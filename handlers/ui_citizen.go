@@ -61,7 +61,8 @@ type applyPage struct {
 }
 
 // applyItem loads the item of the URL and refuses, with a page that says why,
-// items that are not filed on application or no longer exist as retained.
+// items that are not filed on application, no longer exist as retained or
+// whose guide is incomplete (that page is the guide with its closed box).
 func (s *Server) applyItem(c *gin.Context) (*models.Item, bool, error) {
 	it, err := s.store.Item(c.Request.Context(), c.Param("code"))
 	if err != nil {
@@ -77,6 +78,11 @@ func (s *Server) applyItem(c *gin.Context) (*models.Item, bool, error) {
 		s.render(c, http.StatusNotFound, "error", heading, "items",
 			errorPage{Status: http.StatusNotFound, Heading: heading, Message: s.site.T(lang, msg, it.Name)})
 		return nil, false, nil
+	}
+	// An incomplete guide takes no application: its page says what is
+	// missing and how to reach the department.
+	if s.closedNotice(langOf(c), it) != nil {
+		return nil, false, s.renderItem(c, http.StatusConflict, it)
 	}
 	return it, true, nil
 }

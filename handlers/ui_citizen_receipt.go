@@ -43,6 +43,7 @@ type receiptPage struct {
 	Channel                   string
 	StateLabel                string
 	PromisedDays, StatuteDays int
+	Immediate                 bool // 即办件: decided on the spot, its limits may be unpublished
 	Received, Missing         []receiptMaterial
 }
 
@@ -92,7 +93,7 @@ func (s *Server) receiptOf(lang string, a *models.Application, code string) rece
 		Phone: dept.Phone, ApplicantKind: s.site.T(lang, "applicant."+a.ApplicantKind), Applicant: a.ApplicantName,
 		MaskedID: workflow.MaskID(a.ApplicantIDNumber), Submitted: citizenTime(a.SubmittedAt),
 		Channel: s.site.T(lang, "channel."+a.Channel), StateLabel: s.site.T(lang, "state."+string(a.State)),
-		PromisedDays: a.PromisedDays, StatuteDays: a.StatutoryDays}
+		PromisedDays: a.PromisedDays, StatuteDays: a.StatutoryDays, Immediate: a.Immediate}
 	files := map[string]int{}
 	for _, f := range a.Files {
 		files[f.MaterialKey]++

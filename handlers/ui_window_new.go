@@ -32,7 +32,7 @@ type intakeApplicant struct {
 // intakeMaterial is one line of the intake checklist.
 type intakeMaterial struct {
 	Key, Name, Necessity, Kind, Remark string
-	Copies                             int
+	Copies                             *int // nil: the guide publishes no count and the clerk wrote none
 	Provided                           bool
 }
 
@@ -111,17 +111,24 @@ func (s *Server) intakeItem(c *gin.Context, p *intakePage, code string, posted f
 		p.Errors["item_code"] = s.site.T(langOf(c), "window.err.item_not_on_application")
 		return nil
 	}
+	if b := s.closedNotice(langOf(c), it); b != nil {
+		p.Errors["item_code"] = b.message()
+		return nil
+	}
 	if err := s.authorize(c, it.DepartmentCode, policies.ObjApplication, policies.ActRegister); err != nil {
 		return err
 	}
 	p.Item, p.Department = it, s.ref.Load().deptByKey[it.DepartmentCode].Name
 	p.Materials = make([]intakeMaterial, 0, len(it.Materials))
 	for _, m := range it.Materials {
-		im := intakeMaterial{Key: m.Key, Name: m.Name, Necessity: m.Necessity, Kind: m.Kind, Copies: models.Days(m.Copies), Remark: m.Remark}
+		im := intakeMaterial{Key: m.Key, Name: m.Name, Necessity: m.Necessity, Kind: m.Kind, Copies: m.Copies, Remark: m.Remark}
 		if posted != nil {
 			im.Provided = posted("m_"+m.Key+"_provided") != ""
 			im.Kind = posted("m_" + m.Key + "_kind")
-			im.Copies, _ = strconv.Atoi(posted("m_" + m.Key + "_copies"))
+			im.Copies = nil
+			if n, err := strconv.Atoi(posted("m_" + m.Key + "_copies")); err == nil {
+				im.Copies = &n
+			}
 		}
 		p.Materials = append(p.Materials, im)
 	}
@@ -215,7 +222,7 @@ func (s *Server) registerIntake(c *gin.Context, p intakePage) error {
 				p.Errors["m_"+m.Key+"_copies"] = s.site.T(lang, "window.err.copies")
 			}
 		}
-		in.Materials[m.Key] = models.MaterialCheck{Provided: m.Provided, Kind: m.Kind, Copies: m.Copies}
+		in.Materials[m.Key] = models.MaterialCheck{Provided: m.Provided, Kind: m.Kind, Copies: min(max(models.Days(m.Copies), 0), 99)}
 		if fh, err := c.FormFile("m_" + m.Key + "_file"); err == nil && fh.Filename != "" {
 			if _, err := s.sniffUpload(fh); err != nil {
 				p.Errors["m_"+m.Key+"_file"] = s.uploadMessage(lang, err)
