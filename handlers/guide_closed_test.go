@@ -114,38 +114,63 @@ func TestIncompleteGuideIsReadableButClosed(t *testing.T) {
 
 func TestMainItemListsItsSubItemsAndSubItemsLinkTheirMain(t *testing.T) {
 	env := newDemoEnv(t)
+	// The demo's 食品经营许可 is a main item with its 子项 (新办, 变更, 延续 …).
 	var l itemList
-	status, body := call(t, env, http.MethodGet, "/api/v1/items?department=scj&type=01&page_size=3", "", nil)
-	if status != 200 || json.Unmarshal(body, &l) != nil || len(l.Items) < 3 {
+	status, body := call(t, env, http.MethodGet, "/api/v1/items?department=scj&type=01&scope=all&page_size=100", "", nil)
+	if status != 200 || json.Unmarshal(body, &l) != nil {
 		t.Fatalf("items: %d %s", status, body)
 	}
-	mainCode := l.Items[0].Code
-	mainItem, err := env.store.Item(context.Background(), mainCode)
-	if err != nil {
-		t.Fatal(err)
+	mainCode, subs := "", map[string]bool{}
+	for _, e := range l.Items {
+		it, err := env.store.Item(context.Background(), e.Code)
+		if err != nil {
+			t.Fatal(err)
+		}
+		switch {
+		case it.Name == "食品经营许可":
+			mainCode = it.Code
+		case it.MainName == "食品经营许可":
+			subs[it.Code] = true
+		}
 	}
-	for _, e := range l.Items[1:3] {
-		editGuide(t, env, e.Code, func(it *models.Item) { it.MainName = mainItem.Name })
+	if mainCode == "" || len(subs) < 2 {
+		t.Fatalf("the demo has no 食品经营许可 group: main %q, %d sub-items", mainCode, len(subs))
 	}
 	g := guideOf(t, env, mainCode)
-	if g.MainItem != nil || len(g.SubItems) != 2 {
-		t.Errorf("main item: main_item %v, sub_items %v", g.MainItem, g.SubItems)
+	if g.MainItem != nil || len(g.SubItems) != len(subs) {
+		t.Errorf("main item: main_item %v, sub_items %v, want %d", g.MainItem, g.SubItems, len(subs))
 	}
-	sub := guideOf(t, env, l.Items[1].Code)
+	for _, c := range g.SubItems {
+		if !subs[c] {
+			t.Errorf("sub_items lists %s, not a sub-item of 食品经营许可", c)
+		}
+	}
+	var subCode string
+	for c := range subs {
+		subCode = c
+		break
+	}
+	sub := guideOf(t, env, subCode)
 	if sub.MainItem == nil || *sub.MainItem != mainCode || len(sub.SubItems) != 0 || sub.SubItems == nil {
 		t.Errorf("sub-item: main_item %v, sub_items %v", sub.MainItem, sub.SubItems)
 	}
 	_, page := envPage(t, env, "/items/"+mainCode)
-	for _, e := range l.Items[1:3] {
-		if !strings.Contains(page, `id="sub-items"`) || !strings.Contains(page, `href="/items/`+e.Code+`"`) {
-			t.Errorf("main guide does not link sub-item %s", e.Code)
+	for c := range subs {
+		if !strings.Contains(page, `id="sub-items"`) || !strings.Contains(page, `href="/items/`+c+`"`) {
+			t.Errorf("main guide does not link sub-item %s", c)
 		}
 	}
-	_, page = envPage(t, env, "/items/"+l.Items[1].Code+"?lang=en")
+	_, page = envPage(t, env, "/items/"+subCode+"?lang=en")
 	if !strings.Contains(page, `id="main-item"`) || !strings.Contains(page, `href="/items/`+mainCode+`"`) || !strings.Contains(page, "Main item") {
 		t.Error("sub-item guide does not link its main item")
 	}
-	if g := guideOf(t, env, l.Items[0].Code); g.SubItems == nil {
-		t.Error("sub_items must be [] rather than null")
+	// An item that is no group's main item lists no sub-items, as [] rather than null.
+	var single itemList
+	_, body = call(t, env, http.MethodGet, "/api/v1/items?department=scj&type=02&scope=all&page_size=1", "", nil)
+	if json.Unmarshal(body, &single) != nil || len(single.Items) == 0 {
+		t.Fatalf("penalty items: %s", body)
+	}
+	if g := guideOf(t, env, single.Items[0].Code); g.SubItems == nil || len(g.SubItems) != 0 {
+		t.Errorf("sub_items of a single item = %v, want []", g.SubItems)
 	}
 }
