@@ -7,7 +7,7 @@ import (
 )
 
 func BenchmarkSearch(b *testing.B) {
-	ix := New(catalogue(4200))
+	ix := New(catalogue(4200), nil)
 	queries := []struct{ name, q string }{
 		{"食品", "食品"},
 		{"建设工程", "建设工程"},
@@ -37,7 +37,7 @@ func BenchmarkSearch(b *testing.B) {
 func BenchmarkNew(b *testing.B) {
 	entries := catalogue(4200)
 	for b.Loop() {
-		New(entries)
+		New(entries, nil)
 	}
 }
 
