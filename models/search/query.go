@@ -60,6 +60,10 @@ func (ix *Index) plan(q string) plan {
 		p.core = p.parts[0]
 	}
 	for _, w := range words {
+		// A lone letter or digit beside other words is noise: every code holds a 1.
+		if len(words) > 1 && len(w) == 1 && w[0] < utf8.RuneSelf {
+			continue
+		}
 		p.concepts = append(p.concepts, ix.concept(w))
 	}
 	return p

@@ -44,8 +44,8 @@ func (s *scratch) at(i int32) *mark {
 	return m
 }
 
-// rank matches p, keeps the entries that pass f and match at least half of the
-// concepts, and returns the requested page of them best first.
+// rank matches p, keeps the entries that pass f and match every concept, or at least
+// half of them with one in the name, and returns the requested page of them best first.
 func (ix *Index) rank(p *plan, f *filter, offset, limit int) Result {
 	s := ix.getScratch()
 	defer ix.putScratch(s)
@@ -60,8 +60,9 @@ func (ix *Index) rank(p *plan, f *filter, offset, limit int) Result {
 	need := (k + 1) / 2
 	for _, i := range s.touched {
 		m := s.marks[i]
+		// Some of the words must include one in the name; all of them may be anywhere.
 		matched := bits.OnesCount16(m.name | m.text)
-		if matched < need || !f.ok(ix, i) {
+		if matched < need || matched < k && m.name == 0 || !f.ok(ix, i) {
 			continue
 		}
 		s.keys = append(s.keys, ix.key(i, m, matched, k, p.core))
