@@ -124,8 +124,8 @@ const jsonContentType = "application/json; charset=utf-8"
 // searchKey is a catalogue query as a map key.
 type searchKey struct {
 	q, department, typ, status, scope string
-	onApplication, joint       string // "", "true" or "false"
-	offset, limit              int
+	onApplication, joint              string // "", "true" or "false"
+	offset, limit                     int
 }
 
 func searchKeyOf(q search.Query) searchKey {
