@@ -138,6 +138,10 @@ func score(key uint64) float64 {
 		field(shiftApps, 16)/65536
 }
 
+// fuzzyBelow is the number of exact name matches under which a word also looks for
+// names one character away (ranked below: they get no exact mark).
+const fuzzyBelow = 10
+
 // minCodeTerm is the shortest term matched inside codes: every code holds a digit or two.
 const minCodeTerm = 3
 
@@ -177,7 +181,7 @@ func (ix *Index) markConcept(s *scratch, c *concept, bit uint16, core bool) {
 			inName++
 		}
 	}
-	if inName == 0 && !c.ascii && runeLen(c.word) >= 3 {
+	if inName < fuzzyBelow && !c.ascii && runeLen(c.word) >= 3 {
 		ix.fuzzy(s, c.word, func(i int32) { s.at(i).name |= bit })
 	}
 }

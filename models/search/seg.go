@@ -67,9 +67,15 @@ func newSegmenter(names, bares []string, aliases map[string][]string) (*gse.Segm
 	words := map[string]bool{}
 	for p := range pieces {
 		words[p] = true
-		for _, w := range seg.Cut(p, false) {
-			if runeLen(w) >= 2 && !fillers[w] {
-				words[w] = true
+	}
+	for _, list := range [][]string{names, bares} {
+		for _, s := range list {
+			for _, run := range hanRuns(s) {
+				for _, w := range seg.CutAll(run) {
+					if runeLen(w) >= 2 && !fillers[w] {
+						words[w] = true
+					}
+				}
 			}
 		}
 	}
@@ -82,9 +88,20 @@ func newSegmenter(names, bares []string, aliases map[string][]string) (*gse.Segm
 // hanPieces returns the runs of two to maxWordLen Chinese characters of s.
 func hanPieces(s string) []string {
 	var out []string
+	for _, r := range hanRuns(s) {
+		if n := runeLen(r); n >= 2 && n <= maxWordLen {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// hanRuns returns the runs of Chinese characters of s.
+func hanRuns(s string) []string {
+	var out []string
 	start, n := -1, 0
 	flush := func(end int) {
-		if start >= 0 && n >= 2 && n <= maxWordLen {
+		if start >= 0 {
 			out = append(out, s[start:end])
 		}
 		start, n = -1, 0
