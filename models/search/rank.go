@@ -170,7 +170,9 @@ func (ix *Index) markConcept(s *scratch, c *concept, bit uint16, core bool) {
 			m.phrase = m.phrase || phrase
 			inName++
 		})
-		ix.phraseHits(&ix.other, ix.others, alt.words, func(i int32) { s.at(i).text |= bit })
+		if a == 0 { // guide text is searched for the word as asked, not its expansions
+			ix.phraseHits(&ix.other, ix.others, alt.words, func(i int32) { s.at(i).text |= bit })
+		}
 	}
 	if c.ascii && len(c.word) >= minCodeTerm {
 		for _, i := range ix.codeCandidates(c.word).l {
