@@ -102,6 +102,10 @@ type itemSummaryJSON struct {
 	Immediate      bool   `json:"immediate"`
 	StatutoryDays  *int   `json:"statutory_days"`
 	PromisedDays   *int   `json:"promised_days"`
+	// Score and Highlight come with a text search: the rank and the escaped name with
+	// the matched words in <mark>.
+	Score     *float64 `json:"score,omitempty"`
+	Highlight string   `json:"highlight,omitempty"`
 }
 
 type itemListResponse struct {
@@ -109,6 +113,8 @@ type itemListResponse struct {
 	Page     int               `json:"page"`
 	PageSize int               `json:"page_size"`
 	Items    []itemSummaryJSON `json:"items"`
+	// DidYouMean offers the nearest known terms when a search found nothing.
+	DidYouMean []string `json:"did_you_mean,omitempty"`
 }
 
 // apiItems lists and searches the published catalogue. The answer depends
@@ -130,7 +136,12 @@ func (s *Server) apiItems(c *gin.Context) error {
 	out := itemListResponse{Total: res.Total, Page: q.Page, PageSize: q.PageSize, Items: make([]itemSummaryJSON, len(res.Entries))}
 	for i, e := range res.Entries {
 		out.Items[i] = summaryJSON(e, ref)
+		if i < len(res.Matches) {
+			score := res.Matches[i].Score
+			out.Items[i].Score, out.Items[i].Highlight = &score, res.Matches[i].HighlightHTML()
+		}
 	}
+	out.DidYouMean = res.DidYouMean
 	b, err := json.Marshal(out)
 	if err != nil {
 		return err
@@ -145,9 +156,9 @@ const jsonContentType = "application/json; charset=utf-8"
 
 // searchKey is a catalogue query as a map key.
 type searchKey struct {
-	q, department, typ, status string
-	onApplication, joint       string // "", "true" or "false"
-	offset, limit              int
+	q, department, typ, status, scope string
+	onApplication, joint              string // "", "true" or "false"
+	offset, limit                     int
 }
 
 func searchKeyOf(q search.Query) searchKey {
@@ -157,7 +168,7 @@ func searchKeyOf(q search.Query) searchKey {
 		}
 		return strconv.FormatBool(*b)
 	}
-	return searchKey{q: q.Q, department: q.Department, typ: q.Type, status: q.Status,
+	return searchKey{q: q.Q, department: q.Department, typ: q.Type, status: q.Status, scope: q.Scope,
 		onApplication: tri(q.OnApplication), joint: tri(q.Joint), offset: q.Offset, limit: q.Limit}
 }
 

@@ -57,6 +57,12 @@ func (s *Server) parseItemQuery(v url.Values) (itemQuery, error) {
 	default:
 		fields["status"] = "must be retained, reduced or all"
 	}
+	switch sc := v.Get("scope"); sc {
+	case "", search.ScopeServices, search.ScopeAll:
+		q.Scope = sc
+	default:
+		fields["scope"] = "must be services or all"
+	}
 	for _, name := range []string{"on_application", "joint"} {
 		raw := v.Get(name)
 		if raw == "" {

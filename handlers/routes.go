@@ -62,6 +62,7 @@ var routeTable = []route{
 	{"GET", "/api/v1/catalogue/stats", api, public, "", "", (*Server).apiStats},
 	{"GET", "/api/v1/departments", api, public, "", "", (*Server).apiDepartments},
 	{"GET", "/api/v1/items", api, public, "", "", (*Server).apiItems},
+	{"GET", "/api/v1/items/suggest", api, public, "", "", (*Server).apiSuggest},
 	{"GET", "/api/v1/items/:code", api, public, "", "", (*Server).apiItem},
 	{"GET", "/api/v1/calendar/deadline", api, public, "", "", (*Server).apiDeadline},
 	{"POST", "/api/v1/login", api, public, "", "", (*Server).apiLogin},

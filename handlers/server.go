@@ -90,7 +90,7 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	if _, err := openAPIOnce(); err != nil {
 		return nil, err
 	}
-	s := &Server{store: cfg.Store, site: cfg.Site, log: cfg.Logger, demo: cfg.Demo, search: search.NewLive(search.New(nil)),
+	s := &Server{store: cfg.Store, site: cfg.Site, log: cfg.Logger, demo: cfg.Demo, search: search.NewLive(search.New(nil, nil)),
 		now: cfg.Now, uploadLimit: cfg.UploadLimit, codeLimiter: newLimiter(10, time.Minute), pages: newPageCache(),
 		answers: newFIFOCache[searchKey, []byte](answersCacheSize)}
 	if s.now == nil {
@@ -204,7 +204,7 @@ func (s *Server) loadCatalogue(ctx context.Context) error {
 		ref.typeByKey[t.Code] = t
 	}
 	s.ref.Store(ref)
-	s.search.Swap(search.New(entries))
+	s.search.Swap(search.New(entries, nil))
 	s.items.Store(new(sync.Map))
 	s.answers.clear()
 	return nil

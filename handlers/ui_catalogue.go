@@ -45,8 +45,11 @@ func (s *Server) uiHome(c *gin.Context) error {
 type resultsPage struct {
 	Q, Department, Type, Status string
 	OnApplication, Joint        bool
+	ScopeAll                    bool // the search covers the whole power list
 	Total, Offset, Page, Pages  int
 	Entries                     []search.Entry
+	Names                       [][]search.Span // parallel to Entries for a text search: the highlighted name
+	DidYouMean                  []didYouMeanLink
 	PrevURL, NextURL            string
 	Departments                 []models.DepartmentCount
 	Types                       []models.ItemType
@@ -66,6 +69,13 @@ func (s *Server) uiResults(c *gin.Context) error {
 		OnApplication: q.OnApplication != nil && *q.OnApplication, Joint: q.Joint != nil && *q.Joint,
 		Total: res.Total, Offset: q.Offset, Page: q.Page, Pages: pages, Entries: res.Entries,
 		Departments: ref.depts, Types: ref.types, Statuses: []string{"retained", "reduced", "all"},
+		ScopeAll: q.Scope == search.ScopeAll,
+	}
+	for _, m := range res.Matches {
+		data.Names = append(data.Names, m.Name)
+	}
+	for _, term := range res.DidYouMean {
+		data.DidYouMean = append(data.DidYouMean, didYouMeanLink{Term: term, URL: queryURL(c.Request.URL, term)})
 	}
 	if q.Page > 1 {
 		data.PrevURL = pageURL(c.Request.URL, min(q.Page-1, pages))
@@ -75,6 +85,20 @@ func (s *Server) uiResults(c *gin.Context) error {
 	}
 	s.render(c, http.StatusOK, "results", s.site.T(langOf(c), "title.results"), "items", data)
 	return nil
+}
+
+// didYouMeanLink is a term offered when a search found nothing, with the search for it.
+type didYouMeanLink struct {
+	Term, URL string
+}
+
+// queryURL is u searching for q instead, from the first page.
+func queryURL(u *url.URL, q string) string {
+	v := u.Query()
+	v.Del("lang")
+	v.Del("page")
+	v.Set("q", q)
+	return (&url.URL{Path: u.Path, RawQuery: v.Encode()}).String()
 }
 
 func pageURL(u *url.URL, page int) string {

@@ -76,7 +76,7 @@ func TestGuidePageShowsMaterialsAndBothLimits(t *testing.T) {
 
 func TestResultsPagePaginatesAndEscapes(t *testing.T) {
 	t.Parallel()
-	status, page := get(t, "/items?q="+url.QueryEscape("食品"))
+	status, page := get(t, "/items?scope=all&q="+url.QueryEscape("食品"))
 	if status != 200 {
 		t.Fatalf("status %d", status)
 	}

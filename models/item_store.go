@@ -4,12 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strings"
 
 	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
-
-	"onewindow/models/search"
 )
 
 // SeedCatalogue inserts departments, item types and items into an empty
@@ -177,48 +174,4 @@ func (s *Store) Breakdown(ctx context.Context, by string) ([]CountRow, error) {
 		return nil, fmt.Errorf("models: catalogue breakdown by %s: %w", by, err)
 	}
 	return rows, nil
-}
-
-// SearchEntries returns every published item as the search index sees it.
-func (s *Store) SearchEntries(ctx context.Context) ([]search.Entry, error) {
-	var items []Item
-	err := s.read.WithContext(ctx).
-		Preload("Materials", orderBySort).Preload("Departments", orderBySort).
-		Where("status = ?", ItemPublished).Order("id").Find(&items).Error
-	if err != nil {
-		return nil, fmt.Errorf("models: load search entries: %w", err)
-	}
-	depts, err := s.Departments(ctx)
-	if err != nil {
-		return nil, err
-	}
-	byCode := make(map[string]Department, len(depts))
-	for _, d := range depts {
-		byCode[d.Code] = d.Department
-	}
-	out := make([]search.Entry, 0, len(items))
-	for i := range items {
-		it := &items[i]
-		d := byCode[it.DepartmentCode]
-		text := []string{it.AcceptConditions, it.LegalBasis, it.ResultName}
-		for _, m := range it.Materials {
-			text = append(text, m.Name)
-		}
-		out = append(out, search.Entry{
-			Code:           it.Code,
-			Name:           it.Name,
-			TypeCode:       it.TypeCode,
-			DepartmentCode: it.DepartmentCode,
-			DepartmentName: d.ShortName,
-			DepartmentSort: d.Sort,
-			Disposition:    it.Disposition,
-			OnApplication:  it.OnApplication,
-			Joint:          it.Joint(),
-			Immediate:      it.HandlingKind == KindImmediate,
-			StatutoryDays:  it.StatutoryDays,
-			PromisedDays:   it.PromisedDays,
-			Text:           strings.Join(text, "\n"),
-		})
-	}
-	return out, nil
 }

@@ -7,20 +7,31 @@ const (
 	flagRetained uint8 = 1 << iota
 	flagOnApplication
 	flagJoint
+	flagService // one applies for it: on application, or a public service (type 20)
+	flagSub     // a sub-item (子项) of another main item
 )
 
-func entryFlags(e *Entry) uint8 {
-	var f uint8
+// publicService is the type code of 公共服务, which the citizen's search always covers.
+const publicService = "20"
+
+func entryFlags(e *Entry, f *folder) uint8 {
+	var fl uint8
 	if e.Disposition == retained {
-		f |= flagRetained
+		fl |= flagRetained
 	}
 	if e.OnApplication {
-		f |= flagOnApplication
+		fl |= flagOnApplication
 	}
 	if e.Joint {
-		f |= flagJoint
+		fl |= flagJoint
 	}
-	return f
+	if e.OnApplication || e.TypeCode == publicService {
+		fl |= flagService
+	}
+	if e.MainName != "" && f.fold(e.MainName) != f.fold(e.Name) {
+		fl |= flagSub
+	}
+	return fl
 }
 
 // filter is a Query's non-text conditions: an entry passes when its flags masked by
@@ -30,7 +41,10 @@ type filter struct {
 	mask, want uint8
 }
 
-func newFilter(q Query) filter {
+// newFilter reads q's conditions. The services scope narrows text searches only: a
+// listing by department or type is the published list, and a search that names a type
+// asks for that type.
+func newFilter(q Query, text bool) filter {
 	f := filter{dept: q.Department, typ: q.Type}
 	switch q.Status {
 	case "all":
@@ -39,6 +53,10 @@ func newFilter(q Query) filter {
 	default:
 		f.mask |= flagRetained
 		f.want |= flagRetained
+	}
+	if text && q.Type == "" && q.Scope != ScopeAll {
+		f.mask |= flagService
+		f.want |= flagService
 	}
 	for _, c := range []struct {
 		b    *bool

@@ -20,7 +20,7 @@ func (l *Live) Search(q Query) Result { return l.current.Load().Search(q) }
 // Swap makes ix the current Index; a nil ix serves an empty catalogue.
 func (l *Live) Swap(ix *Index) {
 	if ix == nil {
-		ix = New(nil)
+		ix = New(nil, nil)
 	}
 	l.current.Store(ix)
 }

@@ -1,7 +1,10 @@
-// Package search serves the published catalogue from an in-memory index of character
-// unigrams and bigrams: Chinese substring search over names, other text and codes,
-// ranked exact name > name prefix > name substring (earlier first) > elsewhere, with
-// filters and stable paging.
+// Package search serves the published catalogue from an in-memory index, searched the way
+// people ask: the query is folded (width, case, traditional → simplified), stripped of
+// question words, cut into words by a segmenter with a small domain dictionary, and each
+// word also matches its aliases (低保 → 最低生活保障), the names' pinyin and initials, and —
+// in words of three or more characters — names one character away. Results are ranked
+// every word matched > some, name > guide text, a main item above its sub-items, then
+// how often items are applied for, with filters, scope and stable paging.
 package search
 
 import (
@@ -9,7 +12,10 @@ import (
 	"index/suffixarray"
 	"slices"
 	"strings"
+	"sync"
 	"unicode/utf8"
+
+	"github.com/go-ego/gse"
 )
 
 // Paging limits; the handler clamps too.
@@ -21,26 +27,58 @@ const (
 // Entry is what the index knows of one published item.
 type Entry struct {
 	Code, Name, TypeCode, DepartmentCode, DepartmentName string
+	MainName                                             string // 主项名称 of a sub-item (子项), "" when none
 	DepartmentSort                                       int    // department order for the default listing
 	Disposition                                          string // retained | cancelled | merged | delegated
 	OnApplication, Joint, Immediate                      bool
 	StatutoryDays, PromisedDays                          *int   // nil: not published
+	Applications                                         int    // how often the item was applied for: a late tie-breaker
 	Text                                                 string // other searchable text: conditions, legal basis, material names, result name
 }
+
+// Alias maps an everyday word to official terms (低保 → 最低生活保障).
+type Alias struct {
+	Term    string
+	Targets []string
+}
+
+// Scopes of a text search: the citizen's default covers the items one applies for.
+const (
+	ScopeServices = "services" // on-application items and public services (the default)
+	ScopeAll      = "all"      // the whole power list, penalties and enforcement included
+)
 
 // Query selects, ranks and pages entries.
 type Query struct {
 	Q                    string
 	Department, Type     string // exact codes, "" = any
 	Status               string // "retained" (default when "" or unknown), "reduced" (= not retained), "all"
+	Scope                string // ScopeServices (default when "" or unknown) or ScopeAll; applies to text searches without a Type
 	OnApplication, Joint *bool  // nil = any
 	Offset, Limit        int
+}
+
+// Span is a piece of a result's name, matched or not.
+type Span struct {
+	Text  string
+	Match bool
+}
+
+// Match is how one result matched: its score (higher is better; the results are in
+// score order) and its name split into matched and unmatched spans.
+type Match struct {
+	Score float64
+	Name  []Span
 }
 
 // Result is one page of matches.
 type Result struct {
 	Total   int
 	Entries []Entry
+	// Matches parallels Entries for a text search and is nil for a listing.
+	Matches []Match
+	// DidYouMean offers the nearest known terms when a text search found nothing.
+	DidYouMean []string
 }
 
 // Searcher is the one small interface the handlers depend on.
@@ -51,16 +89,18 @@ type Searcher interface {
 // Index is an immutable in-memory Searcher; build a new one when the catalogue changes.
 type Index struct {
 	// entries are ordered by name length in runes, then Code, then input order: the
-	// tie order of ranked results. Posting lists are therefore already in tie order and
-	// ranking needs no comparison sort.
-	entries []Entry
-	flags   []uint8  // flagRetained, flagOnApplication, flagJoint
-	names   []string // normalised Name
-	others  []string // normalised DepartmentName and Text
-	codes   []string // normalised Code
-	name    gramIndex
-	other   gramIndex
-	code    gramIndex // one- and two-character grams of codes
+	// tie order of ranked results.
+	entries  []Entry
+	flags    []uint8  // flagRetained, flagOnApplication, flagJoint, flagService, flagSub
+	names    []string // folded Name
+	bares    []string // folded name without parenthesised parts, "" when the same
+	nameText []string // names[i], and bares[i] after a space when there is one
+	others   []string // folded DepartmentName and Text
+	codes    []string // normalised Code
+	apps     []uint16 // dense rank of Applications
+	name     gramIndex
+	other    gramIndex
+	code     gramIndex // one- and two-character grams of codes
 
 	codeSA    *suffixarray.Index // over "\x00" + codes[0] + "\x00" + codes[1] …, for longer terms
 	codeOwner []int32            // entry owning each byte of the suffix array's text
@@ -69,6 +109,14 @@ type Index struct {
 
 	listing []int32            // default listing: DepartmentSort, TypeCode, Code, input order
 	byDept  map[string][]int32 // the listing split by department code
+
+	py       pinyinIndex
+	fold     *folder
+	seg      *gse.Segmenter
+	aliases  map[string][]string // folded term → folded targets
+	aliasMax int                 // the longest alias term, in runes
+	vocab    []string            // name words and alias terms, for "did you mean"
+	scratch  sync.Pool           // *scratch
 }
 
 var (
@@ -76,14 +124,15 @@ var (
 	_ Searcher = (*Live)(nil)
 )
 
-// New builds an index of entries; it keeps its own copy of the slice.
-func New(entries []Entry) *Index {
+// New builds an index of entries and aliases; it keeps its own copies.
+func New(entries []Entry, aliases []Alias) *Index {
+	f := newFolder()
 	n := len(entries)
 	norm := make([]string, n)
 	runes := make([]int, n)
 	input := make([]int32, n) // input position, the last tie-breaker of both orders
 	for i := range entries {
-		norm[i] = normalize(entries[i].Name)
+		norm[i] = f.fold(entries[i].Name)
 		runes[i] = utf8.RuneCountInString(norm[i])
 		input[i] = int32(i)
 	}
@@ -93,28 +142,42 @@ func New(entries []Entry) *Index {
 			strings.Compare(entries[a].Code, entries[b].Code),
 			cmp.Compare(a, b))
 	})
+	ix := &Index{fold: f, byDept: make(map[string][]int32)}
+	ix.addEntries(entries, norm, input)
+	ix.buildListing(input)
+	ix.apps = appRanks(ix.entries)
+	ix.py = newPinyinIndex(ix.names, ix.bares)
+	ix.buildAliases(aliases)
+	ix.seg, ix.vocab = newSegmenter(ix.names, ix.bares, ix.aliases)
+	return ix
+}
 
-	ix := &Index{
-		entries: make([]Entry, n),
-		flags:   make([]uint8, n),
-		names:   make([]string, n),
-		others:  make([]string, n),
-		codes:   make([]string, n),
-		byDept:  make(map[string][]int32),
-	}
+// addEntries fills the per-entry fields and gram indexes in tie order.
+func (ix *Index) addEntries(entries []Entry, norm []string, input []int32) {
+	n := len(entries)
+	ix.entries = make([]Entry, n)
+	ix.flags = make([]uint8, n)
+	ix.names, ix.bares, ix.nameText = make([]string, n), make([]string, n), make([]string, n)
+	ix.others, ix.codes = make([]string, n), make([]string, n)
 	names, others, codes := newGramBuilder(true), newGramBuilder(false), newGramBuilder(false)
 	var codeText []byte
 	for i, from := range input {
 		e := entries[from]
 		ix.entries[i] = e
-		ix.names[i] = norm[from]
-		ix.others[i] = normalize(e.DepartmentName + " " + e.Text)
+		text := norm[from]
+		if bare := bareName(text); bare != "" && bare != text {
+			text += " " + bare
+			ix.bares[i] = text[len(norm[from])+1:]
+		}
+		ix.nameText[i] = text
+		ix.names[i] = text[:len(norm[from])]
+		ix.others[i] = ix.fold.fold(e.DepartmentName + " " + e.Text)
 		ix.codes[i] = normalize(e.Code)
-		ix.flags[i] = entryFlags(&e)
+		ix.flags[i] = entryFlags(&e, ix.fold)
 		for j := 0; j < len(ix.others[i]); j++ {
 			ix.otherBytes[ix.others[i][j]]++
 		}
-		names.add(int32(i), ix.names[i])
+		names.add(int32(i), ix.nameText[i])
 		others.add(int32(i), ix.others[i])
 		codes.add(int32(i), ix.codes[i])
 		// A query term never holds "\x00", so no match spans two codes.
@@ -126,8 +189,11 @@ func New(entries []Entry) *Index {
 	}
 	ix.name, ix.other, ix.code = names.build(), others.build(), codes.build()
 	ix.codeSA = suffixarray.New(codeText)
+}
 
-	ix.listing = make([]int32, n)
+// buildListing orders the default listing and splits it by department.
+func (ix *Index) buildListing(input []int32) {
+	ix.listing = make([]int32, len(ix.entries))
 	for i := range ix.listing {
 		ix.listing[i] = int32(i)
 	}
@@ -143,7 +209,43 @@ func New(entries []Entry) *Index {
 		d := ix.entries[i].DepartmentCode
 		ix.byDept[d] = append(ix.byDept[d], i)
 	}
-	return ix
+}
+
+// appRanks returns the dense rank of each entry's Applications, capped to 16 bits.
+func appRanks(entries []Entry) []uint16 {
+	counts := make([]int, 0, len(entries))
+	for _, e := range entries {
+		counts = append(counts, max(e.Applications, 0))
+	}
+	slices.Sort(counts)
+	counts = slices.Compact(counts)
+	out := make([]uint16, len(entries))
+	for i, e := range entries {
+		r, _ := slices.BinarySearch(counts, max(e.Applications, 0))
+		out[i] = uint16(min(r, 0xFFFF))
+	}
+	return out
+}
+
+// buildAliases folds the alias dictionary into a map; blank terms and targets are dropped.
+func (ix *Index) buildAliases(aliases []Alias) {
+	ix.aliases = make(map[string][]string, len(aliases))
+	for _, a := range aliases {
+		term := ix.fold.fold(a.Term)
+		if term == "" {
+			continue
+		}
+		for _, t := range a.Targets {
+			if t = ix.fold.fold(t); t != "" && t != term && !slices.Contains(ix.aliases[term], t) {
+				ix.aliases[term] = append(ix.aliases[term], t)
+			}
+		}
+		if len(ix.aliases[term]) == 0 {
+			delete(ix.aliases, term)
+			continue
+		}
+		ix.aliasMax = max(ix.aliasMax, utf8.RuneCountInString(term))
+	}
 }
 
 // Len returns the number of entries in the index.
@@ -156,26 +258,22 @@ func (ix *Index) Search(q Query) Result {
 		limit = defaultLimit
 	}
 	limit = min(limit, maxLimit)
-	f := newFilter(q)
-	terms := parseTerms(q.Q)
-	if len(terms) == 0 {
-		return ix.list(&f, offset, limit)
+	if ix.fold == nil { // the zero Index
+		return Result{Entries: []Entry{}}
 	}
-	// The most selective term goes first, so that the others only check its hits.
-	ms := make([]termMatch, 0, len(terms))
-	for _, t := range terms {
-		m := ix.prepare(t)
-		if m.size() == 0 {
-			return ix.page(nil, offset, limit)
+	p := ix.plan(q.Q)
+	f := newFilter(q, !p.empty())
+	if p.empty() {
+		if p.blank {
+			return ix.list(&f, offset, limit)
 		}
-		ms = append(ms, m)
+		return Result{Entries: []Entry{}, Matches: []Match{}}
 	}
-	slices.SortFunc(ms, func(a, b termMatch) int { return a.size() - b.size() })
-	hits := ix.all(&ms[0], &f)
-	for i := 1; i < len(ms) && len(hits) > 0; i++ {
-		hits = ix.narrow(&ms[i], hits)
+	res := ix.rank(&p, &f, offset, limit)
+	if res.Total == 0 {
+		res.DidYouMean = ix.didYouMean(&p)
 	}
-	return ix.page(hits, offset, limit)
+	return res
 }
 
 // list pages the default listing.
@@ -193,38 +291,6 @@ func (ix *Index) list(f *filter, offset, limit int) Result {
 			res.Entries = append(res.Entries, ix.entries[i])
 		}
 		res.Total++
-	}
-	return res
-}
-
-// page orders hits by key, then index (the tie order), with a counting sort, and
-// copies out only the requested page.
-func (ix *Index) page(hits []hit, offset, limit int) Result {
-	res := Result{Total: len(hits), Entries: []Entry{}}
-	if offset >= len(hits) {
-		return res
-	}
-	var start [keyOther + 1]int
-	for _, h := range hits {
-		start[h.key]++
-	}
-	sum := 0
-	for k, c := range start {
-		start[k] = sum
-		sum += c
-	}
-	end := offset + min(limit, len(hits)-offset)
-	res.Entries = make([]Entry, end-offset)
-	todo := len(res.Entries)
-	for _, h := range hits {
-		p := start[h.key]
-		start[h.key]++
-		if p >= offset && p < end {
-			res.Entries[p-offset] = ix.entries[h.idx]
-			if todo--; todo == 0 {
-				break
-			}
-		}
 	}
 	return res
 }
