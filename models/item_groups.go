@@ -13,14 +13,14 @@ type ItemRef struct {
 
 // ItemGroup is an item's place in its 主项 / 子项 group: the main item it is
 // a sub-item of (nil when it is a main item itself or its main item is not
-// published) and the items that name it as their main item.
+// published) and the retained items that name it as their main item.
 type ItemGroup struct {
 	Main *ItemRef
 	Subs []ItemRef
 }
 
-// ItemGroup finds the main item and the sub-items of it among the published
-// items of its department, by main item name (主项名称). Both lookups use the
+// ItemGroup finds the main item and the retained sub-items of it among the
+// published items of its department (a cancelled 子项 is no longer handled), by main item name (主项名称). Both lookups use the
 // (department_code, main_name) index: a main item's main name is its own name
 // (or blank where a list did not fill it in).
 func (s *Store) ItemGroup(ctx context.Context, it *Item) (ItemGroup, error) {
@@ -41,8 +41,8 @@ func (s *Store) ItemGroup(ctx context.Context, it *Item) (ItemGroup, error) {
 	}
 	g.Subs = []ItemRef{}
 	err := db.Table("items").Select("code, name").
-		Where("department_code = ? AND main_name = ? AND code <> ? AND status = ?",
-			it.DepartmentCode, it.Name, it.Code, ItemPublished).
+		Where("department_code = ? AND main_name = ? AND code <> ? AND status = ? AND disposition = ?",
+			it.DepartmentCode, it.Name, it.Code, ItemPublished, DispositionRetained).
 		Order("name, id").Scan(&g.Subs).Error
 	if err != nil {
 		return g, fmt.Errorf("models: sub-items of %q: %w", it.Code, err)
