@@ -29,6 +29,7 @@ type compiled struct {
 	offered    map[string]bool
 	lo, hi     *big.Rat // number and money bounds
 	minN, maxN int      // text length in runes, or table rows; maxN < 0 means no limit
+	ref        int // index of the field visible_if refers to, or -1
 	columns    []compiled
 	colIndex   map[string]int
 }
@@ -54,6 +55,11 @@ func Compile(s *Schema, dicts Dicts) (*Compiled, error) {
 	}
 	c := &Compiled{Schema: s, index: make(map[string]int, len(s.Fields))}
 	c.fields, c.index = compileFields(s.Fields, dicts)
+	for i := range c.fields {
+		if cond := c.fields[i].VisibleIf; cond != nil {
+			c.fields[i].ref = c.index[cond.Field]
+		}
+	}
 	return c, nil
 }
 
@@ -70,7 +76,7 @@ func compileFields(fs []Field, dicts Dicts) ([]compiled, map[string]int) {
 
 // compileField prepares one checked field.
 func compileField(f *Field, dicts Dicts) compiled {
-	c := compiled{Field: f, maxN: -1}
+	c := compiled{Field: f, maxN: -1, ref: -1}
 	if f.Pattern != "" {
 		c.re = regexp.MustCompile(anchor(f.Pattern)) // Check compiled it already
 	}
@@ -121,6 +127,21 @@ func Visible(s *Schema, v Values) map[string]bool {
 		}
 		ref := f.VisibleIf.Field
 		vis[f.Key] = vis[ref] && satisfies(types[ref], v[ref], f.VisibleIf.Equals)
+	}
+	return vis
+}
+
+// visible is Visible by field index, without building maps.
+func (c *Compiled) visible(v Values) []bool {
+	vis := make([]bool, len(c.fields))
+	for i := range c.fields {
+		f := &c.fields[i]
+		if f.ref < 0 {
+			vis[i] = true
+			continue
+		}
+		ref := &c.fields[f.ref]
+		vis[i] = vis[f.ref] && satisfies(ref.Type, v[ref.Key], f.VisibleIf.Equals)
 	}
 	return vis
 }

@@ -84,11 +84,11 @@ func (c *Compiled) Validate(v Values, now time.Time) Issues {
 			is.add(key, RuleUnknown, nil, "the form has no field %q", key)
 		}
 	}
-	vis := Visible(c.Schema, v)
+	vis := c.visible(v)
 	for i := range c.fields {
 		f := &c.fields[i]
 		x, present := v[f.Key]
-		if !vis[f.Key] {
+		if !vis[i] {
 			if present && !blank(x) {
 				is.add(f.Key, RuleHidden, nil, "the field is not asked for this answer; leave it out")
 			}
