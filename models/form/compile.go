@@ -29,7 +29,7 @@ type compiled struct {
 	offered    map[string]bool
 	lo, hi     *big.Rat // number and money bounds
 	minN, maxN int      // text length in runes, or table rows; maxN < 0 means no limit
-	ref        int // index of the field visible_if refers to, or -1
+	ref        int      // index of the field visible_if refers to, or -1
 	columns    []compiled
 	colIndex   map[string]int
 }
