@@ -2,6 +2,17 @@
 // languages, options, conditions and prefill), the checks a schema passes when it is saved, the
 // canonical answer values read from an HTML form or the API's "form" object, server-side
 // validation with errors keyed by field, and the form's JSON Schema (draft 2020-12).
+//
+// A blank answer ("", an empty list, no rows) is not answered: a required field asked for
+// the answer refuses it, an optional one accepts it, and a field not asked (its visible_if is
+// false) accepts only a blank or absent value. The API's "form" object carries numbers and
+// amounts as JSON numbers and checkboxes as booleans. The exported JSON Schema accepts the
+// answers Validate accepts except for checks it cannot state, which only the server makes: an
+// identity number's check character and birth date, and numbers longer than 40 characters.
+//
+// Use: Check a schema when it is saved; Compile it once per item version; read answers with
+// FromForm or FromJSON; Compiled.Validate them (issues keyed "form.<key>"); serve
+// Compiled.JSONSchema at the item's form endpoint.
 package form
 
 import (
