@@ -208,7 +208,7 @@ func jsonValue(f *Field, path string, x any) any {
 	return jsonScalar(f, path, x)
 }
 
-// jsonScalar converts a single value; the bool reports success.
+// jsonScalar converts a single value, or returns a Mistyped naming path.
 func jsonScalar(f *Field, path string, x any) any {
 	switch f.Type {
 	case TypeNumber, TypeMoney:
