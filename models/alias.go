@@ -121,6 +121,10 @@ func collapseSpace(s string) string {
 func ValidateAlias(in AliasInput) error {
 	ve := &ValidationError{}
 	checkAliasWord(ve, "term", in.Term, MaxAliasTerm)
+	if strings.Contains(in.Term, "/") {
+		// The word is a path segment of the pages and the API.
+		ve.addRule("term", RuleBadChar, fmt.Sprintf("%q holds a \"/\"", in.Term))
+	}
 	switch {
 	case len(in.Targets) == 0:
 		ve.addRule("targets", RuleRequired, "at least one official term is required")
