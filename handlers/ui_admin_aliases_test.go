@@ -33,31 +33,6 @@ func TestAliasPagesAddEditDelete(t *testing.T) {
 	}
 	wantIn(t, "the filtered list", body, `data-term="狗证"`, "犬只登记", "搜索同义词库")
 
-	// Field errors re-render the form with the input and change nothing.
-	errs := []struct {
-		form  url.Values
-		id    string
-		msg   string
-		input string
-	}{
-		{url.Values{"term": {""}, "targets": {""}}, "err-term", "请填写群众说法", ""},
-		{url.Values{"term": {"办暂住"}, "targets": {"\n \n"}}, "err-targets", "请至少填写一个事项用语", `value="办暂住"`},
-		{url.Values{"term": {strings.Repeat("字", 21)}, "targets": {"居住证"}}, "err-term", "不能超过 20 个字", "居住证</textarea>"},
-		{url.Values{"term": {"办暂住"}, "targets": {"居住证\n办暂住"}}, "err-targets", "不能与群众说法相同", "居住证\n办暂住</textarea>"},
-		{url.Values{"term": {"低保"}, "targets": {"最低生活保障"}}, "err-term", "词库中已有这个词语", `value="低保"`},
-	}
-	for _, e := range errs {
-		status, body, _ := s.post("/admin/search/aliases", e.form)
-		if status != http.StatusUnprocessableEntity {
-			t.Errorf("POST %v = %d, want 422", e.form, status)
-			continue
-		}
-		wantIn(t, "the re-rendered form", body, `id="`+e.id+`"`, e.msg, e.input)
-	}
-	if _, err := env.store.SearchAlias(t.Context(), "办暂住"); !errors.Is(err, models.ErrNotFound) {
-		t.Errorf("a refused form stored the word: %v", err)
-	}
-
 	// Add (PRG), edit, delete with a reason.
 	body = s.follow(s.post("/admin/search/aliases", url.Values{"term": {"办暂住"}, "targets": {"居住证\n居住登记"}, "note": {"户籍办理"}}))
 	wantIn(t, "the list after adding", body, `id="flash"`, "词语已新增", `data-term="办暂住"`, "居住证、居住登记")
@@ -96,6 +71,36 @@ func TestAliasPagesAddEditDelete(t *testing.T) {
 		"居住登记已并入居住证", "与暂住证重复", "<del>居住证（户籍办理）</del>")
 	_, body, _ = s.get("/admin/search/alias-changes?term=" + url.QueryEscape("低保"))
 	wantIn(t, "the default's log", body, "系统（默认词库）")
+}
+
+func TestAliasFormErrorsKeepTheInput(t *testing.T) {
+	env := newStaffEnv(t)
+	s := loginSession(t, env, "catalog", demo.Password)
+	// Field errors re-render the form with the input and change nothing.
+	errs := []struct {
+		form  url.Values
+		id    string
+		msg   string
+		input string
+	}{
+		{url.Values{"term": {""}, "targets": {""}}, "err-term", "请填写群众说法", ""},
+		{url.Values{"term": {"办暂住"}, "targets": {"\n \n"}}, "err-targets", "请至少填写一个事项用语", `value="办暂住"`},
+		{url.Values{"term": {strings.Repeat("字", 21)}, "targets": {"居住证"}}, "err-term", "不能超过 20 个字", "居住证</textarea>"},
+		{url.Values{"term": {"办暂住"}, "targets": {"居住证\n办暂住"}}, "err-targets", "不能与群众说法相同", "居住证\n办暂住</textarea>"},
+		{url.Values{"term": {"低保"}, "targets": {"最低生活保障"}}, "err-term", "词库中已有这个词语", `value="低保"`},
+	}
+	for _, e := range errs {
+		status, body, _ := s.post("/admin/search/aliases", e.form)
+		if status != http.StatusUnprocessableEntity {
+			t.Errorf("POST %v = %d, want 422", e.form, status)
+			continue
+		}
+		wantIn(t, "the re-rendered form", body, `id="`+e.id+`"`, e.msg, e.input)
+	}
+	if _, err := env.store.SearchAlias(t.Context(), "办暂住"); !errors.Is(err, models.ErrNotFound) {
+		t.Errorf("a refused form stored the word: %v", err)
+	}
+
 }
 
 func TestAliasPagesAreForCatalogueAdministrators(t *testing.T) {
