@@ -157,6 +157,18 @@ var routeTable = []route{
 	{"POST", "/admin/catalogue/transfer", page, staff, "item", "import", (*Server).uiTransferCheck},
 	{"POST", "/admin/catalogue/transfer/confirm", page, staff, "item", "import", (*Server).uiTransferConfirm},
 	{"GET", "/admin/catalogue/export", page, staff, "item", "export", (*Server).apiExport},
+	// The search alias dictionary (everyday word → official terms): staff who
+	// read the catalogue list it; catalogue administrators of every
+	// department edit it (checked in "*").
+	{"GET", "/api/v1/search/aliases", api, staff, "item", "read", (*Server).apiAliases},
+	{"PUT", "/api/v1/search/aliases/:term", api, staff, "item", "edit", (*Server).apiPutAlias},
+	{"DELETE", "/api/v1/search/aliases/:term", api, staff, "item", "edit", (*Server).apiDeleteAlias},
+	{"GET", "/admin/search/aliases", page, staff, "item", "edit", (*Server).uiAliases},
+	{"POST", "/admin/search/aliases", page, staff, "item", "edit", (*Server).uiAliasCreate},
+	{"GET", "/admin/search/aliases/:term", page, staff, "item", "edit", (*Server).uiAliasForm},
+	{"POST", "/admin/search/aliases/:term", page, staff, "item", "edit", (*Server).uiAliasUpdate},
+	{"POST", "/admin/search/aliases/:term/delete", page, staff, "item", "edit", (*Server).uiAliasDelete},
+	{"GET", "/admin/search/alias-changes", page, staff, "item", "edit", (*Server).uiAliasChanges},
 
 	// Staff, applications (一窗受理 at the window; the departments' work in
 	// the back office), in the department of the application or its task.

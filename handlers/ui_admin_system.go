@@ -90,6 +90,9 @@ func (s *Server) catalogueTools(c *gin.Context) adminSection {
 	if has(policies.ActImport) || has(policies.ActExport) {
 		sec.Links = append(sec.Links, adminLink{"tool-transfer", "/admin/catalogue/transfer", "admin.home.transfer", "admin.home.transfer_hint"})
 	}
+	if s.can(c, policies.AllDomains, policies.ObjItem, policies.ActEdit) {
+		sec.Links = append(sec.Links, adminLink{"tool-aliases", "/admin/search/aliases", "aliases.title", "aliases.home_hint"})
+	}
 	return sec
 }
 

@@ -92,6 +92,9 @@ func Open(ctx context.Context, dir string, opt Options) (*Store, error) {
 		return nil, errors.Join(err, s.Close())
 	}
 	s.startCommitter()
+	if err := s.seedDefaultAliases(ctx); err != nil {
+		return nil, errors.Join(err, s.Close())
+	}
 	return s, nil
 }
 
