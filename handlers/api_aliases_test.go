@@ -95,3 +95,36 @@ func TestAliasAPI(t *testing.T) {
 		t.Errorf("log of 办暂住 = %+v, %v; want create, edit, delete by catalog", log, err)
 	}
 }
+
+// A word a catalogue administrator adds to the dictionary finds its items on
+// the next search, through the change signal (no reload is called).
+func TestNewAliasReachesTheSearch(t *testing.T) {
+	env := newStaffEnv(t)
+	cat := loginToken(t, env, "catalog")
+	const word = "开个小吃铺"
+	var l itemList
+	if status, body := call(t, env, http.MethodGet, "/api/v1/items?q="+url.QueryEscape(word), "", nil); status != 200 ||
+		json.Unmarshal(body, &l) != nil {
+		t.Fatalf("search before = %d %s", status, body)
+	}
+	for _, it := range l.Items {
+		if it.Name == "食品经营许可（新办）" {
+			t.Fatalf("%s already finds 食品经营许可（新办）: the test word is not new", word)
+		}
+	}
+	put := map[string]any{"targets": []string{"食品经营许可"}, "reason": "群众常这样问"}
+	if status, body := call(t, env, http.MethodPut, aliasPath(word), cat, put); status != http.StatusCreated {
+		t.Fatalf("PUT %s = %d %s", word, status, body)
+	}
+	status, body := call(t, env, http.MethodGet, "/api/v1/items?q="+url.QueryEscape(word), "", nil)
+	if status != 200 || json.Unmarshal(body, &l) != nil {
+		t.Fatalf("search after = %d %s", status, body)
+	}
+	found := false
+	for i, it := range l.Items {
+		found = found || (i < 5 && it.Name == "食品经营许可（新办）")
+	}
+	if !found {
+		t.Errorf("after adding %s → 食品经营许可 the first five are %v", word, l.Items[:min(5, len(l.Items))])
+	}
+}

@@ -195,6 +195,14 @@ func (s *Server) loadCatalogue(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	stored, err := s.store.SearchAliases(ctx)
+	if err != nil {
+		return err
+	}
+	aliases := make([]search.Alias, len(stored))
+	for i, a := range stored {
+		aliases[i] = search.Alias{Term: a.Term, Targets: a.Targets}
+	}
 	ref := &reference{depts: depts, types: types,
 		deptByKey: make(map[string]models.DepartmentCount, len(depts)), typeByKey: make(map[string]models.ItemType, len(types))}
 	for _, d := range depts {
@@ -204,7 +212,7 @@ func (s *Server) loadCatalogue(ctx context.Context) error {
 		ref.typeByKey[t.Code] = t
 	}
 	s.ref.Store(ref)
-	s.search.Swap(search.New(entries, nil))
+	s.search.Swap(search.New(entries, aliases))
 	s.items.Store(new(sync.Map))
 	s.answers.clear()
 	return nil

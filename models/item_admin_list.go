@@ -72,7 +72,3 @@ func (s *Store) AdminItems(ctx context.Context, f AdminItemFilter) ([]AdminItemR
 	return out, int(total), nil
 }
 
-// escapeLike escapes the LIKE wildcards of a user's text.
-func escapeLike(s string) string {
-	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
-}
