@@ -71,4 +71,3 @@ func (s *Store) AdminItems(ctx context.Context, f AdminItemFilter) ([]AdminItemR
 	}
 	return out, int(total), nil
 }
-
