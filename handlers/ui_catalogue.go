@@ -92,6 +92,8 @@ type itemPage struct {
 	JointDepartments []string
 	MergedInto       *models.Item
 	CanEdit          bool // the visitor may edit the item (shows the admin links)
+	// Office is the implementing department (实施主体) with its address, phone and hours.
+	Office models.Department
 }
 
 func (s *Server) uiItem(c *gin.Context) error {
@@ -103,6 +105,7 @@ func (s *Server) uiItem(c *gin.Context) error {
 	ref := s.ref.Load()
 	data := itemPage{Item: it, Department: ref.deptByKey[it.DepartmentCode].ShortName, Joint: it.Joint(),
 		CanEdit: s.can(c, it.DepartmentCode, policies.ObjItem, policies.ActEdit)}
+	data.Office = ref.deptByKey[it.DepartmentCode].Department
 	for _, d := range it.Departments {
 		data.JointDepartments = append(data.JointDepartments, ref.deptByKey[d.DepartmentCode].ShortName)
 	}
