@@ -30,6 +30,7 @@ commands:
   user      add an account, change a password, list or set roles (see user -h)
   catalogue import or export the item catalogue as XLSX or CSV (see catalogue -h)
   audit     verify every application's event chain (audit verify)
+  site      show or set the district, centre, address, hotline, hours, footer (see site -h)
   version   print the version and schema version
 `
 
@@ -49,6 +50,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return catalogueCommand(ctx, args[1:], getenv, stdout, stderr)
 	case "audit":
 		return auditCommand(ctx, args[1:], getenv, stdout, stderr)
+	case "site":
+		return siteCommand(ctx, args[1:], getenv, stdout, stderr)
 	case "version":
 		return printVersion(stdout)
 	case "help", "-h", "--help":
