@@ -41,7 +41,14 @@ func (s *Server) createDepartment(c *gin.Context, f departmentForm) (*models.Dep
 	if err := s.authorize(c, policies.AllDomains, policies.ObjDepartment, policies.ActManage); err != nil {
 		return nil, err
 	}
-	d, err := s.store.CreateDepartment(c.Request.Context(), models.NewDepartment{Code: f.Code, Name: f.Name, ShortName: f.ShortName})
+	v := func(p *string) string {
+		if p == nil {
+			return ""
+		}
+		return *p
+	}
+	d, err := s.store.CreateDepartment(c.Request.Context(), models.NewDepartment{Code: f.Code, Name: f.Name, ShortName: f.ShortName,
+		Address: v(f.Address), Phone: v(f.Phone), Hours: v(f.Hours), Website: v(f.Website), Description: v(f.Description)})
 	if isConflict(err) {
 		return nil, invalid(map[string]string{"code": "already in use"})
 	}
@@ -69,7 +76,7 @@ func (s *Server) renameDepartment(c *gin.Context, f departmentForm) (*models.Dep
 func (s *Server) apiCreateDepartment(c *gin.Context) error {
 	var f departmentForm
 	if err := c.ShouldBindJSON(&f); err != nil {
-		return badRequest("the body must be JSON {\"code\",\"name\",\"short_name\"}")
+		return badRequest("the body must be JSON {\"code\",\"name\",\"short_name\",\"address\",\"phone\",\"hours\",\"website\",\"description\"}")
 	}
 	d, err := s.createDepartment(c, f)
 	if err != nil {

@@ -79,6 +79,14 @@ func TestDepartmentOfficeRefusedNamingTheField(t *testing.T) {
 			t.Errorf("a bad %s = %d %s, want 422 naming it", field, status, body)
 		}
 	}
+	status, body := call(t, env, "POST", "/api/v1/admin/departments", admin, map[string]string{"code": "sjzx", "name": "集宁区数据中心", "website": "www.example.cn"})
+	if status != http.StatusUnprocessableEntity || !strings.Contains(string(body), `"website"`) {
+		t.Errorf("a new department with a bad website = %d %s, want 422 naming it", status, body)
+	}
+	status, body = call(t, env, "POST", "/api/v1/admin/departments", admin, map[string]string{"code": "sjzx", "name": "集宁区数据中心", "phone": "0474-1234567"})
+	if status != http.StatusCreated || !strings.Contains(string(body), `"phone":"0474-1234567"`) {
+		t.Errorf("a new department with a phone = %d %s", status, body)
+	}
 	var list struct{ Departments []departmentAnswer }
 	getJSONFrom(t, env, "/api/v1/departments", &list)
 	for _, d := range list.Departments {

@@ -18,15 +18,29 @@ var departmentCode = regexp.MustCompile(`^[a-z]{2,16}$`)
 // maxDepartmentName bounds a department's full and short names, in characters.
 const maxDepartmentName = 100
 
-// NewDepartment is what creating a department needs; ShortName defaults to Name.
+// NewDepartment is what creating a department needs; ShortName defaults to
+// Name, and office details left empty are unknown.
 type NewDepartment struct {
 	Code      string
 	Name      string
 	ShortName string
+	Address   string
+	Phone     string
+	Hours     string
+	Website   string
+	// Description is a short description of the department's work.
+	Description string
 }
 
-// ValidateDepartment checks a department's code and names and returns a
-// *ValidationError naming the bad fields ("code", "name", "short_name").
+// office lists the new department's office details by column name, trimmed.
+func (d NewDepartment) office() map[string]string {
+	return DepartmentChange{Address: &d.Address, Phone: &d.Phone, Hours: &d.Hours, Website: &d.Website,
+		Description: &d.Description}.details()
+}
+
+// ValidateDepartment checks a department's code, names and office details
+// and returns a *ValidationError naming the bad fields ("code", "name",
+// "short_name", "phone", "website" …).
 func ValidateDepartment(d NewDepartment) error {
 	ve := &ValidationError{}
 	if !departmentCode.MatchString(d.Code) {
@@ -34,6 +48,7 @@ func ValidateDepartment(d NewDepartment) error {
 	}
 	checkDepartmentName(ve, "name", d.Name, true)
 	checkDepartmentName(ve, "short_name", d.ShortName, false)
+	validateOffice(ve, d.office())
 	return ve.err()
 }
 
@@ -56,7 +71,9 @@ func (s *Store) CreateDepartment(ctx context.Context, nd NewDepartment) (*Depart
 	if nd.ShortName == "" {
 		nd.ShortName = nd.Name
 	}
-	d := Department{Code: nd.Code, Name: nd.Name, ShortName: nd.ShortName}
+	office := nd.office()
+	d := Department{Code: nd.Code, Name: nd.Name, ShortName: nd.ShortName, Address: office["address"], Phone: office["phone"],
+		Hours: office["hours"], Website: office["website"], Description: office["description"]}
 	err := s.write(ctx, func(tx *gorm.DB) error {
 		var last struct{ Sort int }
 		if err := tx.Model(&Department{}).Select("COALESCE(MAX(sort), 0) AS sort").Scan(&last).Error; err != nil {
