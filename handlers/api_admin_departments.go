@@ -15,13 +15,24 @@ type departmentForm struct {
 	Code      string `json:"code" form:"code"`
 	Name      string `json:"name" form:"name"`
 	ShortName string `json:"short_name" form:"short_name"`
+	officeForm
+}
+
+// officeForm is a department's office details; in the API a detail left
+// out stays as it is, and an empty one is unknown.
+type officeForm struct {
+	Address     *string `json:"address" form:"address"`
+	Phone       *string `json:"phone" form:"phone"`
+	Hours       *string `json:"hours" form:"hours"`
+	Website     *string `json:"website" form:"website"`
+	Description *string `json:"description" form:"description"`
 }
 
 // toDepartmentJSON answers with the shape of GET /api/v1/departments; the
 // item count comes from the reference data (a department's change moves
 // no item, so the count read before it is still right).
 func (s *Server) toDepartmentJSON(d *models.Department) departmentJSON {
-	return departmentJSON{Code: d.Code, Name: d.Name, Short: d.ShortName, Items: s.ref.Load().deptByKey[d.Code].Items, Phone: d.Phone}
+	return departmentOut(*d, s.ref.Load().deptByKey[d.Code].Items)
 }
 
 // createDepartment authorizes and stores the department; the store's change
@@ -30,7 +41,14 @@ func (s *Server) createDepartment(c *gin.Context, f departmentForm) (*models.Dep
 	if err := s.authorize(c, policies.AllDomains, policies.ObjDepartment, policies.ActManage); err != nil {
 		return nil, err
 	}
-	d, err := s.store.CreateDepartment(c.Request.Context(), models.NewDepartment{Code: f.Code, Name: f.Name, ShortName: f.ShortName})
+	v := func(p *string) string {
+		if p == nil {
+			return ""
+		}
+		return *p
+	}
+	d, err := s.store.CreateDepartment(c.Request.Context(), models.NewDepartment{Code: f.Code, Name: f.Name, ShortName: f.ShortName,
+		Address: v(f.Address), Phone: v(f.Phone), Hours: v(f.Hours), Website: v(f.Website), Description: v(f.Description)})
 	if isConflict(err) {
 		return nil, invalid(map[string]string{"code": "already in use"})
 	}
@@ -41,12 +59,14 @@ func (s *Server) createDepartment(c *gin.Context, f departmentForm) (*models.Dep
 }
 
 // renameDepartment authorizes, renames the department of the :code
-// parameter.
+// parameter and sets the office details the form carries.
 func (s *Server) renameDepartment(c *gin.Context, f departmentForm) (*models.Department, error) {
 	if err := s.authorize(c, policies.AllDomains, policies.ObjDepartment, policies.ActManage); err != nil {
 		return nil, err
 	}
-	d, err := s.store.RenameDepartment(c.Request.Context(), c.Param("code"), f.Name, f.ShortName)
+	d, err := s.store.UpdateDepartment(c.Request.Context(), c.Param("code"), models.DepartmentChange{
+		Name: f.Name, ShortName: f.ShortName, Address: f.Address, Phone: f.Phone, Hours: f.Hours,
+		Website: f.Website, Description: f.Description})
 	if err != nil {
 		return nil, err
 	}
@@ -56,7 +76,7 @@ func (s *Server) renameDepartment(c *gin.Context, f departmentForm) (*models.Dep
 func (s *Server) apiCreateDepartment(c *gin.Context) error {
 	var f departmentForm
 	if err := c.ShouldBindJSON(&f); err != nil {
-		return badRequest("the body must be JSON {\"code\",\"name\",\"short_name\"}")
+		return badRequest("the body must be JSON {\"code\",\"name\",\"short_name\",\"address\",\"phone\",\"hours\",\"website\",\"description\"}")
 	}
 	d, err := s.createDepartment(c, f)
 	if err != nil {
@@ -69,7 +89,7 @@ func (s *Server) apiCreateDepartment(c *gin.Context) error {
 func (s *Server) apiRenameDepartment(c *gin.Context) error {
 	var f departmentForm
 	if err := c.ShouldBindJSON(&f); err != nil {
-		return badRequest("the body must be JSON {\"name\",\"short_name\"}")
+		return badRequest("the body must be JSON {\"name\",\"short_name\",\"address\",\"phone\",\"hours\",\"website\",\"description\"}")
 	}
 	d, err := s.renameDepartment(c, f)
 	if err != nil {
@@ -77,4 +97,11 @@ func (s *Server) apiRenameDepartment(c *gin.Context) error {
 	}
 	c.JSON(http.StatusOK, s.toDepartmentJSON(d))
 	return nil
+}
+
+// departmentOut is a department in the API's shape, with its count of
+// retained items.
+func departmentOut(d models.Department, items int) departmentJSON {
+	return departmentJSON{Code: d.Code, Name: d.Name, Short: d.ShortName, Items: items, Phone: d.Phone,
+		Address: d.Address, Hours: d.Hours, Website: d.Website, Description: d.Description}
 }

@@ -74,6 +74,11 @@ type departmentJSON struct {
 	Short string `json:"short_name"`
 	Items int    `json:"items"`
 	Phone string `json:"phone"`
+	// The office details; empty is unknown (未公布).
+	Address     string `json:"address"`
+	Hours       string `json:"hours"`
+	Website     string `json:"website"`
+	Description string `json:"description"`
 }
 
 func (s *Server) apiDepartments(c *gin.Context) error {
@@ -83,7 +88,7 @@ func (s *Server) apiDepartments(c *gin.Context) error {
 	}
 	out := make([]departmentJSON, len(depts))
 	for i, d := range depts {
-		out[i] = departmentJSON{Code: d.Code, Name: d.Name, Short: d.ShortName, Items: d.Items, Phone: d.Phone}
+		out[i] = departmentOut(d.Department, d.Items)
 	}
 	c.JSON(http.StatusOK, gin.H{"departments": out})
 	return nil

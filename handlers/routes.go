@@ -68,10 +68,12 @@ var routeTable = []route{
 	{"POST", "/api/v1/login", api, public, "", "", (*Server).apiLogin},
 	{"POST", "/api/v1/logout", api, public, "", "", (*Server).apiLogout},
 	{"GET", "/api/v1/me", api, public, "", "", (*Server).apiMe},
+	{"GET", "/api/v1/site", api, public, "", "", (*Server).apiSite},
 	{"GET", "/", page, public, "", "", (*Server).uiHome},
 	{"GET", "/items", page, public, "", "", (*Server).uiResults},
 	{"GET", "/items/:code", page, public, "", "", (*Server).uiItem},
 	{"GET", "/catalogue", page, public, "", "", (*Server).uiCatalogue},
+	{"GET", "/departments/:code", page, public, "", "", (*Server).uiDepartmentPage},
 	{"GET", "/login", page, public, "", "", (*Server).uiLoginForm},
 	{"POST", "/login", page, public, "", "", (*Server).uiLogin},
 	{"POST", "/logout", page, public, "", "", (*Server).uiLogout},
@@ -119,7 +121,7 @@ var routeTable = []route{
 	{"POST", "/admin/users/:id/roles", page, staff, "role", "assign", (*Server).uiUserRoles},
 	{"GET", "/admin/login-log", page, staff, "loginlog", "read", (*Server).uiLoginLog},
 
-	// Staff, system administration: departments and the working-day calendar.
+	// Staff, system administration: departments, the site settings and the working-day calendar.
 	{"POST", "/api/v1/admin/departments", api, staff, "department", "manage", (*Server).apiCreateDepartment},
 	{"PUT", "/api/v1/admin/departments/:code", api, staff, "department", "manage", (*Server).apiRenameDepartment},
 	{"GET", "/api/v1/admin/calendar", api, staff, "calendar", "manage", (*Server).apiCalendarYear},
@@ -130,6 +132,9 @@ var routeTable = []route{
 	{"POST", "/admin/departments", page, staff, "department", "manage", (*Server).uiDepartmentCreate},
 	{"GET", "/admin/departments/:code", page, staff, "department", "manage", (*Server).uiDepartmentForm},
 	{"POST", "/admin/departments/:code", page, staff, "department", "manage", (*Server).uiDepartmentRename},
+	{"PUT", "/api/v1/site", api, staff, "site", "manage", (*Server).apiSetSite},
+	{"GET", "/admin/site", page, staff, "site", "manage", (*Server).uiSiteForm},
+	{"POST", "/admin/site", page, staff, "site", "manage", (*Server).uiSiteSave},
 	{"GET", "/admin/calendar", page, staff, "calendar", "manage", (*Server).uiCalendar},
 	{"POST", "/admin/calendar", page, staff, "calendar", "manage", (*Server).uiCalendarAdd},
 	{"POST", "/admin/calendar/remove", page, staff, "calendar", "manage", (*Server).uiCalendarRemove},

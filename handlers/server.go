@@ -62,6 +62,8 @@ type Server struct {
 
 	authz *policies.Authorizer
 
+	settings atomic.Pointer[models.SiteSettings] // the site settings every page shows
+
 	files       *models.Files
 	uploadLimit int64
 	now         func() time.Time
@@ -159,6 +161,7 @@ func (s *Server) rebuildCaches(ctx context.Context, was *models.ChangeStamp, now
 	catalogue := first || was.Catalogue != now.Catalogue
 	calendar := first || was.Calendar != now.Calendar
 	access := first || was.Access != now.Access
+	site := first || was.Site != now.Site
 	if catalogue {
 		if err := s.loadCatalogue(ctx); err != nil {
 			return err
@@ -174,8 +177,13 @@ func (s *Server) rebuildCaches(ctx context.Context, was *models.ChangeStamp, now
 			return err
 		}
 	}
-	if catalogue || calendar || access {
-		s.pages.clear() // pages show items, count working days and list the departments roles allow
+	if site {
+		if err := s.loadSite(ctx); err != nil {
+			return err
+		}
+	}
+	if catalogue || calendar || access || site {
+		s.pages.clear() // pages show items, count working days, list the departments roles allow and the site settings
 	}
 	return nil
 }

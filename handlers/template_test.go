@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"sync"
+	"time"
 
 	"onewindow/models"
 	"onewindow/models/demo"
@@ -59,6 +60,9 @@ func seed(dir string, withUsers bool) error {
 	}
 	depts, _, items := demo.Catalogue()
 	if _, err := store.SeedCatalogue(ctx, depts, models.DefaultItemTypes(), items); err != nil {
+		return err
+	}
+	if _, err := store.SeedSite(ctx, demo.Site(), time.Now()); err != nil {
 		return err
 	}
 	if withUsers {

@@ -22,6 +22,7 @@ type pageData struct {
 	Query     string
 	User      *models.User // nil for visitors
 	CSRF      string       // the session's token for forms
+	Site      siteView     // the centre's name, address, hotline … as the header, footer and notices show them
 	Data      any
 }
 
@@ -50,6 +51,7 @@ func (s *Server) renderPage(c *gin.Context, page, title, nav string, data any) (
 	u.RawQuery = v.Encode()
 	pd := pageData{Lang: lang, OtherLang: other, SwitchURL: (&url.URL{Path: u.Path, RawQuery: u.RawQuery}).String(),
 		Title: title, Nav: nav, Demo: s.demo, Query: c.Query("q"), Data: data}
+	pd.Site = s.siteView(lang)
 	if p := principalOf(c); p != nil {
 		pd.User, pd.CSRF = p.user, p.session.CSRFToken
 	}

@@ -10,7 +10,7 @@ import (
 )
 
 // Department pages: the list with item counts and a form for a new
-// department, and a form to rename one.
+// department, and a form to rename one and set its office details.
 
 type departmentsPage struct {
 	Depts  []models.DepartmentCount
@@ -63,6 +63,8 @@ func departmentFieldKeys(err error) (map[string]string, bool) {
 			out[field] = "admin.depts.err.code_taken"
 		case field == "code", field == "name", field == "short_name":
 			out[field] = "admin.depts.err." + field
+		default:
+			out[field] = "department.err." + field
 		}
 	}
 	return out, true
@@ -72,8 +74,27 @@ type departmentPage struct {
 	Dept   *models.Department
 	Items  int
 	Form   departmentForm
+	Office officeValues // the office details as the form shows them
 	Errors map[string]string
 	Flash  string
+}
+
+// officeValues are a department's office details as plain text for a form.
+type officeValues struct {
+	Address, Phone, Hours, Website, Description string
+}
+
+// officeOf fills the form's office values: what was submitted where the
+// form carried it, else what is stored.
+func officeOf(d *models.Department, f officeForm) officeValues {
+	pick := func(p *string, stored string) string {
+		if p != nil {
+			return *p
+		}
+		return stored
+	}
+	return officeValues{Address: pick(f.Address, d.Address), Phone: pick(f.Phone, d.Phone), Hours: pick(f.Hours, d.Hours),
+		Website: pick(f.Website, d.Website), Description: pick(f.Description, d.Description)}
 }
 
 func (s *Server) uiDepartmentForm(c *gin.Context) error {
@@ -84,14 +105,19 @@ func (s *Server) uiDepartmentForm(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
+	flash := s.flash(c)
+	if c.Query("done") == "department_saved" {
+		flash = "department.admin.saved"
+	}
 	s.renderDepartment(c, http.StatusOK, departmentPage{Dept: d, Form: departmentForm{Name: d.Name, ShortName: d.ShortName},
-		Flash: s.flash(c), Errors: map[string]string{}})
+		Flash: flash, Errors: map[string]string{}})
 	return nil
 }
 
 func (s *Server) renderDepartment(c *gin.Context, status int, p departmentPage) {
 	p.Items = s.ref.Load().deptByKey[p.Dept.Code].Items
-	s.render(c, status, "admin_department", s.site.T(langOf(c), "admin.depts.rename_title", p.Dept.Name), "staff", p)
+	p.Office = officeOf(p.Dept, p.Form.officeForm)
+	s.render(c, status, "admin_department", s.site.T(langOf(c), "department.admin.title", p.Dept.Name), "staff", p)
 }
 
 func (s *Server) uiDepartmentRename(c *gin.Context) error {
@@ -112,6 +138,6 @@ func (s *Server) uiDepartmentRename(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	redirectDone(c, "/admin/departments/"+d.Code, nil, "department_renamed")
+	redirectDone(c, "/admin/departments/"+d.Code, nil, "department_saved")
 	return nil
 }

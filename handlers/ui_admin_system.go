@@ -68,6 +68,9 @@ func (s *Server) systemTools(c *gin.Context) adminSection {
 	if s.can(c, all, policies.ObjCalendar, policies.ActManage) {
 		sec.Links = append(sec.Links, adminLink{"tool-calendar", "/admin/calendar", "admin.cal.title", "admin.home.cal_hint"})
 	}
+	if s.can(c, all, policies.ObjSite, policies.ActManage) {
+		sec.Links = append(sec.Links, adminLink{"tool-site", "/admin/site", "site.admin.title", "site.admin.hint"})
+	}
 	if s.can(c, all, policies.ObjLoginLog, policies.ActRead) {
 		sec.Links = append(sec.Links, adminLink{"tool-login-log", "/admin/login-log", "admin.log.title", "admin.home.log_hint"})
 	}

@@ -20,6 +20,8 @@ type itemPage struct {
 	Closed           *closedBox // the guide lacks what a filing needs: no application
 	Main             *models.ItemRef
 	Subs             []models.ItemRef
+	// Office is the implementing department (实施主体) with its address, phone and hours.
+	Office models.Department
 }
 
 // closedBox says why an item filed on application takes none yet and how to
@@ -93,6 +95,7 @@ func (s *Server) renderItem(c *gin.Context, status int, it *models.Item) error {
 	data := itemPage{Item: it, Department: ref.deptByKey[it.DepartmentCode].ShortName, Joint: it.Joint(),
 		CanEdit: s.can(c, it.DepartmentCode, policies.ObjItem, policies.ActEdit),
 		Closed:  s.closedNotice(langOf(c), it)}
+	data.Office = ref.deptByKey[it.DepartmentCode].Department
 	for _, d := range it.Departments {
 		data.JointDepartments = append(data.JointDepartments, ref.deptByKey[d.DepartmentCode].ShortName)
 	}

@@ -22,7 +22,7 @@ func openTest(t testing.TB) *Store {
 // allModels lists every gorm model the migrations must cover.
 func allModels() []any {
 	return []any{&Department{}, &ItemType{}, &Item{}, &Material{}, &Fee{}, &Step{}, &ItemDepartment{}, &CalendarDay{},
-		&User{}, &RoleAssignment{}, &Session{}, &LoginEvent{}, &Revision{}, &Draft{},
+		&SiteSettings{}, &User{}, &RoleAssignment{}, &Session{}, &LoginEvent{}, &Revision{}, &Draft{},
 		&Applicant{}, &Application{}, &AppMaterial{}, &AppFile{}, &Task{}, &Event{}}
 }
 

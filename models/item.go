@@ -43,6 +43,10 @@ type Department struct {
 	Sort      int    `gorm:"not null"`
 	Phone     string `gorm:"not null"`
 	Address   string `gorm:"not null"`
+	// The office's opening hours, website and a short description; empty is unknown.
+	Hours       string `gorm:"not null"`
+	Website     string `gorm:"not null"`
+	Description string `gorm:"not null"`
 }
 
 // ItemType is an item type of the national catalogue (01 行政许可 … 20 公共服务).

@@ -49,6 +49,8 @@ const (
 	ObjAudit = "audit"
 	// ObjReport is a statistical report.
 	ObjReport = "report"
+	// ObjSite is the site settings: district, centre, address, hotline, hours, footer.
+	ObjSite = "site"
 )
 
 // Verbs: the actions a permission allows.

@@ -47,6 +47,8 @@ func TestCan(t *testing.T) {
 		{"admin", AllDomains, ObjRole, ActAssign, true},
 		{"admin", AllDomains, ObjDepartment, ActManage, true},
 		{"admin", AllDomains, ObjCalendar, ActManage, true},
+		{"admin", AllDomains, ObjSite, ActManage, true},
+		{"catalog", AllDomains, ObjSite, ActManage, false},
 		{"admin", AllDomains, ObjLoginLog, ActRead, true},
 		{"admin", AllDomains, ObjAudit, ActVerify, true},
 		{"admin", "scj", ObjItem, ActRead, true},
@@ -180,7 +182,7 @@ func TestCanCancelledContext(t *testing.T) {
 
 var (
 	knownObjects = []string{ObjItem, ObjApplication, ObjTask, ObjUser, ObjRole, ObjDepartment,
-		ObjCalendar, ObjLoginLog, ObjAudit, ObjReport}
+		ObjCalendar, ObjLoginLog, ObjAudit, ObjReport, ObjSite}
 	knownVerbs = []string{ActRead, ActEdit, ActCreate, ActDispose, ActPublish, ActImport, ActExport,
 		ActManage, ActAssign, ActVerify, ActOwn, ActRegister, ActAccept, ActAcceptPending, ActReject,
 		ActRequestSupplement, ActIssue, ActDecideImmediate, ActTerminate, ActClaim, ActReviewPass,

@@ -31,6 +31,7 @@ commands:
   catalogue import or export the item catalogue as XLSX or CSV (see catalogue -h)
   audit     verify every application's event chain (audit verify)
   alias     list, import or export the search alias dictionary (see alias -h)
+  site      show or set the district, centre, address, hotline, hours, footer (see site -h)
   version   print the version and schema version
 `
 
@@ -52,6 +53,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return auditCommand(ctx, args[1:], getenv, stdout, stderr)
 	case "alias":
 		return aliasCommand(ctx, args[1:], getenv, stdout, stderr)
+	case "site":
+		return siteCommand(ctx, args[1:], getenv, stdout, stderr)
 	case "version":
 		return printVersion(stdout)
 	case "help", "-h", "--help":

@@ -135,6 +135,11 @@ func seed(ctx context.Context, store *models.Store, withDemo bool, log *slog.Log
 	if ok {
 		log.Info("seeded the demonstration catalogue", "departments", len(depts), "items", len(items), "took", time.Since(start))
 	}
+	if ok, err := store.SeedSite(ctx, demo.Site(), time.Now()); err != nil {
+		return err
+	} else if ok {
+		log.Info("seeded the demonstration site settings", "district", demo.Site().District)
+	}
 	return nil
 }
 

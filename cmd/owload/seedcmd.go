@@ -120,6 +120,9 @@ func seedDemo(ctx context.Context, store *models.Store, stdout io.Writer) error 
 	if _, err := store.SeedCatalogue(ctx, depts, models.DefaultItemTypes(), items); err != nil {
 		return err
 	}
+	if _, err := store.SeedSite(ctx, demo.Site(), time.Now()); err != nil {
+		return err
+	}
 	hash, err := handlers.HashPassword(demo.Password)
 	if err != nil {
 		return err

@@ -62,6 +62,9 @@ func deptSpecs() []deptSpec {
 	}
 }
 
+// deptHours are the demonstration departments' opening hours.
+const deptHours = "工作日 9:00–12:00，13:30–17:30"
+
 // departments turns the specs into model rows.
 func departments(specs []deptSpec) []models.Department {
 	out := make([]models.Department, len(specs))
@@ -73,6 +76,7 @@ func departments(specs []deptSpec) []models.Department {
 			Sort:      i + 1,
 			Phone:     s.phone,
 			Address:   s.addr,
+			Hours:     deptHours,
 		}
 	}
 	return out
