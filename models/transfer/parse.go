@@ -21,6 +21,10 @@ type Problem struct {
 	// Column is the header name, "record" for the CSV record column, or "" for the whole row.
 	Column  string
 	Message string
+	// Rule names the kind of problem (a models.Rule… or transfer.Rule… constant) and Args its
+	// values, so that the message can be shown in the reader's language; Message is English.
+	Rule string
+	Args []string
 }
 
 // Parse reads a file written by Export (or edited by hand in a spreadsheet) back into items; problems list every row-level issue; a structurally unreadable file is an error.
