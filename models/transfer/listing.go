@@ -454,3 +454,12 @@ func firstRow(data []byte, f Format) ([]string, error) {
 	}
 	return xlsxFirstRow(data)
 }
+
+// Items is the store's view of the rows: each item with the name of its department.
+func (l *Listing) Items() []models.ListingItem {
+	out := make([]models.ListingItem, len(l.Rows))
+	for i, r := range l.Rows {
+		out[i] = models.ListingItem{Item: r.Item, Department: r.Department}
+	}
+	return out
+}
