@@ -78,16 +78,16 @@ type newDepartmentJSON struct {
 }
 
 type importResponse struct {
-	DryRun             bool             `json:"dry_run"`
-	Layout             string           `json:"layout"`
-	Items              int              `json:"items"`
-	Changed            int              `json:"changed"`
-	Created            int              `json:"created"`
-	Updated            int              `json:"updated"`
-	Unchanged          int              `json:"unchanged"`
+	DryRun             bool                `json:"dry_run"`
+	Layout             string              `json:"layout"`
+	Items              int                 `json:"items"`
+	Changed            int                 `json:"changed"`
+	Created            int                 `json:"created"`
+	Updated            int                 `json:"updated"`
+	Unchanged          int                 `json:"unchanged"`
 	DepartmentsCreated []newDepartmentJSON `json:"departments_created"`
-	Problems           []problemJSON    `json:"problems"`
-	Warnings           []problemJSON    `json:"warnings"`
+	Problems           []problemJSON       `json:"problems"`
+	Warnings           []problemJSON       `json:"warnings"`
 }
 
 // importResponseOf renders an import's outcome in lang.
