@@ -153,3 +153,58 @@ func TestRealListingImportsInOneConfirmAndAgainWithoutDuplicates(t *testing.T) {
 		t.Errorf("workflow: %+v", it.Departments)
 	}
 }
+
+func TestBadListingsGetRowAndColumnProblemsAndChangeNothing(t *testing.T) {
+	env := newStaffEnv(t)
+	tok := loginToken(t, env, "catalog")
+	ctx := context.Background()
+	before, _ := env.store.ItemsForExport(ctx, nil)
+	const head = "实施主体,事项名称,实施编码,事项类型,法定办结时限,承诺办结时限\r\n"
+	cases := []struct {
+		name, file string
+		row        int
+		column     string
+		zh, en     string
+	}{
+		{"missing header", "实施主体,事项名称,事项类型\r\n区民政局,甲,01\r\n", 1, "实施编码", "缺少“实施编码”列", "column 实施编码 is missing"},
+		{"duplicate code", head + "区民政局,甲,C-1,01,,\r\n区民政局,乙,C-1,01,,\r\n", 3, "实施编码", "与第 2 行重复", "also on row 2"},
+		{"formula", head + "区民政局,甲,C-1,01,=SUM(A1:A3),\r\n", 2, "法定办结时限", "是公式", "holds a formula"},
+		{"unknown type", head + "区民政局,甲,C-1,行政审批,,\r\n", 2, "事项类型", "没有“行政审批”这种事项类型", "no item type"},
+		{"not a number", head + "区民政局,甲,C-1,01,二十,\r\n", 2, "法定办结时限", "不是工作日数", "not a number of working days"},
+		{"promised over statutory", head + "区民政局,甲,C-1,01,5,10\r\n", 2, "承诺办结时限", "不能超过法定办结时限", "must not exceed"},
+	}
+	for _, tc := range cases {
+		for _, lang := range []string{"zh-CN", "en"} {
+			status, res := uploadListing(t, env, tok, "format=csv&confirm=true", []byte(tc.file), lang)
+			want := tc.zh
+			if lang == "en" {
+				want = tc.en
+			}
+			if status != 422 || len(res.Problems) == 0 {
+				t.Errorf("%s: %d %+v", tc.name, status, res)
+				continue
+			}
+			p := res.Problems[0]
+			if p.Row != tc.row || p.Column != tc.column || !strings.Contains(p.Message, want) {
+				t.Errorf("%s (%s): problem %+v, want row %d column %s message with %q", tc.name, lang, p, tc.row, tc.column, want)
+			}
+		}
+	}
+	// A 50 MB file is refused before it is read.
+	big := bytes.Repeat([]byte("区民政局,甲,C-1,01,,\r\n"), 50<<20/24)
+	var buf bytes.Buffer
+	mw := multipart.NewWriter(&buf)
+	fw, _ := mw.CreateFormFile("file", "big.csv")
+	fw.Write([]byte(head))
+	fw.Write(big)
+	mw.Close()
+	resp, b := callRaw(t, env, http.MethodPost, "/api/v1/catalogue/import?format=csv&confirm=true", tok, mw.FormDataContentType(), buf.Bytes())
+	if resp.StatusCode != http.StatusRequestEntityTooLarge || !strings.Contains(string(b), "32 MB") {
+		t.Errorf("50 MB file: %d %s", resp.StatusCode, b)
+	}
+	after, _ := env.store.ItemsForExport(ctx, nil)
+	depts, _ := env.store.Departments(ctx)
+	if len(after) != len(before) || len(depts) != 34 {
+		t.Errorf("bad files changed the catalogue: %d items (was %d), %d departments", len(after), len(before), len(depts))
+	}
+}

@@ -222,18 +222,24 @@ type Listing struct {
 	heads    map[string]string // model field → header, for store problems
 }
 
-// IsListing reports whether data holds a 实施清单: its header row has 事项名称 and 实施编码.
+// IsListing reports whether data holds a 实施清单 rather than the multi-sheet layout: its first
+// row names 事项名称, 实施编码 or 实施主体 (a file missing some of them is a listing with
+// problems), and it is neither a CSV file of record kinds nor a workbook with an items sheet.
 func IsListing(data []byte, f Format) bool {
 	head, err := firstRow(data, f)
-	if err != nil {
+	if err != nil || len(head) == 0 || strings.HasPrefix(strings.TrimSpace(head[0]), "#") {
 		return false
 	}
-	var name, code bool
-	for _, c := range head {
-		name = name || strings.TrimSpace(c) == HeadName
-		code = code || strings.TrimSpace(c) == HeadCode
+	if f == XLSX && hasItemsSheet(data) {
+		return false
 	}
-	return name && code
+	for _, c := range head {
+		switch strings.TrimSpace(c) {
+		case HeadName, HeadCode, HeadDepartment:
+			return true
+		}
+	}
+	return false
 }
 
 // ParseListing reads a 实施清单. types are the item types a 事项类型 cell may name (by name or

@@ -81,6 +81,21 @@ func xlsxListing(data []byte) (out []listingLine, formulas map[string]bool, err 
 	return out, formulas, err
 }
 
+// hasItemsSheet reports whether a workbook has the items sheet of the multi-sheet layout.
+func hasItemsSheet(data []byte) bool {
+	f, err := excelize.OpenReader(bytes.NewReader(data), excelize.Options{UnzipSizeLimit: maxUnzipped})
+	if err != nil {
+		return false
+	}
+	defer f.Close()
+	for _, name := range f.GetSheetList() {
+		if sheetOf(name) == sheetItems {
+			return true
+		}
+	}
+	return false
+}
+
 // xlsxFirstRow is the first non-blank row of a workbook's first sheet.
 func xlsxFirstRow(data []byte) ([]string, error) {
 	rows, _, err := xlsxListing(data)
