@@ -60,7 +60,8 @@ func (s *Server) apiExport(c *gin.Context) error {
 	}
 	c.Status(http.StatusOK)
 	c.Header("Content-Type", ctype)
-	return transfer.Export(c.Writer, f, items)
+	lang := transfer.LangOf(s.requestLang(c.GetHeader("Accept-Language"), langOf(c)))
+	return transfer.Export(c.Writer, f, items, transfer.Options{Lang: lang})
 }
 
 type problemJSON struct {

@@ -91,7 +91,7 @@ func TestCatalogueImportDryRunConfirmAndProblems(t *testing.T) {
 	ctx := context.Background()
 	file := filepath.Join(t.TempDir(), "sjj.csv")
 	var out, errOut bytes.Buffer
-	if err := run(ctx, []string{"catalogue", "export", "--data", dir, "--department", "sjj", "-o", file}, getenv, &out, &errOut); err != nil {
+	if err := run(ctx, []string{"catalogue", "export", "--data", dir, "--department", "sjj", "--lang", "en", "-o", file}, getenv, &out, &errOut); err != nil {
 		t.Fatalf("export: %v %s", err, errOut.String())
 	}
 	raw, err := os.ReadFile(file)

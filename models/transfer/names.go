@@ -1,5 +1,7 @@
 package transfer
 
+import "strings"
+
 // The multi-sheet layout speaks the reader's language: in Chinese its sheets, headers and the
 // values of coded columns carry the names a Chinese catalogue uses. Import reads both
 // languages; a value that is not in a table is kept as written, for validation to judge.
@@ -157,49 +159,58 @@ func newTranslator(sheet string, lang Lang, cols []string) *translator {
 	return t
 }
 
+// verbatim marks a value written as it is stored: one that is itself a Chinese name (so that
+// it would read back as the value that name stands for), or that starts with the mark.
+const verbatim = `\=`
+
 // out is a value as lang writes it; a list column's values one by one.
 func (t *translator) out(col, v string) string {
-	if t.lang != Chinese {
+	if t.lang != Chinese || t.values[col] == nil {
 		return v
 	}
-	m := t.values[col]
-	if m == nil {
-		return v
+	if !isList(col) {
+		return t.outOne(col, v)
 	}
-	if isList(col) {
-		l := splitList(v)
-		for i := range l {
-			if z, ok := m[l[i]]; ok {
-				l[i] = z
-			}
-		}
-		return joinList(l)
+	l := splitList(v)
+	for i := range l {
+		l[i] = t.outOne(col, l[i])
 	}
-	if z, ok := m[v]; ok {
+	return joinList(l)
+}
+
+func (t *translator) outOne(col, v string) string {
+	if z, ok := t.values[col][v]; ok {
 		return z
+	}
+	if _, clash := t.back[col][v]; clash || strings.HasPrefix(v, verbatim) {
+		return verbatim + v
 	}
 	return v
 }
 
 // in reads a value written in either language.
 func (t *translator) in(col, v string) string {
-	m := t.back[col]
-	if m == nil {
+	if t == nil || t.back[col] == nil {
 		return v
 	}
-	if isList(col) {
-		if v == "" {
-			return v
-		}
-		l := splitList(v)
-		for i := range l {
-			if e, ok := m[l[i]]; ok {
-				l[i] = e
-			}
-		}
-		return joinList(l)
+	if !isList(col) {
+		return t.inOne(col, v)
 	}
-	if e, ok := m[v]; ok {
+	if v == "" {
+		return v
+	}
+	l := splitList(v)
+	for i := range l {
+		l[i] = t.inOne(col, l[i])
+	}
+	return joinList(l)
+}
+
+func (t *translator) inOne(col, v string) string {
+	if rest, ok := strings.CutPrefix(v, verbatim); ok {
+		return rest
+	}
+	if e, ok := t.back[col][v]; ok {
 		return e
 	}
 	return v
@@ -207,4 +218,32 @@ func (t *translator) in(col, v string) string {
 
 func isList(col string) bool {
 	return col == "service_objects" || col == "handle_forms" || col == "stages"
+}
+
+// cell is the text of a field as lang writes it: a yes or no as 是 or 否 in Chinese.
+func (t *translator) cell(p any, col string) string {
+	if t.lang == Chinese {
+		switch v := p.(type) {
+		case *bool:
+			return zhBool(*v)
+		case **bool:
+			if *v != nil {
+				return zhBool(**v)
+			}
+		}
+	}
+	return t.out(col, text(p))
+}
+
+// headerTitles is a sheet's header row in lang.
+func headerTitles(sheet string, cols []string, lang Lang) []string {
+	if lang != Chinese {
+		return cols
+	}
+	zh := zhColumns(sheet)
+	out := make([]string, len(cols))
+	for i, c := range cols {
+		out[i] = zh[c]
+	}
+	return out
 }

@@ -36,13 +36,19 @@ type Problem struct {
 //
 // Options.Progress, when given, counts the data rows judged.
 func Parse(r io.Reader, f Format, known Known, opts ...Options) (items []models.Item, problems []Problem, err error) {
-	p := &parser{known: known, byCode: map[string]int{}, layout: map[string][]string{
+	p := &parser{known: known, byCode: map[string]int{}, titles: map[string]map[string]string{}, layout: map[string][]string{
 		sheetItems:       names(itemColumns(), false),
 		sheetMaterials:   names(materialColumns(), true),
 		sheetFees:        names(feeColumns(), true),
 		sheetSteps:       names(stepColumns(), true),
 		sheetDepartments: names(departmentColumns(), true),
 	}}
+	for _, sheet := range sheetOrder() {
+		p.titles[sheet] = map[string]string{}
+		for col, zh := range zhColumns(sheet) {
+			p.titles[sheet][zh] = col
+		}
+	}
 	var tabs map[string]*table
 	switch f {
 	case XLSX:
@@ -79,7 +85,8 @@ func Parse(r io.Reader, f Format, known Known, opts ...Options) (items []models.
 // parser gathers items and problems while a file is read.
 type parser struct {
 	known       Known
-	layout      map[string][]string // sheet → its columns, in file order
+	layout      map[string][]string          // sheet → its columns, in file order
+	titles      map[string]map[string]string // sheet → Chinese header → column
 	problems    []Problem
 	items       []models.Item
 	refs        []itemRef // parallel to items

@@ -37,11 +37,15 @@ func TestSamplesCoverEveryField(t *testing.T) {
 
 func TestRoundTrip(t *testing.T) {
 	t.Parallel()
-	for _, f := range []Format{XLSX, CSV} {
-		t.Run(string(f), func(t *testing.T) {
+	for _, tc := range []struct {
+		f    Format
+		lang Lang
+	}{{XLSX, English}, {CSV, English}, {XLSX, Chinese}, {CSV, Chinese}} {
+		f := tc.f
+		t.Run(string(f)+"-"+string(tc.lang), func(t *testing.T) {
 			t.Parallel()
 			want := sampleItems()
-			got := roundTrip(t, f, want, testKnown())
+			got := roundTrip(t, f, want, testKnown(), tc.lang)
 			if !reflect.DeepEqual(normalise(got), normalise(want)) {
 				for i := range min(len(got), len(want)) {
 					if g, w := normalise(got[i:i+1]), normalise(want[i:i+1]); !reflect.DeepEqual(g, w) {
@@ -64,10 +68,14 @@ func TestRoundTripEmptyCatalogue(t *testing.T) {
 }
 
 // roundTrip exports items, reads them back and fails on any problem.
-func roundTrip(t testing.TB, f Format, items []models.Item, known Known) []models.Item {
+func roundTrip(t testing.TB, f Format, items []models.Item, known Known, lang ...Lang) []models.Item {
 	t.Helper()
 	var buf bytes.Buffer
-	if err := Export(&buf, f, items); err != nil {
+	var opt Options
+	if len(lang) > 0 {
+		opt.Lang = lang[0]
+	}
+	if err := Export(&buf, f, items, opt); err != nil {
 		t.Fatalf("Export %s: %v", f, err)
 	}
 	got, problems, err := Parse(&buf, f, known)
