@@ -9,6 +9,8 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"onewindow/models"
+	"onewindow/models/search"
 	"onewindow/models/transfer"
 	"onewindow/policies"
 )
@@ -38,19 +40,19 @@ func (s *Server) apiExport(c *gin.Context) error {
 		return err
 	}
 	var codes []string
+	filtered := false
 	if q := c.Request.URL.Query(); q.Get("q") != "" || q.Get("department") != "" || q.Get("type") != "" || q.Get("status") != "" {
 		iq, err := s.parseItemQuery(q)
 		if err != nil {
 			return err
 		}
-		iq.Offset, iq.Limit = 0, 1<<30
-		for _, e := range s.search.Search(iq.Query).Entries {
-			codes = append(codes, e.Code)
-		}
+		codes, filtered = s.matchingCodes(iq.Query), true
 	}
-	items, err := s.store.ItemsForExport(c.Request.Context(), codes)
-	if err != nil {
-		return err
+	var items []models.Item
+	if !filtered || len(codes) > 0 { // a filter that matches nothing exports no item, not every one
+		if items, err = s.store.ItemsForExport(c.Request.Context(), codes); err != nil {
+			return err
+		}
 	}
 	name := fmt.Sprintf("catalogue-%s.%s", time.Now().Format("20060102"), f)
 	c.Header("Content-Disposition", `attachment; filename="`+name+`"`)
@@ -62,6 +64,23 @@ func (s *Server) apiExport(c *gin.Context) error {
 	c.Header("Content-Type", ctype)
 	lang := transfer.LangOf(s.requestLang(c.GetHeader("Accept-Language"), langOf(c)))
 	return transfer.Export(c.Writer, f, items, transfer.Options{Lang: lang})
+}
+
+// matchingCodes pages through the search, which answers at most a page at a
+// time, and returns the code of every match in its order.
+func (s *Server) matchingCodes(q search.Query) []string {
+	var codes []string
+	q.Offset, q.Limit = 0, 100
+	for {
+		res := s.search.Search(q)
+		for _, e := range res.Entries {
+			codes = append(codes, e.Code)
+		}
+		q.Offset += len(res.Entries)
+		if len(res.Entries) == 0 || q.Offset >= res.Total {
+			return codes
+		}
+	}
 }
 
 type problemJSON struct {

@@ -208,3 +208,26 @@ func TestBadListingsGetRowAndColumnProblemsAndChangeNothing(t *testing.T) {
 		t.Errorf("bad files changed the catalogue: %d items (was %d), %d departments", len(after), len(before), len(depts))
 	}
 }
+
+func TestFilteredExportHasEveryMatchingRow(t *testing.T) {
+	shared := newStaffEnv(t)
+	tok := loginToken(t, shared, "catalog")
+	status, body := call(t, shared, http.MethodGet, "/api/v1/items?department=scj", "", nil)
+	var list struct {
+		Total int `json:"total"`
+	}
+	if status != 200 || json.Unmarshal(body, &list) != nil || list.Total <= 100 {
+		t.Fatalf("items of scj: %d %s", status, body)
+	}
+	status, file := call(t, shared, http.MethodGet, "/api/v1/catalogue/export?format=csv&department=scj", tok, nil, "Accept-Language", "en")
+	if status != 200 {
+		t.Fatalf("export: %d", status)
+	}
+	if n := strings.Count(string(file), "\r\nitem,"); n != list.Total {
+		t.Errorf("filtered export has %d items, the search %d", n, list.Total)
+	}
+	status, file = call(t, shared, http.MethodGet, "/api/v1/catalogue/export?format=csv&q=没有这种事项", tok, nil)
+	if status != 200 || strings.Contains(string(file), "\r\n事项,") {
+		t.Errorf("a filter matching nothing exported items: %d", status)
+	}
+}
