@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"mime/multipart"
 	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 )
@@ -229,5 +230,41 @@ func TestFilteredExportHasEveryMatchingRow(t *testing.T) {
 	status, file = call(t, shared, http.MethodGet, "/api/v1/catalogue/export?format=csv&q=没有这种事项", tok, nil)
 	if status != 200 || strings.Contains(string(file), "\r\n事项,") {
 		t.Errorf("a filter matching nothing exported items: %d", status)
+	}
+}
+
+func TestTransferPageTakesAListingInBothLanguages(t *testing.T) {
+	env := newStaffEnv(t)
+	const head = "实施主体,事项名称,实施编码,事项类型,法定办结时限,承诺办结时限\r\n"
+	bad := []byte(head + "区民政局,甲,C-1,01,5,10\r\n")
+	for lang, want := range map[string]string{"zh-CN": "第 2 行「承诺办结时限」：承诺办结时限不能超过法定办结时限。",
+		"en": "Row 2, column 承诺办结时限: The promised time limit must not exceed the statutory one."} {
+		client := staffClient(t, env, "catalog")
+		fetch(t, client, http.MethodGet, env.http.URL+"/admin/catalogue/transfer?lang="+lang, nil)
+		token := csrfToken(t, client, env)
+		status, body := uploadPage(t, env, client, token, bad)
+		if status != http.StatusUnprocessableEntity || !strings.Contains(body, want) {
+			t.Errorf("%s: bad listing = %d, want %q in the page", lang, status, want)
+		}
+	}
+	client := staffClient(t, env, "catalog")
+	token := csrfToken(t, client, env)
+	status, body := uploadPage(t, env, client, token, realListing(200))
+	if status != 200 || countOf("count-new", body) != "200" || countOf("count-departments", body) != "24" ||
+		!strings.Contains(body, `id="new-departments"`) || !strings.Contains(body, "区残疾人联合会") {
+		t.Fatalf("listing dry run = %d: new %s departments %s", status, countOf("count-new", body), countOf("count-departments", body))
+	}
+	m := confirmToken.FindStringSubmatch(body)
+	if m == nil {
+		t.Fatal("no confirm form")
+	}
+	form := url.Values{"csrf_token": {token}, "token": {m[1]}, "reason": {"导入实施清单"}}
+	status, _, resp := fetch(t, client, http.MethodPost, env.http.URL+"/admin/catalogue/transfer/confirm", form)
+	if status != http.StatusSeeOther || !strings.Contains(resp.Header.Get("Location"), "new=200") {
+		t.Fatalf("confirm = %d %s", status, resp.Header.Get("Location"))
+	}
+	_, done, _ := fetch(t, client, http.MethodGet, env.http.URL+resp.Header.Get("Location"), nil)
+	if countOf("applied-new", done) != "200" || countOf("applied-departments", done) != "24" {
+		t.Error("the page does not show what was applied")
 	}
 }
