@@ -20,7 +20,8 @@ const catalogueUsage = `usage:
   onewindow catalogue import [--data DIR] [--format xlsx|csv] [--confirm] [--reason TEXT] [--user NAME] FILE
 export writes every item (or one department's) to FILE, or to standard output without -o, with
 sheet names, headers and values in Chinese (--lang zh-CN, the default) or English (--lang en).
-import checks FILE and prints every problem (sheet, row, column, message) and what would change;
+import checks FILE (the multi-sheet layout in either language, or a 实施清单 of Chinese headers, whose
+new departments are listed and created) and prints every problem (sheet, row, column, message) and what would change;
 only --confirm writes, recording a revision for each new or changed item by --user (default cli).
 The format follows the file name (.xlsx or .csv) unless --format is given.
 `
@@ -157,6 +158,9 @@ func importCatalogue(ctx context.Context, store *models.Store, req importRequest
 	data, err := readLimited(req.file)
 	if err != nil {
 		return err
+	}
+	if transfer.IsListing(data, req.format) {
+		return importListing(ctx, store, req, data, stdout, stderr)
 	}
 	known, err := storeKnown(ctx, store)
 	if err != nil {
