@@ -149,4 +149,3 @@ func setMaterials(it *models.Item, s string) {
 }
 
 var materialNumber = regexp.MustCompile(`^\d{1,3}\s*[.、．)）]\s*`)
-
