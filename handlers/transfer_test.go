@@ -63,7 +63,7 @@ func TestExportThenImportOfTheDemoCatalogueChangesNothing(t *testing.T) {
 func TestMalformedImportListsRowProblemsAndChangesNothing(t *testing.T) {
 	env := newStaffEnv(t)
 	tok := loginToken(t, env, "catalog")
-	status, file := call(t, env, "GET", "/api/v1/catalogue/export?format=csv&department=sjj", tok, nil)
+	status, file := call(t, env, "GET", "/api/v1/catalogue/export?format=csv&department=sjj", tok, nil, "Accept-Language", "en")
 	if status != 200 {
 		t.Fatalf("export: %d", status)
 	}

@@ -67,6 +67,11 @@ type transferPage struct {
 	More      int // changes not listed
 
 	Applied *models.ImportPlan // counts after a confirmed import (from the redirect)
+
+	Listing        bool                // the file is a 实施清单
+	NewDepartments []models.Department // departments a 实施清单 creates
+	Warnings       []string            // ignored columns
+	AppliedDepts   int                 // departments created by a confirmed import
 }
 
 type importChangeView struct {
@@ -107,6 +112,7 @@ func (s *Server) uiTransfer(c *gin.Context) error {
 		p.Applied.New, _ = strconv.Atoi(c.Query("new"))
 		p.Applied.Changed, _ = strconv.Atoi(c.Query("changed"))
 		p.Applied.Unchanged, _ = strconv.Atoi(c.Query("unchanged"))
+		p.AppliedDepts, _ = strconv.Atoi(c.Query("departments"))
 	}
 	s.renderTransfer(c, http.StatusOK, p)
 	return nil
@@ -149,7 +155,11 @@ func (s *Server) uiTransferCheck(c *gin.Context) error {
 	}
 	p.FileName = fh.Filename
 	f := importFormatOf(data)
-	if _, ok := s.checkImportFile(c, &p, data, f); !ok {
+	ok, err := s.checkImportFile(c, &p, data, f)
+	if err != nil {
+		return err
+	}
+	if !ok {
 		s.renderTransfer(c, http.StatusUnprocessableEntity, p)
 		return nil
 	}
@@ -162,37 +172,41 @@ func (s *Server) uiTransferCheck(c *gin.Context) error {
 	return nil
 }
 
-// checkUpload parses a file and plans its import onto p; false when the file
-// cannot be imported as it is.
-func (s *Server) checkImportFile(c *gin.Context, p *transferPage, data []byte, f transfer.Format) ([]models.Item, bool) {
+// checkImportFile checks a file in either layout and puts what importing it
+// would do onto p; false when the file cannot be imported as it is.
+func (s *Server) checkImportFile(c *gin.Context, p *transferPage, data []byte, f transfer.Format) (bool, error) {
+	_, ok, err := s.importOnPage(c, p, importJob{data: data, format: f})
+	return ok, err
+}
+
+// importOnPage runs an import (a check unless job.confirm) and shows its
+// outcome on p: counts, the departments a list creates and every problem in
+// the page's language, by row and column.
+// A file that cannot be read is shown on p; other errors are returned.
+func (s *Server) importOnPage(c *gin.Context, p *transferPage, job importJob) (*importOutcome, bool, error) {
+	lang := langOf(c)
 	p.Checked, p.Plan = true, &models.ImportPlan{}
-	items, problems, err := transfer.Parse(bytes.NewReader(data), f, s.catalogueKnown(), transfer.Options{
-		Progress: func(_, total int) { p.RowsRead = total }})
-	if err != nil {
-		p.Error = s.site.T(langOf(c), "catalogue.transfer.unreadable", string(f), err.Error())
-		return nil, false
+	o, err := s.runImport(c.Request.Context(), actorOf(c), job)
+	var bad errUnreadable
+	switch {
+	case errors.As(err, &bad):
+		p.Error = s.site.T(lang, "catalogue.transfer.unreadable", string(job.format), bad.Error())
+		return nil, false, nil
+	case err != nil:
+		return nil, false, err
 	}
-	p.Plan = &models.ImportPlan{Items: len(items)}
-	if len(problems) == 0 {
-		plan, err := s.store.PlanImport(c.Request.Context(), items)
-		var ve *models.ValidationError
-		switch {
-		case errors.As(err, &ve):
-			for field, msg := range ve.Fields {
-				problems = append(problems, transfer.Problem{Sheet: "items", Column: field, Message: msg})
-			}
-		case err != nil:
-			p.Error = err.Error()
-			return nil, false
-		default:
-			p.Plan = plan
-		}
+	p.Plan, p.RowsRead, p.Listing, p.NewDepartments = &o.Plan, o.Rows, o.Listing, o.Departments
+	for _, w := range o.Warnings {
+		p.Warnings = append(p.Warnings, s.problemLine(lang, w))
 	}
-	p.NProblems = len(problems)
-	p.Problems = problems[:min(len(problems), maxImportRowsShown)]
-	for i, ch := range p.Plan.Changes {
+	p.NProblems = len(o.Problems)
+	for _, pr := range o.Problems[:min(len(o.Problems), maxImportRowsShown)] {
+		pr.Message = s.problemLine(lang, pr)
+		p.Problems = append(p.Problems, pr)
+	}
+	for i, ch := range o.Plan.Changes {
 		if i == maxImportRowsShown {
-			p.More = len(p.Plan.Changes) - i
+			p.More = len(o.Plan.Changes) - i
 			break
 		}
 		v := importChangeView{Code: ch.Code, Name: ch.Name, New: ch.New}
@@ -203,7 +217,19 @@ func (s *Server) checkImportFile(c *gin.Context, p *transferPage, data []byte, f
 		v.Fields = strings.Join(fields, ", ")
 		p.Changes = append(p.Changes, v)
 	}
-	return items, len(problems) == 0
+	return o, len(o.Problems) == 0, nil
+}
+
+// problemLine is a problem as the page says it: "第 12 行「承诺办结时限」：……".
+func (s *Server) problemLine(lang string, p transfer.Problem) string {
+	msg := s.problemMessage(lang, p)
+	if p.Row > 0 {
+		return s.site.T(lang, "import.at_row", p.Row, p.Column, msg)
+	}
+	if p.Column != "" {
+		return s.site.T(lang, "import.at_file", p.Column, msg)
+	}
+	return msg
 }
 
 // keepUpload stores the file under a new random token, bound to the session.
@@ -309,25 +335,30 @@ func (s *Server) uiTransferConfirm(c *gin.Context) error {
 	}
 	p := s.newTransferPage(c)
 	p.FileName, p.Reason = note.Name, strings.TrimSpace(f.Reason)
-	items, ok := s.checkImportFile(c, &p, data, note.Format)
+	if p.Reason == "" {
+		ok, err := s.checkImportFile(c, &p, data, note.Format)
+		if err != nil {
+			return err
+		}
+		if ok {
+			p.Token = token
+		}
+		p.Error = s.site.T(lang, "admin.err.reason")
+		s.renderTransfer(c, http.StatusUnprocessableEntity, p)
+		return nil
+	}
+	o, ok, err := s.importOnPage(c, &p, importJob{data: data, format: note.Format, confirm: true, reason: p.Reason})
+	if err != nil {
+		return err
+	}
 	if !ok {
 		s.dropImportFile(token)
 		s.renderTransfer(c, http.StatusUnprocessableEntity, p)
 		return nil
 	}
-	if p.Reason == "" {
-		p.Token = token
-		p.Error = s.site.T(lang, "admin.err.reason")
-		s.renderTransfer(c, http.StatusUnprocessableEntity, p)
-		return nil
-	}
-	ctx := c.Request.Context()
-	plan, err := s.actions().ImportItems(ctx, actorOf(c), items, p.Reason)
-	if err != nil {
-		return err
-	}
+	plan := o.Plan
 	s.dropImportFile(token)
-	c.Redirect(http.StatusSeeOther, fmt.Sprintf("/admin/catalogue/transfer?applied=1&new=%d&changed=%d&unchanged=%d",
-		plan.New, plan.Changed, plan.Unchanged))
+	c.Redirect(http.StatusSeeOther, fmt.Sprintf("/admin/catalogue/transfer?applied=1&new=%d&changed=%d&unchanged=%d&departments=%d",
+		plan.New, plan.Changed, plan.Unchanged, len(o.Departments)))
 	return nil
 }

@@ -180,6 +180,15 @@ func planImport(db *gorm.DB, items []Item, opt ImportOptions) ([]importOp, error
 	if err != nil {
 		return nil, err
 	}
+	stored, err := storedItems(db, items)
+	if err != nil {
+		return nil, err
+	}
+	return planOps(items, stored, ref, opt)
+}
+
+// storedItems loads the stored items with the codes of items, by code.
+func storedItems(db *gorm.DB, items []Item) (map[string]*Item, error) {
 	codes := make([]string, len(items))
 	for i := range items {
 		codes[i] = items[i].Code
@@ -192,6 +201,11 @@ func planImport(db *gorm.DB, items []Item, opt ImportOptions) ([]importOp, error
 	for i := range existing {
 		stored[existing[i].Code] = &existing[i]
 	}
+	return stored, nil
+}
+
+// planOps validates items against ref and lists those that differ from stored.
+func planOps(items []Item, stored map[string]*Item, ref Known, opt ImportOptions) ([]importOp, error) {
 	v := &ValidationError{}
 	seen := make(map[string]int, len(items))
 	var ops []importOp

@@ -16,10 +16,12 @@ import (
 )
 
 const catalogueUsage = `usage:
-  onewindow catalogue export [--data DIR] [--format xlsx|csv] [--department CODE] [-o FILE]
+  onewindow catalogue export [--data DIR] [--format xlsx|csv] [--lang zh-CN|en] [--department CODE] [-o FILE]
   onewindow catalogue import [--data DIR] [--format xlsx|csv] [--confirm] [--reason TEXT] [--user NAME] FILE
-export writes every item (or one department's) to FILE, or to standard output without -o.
-import checks FILE and prints every problem (sheet, row, column, message) and what would change;
+export writes every item (or one department's) to FILE, or to standard output without -o, with
+sheet names, headers and values in Chinese (--lang zh-CN, the default) or English (--lang en).
+import checks FILE (the multi-sheet layout in either language, or a 实施清单 of Chinese headers, whose
+new departments are listed and created) and prints every problem (sheet, row, column, message) and what would change;
 only --confirm writes, recording a revision for each new or changed item by --user (default cli).
 The format follows the file name (.xlsx or .csv) unless --format is given.
 `
@@ -45,6 +47,7 @@ func catalogueCommand(ctx context.Context, args []string, getenv func(string) st
 	confirm := fs.Bool("confirm", false, "import: write the changes (without it the import is a dry run)")
 	reason := fs.String("reason", "批量导入", "import: the reason recorded with every revision")
 	user := fs.String("user", "cli", "import: the actor recorded with every revision")
+	lang := fs.String("lang", "zh-CN", "export: the language of sheet names, headers and values (zh-CN or en)")
 	if err := fs.Parse(args[1:]); err != nil {
 		return err
 	}
@@ -61,7 +64,10 @@ func catalogueCommand(ctx context.Context, args []string, getenv func(string) st
 		if err != nil {
 			return err
 		}
-		return exportCatalogue(ctx, store, f, *dept, *out, stdout, stderr)
+		if *lang != "zh-CN" && *lang != "en" {
+			return fmt.Errorf("catalogue export: --lang must be zh-CN or en, not %q", *lang)
+		}
+		return exportCatalogue(ctx, store, exportRequest{format: f, dept: *dept, out: *out, lang: transfer.LangOf(*lang)}, stdout, stderr)
 	}
 	if fs.NArg() != 1 {
 		return fmt.Errorf("catalogue import: give exactly one file")
@@ -88,7 +94,15 @@ func fileFormat(asked, name string) (transfer.Format, error) {
 	return "", fmt.Errorf("catalogue: format must be xlsx or csv, not %q", asked)
 }
 
-func exportCatalogue(ctx context.Context, store *models.Store, f transfer.Format, dept, out string, stdout, stderr io.Writer) (err error) {
+// exportRequest is what catalogue export is asked to write.
+type exportRequest struct {
+	format    transfer.Format
+	dept, out string
+	lang      transfer.Lang
+}
+
+func exportCatalogue(ctx context.Context, store *models.Store, req exportRequest, stdout, stderr io.Writer) (err error) {
+	f, dept, out := req.format, req.dept, req.out
 	items, err := store.ItemsForExport(ctx, nil)
 	if err != nil {
 		return err
@@ -119,7 +133,7 @@ func exportCatalogue(ctx context.Context, store *models.Store, f transfer.Format
 		w = file
 	}
 	bar := newProgressBar(stderr, "export", "rows")
-	if err := transfer.Export(w, f, items, transfer.Options{Progress: bar.update}); err != nil {
+	if err := transfer.Export(w, f, items, transfer.Options{Progress: bar.update, Lang: req.lang}); err != nil {
 		return err
 	}
 	bar.done()
@@ -144,6 +158,9 @@ func importCatalogue(ctx context.Context, store *models.Store, req importRequest
 	data, err := readLimited(req.file)
 	if err != nil {
 		return err
+	}
+	if transfer.IsListing(data, req.format) {
+		return importListing(ctx, store, req, data, stdout, stderr)
 	}
 	known, err := storeKnown(ctx, store)
 	if err != nil {

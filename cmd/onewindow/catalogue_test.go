@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -91,7 +92,7 @@ func TestCatalogueImportDryRunConfirmAndProblems(t *testing.T) {
 	ctx := context.Background()
 	file := filepath.Join(t.TempDir(), "sjj.csv")
 	var out, errOut bytes.Buffer
-	if err := run(ctx, []string{"catalogue", "export", "--data", dir, "--department", "sjj", "-o", file}, getenv, &out, &errOut); err != nil {
+	if err := run(ctx, []string{"catalogue", "export", "--data", dir, "--department", "sjj", "--lang", "en", "-o", file}, getenv, &out, &errOut); err != nil {
 		t.Fatalf("export: %v %s", err, errOut.String())
 	}
 	raw, err := os.ReadFile(file)
@@ -161,4 +162,49 @@ func tail(s string) string {
 		return s[len(s)-300:]
 	}
 	return s
+}
+
+func TestCatalogueImportOfAListing(t *testing.T) {
+	dir := demoData(t)
+	getenv := func(string) string { return "" }
+	ctx := context.Background()
+	file := filepath.Join(dir, "清单.csv")
+	var b strings.Builder
+	b.WriteString("实施主体,主项名称,事项名称,实施编码,事项类型,法定办结时限\r\n")
+	for i := range 600 {
+		fmt.Fprintf(&b, "区新设局%d,主项,主项（子项%d）,511A0138000000-511602000000-000-1151130108337%05d-1-00,行政许可,\r\n", i%3, i, i)
+	}
+	if err := os.WriteFile(file, []byte(b.String()), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, confirm := range []bool{false, true, true} {
+		args := []string{"catalogue", "import", "--data", dir, file}
+		if confirm {
+			args = append(args[:4], "--confirm", file)
+		}
+		var out, errOut bytes.Buffer
+		if err := run(ctx, args, getenv, &out, &errOut); err != nil {
+			t.Fatalf("%v: %v\n%s", args, err, out.String())
+		}
+		if !strings.Contains(errOut.String(), "read   [") {
+			t.Errorf("no progress bar: %q", errOut.String())
+		}
+		t.Log(strings.TrimSpace(out.String()[max(0, len(out.String())-200):]))
+	}
+	store, err := models.Open(ctx, dir, models.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer store.Close()
+	it, err := store.Item(ctx, "511A0138000000-511602000000-000-115113010833700007-1-00")
+	if err != nil || it.StatutoryDays != nil || len(it.FilingGaps()) == 0 {
+		t.Fatalf("imported item: %+v %v", it, err)
+	}
+	var out, errOut bytes.Buffer
+	bad := filepath.Join(dir, "bad.csv")
+	os.WriteFile(bad, []byte("实施主体,事项名称,实施编码,事项类型,法定办结时限\r\n局,甲,C-1,01,二十\r\n"), 0o600)
+	err = run(ctx, []string{"catalogue", "import", "--data", dir, "--confirm", bad}, getenv, &out, &errOut)
+	if !errors.Is(err, errProblems) || !strings.Contains(out.String(), "row 2\t法定办结时限") {
+		t.Errorf("bad listing: %v %q", err, out.String())
+	}
 }

@@ -208,9 +208,9 @@ func decode(p any, name, s string, date bool) error {
 // parseBool reads true or false (TRUE, 1, FALSE and 0 too).
 func parseBool(name, s string) (bool, error) {
 	switch strings.ToLower(strings.TrimSpace(s)) {
-	case "true", "1":
+	case "true", "1", "是":
 		return true, nil
-	case "false", "0":
+	case "false", "0", "否":
 		return false, nil
 	}
 	return false, fmt.Errorf("%s %q is not true or false", name, s)

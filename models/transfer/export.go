@@ -74,6 +74,9 @@ func childSection[T any](sheet string, cols []column[T], items []models.Item, li
 
 // Options tunes Export and Parse.
 type Options struct {
+	// Lang is the language of an export's sheet names, headers and coded values (English when
+	// empty); Parse reads either.
+	Lang Lang
 	// Progress, when set, is called as rows are written or read, with the rows done and the
 	// total, so that a long transfer can show how far it is.
 	Progress func(done, total int)
@@ -113,12 +116,13 @@ func rowCount(items []models.Item) int {
 // Children are written in the order of their slices. Text that no file can carry back (invalid
 // UTF-8, control characters, or more than an XLSX cell holds) is an error, never cut short.
 func Export(w io.Writer, f Format, items []models.Item, opts ...Options) error {
-	pr := &progress{fn: options(opts).Progress, total: rowCount(items)}
+	o := options(opts)
+	pr := &progress{fn: o.Progress, total: rowCount(items)}
 	switch f {
 	case XLSX:
-		return exportXLSX(w, items, pr)
+		return exportXLSX(w, items, pr, o.Lang)
 	case CSV:
-		return exportCSV(w, items, pr)
+		return exportCSV(w, items, pr, o.Lang)
 	}
 	return fmt.Errorf("transfer: unknown format %q", f)
 }
@@ -126,7 +130,7 @@ func Export(w io.Writer, f Format, items []models.Item, opts ...Options) error {
 // maxCellUnits is the most UTF-16 code units an XLSX cell holds; excelize silently cuts longer text.
 const maxCellUnits = excelize.TotalCellChars
 
-func exportXLSX(w io.Writer, items []models.Item, pr *progress) (err error) {
+func exportXLSX(w io.Writer, items []models.Item, pr *progress, lang Lang) (err error) {
 	f := excelize.NewFile()
 	defer func() {
 		if cerr := f.Close(); err == nil && cerr != nil {
@@ -138,15 +142,16 @@ func exportXLSX(w io.Writer, items []models.Item, pr *progress) (err error) {
 		return fmt.Errorf("transfer: header style: %w", err)
 	}
 	for i, s := range sections(items) {
+		name := sheetTitle(s.sheet, lang)
 		if i == 0 {
-			err = f.SetSheetName(f.GetSheetName(0), s.sheet)
+			err = f.SetSheetName(f.GetSheetName(0), name)
 		} else {
-			_, err = f.NewSheet(s.sheet)
+			_, err = f.NewSheet(name)
 		}
 		if err != nil {
 			return fmt.Errorf("transfer: add sheet %s: %w", s.sheet, err)
 		}
-		if err := writeSheet(f, s, bold, pr); err != nil {
+		if err := writeSheet(f, s, name, bold, pr, lang); err != nil {
 			return err
 		}
 	}
@@ -157,8 +162,8 @@ func exportXLSX(w io.Writer, items []models.Item, pr *progress) (err error) {
 }
 
 // writeSheet streams one section into its sheet, with a bold, frozen header row.
-func writeSheet(f *excelize.File, s section, headerStyle int, pr *progress) error {
-	sw, err := f.NewStreamWriter(s.sheet)
+func writeSheet(f *excelize.File, s section, name string, headerStyle int, pr *progress, lang Lang) error {
+	sw, err := f.NewStreamWriter(name)
 	if err != nil {
 		return fmt.Errorf("transfer: stream sheet %s: %w", s.sheet, err)
 	}
@@ -169,9 +174,11 @@ func writeSheet(f *excelize.File, s section, headerStyle int, pr *progress) erro
 		return fmt.Errorf("transfer: column width of %s: %w", s.sheet, err)
 	}
 	vals := make([]any, len(s.header))
-	for i, h := range s.header {
+	titles := headerTitles(s.sheet, s.header, lang)
+	for i, h := range titles {
 		vals[i] = excelize.Cell{StyleID: headerStyle, Value: h}
 	}
+	tr := newTranslator(s.sheet, lang, s.header)
 	if err := sw.SetRow("A1", vals); err != nil {
 		return fmt.Errorf("transfer: header of %s: %w", s.sheet, err)
 	}
@@ -179,7 +186,7 @@ func writeSheet(f *excelize.File, s section, headerStyle int, pr *progress) erro
 	err = s.each(func(cells []any) error {
 		n++
 		for j, p := range cells {
-			v, err := xlsxValue(p)
+			v, err := xlsxValue(p, s.header[j], tr)
 			if err != nil {
 				return fmt.Errorf("transfer: item %q, sheet %s, column %s: %w", *cells[0].(*string), s.sheet, s.header[j], err)
 			}
@@ -203,7 +210,7 @@ func writeSheet(f *excelize.File, s section, headerStyle int, pr *progress) erro
 
 // xlsxValue is the cell value of a field: numbers as numbers, everything else as text;
 // an empty text is no cell at all, which reads back as "".
-func xlsxValue(p any) (any, error) {
+func xlsxValue(p any, col string, tr *translator) (any, error) {
 	switch n := p.(type) {
 	case *int:
 		return *n, nil
@@ -212,7 +219,7 @@ func xlsxValue(p any) (any, error) {
 			return **n, nil
 		}
 	}
-	s := text(p)
+	s := tr.cell(p, col)
 	if err := storable(s); err != nil {
 		return nil, err
 	}
@@ -243,15 +250,17 @@ func utf16Len(s string) int {
 	return n
 }
 
-func exportCSV(w io.Writer, items []models.Item, pr *progress) error {
+func exportCSV(w io.Writer, items []models.Item, pr *progress, lang Lang) error {
 	bw := bufio.NewWriterSize(w, 64<<10)
 	bw.WriteString(bom)
 	c := csvWriter{bw}
 	for _, s := range sections(items) {
 		cells := make([]string, len(s.header)+1)
+		record := recordTitle(s.sheet, lang)
+		tr := newTranslator(s.sheet, lang, s.header)
 		started := false
 		header := func() {
-			c.row(append([]string{"#" + s.record}, s.header...))
+			c.row(append([]string{"#" + record}, headerTitles(s.sheet, s.header, lang)...))
 			started = true
 		}
 		if s.sheet == sheetItems {
@@ -262,9 +271,9 @@ func exportCSV(w io.Writer, items []models.Item, pr *progress) error {
 			if !started {
 				header()
 			}
-			cells[0] = s.record
+			cells[0] = record
 			for j, p := range ptrs {
-				cells[j+1] = text(p)
+				cells[j+1] = tr.cell(p, s.header[j])
 				if err := storable(cells[j+1]); err != nil {
 					return fmt.Errorf("transfer: item %q, %s column %s: %w", *ptrs[0].(*string), s.record, s.header[j], err)
 				}

@@ -21,6 +21,10 @@ type Problem struct {
 	// Column is the header name, "record" for the CSV record column, or "" for the whole row.
 	Column  string
 	Message string
+	// Rule names the kind of problem (a models.Rule… or transfer.Rule… constant) and Args its
+	// values, so that the message can be shown in the reader's language; Message is English.
+	Rule string
+	Args []string
 }
 
 // Parse reads a file written by Export (or edited by hand in a spreadsheet) back into items; problems list every row-level issue; a structurally unreadable file is an error.
@@ -32,13 +36,19 @@ type Problem struct {
 //
 // Options.Progress, when given, counts the data rows judged.
 func Parse(r io.Reader, f Format, known Known, opts ...Options) (items []models.Item, problems []Problem, err error) {
-	p := &parser{known: known, byCode: map[string]int{}, layout: map[string][]string{
+	p := &parser{known: known, byCode: map[string]int{}, titles: map[string]map[string]string{}, layout: map[string][]string{
 		sheetItems:       names(itemColumns(), false),
 		sheetMaterials:   names(materialColumns(), true),
 		sheetFees:        names(feeColumns(), true),
 		sheetSteps:       names(stepColumns(), true),
 		sheetDepartments: names(departmentColumns(), true),
 	}}
+	for _, sheet := range sheetOrder() {
+		p.titles[sheet] = map[string]string{}
+		for col, zh := range zhColumns(sheet) {
+			p.titles[sheet][zh] = col
+		}
+	}
 	var tabs map[string]*table
 	switch f {
 	case XLSX:
@@ -75,7 +85,8 @@ func Parse(r io.Reader, f Format, known Known, opts ...Options) (items []models.
 // parser gathers items and problems while a file is read.
 type parser struct {
 	known       Known
-	layout      map[string][]string // sheet → its columns, in file order
+	layout      map[string][]string          // sheet → its columns, in file order
+	titles      map[string]map[string]string // sheet → Chinese header → column
 	problems    []Problem
 	items       []models.Item
 	refs        []itemRef // parallel to items

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"sync"
 
@@ -18,7 +19,8 @@ const maxUnzipped = 1 << 30
 type header struct {
 	row   int
 	index map[string]int
-	ok    bool // every column of the layout is present exactly once
+	ok    bool        // every column of the layout is present exactly once
+	tr    *translator // reads values written in Chinese
 }
 
 // rawRow is one data row with the header it is read under.
@@ -31,7 +33,7 @@ type rawRow struct {
 // cell returns the text of a column in the row; a cell past the end of the row is empty.
 func (r rawRow) cell(name string) string {
 	if i, ok := r.hdr.index[name]; ok && i < len(r.cells) {
-		return r.cells[i]
+		return r.hdr.tr.in(name, r.cells[i])
 	}
 	return ""
 }
@@ -57,14 +59,20 @@ func (p *parser) readXLSX(r io.Reader) (tabs map[string]*table, err error) {
 		return nil, fmt.Errorf("transfer: open xlsx: %w", err)
 	}
 	defer f.Close()
-	if i, err := f.GetSheetIndex(sheetItems); err != nil || i < 0 {
+	actual := map[string]string{} // sheet → its name in the workbook, in either language
+	for _, name := range f.GetSheetList() {
+		if s := sheetOf(name); s != "" && actual[s] == "" {
+			actual[s] = name
+		}
+	}
+	if actual[sheetItems] == "" {
 		return nil, errors.New("transfer: not a catalogue workbook: it has no items sheet")
 	}
 	sheets := sheetOrder()
 	got := make([]sheetCells, len(sheets))
 	var wg sync.WaitGroup
 	for i, sheet := range sheets {
-		wg.Go(func() { got[i] = readSheet(f, sheet) })
+		wg.Go(func() { got[i] = readSheet(f, actual[sheet]) })
 	}
 	wg.Wait()
 	tabs = map[string]*table{}
@@ -92,7 +100,7 @@ func readSheet(f *excelize.File, sheet string) (out sheetCells) {
 			out = sheetCells{err: fmt.Errorf("transfer: unreadable sheet %s: %v", sheet, v)}
 		}
 	}()
-	if i, err := f.GetSheetIndex(sheet); err != nil || i < 0 {
+	if sheet == "" {
 		return sheetCells{missing: true}
 	}
 	rows, err := f.Rows(sheet)
@@ -185,7 +193,7 @@ func (p *parser) readCSV(r io.Reader) (map[string]*table, error) {
 // sheetOf maps a CSV record kind to its section, reporting an unknown kind.
 func (p *parser) sheetOf(row int, kind string) (string, bool) {
 	for _, s := range sheetOrder() {
-		if recordOf(s) == kind {
+		if recordOf(s) == kind || zhSheet(s) == kind {
 			return s, true
 		}
 	}
@@ -200,10 +208,19 @@ var addedLater = map[string]bool{"main_name": true}
 // header reads a header row; skip is the number of leading cells that are not columns.
 func (p *parser) header(sheet string, num int, cells []string, skip int) *header {
 	h := &header{row: num, index: map[string]int{}, ok: true}
+	zh := false
+	defer func() {
+		if zh {
+			h.tr = newTranslator(sheet, Chinese, p.layout[sheet])
+		}
+	}()
 	for i := skip; i < len(cells); i++ {
 		name := strings.TrimSpace(cells[i])
 		if name == "" {
 			continue
+		}
+		if col, ok := p.titles[sheet][name]; ok && !slices.Contains(cells[skip:], col) {
+			name, zh = col, true
 		}
 		if _, dup := h.index[name]; dup {
 			p.add(sheet, num, name, "column "+name+" appears twice")

@@ -22,12 +22,16 @@ func TestDemoCatalogueRoundTrip(t *testing.T) {
 		known.Types[ty.Code] = true
 	}
 	want := normalise(items)
-	for _, f := range []Format{XLSX, CSV} {
-		t.Run(string(f), func(t *testing.T) {
+	for _, tc := range []struct {
+		f    Format
+		lang Lang
+	}{{XLSX, English}, {CSV, English}, {XLSX, Chinese}, {CSV, Chinese}} {
+		f := tc.f
+		t.Run(string(f)+"-"+string(tc.lang), func(t *testing.T) {
 			t.Parallel()
 			var buf bytes.Buffer
 			start := time.Now()
-			if err := Export(&buf, f, items); err != nil {
+			if err := Export(&buf, f, items, Options{Lang: tc.lang}); err != nil {
 				t.Fatalf("Export: %v", err)
 			}
 			exported := time.Since(start)
