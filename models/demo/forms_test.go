@@ -174,6 +174,9 @@ func spoil(s *form.Schema, ok form.Values, dicts form.Dicts) []spoilt {
 				out = append(out, spoilt{f.Key + " not offered", with(f.Key, "not_offered"), key, form.RuleOption})
 			}
 		case form.TypeMultiselect:
+			if isCondition(s, f.Key) {
+				continue
+			}
 			out = append(out, spoilt{f.Key + " not offered", with(f.Key, []string{"not_offered"}), key, form.RuleOption})
 		case form.TypeText, form.TypeTextarea, form.TypeAddress:
 			out = append(out, spoilt{f.Key + " too long", with(f.Key, strings.Repeat("长", form.MaxTextarea+1)), key, form.RuleTooLong})
