@@ -11,6 +11,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/santhosh-tekuri/jsonschema/v6"
+
 	"onewindow/models"
 	"onewindow/models/demo/forms"
 	"onewindow/models/form"
@@ -122,12 +124,42 @@ func TestFormExamples(t *testing.T) {
 			t.Errorf("%s: the example is refused: %v", file, is.Messages())
 			continue
 		}
+		exportedAccepts(t, file, c, f.Example)
 		for _, sp := range spoil(&f.Form, v, dicts) {
 			got := c.Validate(sp.values, formsNow)
 			if len(got) != 1 || got[sp.key].Rule != sp.rule {
 				t.Errorf("%s: %s: issues %v; want only %s (%s)", file, sp.what, got, sp.key, sp.rule)
 			}
 		}
+	}
+}
+
+// exportedAccepts checks the form's exported JSON Schema compiles and accepts the example.
+func exportedAccepts(t *testing.T, file string, c *form.Compiled, example json.RawMessage) {
+	t.Helper()
+	doc, err := c.JSONSchema()
+	if err != nil {
+		t.Fatalf("%s: export: %v", file, err)
+	}
+	parsed, err := jsonschema.UnmarshalJSON(bytes.NewReader(doc))
+	if err != nil {
+		t.Fatalf("%s: %v", file, err)
+	}
+	jc := jsonschema.NewCompiler()
+	jc.AssertFormat()
+	if err := jc.AddResource("form.json", parsed); err != nil {
+		t.Fatalf("%s: %v", file, err)
+	}
+	sch, err := jc.Compile("form.json")
+	if err != nil {
+		t.Fatalf("%s: the exported schema does not compile: %v", file, err)
+	}
+	inst, err := jsonschema.UnmarshalJSON(bytes.NewReader(example))
+	if err != nil {
+		t.Fatalf("%s: %v", file, err)
+	}
+	if err := sch.Validate(inst); err != nil {
+		t.Errorf("%s: the exported schema refuses the example: %v", file, err)
 	}
 }
 
