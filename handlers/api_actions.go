@@ -137,7 +137,8 @@ func (s *Server) withCodeLimit(c *gin.Context, who service.Actor, attempt func()
 // actions is the action service over the server's store, authorizer,
 // calendar and clock.
 func (s *Server) actions() *service.Service {
-	return &service.Service{Store: s.store, Authz: s.authz, Cal: s.cal.Load(), Now: s.now, Item: s.publishedItem}
+	return &service.Service{Store: s.store, Authz: s.authz, Cal: s.cal.Load(), Now: s.now, Item: s.publishedItem,
+		IsMainItem: func(code string) bool { return s.ref.Load().mainItems[code] }}
 }
 
 // staffActions lists the actions the caller may take now.

@@ -19,12 +19,24 @@ func demoItem(t *testing.T, pick func(models.Item) bool) models.Item {
 	t.Helper()
 	_, _, items := demo.Catalogue()
 	for _, it := range items {
-		if it.OnApplication && !it.Reduced() && it.Status == models.ItemPublished && len(it.Materials) > 0 && pick(it) {
+		if it.OnApplication && !it.Reduced() && it.Status == models.ItemPublished && len(it.Materials) > 0 &&
+			!isMainItem(items, it) && pick(it) {
 			return it
 		}
 	}
 	t.Fatal("no such demo item")
 	return models.Item{}
+}
+
+// isMainItem reports whether a retained item of it's department names it as
+// its main item (主项): one applies for the sub-items, not for it.
+func isMainItem(items []models.Item, it models.Item) bool {
+	for _, o := range items {
+		if o.Code != it.Code && o.DepartmentCode == it.DepartmentCode && o.MainName == it.Name && !o.Reduced() {
+			return true
+		}
+	}
+	return false
 }
 
 func singleItem(t *testing.T) models.Item {

@@ -204,6 +204,7 @@ func (s *Server) writeGuide(c *gin.Context, status int, it *models.Item) error {
 		return err
 	}
 	g := guideJSON(it, s.ref.Load())
+	g.OpenForApplication, g.Missing = s.openForApplication(it)
 	g.SubItems = make([]string, len(grp.Subs))
 	for i, r := range grp.Subs {
 		g.SubItems[i] = r.Code
@@ -345,7 +346,6 @@ func guideJSON(it *models.Item, ref *reference) itemGuideJSON {
 		Workflow: workflowDefJSON{Joint: it.Joint(), Immediate: it.HandlingKind == models.KindImmediate,
 			Departments: make([]workflowDeptJSON, len(it.Departments))},
 	}
-	g.OpenForApplication, g.Missing = openForApplication(it)
 	g.MainName, g.SubItems = it.MainName, []string{}
 	for i, m := range it.Materials {
 		g.Materials[i] = materialJSON{Key: m.Key, Name: m.Name, Necessity: m.Necessity, Form: m.Form, Kind: m.Kind,

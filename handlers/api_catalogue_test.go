@@ -257,8 +257,11 @@ type guide struct {
 	Code          string `json:"code"`
 	Name          string `json:"name"`
 	OnApplication bool   `json:"on_application"`
-	StatutoryDays int    `json:"statutory_days"`
-	PromisedDays  int    `json:"promised_days"`
+	// Open is false for an item that takes no application now (a main item
+	// with sub-items, an incomplete guide, an unstaffed department).
+	Open          bool `json:"open_for_application"`
+	StatutoryDays int  `json:"statutory_days"`
+	PromisedDays  int  `json:"promised_days"`
 	Materials     []struct {
 		Key       string `json:"key"`
 		Name      string `json:"name"`

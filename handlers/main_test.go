@@ -45,7 +45,9 @@ func TestMain(m *testing.M) {
 }
 
 func buildDemoEnv(dir string) (*demoEnv, error) {
-	return buildEnv(dir, false)
+	// With the demo accounts: an item whose department nobody handles takes
+	// no application.
+	return buildEnv(dir, true)
 }
 
 // buildEnv serves a copy of the seeded demo database, with or without the

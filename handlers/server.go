@@ -75,6 +75,7 @@ type Server struct {
 // reference is the small, read-mostly data that validates filters and labels
 // pages: departments and item types. It is rebuilt with the search index.
 type reference struct {
+	mainItems map[string]bool // codes of main items (主项) with retained sub-items
 	depts     []models.DepartmentCount
 	deptByKey map[string]models.DepartmentCount
 	types     []models.ItemType
@@ -216,6 +217,7 @@ func (s *Server) loadCatalogue(ctx context.Context) error {
 	for _, d := range depts {
 		ref.deptByKey[d.Code] = d
 	}
+	ref.mainItems = mainItems(entries)
 	for _, t := range types {
 		ref.typeByKey[t.Code] = t
 	}
@@ -327,4 +329,22 @@ func fieldMessageKey(field string) string {
 	default:
 		return "error.invalid_bool"
 	}
+}
+
+// mainItems finds the main items (主项) among the published entries: those
+// that retained sub-items of their department name as their main item.
+func mainItems(entries []search.Entry) map[string]bool {
+	named := make(map[string]bool)
+	for _, e := range entries {
+		if e.Disposition == models.DispositionRetained && e.MainName != "" && e.MainName != e.Name {
+			named[e.DepartmentCode+"\x00"+e.MainName] = true
+		}
+	}
+	out := make(map[string]bool)
+	for _, e := range entries {
+		if named[e.DepartmentCode+"\x00"+e.Name] {
+			out[e.Code] = true
+		}
+	}
+	return out
 }

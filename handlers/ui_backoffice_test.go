@@ -60,7 +60,8 @@ func officeItems(t *testing.T, store *models.Store) (single, joint *models.Item)
 	ctx := context.Background()
 	_, _, items := demo.Catalogue()
 	for _, it := range items {
-		if !it.OnApplication || it.Disposition != models.DispositionRetained || it.HandlingKind == models.KindImmediate {
+		if !it.OnApplication || it.Disposition != models.DispositionRetained || it.HandlingKind == models.KindImmediate ||
+			isMainItem(items, it) {
 			continue
 		}
 		full, err := store.Item(ctx, it.Code)

@@ -32,6 +32,9 @@ func citizenItem(t *testing.T, env *demoEnv) guide {
 	for _, it := range l.Items {
 		var g guide
 		getJSONFrom(t, env, "/api/v1/items/"+it.Code, &g)
+		if !g.Open {
+			continue
+		}
 		for _, m := range g.Materials {
 			if m.Necessity == "required" {
 				return g

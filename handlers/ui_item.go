@@ -2,10 +2,12 @@ package handlers
 
 import (
 	"net/http"
+	"slices"
 	"strings"
 
 	"github.com/gin-gonic/gin"
 
+	"onewindow/handlers/service"
 	"onewindow/models"
 	"onewindow/policies"
 )
@@ -32,23 +34,25 @@ type closedBox struct {
 	MissingText, Body, Contact string   // in the page's language
 }
 
-// openForApplication reports whether the item takes applications, and what
-// its guide lacks when it is filed on application but incomplete.
-func openForApplication(it *models.Item) (bool, []string) {
+// openForApplication reports whether the item takes applications, and why
+// not when it is filed on application: what its guide lacks
+// (models.Gap*), or service.BlockSubItems / service.BlockUnstaffed.
+func (s *Server) openForApplication(it *models.Item) (bool, []string) {
 	if it.Reduced() || !it.OnApplication || it.Status != models.ItemPublished {
 		return false, []string{}
 	}
-	gaps := it.FilingGaps()
-	if gaps == nil {
-		gaps = []string{}
+	blocks := s.actions().FilingBlocks(it)
+	if blocks == nil {
+		blocks = []string{}
 	}
-	return len(gaps) == 0, gaps
+	return len(blocks) == 0, blocks
 }
 
-// closedNotice is the closed box of an incomplete guide, or nil when the item
-// takes applications or is not filed on application at all.
+// closedNotice is the closed box of an item filed on application that takes
+// no application now, or nil when it takes them or is not filed on
+// application at all.
 func (s *Server) closedNotice(lang string, it *models.Item) *closedBox {
-	open, gaps := openForApplication(it)
+	open, gaps := s.openForApplication(it)
 	if open || len(gaps) == 0 {
 		return nil
 	}
@@ -72,6 +76,12 @@ func (s *Server) closedNotice(lang string, it *models.Item) *closedBox {
 	}
 	b.MissingText = strings.Join(names, s.site.T(lang, "closed.sep"))
 	b.Body = s.site.T(lang, "closed.body", b.MissingText)
+	switch {
+	case slices.Contains(gaps, service.BlockSubItems):
+		b.Body = s.site.T(lang, "closed.body_sub_items")
+	case len(gaps) == 1 && gaps[0] == service.BlockUnstaffed:
+		b.Body = s.site.T(lang, "closed.body_unstaffed")
+	}
 	b.Contact = s.site.T(lang, "closed.contact", b.Department, b.Phone, b.Address)
 	return b
 }

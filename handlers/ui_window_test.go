@@ -44,7 +44,9 @@ func windowItem(t *testing.T, env *demoEnv, immediate bool) *models.Item {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if len(it.Materials) >= 2 {
+			var g guide
+			getJSONFrom(t, env, "/api/v1/items/"+e.Code, &g)
+			if len(it.Materials) >= 2 && g.Open {
 				return it
 			}
 		}

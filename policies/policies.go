@@ -158,6 +158,21 @@ func (a *Authorizer) Permissions(user string) []Permission {
 	return out
 }
 
+// Staffed reports whether some account may do act on obj in the domain (a
+// department code), through a role held there or in every department: an
+// item whose department nobody handles must not take applications.
+func (a *Authorizer) Staffed(domain, obj, act string) bool {
+	granted := a.holders[perm{obj, act}]
+	for _, as := range a.cur.Load().byUser {
+		for _, r := range as {
+			if (r.Domain == domain || r.Domain == AllDomains) && slices.Contains(granted, r.Role) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
 // Domains returns the sorted domains in which user may do act on obj; ["*"] means every department.
 func (a *Authorizer) Domains(user, obj, act string) []string {
 	if !checkable(user, AllDomains) {

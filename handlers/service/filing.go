@@ -43,11 +43,10 @@ func (s *Service) CheckFiling(ctx context.Context, in Filing) (*models.NewApplic
 		return nil, err
 	case it.Reduced() || !it.OnApplication:
 		fields["item_code"] = "this item is not filed on application"
-	case len(it.FilingGaps()) > 0:
-		// Unknown is not zero: without published limits and materials
-		// nobody could promise the applicant anything.
-		fields["item_code"] = "this item's service guide does not yet publish " +
-			strings.Join(it.FilingGaps(), ", ") + "; it takes no application until the department completes it"
+	default:
+		if msg := blockMessage(s.FilingBlocks(it)); msg != "" {
+			fields["item_code"] = msg
+		}
 	}
 	a := in.Applicant
 	idKind := workflow.ResidentID
@@ -136,4 +135,28 @@ func (s *Service) setChannel(ctx context.Context, who Actor, na *models.NewAppli
 		na.Channel, na.Actor, na.Role = models.ChannelWindow, who.Username, string(policies.WindowClerk)
 	}
 	return nil
+}
+
+// blockMessage says why an item takes no application ("" when it does).
+func blockMessage(blocks []string) string {
+	var gaps []string
+	for _, b := range blocks {
+		switch b {
+		case BlockSubItems:
+			return "this is a main item: apply for one of its sub-items (新办, 变更, 延续, 注销 …)"
+		case BlockUnstaffed:
+			if len(gaps) == 0 {
+				return "no staff handle this item's department yet; it takes no application until accounts are set up"
+			}
+		default:
+			gaps = append(gaps, b)
+		}
+	}
+	if len(gaps) == 0 {
+		return ""
+	}
+	// Unknown is not zero: without published limits and materials nobody
+	// could promise the applicant anything.
+	return "this item's service guide does not yet publish " + strings.Join(gaps, ", ") +
+		"; it takes no application until the department completes it"
 }

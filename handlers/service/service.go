@@ -27,6 +27,10 @@ type Service struct {
 	// Item returns the published item of a code (the handlers' cached copy),
 	// for filing.
 	Item func(ctx context.Context, code string) (*models.Item, error)
+	// IsMainItem reports whether a published item is a main item (主项)
+	// with retained sub-items (子项), which are what one applies for; nil
+	// knows none.
+	IsMainItem func(code string) bool
 }
 
 // Actor is who asks, resolved once by the caller.

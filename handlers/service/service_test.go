@@ -47,6 +47,8 @@ func newService(t *testing.T) *service.Service {
 		{User: "window1", Role: policies.WindowClerk, Domain: policies.AllDomains},
 		{User: "scj.review", Role: policies.Reviewer, Domain: "scj"},
 		{User: "zjj.review", Role: policies.Reviewer, Domain: "zjj"},
+		{User: "scj.approve", Role: policies.Approver, Domain: "scj"},
+		{User: "zjj.approve", Role: policies.Approver, Domain: "zjj"},
 		{User: "scj.catalog", Role: policies.CatalogueAdmin, Domain: "scj"},
 		{User: "citizen1", Role: policies.Citizen, Domain: policies.AllDomains},
 	})
@@ -232,4 +234,59 @@ func TestCatalogueWritesAreAuthorizedInTheItemsDepartment(t *testing.T) {
 		models.DispositionChange{Disposition: models.DispositionCancelled, Reason: "取消"}, it.Version); kindOf(err) != service.Forbidden {
 		t.Fatalf("a clerk disposing: %v", err)
 	}
+}
+
+// An item whose department nobody reviews or decides for takes no filing:
+// it would wait for nobody while the legal clock runs.
+func TestUnstaffedDepartmentTakesNoFiling(t *testing.T) {
+	t.Parallel()
+	s := newService(t)
+	ctx := context.Background()
+	authz, err := policies.New([]policies.Assignment{
+		{User: "window1", Role: policies.WindowClerk, Domain: policies.AllDomains},
+		{User: "scj.review", Role: policies.Reviewer, Domain: "scj"},
+		{User: "scj.approve", Role: policies.Approver, Domain: "scj"},
+		{User: "zjj.review", Role: policies.Reviewer, Domain: "zjj"}, // zjj decides for nobody
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.Authz = authz
+	if _, err := s.File(ctx, service.Actor{}, filing("A1")); err != nil {
+		t.Fatalf("a staffed item: %v", err)
+	}
+	before := countApplications(t, s)
+	_, err = s.File(ctx, service.Actor{}, filing("A2")) // zjj with scj in parallel
+	var e *service.Error
+	if !errors.As(err, &e) || e.Kind != service.Invalid || !strings.Contains(e.Fields["item_code"], "no staff") {
+		t.Fatalf("filing for an unstaffed department: %v", err)
+	}
+	if countApplications(t, s) != before {
+		t.Error("the refused filing was stored")
+	}
+	it, _ := s.Store.Item(ctx, "A2")
+	if got := s.UnstaffedDepartments(it); len(got) != 1 || got[0] != "zjj" {
+		t.Errorf("unstaffed departments = %v, want [zjj]", got)
+	}
+}
+
+// A main item (主项) with sub-items takes no filing: one applies for a 子项.
+func TestMainItemTakesNoFiling(t *testing.T) {
+	t.Parallel()
+	s := newService(t)
+	s.IsMainItem = func(code string) bool { return code == "A1" }
+	_, err := s.File(context.Background(), service.Actor{}, filing("A1"))
+	var e *service.Error
+	if !errors.As(err, &e) || !strings.Contains(e.Fields["item_code"], "sub-items") {
+		t.Fatalf("filing for a main item: %v", err)
+	}
+}
+
+func countApplications(t *testing.T, s *service.Service) int {
+	t.Helper()
+	apps, err := s.Store.ApplicationsInStates(context.Background(), workflow.States, 1000, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return len(apps)
 }

@@ -21,6 +21,8 @@ func withMoreStaff(t *testing.T, s *service.Service) {
 		{User: "scj.review", Role: policies.Reviewer, Domain: "scj"},
 		{User: "scj.review2", Role: policies.Reviewer, Domain: "scj"},
 		{User: "zjj.review", Role: policies.Reviewer, Domain: "zjj"},
+		{User: "scj.approve", Role: policies.Approver, Domain: "scj"},
+		{User: "zjj.approve", Role: policies.Approver, Domain: "zjj"},
 		{User: "scj.catalog", Role: policies.CatalogueAdmin, Domain: "scj"},
 		{User: "catalog", Role: policies.CatalogueAdmin, Domain: policies.AllDomains},
 		{User: "citizen1", Role: policies.Citizen, Domain: policies.AllDomains},
