@@ -32,6 +32,23 @@ func BenchmarkSearch(b *testing.B) {
 	}
 }
 
+// BenchmarkSearch100k runs single queries of each class on a 100,000-item catalogue:
+// broad words (tens of thousands of names), names, questions, forgiveness, pinyin and
+// words that find nothing.
+func BenchmarkSearch100k(b *testing.B) {
+	ix := New(catalogue(100_000), testAliases())
+	for _, q := range []string{"许可", "身份证", "营业执照", "食品", "食", "怎么办理营业执照", "食品经营许问",
+		"食品經營許可", "shipinjingying", "spjyxk", "开饭店", "殡葬", "社保卡"} {
+		b.Run(q, func(b *testing.B) {
+			var res Result
+			for b.Loop() {
+				res = ix.Search(Query{Q: q})
+			}
+			b.ReportMetric(float64(res.Total), "hits")
+		})
+	}
+}
+
 // BenchmarkSearchParallel runs W6's and the everyday queries from 64 goroutines and
 // reports the 50th and 99th percentile of the recorded latencies.
 func BenchmarkSearchParallel(b *testing.B) {
