@@ -12,7 +12,7 @@ func (ix *Index) fuzzy(s *scratch, w string, fn func(int32)) {
 	h := len(rs) / 2
 	seen := 0
 	for _, half := range []string{string(rs[:h]), string(rs[h:])} {
-		c := ix.name.candidates(half)
+		c := ix.name.candidates(half, nil)
 		for _, i := range c.l {
 			if seen++; seen > maxFuzzyCandidates {
 				return

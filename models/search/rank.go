@@ -18,6 +18,8 @@ type scratch struct {
 	touched []int32
 	keys    []uint64
 	runes   []rune
+	cursors []cursor
+	bufs    []*candBuf // one per word of a phrase
 }
 
 func (ix *Index) getScratch() *scratch {
@@ -163,7 +165,7 @@ func (ix *Index) markConcept(s *scratch, c *concept, bit uint16, core bool) {
 		if !alt.loose {
 			exact = bit
 		}
-		ix.phraseHits(&ix.name, ix.nameText, alt.words, func(i int32) {
+		ix.phraseHits(s, &ix.name, ix.nameText, alt.words, func(i int32) {
 			m := s.at(i)
 			m.name |= bit
 			m.exact |= exact
@@ -171,7 +173,7 @@ func (ix *Index) markConcept(s *scratch, c *concept, bit uint16, core bool) {
 			inName++
 		})
 		if a == 0 { // guide text is searched for the word as asked, not its expansions
-			ix.phraseHits(&ix.other, ix.others, alt.words, func(i int32) { s.at(i).text |= bit })
+			ix.phraseHits(s, &ix.other, ix.others, alt.words, func(i int32) { s.at(i).text |= bit })
 		}
 	}
 	if c.ascii && len(c.word) >= minCodeTerm {
@@ -192,7 +194,7 @@ func (ix *Index) markConcept(s *scratch, c *concept, bit uint16, core bool) {
 // does, the names one character away from it count as matching every word, loosely.
 func (ix *Index) markCore(s *scratch, p *plan) {
 	found := false
-	ix.phraseHits(&ix.name, ix.nameText, []string{p.core}, func(i int32) {
+	ix.phraseHits(s, &ix.name, ix.nameText, []string{p.core}, func(i int32) {
 		s.at(i).phrase = true
 		found = true
 	})
@@ -205,23 +207,28 @@ func (ix *Index) markCore(s *scratch, p *plan) {
 
 // phraseHits calls fn, in index order, for each entry whose text in g and texts holds
 // every one of words.
-func (ix *Index) phraseHits(g *gramIndex, texts []string, words []string, fn func(int32)) {
+func (ix *Index) phraseHits(s *scratch, g *gramIndex, texts []string, words []string, fn func(int32)) {
 	best, bestSize := -1, 0
-	cs := make([]cursor, len(words))
+	cs := s.cursors[:0]
+	for len(s.bufs) < len(words) {
+		s.bufs = append(s.bufs, &candBuf{})
+	}
 	for j, w := range words {
-		cs[j] = g.candidates(w)
+		cs = append(cs, g.candidates(w, s.bufs[j]))
 		if len(cs[j].l) == 0 {
+			s.cursors = cs
 			return
 		}
 		if best < 0 || len(cs[j].l) < bestSize {
 			best, bestSize = j, len(cs[j].l)
 		}
 	}
+	s.cursors = cs
 	c, w := &cs[best], words[best]
 	anchor := ix.rarestByte(w)
 next:
 	for k, i := range c.l {
-		if !c.exact && index(texts[i], w, int(c.from[k]), anchor) < 0 {
+		if !c.exact && !c.sure[k] && index(texts[i], w, int(c.from[k]), anchor) < 0 {
 			continue
 		}
 		for j, other := range words {
