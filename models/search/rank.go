@@ -19,10 +19,21 @@ type scratch struct {
 	keys    []uint64
 	runes   []rune
 	cursors []cursor
+	unis    []cursor // fuzzy's unigram lists
 	bufs    []*candBuf // one per word of a phrase
 }
 
+// spareScratch is how many scratches an index keeps whatever the garbage collector does:
+// sync.Pool drops its contents within two collections, and at 100,000 entries a new
+// scratch is 800 KB to allocate and clear.
+const spareScratch = 16
+
 func (ix *Index) getScratch() *scratch {
+	select {
+	case s := <-ix.spare:
+		return s
+	default:
+	}
 	if s, ok := ix.scratch.Get().(*scratch); ok {
 		return s
 	}
@@ -34,7 +45,11 @@ func (ix *Index) putScratch(s *scratch) {
 		s.marks[i] = mark{}
 	}
 	s.touched, s.keys = s.touched[:0], s.keys[:0]
-	ix.scratch.Put(s)
+	select {
+	case ix.spare <- s:
+	default:
+		ix.scratch.Put(s)
+	}
 }
 
 // at returns entry i's mark for writing, recording that it was touched.

@@ -117,6 +117,8 @@ type Index struct {
 	aliasMax int                 // the longest alias term, in runes
 	vocab    []string            // name words and alias terms, for "did you mean"
 	scratch  sync.Pool           // *scratch
+	spare    chan *scratch       // scratch kept across garbage collections, which empty the pool
+	plans    planCache
 }
 
 var (
@@ -142,7 +144,7 @@ func New(entries []Entry, aliases []Alias) *Index {
 			strings.Compare(entries[a].Code, entries[b].Code),
 			cmp.Compare(a, b))
 	})
-	ix := &Index{fold: f, byDept: make(map[string][]int32)}
+	ix := &Index{fold: f, byDept: make(map[string][]int32), spare: make(chan *scratch, spareScratch)}
 	ix.addEntries(entries, norm, input)
 	ix.buildListing(input)
 	ix.apps = appRanks(ix.entries)
@@ -261,7 +263,8 @@ func (ix *Index) Search(q Query) Result {
 	if ix.fold == nil { // the zero Index
 		return Result{Entries: []Entry{}}
 	}
-	p := ix.plan(q.Q)
+	cp := ix.cachedPlan(q.Q)
+	p := &cp.plan
 	f := newFilter(q, !p.empty())
 	if p.empty() {
 		if p.blank {
@@ -269,9 +272,9 @@ func (ix *Index) Search(q Query) Result {
 		}
 		return Result{Entries: []Entry{}, Matches: []Match{}}
 	}
-	res := ix.rank(&p, &f, offset, limit)
+	res := ix.rank(p, &f, offset, limit)
 	if res.Total == 0 {
-		res.DidYouMean = ix.didYouMean(&p)
+		res.DidYouMean = cp.didYouMean(ix)
 	}
 	return res
 }
