@@ -247,12 +247,26 @@ next:
 			continue
 		}
 		for j, other := range words {
-			if j != best && !strings.Contains(texts[i], other) {
+			if j != best && !holds(&cs[j], i, texts[i], other) {
 				continue next
 			}
 		}
 		fn(i)
 	}
+}
+
+// holds reports whether text, entry i's, holds w, whose candidates are c: c lists every
+// holder, so a miss there settles it without reading the text, and so does an exact or
+// sure hit. Entries must be asked in increasing order.
+func holds(c *cursor, i int32, text, w string) bool {
+	c.i = seekList(c.l, c.i, i)
+	if c.i == len(c.l) || c.l[c.i] != i {
+		return false
+	}
+	if c.exact || c.sure[c.i] {
+		return true
+	}
+	return strings.Contains(text, w)
 }
 
 // topKeys returns the n highest keys, highest first; it reorders keys.
