@@ -19,7 +19,7 @@ type scratch struct {
 	keys    []uint64
 	runes   []rune
 	cursors []cursor
-	unis    []cursor // fuzzy's unigram lists
+	unis    []cursor   // fuzzy's unigram lists
 	bufs    []*candBuf // one per word of a phrase
 }
 
