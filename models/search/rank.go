@@ -21,6 +21,11 @@ type scratch struct {
 	cursors []cursor
 	unis    []cursor   // fuzzy's unigram lists
 	bufs    []*candBuf // one per word of a phrase
+	// highlighting
+	folded              []rune
+	src, fullAt, initAt []int
+	marked, on          []bool
+	full, initials      []byte
 }
 
 // spareScratch is how many scratches an index keeps whatever the garbage collector does:
@@ -93,10 +98,17 @@ func (ix *Index) rank(p *plan, f *filter, offset, limit int) Result {
 	}
 	res.Entries = make([]Entry, len(keys))
 	res.Matches = make([]Match, len(keys))
+	// One array holds the spans of the whole page.
+	spans := make([]Span, 0, 4*len(keys))
 	for r, key := range keys {
 		i := int32(math.MaxUint32 - uint32(key))
 		res.Entries[r] = ix.entries[i]
-		res.Matches[r] = Match{Score: score(key), Name: ix.highlight(s, p, i)}
+		from := len(spans)
+		spans = ix.highlight(s, p, i, spans)
+		res.Matches[r] = Match{Score: score(key)}
+		if len(spans) > from {
+			res.Matches[r].Name = spans[from:len(spans):len(spans)]
+		}
 	}
 	return res
 }
