@@ -72,13 +72,17 @@ func (ix *Index) rank(p *plan, f *filter, offset, limit int) Result {
 	s := ix.getScratch()
 	defer ix.putScratch(s)
 	one := len(p.concepts) == 1 && p.core != ""
+	k := len(p.concepts)
+	// With one word, an entry holding it only in the guide text ranks below every name
+	// that holds it: such entries are counted after the names, and keyed only when the
+	// names do not fill the page.
+	textLater := k == 1
 	for j := range p.concepts {
-		ix.markConcept(s, &p.concepts[j], uint16(1)<<j, one)
+		ix.markConcept(s, &p.concepts[j], uint16(1)<<j, one, !textLater)
 	}
 	if !one && p.core != "" {
 		ix.markCore(s, p)
 	}
-	k := len(p.concepts)
 	need := (k + 1) / 2
 	for _, i := range s.touched {
 		m := s.marks[i]
@@ -89,7 +93,11 @@ func (ix *Index) rank(p *plan, f *filter, offset, limit int) Result {
 		}
 		s.keys = append(s.keys, ix.key(i, m, matched, k, p.core))
 	}
-	res := Result{Total: len(s.keys)}
+	total := len(s.keys)
+	if textLater {
+		total += ix.textOnly(s, p, f, len(s.keys) < offset+limit)
+	}
+	res := Result{Total: total}
 	keys := topKeys(s.keys, offset+limit)
 	if offset < len(keys) {
 		keys = keys[offset:]
@@ -176,7 +184,7 @@ const minCodeTerm = 3
 
 // markConcept marks the entries that match concept c as bit; when c is the whole query
 // (core), the names holding the word itself also get the phrase mark.
-func (ix *Index) markConcept(s *scratch, c *concept, bit uint16, core bool) {
+func (ix *Index) markConcept(s *scratch, c *concept, bit uint16, core, text bool) {
 	inName := 0
 	for a, alt := range c.alts {
 		phrase := core && a == 0
@@ -199,7 +207,7 @@ func (ix *Index) markConcept(s *scratch, c *concept, bit uint16, core bool) {
 			m.phrase = m.phrase || phrase
 			inName++
 		})
-		if a == 0 { // guide text is searched for the word as asked, not its expansions
+		if a == 0 && text { // guide text is searched for the word as asked, not its expansions
 			ix.phraseHits(s, &ix.other, ix.others, alt.words, func(i int32) { s.at(i).text |= bit })
 		}
 	}
@@ -215,6 +223,24 @@ func (ix *Index) markConcept(s *scratch, c *concept, bit uint16, core bool) {
 	if inName < fuzzyBelow && !c.ascii && runeLen(c.word) >= 3 {
 		ix.fuzzy(s, c.word, func(i int32) { s.at(i).name |= bit })
 	}
+}
+
+// textOnly counts the entries that pass f and hold the one word of p in their guide
+// text but matched nothing in their name (their mark is blank), appending their keys
+// when withKeys.
+func (ix *Index) textOnly(s *scratch, p *plan, f *filter, withKeys bool) int {
+	n := 0
+	m := mark{text: 1}
+	ix.phraseHits(s, &ix.other, ix.others, p.concepts[0].alts[0].words, func(i int32) {
+		if s.marks[i] != (mark{}) || !f.ok(ix, i) {
+			return
+		}
+		n++
+		if withKeys {
+			s.keys = append(s.keys, ix.key(i, m, 1, 1, p.core))
+		}
+	})
+	return n
 }
 
 // markCore marks the names that hold the core of a query of several words; when none
