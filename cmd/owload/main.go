@@ -42,7 +42,7 @@ func main() {
 	}
 }
 
-var allWorkloads = []string{"W1", "W2", "W3", "W4", "W5", "W6", "W7"}
+var allWorkloads = []string{"W1", "W2", "W3", "W4", "W5", "W6", "W6b", "W7"}
 
 func parseFlags(args []string, stderr io.Writer) (config, error) {
 	var cfg config
@@ -51,7 +51,7 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	fs.StringVar(&cfg.url, "url", "http://127.0.0.1:8080", "the server")
 	fs.StringVar(&cfg.baseline, "baseline-url", "", "the baseline listener of owbaseline (none: no ratios)")
 	fs.StringVar(&cfg.samples, "samples", "data/load-samples.csv", "samples CSV written by owload seed (W1, W7)")
-	fs.StringVar(&cfg.workloads, "workload", "all", "comma-separated workloads: W1 … W7, or all")
+	fs.StringVar(&cfg.workloads, "workload", "all", "comma-separated workloads: W1 … W6, W6b, W7, or all")
 	fs.IntVar(&cfg.clients, "clients", 64, "concurrent clients")
 	fs.DurationVar(&cfg.duration, "duration", 30*time.Second, "time per run of a workload")
 	fs.DurationVar(&cfg.baselineDuration, "baseline-duration", 0, "time per baseline run (default: -duration)")
@@ -81,16 +81,17 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 func selected(list string) (map[string]bool, error) {
 	out := map[string]bool{}
 	for _, w := range strings.Split(list, ",") {
-		w = strings.ToUpper(strings.TrimSpace(w))
+		w = strings.TrimSpace(w)
+		k := slices.IndexFunc(allWorkloads, func(a string) bool { return strings.EqualFold(a, w) })
 		switch {
-		case w == "ALL":
+		case strings.EqualFold(w, "all"):
 			for _, a := range allWorkloads {
 				out[a] = true
 			}
-		case slices.Contains(allWorkloads, w):
-			out[w] = true
+		case k >= 0:
+			out[allWorkloads[k]] = true
 		default:
-			return nil, fmt.Errorf("unknown workload %q (W1 … W7 or all)", w)
+			return nil, fmt.Errorf("unknown workload %q (W1 … W6, W6b, W7 or all)", w)
 		}
 	}
 	return out, nil

@@ -46,7 +46,7 @@ func TestEveryWorkloadRunsAgainstAServer(t *testing.T) {
 			t.Errorf("a run had errors: %s", l)
 		}
 	}
-	if runs != 7+11 { // seven workloads, eleven baseline runs
+	if runs != 8+12 { // eight workloads, twelve baseline runs
 		t.Errorf("%d runs:\n%s", runs, errOut.String())
 	}
 	for _, w := range allWorkloads {

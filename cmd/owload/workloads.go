@@ -31,6 +31,7 @@ func workloads(e *env) []workload {
 		{"W4", "window accept", acceptOp, e.fillPool, []string{"sql-file", "bare"}},
 		{"W5", "reviewer work list page", worklistOp, nil, []string{"bare"}},
 		{"W6", "catalogue search (Chinese)", searchOp, nil, []string{"bare"}},
+		{"W6b", "catalogue search, W6 and everyday words", everydaySearchOp, nil, []string{"bare"}},
 		{"W7", "mix 70/15/10/5", mixOp, e.fillPool, []string{"bare"}},
 	}
 }
@@ -56,6 +57,15 @@ var baselineOps = map[string]op{
 var searchQueries = []string{"食品", "营业执照", "建设工程", "户口", "许可", "食", "殡葬", "餐饮", "道路运输",
 	"危险化学品", "医疗机构", "卫生许可", "烟草", "出版物", "排污", "林木采伐", "社会团体", "药品", "消防", "施工"}
 
+// everydayQueries are how people ask: everyday words, questions, a typo, traditional
+// characters, full pinyin, initials.
+var everydayQueries = []string{"低保", "狗证", "开饭店", "开公司", "身份证", "办护照", "怎么办理营业执照",
+	"我想开公司需要什么", "食品经营许问", "食品經營許可", "shipinjingying", "spjyxk", "结婚", "社保卡",
+	"公积金", "驾照", "上户口", "盖房子", "失业金", "建设工程规划许可"}
+
+// everydaySearchQueries are W6b's: W6's queries and the everyday ones, equally often.
+var everydaySearchQueries = append(append([]string{}, searchQueries...), everydayQueries...)
+
 func statusOp(ctx context.Context, cl *client) outcome {
 	s := cl.sample()
 	return cl.get(ctx, cl.env.url+"/api/v1/status/"+s.number+"?code="+s.code, "", http.StatusOK)
@@ -63,6 +73,11 @@ func statusOp(ctx context.Context, cl *client) outcome {
 
 func searchOp(ctx context.Context, cl *client) outcome {
 	q := searchQueries[cl.rnd.IntN(len(searchQueries))]
+	return cl.get(ctx, cl.env.url+"/api/v1/items?q="+url.QueryEscape(q), "", http.StatusOK)
+}
+
+func everydaySearchOp(ctx context.Context, cl *client) outcome {
+	q := everydaySearchQueries[cl.rnd.IntN(len(everydaySearchQueries))]
 	return cl.get(ctx, cl.env.url+"/api/v1/items?q="+url.QueryEscape(q), "", http.StatusOK)
 }
 

@@ -32,6 +32,21 @@ func BenchmarkSearch(b *testing.B) {
 	}
 }
 
+// BenchmarkSearch100k runs W6's and the everyday queries on a 100,000-item catalogue,
+// where broad words (许可, 身份证) hold tens of thousands of names.
+func BenchmarkSearch100k(b *testing.B) {
+	ix := New(catalogue(100_000), testAliases())
+	for _, q := range append(slices.Clone(w6Queries), everydayQueries...) {
+		b.Run(q, func(b *testing.B) {
+			var res Result
+			for b.Loop() {
+				res = ix.Search(Query{Q: q})
+			}
+			b.ReportMetric(float64(res.Total), "hits")
+		})
+	}
+}
+
 // BenchmarkSearchParallel runs W6's and the everyday queries from 64 goroutines and
 // reports the 50th and 99th percentile of the recorded latencies.
 func BenchmarkSearchParallel(b *testing.B) {

@@ -25,7 +25,7 @@ func (ix *Index) rarestByte(term string) int {
 // logarithmic time, where intersecting the postings of digit pairs would not.
 func (ix *Index) codeCandidates(term string) cursor {
 	if utf8.RuneCountInString(term) <= 2 {
-		return ix.code.candidates(term)
+		return ix.code.candidates(term, nil)
 	}
 	return cursor{l: ix.codeMatches(term), exact: true}
 }

@@ -51,9 +51,10 @@ func (f *folder) simplify(s string) string {
 	return b.String()
 }
 
-// foldRunes folds s rune by rune for highlighting: out[k] is the folded form of the
-// visible rune src[k] of s; format characters are dropped and every space stays one.
-func (f *folder) foldRunes(s string) (out []rune, src []int) {
+// foldRunes folds s rune by rune for highlighting, appending to out and src: out[k] is
+// the folded form of the visible rune src[k] of s; format characters are dropped and
+// every space stays one.
+func (f *folder) foldRunes(s string, out []rune, src []int) ([]rune, []int) {
 	k := 0
 	for _, r := range s {
 		switch {

@@ -1,21 +1,45 @@
 package search
 
+import "slices"
+
 // maxFuzzyCandidates bounds the names one forgiving search reads.
 const maxFuzzyCandidates = 20000
 
 // fuzzy calls fn for the entries whose name holds w with one character wrong, missing
 // or extra (w has three or more characters). A single edit leaves either the first or the
 // second half of w intact, so the candidates are the names holding one of the halves;
-// fn may be called twice for one entry.
+// it also leaves all but one of w's distinct characters, which the unigram postings
+// check without reading the name. fn may be called twice for one entry.
 func (ix *Index) fuzzy(s *scratch, w string, fn func(int32)) {
 	rs := []rune(w)
 	h := len(rs) / 2
 	seen := 0
+	uni := s.unis[:0]
+	for k, r := range rs {
+		if !slices.Contains(rs[:k], r) {
+			uni = append(uni, cursor{l: ix.name.postings(unigramKey(r)).l})
+		}
+	}
+	s.unis = uni
+	need := len(uni) - 1
 	for _, half := range []string{string(rs[:h]), string(rs[h:])} {
-		c := ix.name.candidates(half)
+		c := ix.name.candidates(half, nil)
+		for k := range uni {
+			uni[k].i = 0
+		}
 		for _, i := range c.l {
 			if seen++; seen > maxFuzzyCandidates {
 				return
+			}
+			held := 0
+			for k := range uni {
+				uni[k].i = seekList(uni[k].l, uni[k].i, i)
+				if uni[k].i < len(uni[k].l) && uni[k].l[uni[k].i] == i {
+					held++
+				}
+			}
+			if held < need {
+				continue
 			}
 			if _, _, ok := s.within1(ix.nameText[i], rs); ok {
 				fn(i)

@@ -128,14 +128,14 @@ func (g *gramIndex) postings(k uint64) postings {
 // A longer term gets the intersection of its bigrams' postings, with false positives the
 // caller must verify; the bound is the largest (first offset of bigram k) − (offset of
 // bigram k in the term), so when the bigrams' first occurrences line up it is exactly
-// where the term starts. Nothing returned may be modified.
-func (g *gramIndex) candidates(term string) cursor {
-	type part struct {
-		postings
-		delta int // byte offset of the bigram in term
-		i     int // merge position in l
-	}
+// where the term starts, and the candidate is sure: consecutive bigrams found one after
+// the other spell the term, so it needs no verification. Nothing returned may be
+// modified; buf, if not nil, lends the memory of a longer term's lists.
+func (g *gramIndex) candidates(term string, buf *candBuf) cursor {
 	var parts []part
+	if buf != nil {
+		parts = buf.parts[:0]
+	}
 	prev, prevAt, runes := rune(-1), 0, 0
 	for at, r := range term {
 		if prev >= 0 {
@@ -147,6 +147,9 @@ func (g *gramIndex) candidates(term string) cursor {
 		}
 		prev, prevAt = r, at
 		runes++
+	}
+	if buf != nil {
+		buf.parts = parts
 	}
 	switch runes {
 	case 0:
@@ -160,10 +163,14 @@ func (g *gramIndex) candidates(term string) cursor {
 	}
 	slices.SortFunc(parts, func(a, b part) int { return len(a.l) - len(b.l) })
 	short, rest := parts[0], parts[1:]
-	c := cursor{l: make([]int32, 0, len(short.l)), from: make([]uint16, 0, len(short.l))}
+	if buf == nil {
+		buf = &candBuf{}
+	}
+	c := cursor{l: buf.l[:0], from: buf.from[:0], sure: buf.sure[:0]}
 next:
 	for k, idx := range short.l {
 		bound := int(short.first[k]) - short.delta
+		sure := short.first[k] < math.MaxUint16
 		for j := range rest {
 			p := &rest[j]
 			p.i = seekList(p.l, p.i, idx)
@@ -173,12 +180,31 @@ next:
 			if p.l[p.i] != idx {
 				continue next
 			}
-			bound = max(bound, int(p.first[p.i])-p.delta)
+			at := int(p.first[p.i]) - p.delta
+			sure = sure && at == bound && p.first[p.i] < math.MaxUint16
+			bound = max(bound, at)
 		}
 		c.l = append(c.l, idx)
 		c.from = append(c.from, uint16(max(bound, 0)))
+		c.sure = append(c.sure, sure)
 	}
+	buf.l, buf.from, buf.sure = c.l, c.from, c.sure
 	return c
+}
+
+// part is one bigram of a longer term during candidates' intersection.
+type part struct {
+	postings
+	delta int // byte offset of the bigram in term
+	i     int // merge position in l
+}
+
+// candBuf is reusable memory for candidates.
+type candBuf struct {
+	parts []part
+	l     []int32
+	from  []uint16
+	sure  []bool
 }
 
 // seekList returns the first position at or after i where l holds a value ≥ x, galloping
@@ -212,6 +238,7 @@ type cursor struct {
 	l       []int32
 	from    []uint16 // parallel to l: where to start looking for the term, or nil
 	runePos []uint8  // parallel to l when exact and known: the term's first rune position
+	sure    []bool   // parallel to l when not exact: the candidate holds the term at from
 	exact   bool     // every candidate holds the term, at from if there is one
 	i       int
 }

@@ -32,6 +32,7 @@ type plan struct {
 	core     string   // the words of a one-part query joined: a name holding it ranks higher
 	parts    []string // the query's parts with question words removed, for "did you mean"
 	blank    bool     // nothing was asked: list
+	hl       hlPlan   // the words as runes, for highlighting
 }
 
 func (p *plan) empty() bool { return len(p.concepts) == 0 }
@@ -66,6 +67,7 @@ func (ix *Index) plan(q string) plan {
 		}
 		p.concepts = append(p.concepts, ix.concept(w))
 	}
+	p.hl = newHLPlan(&p)
 	return p
 }
 

@@ -18,9 +18,27 @@ type scratch struct {
 	touched []int32
 	keys    []uint64
 	runes   []rune
+	cursors []cursor
+	unis    []cursor   // fuzzy's unigram lists
+	bufs    []*candBuf // one per word of a phrase
+	// highlighting
+	folded              []rune
+	src, fullAt, initAt []int
+	marked, on          []bool
+	full, initials      []byte
 }
 
+// spareScratch is how many scratches an index keeps whatever the garbage collector does:
+// sync.Pool drops its contents within two collections, and at 100,000 entries a new
+// scratch is 800 KB to allocate and clear.
+const spareScratch = 16
+
 func (ix *Index) getScratch() *scratch {
+	select {
+	case s := <-ix.spare:
+		return s
+	default:
+	}
 	if s, ok := ix.scratch.Get().(*scratch); ok {
 		return s
 	}
@@ -32,7 +50,11 @@ func (ix *Index) putScratch(s *scratch) {
 		s.marks[i] = mark{}
 	}
 	s.touched, s.keys = s.touched[:0], s.keys[:0]
-	ix.scratch.Put(s)
+	select {
+	case ix.spare <- s:
+	default:
+		ix.scratch.Put(s)
+	}
 }
 
 // at returns entry i's mark for writing, recording that it was touched.
@@ -50,13 +72,17 @@ func (ix *Index) rank(p *plan, f *filter, offset, limit int) Result {
 	s := ix.getScratch()
 	defer ix.putScratch(s)
 	one := len(p.concepts) == 1 && p.core != ""
+	k := len(p.concepts)
+	// With one word, an entry holding it only in the guide text ranks below every name
+	// that holds it: such entries are counted after the names, and keyed only when the
+	// names do not fill the page.
+	textLater := k == 1
 	for j := range p.concepts {
-		ix.markConcept(s, &p.concepts[j], uint16(1)<<j, one)
+		ix.markConcept(s, &p.concepts[j], uint16(1)<<j, one, !textLater)
 	}
 	if !one && p.core != "" {
 		ix.markCore(s, p)
 	}
-	k := len(p.concepts)
 	need := (k + 1) / 2
 	for _, i := range s.touched {
 		m := s.marks[i]
@@ -67,7 +93,11 @@ func (ix *Index) rank(p *plan, f *filter, offset, limit int) Result {
 		}
 		s.keys = append(s.keys, ix.key(i, m, matched, k, p.core))
 	}
-	res := Result{Total: len(s.keys)}
+	total := len(s.keys)
+	if textLater {
+		total += ix.textOnly(s, p, f, len(s.keys) < offset+limit)
+	}
+	res := Result{Total: total}
 	keys := topKeys(s.keys, offset+limit)
 	if offset < len(keys) {
 		keys = keys[offset:]
@@ -76,10 +106,17 @@ func (ix *Index) rank(p *plan, f *filter, offset, limit int) Result {
 	}
 	res.Entries = make([]Entry, len(keys))
 	res.Matches = make([]Match, len(keys))
+	// One array holds the spans of the whole page.
+	spans := make([]Span, 0, 4*len(keys))
 	for r, key := range keys {
 		i := int32(math.MaxUint32 - uint32(key))
 		res.Entries[r] = ix.entries[i]
-		res.Matches[r] = Match{Score: score(key), Name: ix.highlight(s, p, i)}
+		from := len(spans)
+		spans = ix.highlight(s, p, i, spans)
+		res.Matches[r] = Match{Score: score(key)}
+		if len(spans) > from {
+			res.Matches[r].Name = spans[from:len(spans):len(spans)]
+		}
 	}
 	return res
 }
@@ -147,7 +184,7 @@ const minCodeTerm = 3
 
 // markConcept marks the entries that match concept c as bit; when c is the whole query
 // (core), the names holding the word itself also get the phrase mark.
-func (ix *Index) markConcept(s *scratch, c *concept, bit uint16, core bool) {
+func (ix *Index) markConcept(s *scratch, c *concept, bit uint16, core, text bool) {
 	inName := 0
 	for a, alt := range c.alts {
 		phrase := core && a == 0
@@ -163,15 +200,15 @@ func (ix *Index) markConcept(s *scratch, c *concept, bit uint16, core bool) {
 		if !alt.loose {
 			exact = bit
 		}
-		ix.phraseHits(&ix.name, ix.nameText, alt.words, func(i int32) {
+		ix.phraseHits(s, &ix.name, ix.nameText, alt.words, func(i int32) {
 			m := s.at(i)
 			m.name |= bit
 			m.exact |= exact
 			m.phrase = m.phrase || phrase
 			inName++
 		})
-		if a == 0 { // guide text is searched for the word as asked, not its expansions
-			ix.phraseHits(&ix.other, ix.others, alt.words, func(i int32) { s.at(i).text |= bit })
+		if a == 0 && text { // guide text is searched for the word as asked, not its expansions
+			ix.phraseHits(s, &ix.other, ix.others, alt.words, func(i int32) { s.at(i).text |= bit })
 		}
 	}
 	if c.ascii && len(c.word) >= minCodeTerm {
@@ -188,11 +225,29 @@ func (ix *Index) markConcept(s *scratch, c *concept, bit uint16, core bool) {
 	}
 }
 
+// textOnly counts the entries that pass f and hold the one word of p in their guide
+// text but matched nothing in their name (their mark is blank), appending their keys
+// when withKeys.
+func (ix *Index) textOnly(s *scratch, p *plan, f *filter, withKeys bool) int {
+	n := 0
+	m := mark{text: 1}
+	ix.phraseHits(s, &ix.other, ix.others, p.concepts[0].alts[0].words, func(i int32) {
+		if s.marks[i] != (mark{}) || !f.ok(ix, i) {
+			return
+		}
+		n++
+		if withKeys {
+			s.keys = append(s.keys, ix.key(i, m, 1, 1, p.core))
+		}
+	})
+	return n
+}
+
 // markCore marks the names that hold the core of a query of several words; when none
 // does, the names one character away from it count as matching every word, loosely.
 func (ix *Index) markCore(s *scratch, p *plan) {
 	found := false
-	ix.phraseHits(&ix.name, ix.nameText, []string{p.core}, func(i int32) {
+	ix.phraseHits(s, &ix.name, ix.nameText, []string{p.core}, func(i int32) {
 		s.at(i).phrase = true
 		found = true
 	})
@@ -205,32 +260,51 @@ func (ix *Index) markCore(s *scratch, p *plan) {
 
 // phraseHits calls fn, in index order, for each entry whose text in g and texts holds
 // every one of words.
-func (ix *Index) phraseHits(g *gramIndex, texts []string, words []string, fn func(int32)) {
+func (ix *Index) phraseHits(s *scratch, g *gramIndex, texts []string, words []string, fn func(int32)) {
 	best, bestSize := -1, 0
-	cs := make([]cursor, len(words))
+	cs := s.cursors[:0]
+	for len(s.bufs) < len(words) {
+		s.bufs = append(s.bufs, &candBuf{})
+	}
 	for j, w := range words {
-		cs[j] = g.candidates(w)
+		cs = append(cs, g.candidates(w, s.bufs[j]))
 		if len(cs[j].l) == 0 {
+			s.cursors = cs
 			return
 		}
 		if best < 0 || len(cs[j].l) < bestSize {
 			best, bestSize = j, len(cs[j].l)
 		}
 	}
+	s.cursors = cs
 	c, w := &cs[best], words[best]
 	anchor := ix.rarestByte(w)
 next:
 	for k, i := range c.l {
-		if !c.exact && index(texts[i], w, int(c.from[k]), anchor) < 0 {
+		if !c.exact && !c.sure[k] && index(texts[i], w, int(c.from[k]), anchor) < 0 {
 			continue
 		}
 		for j, other := range words {
-			if j != best && !strings.Contains(texts[i], other) {
+			if j != best && !holds(&cs[j], i, texts[i], other) {
 				continue next
 			}
 		}
 		fn(i)
 	}
+}
+
+// holds reports whether text, entry i's, holds w, whose candidates are c: c lists every
+// holder, so a miss there settles it without reading the text, and so does an exact or
+// sure hit. Entries must be asked in increasing order.
+func holds(c *cursor, i int32, text, w string) bool {
+	c.i = seekList(c.l, c.i, i)
+	if c.i == len(c.l) || c.l[c.i] != i {
+		return false
+	}
+	if c.exact || c.sure[c.i] {
+		return true
+	}
+	return strings.Contains(text, w)
 }
 
 // topKeys returns the n highest keys, highest first; it reorders keys.

@@ -117,6 +117,8 @@ type Index struct {
 	aliasMax int                 // the longest alias term, in runes
 	vocab    []string            // name words and alias terms, for "did you mean"
 	scratch  sync.Pool           // *scratch
+	spare    chan *scratch       // scratch kept across garbage collections, which empty the pool
+	plans    planCache
 }
 
 var (
@@ -142,7 +144,7 @@ func New(entries []Entry, aliases []Alias) *Index {
 			strings.Compare(entries[a].Code, entries[b].Code),
 			cmp.Compare(a, b))
 	})
-	ix := &Index{fold: f, byDept: make(map[string][]int32)}
+	ix := &Index{fold: f, byDept: make(map[string][]int32), spare: make(chan *scratch, spareScratch)}
 	ix.addEntries(entries, norm, input)
 	ix.buildListing(input)
 	ix.apps = appRanks(ix.entries)
@@ -189,6 +191,41 @@ func (ix *Index) addEntries(entries []Entry, norm []string, input []int32) {
 	}
 	ix.name, ix.other, ix.code = names.build(), others.build(), codes.build()
 	ix.codeSA = suffixarray.New(codeText)
+	ix.packTexts()
+}
+
+// packTexts moves the texts of the entries into one string each for names, other
+// texts and codes, in index order: a search reads the texts of its hits in that order,
+// and neighbours in memory are read far faster than strings scattered over the heap.
+func (ix *Index) packTexts() {
+	for _, list := range [][]string{ix.nameText, ix.others, ix.codes} {
+		pack(list)
+	}
+	for i, text := range ix.nameText {
+		n := len(ix.names[i])
+		ix.names[i] = text[:n]
+		if ix.bares[i] != "" {
+			ix.bares[i] = text[n+1:]
+		}
+	}
+}
+
+// pack replaces the strings of list with slices of one string holding them all.
+func pack(list []string) {
+	total := 0
+	for _, s := range list {
+		total += len(s)
+	}
+	var b strings.Builder
+	b.Grow(total)
+	for _, s := range list {
+		b.WriteString(s)
+	}
+	all, at := b.String(), 0
+	for i, s := range list {
+		list[i] = all[at : at+len(s)]
+		at += len(s)
+	}
 }
 
 // buildListing orders the default listing and splits it by department.
@@ -261,7 +298,8 @@ func (ix *Index) Search(q Query) Result {
 	if ix.fold == nil { // the zero Index
 		return Result{Entries: []Entry{}}
 	}
-	p := ix.plan(q.Q)
+	cp := ix.cachedPlan(q.Q)
+	p := &cp.plan
 	f := newFilter(q, !p.empty())
 	if p.empty() {
 		if p.blank {
@@ -269,9 +307,9 @@ func (ix *Index) Search(q Query) Result {
 		}
 		return Result{Entries: []Entry{}, Matches: []Match{}}
 	}
-	res := ix.rank(&p, &f, offset, limit)
+	res := ix.rank(p, &f, offset, limit)
 	if res.Total == 0 {
-		res.DidYouMean = ix.didYouMean(&p)
+		res.DidYouMean = cp.didYouMean(ix)
 	}
 	return res
 }
