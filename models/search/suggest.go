@@ -95,20 +95,32 @@ func (ix *Index) offerable(q Query, terms []string) []string {
 
 // suggest answers a partly typed query: what search finds, then, in the places left,
 // the entries that completions of the last word with an alias term find, each entry once.
+// A partly typed word often finds nothing, so nothing here works out "did you mean".
 func (s *served) suggest(q Query) Result {
-	res := s.search(q)
+	text := ""
+	if s.ix.fold != nil {
+		text = s.ix.fold.fold(truncateRunes(q.Q, maxQueryRunes))
+	}
+	if text == "" {
+		return s.search(q)
+	}
 	limit := min(cmp.Or(max(q.Limit, 0), defaultLimit), maxLimit)
-	if s.ix.fold == nil || len(res.Entries) >= limit {
-		return res
+	res := Result{}
+	if spelled := s.help.respell(text); spelled != text {
+		res = s.matchOnly(q, spelled, limit)
+	}
+	if res.Total == 0 {
+		res = s.matchOnly(q, text, limit)
 	}
 	seen := map[string]bool{}
 	for _, e := range res.Entries {
 		seen[e.Code] = true
 	}
-	for _, c := range s.help.completions(s.ix.fold.fold(truncateRunes(q.Q, maxQueryRunes))) {
-		cq := q
-		cq.Q, cq.Offset, cq.Limit = c, 0, limit
-		more := s.ix.Search(cq)
+	for _, c := range s.help.completions(text) {
+		if len(res.Entries) >= limit {
+			break
+		}
+		more := s.matchOnly(q, c, limit)
 		for i, e := range more.Entries {
 			if len(res.Entries) == limit {
 				break
@@ -118,16 +130,20 @@ func (s *served) suggest(q Query) Result {
 			}
 			seen[e.Code] = true
 			res.Entries = append(res.Entries, e)
-			m := Match{Name: []Span{{Text: e.Name}}}
-			if i < len(more.Matches) {
-				m = more.Matches[i]
-			}
-			res.Matches = append(res.Matches, m)
+			res.Matches = append(res.Matches, more.Matches[i])
 		}
 	}
 	res.Total = max(res.Total, len(res.Entries))
-	if len(res.Entries) > 0 {
-		res.DidYouMean = nil
-	}
 	return res
+}
+
+// matchOnly returns the first limit entries that the folded text finds within q's
+// filters, without paging or "did you mean".
+func (s *served) matchOnly(q Query, text string, limit int) Result {
+	p := s.ix.plan(text)
+	if p.empty() {
+		return Result{Entries: []Entry{}, Matches: []Match{}}
+	}
+	f := newFilter(q, true)
+	return s.ix.rank(&p, &f, 0, limit)
 }
