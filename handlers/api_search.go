@@ -20,7 +20,8 @@ type suggestionJSON struct {
 }
 
 // apiSuggest offers the best few items for what the visitor has typed so far, in the
-// citizen's scope; the search box shows them as links.
+// citizen's scope, completing a partly typed alias term (开饭 → 开饭店); the search box
+// shows them as links.
 func (s *Server) apiSuggest(c *gin.Context) error {
 	q := strings.TrimSpace(c.Query("q"))
 	if utf8.RuneCountInString(q) > maxQueryRunes {
@@ -28,7 +29,7 @@ func (s *Server) apiSuggest(c *gin.Context) error {
 	}
 	out := []suggestionJSON{}
 	if q != "" {
-		res := s.search.Search(search.Query{Q: q, Limit: maxSuggestions})
+		res := s.search.Suggest(search.Query{Q: q, Limit: maxSuggestions})
 		for i, e := range res.Entries {
 			sg := suggestionJSON{Code: e.Code, Name: e.Name}
 			if i < len(res.Matches) {

@@ -93,3 +93,25 @@ func (px *pinyinIndex) matches(term string) []int32 {
 	slices.Sort(out)
 	return slices.Compact(out)
 }
+
+// spellTerm returns the full pinyin of a word (低保 → dibao), each character in its
+// first reading; "" when a character has none.
+func spellTerm(s string) string {
+	args := pinyin.NewArgs()
+	var b strings.Builder
+	for _, r := range s {
+		if r < utf8.RuneSelf {
+			if r >= 'a' && r <= 'z' || r >= '0' && r <= '9' {
+				b.WriteRune(r)
+				continue
+			}
+			return ""
+		}
+		ps := pinyin.SinglePinyin(r, args)
+		if len(ps) == 0 || ps[0] == "" {
+			return ""
+		}
+		b.WriteString(ps[0])
+	}
+	return b.String()
+}
