@@ -161,6 +161,8 @@ var routeTable = []route{
 	{"GET", "/admin/catalogue/transfer", page, staff, "item", "export", (*Server).uiTransfer},
 	{"POST", "/admin/catalogue/transfer", page, staff, "item", "import", (*Server).uiTransferCheck},
 	{"POST", "/admin/catalogue/transfer/confirm", page, staff, "item", "import", (*Server).uiTransferConfirm},
+	{"GET", "/admin/catalogue/transfer/jobs/:id", page, staff, "item", "import", (*Server).uiTransferJob},
+	{"GET", "/admin/catalogue/transfer/jobs/:id/progress", page, staff, "item", "import", (*Server).uiTransferJobProgress},
 	{"GET", "/admin/catalogue/export", page, staff, "item", "export", (*Server).apiExport},
 	// The search alias dictionary (everyday word → official terms): staff who
 	// read the catalogue list it; catalogue administrators of every

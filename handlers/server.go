@@ -70,6 +70,7 @@ type Server struct {
 	codeLimiter *limiter // wrong query codes per client
 	pages       *pageCache
 	answers     *fifoCache[searchKey, []byte] // catalogue list answers, until the catalogue changes
+	imports     *importJobs                   // the page's background imports
 }
 
 // reference is the small, read-mostly data that validates filters and labels
@@ -95,7 +96,7 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	}
 	s := &Server{store: cfg.Store, site: cfg.Site, log: cfg.Logger, demo: cfg.Demo, search: search.NewLive(search.New(nil, nil)),
 		now: cfg.Now, uploadLimit: cfg.UploadLimit, codeLimiter: newLimiter(10, time.Minute), pages: newPageCache(),
-		answers: newFIFOCache[searchKey, []byte](answersCacheSize)}
+		answers: newFIFOCache[searchKey, []byte](answersCacheSize), imports: newImportJobs()}
 	if s.now == nil {
 		s.now = time.Now
 	}

@@ -12,6 +12,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"onewindow/models"
 	"onewindow/models/transfer"
@@ -112,7 +113,45 @@ func uploadPage(t *testing.T, env *demoEnv, client *http.Client, token string, f
 	}
 	defer resp.Body.Close()
 	b, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode == http.StatusSeeOther {
+		return waitJob(t, env, client, resp.Header.Get("Location"))
+	}
 	return resp.StatusCode, string(b)
+}
+
+var jobPath = regexp.MustCompile(`^/admin/catalogue/transfer/jobs/[0-9a-f]{32}$`)
+
+// waitJob reloads an import job's page, as the page itself does without JavaScript, until the
+// job has ended, and returns the page that shows its outcome.
+func waitJob(t *testing.T, env *demoEnv, client *http.Client, location string) (int, string) {
+	t.Helper()
+	if !jobPath.MatchString(location) {
+		t.Fatalf("redirected to %q, not to a job page", location)
+	}
+	deadline := time.Now().Add(time.Minute)
+	for {
+		status, body, _ := fetch(t, client, http.MethodGet, env.http.URL+location, nil)
+		if status != http.StatusOK || !strings.Contains(body, `id="job-progress"`) {
+			return status, body
+		}
+		if !strings.Contains(body, `<meta http-equiv="refresh" content="1">`) {
+			t.Fatal("a running job's page does not refresh itself")
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the import job did not end within a minute")
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}
+
+// confirmPage confirms a checked upload on the page and waits for the import to end.
+func confirmPage(t *testing.T, env *demoEnv, client *http.Client, form url.Values) (int, string) {
+	t.Helper()
+	status, body, resp := fetch(t, client, http.MethodPost, env.http.URL+"/admin/catalogue/transfer/confirm", form)
+	if status != http.StatusSeeOther {
+		return status, body
+	}
+	return waitJob(t, env, client, resp.Header.Get("Location"))
 }
 
 var (
@@ -186,13 +225,9 @@ func TestTransferPageDryRunThenConfirm(t *testing.T) {
 		}
 	}
 	form := url.Values{"csrf_token": {token}, "token": {m[1]}, "reason": {"按部门核对结果导入"}}
-	status, _, resp = fetch(t, client, http.MethodPost, env.http.URL+"/admin/catalogue/transfer/confirm", form)
-	if status != http.StatusSeeOther || !strings.Contains(resp.Header.Get("Location"), "new=1&changed=1") {
-		t.Fatalf("confirm = %d %s", status, resp.Header.Get("Location"))
-	}
-	_, done, _ := fetch(t, client, http.MethodGet, env.http.URL+resp.Header.Get("Location"), nil)
-	if countOf("applied-changed", done) != "1" || countOf("applied-new", done) != "1" {
-		t.Error("the page does not show what was applied")
+	status, done := confirmPage(t, env, client, form)
+	if status != http.StatusOK || countOf("applied-changed", done) != "1" || countOf("applied-new", done) != "1" {
+		t.Fatalf("confirm = %d: the page does not show what was applied", status)
 	}
 	revs, err := env.store.Revisions(context.Background(), code)
 	if err != nil || len(revs) != 1 || revs[0].Action != models.RevisionImport || revs[0].Reason != "按部门核对结果导入" {
@@ -223,7 +258,7 @@ func TestTransferPageShowsRowProblemsAndChangesNothing(t *testing.T) {
 	bad := strings.Replace(file, ",sjj,", ",nosuch,", 1)
 	status, body := uploadPage(t, env, client, token, []byte(bad))
 	if status != http.StatusUnprocessableEntity || !strings.Contains(body, `id="problems"`) ||
-		!strings.Contains(body, "<td>items</td><td>2</td><td><code>department_code</code></td>") || confirmToken.MatchString(body) {
+		!strings.Contains(body, "<td>事项</td><td>2</td><td><code>实施主体代码</code></td>") || confirmToken.MatchString(body) {
 		t.Errorf("malformed upload = %d", status)
 	}
 	status, body = uploadPage(t, env, client, token, []byte("PK\x03\x04 not really a workbook"))

@@ -72,6 +72,10 @@ type transferPage struct {
 	NewDepartments []models.Department // departments a 实施清单 creates
 	Warnings       []string            // ignored columns
 	AppliedDepts   int                 // departments created by a confirmed import
+
+	Job     *importJobView // a background import still running
+	JobID   string         // the finished check whose result the page shows
+	Expired bool           // the job asked for is unknown or gone
 }
 
 type importChangeView struct {
@@ -153,23 +157,12 @@ func (s *Server) uiTransferCheck(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	p.FileName = fh.Filename
 	f := importFormatOf(data)
-	ok, err := s.checkImportFile(c, &p, data, f)
+	token, err := s.keepImportFile(c, data, importUploadNote{Format: f, Name: fh.Filename})
 	if err != nil {
 		return err
 	}
-	if !ok {
-		s.renderTransfer(c, http.StatusUnprocessableEntity, p)
-		return nil
-	}
-	if p.Plan.New+p.Plan.Changed > 0 {
-		if p.Token, err = s.keepImportFile(c, data, importUploadNote{Format: f, Name: fh.Filename}); err != nil {
-			return err
-		}
-	}
-	s.renderTransfer(c, http.StatusOK, p)
-	return nil
+	return s.startImportJob(c, &importTask{token: token, name: fh.Filename}, importJob{data: data, format: f})
 }
 
 // checkImportFile checks a file in either layout and puts what importing it
@@ -180,27 +173,35 @@ func (s *Server) checkImportFile(c *gin.Context, p *transferPage, data []byte, f
 }
 
 // importOnPage runs an import (a check unless job.confirm) and shows its
-// outcome on p: counts, the departments a list creates and every problem in
-// the page's language, by row and column.
-// A file that cannot be read is shown on p; other errors are returned.
+// outcome on p. A file that cannot be read is shown on p; other errors are
+// returned.
 func (s *Server) importOnPage(c *gin.Context, p *transferPage, job importJob) (*importOutcome, bool, error) {
-	lang := langOf(c)
-	p.Checked, p.Plan = true, &models.ImportPlan{}
 	o, err := s.runImport(c.Request.Context(), actorOf(c), job)
+	ok, err := s.outcomeOnPage(langOf(c), p, o, err, job.format)
+	return o, ok, err
+}
+
+// outcomeOnPage shows what an import found on p: counts, the departments a
+// list creates and every problem in the page's language, by row and column;
+// false when the file cannot be imported as it is.
+func (s *Server) outcomeOnPage(lang string, p *transferPage, o *importOutcome, err error, f transfer.Format) (bool, error) {
+	p.Checked, p.Plan = true, &models.ImportPlan{}
 	var bad errUnreadable
 	switch {
 	case errors.As(err, &bad):
-		p.Error = s.site.T(lang, "catalogue.transfer.unreadable", string(job.format), bad.Error())
-		return nil, false, nil
+		p.Error = s.site.T(lang, "catalogue.transfer.unreadable", string(f), bad.Error())
+		return false, nil
 	case err != nil:
-		return nil, false, err
+		return false, err
 	}
+	tl := transfer.LangOf(lang)
 	p.Plan, p.RowsRead, p.Listing, p.NewDepartments = &o.Plan, o.Rows, o.Listing, o.Departments
 	for _, w := range o.Warnings {
-		p.Warnings = append(p.Warnings, s.problemLine(lang, w))
+		p.Warnings = append(p.Warnings, s.problemLine(lang, transfer.Localize(w, tl)))
 	}
 	p.NProblems = len(o.Problems)
 	for _, pr := range o.Problems[:min(len(o.Problems), maxImportRowsShown)] {
+		pr = transfer.Localize(pr, tl)
 		pr.Message = s.problemLine(lang, pr)
 		p.Problems = append(p.Problems, pr)
 	}
@@ -217,7 +218,7 @@ func (s *Server) importOnPage(c *gin.Context, p *transferPage, job importJob) (*
 		v.Fields = strings.Join(fields, ", ")
 		p.Changes = append(p.Changes, v)
 	}
-	return o, len(o.Problems) == 0, nil
+	return len(o.Problems) == 0, nil
 }
 
 // problemLine is a problem as the page says it: "第 12 行「承诺办结时限」：……".
@@ -312,6 +313,7 @@ func (s *Server) dropImportFile(token string) {
 type transferConfirmForm struct {
 	Token  string `form:"token"`
 	Reason string `form:"reason"`
+	Job    string `form:"job"` // the check whose result the form was on
 }
 
 // uiTransferConfirm applies a checked upload. The file is checked again, since
@@ -336,29 +338,33 @@ func (s *Server) uiTransferConfirm(c *gin.Context) error {
 	p := s.newTransferPage(c)
 	p.FileName, p.Reason = note.Name, strings.TrimSpace(f.Reason)
 	if p.Reason == "" {
-		ok, err := s.checkImportFile(c, &p, data, note.Format)
+		return s.transferNoReason(c, p, f, data, note)
+	}
+	return s.startImportJob(c, &importTask{token: token, name: note.Name, reason: p.Reason},
+		importJob{data: data, format: note.Format, confirm: true, reason: p.Reason})
+}
+
+// transferNoReason shows the checked file again, asking for the reason: the
+// check job's result while it is kept, else a new check.
+func (s *Server) transferNoReason(c *gin.Context, p transferPage, f transferConfirmForm, data []byte, note importUploadNote) error {
+	msg := s.site.T(langOf(c), "admin.err.reason")
+	if t := s.sessionJob(c, f.Job); t != nil && t.token == f.Token && !t.confirm && t.state().Finished {
+		_, jp, err := s.jobPage(c, t)
 		if err != nil {
 			return err
 		}
-		if ok {
-			p.Token = token
-		}
-		p.Error = s.site.T(lang, "admin.err.reason")
-		s.renderTransfer(c, http.StatusUnprocessableEntity, p)
+		jp.Error = msg
+		s.renderTransfer(c, http.StatusUnprocessableEntity, jp)
 		return nil
 	}
-	o, ok, err := s.importOnPage(c, &p, importJob{data: data, format: note.Format, confirm: true, reason: p.Reason})
+	ok, err := s.checkImportFile(c, &p, data, note.Format)
 	if err != nil {
 		return err
 	}
-	if !ok {
-		s.dropImportFile(token)
-		s.renderTransfer(c, http.StatusUnprocessableEntity, p)
-		return nil
+	if ok {
+		p.Token = f.Token
 	}
-	plan := o.Plan
-	s.dropImportFile(token)
-	c.Redirect(http.StatusSeeOther, fmt.Sprintf("/admin/catalogue/transfer?applied=1&new=%d&changed=%d&unchanged=%d&departments=%d",
-		plan.New, plan.Changed, plan.Unchanged, len(o.Departments)))
+	p.Error = msg
+	s.renderTransfer(c, http.StatusUnprocessableEntity, p)
 	return nil
 }

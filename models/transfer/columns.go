@@ -170,7 +170,7 @@ func decode(p any, name, s string, date bool) error {
 	case *int:
 		n, err := parseInt(s)
 		if err != nil {
-			return fmt.Errorf("%s %q is not a whole number", name, s)
+			return cellError{RuleNotWhole, s, fmt.Sprintf("%s %q is not a whole number", name, s)}
 		}
 		*v = n
 	case *bool:
@@ -186,7 +186,7 @@ func decode(p any, name, s string, date bool) error {
 		}
 		n, err := parseInt(s)
 		if err != nil {
-			return fmt.Errorf("%s %q is not a whole number", name, s)
+			return cellError{RuleNotWhole, s, fmt.Sprintf("%s %q is not a whole number", name, s)}
 		}
 		*v = &n
 	case **bool:
@@ -213,7 +213,7 @@ func parseBool(name, s string) (bool, error) {
 	case "false", "0", "否":
 		return false, nil
 	}
-	return false, fmt.Errorf("%s %q is not true or false", name, s)
+	return false, cellError{RuleNotBool, s, fmt.Sprintf("%s %q is not true or false", name, s)}
 }
 
 // parseInt reads a whole number; a spreadsheet may store one as "30.0" or "3E1".

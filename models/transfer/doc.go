@@ -54,6 +54,9 @@
 // number that is not a whole number, a boolean that is not true or false), every missing
 // column (the rows under that header are then skipped), every repeated code (on the second
 // row, naming the first), every child row whose item_code names no item, and every message of
-// Validate, on the row and column it is about. A file that is not a catalogue file at all
+// Validate, on the row and column it is about. Each problem names its rule (RuleNotWhole,
+// RuleNoItem, models.RuleRequired …) and the values its message needs, so that a page can say
+// it in the reader's language; Localize gives its sheet and column the names a file in that
+// language uses. A file that is not a catalogue file at all
 // (not a zip workbook, no items sheet, no #item header, not UTF-8) is an error instead.
 package transfer

@@ -2,6 +2,7 @@ package transfer
 
 import (
 	"cmp"
+	"errors"
 	"fmt"
 	"io"
 	"slices"
@@ -108,8 +109,9 @@ type itemRef struct {
 	children map[string][]rowRef
 }
 
-func (p *parser) add(sheet string, row int, col, msg string) {
-	p.problems = append(p.problems, Problem{Sheet: sheet, Row: row, Column: col, Message: msg})
+// add records a problem: where it is, the rule it breaks with its arguments, and its English message.
+func (p *parser) add(sheet string, row int, col, rule, msg string, args ...string) {
+	p.problems = append(p.problems, Problem{Sheet: sheet, Row: row, Column: col, Message: msg, Rule: rule, Args: args})
 }
 
 // decodeRow reads the columns of a row into a new value, reporting every unreadable cell.
@@ -118,7 +120,11 @@ func decodeRow[T any](p *parser, sheet string, r rawRow, cols []column[T], xlsx 
 	ref := rowRef{row: r.num}
 	for _, c := range cols {
 		if err := decode(c.ptr(&v), c.name, r.cell(c.name), c.date && xlsx); err != nil {
-			p.add(sheet, r.num, c.name, err.Error())
+			rule, args := models.RuleInvalid, []string(nil)
+			if ce := (cellError{}); errors.As(err, &ce) {
+				rule, args = ce.rule, []string{ce.value}
+			}
+			p.add(sheet, r.num, c.name, rule, err.Error(), args...)
 			if ref.bad == nil {
 				ref.bad = map[string]bool{}
 			}
@@ -143,7 +149,8 @@ func (p *parser) readItems(t *table) {
 			continue
 		}
 		if first, ok := p.byCode[it.Code]; ok {
-			p.add(sheetItems, r.num, "code", fmt.Sprintf("duplicate code %q, first used on row %d", it.Code, p.refs[first].row))
+			p.add(sheetItems, r.num, "code", RuleDuplicateCode, fmt.Sprintf("duplicate code %q, first used on row %d", it.Code, p.refs[first].row),
+				it.Code, strconv.Itoa(p.refs[first].row))
 			p.refs[i].dup = true
 			continue
 		}
@@ -163,9 +170,9 @@ func readChildren[T any](p *parser, t *table, sheet string, cols []column[T], at
 		i, ok := p.byCode[code]
 		switch {
 		case code == "":
-			p.add(sheet, r.num, colItemCode, "item_code is required")
+			p.add(sheet, r.num, colItemCode, models.RuleRequired, "item_code is required")
 		case !ok && !p.itemsBroken:
-			p.add(sheet, r.num, colItemCode, fmt.Sprintf("no item with code %q in the items sheet", code))
+			p.add(sheet, r.num, colItemCode, RuleNoItem, fmt.Sprintf("no item with code %q in the items sheet", code), code)
 		case ok:
 			attach(&p.items[i], v)
 			p.refs[i].children[sheet] = append(p.refs[i].children[sheet], ref)
@@ -182,8 +189,10 @@ func (p *parser) finish() []models.Item {
 		bySort(it.Fees, ref.children[sheetFees], func(v *models.Fee) int { return v.Sort })
 		bySort(it.Steps, ref.children[sheetSteps], func(v *models.Step) int { return v.Sort })
 		bySort(it.Departments, ref.children[sheetDepartments], func(v *models.ItemDepartment) int { return v.Sort })
-		for key, msg := range Validate(it, p.known) {
-			p.invalid(ref, key, msg)
+		if ve := models.CheckItem(it, p.known, columnName); ve != nil {
+			for key, msg := range ve.Fields {
+				p.invalid(ref, key, ve.Rule(key), msg)
+			}
 		}
 		if !ref.dup {
 			out = append(out, *it)
@@ -211,7 +220,7 @@ func bySort[T any](list []T, refs []rowRef, sortOf func(*T) int) {
 // invalid turns a Validate message into a problem on the row and column it is about. A message
 // about a cell that could not be read is dropped: the reading problem already says it, and the
 // zero value left in its place would only add a misleading second one.
-func (p *parser) invalid(ref *itemRef, key, msg string) {
+func (p *parser) invalid(ref *itemRef, key, rule, msg string) {
 	sheet, col, at := sheetItems, key, ref.rowRef
 	if i := strings.IndexByte(key, '['); i >= 0 {
 		j := strings.IndexByte(key, ']')
@@ -224,7 +233,7 @@ func (p *parser) invalid(ref *itemRef, key, msg string) {
 	if at.bad[col] || (col == promisedDays && at.bad[statutoryDays]) {
 		return
 	}
-	p.add(sheet, at.row, col, msg)
+	p.add(sheet, at.row, col, rule, msg)
 }
 
 // sortedProblems orders problems by sheet, row and column as the layout lists them.

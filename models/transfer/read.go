@@ -128,10 +128,10 @@ func (p *parser) sheetTable(sheet string, c sheetCells) *table {
 	t := &table{xlsx: true}
 	switch {
 	case c.missing:
-		p.add(sheet, 0, "", "missing sheet "+sheet)
+		p.add(sheet, 0, "", RuleMissingSheet, "missing sheet "+sheet, sheet)
 		p.noteBroken(sheet)
 	case len(c.rows) == 0:
-		p.add(sheet, 1, "", "sheet "+sheet+" has no header row")
+		p.add(sheet, 1, "", RuleEmptySheet, "sheet "+sheet+" has no header row", sheet)
 		p.noteBroken(sheet)
 	default:
 		h := p.header(sheet, c.nums[0], c.rows[0], 0)
@@ -179,7 +179,7 @@ func (p *parser) readCSV(r io.Reader) (map[string]*table, error) {
 			continue
 		}
 		if headers[sheet] == nil {
-			p.add(sheet, num, "record", fmt.Sprintf("no #%s header row above this row", kind))
+			p.add(sheet, num, "record", RuleNoHeader, fmt.Sprintf("no #%s header row above this row", kind), "#"+recordOf(sheet))
 			continue
 		}
 		tabs[sheet].rows = append(tabs[sheet].rows, rawRow{num: num, cells: cells, hdr: headers[sheet]})
@@ -197,7 +197,7 @@ func (p *parser) sheetOf(row int, kind string) (string, bool) {
 			return s, true
 		}
 	}
-	p.add("", row, "record", fmt.Sprintf("record %q is not one of item, material, fee, step, department", kind))
+	p.add("", row, "record", RuleUnknownRecord, fmt.Sprintf("record %q is not one of item, material, fee, step, department", kind), kind)
 	return "", false
 }
 
@@ -223,7 +223,7 @@ func (p *parser) header(sheet string, num int, cells []string, skip int) *header
 			name, zh = col, true
 		}
 		if _, dup := h.index[name]; dup {
-			p.add(sheet, num, name, "column "+name+" appears twice")
+			p.add(sheet, num, name, RuleRepeatColumn, "column "+name+" appears twice", name)
 			h.ok = false
 			continue
 		}
@@ -231,7 +231,7 @@ func (p *parser) header(sheet string, num int, cells []string, skip int) *header
 	}
 	for _, name := range p.layout[sheet] {
 		if _, ok := h.index[name]; !ok && !addedLater[name] {
-			p.add(sheet, num, name, "missing column "+name)
+			p.add(sheet, num, name, RuleMissingColumn, "missing column "+name, name)
 			h.ok = false
 		}
 	}
