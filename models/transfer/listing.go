@@ -6,7 +6,6 @@ import (
 	"io"
 	"strconv"
 	"strings"
-	"unicode"
 
 	"onewindow/models"
 )
@@ -136,46 +135,6 @@ func ParseListing(r io.Reader, f Format, types []models.ItemType, opts ...Option
 		l.readRow(raw, cols, byType, formulas, first)
 	}
 	return l, nil
-}
-
-// headerRow finds the header row among the first rows, below any title and note rows: the
-// first row naming 事项名称 and at least two other columns of the layout, else the first naming
-// 事项名称, 实施编码 or 实施主体 (whose missing columns are then reported).
-func headerRow(rows []listingLine) (int, bool) {
-	known := map[string]bool{}
-	for _, lf := range listingFields() {
-		known[lf.head] = true
-	}
-	fallback := -1
-	for i, r := range rows[:min(len(rows), headerSearchRows)] {
-		n, name := 0, false
-		for _, c := range r.cells {
-			h := headName(c)
-			if known[h] {
-				n++
-			}
-			name = name || h == HeadName
-			if fallback < 0 && (h == HeadName || h == HeadCode || h == HeadDepartment) {
-				fallback = i
-			}
-		}
-		if name && n >= 3 {
-			return i, true
-		}
-	}
-	return fallback, fallback >= 0
-}
-
-// headName is the column name a header cell holds: without spaces and line breaks (a long
-// header is often wrapped in its cell) and without the "*" that marks a required column.
-func headName(c string) string {
-	c = strings.Map(func(r rune) rune {
-		if unicode.IsSpace(r) || r == '\uFEFF' {
-			return -1
-		}
-		return r
-	}, c)
-	return strings.Trim(c, "*＊")
 }
 
 // problem records a problem that stops the import.

@@ -4,10 +4,11 @@ import (
 	"bytes"
 	"errors"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"golang.org/x/text/encoding/simplifiedchinese"
-	"golang.org/x/text/encoding/unicode"
+	textunicode "golang.org/x/text/encoding/unicode"
 )
 
 // Rules of a file that cannot be read as a catalogue at all; the page and the API translate a
@@ -57,7 +58,7 @@ func decodeText(b []byte) (string, error) {
 	case bytes.HasPrefix(b, []byte(bom)):
 		b = b[len(bom):]
 	case bytes.HasPrefix(b, []byte{0xFF, 0xFE}), bytes.HasPrefix(b, []byte{0xFE, 0xFF}):
-		out, err := unicode.UTF16(unicode.BigEndian, unicode.ExpectBOM).NewDecoder().Bytes(b)
+		out, err := textunicode.UTF16(textunicode.BigEndian, textunicode.ExpectBOM).NewDecoder().Bytes(b)
 		if err != nil || bytes.ContainsRune(out, utf8.RuneError) {
 			return "", fileError(RuleFileEncoding, "csv file is not readable UTF-16 text")
 		}
@@ -76,4 +77,44 @@ func decodeText(b []byte) (string, error) {
 		return "", fileError(RuleFileEmpty, "the file is empty")
 	}
 	return string(b), nil
+}
+
+// headerRow finds the header row among the first rows, below any title and note rows: the
+// first row naming 事项名称 and at least two other columns of the layout, else the first naming
+// 事项名称, 实施编码 or 实施主体 (whose missing columns are then reported).
+func headerRow(rows []listingLine) (int, bool) {
+	known := map[string]bool{}
+	for _, lf := range listingFields() {
+		known[lf.head] = true
+	}
+	fallback := -1
+	for i, r := range rows[:min(len(rows), headerSearchRows)] {
+		n, name := 0, false
+		for _, c := range r.cells {
+			h := headName(c)
+			if known[h] {
+				n++
+			}
+			name = name || h == HeadName
+			if fallback < 0 && (h == HeadName || h == HeadCode || h == HeadDepartment) {
+				fallback = i
+			}
+		}
+		if name && n >= 3 {
+			return i, true
+		}
+	}
+	return fallback, fallback >= 0
+}
+
+// headName is the column name a header cell holds: without spaces and line breaks (a long
+// header is often wrapped in its cell) and without the "*" that marks a required column.
+func headName(c string) string {
+	c = strings.Map(func(r rune) rune {
+		if unicode.IsSpace(r) || r == '\uFEFF' {
+			return -1
+		}
+		return r
+	}, c)
+	return strings.Trim(c, "*＊")
 }
