@@ -26,6 +26,10 @@ type ListingItem struct {
 type ListingPlan struct {
 	ImportPlan
 	Departments []Department
+	// UnknownMains lists the rows (indexes into the rows given) whose 主项名称 names no item of
+	// their department, neither in the file nor in the catalogue: their guides show the name
+	// without a link. A note, not a problem.
+	UnknownMains []int
 }
 
 // PlanListing is the dry run of ImportListing: it resolves departments, validates the items and
@@ -113,7 +117,50 @@ func planListing(db *gorm.DB, rows []ListingItem, fields []string, opt ImportOpt
 	if err != nil {
 		return nil, nil, err
 	}
-	return &ListingPlan{ImportPlan: *summarize(items, ops), Departments: created}, ops, nil
+	plan := &ListingPlan{ImportPlan: *summarize(items, ops), Departments: created}
+	if has["main_name"] {
+		if plan.UnknownMains, err = unknownMains(db, items); err != nil {
+			return nil, nil, err
+		}
+	}
+	return plan, ops, nil
+}
+
+// unknownMains lists the items whose main item name (other than their own name) names no
+// item of their department in items or among the published items of the catalogue, the way
+// ItemGroup finds a main item.
+func unknownMains(db *gorm.DB, items []Item) ([]int, error) {
+	key := func(dept, name string) string { return dept + "\x00" + name }
+	found := map[string]bool{}
+	for _, it := range items {
+		found[key(it.DepartmentCode, it.Name)] = true
+	}
+	var ask []string
+	for _, it := range items {
+		if it.MainName != "" && it.MainName != it.Name && !found[key(it.DepartmentCode, it.MainName)] {
+			ask = append(ask, it.MainName)
+		}
+	}
+	slices.Sort(ask)
+	ask = slices.Compact(ask)
+	for chunk := range slices.Chunk(ask, 500) {
+		var refs []struct{ DepartmentCode, Name string }
+		err := db.Table("items").Select("department_code, name").
+			Where("name IN ? AND status = ?", chunk, ItemPublished).Scan(&refs).Error
+		if err != nil {
+			return nil, fmt.Errorf("main items: %w", err)
+		}
+		for _, r := range refs {
+			found[key(r.DepartmentCode, r.Name)] = true
+		}
+	}
+	var out []int
+	for i, it := range items {
+		if it.MainName != "" && it.MainName != it.Name && !found[key(it.DepartmentCode, it.MainName)] {
+			out = append(out, i)
+		}
+	}
+	return out, nil
 }
 
 // listingDepartments gives each row the code of the department it names (by full or short

@@ -43,6 +43,7 @@ const (
 	RuleMergedIntoMissing = "merged_into_required"
 	RuleMergedIntoSelf    = "merged_into_self"
 	RuleInvalid           = "invalid"
+	RuleCodeChars         = "code_chars" // a code holding other than letters, digits and -
 )
 
 // Known is what an item may refer to: the department and item type codes in
@@ -180,14 +181,14 @@ func (v *itemRules) identity(it *Item, known Known) {
 		case strings.TrimSpace(it.Code) != it.Code:
 			v.fail("code", RulePadded, "{f} %q has leading or trailing spaces", it.Code)
 		case !isCode(it.Code):
-			v.fail("code", RuleBadChar, "{f} %q may hold only letters, digits and -", it.Code)
+			v.fail("code", RuleCodeChars, "{f} %q may hold only letters, digits and -", it.Code)
 		}
 	}
 	switch n := utf8.RuneCountInString(it.CatalogCode); {
 	case n > maxCatalogCode:
 		v.fail("catalog_code", RuleTooLong, "{f} has %d characters, at most %d", n, maxCatalogCode)
 	case n > 0 && !isCode(it.CatalogCode):
-		v.fail("catalog_code", RuleBadChar, "{f} %q may hold only letters, digits and -", it.CatalogCode)
+		v.fail("catalog_code", RuleCodeChars, "{f} %q may hold only letters, digits and -", it.CatalogCode)
 	}
 	if n := utf8.RuneCountInString(it.MainName); n > maxNameRunes {
 		v.fail("main_name", RuleTooLong, "{f} has %d characters, at most %d", n, maxNameRunes)

@@ -2,11 +2,9 @@ package transfer
 
 import (
 	"bufio"
-	"bytes"
-	"errors"
 	"fmt"
+	"strconv"
 	"strings"
-	"unicode/utf8"
 )
 
 // bom is the UTF-8 byte order mark that tells spreadsheet programs the file is UTF-8.
@@ -88,7 +86,7 @@ func quoted(data string, i int, comma byte, line *int) (string, int, error) {
 	for {
 		j := strings.IndexByte(data[i:], '"')
 		if j < 0 {
-			return "", 0, fmt.Errorf("transfer: csv line %d: quoted cell is never closed", start)
+			return "", 0, fileError(RuleFileBadCSV, fmt.Sprintf("csv line %d: quoted cell is never closed", start), strconv.Itoa(start))
 		}
 		seg := data[i : i+j]
 		b.WriteString(seg)
@@ -100,29 +98,35 @@ func quoted(data string, i int, comma byte, line *int) (string, int, error) {
 			continue
 		}
 		if i < len(data) && data[i] != comma && data[i] != '\r' && data[i] != '\n' {
-			return "", 0, fmt.Errorf("transfer: csv line %d: text after a closing quote", *line)
+			return "", 0, fileError(RuleFileBadCSV, fmt.Sprintf("csv line %d: text after a closing quote", *line), strconv.Itoa(*line))
 		}
 		return b.String(), i, nil
 	}
 }
 
-// csvText checks the encoding of a CSV file and returns its text without the byte order mark,
-// with the separator: a comma, or the semicolon or tab a spreadsheet may save in some locales.
+// csvText decodes a CSV file (see decodeText) and returns its text with the separator: a
+// comma, or the semicolon or tab a spreadsheet may save in some locales.
 func csvText(b []byte) (string, byte, error) {
-	b = bytes.TrimPrefix(b, []byte(bom))
-	if !utf8.Valid(b) {
-		return "", 0, errors.New("transfer: csv file is not UTF-8 text (save it as \"CSV UTF-8\")")
+	s, err := decodeText(b)
+	if err != nil {
+		return "", 0, err
 	}
-	if bytes.IndexByte(b, 0) >= 0 {
-		return "", 0, errors.New("transfer: csv file contains NUL bytes; it is not a text file")
+	return s, separator(s), nil
+}
+
+// separator is the first of comma, semicolon or tab on the first line holding one of them
+// within the first rows (a title row above the header may hold none), else a comma.
+func separator(s string) byte {
+	for i := 0; i < headerSearchRows && s != ""; i++ {
+		line := s
+		if j := strings.IndexAny(s, "\r\n"); j >= 0 {
+			line, s = s[:j], strings.TrimLeft(s[j:], "\r\n")
+		} else {
+			s = ""
+		}
+		if k := strings.IndexAny(line, ",;\t"); k >= 0 {
+			return line[k]
+		}
 	}
-	s := string(b)
-	first := s
-	if i := strings.IndexAny(s, "\r\n"); i >= 0 {
-		first = s[:i]
-	}
-	if i := strings.IndexAny(first, ",;\t"); i >= 0 {
-		return s, first[i], nil
-	}
-	return s, ',', nil
+	return ','
 }

@@ -81,7 +81,7 @@ func TestCSVStructuralErrors(t *testing.T) {
 	for name, in := range map[string]string{
 		"unclosed quote":   "#item,code\r\nitem,\"A1\r\n",
 		"text after quote": "#item,code\r\nitem,\"A1\"x,\r\n",
-		"GBK text":         "#item,code\r\nitem,\xb2\xe2\xca\xd4\r\n",
+		"undecodable text": "#item,code\r\nitem,\xff\x80\xff\r\n",
 		"no item header":   "#material,item_code\r\n",
 	} {
 		if _, _, err := Parse(strings.NewReader(in), CSV, testKnown()); err == nil {

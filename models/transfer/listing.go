@@ -53,6 +53,7 @@ const (
 	RuleNotYesNo      = "not_yes_no"     // args: value
 	RuleNotKind       = "not_kind"       // args: value
 	RuleNoRows        = "no_rows"
+	RuleUnknownMain   = "unknown_main" // args: main item name (a warning)
 )
 
 // listingCol is a column of the file: where it is and what it holds.
@@ -79,29 +80,25 @@ type Listing struct {
 	heads    map[string]string // model field → header, for store problems
 }
 
-// IsListing reports whether data holds a 实施清单 rather than the multi-sheet layout: its first
-// row names 事项名称, 实施编码 or 实施主体 (a file missing some of them is a listing with
-// problems), and it is neither a CSV file of record kinds nor a workbook with an items sheet.
+// IsListing reports whether data holds a 实施清单 rather than the multi-sheet layout: any file
+// that is neither a CSV file of record kinds (its first row a "#kind" header) nor a workbook
+// with an items sheet. A file that is no catalogue at all is read as a listing, whose reader
+// then says why it cannot be read (a *FileError).
 func IsListing(data []byte, f Format) bool {
-	head, err := firstRow(data, f)
-	if err != nil || len(head) == 0 || strings.HasPrefix(strings.TrimSpace(head[0]), "#") {
-		return false
-	}
-	if f == XLSX && hasItemsSheet(data) {
-		return false
-	}
-	for _, c := range head {
-		switch strings.TrimSpace(c) {
-		case HeadName, HeadCode, HeadDepartment:
-			return true
-		}
+	switch f {
+	case XLSX:
+		return !hasItemsSheet(data)
+	case CSV:
+		head, err := firstRow(data, f)
+		return err != nil || len(head) == 0 || !strings.HasPrefix(strings.TrimSpace(head[0]), "#")
 	}
 	return false
 }
 
 // ParseListing reads a 实施清单. types are the item types a 事项类型 cell may name (by name or
-// code). Problems name the row and the header of the cell; a file that cannot be read at all
-// is an error.
+// code). The header row may sit below title and note rows (see headerRow). Problems name the
+// row as the spreadsheet numbers it and the header of the cell; a file that cannot be read at
+// all is a *FileError.
 func ParseListing(r io.Reader, f Format, types []models.ItemType, opts ...Options) (*Listing, error) {
 	data, err := io.ReadAll(r)
 	if err != nil {
@@ -111,22 +108,26 @@ func ParseListing(r io.Reader, f Format, types []models.ItemType, opts ...Option
 	if err != nil {
 		return nil, err
 	}
-	l := &Listing{heads: map[string]string{}}
 	if len(rows) == 0 {
-		l.problem(0, "", RuleNoRows, "the file has no header row")
-		return l, nil
+		return nil, fileError(RuleFileEmpty, "the file is empty")
 	}
+	at, ok := headerRow(rows)
+	if !ok {
+		return nil, fileError(RuleFileNoHeader, fmt.Sprintf("no header row naming %s in the first %d rows", HeadName, headerSearchRows),
+			strconv.Itoa(headerSearchRows))
+	}
+	l := &Listing{heads: map[string]string{}}
 	byType := map[string]models.ItemType{}
 	for _, t := range types {
 		byType[t.Code], byType[t.Name] = t, t
 	}
-	cols := l.readHeader(rows[0])
+	cols := l.readHeader(rows[at])
 	if len(l.Problems) > 0 {
 		return l, nil
 	}
-	pr := &progress{fn: options(opts).Progress, total: len(rows) - 1}
+	pr := &progress{fn: options(opts).Progress, total: len(rows) - at - 1}
 	first := map[string]int{}
-	for _, raw := range rows[1:] {
+	for _, raw := range rows[at+1:] {
 		pr.step()
 		if blank(raw.cells) {
 			continue
@@ -150,7 +151,7 @@ func (l *Listing) readHeader(h listingLine) []listingCol {
 	var cols []listingCol
 	seen := map[string]bool{}
 	for i, c := range h.cells {
-		name := strings.TrimSpace(strings.TrimPrefix(c, bom))
+		name := headName(c)
 		if name == "" {
 			continue
 		}
@@ -323,6 +324,22 @@ func (l *Listing) Items() []models.ListingItem {
 	out := make([]models.ListingItem, len(l.Rows))
 	for i, r := range l.Rows {
 		out[i] = models.ListingItem{Item: r.Item, Department: r.Department}
+	}
+	return out
+}
+
+// MainNotes are the warnings of a dry run about rows whose 主项名称 names no item of their
+// department in the file or the catalogue (plan.UnknownMains): their guides will show the name
+// without a link to a main item.
+func (l *Listing) MainNotes(plan *models.ListingPlan) []Problem {
+	var out []Problem
+	for _, i := range plan.UnknownMains {
+		if i < 0 || i >= len(l.Rows) {
+			continue
+		}
+		name := l.Rows[i].Item.MainName
+		out = append(out, Problem{Row: l.Rows[i].Row, Column: HeadMainName, Rule: RuleUnknownMain, Args: []string{name},
+			Message: fmt.Sprintf("主项名称 %q names no item of the department in the file or the catalogue; the guide shows it without a link", name)})
 	}
 	return out
 }

@@ -3,7 +3,6 @@ package transfer
 import (
 	"regexp"
 	"strconv"
-	"strings"
 
 	"onewindow/models"
 )
@@ -136,16 +135,11 @@ func setIsFee(it *models.Item, s string, _ map[string]models.ItemType) (string, 
 	return "", nil
 }
 
-// setMaterials reads one material a line; a leading "1." or "1、" numbering is dropped.
+// setMaterials reads the materials of a cell: one a line or between "；" and ";", each
+// without its numbering ("1.", "1、", "（1）", "①" …); see splitMaterials.
 func setMaterials(it *models.Item, s string) {
 	it.Materials = nil
-	for line := range strings.Lines(s) {
-		name := strings.TrimSpace(materialNumber.ReplaceAllString(strings.TrimSpace(line), ""))
-		if name == "" {
-			continue
-		}
+	for _, name := range splitMaterials(s) {
 		it.Materials = append(it.Materials, models.Material{Name: name, Necessity: models.NecessityRequired})
 	}
 }
-
-var materialNumber = regexp.MustCompile(`^\d{1,3}\s*[.、．)）]\s*`)

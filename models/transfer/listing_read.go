@@ -50,12 +50,12 @@ func listingCells(data []byte, f Format) ([]listingLine, map[string]bool, error)
 func xlsxListing(data []byte) (out []listingLine, formulas map[string]bool, err error) {
 	defer func() {
 		if v := recover(); v != nil {
-			out, formulas, err = nil, nil, fmt.Errorf("transfer: unreadable xlsx file: %v", v)
+			out, formulas, err = nil, nil, fileError(RuleFileNotXLSX, fmt.Sprintf("unreadable xlsx file: %v", v))
 		}
 	}()
 	f, err := excelize.OpenReader(bytes.NewReader(data), excelize.Options{UnzipSizeLimit: maxUnzipped})
 	if err != nil {
-		return nil, nil, fmt.Errorf("transfer: open xlsx: %w", err)
+		return nil, nil, &FileError{Rule: RuleFileNotXLSX, Err: fmt.Errorf("open xlsx: %w", err)}
 	}
 	defer f.Close()
 	sheet := f.GetSheetName(0)
