@@ -187,7 +187,7 @@ func (s *Server) apiImport(c *gin.Context) error {
 		reason: c.DefaultQuery("reason", "批量导入")})
 	var bad errUnreadable
 	if errors.As(err, &bad) {
-		return invalid(map[string]string{"file": s.site.T(lang, "import.err.unreadable", string(f), bad.Error())})
+		return invalid(map[string]string{"file": s.unreadableMessage(lang, f, bad, "import.err.unreadable")})
 	}
 	if err != nil {
 		return err

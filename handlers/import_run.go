@@ -150,3 +150,14 @@ func (s *Server) requestLang(header, page string) string {
 	}
 	return page
 }
+
+// unreadableMessage says in the page's language why a file could not be read
+// at all: the reading rule's own message where the reader names one (not
+// UTF-8 or GBK, no header row …), else the general one with the detail.
+func (s *Server) unreadableMessage(lang string, f transfer.Format, bad errUnreadable, general string) string {
+	var fe *transfer.FileError
+	if errors.As(bad.err, &fe) {
+		return s.problemMessage(lang, fe.Problem())
+	}
+	return s.site.T(lang, general, string(f), bad.Error())
+}

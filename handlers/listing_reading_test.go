@@ -2,6 +2,7 @@ package handlers_test
 
 import (
 	"context"
+	"net/http"
 	"strings"
 	"testing"
 
@@ -50,6 +51,24 @@ func TestListingCodeWithPunctuationSaysWhichCharacters(t *testing.T) {
 		if p.Row != 2 || p.Column != "实施编码" || p.Rule != "code_chars" || !strings.Contains(p.Message, want) ||
 			strings.Contains(p.Message, "控制字符") || strings.Contains(p.Message, "control character") {
 			t.Errorf("%s: problem %+v, want %q", lang, p, want)
+		}
+	}
+}
+
+// A file that cannot be read at all says why in the page's language, with no
+// counts under the error that would read as "nothing to change".
+func TestUnreadableFileOnThePageSaysWhyWithoutCounts(t *testing.T) {
+	env := newStaffEnv(t)
+	client := staffClient(t, env, "catalog")
+	token := csrfToken(t, client, env)
+	for name, file := range map[string][]byte{"empty": {}, "a title row only": []byte("某某区政务服务事项实施清单\r\n")} {
+		status, body := uploadPage(t, env, client, token, file)
+		if status != http.StatusUnprocessableEntity && status != http.StatusOK {
+			t.Errorf("%s: status %d", name, status)
+		}
+		i := strings.Index(body, `id="transfer-error"`)
+		if i < 0 || strings.Contains(body, "无需导入") || strings.Contains(body, "transfer:") {
+			t.Errorf("%s: no error, or counts or English under it: %d %q", name, i, body[max(i, 0):min(len(body), max(i, 0)+400)])
 		}
 	}
 }

@@ -189,7 +189,10 @@ func (s *Server) outcomeOnPage(lang string, p *transferPage, o *importOutcome, e
 	var bad errUnreadable
 	switch {
 	case errors.As(err, &bad):
-		p.Error = s.site.T(lang, "catalogue.transfer.unreadable", string(f), bad.Error())
+		// The file could not be read at all: no counts, which would read as
+		// "nothing to change" under the error.
+		p.Checked = false
+		p.Error = s.unreadableMessage(lang, f, bad, "catalogue.transfer.unreadable")
 		return false, nil
 	case err != nil:
 		return false, err
