@@ -2,6 +2,7 @@ package models
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"strings"
 
@@ -9,15 +10,10 @@ import (
 )
 
 // SearchEntries returns every published item as the search index sees it, with how
-// often each was applied for (a late tie-breaker of the ranking).
+// often each was applied for (a late tie-breaker of the ranking). It reads plain
+// columns with database/sql: the index is rebuilt on every catalogue change, and
+// reflecting thousands of whole guides into structs cost most of the rebuild.
 func (s *Store) SearchEntries(ctx context.Context) ([]search.Entry, error) {
-	var items []Item
-	err := s.read.WithContext(ctx).
-		Preload("Materials", orderBySort).Preload("Departments", orderBySort).
-		Where("status = ?", ItemPublished).Order("id").Find(&items).Error
-	if err != nil {
-		return nil, fmt.Errorf("models: load search entries: %w", err)
-	}
 	depts, err := s.Departments(ctx)
 	if err != nil {
 		return nil, err
@@ -30,33 +26,88 @@ func (s *Store) SearchEntries(ctx context.Context) ([]search.Entry, error) {
 	if err != nil {
 		return nil, err
 	}
-	out := make([]search.Entry, 0, len(items))
-	for i := range items {
-		it := &items[i]
-		d := byCode[it.DepartmentCode]
-		text := []string{it.AcceptConditions, it.LegalBasis, it.ResultName}
-		for _, m := range it.Materials {
-			text = append(text, m.Name)
+	extra, joint, err := s.entryChildren(ctx)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := s.reads.db.QueryContext(ctx, s.reads.rebind(`SELECT id, code, name, main_name, type_code, department_code,
+		disposition, on_application, handling_kind, statutory_days, promised_days,
+		accept_conditions, legal_basis, result_name
+		FROM items WHERE status = ? ORDER BY id`), ItemPublished)
+	if err != nil {
+		return nil, fmt.Errorf("models: load search entries: %w", err)
+	}
+	defer rows.Close()
+	var out []search.Entry
+	for rows.Next() {
+		var (
+			id                          int64
+			e                           search.Entry
+			kind, accept, basis, result string
+			statutory, promised         sql.NullInt64
+		)
+		if err := rows.Scan(&id, &e.Code, &e.Name, &e.MainName, &e.TypeCode, &e.DepartmentCode, &e.Disposition,
+			&e.OnApplication, &kind, &statutory, &promised, &accept, &basis, &result); err != nil {
+			return nil, fmt.Errorf("models: load search entries: %w", err)
 		}
-		out = append(out, search.Entry{
-			Code:           it.Code,
-			Name:           it.Name,
-			MainName:       it.MainName,
-			TypeCode:       it.TypeCode,
-			DepartmentCode: it.DepartmentCode,
-			DepartmentName: d.ShortName,
-			DepartmentSort: d.Sort,
-			Disposition:    it.Disposition,
-			OnApplication:  it.OnApplication,
-			Joint:          it.Joint(),
-			Immediate:      it.HandlingKind == KindImmediate,
-			StatutoryDays:  it.StatutoryDays,
-			PromisedDays:   it.PromisedDays,
-			Applications:   apps[it.Code],
-			Text:           strings.Join(text, "\n"),
-		})
+		d := byCode[e.DepartmentCode]
+		e.DepartmentName, e.DepartmentSort = d.ShortName, d.Sort
+		e.Joint, e.Immediate = joint[id] > 1, kind == KindImmediate
+		e.StatutoryDays, e.PromisedDays = nullInt(statutory), nullInt(promised)
+		e.Applications = apps[e.Code]
+		e.Text = strings.Join(append([]string{accept, basis, result}, extra[id]...), "\n")
+		out = append(out, e)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("models: load search entries: %w", err)
 	}
 	return out, nil
+}
+
+// entryChildren returns the material names of every item in their order, and
+// how many departments take part in each item's workflow, by item id.
+func (s *Store) entryChildren(ctx context.Context) (map[int64][]string, map[int64]int, error) {
+	materials := make(map[int64][]string)
+	rows, err := s.reads.db.QueryContext(ctx, `SELECT item_id, name FROM materials ORDER BY item_id, sort, id`)
+	if err != nil {
+		return nil, nil, fmt.Errorf("models: load material names: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id int64
+		var name string
+		if err := rows.Scan(&id, &name); err != nil {
+			return nil, nil, fmt.Errorf("models: load material names: %w", err)
+		}
+		materials[id] = append(materials[id], name)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, nil, fmt.Errorf("models: load material names: %w", err)
+	}
+	joint := make(map[int64]int)
+	drows, err := s.reads.db.QueryContext(ctx, `SELECT item_id, COUNT(*) FROM item_departments GROUP BY item_id`)
+	if err != nil {
+		return nil, nil, fmt.Errorf("models: count workflow departments: %w", err)
+	}
+	defer drows.Close()
+	for drows.Next() {
+		var id int64
+		var n int
+		if err := drows.Scan(&id, &n); err != nil {
+			return nil, nil, fmt.Errorf("models: count workflow departments: %w", err)
+		}
+		joint[id] = n
+	}
+	return materials, joint, drows.Err()
+}
+
+// nullInt is a number that may be unknown (NULL).
+func nullInt(n sql.NullInt64) *int {
+	if !n.Valid {
+		return nil
+	}
+	v := int(n.Int64)
+	return &v
 }
 
 // applicationCounts returns the number of applications filed per item code.
