@@ -3,6 +3,7 @@ package handlers_test
 import (
 	"context"
 	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 
@@ -124,5 +125,38 @@ func TestContactLinesSayWhoseNumberTheyShow(t *testing.T) {
 	cell = cell[:strings.Index(cell, "</td>")]
 	if cell != `id="contact-phone"><span class="phone">0474-7000002</span>` {
 		t.Errorf("the item's own enquiries line: %s", cell)
+	}
+}
+
+func TestMainGuideListsSubItemsInTheOrderOfAnItemsLife(t *testing.T) {
+	env := newDemoEnv(t)
+	var l itemList
+	getJSONFrom(t, env, "/api/v1/items?q="+url.QueryEscape("食品经营许可")+"&page_size=50", &l)
+	mainCode := ""
+	for _, e := range l.Items {
+		if e.Name == "食品经营许可" {
+			mainCode = e.Code
+		}
+	}
+	if mainCode == "" {
+		t.Fatal("the demo has no 食品经营许可 main item")
+	}
+	for _, q := range []string{"", "?lang=en"} {
+		_, page := envPage(t, env, "/items/"+mainCode+q)
+		list := page[strings.Index(page, `id="sub-items"`):]
+		list = list[:strings.Index(list, "</ul>")]
+		var names []string
+		for _, li := range strings.Split(list, "<li>")[1:] {
+			li = li[strings.Index(li, `">`)+2:]
+			names = append(names, li[:strings.Index(li, "</a>")])
+		}
+		if len(names) < 3 || !strings.Contains(names[0], "新办") {
+			t.Errorf("guide%s lists the sub-items %v, want 新办 first", q, names)
+		}
+		for i := 1; i < len(names); i++ {
+			if models.SubItemRank("食品经营许可", names[i-1]) > models.SubItemRank("食品经营许可", names[i]) {
+				t.Errorf("guide%s lists %s before %s", q, names[i-1], names[i])
+			}
+		}
 	}
 }
