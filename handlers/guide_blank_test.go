@@ -160,3 +160,24 @@ func TestMainGuideListsSubItemsInTheOrderOfAnItemsLife(t *testing.T) {
 		}
 	}
 }
+
+func TestResultsShowEachKnownLimit(t *testing.T) {
+	env := newStaffEnv(t)
+	it := windowItem(t, env, false)
+	editGuide(t, env, it.Code, func(it *models.Item) { it.StatutoryDays, it.PromisedDays = models.IntPtr(20), nil })
+	for _, l := range []struct{ q, want string }{
+		{"", "承诺 未公布 / 法定 20 个工作日"},
+		{"&lang=en", "promised: Not published / statutory: 20 working days"},
+	} {
+		_, page := envPage(t, env, "/items?q="+url.QueryEscape(it.Name)+l.q)
+		i := strings.Index(page, `href="/items/`+it.Code+`"`)
+		if i < 0 {
+			t.Fatalf("results%s do not list %s", l.q, it.Name)
+		}
+		entry := page[i:]
+		entry = entry[:strings.Index(entry, "</li>")]
+		if !strings.Contains(entry, `<span class="limits">`+l.want+`</span>`) {
+			t.Errorf("results%s: the entry lacks %q:\n%s", l.q, l.want, entry)
+		}
+	}
+}
