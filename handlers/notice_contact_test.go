@@ -76,3 +76,27 @@ func TestOnlineReceiptFallsBackToTheCentreHotline(t *testing.T) {
 		t.Errorf("the receipt's enquiries line: %q", line)
 	}
 }
+
+func TestClerksHistoryNamesTheApplicantNotAnInternalName(t *testing.T) {
+	env := newStaffEnv(t)
+	g := citizenItem(t, env)
+	body, ctype := formBody(t, applyFields(citizenID, "tok-actor"), requiredFiles(g, "scan.pdf"), tinyPDF)
+	resp, _ := send(t, browserClient(t), "POST", env.http.URL+"/items/"+g.Code+"/apply", body, ctype)
+	number := strings.TrimPrefix(resp.Header.Get("Location"), "/receipt/")
+	if resp.StatusCode != http.StatusSeeOther || number == "" {
+		t.Fatalf("apply = %d", resp.StatusCode)
+	}
+	window := staffClient(t, env, "window1")
+	for _, l := range []struct{ q, want string }{{"", "· 申请人"}, {"?lang=en", "· Applicant"}} {
+		_, page, _ := fetch(t, window, http.MethodGet, env.http.URL+"/window/applications/"+number+l.q, nil)
+		i := strings.Index(page, `id="timeline"`)
+		if i < 0 {
+			t.Fatalf("window page%s has no history", l.q)
+		}
+		history := page[i:]
+		history = history[:strings.Index(history, "</ol>")]
+		if !strings.Contains(history, l.want) || strings.Contains(history, "applicant") {
+			t.Errorf("history%s:\n%s", l.q, history)
+		}
+	}
+}
