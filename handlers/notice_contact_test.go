@@ -41,6 +41,10 @@ func TestPrintedNoticeContactRowNeverPrintsEmpty(t *testing.T) {
 			!strings.Contains(cell, `<span class="phone">`+site.Hotline+`</span>`) {
 			t.Errorf("notice%s: the contact row does not fall back to the centre: %q", l.q, cell)
 		}
+		foot := page[strings.Index(page, `id="print-centre"`):]
+		if foot = foot[:strings.Index(foot, "</p>")]; !strings.Contains(foot, site.Hotline+`</span>`) {
+			t.Errorf("notice%s: the centre's hotline in the footer may break at its hyphen: %q", l.q, foot)
+		}
 	}
 	// The department's office, then the item's own location and phone.
 	setOffice(t, env, app.DepartmentCode, "0474-7100001", "胜利路 2 号")
@@ -98,5 +102,22 @@ func TestClerksHistoryNamesTheApplicantNotAnInternalName(t *testing.T) {
 		if !strings.Contains(history, l.want) || strings.Contains(history, "applicant") {
 			t.Errorf("history%s:\n%s", l.q, history)
 		}
+	}
+}
+
+func TestPhonesAreKeptOnOneLine(t *testing.T) {
+	env := newDemoEnv(t)
+	_, home := envPage(t, env, "/")
+	i := strings.Index(home, `href="/static/app.`)
+	if i < 0 {
+		t.Fatal("the page links no app.css")
+	}
+	href := home[i+len(`href="`):]
+	_, css := envPage(t, env, href[:strings.Index(href, `"`)])
+	if !strings.Contains(css, ".phone { white-space: nowrap; }") {
+		t.Error("app.css does not keep phone numbers on one line")
+	}
+	if !strings.Contains(home, `id="centre-hotline"><span class="phone">`) {
+		t.Error("the home page's hotline is not kept on one line")
 	}
 }
