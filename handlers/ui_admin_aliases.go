@@ -49,7 +49,8 @@ type aliasChangeView struct {
 // aliasListRow is one word of the list with the address of its page.
 type aliasListRow struct {
 	models.SearchAlias
-	Href string
+	Href   string
+	System bool // last changed by the system (the shipped default), not an account
 }
 
 // aliasHref is the address of a word's page; the word is one path segment.
@@ -68,6 +69,7 @@ type aliasesPage struct {
 
 type aliasPage struct {
 	Alias   *models.SearchAlias
+	System  bool   // the word was last changed by the system (the shipped default)
 	Href    string // the word's page, the action of its forms
 	Form    aliasForm
 	Delete  aliasDeleteForm
@@ -96,7 +98,8 @@ func (s *Server) renderAliases(c *gin.Context, status int, p aliasesPage) error 
 		return err
 	}
 	for _, a := range list {
-		p.Aliases = append(p.Aliases, aliasListRow{SearchAlias: a, Href: aliasHref(a.Term)})
+		p.Aliases = append(p.Aliases, aliasListRow{SearchAlias: a, Href: aliasHref(a.Term),
+			System: a.UpdatedBy == models.AliasSystemActor})
 	}
 	changes, err := s.store.SearchAliasChanges(ctx, "", 10)
 	if err != nil {
@@ -166,6 +169,7 @@ func (s *Server) renderAlias(c *gin.Context, status int, p aliasPage) error {
 	}
 	p.Changes = aliasChangeViews(changes)
 	p.Href = aliasHref(p.Alias.Term)
+	p.System = p.Alias.UpdatedBy == models.AliasSystemActor
 	if p.Errors == nil {
 		p.Errors = map[string]string{}
 	}

@@ -122,3 +122,25 @@ func TestAliasPagesAreForCatalogueAdministrators(t *testing.T) {
 		t.Error("the forged form stored a word")
 	}
 }
+
+func TestShippedAliasesNameTheDefaultDictionaryNotAnAccount(t *testing.T) {
+	env := newStaffEnv(t)
+	s := loginSession(t, env, "catalog", demo.Password)
+	for _, l := range []struct{ q, want string }{{"", "系统（默认词库）"}, {"&lang=en", "System (default dictionary)"}} {
+		_, body, _ := s.get("/admin/search/aliases?q=" + url.QueryEscape("狗证") + l.q)
+		row := body[strings.Index(body, `data-term="狗证"`):]
+		row = row[:strings.Index(row, "</tr>")]
+		if !strings.Contains(row, `<td class="updated-by">`+l.want+`</td>`) || strings.Contains(row, ">system<") {
+			t.Errorf("list%s: the shipped row's updater reads:\n%s", l.q, row)
+		}
+		if strings.Contains(row, `class="meta"`) {
+			t.Errorf("list%s: a table cell carries the flex .meta layout", l.q)
+		}
+		_, body, _ = s.get("/admin/search/aliases/" + url.PathEscape("狗证") + "?" + strings.TrimPrefix(l.q, "&"))
+		line := body[strings.Index(body, `id="alias-updated-by"`):]
+		line = line[:strings.Index(line, "</p>")]
+		if !strings.Contains(line, l.want) || strings.Contains(line, "system") {
+			t.Errorf("word page%s: %s", l.q, line)
+		}
+	}
+}

@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"context"
 	"net/http"
 
 	"github.com/gin-gonic/gin"
@@ -36,7 +37,8 @@ func (s *Server) clearReceiptCookie(c *gin.Context, number string) {
 type receiptPage struct {
 	Number, Code              string // Code is empty once it was shown
 	Item, ItemCode            string
-	Department, Phone         string
+	Department                string
+	Phone                     contactLine // the department's, else the item's, else the centre's hotline
 	ApplicantKind, Applicant  string
 	MaskedID                  string
 	Submitted                 string
@@ -83,14 +85,19 @@ func (s *Server) uiReceipt(c *gin.Context) error {
 	c.Header("Cache-Control", "no-store")
 	lang := langOf(c)
 	s.render(c, http.StatusOK, "citizen_receipt", s.site.T(lang, "citizen.receipt.title"), "status",
-		s.receiptOf(lang, app, code))
+		s.receiptOf(c.Request.Context(), lang, app, code))
 	return nil
 }
 
-func (s *Server) receiptOf(lang string, a *models.Application, code string) receiptPage {
+func (s *Server) receiptOf(ctx context.Context, lang string, a *models.Application, code string) receiptPage {
 	dept := s.ref.Load().deptByKey[a.DepartmentCode]
+	var itemPhone string
+	if it, err := s.store.Item(ctx, a.ItemCode); err == nil {
+		itemPhone = it.Phone
+	}
 	p := receiptPage{Number: a.Number, Code: code, Item: a.ItemName, ItemCode: a.ItemCode, Department: dept.Name,
-		Phone: dept.Phone, ApplicantKind: s.site.T(lang, "applicant."+a.ApplicantKind), Applicant: a.ApplicantName,
+		Phone: s.contact(lang, true, contactSource{dept.Phone, ""}, contactSource{itemPhone, "contact.item_phone"},
+			contactSource{s.siteSettings().Hotline, "contact.centre_hotline"}), ApplicantKind: s.site.T(lang, "applicant."+a.ApplicantKind), Applicant: a.ApplicantName,
 		MaskedID: workflow.MaskID(a.ApplicantIDNumber), Submitted: citizenTime(a.SubmittedAt),
 		Channel: s.site.T(lang, "channel."+a.Channel), StateLabel: s.site.T(lang, "state."+string(a.State)),
 		PromisedDays: a.PromisedDays, StatuteDays: a.StatutoryDays, Immediate: a.Immediate}

@@ -21,17 +21,31 @@ type itemPage struct {
 	CanEdit          bool       // the visitor may edit the item (shows the admin links)
 	Closed           *closedBox // the guide lacks what a filing needs: no application
 	Main             *models.ItemRef
+	MainName         string // the 主项名称 when it names no published item: shown as plain text
 	Subs             []models.ItemRef
 	// Office is the implementing department (实施主体) with its address, phone and hours.
 	Office models.Department
+	// OfficeLines are the department's address, phone and hours, falling back
+	// to the service centre's.
+	OfficeLines officeLines
+	// Contact is the item's own 办理地点与咨询, falling back to the department's
+	// and the centre's.
+	Contact itemContact
 }
+
+// officeLines are the address, phone and opening hours of an office.
+type officeLines struct{ Address, Phone, Hours contactLine }
+
+// itemContact is the 办理地点与咨询 block of a guide.
+type itemContact struct{ Location, Hours, Phone, Complaint contactLine }
 
 // closedBox says why an item filed on application takes none yet and how to
 // reach its department.
 type closedBox struct {
-	Missing                    []string // gap names (models.Gap*)
-	Department, Phone, Address string   // 未公布 where unknown
-	MissingText, Body, Contact string   // in the page's language
+	Missing                    []string    // gap names (models.Gap*)
+	Department                 string      // the department's full name
+	Phone, Address             contactLine // the department's, else the item's, else the centre's
+	MissingText, Body, Contact string      // in the page's language
 }
 
 // openForApplication reports whether the item takes applications, and why
@@ -57,19 +71,15 @@ func (s *Server) closedNotice(lang string, it *models.Item) *closedBox {
 		return nil
 	}
 	dept := s.ref.Load().deptByKey[it.DepartmentCode]
-	unknown := s.site.T(lang, "unknown")
-	b := &closedBox{Missing: gaps, Department: dept.Name, Phone: dept.Phone, Address: dept.Address}
+	site := s.siteSettings()
+	b := &closedBox{Missing: gaps, Department: dept.Name}
 	if b.Department == "" {
 		b.Department = it.DepartmentCode
 	}
-	if b.Phone == "" {
-		b.Phone = it.Phone
-	}
-	for _, v := range []*string{&b.Phone, &b.Address} {
-		if strings.TrimSpace(*v) == "" {
-			*v = unknown
-		}
-	}
+	b.Phone = s.contact(lang, true, contactSource{dept.Phone, "contact.phone"},
+		contactSource{it.Phone, "contact.item_phone"}, contactSource{site.Hotline, "contact.centre_hotline"})
+	b.Address = s.contact(lang, false, contactSource{dept.Address, "contact.address"},
+		contactSource{it.Location, "contact.item_location"}, contactSource{site.Address, "contact.centre_address"})
 	names := make([]string, len(gaps))
 	for i, g := range gaps {
 		names[i] = s.site.T(lang, "closed.gap."+g)
@@ -82,7 +92,7 @@ func (s *Server) closedNotice(lang string, it *models.Item) *closedBox {
 	case len(gaps) == 1 && gaps[0] == service.BlockUnstaffed:
 		b.Body = s.site.T(lang, "closed.body_unstaffed")
 	}
-	b.Contact = s.site.T(lang, "closed.contact", b.Department, b.Phone, b.Address)
+	b.Contact = s.site.T(lang, "closed.contact", b.Department, b.Phone.Text(), b.Address.Text())
 	return b
 }
 
@@ -106,6 +116,7 @@ func (s *Server) renderItem(c *gin.Context, status int, it *models.Item) error {
 		CanEdit: s.can(c, it.DepartmentCode, policies.ObjItem, policies.ActEdit),
 		Closed:  s.closedNotice(langOf(c), it)}
 	data.Office = ref.deptByKey[it.DepartmentCode].Department
+	data.OfficeLines, data.Contact = s.guideContacts(langOf(c), it, data.Office)
 	for _, d := range it.Departments {
 		data.JointDepartments = append(data.JointDepartments, ref.deptByKey[d.DepartmentCode].ShortName)
 	}
@@ -119,6 +130,33 @@ func (s *Server) renderItem(c *gin.Context, status int, it *models.Item) error {
 		return err
 	}
 	data.Main, data.Subs = g.Main, g.Subs
+	if g.Main == nil && it.MainName != "" && it.MainName != it.Name {
+		data.MainName = it.MainName
+	}
 	s.render(c, status, "item", it.Name, "items", data)
 	return nil
+}
+
+// guideContacts are a guide's department block and its 办理地点与咨询, where
+// each blank line falls back to the department's office and then to the
+// service centre, saying whose it is.
+func (s *Server) guideContacts(lang string, it *models.Item, dept models.Department) (officeLines, itemContact) {
+	site := s.siteSettings()
+	centreAddr := contactSource{site.Address, "contact.centre_address"}
+	centreHotline := contactSource{site.Hotline, "contact.centre_hotline"}
+	centreHours := contactSource{site.Hours, "contact.centre_hours"}
+	// The 实施主体 block states the office's own facts, as its department page
+	// does; the 办理地点与咨询 block below falls back.
+	office := officeLines{
+		Address: s.contact(lang, false, contactSource{dept.Address, ""}),
+		Phone:   s.contact(lang, true, contactSource{dept.Phone, ""}),
+		Hours:   s.contact(lang, false, contactSource{dept.Hours, ""}),
+	}
+	own := itemContact{
+		Location:  s.contact(lang, false, contactSource{it.Location, ""}, contactSource{dept.Address, "contact.department_address"}, centreAddr),
+		Hours:     s.contact(lang, false, contactSource{it.Hours, ""}, contactSource{dept.Hours, "contact.department_hours"}, centreHours),
+		Phone:     s.contact(lang, true, contactSource{it.Phone, ""}, contactSource{dept.Phone, "contact.department_phone"}, centreHotline),
+		Complaint: s.contact(lang, true, contactSource{it.ComplaintPhone, ""}, centreHotline),
+	}
+	return office, own
 }

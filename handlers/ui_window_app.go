@@ -159,7 +159,7 @@ func (s *Server) newWindowAppPage(c *gin.Context, app *models.Application) windo
 		p.Materials = append(p.Materials, wm)
 	}
 	for _, e := range v.Events {
-		we := windowEvent{At: e.At.In(shanghai).Format("2006-01-02 15:04"), Actor: e.Actor, Comment: e.Comment,
+		we := windowEvent{At: e.At.In(shanghai).Format("2006-01-02 15:04"), Actor: s.actorLabel(lang, e.Actor), Comment: e.Comment,
 			Action: e.Action, From: e.From, To: e.State}
 		for _, k := range actionFields {
 			if val := e.Fields[k]; val != "" {
@@ -174,6 +174,13 @@ func (s *Server) newWindowAppPage(c *gin.Context, app *models.Application) windo
 		}
 	}
 	return p
+}
+
+// actorLabel is who took an action as a history shows it: the internal
+// names the workflow records (applicant, system) in the page's language, an
+// account's user name as it is.
+func (s *Server) actorLabel(lang, actor string) string {
+	return s.site.TOr(lang, "actor."+actor, actor)
 }
 
 // fieldValue shows a recorded action field: material keys become names.

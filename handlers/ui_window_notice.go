@@ -41,30 +41,31 @@ func noticeEvent(app *models.Application, kind string) *models.Event {
 
 // noticePage is the data of a printed notice.
 type noticePage struct {
-	Kind          string
-	Number        string
-	Department    string
-	DeptPhone     string
-	DeptAddress   string
-	Date          string // the date of the recorded action
-	SubmittedOn   string
-	Item          string
-	ItemCode      string
-	Applicant     applicantView
-	Channel       string
-	Received      []materialView
-	Missing       []string
-	Pending       []string
-	Due           string
-	Reason        string
-	Comment       string
-	AcceptedOn    string
-	PromisedDays  int
-	StatutoryDays int
-	Promised      string
-	Statutory     string
-	Immediate     bool
-	QueryCode     string
+	Kind       string
+	Number     string
+	Department string
+	// Where to ask, never blank: the item's location and phone, else the
+	// department's office, else the service centre's.
+	ContactAddress, ContactPhone contactLine
+	Date                         string // the date of the recorded action
+	SubmittedOn                  string
+	Item                         string
+	ItemCode                     string
+	Applicant                    applicantView
+	Channel                      string
+	Received                     []materialView
+	Missing                      []string
+	Pending                      []string
+	Due                          string
+	Reason                       string
+	Comment                      string
+	AcceptedOn                   string
+	PromisedDays                 int
+	StatutoryDays                int
+	Promised                     string
+	Statutory                    string
+	Immediate                    bool
+	QueryCode                    string
 }
 
 func (s *Server) uiWindowNotice(c *gin.Context) error {
@@ -81,13 +82,14 @@ func (s *Server) uiWindowNotice(c *gin.Context) error {
 	dept := s.ref.Load().deptByKey[app.DepartmentCode]
 	fields := ev.Fields()
 	clock := s.clockOf(app)
-	p := noticePage{Kind: kind, Number: app.Number, Department: dept.Name, DeptPhone: dept.Phone, DeptAddress: dept.Address,
+	p := noticePage{Kind: kind, Number: app.Number, Department: dept.Name,
 		Date: ev.At.In(shanghai).Format("2006-01-02"), SubmittedOn: app.SubmittedAt.In(shanghai).Format("2006-01-02"), Item: app.ItemName, ItemCode: app.ItemCode,
 		Applicant: applicantView{Kind: app.ApplicantKind, Name: app.ApplicantName, IDNumber: app.ApplicantIDNumber, Phone: app.ApplicantPhone},
 		Channel:   app.Channel, Reason: fields["reason"], Comment: ev.Comment, Due: fields["due"],
 		Missing: missingLines(app, fields["missing"]), Pending: materialNames(app, workflow.SplitList(fields["pending"])),
 		AcceptedOn: app.AcceptedOn, PromisedDays: app.PromisedDays, StatutoryDays: app.StatutoryDays,
 		Promised: clock.PromisedDeadline, Statutory: clock.StatutoryDeadline, Immediate: app.Immediate}
+	p.ContactAddress, p.ContactPhone = s.noticeContact(c, lang, app, dept.Department)
 	for _, m := range materialViews(app) {
 		if m.Provided {
 			p.Received = append(p.Received, m)
@@ -101,4 +103,20 @@ func (s *Server) uiWindowNotice(c *gin.Context) error {
 	}
 	s.render(c, http.StatusOK, "notice_print", s.site.T(lang, "notice."+kind+".title"), "staff", p)
 	return nil
+}
+
+// noticeContact is the 咨询地址和电话 of a printed notice: the item's own
+// location and phone, else the department's office, else the service
+// centre's address and hotline.
+func (s *Server) noticeContact(c *gin.Context, lang string, app *models.Application, dept models.Department) (addr, phone contactLine) {
+	var it models.Item
+	if cur, err := s.store.Item(c.Request.Context(), app.ItemCode); err == nil {
+		it = *cur // a withdrawn item's notice still prints the office's details
+	}
+	site := s.siteSettings()
+	addr = s.contact(lang, false, contactSource{it.Location, ""}, contactSource{dept.Address, ""},
+		contactSource{site.Address, "contact.centre_address"})
+	phone = s.contact(lang, true, contactSource{it.Phone, ""}, contactSource{dept.Phone, ""},
+		contactSource{site.Hotline, "contact.centre_hotline"})
+	return addr, phone
 }

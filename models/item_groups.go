@@ -3,6 +3,8 @@ package models
 import (
 	"context"
 	"fmt"
+	"slices"
+	"strings"
 )
 
 // ItemRef names a published item: its code and name.
@@ -20,7 +22,9 @@ type ItemGroup struct {
 }
 
 // ItemGroup finds the main item and the retained sub-items of it among the
-// published items of its department (a cancelled 子项 is no longer handled), by main item name (主项名称). Both lookups use the
+// published items of its department (a cancelled 子项 is no longer handled),
+// by main item name (主项名称), the sub-items in the order of an item's life
+// (SubItemRank). Both lookups use the
 // (department_code, main_name) index: a main item's main name is its own name
 // (or blank where a list did not fill it in).
 func (s *Store) ItemGroup(ctx context.Context, it *Item) (ItemGroup, error) {
@@ -47,5 +51,39 @@ func (s *Store) ItemGroup(ctx context.Context, it *Item) (ItemGroup, error) {
 	if err != nil {
 		return g, fmt.Errorf("models: sub-items of %q: %w", it.Code, err)
 	}
+	slices.SortStableFunc(g.Subs, func(a, b ItemRef) int {
+		return SubItemRank(it.Name, a.Name) - SubItemRank(it.Name, b.Name)
+	})
 	return g, nil
+}
+
+// subItemStages are the words that name a sub-item's stage in an item's
+// life, in the order a guide lists them: a first application, then changes,
+// renewals, replacements and the end.
+var subItemStages = [][]string{
+	{"新办", "设立", "首次", "新申请", "申领", "核发"},
+	{"变更"},
+	{"延续", "续期", "延期"},
+	{"补办", "换发", "补发", "换证", "补证"},
+	{"注销", "撤销", "终止"},
+}
+
+// SubItemRank is where a sub-item named name stands among the sub-items of
+// the main item mainName: 0 for 新办 / 设立 / 首次, then 变更, 延续, 补办 / 换发,
+// 注销, and len(subItemStages) for any other. It reads the variant the name
+// adds to its main item: the last parenthesised part, else what follows the
+// main item's name.
+func SubItemRank(mainName, name string) int {
+	variant := strings.TrimPrefix(name, mainName)
+	if i := strings.LastIndexAny(name, "（("); i >= 0 {
+		variant = name[i:]
+	}
+	for rank, words := range subItemStages {
+		for _, w := range words {
+			if strings.Contains(variant, w) {
+				return rank
+			}
+		}
+	}
+	return len(subItemStages)
 }

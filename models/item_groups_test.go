@@ -2,6 +2,8 @@ package models
 
 import (
 	"context"
+	"slices"
+	"strings"
 	"testing"
 )
 
@@ -49,5 +51,39 @@ func TestItemGroupFindsMainItemAndSubItemsInTheDepartment(t *testing.T) {
 	}
 	if lone := group("A2"); lone.Main != nil || lone.Subs == nil || len(lone.Subs) != 0 {
 		t.Errorf("an ungrouped item: %+v", lone)
+	}
+}
+
+func TestSubItemsAreListedInTheOrderOfAnItemsLife(t *testing.T) {
+	t.Parallel()
+	main := "食品经营许可"
+	names := []string{"食品经营许可（注销）", "食品经营许可（变更）", "食品经营许可（延续）", "食品经营许可（新办）",
+		"食品经营许可（补办）", "食品经营许可（仓储备案）", "食品经营许可（换发）", "食品经营许可(首次申请)"}
+	want := []string{"食品经营许可(首次申请)", "食品经营许可（新办）", "食品经营许可（变更）", "食品经营许可（延续）",
+		"食品经营许可（换发）", "食品经营许可（补办）", "食品经营许可（注销）", "食品经营许可（仓储备案）"}
+	slices.SortStableFunc(names, func(a, b string) int {
+		if d := SubItemRank(main, a) - SubItemRank(main, b); d != 0 {
+			return d
+		}
+		return strings.Compare(a, b)
+	})
+	for i := range want {
+		if names[i] != want[i] {
+			t.Fatalf("order = %v, want %v", names, want)
+		}
+	}
+	for _, c := range []struct {
+		main, name string
+		rank       int
+	}{
+		{"公司登记", "公司设立登记", 0},
+		{"道路运输经营许可", "道路运输经营许可证换证", 3},
+		{"建设工程规划许可", "建设工程（含临时建设）规划许可证核发", 0},
+		{"建设工程规划许可", "建设工程（含临时建设）规划许可证变更", 1},
+		{"取水许可", "取水许可（其他）", len(subItemStages)},
+	} {
+		if got := SubItemRank(c.main, c.name); got != c.rank {
+			t.Errorf("SubItemRank(%q, %q) = %d, want %d", c.main, c.name, got, c.rank)
+		}
 	}
 }

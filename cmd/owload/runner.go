@@ -90,7 +90,9 @@ func (e *env) setUp(ctx context.Context, cfg config, need map[string]bool) (err 
 	return nil
 }
 
-// loadItems lists on-application items and, for uploads, a material of each.
+// loadItems lists the on-application items that take applications now (a
+// main item with sub-items, an incomplete guide or an unstaffed department
+// takes none) and, for uploads, a material of each.
 func (e *env) loadItems(ctx context.Context, materials bool) error {
 	var list struct {
 		Items []struct {
@@ -101,23 +103,25 @@ func (e *env) loadItems(ctx context.Context, materials bool) error {
 		return fmt.Errorf("items: %w", err)
 	}
 	for _, it := range list.Items {
-		e.items = append(e.items, it.Code)
-	}
-	if len(e.items) == 0 {
-		return fmt.Errorf("items: the server lists no on-application item")
-	}
-	for i := 0; materials && i < len(e.items) && len(e.withMaterials) < 20; i++ {
 		var guide struct {
+			Open      *bool `json:"open_for_application"`
 			Materials []struct {
 				Key string `json:"key"`
 			} `json:"materials"`
 		}
-		if _, err := e.getJSON(ctx, "/api/v1/items/"+url.PathEscape(e.items[i]), "", &guide); err != nil {
-			return fmt.Errorf("item %s: %w", e.items[i], err)
+		if _, err := e.getJSON(ctx, "/api/v1/items/"+url.PathEscape(it.Code), "", &guide); err != nil {
+			return fmt.Errorf("item %s: %w", it.Code, err)
 		}
-		if len(guide.Materials) > 0 {
-			e.withMaterials = append(e.withMaterials, itemMaterial{e.items[i], guide.Materials[0].Key})
+		if guide.Open != nil && !*guide.Open { // a server without the field takes every listed item
+			continue
 		}
+		e.items = append(e.items, it.Code)
+		if materials && len(guide.Materials) > 0 && len(e.withMaterials) < 20 {
+			e.withMaterials = append(e.withMaterials, itemMaterial{it.Code, guide.Materials[0].Key})
+		}
+	}
+	if len(e.items) == 0 {
+		return fmt.Errorf("items: the server lists no on-application item that takes applications")
 	}
 	if materials && len(e.withMaterials) == 0 {
 		return fmt.Errorf("items: no on-application item lists a material")

@@ -173,15 +173,24 @@ func (g *loadGen) run(ctx context.Context, w *loadWriter) ([]Sample, error) {
 	return samples, nil
 }
 
-// publishedItems returns the published items filed on application, by code.
+// publishedItems returns the published items that take applications, by code.
 func publishedItems(ctx context.Context, store *models.Store) ([]models.Item, error) {
 	all, err := store.ItemsForExport(ctx, nil)
 	if err != nil {
 		return nil, fmt.Errorf("seed: %w", err)
 	}
+	// A main item (主项) with retained sub-items and an incomplete guide take
+	// no application, so none is generated for them.
+	mains := make(map[string]bool)
+	for _, it := range all {
+		if it.Disposition == models.DispositionRetained && it.MainName != "" && it.MainName != it.Name {
+			mains[it.DepartmentCode+"\x00"+it.MainName] = true
+		}
+	}
 	var items []models.Item
 	for _, it := range all {
-		if it.Status == models.ItemPublished && it.Disposition == models.DispositionRetained && it.OnApplication {
+		if it.Status == models.ItemPublished && it.Disposition == models.DispositionRetained && it.OnApplication &&
+			len(it.FilingGaps()) == 0 && !mains[it.DepartmentCode+"\x00"+it.Name] {
 			items = append(items, it)
 		}
 	}
