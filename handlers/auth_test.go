@@ -183,3 +183,20 @@ func getJSONFrom(t *testing.T, env *demoEnv, path string, v any) {
 		t.Fatal(err)
 	}
 }
+
+// Someone already signed in can sign in as another account from the login
+// page (a shared counter PC), and a citizen lands on its own applications.
+func TestLoginPageWorksWhenSignedInAndSendsCitizensHome(t *testing.T) {
+	env := newStaffEnv(t)
+	client := staffClient(t, env, "window1")
+	status, page, _ := fetch(t, client, http.MethodGet, env.http.URL+"/login", nil)
+	if status != http.StatusOK || !strings.Contains(page, `name="csrf_token"`) {
+		t.Fatalf("login page when signed in: %d, has no CSRF token", status)
+	}
+	token := csrfToken(t, client, env)
+	form := url.Values{"csrf_token": {token}, "username": {"citizen1"}, "password": {demo.Password}, "next": {""}}
+	status, _, resp := fetch(t, client, http.MethodPost, env.http.URL+"/login", form)
+	if status != http.StatusSeeOther || resp.Header.Get("Location") != "/my" {
+		t.Errorf("signing in as citizen1 from window1's session: %d to %q, want 303 to /my", status, resp.Header.Get("Location"))
+	}
+}

@@ -3,6 +3,7 @@ package handlers
 import (
 	"errors"
 	"net/http"
+	"onewindow/policies"
 	"strings"
 
 	"github.com/gin-gonic/gin"
@@ -23,7 +24,11 @@ func safeNext(next string) string {
 }
 
 func (s *Server) uiLoginForm(c *gin.Context) error {
-	s.render(c, http.StatusOK, "login", s.site.T(langOf(c), "login.title"), "login", loginPage{Next: safeNext(c.Query("next"))})
+	next := c.Query("next")
+	if next != "" { // no next: where an account goes depends on who signs in
+		next = safeNext(next)
+	}
+	s.render(c, http.StatusOK, "login", s.site.T(langOf(c), "login.title"), "login", loginPage{Next: next})
 	return nil
 }
 
@@ -39,6 +44,9 @@ func (s *Server) uiLogin(c *gin.Context) error {
 		return err
 	}
 	username, password, next := strings.TrimSpace(f.Username), f.Password, safeNext(f.Next)
+	if f.Next == "" {
+		next = "" // kept empty on a re-rendered form
+	}
 	lang := langOf(c)
 	if f.Validate() != nil {
 		s.render(c, http.StatusUnprocessableEntity, "login", s.site.T(lang, "login.title"), "login",
@@ -59,8 +67,26 @@ func (s *Server) uiLogin(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
+	switch {
+	case next != "":
+	case s.citizenOnly(username):
+		next = "/my" // a citizen's own applications, not the staff workbench
+	default:
+		next = "/admin"
+	}
 	c.Redirect(http.StatusSeeOther, next)
 	return nil
+}
+
+// citizenOnly reports whether the account holds the citizen role and no staff role.
+func (s *Server) citizenOnly(username string) bool {
+	roles := s.authz.Roles(username)
+	for _, r := range roles {
+		if r.Role != policies.Citizen {
+			return false
+		}
+	}
+	return len(roles) > 0
 }
 
 func (s *Server) uiLogout(c *gin.Context) error {
