@@ -77,6 +77,20 @@ func TestSuggestionsCompleteAPartlyTypedEverydayWord(t *testing.T) {
 	}
 }
 
+// TestDidYouMeanOffersTheCompletionFirst: a word cut short (开饭) is most likely
+// the start of an alias term (开饭店, 开饭馆), not a word with another character.
+func TestDidYouMeanOffersTheCompletionFirst(t *testing.T) {
+	t.Parallel()
+	var l searchList
+	getJSON(t, "/api/v1/items?q="+url.QueryEscape("开饭"), 200, &l)
+	if l.Total != 0 {
+		t.Skipf("开饭 now finds %d items", l.Total)
+	}
+	if len(l.DidYouMean) == 0 || !strings.HasPrefix(l.DidYouMean[0], "开饭") {
+		t.Errorf("开饭 offers %q, want 开饭店 or 开饭馆 first", l.DidYouMean)
+	}
+}
+
 func TestDidYouMeanNeverLeadsToAnEmptyPage(t *testing.T) {
 	t.Parallel()
 	for _, q := range []string{"签证", "狗正", "户囗", "公正", "营业执招"} {

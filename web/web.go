@@ -212,6 +212,17 @@ func (s *Site) funcs() template.FuncMap {
 			}
 			return s.T(lang, key, deref(v))
 		},
+		// tdays is tn for a time limit, except that a 即办件's limit of 0
+		// working days reads 当场办结 rather than a count of nothing.
+		"tdays": func(lang, key string, v any, immediate bool) string {
+			if immediate && known(v) && deref(v) == 0 {
+				return s.T(lang, "item.on_the_spot")
+			}
+			if !known(v) {
+				return s.T(lang, "unknown")
+			}
+			return s.T(lang, key, deref(v))
+		},
 	}
 }
 

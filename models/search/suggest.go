@@ -3,6 +3,7 @@ package search
 import (
 	"cmp"
 	"slices"
+	"strings"
 )
 
 // Bounds of "did you mean".
@@ -14,8 +15,9 @@ const (
 
 // didYouMean returns the known terms nearest to the parts of a query that found
 // nothing — names' words and alias terms at most one edit away (two for five characters
-// or more), nearest first — keeping only those that themselves find an item in the whole
-// list, so that no offer leads to another empty page. The answer does not depend on the
+// or more), nearest first, and among equals the completions of what was typed (开饭 →
+// 开饭店) first — keeping only those that themselves find an item in the whole list, so
+// that no offer leads to another empty page. The answer does not depend on the
 // query's filters (it is worked out once per query); Live narrows it to the query's scope
 // (offerable).
 func (ix *Index) didYouMean(p *plan) []string {
@@ -35,8 +37,9 @@ func (ix *Index) didYouMean(p *plan) []string {
 // nearestTerms returns up to maxTried vocabulary terms near the parts of p, nearest first.
 func (ix *Index) nearestTerms(p *plan) []string {
 	type cand struct {
-		w    string
-		dist int
+		w      string
+		dist   int
+		prefix int // 0 when w completes the part (开饭 → 开饭店): most likely what was meant
 	}
 	var found []cand
 	for _, part := range p.parts {
@@ -53,12 +56,16 @@ func (ix *Index) nearestTerms(p *plan) []string {
 				continue
 			}
 			if d := editDistance(part, w, limit); d <= limit && w != part && !slices.Contains(p.parts, w) {
-				found = append(found, cand{w, d})
+				prefix := 1
+				if strings.HasPrefix(w, part) {
+					prefix = 0
+				}
+				found = append(found, cand{w, d, prefix})
 			}
 		}
 	}
 	slices.SortFunc(found, func(a, b cand) int {
-		return cmp.Or(cmp.Compare(a.dist, b.dist), cmp.Compare(len(a.w), len(b.w)), cmp.Compare(a.w, b.w))
+		return cmp.Or(cmp.Compare(a.dist, b.dist), cmp.Compare(a.prefix, b.prefix), cmp.Compare(len(a.w), len(b.w)), cmp.Compare(a.w, b.w))
 	})
 	var out []string
 	for _, c := range found {
