@@ -26,14 +26,14 @@ type applicationInput struct {
 		Phone    string `json:"phone"`
 		Address  string `json:"address"`
 	} `json:"applicant"`
-	Form      map[string]string               `json:"form"`
+	Form      json.RawMessage                 `json:"form"`      // the application form's answers (GET /api/v1/items/{code}/form)
 	Materials map[string]models.MaterialCheck `json:"materials"` // the clerk's checklist
 }
 
 // filing is the service's input of the body.
 func (in applicationInput) filing() service.Filing {
 	a := in.Applicant
-	return service.Filing{ItemCode: in.ItemCode, Form: in.Form, Materials: in.Materials,
+	return service.Filing{ItemCode: in.ItemCode, Form: service.FormInput{JSON: in.Form}, Materials: in.Materials,
 		Applicant: service.ApplicantInput{Kind: a.Kind, Name: a.Name, IDNumber: a.IDNumber, Phone: a.Phone, Address: a.Address}}
 }
 

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"onewindow/models"
 	"onewindow/models/demo"
@@ -51,7 +52,36 @@ type filedAnswer struct {
 
 func applyBody(code, idNumber string) map[string]any {
 	return map[string]any{"item_code": code, "applicant": map[string]any{"kind": "person", "name": "张三",
-		"id_number": idNumber, "phone": "13800000000"}, "form": map[string]string{"note": "申请"}}
+		"id_number": idNumber, "phone": "13800000000"}, "form": sampleAnswers(code, "person", "张三", idNumber)}
+}
+
+// demoByCode is the demo catalogue by item code, built once for the package's tests.
+var demoByCode = sync.OnceValue(func() map[string]models.Item {
+	_, _, items := demo.Catalogue()
+	out := make(map[string]models.Item, len(items))
+	for _, it := range items {
+		out[it.Code] = it
+	}
+	return out
+})
+
+// sampleAnswers are answers the demo item's application form accepts, for an applicant.
+func sampleAnswers(code, kind, name, id string) json.RawMessage {
+	it, ok := demoByCode()[code]
+	if !ok {
+		return json.RawMessage(`{}`)
+	}
+	profile := map[string]string{"kind": kind, "phone": "13800000000"}
+	if kind == models.ApplicantOrganisation {
+		profile["org_name"], profile["credit_code"] = name, id
+	} else {
+		profile["name"], profile["id_number"] = name, id
+	}
+	b, err := demo.SampleAnswers(&it, profile, time.Now())
+	if err != nil {
+		panic(err)
+	}
+	return b
 }
 
 func fileOnline(t *testing.T, env *demoEnv, code string) filedAnswer {
@@ -171,7 +201,7 @@ func TestIdempotencyKeyFilesOnce(t *testing.T) {
 	if s1 != http.StatusCreated || s2 != http.StatusOK || string(b1) != string(b2) {
 		t.Fatalf("retry: %d %s / %d %s", s1, b1, s2, b2)
 	}
-	body["form"] = map[string]string{"note": "different"}
+	body["applicant"].(map[string]any)["phone"] = "13900000000"
 	if s3, _ := call(t, env, http.MethodPost, "/api/v1/applications", "", body, "Idempotency-Key", "abc-1"); s3 != http.StatusUnprocessableEntity {
 		t.Fatalf("reused key with another body: %d", s3)
 	}

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"onewindow/models"
+	"onewindow/models/form"
 	"onewindow/workflow"
 )
 
@@ -88,7 +89,7 @@ type applicationView struct {
 	StateLabel  string            `json:"state_label"`
 	Version     int               `json:"version"`
 	Applicant   applicantView     `json:"applicant"`
-	Form        map[string]string `json:"form"`
+	Form        form.Values       `json:"form"`
 	SubmittedAt time.Time         `json:"submitted_at"`
 	Clock       clockView         `json:"clock"`
 	PendingDue  string            `json:"pending_due,omitempty"`
@@ -128,7 +129,7 @@ func (s *Server) applicationViewOf(lang string, a *models.Application, actions [
 		Department: a.DepartmentCode, Joint: a.Joint, Immediate: a.Immediate, Channel: a.Channel, State: a.State,
 		StateLabel: s.site.T(lang, "state."+string(a.State)), Version: a.Version,
 		Applicant: applicantView{Kind: a.ApplicantKind, Name: a.ApplicantName, IDNumber: a.ApplicantIDNumber, Phone: a.ApplicantPhone},
-		Form:      a.Form, SubmittedAt: a.SubmittedAt, Clock: s.clockOf(a), PendingDue: a.PendingDue,
+		Form:      form.Values(a.Form), SubmittedAt: a.SubmittedAt, Clock: s.clockOf(a), PendingDue: a.PendingDue,
 		Result: a.Result, ResultNo: a.ResultNumber, Delivery: a.Delivery, Tracking: a.TrackingNumber,
 		Materials: materialViews(a), Files: []fileView{}, Tasks: []taskView{}, Events: []eventView{}, Actions: actions}
 	if v.Actions == nil {

@@ -60,13 +60,14 @@ func BenchmarkFileApplication(b *testing.B) {
 	env, _ := loaded(b)
 	h := env.srv.Handler()
 	it := benchItem(b, env)
+	answers := sampleAnswers(it, "person", "张三", "11010519491231002X")
 	var seq atomic.Int64
 	b.SetParallelism(8)
 	b.ResetTimer()
 	b.RunParallel(func(pb *testing.PB) {
 		for pb.Next() {
 			body, _ := json.Marshal(map[string]any{"item_code": it, "applicant": map[string]any{"kind": "person", "name": "张三",
-				"id_number": "11010519491231002X", "phone": "13800000000"}, "form": map[string]string{"n": strconv.FormatInt(seq.Add(1), 10)}})
+				"id_number": "11010519491231002X", "phone": fmt.Sprintf("138%08d", seq.Add(1))}, "form": answers})
 			req := httptest.NewRequest(http.MethodPost, "/api/v1/applications", bytes.NewReader(body))
 			req.Header.Set("Content-Type", "application/json")
 			w := httptest.NewRecorder()

@@ -14,6 +14,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"onewindow/handlers/service"
 	"onewindow/models"
 	"onewindow/models/search"
 	"onewindow/policies"
@@ -53,6 +54,8 @@ type Server struct {
 	search *search.Live
 	cal    atomic.Pointer[workflow.Calendar]
 	ref    atomic.Pointer[reference]
+	// forms keeps the compiled application form of each item version.
+	forms  service.FormCache
 	items  atomic.Pointer[sync.Map] // published item code → *models.Item, emptied when the catalogue changes
 	engine *gin.Engine
 

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"mime/multipart"
 	"net/http"
+	"net/url"
 	"regexp"
 	"slices"
 	"strings"
@@ -128,9 +129,8 @@ func (f *applyForm) normalize() {
 }
 
 // filing is what the form files, as the API's body would carry it.
-func (f applyForm) filing(itemCode string) service.Filing {
-	return service.Filing{ItemCode: itemCode, Form: map[string]string{"content": f.Content,
-		"contact_name": f.ContactName, "contact_phone": f.ContactPhone, "delivery": f.Delivery},
+func (f applyForm) filing(itemCode string, post url.Values) service.Filing {
+	return service.Filing{ItemCode: itemCode, Form: service.FormInput{Post: post},
 		Applicant: service.ApplicantInput{Kind: f.Kind, Name: f.Name, IDNumber: f.IDNumber, Phone: f.Phone, Address: f.Address}}
 }
 
@@ -159,7 +159,7 @@ func (s *Server) uiApply(c *gin.Context) error {
 	}
 	files := s.applyFiles(c, it, p.Errors)
 	svc := s.actions()
-	_, err = svc.CheckFiling(c.Request.Context(), f.filing(it.Code))
+	_, err = svc.CheckFiling(c.Request.Context(), f.filing(it.Code, c.Request.PostForm))
 	if e := asError(err); err != nil && e.Status == http.StatusUnprocessableEntity {
 		s.applyRequestErrors(p.Errors, f, e.Fields)
 	} else if err != nil {
@@ -169,7 +169,7 @@ func (s *Server) uiApply(c *gin.Context) error {
 		s.renderApply(c, http.StatusUnprocessableEntity, p)
 		return nil
 	}
-	filing := f.filing(it.Code)
+	filing := f.filing(it.Code, c.Request.PostForm)
 	filing.Idem = applyIdempotency(f, it.Code)
 	filed, err := svc.File(c.Request.Context(), actorOf(c), filing)
 	if errors.Is(err, models.ErrIdempotencyMismatch) {

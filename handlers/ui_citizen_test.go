@@ -132,7 +132,7 @@ func fileViaAPI(t *testing.T, env *demoEnv, itemCode, id string) (string, string
 	t.Helper()
 	status, body := call(t, env, "POST", "/api/v1/applications", "", map[string]any{"item_code": itemCode,
 		"applicant": map[string]string{"kind": "person", "name": "王小明", "id_number": id, "phone": "13800000000"},
-		"form":      map[string]string{"content": "申请"}})
+		"form":      sampleAnswers(itemCode, "person", "王小明", id)})
 	if status != 201 {
 		t.Fatalf("file: %d %s", status, body)
 	}

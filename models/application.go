@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"time"
 
+	"onewindow/models/form"
 	"onewindow/workflow"
 )
 
@@ -45,6 +46,9 @@ type Definition struct {
 	Materials     []Material       `json:"materials"`
 	ResultName    string           `json:"result_name"`
 	LegalBasis    string           `json:"legal_basis"`
+	// Form is the application form the filing answered; an application keeps it whatever
+	// the item's form becomes later. Nil for applications filed before forms existed.
+	Form *form.Schema `json:"form,omitempty"`
 }
 
 // DefinitionDept is one department taking part, with the stages it runs.
@@ -73,19 +77,19 @@ func (d *Definition) Scan(v any) error {
 	return fmt.Errorf("models: definition from %T", v)
 }
 
-// FormData is the item-specific part of an application form, as JSON.
-type FormData map[string]string
+// FormData is the application form's answers (form.Values), stored as JSON.
+type FormData form.Values
 
-// Value stores the form as JSON.
+// Value stores the answers as JSON.
 func (f FormData) Value() (driver.Value, error) {
 	if f == nil {
 		return "{}", nil
 	}
-	b, err := json.Marshal(map[string]string(f))
+	b, err := json.Marshal(map[string]any(f))
 	return string(b), err
 }
 
-// Scan reads the form from JSON.
+// Scan reads the answers from JSON.
 func (f *FormData) Scan(v any) error {
 	var b []byte
 	switch x := v.(type) {
@@ -99,11 +103,11 @@ func (f *FormData) Scan(v any) error {
 	default:
 		return fmt.Errorf("models: form from %T", v)
 	}
-	m := map[string]string{}
-	if err := json.Unmarshal(b, &m); err != nil {
+	vals, err := form.Decode(b)
+	if err != nil {
 		return err
 	}
-	*f = m
+	*f = FormData(vals)
 	return nil
 }
 

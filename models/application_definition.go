@@ -9,6 +9,8 @@ import (
 	"fmt"
 
 	"gorm.io/gorm"
+
+	"onewindow/models/form"
 )
 
 // Definitions are immutable rows shared by every application filed under
@@ -25,8 +27,9 @@ type encodedDefinition struct {
 	sum     string
 }
 
-func encodeDefinition(it *Item) (encodedDefinition, error) {
+func encodeDefinition(it *Item, schema *form.Schema) (encodedDefinition, error) {
 	d := DefinitionOf(it)
+	d.Form = schema
 	b, err := json.Marshal(d)
 	if err != nil {
 		return encodedDefinition{}, err

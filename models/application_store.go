@@ -16,6 +16,7 @@ import (
 
 	"gorm.io/gorm"
 
+	"onewindow/models/form"
 	"onewindow/workflow"
 )
 
@@ -25,6 +26,7 @@ type NewApplication struct {
 	Item      *Item // the published item, as read for the filing
 	Applicant Applicant
 	Form      FormData
+	Schema    *form.Schema // the form Form answers (Item.ApplicationForm), kept in the definition
 	Channel   string
 	Actor     string // the clerk's user name for a walk-in, "applicant" online
 	Role      string
@@ -105,7 +107,7 @@ func DefinitionOf(it *Item) Definition {
 // (found or created by identity number), the number, the checklist and the
 // first event. A retried Idempotency-Key returns the first filing.
 func (s *Store) CreateApplication(ctx context.Context, na NewApplication) (*Filed, error) {
-	def, err := encodeDefinition(na.Item)
+	def, err := encodeDefinition(na.Item, na.Schema)
 	if err != nil {
 		return nil, fmt.Errorf("models: create application: %w", err)
 	}

@@ -95,6 +95,9 @@ func Open(ctx context.Context, dir string, opt Options) (*Store, error) {
 	if err := s.seedDefaultAliases(ctx); err != nil {
 		return nil, errors.Join(err, s.Close())
 	}
+	if err := s.seedDefaultFormDictionaries(ctx); err != nil {
+		return nil, errors.Join(err, s.Close())
+	}
 	return s, nil
 }
 

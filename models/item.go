@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"time"
+
+	"onewindow/models/form"
 )
 
 // Disposition values of a reviewed power item.
@@ -122,6 +124,7 @@ type Item struct {
 	ResultName        string     `gorm:"not null"`
 	OnlineDepth       *int       // nil: not published
 	Area              string     `gorm:"not null"`
+	FormSchema        string     `gorm:"type:text;not null"` // the application form (form.Schema as JSON); empty: the default form
 	Status            string     `gorm:"size:16;not null"`
 	Version           int        `gorm:"not null"`
 	EffectiveOn       string     `gorm:"size:10;not null"` // YYYY-MM-DD or empty
@@ -140,6 +143,20 @@ func (it *Item) Joint() bool { return len(it.Departments) > 1 }
 
 // Reduced reports whether the item was taken off the retained list.
 func (it *Item) Reduced() bool { return it.Disposition != DispositionRetained }
+
+// ApplicationForm is the item's application form: its own (FormSchema) or, when it has
+// none, the default form for its name and service objects. Custom reports which.
+func (it *Item) ApplicationForm() (s *form.Schema, custom bool, err error) {
+	if it.FormSchema == "" {
+		d := form.Default(it.Name, it.ServiceObjects)
+		return &d, false, nil
+	}
+	s, err = form.Parse([]byte(it.FormSchema))
+	if err != nil {
+		return nil, true, fmt.Errorf("models: item %q form: %w", it.Code, err)
+	}
+	return s, true, nil
+}
 
 // Material is one row of an item's materials list.
 type Material struct {

@@ -50,6 +50,7 @@ const (
 	RevisionDispose = "dispose"
 	RevisionPublish = "publish"
 	RevisionImport  = "import"
+	RevisionForm    = "form" // the application form changed (SetItemForm)
 )
 
 // FieldChange is one field-level difference between two versions of an item.

@@ -174,7 +174,7 @@ func prepareEdit(tx *gorm.DB, code string, edited Item, reason string, baseVersi
 }
 
 // editedFrom is the stored item with the edited guide: identity, status,
-// version and disposition stay as stored.
+// version, disposition and the application form stay as stored.
 func editedFrom(stored *Item, edited Item) *Item {
 	next := edited
 	normalizeItem(&next, stored.Materials)
@@ -182,6 +182,8 @@ func editedFrom(stored *Item, edited Item) *Item {
 	next.CreatedAt, next.UpdatedAt = stored.CreatedAt, stored.UpdatedAt
 	next.Disposition, next.DispositionReason = stored.Disposition, stored.DispositionReason
 	next.DispositionBasis, next.MergedInto, next.CancelOn = stored.DispositionBasis, stored.MergedInto, stored.CancelOn
+	// The application form has its own editor (SetItemForm); a guide edit keeps it.
+	next.FormSchema = stored.FormSchema
 	return &next
 }
 

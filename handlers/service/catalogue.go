@@ -5,6 +5,7 @@ import (
 	"errors"
 
 	"onewindow/models"
+	"onewindow/models/form"
 	"onewindow/policies"
 )
 
@@ -147,4 +148,26 @@ func itemError(err error) error {
 		return &Error{Kind: Invalid, Message: "some fields are invalid", Fields: ve.Fields, Err: err}
 	}
 	return err
+}
+
+// SetItemForm stores the item's application form (nil: back to the default form) as its
+// next version, with the edit permission in the item's department. A schema with problems
+// is Invalid with fields keyed "form.<path>".
+func (s *Service) SetItemForm(ctx context.Context, who Actor, code string, schema *form.Schema, reason string, version int) (*models.Item, error) {
+	stored, err := s.itemFor(ctx, who, code, "", policies.ActEdit)
+	if err != nil {
+		return nil, err
+	}
+	it, err := s.Store.SetItemForm(ctx, stored.Code, schema, who.Username, reason, version)
+	return it, itemError(err)
+}
+
+// PutFormDictionary creates or replaces a form dictionary; dictionaries serve every
+// department's forms, so it takes the edit permission in all of them.
+func (s *Service) PutFormDictionary(ctx context.Context, who Actor, d models.FormDictionary) (*models.FormDictionary, error) {
+	if err := s.allow(ctx, who, policies.AllDomains, policies.ObjItem, policies.ActEdit); err != nil {
+		return nil, err
+	}
+	out, err := s.Store.PutFormDictionary(ctx, who.Username, d)
+	return out, itemError(err)
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"onewindow/models"
+	"onewindow/models/form"
 	"onewindow/workflow"
 )
 
@@ -37,6 +38,9 @@ type Error struct {
 	// Fields are the messages of the wrong fields, keyed by field ("comment",
 	// "applicant.id_number", "form.content").
 	Fields map[string]string
+	// Form are the refused answers of the application form, keyed as in Fields
+	// ("form.<key>"), with the rule and arguments a page translates.
+	Form form.Issues
 	// WrongCode marks a NotFound caused by a wrong query code, which callers
 	// count against the client.
 	WrongCode bool

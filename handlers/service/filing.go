@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"onewindow/models"
+	"onewindow/models/form"
 	"onewindow/policies"
 	"onewindow/workflow"
 )
@@ -14,7 +15,8 @@ import (
 type Filing struct {
 	ItemCode  string
 	Applicant ApplicantInput
-	Form      map[string]string
+	// Form is the application form's answers, read with the item's form.
+	Form FormInput
 	// Materials is the window clerk's checklist, by material key.
 	Materials map[string]models.MaterialCheck
 	Idem      *models.Idempotency
@@ -68,18 +70,33 @@ func (s *Service) CheckFiling(ctx context.Context, in Filing) (*models.NewApplic
 	if len(a.Phone) > 30 || len(a.Address) > 200 {
 		fields["applicant.phone"] = "is too long"
 	}
-	for k, v := range in.Form {
-		if len(k) > 64 || len(v) > 2000 || len(in.Form) > 50 {
-			fields["form."+k] = "is too long"
+	applicant := models.Applicant{Kind: a.Kind, IDKind: string(idKind), IDNumber: id, Name: name,
+		Phone: strings.TrimSpace(a.Phone), Address: strings.TrimSpace(a.Address)}
+	var (
+		f      *ItemForm
+		values form.Values
+		issues form.Issues
+	)
+	if it != nil && fields["item_code"] == "" {
+		if f, err = s.ItemForm(ctx, it); err != nil {
+			return nil, err
+		}
+		if values, err = in.Form.read(f); err != nil {
+			return nil, err
+		}
+		prefillFromApplicant(f, values, applicant)
+		issues = f.Compiled.Validate(values, s.Now())
+		for k, is := range issues {
+			fields[k] = is.Message
 		}
 	}
 	if len(fields) > 0 {
-		return nil, invalid(fields)
+		e := invalid(fields)
+		e.Form = issues
+		return nil, e
 	}
-	return &models.NewApplication{Item: it, Form: in.Form, Provided: in.Materials, Now: s.Now(), Idem: in.Idem,
-		Channel: models.ChannelOnline, Actor: "applicant",
-		Applicant: models.Applicant{Kind: a.Kind, IDKind: string(idKind), IDNumber: id, Name: name,
-			Phone: strings.TrimSpace(a.Phone), Address: strings.TrimSpace(a.Address)}}, nil
+	return &models.NewApplication{Item: it, Form: models.FormData(values), Schema: f.Schema, Provided: in.Materials,
+		Now: s.Now(), Idem: in.Idem, Channel: models.ChannelOnline, Actor: "applicant", Applicant: applicant}, nil
 }
 
 // idMessage names the failed check of an identity number.

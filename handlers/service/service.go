@@ -31,6 +31,8 @@ type Service struct {
 	// with retained sub-items (子项), which are what one applies for; nil
 	// knows none.
 	IsMainItem func(code string) bool
+	// Forms keeps the compiled application forms between calls; nil compiles each time.
+	Forms *FormCache
 }
 
 // Actor is who asks, resolved once by the caller.

@@ -15,6 +15,10 @@ import (
 
 const citizenID = "11010519491231002X"
 
+// defaultAnswers answer what the default form asks beyond the applicant's particulars,
+// which the form takes from the filing's applicant.
+const defaultAnswers = `{"address": "集宁区新华街1号", "request": "申请办理本事项，材料齐全。", "delivery": "window", "declaration": true}`
+
 // newService opens a store in a temporary folder with two departments, a
 // single-department item (A1, scj) and a joint one (A2, zjj with scj), and
 // an authorizer with a clerk, reviewers, a department catalogue
@@ -64,7 +68,7 @@ func newService(t *testing.T) *service.Service {
 }
 
 func filing(code string) service.Filing {
-	return service.Filing{ItemCode: code, Form: map[string]string{"content": "申请"},
+	return service.Filing{ItemCode: code, Form: service.FormInput{JSON: []byte(defaultAnswers)},
 		Applicant: service.ApplicantInput{Kind: models.ApplicantPerson, Name: "张三", IDNumber: citizenID, Phone: "13800000000"}}
 }
 

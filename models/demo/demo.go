@@ -3,6 +3,7 @@
 package demo
 
 import (
+	"encoding/json"
 	"fmt"
 	"math/rand/v2"
 	"slices"
@@ -35,6 +36,19 @@ func Catalogue() ([]models.Department, []models.ItemType, []models.Item) {
 			panic(err)
 		}
 		items = append(items, buildDepartment(i+1, d, sheet)...)
+	}
+	real, _, err := Forms()
+	if err != nil {
+		panic(err) // embedded like the sheets, and read by the package tests
+	}
+	for i := range items {
+		if s, ok := real[items[i].Name]; ok {
+			b, err := json.Marshal(s)
+			if err != nil {
+				panic(err)
+			}
+			items[i].FormSchema = string(b)
+		}
 	}
 	return departments(specs), itemTypes(), items
 }

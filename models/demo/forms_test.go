@@ -296,18 +296,11 @@ func TestFormFilesTidy(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		var v any
-		if filepath.Base(p) == forms.DictsFile {
-			var d form.Dicts
-			err, v = json.Unmarshal(b, &d), d
-		} else {
-			var f forms.File
-			f, err = forms.ParseFile(b)
-			v = f
-			for _, fld := range f.Form.Fields {
-				if fld.Label.En == "" {
-					t.Errorf("%s: field %s has no English label", p, fld.Key)
-				}
+		f, err := forms.ParseFile(b)
+		v := any(f)
+		for _, fld := range f.Form.Fields {
+			if fld.Label.En == "" {
+				t.Errorf("%s: field %s has no English label", p, fld.Key)
 			}
 		}
 		if err != nil {

@@ -45,8 +45,9 @@ const (
 var Types = []Type{TypeText, TypeTextarea, TypeNumber, TypeMoney, TypeDate, TypeSelect,
 	TypeMultiselect, TypeCheckbox, TypeIDNumber, TypePhone, TypeEmail, TypeAddress, TypeTable}
 
-// ProfileFields lists the applicant profile fields a field may be prefilled from.
-var ProfileFields = []string{"name", "id_number", "phone", "address", "email", "org_name", "credit_code"}
+// ProfileFields lists the applicant profile fields a field may be prefilled from; "kind" is
+// the applicant's kind, "person" or "organisation".
+var ProfileFields = []string{"kind", "name", "id_number", "phone", "address", "email", "org_name", "credit_code"}
 
 // Text is a label or help text in both languages; zh is the reference, en may be blank.
 type Text struct {

@@ -1,7 +1,7 @@
 // Package forms holds the demonstration catalogue's application forms as data: the
-// dictionaries (主体业态, 经营项目, 民族, 学历 ...) in dicts.json, one file per item with a real
-// application form (written from the form the item's department hands out), and the default
-// form every other item gets.
+// files, one per item with a real application form (written from the form the item's
+// department hands out); the dictionaries they use are the shipped ones (models/formdata),
+// and every other item gets the default form (form.Default).
 package forms
 
 import (
@@ -14,13 +14,11 @@ import (
 	"sort"
 
 	"onewindow/models/form"
+	"onewindow/models/formdata"
 )
 
 //go:embed *.json
 var files embed.FS
-
-// DictsFile is the name of the dictionaries' file; every other JSON file is one item's form.
-const DictsFile = "dicts.json"
 
 // File is one item's form file: the demo item's exact name, its form and an example answer
 // as the API's "form" object carries it (accepted by the form).
@@ -38,9 +36,6 @@ func Files() (map[string]File, error) {
 	}
 	out := make(map[string]File, len(names))
 	for _, name := range names {
-		if name == DictsFile {
-			continue
-		}
 		b, err := files.ReadFile(name)
 		if err != nil {
 			return nil, fmt.Errorf("demo forms: %w", err)
@@ -68,17 +63,13 @@ func ParseFile(b []byte) (File, error) {
 	return f, nil
 }
 
-// Dicts returns the dictionaries of dicts.json.
+// Dicts returns the shipped dictionaries the forms use (models/formdata).
 func Dicts() (form.Dicts, error) {
-	b, err := files.ReadFile(DictsFile)
-	if err != nil {
-		return nil, fmt.Errorf("demo forms: %w", err)
-	}
-	dec := json.NewDecoder(bytes.NewReader(b))
+	dec := json.NewDecoder(bytes.NewReader(formdata.Dicts()))
 	dec.DisallowUnknownFields()
 	var d form.Dicts
 	if err := dec.Decode(&d); err != nil {
-		return nil, fmt.Errorf("demo forms: %s: %w", DictsFile, err)
+		return nil, fmt.Errorf("form dictionaries: %w", err)
 	}
 	return d, nil
 }
