@@ -152,6 +152,7 @@ type Application struct {
 	LastHash          string         `gorm:"not null"`
 	EventCount        int            `gorm:"not null"`
 	UpdatedAt         time.Time      `gorm:"not null"`
+	BundleFilingID    uint           `gorm:"not null"` // the bundle filing this is a child of; 0 for none
 
 	Materials []AppMaterial `gorm:"foreignKey:ApplicationID"`
 	Files     []AppFile     `gorm:"foreignKey:ApplicationID"`

@@ -74,6 +74,9 @@ func (s *Store) Act(ctx context.Context, req ActionRequest) (*Application, error
 		if req.Version != 0 && req.Version != app.Version {
 			return fmt.Errorf("version %d is stale, the application is at %d: %w", req.Version, app.Version, ErrConflict)
 		}
+		if app.BundleFilingID != 0 && slices.Contains(bundleOnly, req.Action) {
+			return ErrBundleChild
+		}
 		if err := applyAction(tx, app, req); err != nil {
 			return err
 		}
@@ -180,7 +183,13 @@ func applyAction(tx *gorm.DB, app *Application, req ActionRequest) error {
 	}
 	ev := eventInput{Actor: req.Actor, Role: req.Role, Department: req.Department, Action: req.Action,
 		To: rows[0].To, Comment: req.Comment, Detail: req.Fields, Now: req.Now}
-	return appendEvent(tx, app, ev)
+	if err := appendEvent(tx, app, ev); err != nil {
+		return err
+	}
+	if app.BundleFilingID != 0 && !Undecided(app.State) {
+		return noteChildDecided(tx, app, req) // 统一发证 waits for the last child
+	}
+	return nil
 }
 
 // applyEffects changes what the action changes besides state and clock:

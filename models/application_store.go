@@ -33,6 +33,8 @@ type NewApplication struct {
 	Provided  map[string]MaterialCheck // the clerk's checklist, by material key
 	Idem      *Idempotency
 	Now       time.Time
+	// BundleFilingID makes the application a child of a bundle filing (0: none).
+	BundleFilingID uint
 }
 
 // MaterialCheck is what the window clerk ticked for one material.
@@ -173,6 +175,12 @@ func fileApplication(st *stmtTx, na NewApplication, enc encodedDefinition) (*Fil
 	if err != nil {
 		return nil, err
 	}
+	return fileFor(st, na, enc, applicant)
+}
+
+// fileFor files na for the stored applicant: a bundle files each of its
+// children with it, inside the bundle's transaction.
+func fileFor(st *stmtTx, na NewApplication, enc encodedDefinition, applicant *Applicant) (*Filed, error) {
 	number, err := nextNumber(st, na.Now)
 	if err != nil {
 		return nil, err
@@ -202,11 +210,13 @@ func fileApplication(st *stmtTx, na NewApplication, enc encodedDefinition) (*Fil
 	var appID uint
 	err = st.row(`INSERT INTO applications (number, query_code_hash, item_code, item_version, item_name, department_code,
 		definition_id, joint, immediate, applicant_id, applicant_kind, applicant_name, applicant_id_number, applicant_phone,
-		channel, form, state, version, submitted_at, statutory_days, promised_days, created_by, last_hash, event_count, updated_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?, ?, 1, ?) RETURNING id`,
+		channel, form, state, version, submitted_at, statutory_days, promised_days, created_by, last_hash, event_count, updated_at,
+		bundle_filing_id)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?, ?, 1, ?, ?) RETURNING id`,
 		number, hashQueryCode(number, code), na.Item.Code, na.Item.Version, na.Item.Name, na.Item.DepartmentCode,
 		defID, len(def.Departments) > 1, def.Immediate, applicant.ID, applicant.Kind, applicant.Name, applicant.IDNumber,
-		applicant.Phone, na.Channel, form, next[0].To, na.Now, def.StatutoryDays, def.PromisedDays, na.Actor, ev.Hash, na.Now).
+		applicant.Phone, na.Channel, form, next[0].To, na.Now, def.StatutoryDays, def.PromisedDays, na.Actor, ev.Hash, na.Now,
+		na.BundleFilingID).
 		Scan(&appID)
 	if err != nil {
 		return nil, err
