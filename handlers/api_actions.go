@@ -191,6 +191,9 @@ func mayAct(perms []workflow.Permission, app *models.Application, act workflow.A
 // apiStatus answers number + query code with the citizen-facing status; a
 // wrong code answers exactly like an unknown number.
 func (s *Server) apiStatus(c *gin.Context) error {
+	if bundle, err := s.bundleStatus(c); bundle || err != nil {
+		return err
+	}
 	app, err := s.statusLookup(c, c.Param("number"), c.Query("code"))
 	if err != nil {
 		return err

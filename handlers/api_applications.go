@@ -18,7 +18,8 @@ import (
 
 // applicationInput is the body of POST /api/v1/applications.
 type applicationInput struct {
-	ItemCode  string `json:"item_code"`
+	ItemCode   string `json:"item_code"`
+	BundleCode string `json:"bundle_code"` // an 一件事 bundle instead of one item (api_bundles.go)
 	Applicant struct {
 		Kind     string `json:"kind"`
 		Name     string `json:"name"`
@@ -56,6 +57,9 @@ func (s *Server) apiFile(c *gin.Context) error {
 	var in applicationInput
 	if err := json.Unmarshal(body, &in); err != nil {
 		return badRequest("the body is not valid JSON for an application")
+	}
+	if in.BundleCode != "" && in.ItemCode == "" {
+		return s.apiFileBundle(c, in, body)
 	}
 	f := in.filing()
 	f.Idem = idempotency(c, body)

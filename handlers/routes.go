@@ -97,6 +97,16 @@ var routeTable = []route{
 	{"GET", "/status", page, applicant, "", "", (*Server).uiStatusForm},
 	{"POST", "/status", page, applicant, "", "", (*Server).uiStatusLookup},
 	{"GET", "/status/:number", page, applicant, "", "", (*Server).uiStatus},
+	// 一件事 bundles: the published bundles and their merged forms; the
+	// applicant's supplement and the window's actions on a bundle as a whole
+	// (each child authorized inside the store's transaction, as an action).
+	{"GET", "/api/v1/bundles", api, public, "", "", (*Server).apiBundles},
+	{"GET", "/api/v1/bundles/:code", api, public, "", "", (*Server).apiBundle},
+	{"POST", "/api/v1/bundle-filings/:number/actions/accept", api, applicant, "", "", (*Server).apiBundleAct},
+	{"POST", "/api/v1/bundle-filings/:number/actions/request_supplement", api, applicant, "", "", (*Server).apiBundleAct},
+	{"POST", "/api/v1/bundle-filings/:number/actions/supplement", api, applicant, "", "", (*Server).apiBundleAct},
+	{"POST", "/api/v1/bundle-filings/:number/actions/reject", api, applicant, "", "", (*Server).apiBundleAct},
+	{"POST", "/api/v1/bundle-filings/:number/actions/issue", api, applicant, "", "", (*Server).apiBundleAct},
 	{"POST", "/status/:number/supplement", page, applicant, "", "", (*Server).uiSupplement},
 	{"POST", "/status/:number/withdraw", page, applicant, "", "", (*Server).uiWithdraw},
 
@@ -181,12 +191,15 @@ var routeTable = []route{
 	{"POST", "/admin/search/aliases/:term", page, staff, "item", "edit", (*Server).uiAliasUpdate},
 	{"POST", "/admin/search/aliases/:term/delete", page, staff, "item", "edit", (*Server).uiAliasDelete},
 	{"GET", "/admin/search/alias-changes", page, staff, "item", "edit", (*Server).uiAliasChanges},
+	// 一件事 bundles: catalogue administrators of every department (checked in "*").
+	{"PUT", "/api/v1/bundles/:code", api, staff, "item", "edit", (*Server).apiPutBundle},
 
 	// Staff, applications (一窗受理 at the window; the departments' work in
 	// the back office), in the department of the application or its task.
 	{"GET", "/api/v1/applications/:number", api, staff, "application", "read", (*Server).apiApplication},
 	{"GET", "/api/v1/applicants/:id_number", api, staff, "application", "register", (*Server).apiApplicant},
 	{"GET", "/api/v1/audit/verify", api, staff, "audit", "verify", (*Server).apiAuditVerify},
+	{"GET", "/api/v1/bundle-filings/:number", api, staff, "application", "read", (*Server).apiBundleFiling},
 	{"GET", "/api/v1/tasks", api, staff, "task", "read", (*Server).apiTasks},
 	{"GET", "/window", page, staff, "application", "register", (*Server).uiWindowDesk},
 	{"GET", "/window/new", page, staff, "application", "register", (*Server).uiWindowNewForm},

@@ -62,6 +62,13 @@ func seed(dir string, withUsers bool) error {
 	if _, err := store.SeedCatalogue(ctx, depts, models.DefaultItemTypes(), items); err != nil {
 		return err
 	}
+	bundles, err := demo.Bundles(items)
+	if err != nil {
+		return err
+	}
+	if _, err := store.SeedBundles(ctx, bundles, time.Now()); err != nil {
+		return err
+	}
 	if _, err := store.SeedSite(ctx, demo.Site(), time.Now()); err != nil {
 		return err
 	}

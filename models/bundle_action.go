@@ -26,9 +26,9 @@ type BundleActionRequest struct {
 	// number (result_number at issue).
 	Fields      map[string]string
 	ChildFields map[string]map[string]string
-	// Checks are the window's checklist at acceptance, by child number and
-	// the child's material key.
-	Checks map[string]map[string]MaterialCheck
+	// Checks are the window's checklist at acceptance, by merged material
+	// key (m1, m2, …): each child takes them under its own material keys.
+	Checks map[string]MaterialCheck
 	Cal    *workflow.Calendar
 	Now    time.Time
 	Idem   *Idempotency
@@ -100,7 +100,7 @@ func (s *Store) ActOnBundle(ctx context.Context, req BundleActionRequest) (*Bund
 			}
 			maps.Copy(fields, req.ChildFields[n])
 			creq := ActionRequest{Number: n, Action: t.Child, Actor: req.Actor, Comment: req.Comment, Fields: fields,
-				Checks: req.Checks[n], Cal: req.Cal, Now: req.Now, Caller: req.Caller}
+				Checks: f.Definition.ChildChecks(app.ItemCode, req.Checks), Cal: req.Cal, Now: req.Now, Caller: req.Caller}
 			if err := applyAction(tx, app, creq); err != nil {
 				return childError(app, err)
 			}
@@ -244,4 +244,21 @@ func noteChildDecided(tx *gorm.DB, app *Application, req ActionRequest) error {
 	}
 	return appendBundleEvent(tx, &f, bundleEventInput{Actor: req.Actor, Role: req.Role, Action: BundleDecide,
 		To: BundleDecided, Result: result, Detail: map[string]string{"result": result, "last": app.Number}, Now: req.Now})
+}
+
+// ChildChecks is the window's checklist of the child of item code: each
+// merged material's check under the child's own material key.
+func (d *BundleDefinition) ChildChecks(code string, checks map[string]MaterialCheck) map[string]MaterialCheck {
+	if len(checks) == 0 {
+		return nil
+	}
+	out := map[string]MaterialCheck{}
+	for _, m := range d.Materials {
+		if key, ok := m.Items[code]; ok {
+			if c, ok := checks[m.Key]; ok {
+				out[key] = c
+			}
+		}
+	}
+	return out
 }

@@ -19,7 +19,7 @@ import (
 //     shared: asked once. A field that only clashes by key is asked on its
 //     own under a free key, its label naming its item; a mapped field that
 //     clashes is an error of the bundle.
-//   - A shared field keeps the first item's label, help and bounds; it is
+//   - A shared field keeps the first item's label, help, bounds and prefill; it is
 //     asked under a condition only when every item asks it under the same
 //     one, and is required when an item requires it under that condition.
 //     Every item still validates its own answers with its own form, so the
@@ -60,7 +60,7 @@ func MergeBundle(items []BundleItemForm, mapping []BundleMapping, dicts form.Dic
 				f.Label = form.Text{Zh: f.Label.Zh + "（" + it.Name + "）", En: f.Label.En}
 			}
 			keys[f.Key] = m
-			occurs[m] = append(occurs[m], occurrence{cond: cond, required: f.Required, prefill: f.Prefill})
+			occurs[m] = append(occurs[m], occurrence{cond: cond, required: f.Required})
 			if _, ok := index[m]; ok {
 				continue
 			}
@@ -97,11 +97,11 @@ func MergeBundle(items []BundleItemForm, mapping []BundleMapping, dicts form.Dic
 type occurrence struct {
 	cond     *form.Condition // remapped to merged keys
 	required bool
-	prefill  string
 }
 
-// settleShared decides a merged field's condition, requiredness and prefill
-// from the items' fields it answers.
+// settleShared decides a merged field's condition and requiredness from the
+// items' fields it answers; its prefill stays the first field's (a field
+// mapped onto the child's name must not be filled with the applicant's).
 func settleShared(f *form.Field, occ []occurrence) {
 	same := true
 	for _, o := range occ[1:] {
@@ -115,9 +115,6 @@ func settleShared(f *form.Field, occ []occurrence) {
 	for _, o := range occ {
 		if o.required && equalCondition(o.cond, f.VisibleIf) {
 			f.Required = true
-		}
-		if f.Prefill == "" {
-			f.Prefill = o.prefill
 		}
 	}
 }

@@ -135,6 +135,15 @@ func seed(ctx context.Context, store *models.Store, withDemo bool, log *slog.Log
 	if ok {
 		log.Info("seeded the demonstration catalogue", "departments", len(depts), "items", len(items), "took", time.Since(start))
 	}
+	bundles, err := demo.Bundles(items)
+	if err != nil {
+		return err
+	}
+	if ok, err := store.SeedBundles(ctx, bundles, time.Now()); err != nil {
+		return err
+	} else if ok {
+		log.Info("seeded the demonstration 一件事 bundles", "bundles", len(bundles))
+	}
 	if ok, err := store.SeedSite(ctx, demo.Site(), time.Now()); err != nil {
 		return err
 	} else if ok {
