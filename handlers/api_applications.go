@@ -20,7 +20,7 @@ import (
 type applicationInput struct {
 	ItemCode   string `json:"item_code"`
 	BundleCode string `json:"bundle_code"` // an 一件事 bundle instead of one item (api_bundles.go)
-	Applicant struct {
+	Applicant  struct {
 		Kind     string `json:"kind"`
 		Name     string `json:"name"`
 		IDNumber string `json:"id_number"`

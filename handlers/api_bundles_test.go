@@ -24,10 +24,10 @@ var orgProfile = map[string]string{"kind": models.ApplicantOrganisation, "org_na
 
 type bundleDetail struct {
 	Bundle struct {
-		Code    string                 `json:"code"`
-		Version int                    `json:"version"`
+		Code    string                  `json:"code"`
+		Version int                     `json:"version"`
 		Items   []struct{ Code string } `json:"items"`
-		Mapping []models.BundleMapping `json:"mapping"`
+		Mapping []models.BundleMapping  `json:"mapping"`
 	} `json:"bundle"`
 	Materials []struct {
 		Key   string   `json:"key"`
