@@ -138,7 +138,7 @@ func (s *Server) withCodeLimit(c *gin.Context, who service.Actor, attempt func()
 // calendar and clock.
 func (s *Server) actions() *service.Service {
 	return &service.Service{Store: s.store, Authz: s.authz, Cal: s.cal.Load(), Now: s.now, Item: s.publishedItem,
-		IsMainItem: func(code string) bool { return s.ref.Load().mainItems[code] }, Forms: &s.forms}
+		IsMainItem: func(code string) bool { return s.ref.Load().mainItems[code] }, Forms: &s.forms, Bundles: &s.bundles}
 }
 
 // staffActions lists the actions the caller may take now.

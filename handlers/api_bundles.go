@@ -80,15 +80,11 @@ func (s *Server) apiBundles(c *gin.Context) error {
 
 // publishedBundle returns the published bundle of the request's code and its merged form.
 func (s *Server) publishedBundle(c *gin.Context) (*models.Bundle, *service.BundleForm, error) {
-	b, err := s.store.Bundle(c.Request.Context(), c.Param("code"))
+	bf, err := s.actions().PublishedBundle(c.Request.Context(), c.Param("code"))
 	if err != nil {
 		return nil, nil, err
 	}
-	if !b.Published {
-		return nil, nil, notFound("bundle")
-	}
-	bf, err := s.actions().BundleForm(c.Request.Context(), b)
-	return b, bf, err
+	return bf.Bundle, bf, nil
 }
 
 // apiBundle is one published bundle: its items, its merged form as JSON

@@ -59,6 +59,9 @@ type Server struct {
 	items  atomic.Pointer[sync.Map] // published item code → *models.Item, emptied when the catalogue changes
 	engine *gin.Engine
 
+	// bundles keeps each published bundle's merged form.
+	bundles service.BundleCache
+
 	built   atomic.Pointer[models.ChangeStamp] // the store's change stamp the caches were built from
 	rebuild sync.Mutex                         // one rebuild at a time
 	retryAt atomic.Int64                       // after a failed rebuild, no new try before this time (Unix ns)

@@ -35,6 +35,8 @@ type NewApplication struct {
 	Now       time.Time
 	// BundleFilingID makes the application a child of a bundle filing (0: none).
 	BundleFilingID uint
+	// number is the number a bundle drew for its child with its own; "" draws one.
+	number string
 }
 
 // MaterialCheck is what the window clerk ticked for one material.
@@ -181,9 +183,12 @@ func fileApplication(st *stmtTx, na NewApplication, enc encodedDefinition) (*Fil
 // fileFor files na for the stored applicant: a bundle files each of its
 // children with it, inside the bundle's transaction.
 func fileFor(st *stmtTx, na NewApplication, enc encodedDefinition, applicant *Applicant) (*Filed, error) {
-	number, err := nextNumber(st, na.Now)
-	if err != nil {
-		return nil, err
+	number := na.number
+	if number == "" {
+		var err error
+		if number, err = nextNumber(st, na.Now); err != nil {
+			return nil, err
+		}
 	}
 	act := workflow.Submit
 	if na.Channel == ChannelWindow {

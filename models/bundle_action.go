@@ -60,7 +60,7 @@ func (s *Store) ActOnBundle(ctx context.Context, req BundleActionRequest) (*Bund
 	acted := 0
 	replayed := false
 	err := s.writeTx(ctx, func(tx *gorm.DB) error {
-		f, err := takeBundleFiling(tx, req.Number)
+		f, err := s.takeBundleFiling(tx, req.Number)
 		if err != nil {
 			return err
 		}
@@ -219,7 +219,7 @@ func appendBundleEvent(tx *gorm.DB, f *BundleFiling, ev bundleEventInput) error 
 // decisions decide the bundle exactly once.
 func noteChildDecided(tx *gorm.DB, app *Application, req ActionRequest) error {
 	var f BundleFiling
-	if err := tx.Omit("definition", "form").Where("id = ?", app.BundleFilingID).Take(&f).Error; err != nil {
+	if err := tx.Omit("form").Where("id = ?", app.BundleFilingID).Take(&f).Error; err != nil {
 		return err
 	}
 	if f.State != BundleAccepted {

@@ -28,6 +28,33 @@ type NewBundleFiling struct {
 	Role     string
 	Idem     *Idempotency
 	Now      time.Time
+	// Prepared is Definition and the children's definitions encoded ahead
+	// (PrepareBundle), shared by every filing of the bundle version; nil
+	// encodes them for this filing.
+	Prepared *PreparedBundle
+}
+
+// PreparedBundle is a bundle version's definition and its items'
+// definitions, encoded for storing once and reused by every filing.
+type PreparedBundle struct {
+	def      encodedDefinition
+	children []encodedDefinition
+}
+
+// PrepareBundle encodes the definition of a bundle filed with children
+// (their items and forms; answers and applicant are ignored).
+func PrepareBundle(def *BundleDefinition, children []NewApplication) (*PreparedBundle, error) {
+	p := &PreparedBundle{children: make([]encodedDefinition, len(children))}
+	var err error
+	if p.def, err = def.encode(); err != nil {
+		return nil, fmt.Errorf("models: prepare bundle: %w", err)
+	}
+	for i, c := range children {
+		if p.children[i], err = encodeDefinition(c.Item, c.Schema); err != nil {
+			return nil, fmt.Errorf("models: prepare bundle: %w", err)
+		}
+	}
+	return p, nil
 }
 
 // BundleFiled is the answer to a bundle filing: one number and query code
@@ -56,8 +83,8 @@ type BundleFiling struct {
 	BundleCode        string           `gorm:"not null"`
 	BundleVersion     int              `gorm:"not null"`
 	BundleName        string           `gorm:"not null"`
-	DefinitionJSON    string           `gorm:"column:definition;not null"`
-	Definition        BundleDefinition `gorm:"-"`
+	DefinitionID      uint             `gorm:"not null"`
+	Definition        BundleDefinition `gorm:"-"` // loaded from bundle_definitions
 	ApplicantID       uint             `gorm:"not null"`
 	ApplicantKind     string           `gorm:"not null"`
 	ApplicantName     string           `gorm:"not null"`
@@ -128,16 +155,14 @@ func (f *BundleFiling) Child(number string) *Application {
 // filing. All children are filed or none. A retried Idempotency-Key
 // returns the first filing.
 func (s *Store) CreateBundleFiling(ctx context.Context, nb NewBundleFiling) (*BundleFiled, error) {
-	def, err := nb.Definition.encode()
-	if err != nil {
-		return nil, fmt.Errorf("models: file bundle: %w", err)
-	}
-	encs := make([]encodedDefinition, len(nb.Children))
-	for i, c := range nb.Children {
-		if encs[i], err = encodeDefinition(c.Item, c.Schema); err != nil {
-			return nil, fmt.Errorf("models: file bundle: %w", err)
+	p := nb.Prepared
+	if p == nil || len(p.children) != len(nb.Children) {
+		var err error
+		if p, err = PrepareBundle(nb.Definition, nb.Children); err != nil {
+			return nil, err
 		}
 	}
+	def, encs := p.def, p.children
 	answers, err := nb.Form.Value()
 	if err != nil {
 		return nil, fmt.Errorf("models: file bundle: %w", err)
@@ -173,12 +198,18 @@ func (s *Store) CreateBundleFiling(ctx context.Context, nb NewBundleFiling) (*Bu
 	return out, nil
 }
 
-func fileBundle(st *stmtTx, nb NewBundleFiling, def, answers string, encs []encodedDefinition) (*BundleFiled, error) {
+func fileBundle(st *stmtTx, nb NewBundleFiling, def encodedDefinition, answers string, encs []encodedDefinition) (*BundleFiled, error) {
 	applicant, err := upsertApplicant(st, nb.Applicant, nb.Now)
 	if err != nil {
 		return nil, err
 	}
-	number, err := nextNumber(st, nb.Now)
+	// The bundle's number and its children's, drawn at once from the applications' sequence.
+	numbers, err := nextNumbers(st, nb.Now, 1+len(nb.Children))
+	if err != nil {
+		return nil, err
+	}
+	number := numbers[0]
+	defID, err := storeBundleDefinition(st, def)
 	if err != nil {
 		return nil, err
 	}
@@ -187,11 +218,11 @@ func fileBundle(st *stmtTx, nb NewBundleFiling, def, answers string, encs []enco
 		Action: BundleFile, ToState: BundleSubmitted, Detail: "{}", PrevHash: workflow.GenesisHash}
 	ev.Hash = ev.link(number).Hash()
 	var id uint
-	err = st.row(`INSERT INTO bundle_filings (number, query_code_hash, bundle_code, bundle_version, bundle_name, definition,
+	err = st.row(`INSERT INTO bundle_filings (number, query_code_hash, bundle_code, bundle_version, bundle_name, definition_id,
 		applicant_id, applicant_kind, applicant_name, applicant_id_number, channel, form, state, result, version, event_count,
 		last_hash, submitted_at, updated_at, created_by)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, '', 1, 1, ?, ?, ?, ?) RETURNING id`,
-		number, hashQueryCode(number, code), nb.Definition.Code, nb.Definition.Version, nb.Definition.Name, def,
+		number, hashQueryCode(number, code), nb.Definition.Code, nb.Definition.Version, nb.Definition.Name, defID,
 		applicant.ID, applicant.Kind, applicant.Name, applicant.IDNumber, nb.Channel, answers, BundleSubmitted,
 		ev.Hash, nb.Now, nb.Now, nb.Actor).Scan(&id)
 	if err != nil {
@@ -205,7 +236,7 @@ func fileBundle(st *stmtTx, nb NewBundleFiling, def, answers string, encs []enco
 	}
 	out := &BundleFiled{Number: number, QueryCode: code, State: BundleSubmitted}
 	for i, c := range nb.Children {
-		c.BundleFilingID, c.Channel, c.Actor, c.Role, c.Now = id, nb.Channel, nb.Actor, nb.Role, nb.Now
+		c.BundleFilingID, c.Channel, c.Actor, c.Role, c.Now, c.number = id, nb.Channel, nb.Actor, nb.Role, nb.Now, numbers[1+i]
 		// The child's own query code is never given out: the applicant uses the bundle's.
 		f, err := fileFor(st, c, encs[i], applicant)
 		if err != nil {
@@ -256,7 +287,7 @@ func replayBundleFiling(st *stmtTx, idem *Idempotency) (*BundleFiled, error) {
 // (each with its checklist, files, tasks and events).
 func (s *Store) BundleFiling(ctx context.Context, number string) (*BundleFiling, error) {
 	db := s.read.WithContext(ctx)
-	f, err := takeBundleFiling(db, number)
+	f, err := s.takeBundleFiling(db, number)
 	if err != nil {
 		return nil, fmt.Errorf("models: bundle filing %q: %w", number, err)
 	}
@@ -296,7 +327,7 @@ func (s *Store) IsBundleNumber(ctx context.Context, number string) (bool, error)
 	return n > 0, nil
 }
 
-func takeBundleFiling(db *gorm.DB, number string) (*BundleFiling, error) {
+func (s *Store) takeBundleFiling(db *gorm.DB, number string) (*BundleFiling, error) {
 	var f BundleFiling
 	err := db.Preload("Events", func(db *gorm.DB) *gorm.DB { return db.Order("seq") }).
 		Where("number = ?", number).Take(&f).Error
@@ -306,10 +337,10 @@ func takeBundleFiling(db *gorm.DB, number string) (*BundleFiling, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := json.Unmarshal([]byte(f.DefinitionJSON), &f.Definition); err != nil {
+	f.SubmittedAt, f.UpdatedAt = f.SubmittedAt.UTC(), f.UpdatedAt.UTC()
+	if f.Definition, err = s.bundleDefinition(db, f.DefinitionID); err != nil {
 		return nil, fmt.Errorf("definition: %w", err)
 	}
-	f.SubmittedAt, f.UpdatedAt = f.SubmittedAt.UTC(), f.UpdatedAt.UTC()
 	return &f, nil
 }
 
@@ -318,7 +349,7 @@ func takeBundleFiling(db *gorm.DB, number string) (*BundleFiling, error) {
 // without children: the window's list of bundles.
 func (s *Store) BundleFilingsInStates(ctx context.Context, states []BundleState, limit int, afterID uint) ([]BundleFiling, error) {
 	var out []BundleFiling
-	err := s.read.WithContext(ctx).Omit("definition", "form").Where("state IN ? AND id > ?", states, afterID).
+	err := s.read.WithContext(ctx).Omit("form").Where("state IN ? AND id > ?", states, afterID).
 		Order("id").Limit(limit).Find(&out).Error
 	if err != nil {
 		return nil, fmt.Errorf("models: bundle filings in states: %w", err)
@@ -329,7 +360,7 @@ func (s *Store) BundleFilingsInStates(ctx context.Context, states []BundleState,
 // BundleFilingsOf returns the bundle filings under an identity number, newest first.
 func (s *Store) BundleFilingsOf(ctx context.Context, idNumber string, limit int) ([]BundleFiling, error) {
 	var out []BundleFiling
-	err := s.read.WithContext(ctx).Omit("definition", "form").Where("applicant_id_number = ?", idNumber).
+	err := s.read.WithContext(ctx).Omit("form").Where("applicant_id_number = ?", idNumber).
 		Order("submitted_at DESC, id DESC").Limit(limit).Find(&out).Error
 	if err != nil {
 		return nil, fmt.Errorf("models: bundle filings of applicant: %w", err)
@@ -350,4 +381,55 @@ func (s *Store) BundleNumberOf(ctx context.Context, id uint) (string, error) {
 		return "", fmt.Errorf("models: bundle number: %w", ErrNotFound)
 	}
 	return numbers[0], nil
+}
+
+// bundleDefKey keys a bundle definition in the store's definition cache,
+// apart from the applications' definitions.
+type bundleDefKey uint
+
+// storeBundleDefinition returns the id of the row of a filed bundle
+// definition, writing it the first time.
+func storeBundleDefinition(st *stmtTx, d encodedDefinition) (uint, error) {
+	var id uint
+	err := st.row(`SELECT id FROM bundle_definitions WHERE bundle_code = ? AND bundle_version = ? AND sha256 = ?`,
+		d.code, d.version, d.sum).Scan(&id)
+	if err == nil || !errors.Is(err, sql.ErrNoRows) {
+		return id, err
+	}
+	err = st.row(`INSERT INTO bundle_definitions (bundle_code, bundle_version, sha256, definition) VALUES (?, ?, ?, ?)
+		RETURNING id`, d.code, d.version, d.sum, d.json).Scan(&id)
+	return id, err
+}
+
+// bundleDefinition reads a filed bundle definition by id, from memory when it was read before.
+func (s *Store) bundleDefinition(db *gorm.DB, id uint) (BundleDefinition, error) {
+	if d, ok := s.defs.Load(bundleDefKey(id)); ok {
+		return d.(BundleDefinition), nil
+	}
+	var text string
+	if err := db.Raw(`SELECT definition FROM bundle_definitions WHERE id = ?`, id).Scan(&text).Error; err != nil {
+		return BundleDefinition{}, err
+	}
+	var d BundleDefinition
+	if err := json.Unmarshal([]byte(text), &d); err != nil {
+		return BundleDefinition{}, err
+	}
+	s.defs.Store(bundleDefKey(id), d)
+	return d, nil
+}
+
+// nextNumbers draws the day's next n application numbers at once, in order.
+func nextNumbers(st *stmtTx, now time.Time, n int) ([]string, error) {
+	day := now.In(centreZone).Format("20060102")
+	var last int
+	err := st.row(`INSERT INTO application_sequences (day, last) VALUES (?, ?)
+		ON CONFLICT (day) DO UPDATE SET last = last + ? RETURNING last`, day, n, n).Scan(&last)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]string, n)
+	for i := range out {
+		out[i] = fmt.Sprintf("%s%06d", day, last-n+1+i)
+	}
+	return out, nil
 }

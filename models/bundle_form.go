@@ -1,6 +1,8 @@
 package models
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"slices"
@@ -294,7 +296,11 @@ func (d *BundleDefinition) NameIn(lang string) string {
 	return d.Name
 }
 
-func (d *BundleDefinition) encode() (string, error) {
+func (d *BundleDefinition) encode() (encodedDefinition, error) {
 	b, err := json.Marshal(d)
-	return string(b), err
+	if err != nil {
+		return encodedDefinition{}, err
+	}
+	sum := sha256.Sum256(b)
+	return encodedDefinition{code: d.Code, version: d.Version, json: string(b), sum: hex.EncodeToString(sum[:])}, nil
 }

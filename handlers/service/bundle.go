@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
 	"time"
 
 	"onewindow/models"
@@ -26,6 +27,55 @@ type BundleForm struct {
 	Merged   *models.MergedForm
 	Compiled *form.Compiled // the merged form's, for its JSON Schema
 	Dicts    form.Dicts
+	// Definition is what a filing keeps of the bundle, Prepared the same
+	// and the items' definitions encoded for the store.
+	Definition *models.BundleDefinition
+	Prepared   *models.PreparedBundle
+}
+
+// BundleCache keeps the merged form of each published bundle for the calls
+// of a process, emptied when the catalogue or the accounts change (an item,
+// a bundle, a department's staff). The zero value is ready.
+type BundleCache struct {
+	mu     sync.Mutex
+	stamp  models.ChangeStamp
+	byCode map[string]*BundleForm
+}
+
+// PublishedBundle returns the published bundle of a code with its merged
+// form; an unknown or unpublished code is models.ErrNotFound, a bundle
+// whose items take no application now an Invalid error.
+func (s *Service) PublishedBundle(ctx context.Context, code string) (*BundleForm, error) {
+	c := s.Bundles
+	if c == nil {
+		c = &BundleCache{}
+	}
+	stamp := s.Store.Changes()
+	c.mu.Lock()
+	if c.stamp != stamp || c.byCode == nil {
+		c.stamp, c.byCode = stamp, map[string]*BundleForm{}
+	}
+	bf, ok := c.byCode[code]
+	c.mu.Unlock()
+	if ok {
+		return bf, nil
+	}
+	b, err := s.Store.Bundle(ctx, code)
+	if err != nil {
+		return nil, err
+	}
+	if !b.Published {
+		return nil, fmt.Errorf("service: bundle %q is not published: %w", code, models.ErrNotFound)
+	}
+	if bf, err = s.BundleForm(ctx, b); err != nil {
+		return nil, err
+	}
+	c.mu.Lock()
+	if c.stamp == stamp {
+		c.byCode[code] = bf
+	}
+	c.mu.Unlock()
+	return bf, nil
 }
 
 // BundleForm merges the forms of the bundle's published items. An item that
@@ -70,6 +120,17 @@ func (s *Service) bundleForm(ctx context.Context, codes []string, mapping []mode
 	if out.Compiled, err = form.Compile(&merged.Schema, out.Dicts); err != nil {
 		return nil, err
 	}
+	if b == nil {
+		return out, nil
+	}
+	out.Definition = bundleDefinition(out)
+	children := make([]models.NewApplication, len(out.Items))
+	for i, it := range out.Items {
+		children[i] = models.NewApplication{Item: it, Schema: out.Forms[i].Schema}
+	}
+	if out.Prepared, err = models.PrepareBundle(out.Definition, children); err != nil {
+		return nil, err
+	}
 	return out, nil
 }
 
@@ -90,24 +151,17 @@ type BundleFiling struct {
 // ("form.<merged key>"). It returns the store's input and the merged form.
 func (s *Service) CheckBundleFiling(ctx context.Context, in BundleFiling) (*models.NewBundleFiling, *BundleForm, error) {
 	fields := map[string]string{}
-	b, err := s.Store.Bundle(ctx, strings.TrimSpace(in.BundleCode))
+	bf, err := s.PublishedBundle(ctx, strings.TrimSpace(in.BundleCode))
+	var e *Error
 	switch {
-	case errors.Is(err, models.ErrNotFound) || (err == nil && !b.Published):
+	case errors.Is(err, models.ErrNotFound):
 		fields["bundle_code"] = "no published bundle has this code"
+	case errors.As(err, &e):
+		fields["bundle_code"] = "the bundle takes no application now: " + strings.Join(mapValues(e.Fields), "; ")
 	case err != nil:
 		return nil, nil, err
 	}
 	applicant := checkApplicant(in.Applicant, s.Now(), fields)
-	var bf *BundleForm
-	if b != nil && fields["bundle_code"] == "" {
-		if bf, err = s.BundleForm(ctx, b); err != nil {
-			var e *Error
-			if !errors.As(err, &e) {
-				return nil, nil, err
-			}
-			fields["bundle_code"] = "the bundle takes no application now: " + strings.Join(mapValues(e.Fields), "; ")
-		}
-	}
 	var (
 		values form.Values
 		issues form.Issues
@@ -128,11 +182,11 @@ func (s *Service) CheckBundleFiling(ctx context.Context, in BundleFiling) (*mode
 		e.Form = issues
 		return nil, bf, e
 	}
-	nb := &models.NewBundleFiling{Definition: bundleDefinition(bf), Applicant: applicant, Form: models.FormData(values),
-		Channel: models.ChannelOnline, Actor: "applicant", Idem: in.Idem, Now: s.Now()}
+	nb := &models.NewBundleFiling{Definition: bf.Definition, Prepared: bf.Prepared, Applicant: applicant,
+		Form: models.FormData(values), Channel: models.ChannelOnline, Actor: "applicant", Idem: in.Idem, Now: s.Now()}
 	for i, it := range bf.Items {
 		nb.Children = append(nb.Children, models.NewApplication{Item: it, Applicant: applicant, Form: models.FormData(parts[i]),
-			Schema: bf.Forms[i].Schema, Provided: (&models.BundleDefinition{MergedForm: *bf.Merged}).ChildChecks(it.Code, in.Materials)})
+			Schema: bf.Forms[i].Schema, Provided: bf.Definition.ChildChecks(it.Code, in.Materials)})
 	}
 	return nb, bf, nil
 }

@@ -33,6 +33,8 @@ type Service struct {
 	IsMainItem func(code string) bool
 	// Forms keeps the compiled application forms between calls; nil compiles each time.
 	Forms *FormCache
+	// Bundles keeps the bundles' merged forms between calls; nil merges each time.
+	Bundles *BundleCache
 }
 
 // Actor is who asks, resolved once by the caller.

@@ -46,10 +46,25 @@ BEGIN
     SELECT RAISE(ABORT, 'bundle_changes is append-only');
 END;
 
+-- A bundle as filed: its items, mapping, merged form and materials list as
+-- JSON; immutable and shared by every filing of the same bundle version.
+CREATE TABLE bundle_definitions (
+    id             INTEGER PRIMARY KEY,
+    bundle_code    TEXT    NOT NULL,
+    bundle_version INTEGER NOT NULL,
+    sha256         TEXT    NOT NULL,
+    definition     TEXT    NOT NULL,
+    UNIQUE (bundle_code, bundle_version, sha256)
+);
+
+CREATE TRIGGER bundle_definitions_no_update BEFORE UPDATE OF definition ON bundle_definitions
+BEGIN
+    SELECT RAISE(ABORT, 'bundle definitions are immutable');
+END;
+
 -- One filing of a bundle. Its number comes from the same daily sequence as
 -- the applications' (application_sequences), so numbers never collide.
--- definition is the bundle as filed (items, mapping, merged form and
--- materials); form the merged answers. state: submitted, supplement_required,
+-- definition_id is the bundle as filed; form the merged answers. state: submitted, supplement_required,
 -- not_accepted, accepted, decided (every child decided; waits for 统一发证),
 -- completed. result: '' until decided, approved when every child was
 -- approved, denied when one was not.
@@ -60,7 +75,7 @@ CREATE TABLE bundle_filings (
     bundle_code         TEXT     NOT NULL,
     bundle_version      INTEGER  NOT NULL,
     bundle_name         TEXT     NOT NULL,
-    definition          TEXT     NOT NULL,
+    definition_id       INTEGER  NOT NULL REFERENCES bundle_definitions (id),
     applicant_id        INTEGER  NOT NULL REFERENCES applicants (id),
     applicant_kind      TEXT     NOT NULL,
     applicant_name      TEXT     NOT NULL,
