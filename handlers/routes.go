@@ -77,6 +77,8 @@ var routeTable = []route{
 	{"GET", "/items/:code", page, public, "", "", (*Server).uiItem},
 	{"GET", "/catalogue", page, public, "", "", (*Server).uiCatalogue},
 	{"GET", "/departments/:code", page, public, "", "", (*Server).uiDepartmentPage},
+	{"GET", "/bundles", page, public, "", "", (*Server).uiBundles},
+	{"GET", "/bundles/:code", page, public, "", "", (*Server).uiBundle},
 	{"GET", "/login", page, public, "", "", (*Server).uiLoginForm},
 	{"POST", "/login", page, public, "", "", (*Server).uiLogin},
 	{"POST", "/logout", page, public, "", "", (*Server).uiLogout},
@@ -107,6 +109,10 @@ var routeTable = []route{
 	{"POST", "/api/v1/bundle-filings/:number/actions/supplement", api, applicant, "", "", (*Server).apiBundleAct},
 	{"POST", "/api/v1/bundle-filings/:number/actions/reject", api, applicant, "", "", (*Server).apiBundleAct},
 	{"POST", "/api/v1/bundle-filings/:number/actions/issue", api, applicant, "", "", (*Server).apiBundleAct},
+	{"GET", "/bundles/:code/apply", page, applicant, "", "", (*Server).uiBundleApplyForm},
+	{"POST", "/bundles/:code/apply", page, applicant, "", "", (*Server).uiBundleApply},
+	{"GET", "/bundle-receipt/:number", page, applicant, "", "", (*Server).uiBundleReceipt},
+	{"POST", "/status/:number/bundle-supplement", page, applicant, "", "", (*Server).uiBundleSupplement},
 	{"POST", "/status/:number/supplement", page, applicant, "", "", (*Server).uiSupplement},
 	{"POST", "/status/:number/withdraw", page, applicant, "", "", (*Server).uiWithdraw},
 
@@ -193,6 +199,11 @@ var routeTable = []route{
 	{"GET", "/admin/search/alias-changes", page, staff, "item", "edit", (*Server).uiAliasChanges},
 	// 一件事 bundles: catalogue administrators of every department (checked in "*").
 	{"PUT", "/api/v1/bundles/:code", api, staff, "item", "edit", (*Server).apiPutBundle},
+	{"GET", "/admin/bundles", page, staff, "item", "edit", (*Server).uiBundlesAdmin},
+	{"GET", "/admin/bundles/new", page, staff, "item", "edit", (*Server).uiBundleAdminNew},
+	{"POST", "/admin/bundles/new", page, staff, "item", "edit", (*Server).uiBundleAdminCreate},
+	{"GET", "/admin/bundles/:code", page, staff, "item", "edit", (*Server).uiBundleAdminForm},
+	{"POST", "/admin/bundles/:code", page, staff, "item", "edit", (*Server).uiBundleAdminSave},
 
 	// Staff, applications (一窗受理 at the window; the departments' work in
 	// the back office), in the department of the application or its task.
@@ -208,6 +219,14 @@ var routeTable = []route{
 	{"POST", "/window/applications/:number", page, staff, "application", ofAction, (*Server).uiWindowAct},
 	{"POST", "/window/applications/:number/files", page, staff, "application", "register", (*Server).uiWindowUpload},
 	{"GET", "/window/applications/:number/notice/:kind", page, staff, "application", "register", (*Server).uiWindowNotice},
+	// 一件事 at the window: the bundle as a whole (each child authorized as an action).
+	{"GET", "/window/bundles/new", page, staff, "application", "register", (*Server).uiBundleWindowNewForm},
+	{"POST", "/window/bundles/new", page, staff, "application", "register", (*Server).uiBundleWindowRegister},
+	{"GET", "/window/bundles/:number", page, staff, "application", "register", (*Server).uiBundleWindow},
+	{"POST", "/window/bundles/:number/actions/accept", page, staff, "application", "accept", (*Server).uiBundleWindowAct},
+	{"POST", "/window/bundles/:number/actions/request_supplement", page, staff, "application", "request_supplement", (*Server).uiBundleWindowAct},
+	{"POST", "/window/bundles/:number/actions/reject", page, staff, "application", "reject", (*Server).uiBundleWindowAct},
+	{"POST", "/window/bundles/:number/actions/issue", page, staff, "application", "issue", (*Server).uiBundleWindowAct},
 	{"GET", "/tasks", page, staff, "task", "read", (*Server).uiTasks},
 	{"GET", "/tasks/:number", page, staff, "application", "read", (*Server).uiTask},
 	{"POST", "/tasks/:number/actions/:action", page, staff, ofAction, ofAction, (*Server).uiTaskAction},

@@ -59,6 +59,8 @@ type deskPage struct {
 	Searched  bool
 	PreReview windowQueue
 	ToIssue   windowQueue
+	// Bundles wait for acceptance as a whole; BundlesToIssue for 统一发证.
+	Bundles, BundlesToIssue []bundleQueueRow
 }
 
 func (s *Server) uiWindowDesk(c *gin.Context) error {
@@ -86,6 +88,9 @@ func (s *Server) uiWindowDesk(c *gin.Context) error {
 		return err
 	}
 	if p.ToIssue, err = s.windowQueue(c, "toissue", toIssueStates, "issue_after", "after"); err != nil {
+		return err
+	}
+	if p.Bundles, p.BundlesToIssue, err = s.bundleQueues(c); err != nil {
 		return err
 	}
 	s.render(c, http.StatusOK, "window_desk", s.site.T(langOf(c), "window.desk.title"), "staff", p)
@@ -117,6 +122,9 @@ func (s *Server) queueRows(apps []models.Application) []queueRow {
 	ref := s.ref.Load()
 	out := make([]queueRow, 0, len(apps))
 	for _, a := range apps {
+		if a.BundleFilingID != 0 {
+			continue // the bundle's list shows it as a whole
+		}
 		out = append(out, queueRow{Number: a.Number, Item: a.ItemName, Department: ref.deptByKey[a.DepartmentCode].ShortName,
 			Applicant: a.ApplicantName, Channel: a.Channel, State: a.State, Immediate: a.Immediate,
 			Submitted: a.SubmittedAt.In(shanghai).Format("2006-01-02 15:04"), Deadline: a.PromisedDeadline})

@@ -229,3 +229,46 @@ func (s *Store) SeedBundles(ctx context.Context, bundles []BundleInput, now time
 	}
 	return true, nil
 }
+
+// ProvidedFiles returns, by material name, the latest file the applicant
+// with an identity number handed in on an earlier application: what a
+// bundle lists as 免交 and attaches again instead of asking for it.
+func (s *Store) ProvidedFiles(ctx context.Context, idNumber string) (map[string]AppFile, error) {
+	out := map[string]AppFile{}
+	if idNumber == "" {
+		return out, nil
+	}
+	var rows []struct {
+		Name string
+		AppFile
+	}
+	err := s.read.WithContext(ctx).Raw(`SELECT m.name, f.id, f.application_id, f.material_key, f.sha256, f.size,
+		f.content_type, f.display_name, f.uploaded_by, f.created_at
+		FROM application_files f
+		JOIN applications a ON a.id = f.application_id
+		JOIN application_materials m ON m.application_id = f.application_id AND m.material_key = f.material_key
+		WHERE a.applicant_id_number = ? ORDER BY f.id DESC LIMIT 500`, idNumber).Scan(&rows).Error
+	if err != nil {
+		return nil, fmt.Errorf("models: provided files: %w", err)
+	}
+	for _, r := range rows {
+		if _, ok := out[r.Name]; !ok {
+			out[r.Name] = r.AppFile
+		}
+	}
+	return out, nil
+}
+
+// ProvidedMaterials names the materials the applicant handed in a file
+// for on an earlier application (see ProvidedFiles).
+func (s *Store) ProvidedMaterials(ctx context.Context, idNumber string) (map[string]bool, error) {
+	files, err := s.ProvidedFiles(ctx, idNumber)
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[string]bool, len(files))
+	for name := range files {
+		out[name] = true
+	}
+	return out, nil
+}

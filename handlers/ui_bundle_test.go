@@ -1,0 +1,201 @@
+package handlers_test
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"mime/multipart"
+	"net/http"
+	"net/http/cookiejar"
+	"net/url"
+	"regexp"
+	"sort"
+	"strings"
+	"testing"
+)
+
+// answersPost turns the API's "form" object into the inputs a page posts:
+// form.<key>, a multiselect's key repeated, table cells form.<key>.<row>.<col>,
+// a checkbox present when true.
+func answersPost(t *testing.T, raw json.RawMessage) url.Values {
+	t.Helper()
+	var m map[string]any
+	if err := json.Unmarshal(raw, &m); err != nil {
+		t.Fatal(err)
+	}
+	out := url.Values{}
+	for k, x := range m {
+		name := "form." + k
+		switch v := x.(type) {
+		case string:
+			out.Set(name, v)
+		case float64:
+			out.Set(name, fmt.Sprint(v))
+		case bool:
+			if v {
+				out.Set(name, "true")
+			}
+		case []any:
+			for i, e := range v {
+				switch row := e.(type) {
+				case map[string]any:
+					for col, cell := range row {
+						out.Set(fmt.Sprintf("%s.%d.%s", name, i, col), fmt.Sprint(cell))
+					}
+				default:
+					out.Add(name, fmt.Sprint(row))
+				}
+			}
+		}
+	}
+	return out
+}
+
+// postMultipart posts values (and a PDF for each file field named) as a multipart form.
+func postMultipart(t *testing.T, client *http.Client, u string, values url.Values, files ...string) (int, string, *http.Response) {
+	t.Helper()
+	var buf bytes.Buffer
+	w := multipart.NewWriter(&buf)
+	keys := make([]string, 0, len(values))
+	for k := range values {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		for _, v := range values[k] {
+			_ = w.WriteField(k, v)
+		}
+	}
+	for _, f := range files {
+		fw, _ := w.CreateFormFile(f, f+".pdf")
+		_, _ = fw.Write([]byte("%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"))
+	}
+	_ = w.Close()
+	req, _ := http.NewRequest(http.MethodPost, u, &buf)
+	req.Header.Set("Content-Type", w.FormDataContentType())
+	req.Header.Set("Origin", strings.TrimSuffix(u[:strings.Index(u[8:], "/")+8], "/"))
+	resp, err := client.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(b), resp
+}
+
+func TestBundlePagesFileOnlineShowTheStatusAndAdministerBundles(t *testing.T) {
+	env := newStaffEnv(t)
+	jar, _ := cookiejar.New(nil)
+	anon := &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	status, body, _ := fetch(t, anon, http.MethodGet, env.http.URL+"/bundles", nil)
+	for _, name := range []string{"企业开办一件事", "开办餐饮店一件事", "新生儿出生一件事", "退休一件事", "身后事一件事"} {
+		if !strings.Contains(body, name) {
+			t.Errorf("the bundles page lacks %s (%d)", name, status)
+		}
+	}
+	status, body, _ = fetch(t, anon, http.MethodGet, env.http.URL+"/bundles/restaurant", nil)
+	if status != http.StatusOK || !strings.Contains(body, "4 个事项共用") && !strings.Contains(body, "个事项共用") {
+		t.Fatalf("bundle page: %d", status)
+	}
+	status, body, _ = fetch(t, anon, http.MethodGet, env.http.URL+"/bundles/restaurant/apply", nil)
+	m := formTokenInput.FindStringSubmatch(body)
+	if status != http.StatusOK || m == nil || !strings.Contains(body, `name="form.premises"`) {
+		t.Fatalf("apply page: %d", status)
+	}
+	_, answers := bundleAnswers(t, env, restaurantBundle, orgProfile)
+	post := answersPost(t, answers)
+	post.Set("form_token", m[1])
+	post.Set("kind", "organisation")
+	post.Set("name", orgProfile["org_name"])
+	post.Set("id_number", orgProfile["credit_code"])
+	post.Set("phone", orgProfile["phone"])
+	// A missing merged answer comes back on the page, named at the merged field.
+	missing := url.Values{}
+	for k, v := range post {
+		if k != "form.premises" {
+			missing[k] = v
+		}
+	}
+	status, body, _ = postMultipart(t, anon, env.http.URL+"/bundles/restaurant/apply", missing)
+	if status != http.StatusUnprocessableEntity || !strings.Contains(body, `id="err-premises"`) {
+		t.Fatalf("missing premises: %d", status)
+	}
+	status, _, resp := postMultipart(t, anon, env.http.URL+"/bundles/restaurant/apply", post, "file_m1", "file_m2")
+	if status != http.StatusSeeOther || !strings.HasPrefix(resp.Header.Get("Location"), "/bundle-receipt/") {
+		t.Fatalf("apply: %d %s", status, resp.Header.Get("Location"))
+	}
+	status, body, _ = fetch(t, anon, http.MethodGet, env.http.URL+resp.Header.Get("Location"), nil)
+	code := regexp.MustCompile(`id="receipt-code">([A-Z0-9]{8})<`).FindStringSubmatch(body)
+	number := regexp.MustCompile(`id="receipt-number">([0-9]{14})<`).FindStringSubmatch(body)
+	if status != http.StatusOK || code == nil || number == nil || !strings.Contains(body, "区卫生健康委员会") {
+		t.Fatalf("receipt: %d %s", status, body)
+	}
+	status, body, _ = fetch(t, anon, http.MethodPost, env.http.URL+"/status", url.Values{"number": {number[1]}, "code": {code[1]}})
+	if status != http.StatusOK || !strings.Contains(body, `id="bundle-children"`) || strings.Count(body, "data-child=") != 4 {
+		t.Fatalf("status page: %d", status)
+	}
+	// The uploads reached every child that lists the material.
+	var staff struct {
+		Materials []struct {
+			Key      string   `json:"key"`
+			Provided bool     `json:"provided"`
+			Items    []string `json:"items"`
+		} `json:"materials"`
+	}
+	clerk := loginToken(t, env, "window1")
+	_, b := call(t, env, http.MethodGet, "/api/v1/bundle-filings/"+number[1], clerk, nil)
+	_ = json.Unmarshal(b, &staff)
+	if len(staff.Materials) < 2 || !staff.Materials[0].Provided || !staff.Materials[1].Provided || len(staff.Materials[1].Items) < 2 {
+		t.Fatalf("uploaded materials: %s", b)
+	}
+
+	// The window desk lists it; the window accepts it as a whole.
+	win := staffClient(t, env, "window1")
+	_, body, _ = fetch(t, win, http.MethodGet, env.http.URL+"/window", nil)
+	if !strings.Contains(body, "/window/bundles/"+number[1]) {
+		t.Fatal("the desk does not list the bundle")
+	}
+	token := csrfToken(t, win, env)
+	status, _, resp = fetch(t, win, http.MethodPost, env.http.URL+"/window/bundles/"+number[1]+"/actions/accept",
+		url.Values{"csrf_token": {token}, "version": {"1"}, "m_m1": {"1"}})
+	if status != http.StatusSeeOther {
+		t.Fatalf("accept at the window: %d", status)
+	}
+	_, body, _ = fetch(t, win, http.MethodGet, env.http.URL+resp.Header.Get("Location"), nil)
+	if !strings.Contains(body, `id="done"`) || strings.Count(body, "已受理") < 4 {
+		t.Fatalf("after acceptance: %s", body)
+	}
+	status, body, _ = fetch(t, win, http.MethodPost, env.http.URL+"/window/bundles/"+number[1]+"/actions/reject",
+		url.Values{"csrf_token": {token}, "version": {"1"}, "reason": {"x"}})
+	if status != http.StatusConflict || !strings.Contains(body, `id="form-errors"`) {
+		t.Fatalf("stale reject: %d", status)
+	}
+
+	// Catalogue administrators edit bundles with a reason; the change is logged.
+	adm := staffClient(t, env, "catalog")
+	token = csrfToken(t, adm, env)
+	status, body, _ = fetch(t, adm, http.MethodGet, env.http.URL+"/admin/bundles/restaurant", nil)
+	if status != http.StatusOK || !strings.Contains(body, `id="preview"`) {
+		t.Fatalf("edit page: %d", status)
+	}
+	items := regexp.MustCompile(`(?s)<textarea id="items" name="items"[^>]*>(.*?)</textarea>`).FindStringSubmatch(body)
+	form := url.Values{"csrf_token": {token}, "version": {"1"}, "name": {"开办餐饮店一件事（试点）"}, "items": {items[1]},
+		"published": {"1"}, "reason": {""}, "map_0_item": {"bad"}, "map_0_field": {"x"}, "map_0_merged": {"y"}}
+	if status, body, _ = fetch(t, adm, http.MethodPost, env.http.URL+"/admin/bundles/restaurant", form); status != http.StatusUnprocessableEntity ||
+		!strings.Contains(body, `id="err-reason"`) {
+		t.Fatalf("no reason: %d", status)
+	}
+	form.Set("reason", "试点更名")
+	form.Del("map_0_item")
+	if status, _, resp = fetch(t, adm, http.MethodPost, env.http.URL+"/admin/bundles/restaurant", form); status != http.StatusSeeOther {
+		t.Fatalf("save: %d", status)
+	}
+	_, body, _ = fetch(t, adm, http.MethodGet, env.http.URL+resp.Header.Get("Location"), nil)
+	if !strings.Contains(body, "试点更名") || !strings.Contains(body, `id="saved"`) {
+		t.Fatal("the change log lacks the change")
+	}
+	if status, _, _ = fetch(t, win, http.MethodGet, env.http.URL+"/admin/bundles", nil); status != http.StatusForbidden {
+		t.Fatalf("a window clerk on the bundles admin: %d", status)
+	}
+}

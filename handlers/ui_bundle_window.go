@@ -1,0 +1,313 @@
+package handlers
+
+import (
+	"errors"
+	"net/http"
+	"net/url"
+	"path"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+
+	"onewindow/handlers/service"
+	"onewindow/models"
+	"onewindow/models/form"
+	"onewindow/policies"
+	"onewindow/workflow"
+)
+
+// The window's 一件事 pages: the bundles waiting at the desk, the walk-in
+// filing of a bundle, and one bundle filing with every child, where the
+// clerk accepts, returns or refuses the bundle as a whole and issues every
+// result together (统一发证). Every action goes through bundleAction, like
+// the API.
+
+// bundleQueueRow is one bundle filing in a window list.
+type bundleQueueRow struct {
+	Number, Name, Applicant, Channel, Submitted string
+	State                                       models.BundleState
+}
+
+// bundleQueues are the desk's lists: bundles waiting for acceptance (or
+// supplements), and bundles decided, waiting for 统一发证.
+func (s *Server) bundleQueues(c *gin.Context) (waiting, toIssue []bundleQueueRow, err error) {
+	ctx := c.Request.Context()
+	rows := func(states ...models.BundleState) ([]bundleQueueRow, error) {
+		list, err := s.store.BundleFilingsInStates(ctx, states, windowQueueSize, 0)
+		if err != nil {
+			return nil, err
+		}
+		out := make([]bundleQueueRow, 0, len(list))
+		for _, f := range list {
+			out = append(out, bundleQueueRow{Number: f.Number, Name: f.Definition.NameIn(langOf(c)), Applicant: f.ApplicantName,
+				Channel: f.Channel, Submitted: f.SubmittedAt.In(shanghai).Format("2006-01-02 15:04"), State: f.State})
+		}
+		return out, nil
+	}
+	if waiting, err = rows(models.BundleSubmitted, models.BundleSupplementRequired); err != nil {
+		return nil, nil, err
+	}
+	toIssue, err = rows(models.BundleDecided)
+	return waiting, toIssue, err
+}
+
+// answerRow is one answer of the merged form, as text.
+type answerRow struct{ Label, Value string }
+
+// bundleWindowPage is the data of a bundle filing at the window.
+type bundleWindowPage struct {
+	View        bundleFilingView
+	Departments map[string]string
+	Answers     []answerRow
+	Can         map[string]bool
+	ToIssue     []bundleChildView // approved children: each needs its result number
+	Deliveries  []string
+	QueryCode   string
+	Filed       string
+	Done        string
+	Alert       string
+	Errors      map[string]string
+	Posted      map[string]string
+}
+
+func (s *Server) newBundleWindowPage(c *gin.Context, f *models.BundleFiling) bundleWindowPage {
+	lang := langOf(c)
+	p := bundleWindowPage{View: s.bundleFilingViewOf(c, f), Departments: s.departmentNames(), Can: map[string]bool{},
+		Deliveries: workflow.Deliveries, Done: c.Query("done"), Errors: map[string]string{}, Posted: map[string]string{}}
+	for _, act := range p.View.Actions {
+		p.Can[string(act)] = true
+	}
+	for _, ch := range p.View.Children {
+		if ch.State == workflow.Approved {
+			p.ToIssue = append(p.ToIssue, ch)
+		}
+	}
+	v := form.Values(f.Form)
+	for i := range f.Definition.Schema.Fields {
+		fd := &f.Definition.Schema.Fields[i]
+		if text := answerText(lang, s, fd, v[fd.Key]); text != "" {
+			p.Answers = append(p.Answers, answerRow{Label: fd.Label.In(lang), Value: text})
+		}
+	}
+	return p
+}
+
+// answerText is an answer in words for the clerk: options by label, a
+// checkbox as yes or no, a table by its rows.
+func answerText(lang string, s *Server, f *form.Field, x any) string {
+	switch t := x.(type) {
+	case string:
+		switch {
+		case f.Type == form.TypeCheckbox && t == "true":
+			return s.site.T(lang, "window.app.yes")
+		case f.Type == form.TypeCheckbox:
+			return s.site.T(lang, "window.app.no")
+		case f.Type == form.TypeSelect:
+			for _, o := range f.Options {
+				if o.Value == t {
+					return o.Label.In(lang)
+				}
+			}
+		}
+		return t
+	case []string:
+		return strings.Join(t, "、")
+	case []map[string]string:
+		var rows []string
+		for _, r := range t {
+			var cells []string
+			for _, col := range f.Columns {
+				if v := r[col.Key]; v != "" {
+					cells = append(cells, v)
+				}
+			}
+			rows = append(rows, strings.Join(cells, " / "))
+		}
+		return strings.Join(rows, "；")
+	}
+	return ""
+}
+
+func (s *Server) renderBundleWindow(c *gin.Context, status int, p bundleWindowPage) {
+	c.Header("Cache-Control", "no-store")
+	s.render(c, status, "bundle_window", s.site.T(langOf(c), "bundle.window.title", p.View.Number), "staff", p)
+}
+
+// uiBundleWindow shows a bundle filing with every child.
+func (s *Server) uiBundleWindow(c *gin.Context) error {
+	if err := s.authorize(c, policies.AllDomains, policies.ObjApplication, policies.ActRegister); err != nil {
+		return err
+	}
+	f, err := s.store.BundleFiling(c.Request.Context(), c.Param("number"))
+	if err != nil {
+		return err
+	}
+	p := s.newBundleWindowPage(c, f)
+	if token := c.Query("filed"); token != "" {
+		if p2 := principalOf(c); p2 != nil {
+			if filed, err := s.store.FilingByKey(c.Request.Context(), "user:"+p2.user.Username, token); err == nil && filed.Number == f.Number {
+				p.QueryCode, p.Filed = filed.QueryCode, token
+			}
+		}
+	}
+	s.renderBundleWindow(c, http.StatusOK, p)
+	return nil
+}
+
+// bundleWindowForm is an action form of the bundle page.
+type bundleWindowForm struct {
+	Version        int    `form:"version"`
+	Comment        string `form:"comment"`
+	Reason         string `form:"reason"`
+	Missing        string `form:"missing"`
+	Delivery       string `form:"delivery"`
+	TrackingNumber string `form:"tracking_number"`
+}
+
+// uiBundleWindowAct runs the window's action on the bundle as a whole;
+// a refusal shows the page again with what to correct.
+func (s *Server) uiBundleWindowAct(c *gin.Context) error {
+	if err := s.authorize(c, policies.AllDomains, policies.ObjApplication, policies.ActRegister); err != nil {
+		return err
+	}
+	number := c.Param("number")
+	act := workflow.Action(path.Base(c.FullPath()))
+	var fm bundleWindowForm
+	if err := bindForm(c, &fm); err != nil {
+		return err
+	}
+	in := bundleActionInput{Comment: fm.Comment, Reason: fm.Reason, Missing: fm.Missing, Delivery: fm.Delivery,
+		TrackingNumber: fm.TrackingNumber, Results: map[string]string{}, Materials: map[string]models.MaterialCheck{}}
+	f, err := s.store.BundleFiling(c.Request.Context(), number)
+	if err != nil {
+		return err
+	}
+	for _, ch := range f.Children {
+		if v := strings.TrimSpace(c.PostForm("result_" + ch.Number)); v != "" {
+			in.Results[ch.Number] = v
+		}
+	}
+	for _, m := range f.Definition.Materials {
+		if c.PostForm("m_"+m.Key) != "" {
+			in.Materials[m.Key] = models.MaterialCheck{Provided: true}
+		}
+	}
+	svc := in.service()
+	if act == workflow.Accept && len(in.Materials) == 0 {
+		svc.Materials = nil
+	}
+	_, err = s.bundleAction(c, number, act, fm.Version, "", svc)
+	if err == nil {
+		c.Redirect(http.StatusSeeOther, "/window/bundles/"+url.PathEscape(number)+"?done="+url.QueryEscape(string(act)))
+		return nil
+	}
+	e := asError(err)
+	if e.Status >= 500 || e.Status == http.StatusForbidden || e.Status == http.StatusNotFound {
+		return err
+	}
+	if f, err = s.store.BundleFiling(c.Request.Context(), number); err != nil {
+		return err
+	}
+	p := s.newBundleWindowPage(c, f)
+	p.Alert = e.Message
+	for k, v := range e.Fields {
+		p.Errors[k] = v
+	}
+	for k, v := range c.Request.PostForm {
+		if k != "csrf_token" && len(v) > 0 {
+			p.Posted[k] = v[0]
+		}
+	}
+	s.renderBundleWindow(c, e.Status, p)
+	return nil
+}
+
+// uiBundleWindowNewForm shows the bundles to choose from, or the merged form
+// of the chosen one for a walk-in applicant.
+func (s *Server) uiBundleWindowNewForm(c *gin.Context) error {
+	if err := s.authorize(c, policies.AllDomains, policies.ObjApplication, policies.ActRegister); err != nil {
+		return err
+	}
+	code := strings.TrimSpace(c.Query("bundle"))
+	if code == "" {
+		return s.renderBundlePicker(c)
+	}
+	bf, err := s.actions().PublishedBundle(c.Request.Context(), code)
+	if err != nil {
+		return err
+	}
+	p := s.newBundleApplyPage(c, bf, bundleApplicant{Kind: models.ApplicantPerson, Token: newFormToken()}, form.Values{}, nil)
+	p.Window, p.Action = true, "/window/bundles/new?bundle="+url.QueryEscape(code)
+	s.renderBundleApply(c, http.StatusOK, p)
+	return nil
+}
+
+func (s *Server) renderBundlePicker(c *gin.Context) error {
+	list, err := s.store.Bundles(c.Request.Context(), true)
+	if err != nil {
+		return err
+	}
+	lang := langOf(c)
+	p := bundleApplyPage{Window: true}
+	for _, b := range list {
+		if bf, err := s.actions().PublishedBundle(c.Request.Context(), b.Code); err == nil {
+			p.Bundles = append(p.Bundles, bundleListRow{Code: b.Code, Name: b.NameIn(lang), Items: s.bundleItems(bf)})
+		}
+	}
+	c.Header("Cache-Control", "no-store")
+	s.render(c, http.StatusOK, "bundle_apply", s.site.T(lang, "bundle.window.new_title"), "staff", p)
+	return nil
+}
+
+// uiBundleWindowRegister files a walk-in bundle: the clerk's checklist of
+// the merged materials, scans, the merged form; then the bundle's page with
+// the query code shown once.
+func (s *Server) uiBundleWindowRegister(c *gin.Context) error {
+	if err := s.authorize(c, policies.AllDomains, policies.ObjApplication, policies.ActRegister); err != nil {
+		return err
+	}
+	bf, err := s.actions().PublishedBundle(c.Request.Context(), strings.TrimSpace(c.Query("bundle")))
+	if err != nil {
+		return err
+	}
+	if err := parseForm(c); err != nil {
+		return s.bodyError(c, err)
+	}
+	var a bundleApplicant
+	if err := bindForm(c, &a); err != nil {
+		return err
+	}
+	a.normalize()
+	in := service.BundleFiling{BundleCode: bf.Bundle.Code, Applicant: a.input(), Form: service.FormInput{Post: c.Request.PostForm},
+		Materials: map[string]models.MaterialCheck{}}
+	for _, m := range bf.Merged.Materials {
+		if c.PostForm("m_"+m.Key) != "" {
+			in.Materials[m.Key] = models.MaterialCheck{Provided: true, Copies: 1}
+		}
+	}
+	files := s.bundleFiles(c, bf)
+	p, ok, err := s.checkBundle(c, bf, a, in, files)
+	if !ok {
+		if err == nil {
+			p.Window, p.Action = true, "/window/bundles/new?bundle="+url.QueryEscape(bf.Bundle.Code)
+			s.renderBundleApply(c, http.StatusUnprocessableEntity, p)
+		}
+		return err
+	}
+	in.Idem = formIdempotency(c, a.Token)
+	filed, err := s.actions().RegisterBundle(c.Request.Context(), actorOf(c), in)
+	if errors.Is(err, models.ErrIdempotencyMismatch) {
+		p.Window, p.Action = true, "/window/bundles/new?bundle="+url.QueryEscape(bf.Bundle.Code)
+		p.Alert, p.Applicant.Token = s.site.T(langOf(c), "window.err.token_reused"), newFormToken()
+		s.renderBundleApply(c, http.StatusUnprocessableEntity, p)
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	if !filed.Replayed {
+		s.addBundleFiles(c, actorOf(c), filed.Number, p.Materials, files)
+	}
+	c.Redirect(http.StatusSeeOther, "/window/bundles/"+url.PathEscape(filed.Number)+"?filed="+url.QueryEscape(a.Token))
+	return nil
+}
