@@ -145,7 +145,7 @@ func (s *Server) uiBundleWindow(c *gin.Context) error {
 	p := s.newBundleWindowPage(c, f)
 	if token := c.Query("filed"); token != "" {
 		if p2 := principalOf(c); p2 != nil {
-			if filed, err := s.store.FilingByKey(c.Request.Context(), "user:"+p2.user.Username, token); err == nil && filed.Number == f.Number {
+			if filed, err := s.store.FilingByKey(c.Request.Context(), "user:"+p2.user.Username, "form:"+token); err == nil && filed.Number == f.Number {
 				p.QueryCode, p.Filed = filed.QueryCode, token
 			}
 		}
