@@ -358,3 +358,32 @@ func TestBundleIdempotencyKeyFilesOnce(t *testing.T) {
 		t.Fatalf("retry: %d %s / %d %s", s1, b1, s2, b2)
 	}
 }
+
+// The newborn bundle's items are all 即办件: after acceptance the window
+// decides each child on the spot, and the last decision decides the bundle.
+func TestBundleOfImmediateItemsIsDecidedAtTheWindow(t *testing.T) {
+	env := newStaffEnv(t)
+	person := map[string]string{"kind": models.ApplicantPerson, "name": "张三", "id_number": "11010519491231002X",
+		"phone": "13800000000", "address": "集宁区新华街1号"}
+	_, answers := bundleAnswers(t, env, "newborn", person)
+	status, b := call(t, env, http.MethodPost, "/api/v1/applications", "", map[string]any{"bundle_code": "newborn", "form": answers,
+		"applicant": map[string]string{"kind": "person", "name": person["name"], "id_number": person["id_number"]}})
+	if status != http.StatusCreated {
+		t.Fatalf("file: %d %s", status, b)
+	}
+	var f bundleFiled
+	_ = json.Unmarshal(b, &f)
+	clerk := loginToken(t, env, "window1")
+	if status, _, body := bundleAct(t, env, clerk, f.Number, "accept", map[string]any{"version": 1}); status != http.StatusOK {
+		t.Fatalf("accept: %d %s", status, body)
+	}
+	for _, c := range f.Children {
+		if status, b := call(t, env, http.MethodPost, "/api/v1/applications/"+c.Number+"/actions/approve", clerk, map[string]any{}); status != http.StatusOK {
+			t.Fatalf("approve %s at the window: %d %s", c.Number, status, b)
+		}
+	}
+	v := bundleStatus(t, env, f)
+	if v.State != "decided" || v.Result != "approved" {
+		t.Fatalf("after the window's decisions: %s %q", v.State, v.Result)
+	}
+}

@@ -126,6 +126,7 @@ type workItemView struct {
 	// task (release instead of claim).
 	RemainingText string `json:"-"`
 	Mine          bool   `json:"-"`
+	Bundle        bool   `json:"-"` // a child of an 一件事 bundle
 }
 
 func (s *Server) workItemViews(lang string, items []models.WorkItem, warn int) []workItemView {
@@ -139,7 +140,7 @@ func (s *Server) workItemViews(lang string, items []models.WorkItem, warn int) [
 			Stage: w.Stage, StageLabel: s.site.T(lang, "office.stage."+string(w.Stage)), ClaimedBy: w.ClaimedBy,
 			State: w.State, StateLabel: s.site.T(lang, "state."+string(w.State)), Version: w.Version,
 			Deadline: models.FormatDay(clk.PromisedDeadline(cal, today)), Remaining: clk.Remaining(cal, today),
-			Stopped: clk.Stopped(), Overdue: clk.Overdue(cal, today)}
+			Stopped: clk.Stopped(), Overdue: clk.Overdue(cal, today), Bundle: w.BundleFilingID != 0}
 		v.DueSoon = !v.Stopped && clk.DueSoon(cal, today, warn)
 		switch {
 		case v.Overdue:

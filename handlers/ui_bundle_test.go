@@ -166,6 +166,21 @@ func TestBundlePagesFileOnlineShowTheStatusAndAdministerBundles(t *testing.T) {
 	if !strings.Contains(body, `id="done"`) || strings.Count(body, "已受理") < 4 {
 		t.Fatalf("after acceptance: %s", body)
 	}
+	// The department's work list shows the child, marked as part of a bundle.
+	var filing bundleView
+	_, b = call(t, env, http.MethodGet, "/api/v1/bundle-filings/"+number[1], clerk, nil)
+	_ = json.Unmarshal(b, &filing)
+	rev := staffClient(t, env, "wjw.review")
+	_, body, _ = fetch(t, rev, http.MethodGet, env.http.URL+"/tasks", nil)
+	for _, ch := range filing.Children {
+		if ch.Department != "wjw" {
+			continue
+		}
+		i := strings.Index(body, `data-number="`+ch.Number+`"`)
+		if i < 0 || !strings.Contains(body[i:min(len(body), i+800)], `class="badge bundle"`) {
+			t.Fatalf("the wjw work list does not show child %s as part of the bundle", ch.Number)
+		}
+	}
 	status, body, _ = fetch(t, win, http.MethodPost, env.http.URL+"/window/bundles/"+number[1]+"/actions/reject",
 		url.Values{"csrf_token": {token}, "version": {"1"}, "reason": {"x"}})
 	if status != http.StatusConflict || !strings.Contains(body, `id="form-errors"`) {

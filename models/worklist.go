@@ -61,6 +61,7 @@ type WorkItem struct {
 	StoppedDays      int
 	StoppedSince     string
 	EndedOn          string
+	BundleFilingID   uint // the 一件事 bundle the application is a child of; 0 for none
 }
 
 // Clock returns the legal clock of the task's application.
@@ -81,7 +82,8 @@ var ErrBadCursor = errors.New("models: bad work-list cursor")
 
 const worklistColumns = `t.id AS task_id, t.application_id, t.department_code AS department, t.stage, t.claimed_by,
 	t.promised_deadline, a.number, a.item_code, a.item_name, a.applicant_name, a.state, a.version, a.joint,
-	a.accepted_on, a.statutory_days, a.promised_days, a.extended_days, a.stopped_days, a.stopped_since, a.ended_on`
+	a.accepted_on, a.statutory_days, a.promised_days, a.extended_days, a.stopped_days, a.stopped_since, a.ended_on,
+	a.bundle_filing_id`
 
 // openTasks is the condition of the partial work-list indexes; it must be
 // spelled the same in every query for SQLite to use them.
