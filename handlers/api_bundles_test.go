@@ -387,3 +387,42 @@ func TestBundleOfImmediateItemsIsDecidedAtTheWindow(t *testing.T) {
 		t.Fatalf("after the window's decisions: %s %q", v.State, v.Result)
 	}
 }
+
+func TestBundleEditsThroughTheAPI(t *testing.T) {
+	env := newStaffEnv(t)
+	var d bundleDetail
+	getJSONFrom(t, env, "/api/v1/bundles/retirement", &d)
+	var items []string
+	for _, it := range d.Bundle.Items {
+		items = append(items, it.Code)
+	}
+	body := map[string]any{"name": "退休一件事（两项）", "items": items[:2], "published": true, "reason": "试行",
+		"mapping": []map[string]string{{"item": items[1], "field": "phone", "merged": "phone"}}}
+	if status, _ := call(t, env, http.MethodPut, "/api/v1/bundles/retire-lite", loginToken(t, env, "window1"), body); status != http.StatusForbidden {
+		t.Fatalf("a window clerk edits bundles: %d", status)
+	}
+	catalog := loginToken(t, env, "catalog")
+	status, b := call(t, env, http.MethodPut, "/api/v1/bundles/retire-lite", catalog, body)
+	if status != http.StatusCreated || !strings.Contains(string(b), `"version":1`) {
+		t.Fatalf("create: %d %s", status, b)
+	}
+	body["version"] = 1
+	body["mapping"] = []map[string]string{{"item": items[1], "field": "no_such_field", "merged": "phone"}}
+	if status, b := call(t, env, http.MethodPut, "/api/v1/bundles/retire-lite", catalog, body); status != http.StatusUnprocessableEntity ||
+		!strings.Contains(string(b), "mapping.0") {
+		t.Fatalf("a mapping of a missing field: %d %s", status, b)
+	}
+	body["mapping"] = []map[string]string{}
+	body["description"] = "两项试行"
+	if status, b := call(t, env, http.MethodPut, "/api/v1/bundles/retire-lite", catalog, body); status != http.StatusOK ||
+		!strings.Contains(string(b), `"version":2`) {
+		t.Fatalf("edit: %d %s", status, b)
+	}
+	if status, _ := call(t, env, http.MethodPut, "/api/v1/bundles/retire-lite", catalog, body); status != http.StatusConflict {
+		t.Fatalf("stale edit: %d", status)
+	}
+	getJSONFrom(t, env, "/api/v1/bundles/retire-lite", &d)
+	if len(d.Bundle.Items) != 2 {
+		t.Fatalf("the edited bundle: %+v", d.Bundle)
+	}
+}

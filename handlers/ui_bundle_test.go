@@ -150,6 +150,22 @@ func TestBundlePagesFileOnlineShowTheStatusAndAdministerBundles(t *testing.T) {
 		t.Fatalf("uploaded materials: %s", b)
 	}
 
+	// A second bundle of the same applicant, without uploads: what was handed
+	// in before is 免交 and attached from the first filing.
+	_, body, _ = fetch(t, anon, http.MethodGet, env.http.URL+"/bundles/restaurant/apply", nil)
+	post.Set("form_token", formTokenInput.FindStringSubmatch(body)[1])
+	status, _, resp = postMultipart(t, anon, env.http.URL+"/bundles/restaurant/apply", post)
+	if status != http.StatusSeeOther {
+		t.Fatalf("second filing: %d", status)
+	}
+	second := strings.TrimPrefix(resp.Header.Get("Location"), "/bundle-receipt/")
+	_, b = call(t, env, http.MethodGet, "/api/v1/bundle-filings/"+second, clerk, nil)
+	staff.Materials = nil
+	_ = json.Unmarshal(b, &staff)
+	if len(staff.Materials) < 2 || !staff.Materials[0].Provided || !staff.Materials[1].Provided {
+		t.Fatalf("materials handed in before are not attached: %s", b)
+	}
+
 	// The window desk lists it; the window accepts it as a whole.
 	win := staffClient(t, env, "window1")
 	_, body, _ = fetch(t, win, http.MethodGet, env.http.URL+"/window", nil)
