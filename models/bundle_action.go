@@ -45,8 +45,10 @@ type ChildError struct {
 	Err    error
 }
 
+// Error names the child and its refusal.
 func (e *ChildError) Error() string { return fmt.Sprintf("child %s (%s): %v", e.Number, e.Item, e.Err) }
 
+// Unwrap is the child's refusal.
 func (e *ChildError) Unwrap() error { return e.Err }
 
 // ActOnBundle runs one action on a bundle filing as one transaction:

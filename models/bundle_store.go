@@ -24,6 +24,7 @@ type bundleRow struct {
 	UpdatedAt   time.Time
 }
 
+// TableName keeps the table name of the migration.
 func (bundleRow) TableName() string { return "bundles" }
 
 // bundleChangeRow is one row of the append-only bundle_changes.
@@ -39,6 +40,7 @@ type bundleChangeRow struct {
 	CreatedAt   time.Time
 }
 
+// TableName keeps the table name of the migration.
 func (bundleChangeRow) TableName() string { return "bundle_changes" }
 
 // bundleItems is what bundles.definition holds.
