@@ -318,13 +318,18 @@ func (s *Store) BundleFilingByCode(ctx context.Context, number, code string) (*B
 	return f, nil
 }
 
-// IsBundleNumber reports whether number is a bundle filing's.
+// IsBundleNumber reports whether number is a bundle filing's. Every status
+// lookup asks it first, so it is one fixed statement of the statement layer.
 func (s *Store) IsBundleNumber(ctx context.Context, number string) (bool, error) {
-	var n int64
-	if err := s.read.WithContext(ctx).Model(&BundleFiling{}).Where("number = ?", number).Count(&n).Error; err != nil {
+	var one int
+	err := pool{s.reads}.row(uncancelled(ctx), `SELECT 1 FROM bundle_filings WHERE number = ?`, number).Scan(&one)
+	if errors.Is(err, sql.ErrNoRows) {
+		return false, nil
+	}
+	if err != nil {
 		return false, fmt.Errorf("models: bundle number: %w", err)
 	}
-	return n > 0, nil
+	return true, nil
 }
 
 func (s *Store) takeBundleFiling(db *gorm.DB, number string) (*BundleFiling, error) {
