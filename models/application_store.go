@@ -33,6 +33,8 @@ type NewApplication struct {
 	Provided  map[string]MaterialCheck // the clerk's checklist, by material key
 	Idem      *Idempotency
 	Now       time.Time
+
+	formJSON string // Form encoded before the write transaction (CreateApplication)
 }
 
 // MaterialCheck is what the window clerk ticked for one material.
@@ -107,8 +109,12 @@ func DefinitionOf(it *Item) Definition {
 // (found or created by identity number), the number, the checklist and the
 // first event. A retried Idempotency-Key returns the first filing.
 func (s *Store) CreateApplication(ctx context.Context, na NewApplication) (*Filed, error) {
-	def, err := encodeDefinition(na.Item, na.Schema)
+	def, err := s.encodedDefinition(na.Item, na.Schema)
 	if err != nil {
+		return nil, fmt.Errorf("models: create application: %w", err)
+	}
+	// The single writer's time is the filing rate: encode outside it.
+	if na.formJSON, err = encodeForm(na.Form); err != nil {
 		return nil, fmt.Errorf("models: create application: %w", err)
 	}
 	var out *Filed
@@ -195,9 +201,11 @@ func fileApplication(st *stmtTx, na NewApplication, enc encodedDefinition) (*Fil
 	ev := Event{Seq: 1, At: at, Actor: na.Actor, Role: na.Role, Action: act, FromState: workflow.None,
 		ToState: next[0].To, Detail: "{}", PrevHash: workflow.GenesisHash}
 	ev.Hash = ev.Link(number).Hash()
-	form, err := na.Form.Value()
-	if err != nil {
-		return nil, err
+	form := na.formJSON
+	if form == "" {
+		if form, err = encodeForm(na.Form); err != nil {
+			return nil, err
+		}
 	}
 	var appID uint
 	err = st.row(`INSERT INTO applications (number, query_code_hash, item_code, item_version, item_name, department_code,
@@ -221,6 +229,15 @@ func fileApplication(st *stmtTx, na NewApplication, enc encodedDefinition) (*Fil
 		return nil, err
 	}
 	return &Filed{Number: number, QueryCode: code, State: next[0].To}, nil
+}
+
+// encodeForm is the answers as stored.
+func encodeForm(f FormData) (string, error) {
+	v, err := f.Value()
+	if err != nil {
+		return "", err
+	}
+	return v.(string), nil
 }
 
 // upsertApplicant finds or creates the applicant by identity number (一号);
