@@ -236,7 +236,19 @@ func (s *Server) register(r *gin.Engine, rt route) {
 	if rt.audience.needsLogin() {
 		gh = s.protect(gh)
 	}
+	if rt.audience != public {
+		gh = noStore(gh)
+	}
 	r.Handle(rt.method, rt.path, gh)
+}
+
+// noStore keeps staff pages and an applicant's own answers out of every cache (a shared
+// counter PC's browser, a proxy): personal data is fetched again, never shown from history.
+func noStore(next gin.HandlerFunc) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		c.Header("Cache-Control", "no-store")
+		next(c)
+	}
 }
 
 // keys returns the route's "METHOD /path" entries as the router holds them.
