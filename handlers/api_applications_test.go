@@ -166,6 +166,21 @@ func TestRepeatedWrongCodesAreRateLimited(t *testing.T) {
 	}
 }
 
+// TestForwardedForCannotEscapeTheLimit: without a trusted proxy configured, a client that
+// names another address in X-Forwarded-For is still counted by its own.
+func TestForwardedForCannotEscapeTheLimit(t *testing.T) {
+	env := newStaffEnv(t)
+	f := fileOnline(t, env, singleItem(t).Code)
+	last := 0
+	for i := range 12 {
+		last, _ = call(t, env, http.MethodGet, "/api/v1/status/"+f.Number+"?code=WRONG123", "", nil,
+			"X-Forwarded-For", fmt.Sprintf("198.51.100.%d", i+1))
+	}
+	if last != http.StatusTooManyRequests {
+		t.Fatalf("after 12 wrong codes from 12 claimed addresses: %d", last)
+	}
+}
+
 func TestInvalidIdentityNumbersNameTheFailedCheck(t *testing.T) {
 	env := newStaffEnv(t)
 	code := singleItem(t).Code

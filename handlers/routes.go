@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"fmt"
 	"net/http"
 	"slices"
 	"strings"
@@ -204,10 +205,16 @@ var routeTable = []route{
 }
 
 // routes builds the engine from routeTable: public and applicant routes
-// plain, citizen and staff routes through protect.
-func (s *Server) routes() *gin.Engine {
+// plain, citizen and staff routes through protect. Only the trusted proxies'
+// X-Forwarded-For names the client (rate limits, the login log); gin trusts
+// every proxy unless told otherwise.
+func (s *Server) routes(trustedProxies []string) (*gin.Engine, error) {
 	gin.SetMode(gin.ReleaseMode)
 	r := gin.New()
+	if err := r.SetTrustedProxies(trustedProxies); err != nil {
+		return nil, fmt.Errorf("handlers: trusted proxies: %w", err)
+	}
+	r.RemoteIPHeaders = []string{"X-Forwarded-For"}
 	r.HandleMethodNotAllowed = true
 	r.Use(requestID(), accessLog(s.log), s.recovery(), securityHeaders(), language(s.site), s.authenticate(), s.csrf())
 	for _, rt := range routeTable {
@@ -215,7 +222,7 @@ func (s *Server) routes() *gin.Engine {
 	}
 	r.NoRoute(s.notFound)
 	r.NoMethod(s.methodNotAllowed)
-	return r
+	return r, nil
 }
 
 // register adds one line of the table to the engine: the handler answering
