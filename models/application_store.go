@@ -1,6 +1,7 @@
 package models
 
 import (
+	"cmp"
 	"context"
 	"crypto/rand"
 	"crypto/sha256"
@@ -33,6 +34,9 @@ type NewApplication struct {
 	Provided  map[string]MaterialCheck // the clerk's checklist, by material key
 	Idem      *Idempotency
 	Now       time.Time
+	// UpdateProfile lets the filing bring the stored applicant profile up to date (the
+	// number's own citizen account, or the window); otherwise an existing profile is kept.
+	UpdateProfile bool
 
 	formJSON string // Form encoded before the write transaction (CreateApplication)
 }
@@ -175,7 +179,7 @@ func replayFiling(st *stmtTx, idem *Idempotency) (*Filed, error) {
 // the SQL (see BENCHMARKS.md). The application is inserted in its first
 // state with its first event's hash, so no update follows.
 func fileApplication(st *stmtTx, na NewApplication, enc encodedDefinition) (*Filed, error) {
-	applicant, err := upsertApplicant(st, na.Applicant, na.Now)
+	applicant, err := upsertApplicant(st, na.Applicant, na.Now, na.UpdateProfile)
 	if err != nil {
 		return nil, err
 	}
@@ -213,8 +217,8 @@ func fileApplication(st *stmtTx, na NewApplication, enc encodedDefinition) (*Fil
 		channel, form, state, version, submitted_at, statutory_days, promised_days, created_by, last_hash, event_count, updated_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?, ?, 1, ?) RETURNING id`,
 		number, hashQueryCode(number, code), na.Item.Code, na.Item.Version, na.Item.Name, na.Item.DepartmentCode,
-		defID, len(def.Departments) > 1, def.Immediate, applicant.ID, applicant.Kind, applicant.Name, applicant.IDNumber,
-		applicant.Phone, na.Channel, form, next[0].To, na.Now, def.StatutoryDays, def.PromisedDays, na.Actor, ev.Hash, na.Now).
+		defID, len(def.Departments) > 1, def.Immediate, applicant.ID, na.Applicant.Kind, na.Applicant.Name, applicant.IDNumber,
+		cmp.Or(na.Applicant.Phone, applicant.Phone), na.Channel, form, next[0].To, na.Now, def.StatutoryDays, def.PromisedDays, na.Actor, ev.Hash, na.Now).
 		Scan(&appID)
 	if err != nil {
 		return nil, err
@@ -240,17 +244,33 @@ func encodeForm(f FormData) (string, error) {
 	return v.(string), nil
 }
 
-// upsertApplicant finds or creates the applicant by identity number (一号);
-// the latest filing brings the latest name and contact details.
-func upsertApplicant(st *stmtTx, a Applicant, now time.Time) (*Applicant, error) {
-	var cur Applicant
-	err := st.row(`INSERT INTO applicants (kind, id_kind, id_number, name, phone, address, created_at, updated_at)
+// The applicant's profile by identity number: created by the first filing, updated only by
+// filings that may (NewApplication.UpdateProfile). The no-op update keeps one statement
+// that returns the row either way.
+const (
+	upsertApplicantSQL = `INSERT INTO applicants (kind, id_kind, id_number, name, phone, address, created_at, updated_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (id_number) DO UPDATE SET kind = excluded.kind, name = excluded.name, updated_at = excluded.updated_at,
 			phone = CASE WHEN excluded.phone <> '' THEN excluded.phone ELSE applicants.phone END,
 			address = CASE WHEN excluded.address <> '' THEN excluded.address ELSE applicants.address END
-		RETURNING id, kind, id_kind, id_number, name, phone, address`,
-		a.Kind, a.IDKind, a.IDNumber, a.Name, a.Phone, a.Address, now, now).
+		RETURNING id, kind, id_kind, id_number, name, phone, address`
+	upsertApplicantKeepSQL = `INSERT INTO applicants (kind, id_kind, id_number, name, phone, address, created_at, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+		ON CONFLICT (id_number) DO UPDATE SET updated_at = applicants.updated_at
+		RETURNING id, kind, id_kind, id_number, name, phone, address`
+)
+
+// upsertApplicant finds or creates the applicant by identity number (一号);
+// with update, the filing brings the latest name and contact details, and
+// otherwise an existing profile is kept as it is (the application row keeps
+// what this filing said).
+func upsertApplicant(st *stmtTx, a Applicant, now time.Time, update bool) (*Applicant, error) {
+	var cur Applicant
+	q := upsertApplicantKeepSQL
+	if update {
+		q = upsertApplicantSQL
+	}
+	err := st.row(q, a.Kind, a.IDKind, a.IDNumber, a.Name, a.Phone, a.Address, now, now).
 		Scan(&cur.ID, &cur.Kind, &cur.IDKind, &cur.IDNumber, &cur.Name, &cur.Phone, &cur.Address)
 	if err != nil {
 		return nil, err
