@@ -166,6 +166,29 @@ func TestRepeatedWrongCodesAreRateLimited(t *testing.T) {
 	}
 }
 
+// TestGuessingOneCodeLeavesOtherApplicationsAlone: a client refused for guessing one
+// application's code is told when to retry, and still looks up another application with
+// its right code.
+func TestGuessingOneCodeLeavesOtherApplicationsAlone(t *testing.T) {
+	env := newStaffEnv(t)
+	a, b := fileOnline(t, env, singleItem(t).Code), fileOnline(t, env, singleItem(t).Code)
+	for range 12 {
+		call(t, env, http.MethodGet, "/api/v1/status/"+a.Number+"?code=WRONG123", "", nil)
+	}
+	req, _ := http.NewRequest(http.MethodGet, env.http.URL+"/api/v1/status/"+a.Number+"?code="+a.QueryCode, nil)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusTooManyRequests || resp.Header.Get("Retry-After") == "" {
+		t.Fatalf("the guessed application: %d, Retry-After %q", resp.StatusCode, resp.Header.Get("Retry-After"))
+	}
+	if s, body := call(t, env, http.MethodGet, "/api/v1/status/"+b.Number+"?code="+b.QueryCode, "", nil); s != http.StatusOK {
+		t.Fatalf("another application with its right code: %d %s", s, body)
+	}
+}
+
 // TestForwardedForCannotEscapeTheLimit: without a trusted proxy configured, a client that
 // names another address in X-Forwarded-For is still counted by its own.
 func TestForwardedForCannotEscapeTheLimit(t *testing.T) {

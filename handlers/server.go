@@ -71,13 +71,14 @@ type Server struct {
 
 	settings atomic.Pointer[models.SiteSettings] // the site settings every page shows
 
-	files       *models.Files
-	uploadLimit int64
-	now         func() time.Time
-	codeLimiter *limiter // wrong query codes per client
-	pages       *pageCache
-	answers     *fifoCache[searchKey, []byte] // catalogue list answers, until the catalogue changes
-	imports     *importJobs                   // the page's background imports
+	files         *models.Files
+	uploadLimit   int64
+	now           func() time.Time
+	codeLimiter   *limiter // wrong query codes per client and application number
+	numberLimiter *limiter // wrong query codes per application number, from every client
+	pages         *pageCache
+	answers       *fifoCache[searchKey, []byte] // catalogue list answers, until the catalogue changes
+	imports       *importJobs                   // the page's background imports
 }
 
 // reference is the small, read-mostly data that validates filters and labels
@@ -102,7 +103,8 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 		return nil, err
 	}
 	s := &Server{store: cfg.Store, site: cfg.Site, log: cfg.Logger, demo: cfg.Demo, search: search.NewLive(search.New(nil, nil)),
-		now: cfg.Now, uploadLimit: cfg.UploadLimit, codeLimiter: newLimiter(10, time.Minute), pages: newPageCache(),
+		now: cfg.Now, uploadLimit: cfg.UploadLimit, codeLimiter: newLimiter(10, time.Minute),
+		numberLimiter: newLimiter(100, time.Hour), pages: newPageCache(),
 		answers: newFIFOCache[searchKey, []byte](answersCacheSize), imports: newImportJobs()}
 	if s.now == nil {
 		s.now = time.Now
