@@ -17,6 +17,7 @@ import (
 
 	"onewindow/handlers/service"
 	"onewindow/models"
+	"onewindow/models/form"
 	"onewindow/policies"
 	"onewindow/workflow"
 )
@@ -27,27 +28,24 @@ var citizenZone = time.FixedZone("CST", 8*3600)
 
 func citizenTime(t time.Time) string { return t.In(citizenZone).Format("2006-01-02 15:04") }
 
-// Online form limits, a little inside what the service's CheckFiling accepts (2,000 bytes a value).
+// Online form limits, a little inside what the service's CheckFiling accepts.
 const (
-	applyContentMax = 600 // runes of the 申请内容 textarea
-	applyTextMax    = 100 // runes of short text fields
+	applyContentMax = 600 // runes of the status page's notes (supplement, withdrawal)
+	applyTextMax    = 100 // runes of the applicant's name and address
 	formTokenMax    = 100
 )
 
 var phonePattern = regexp.MustCompile(`^[0-9+\-() ]{7,20}$`)
 
-// applyForm is the online application form as submitted.
+// applyForm is the applicant block of the online application as submitted;
+// the item's form is read from the "form.<key>" inputs (form.FromForm).
 type applyForm struct {
-	Kind         string `form:"kind"`
-	Name         string `form:"name"`
-	IDNumber     string `form:"id_number"`
-	Phone        string `form:"phone"`
-	Address      string `form:"address"`
-	Content      string `form:"content"`
-	ContactName  string `form:"contact_name"`
-	ContactPhone string `form:"contact_phone"`
-	Delivery     string `form:"delivery"`
-	Token        string `form:"form_token"`
+	Kind     string `form:"kind"`
+	Name     string `form:"name"`
+	IDNumber string `form:"id_number"`
+	Phone    string `form:"phone"`
+	Address  string `form:"address"`
+	Token    string `form:"form_token"`
 }
 
 // applyPage is the data of the online application form.
@@ -55,9 +53,10 @@ type applyPage struct {
 	Item       *models.Item
 	Department string
 	Form       applyForm
-	Errors     map[string]string // field → locale key of the message
+	Fields     formView
+	Errors     map[string]string // applicant input or material file → message
+	Problems   []formProblem     // every refused answer, for the summary at the top
 	Kinds      []string
-	Deliveries []string
 	LimitMB    int64
 }
 
@@ -88,10 +87,23 @@ func (s *Server) applyItem(c *gin.Context) (*models.Item, bool, error) {
 	return it, true, nil
 }
 
-func (s *Server) newApplyPage(it *models.Item, f applyForm) applyPage {
-	return applyPage{Item: it, Department: s.ref.Load().deptByKey[it.DepartmentCode].Name, Form: f,
+// newApplyPage lays out the page with the item's form, the answers typed so
+// far and the refused ones.
+func (s *Server) newApplyPage(c *gin.Context, it *models.Item, f applyForm, v form.Values, issues form.Issues) (applyPage, error) {
+	itf, err := s.actions().ItemForm(c.Request.Context(), it)
+	if err != nil {
+		return applyPage{}, err
+	}
+	p := applyPage{Item: it, Department: s.ref.Load().deptByKey[it.DepartmentCode].Name, Form: f,
 		Errors: map[string]string{}, Kinds: []string{models.ApplicantPerson, models.ApplicantOrganisation},
-		Deliveries: workflow.Deliveries, LimitMB: s.uploadLimit >> 20}
+		LimitMB: s.uploadLimit >> 20}
+	var applicantErrs map[string]string
+	p.Fields, applicantErrs = s.formViewOf(formInput{Lang: langOf(c), Schema: itf.Schema, Dicts: itf.Dicts,
+		Values: v, Issues: issues, Applicant: f.applicant()})
+	for k, msg := range applicantErrs {
+		p.Errors[k] = msg
+	}
+	return p, nil
 }
 
 func (s *Server) renderApply(c *gin.Context, status int, p applyPage) {
@@ -108,35 +120,77 @@ func (s *Server) uiApplyForm(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	f := applyForm{Kind: models.ApplicantPerson, Delivery: workflow.Deliveries[0], Token: token}
+	f := applyForm{Kind: models.ApplicantPerson, Token: token}
 	if len(it.ServiceObjects) > 0 && !slices.Contains(it.ServiceObjects, "person") {
 		f.Kind = models.ApplicantOrganisation
 	}
-	// 一号申请: a citizen account applies under its own identity number.
-	if p := principalOf(c); p != nil && p.user.CitizenID != "" && f.Kind == models.ApplicantPerson {
-		f.Name, f.IDNumber = p.user.DisplayName, p.user.CitizenID
+	v, err := s.citizenProfile(c, it, &f)
+	if err != nil {
+		return err
 	}
-	s.renderApply(c, http.StatusOK, s.newApplyPage(it, f))
+	p, err := s.newApplyPage(c, it, f, v, nil)
+	if err != nil {
+		return err
+	}
+	s.renderApply(c, http.StatusOK, p)
 	return nil
+}
+
+// citizenProfile fills what the signed-in citizen account knows (一号申请):
+// a person applies under the account's name and identity number, with the
+// phone and address of its last filing; the form's other questions
+// prefilled from the profile (an organisation's agent's name) get the
+// account's. Visitors get an empty form.
+func (s *Server) citizenProfile(c *gin.Context, it *models.Item, f *applyForm) (form.Values, error) {
+	v := form.Values{}
+	p := principalOf(c)
+	if p == nil || p.user.CitizenID == "" {
+		return v, nil
+	}
+	profile := map[string]string{"name": p.user.DisplayName, "id_number": workflow.NormalizeID(p.user.CitizenID)}
+	if a, err := s.store.Applicant(c.Request.Context(), profile["id_number"]); err == nil {
+		profile["phone"], profile["address"] = a.Phone, a.Address
+	} else if !errors.Is(err, models.ErrNotFound) {
+		return nil, err
+	}
+	if f.Kind == models.ApplicantPerson {
+		f.Name, f.IDNumber, f.Phone, f.Address = profile["name"], profile["id_number"], profile["phone"], profile["address"]
+	}
+	itf, err := s.actions().ItemForm(c.Request.Context(), it)
+	if err != nil {
+		return nil, err
+	}
+	asked := applicantInputs(f.Kind)
+	for _, fd := range itf.Schema.Fields {
+		if _, byApplicant := asked[fd.Prefill]; !byApplicant && profile[fd.Prefill] != "" {
+			v[fd.Key] = profile[fd.Prefill]
+		}
+	}
+	return v, nil
 }
 
 // normalize removes the blanks around every value.
 func (f *applyForm) normalize() {
-	for _, v := range []*string{&f.Kind, &f.Name, &f.IDNumber, &f.Phone, &f.Address, &f.Content,
-		&f.ContactName, &f.ContactPhone, &f.Delivery, &f.Token} {
+	for _, v := range []*string{&f.Kind, &f.Name, &f.IDNumber, &f.Phone, &f.Address, &f.Token} {
 		*v = strings.TrimSpace(*v)
 	}
 }
 
+// applicant is the applicant block as the filing carries it.
+func (f applyForm) applicant() service.ApplicantInput {
+	return service.ApplicantInput{Kind: f.Kind, Name: f.Name, IDNumber: f.IDNumber, Phone: f.Phone, Address: f.Address}
+}
+
 // filing is what the form files, as the API's body would carry it.
 func (f applyForm) filing(itemCode string, post url.Values) service.Filing {
-	return service.Filing{ItemCode: itemCode, Form: service.FormInput{Post: post},
-		Applicant: service.ApplicantInput{Kind: f.Kind, Name: f.Name, IDNumber: f.IDNumber, Phone: f.Phone, Address: f.Address}}
+	return service.Filing{ItemCode: itemCode, Form: service.FormInput{Post: post}, Applicant: f.applicant()}
 }
 
 // uiApply files an online application: the same validation as the API
-// (service.CheckFiling), every upload sniffed before anything is filed, the form's
-// random token as the Idempotency-Key, then PRG to the receipt.
+// (service.CheckFiling, which checks the item's form), every upload sniffed
+// before anything is filed, the form's random token as the Idempotency-Key,
+// then PRG to the receipt. A refused post shows the page again with every
+// answer kept and each problem next to its input.
 func (s *Server) uiApply(c *gin.Context) error {
 	it, ok, err := s.applyItem(c)
 	if !ok {
@@ -152,25 +206,29 @@ func (s *Server) uiApply(c *gin.Context) error {
 		return err
 	}
 	f.normalize()
-	p := s.newApplyPage(it, f)
-	p.Errors = map[string]string{}
+	lang, post := langOf(c), c.Request.PostForm
+	keys := map[string]string{} // field → locale key
 	for k, v := range problems(f.Validate()) {
-		p.Errors[k] = v
+		keys[k] = v
 	}
-	files := s.applyFiles(c, it, p.Errors)
+	files := s.applyFiles(c, it, keys)
+	errs := make(map[string]string, len(keys)) // field → message
+	for k, v := range keys {
+		errs[k] = s.site.T(lang, v)
+	}
 	svc := s.actions()
-	_, err = svc.CheckFiling(c.Request.Context(), f.filing(it.Code, c.Request.PostForm))
+	var issues form.Issues
+	_, err = svc.CheckFiling(c.Request.Context(), f.filing(it.Code, post))
 	if e := asError(err); err != nil && e.Status == http.StatusUnprocessableEntity {
-		s.applyRequestErrors(p.Errors, f, e.Fields)
+		issues = s.applyRequestErrors(lang, errs, f, err, e.Fields)
 	} else if err != nil {
 		return err
 	}
-	if len(p.Errors) > 0 {
-		s.renderApply(c, http.StatusUnprocessableEntity, p)
-		return nil
+	if len(errs) > 0 || len(issues) > 0 {
+		return s.applyRefused(c, it, f, post, issues, errs)
 	}
-	filing := f.filing(it.Code, c.Request.PostForm)
-	filing.Idem = applyIdempotency(f, it.Code)
+	filing := f.filing(it.Code, post)
+	filing.Idem = applyIdempotency(f, it.Code, post)
 	filed, err := svc.File(c.Request.Context(), actorOf(c), filing)
 	if errors.Is(err, models.ErrIdempotencyMismatch) {
 		return s.renderAlreadySubmitted(c)
@@ -195,32 +253,52 @@ func (s *Server) uiApply(c *gin.Context) error {
 	return nil
 }
 
-// Validate checks what the online form asks beyond the API's rules (which
-// service.CheckFiling checks for both); its problems are locale keys.
+// applyRefused shows the page again (422) with the answers as posted, each
+// problem next to its input and all of them in the summary at the top: the
+// applicant block first, then the item's form, then the materials.
+func (s *Server) applyRefused(c *gin.Context, it *models.Item, f applyForm, post url.Values, issues form.Issues, errs map[string]string) error {
+	itf, err := s.actions().ItemForm(c.Request.Context(), it)
+	if err != nil {
+		return err
+	}
+	p, err := s.newApplyPage(c, it, f, form.FromForm(itf.Schema, post), issues)
+	if err != nil {
+		return err
+	}
+	for k, msg := range errs {
+		p.Errors[k] = msg
+	}
+	lang := langOf(c)
+	for _, k := range []string{"kind", "name", "id_number", "phone", "address"} {
+		if msg := p.Errors[k]; msg != "" {
+			p.Problems = append(p.Problems, formProblem{Href: "#" + k, Label: s.site.T(lang, "citizen.field."+k), Message: msg})
+		}
+	}
+	p.Problems = append(p.Problems, formProblems(p.Fields)...)
+	for _, m := range it.Materials {
+		if msg := p.Errors["file_"+m.Key]; msg != "" {
+			p.Problems = append(p.Problems, formProblem{Href: "#file_" + m.Key, Label: m.Name, Message: msg})
+		}
+	}
+	if msg := p.Errors["item"]; msg != "" {
+		p.Problems = append(p.Problems, formProblem{Message: msg})
+	}
+	s.renderApply(c, http.StatusUnprocessableEntity, p)
+	return nil
+}
+
+// Validate checks what the online form asks of the applicant beyond the
+// API's rules (which service.CheckFiling checks for both); its problems are
+// locale keys.
 func (f applyForm) Validate() error {
 	e := formErrors{}
 	if !phonePattern.MatchString(f.Phone) {
 		e["phone"] = "citizen.err.phone"
 	}
-	if f.ContactPhone != "" && !phonePattern.MatchString(f.ContactPhone) {
-		e["contact_phone"] = "citizen.err.phone"
-	}
-	switch n := utf8.RuneCountInString(f.Content); {
-	case n == 0:
-		e["content"] = "citizen.err.content"
-	case n > applyContentMax:
-		e["content"] = "citizen.err.too_long"
-	}
-	for name, v := range map[string]string{"name": f.Name, "address": f.Address, "contact_name": f.ContactName} {
+	for name, v := range map[string]string{"name": f.Name, "address": f.Address} {
 		if utf8.RuneCountInString(v) > applyTextMax {
 			e[name] = "citizen.err.too_long"
 		}
-	}
-	if !slices.Contains(workflow.Deliveries, f.Delivery) {
-		e["delivery"] = "citizen.err.delivery"
-	}
-	if f.Delivery == "post" && f.Address == "" {
-		e["address"] = "citizen.err.address_for_post"
 	}
 	return e.orNil()
 }
@@ -276,27 +354,38 @@ func (s *Server) uploadProblem(fh *multipart.FileHeader) string {
 	return "citizen.err.file_unreadable"
 }
 
-// applyRequestErrors turns CheckFiling's field messages into the form's
-// fields and locale keys; an identity number names the check it failed.
-func (s *Server) applyRequestErrors(errs map[string]string, f applyForm, fields map[string]string) {
+// applyRequestErrors turns CheckFiling's field messages about the applicant
+// into the page's messages (an identity number names the check it failed)
+// and returns the refused answers of the item's form.
+func (s *Server) applyRequestErrors(lang string, errs map[string]string, f applyForm, err error, fields map[string]string) form.Issues {
+	set := func(k, key string) {
+		if errs[k] == "" {
+			errs[k] = s.site.T(lang, key)
+		}
+	}
 	for k := range fields {
 		switch {
 		case k == "applicant.kind":
-			errs["kind"] = "citizen.err.kind"
+			set("kind", "citizen.err.kind")
 		case k == "applicant.name":
-			errs["name"] = "citizen.err.name"
+			set("name", "citizen.err.name")
 		case k == "applicant.id_number":
-			errs["id_number"] = s.idCheckKey(f.Kind, f.IDNumber)
+			set("id_number", s.idCheckKey(f.Kind, f.IDNumber))
 		case k == "applicant.phone":
 			if errs["phone"] == "" && errs["address"] == "" {
-				errs["address"] = "citizen.err.too_long"
+				set("address", "citizen.err.too_long")
 			}
-		case strings.HasPrefix(k, "form."):
-			errs[strings.TrimPrefix(k, "form.")] = "citizen.err.too_long"
+		case k == "form" || strings.HasPrefix(k, form.PostPrefix):
+			// The item's form: its issues, shown by its fields.
 		default:
-			errs["form"] = "citizen.err.item"
+			set("item", "citizen.err.item")
 		}
 	}
+	var se *service.Error
+	if errors.As(err, &se) {
+		return se.Form
+	}
+	return nil
 }
 
 // idCheckKey is the locale key naming the check an identity number failed,
@@ -317,13 +406,24 @@ func (s *Server) idCheckKey(kind, id string) string {
 // fixed rather than the client's address: the token is unguessable and only
 // the browser that loaded the form holds it, and a changing mobile address
 // between two clicks must not file twice. The request hash covers the filed
-// fields, so an edited form under a used token is refused, never replayed.
-func applyIdempotency(f applyForm, itemCode string) *models.Idempotency {
+// fields and every answer of the item's form, so an edited form under a used
+// token is refused, never replayed.
+func applyIdempotency(f applyForm, itemCode string, post url.Values) *models.Idempotency {
 	if f.Token == "" || len(f.Token) > formTokenMax {
 		return nil
 	}
-	sum := sha256.Sum256([]byte(strings.Join([]string{itemCode, f.Kind, f.Name, workflow.NormalizeID(f.IDNumber),
-		f.Phone, f.Address, f.Content, f.ContactName, f.ContactPhone, f.Delivery}, "\x00")))
+	parts := []string{itemCode, f.Kind, f.Name, workflow.NormalizeID(f.IDNumber), f.Phone, f.Address}
+	names := make([]string, 0, len(post))
+	for k := range post {
+		if strings.HasPrefix(k, form.PostPrefix) {
+			names = append(names, k)
+		}
+	}
+	slices.Sort(names)
+	for _, k := range names {
+		parts = append(parts, k+"="+strings.Join(post[k], "\x1f"))
+	}
+	sum := sha256.Sum256([]byte(strings.Join(parts, "\x00")))
 	return &models.Idempotency{Scope: "web:apply", Key: f.Token, Request: hex.EncodeToString(sum[:])}
 }
 

@@ -13,6 +13,7 @@ import (
 
 	"onewindow/handlers/service"
 	"onewindow/models"
+	"onewindow/models/form"
 	"onewindow/models/search"
 	"onewindow/policies"
 	"onewindow/workflow"
@@ -51,6 +52,8 @@ type intakePage struct {
 	Earlier        []queueRow
 	Materials      []intakeMaterial
 	Errors         map[string]string // field → message
+	Fields         *formView         // the chosen item's application form
+	Problems       []formProblem     // the form's refused answers, for the summary
 	Alert          string
 	Kinds          []string
 	ApplicantKinds []string
@@ -88,8 +91,42 @@ func (s *Server) uiWindowNewForm(c *gin.Context) error {
 			return err
 		}
 	}
+	if err := s.intakeFields(c, &p, nil, nil); err != nil {
+		return err
+	}
 	s.renderIntake(c, http.StatusOK, p)
 	return nil
+}
+
+// intakeFields lays out the chosen item's application form with the answers
+// posted so far and the refused ones; a refused answer of a question the
+// applicant block asks (phone, address …) is shown by that input.
+func (s *Server) intakeFields(c *gin.Context, p *intakePage, post url.Values, issues form.Issues) error {
+	if p.Item == nil {
+		return nil
+	}
+	itf, err := s.actions().ItemForm(c.Request.Context(), p.Item)
+	if err != nil {
+		return err
+	}
+	v := form.Values{}
+	if post != nil {
+		v = form.FromForm(itf.Schema, post)
+	}
+	fv, applicantErrs := s.formViewOf(formInput{Lang: langOf(c), Schema: itf.Schema, Dicts: itf.Dicts, Values: v,
+		Issues: issues, Applicant: p.Applicant.filed()})
+	for k, msg := range applicantErrs {
+		if p.Errors[k] == "" {
+			p.Errors[k] = msg
+		}
+	}
+	p.Fields, p.Problems = &fv, formProblems(fv)
+	return nil
+}
+
+// filed is the applicant as the filing carries it.
+func (a intakeApplicant) filed() service.ApplicantInput {
+	return service.ApplicantInput{Kind: a.Kind, IDNumber: a.IDNumber, Name: a.Name, Phone: a.Phone, Address: a.Address}
 }
 
 func (s *Server) renderIntake(c *gin.Context, status int, p intakePage) {
@@ -201,6 +238,9 @@ func (s *Server) uiWindowRegister(c *gin.Context) error {
 		} else if err := s.lookupApplicant(c, &p); err != nil {
 			return err
 		}
+		if err := s.intakeFields(c, &p, c.Request.PostForm, nil); err != nil {
+			return err
+		}
 		s.renderIntake(c, http.StatusOK, p)
 		return nil
 	}
@@ -210,8 +250,9 @@ func (s *Server) uiWindowRegister(c *gin.Context) error {
 func (s *Server) registerIntake(c *gin.Context, p intakePage) error {
 	lang := langOf(c)
 	a := p.Applicant
+	post := c.Request.PostForm
 	in := service.Filing{ItemCode: p.ItemCode, Materials: map[string]models.MaterialCheck{},
-		Applicant: service.ApplicantInput{Kind: a.Kind, IDNumber: a.IDNumber, Name: a.Name, Phone: a.Phone, Address: a.Address}}
+		Applicant: a.filed(), Form: service.FormInput{Post: post}}
 	files := map[string]*multipart.FileHeader{}
 	for _, m := range p.Materials {
 		if m.Kind != "" && !slices.Contains(materialKinds, m.Kind) {
@@ -232,13 +273,21 @@ func (s *Server) registerIntake(c *gin.Context, p intakePage) error {
 		}
 	}
 	svc := s.actions()
+	var issues form.Issues
 	_, err := svc.CheckFiling(c.Request.Context(), in)
 	if e := asError(err); err != nil && e.Status == http.StatusUnprocessableEntity {
 		s.applicantErrors(lang, &p, e.Fields)
+		var se *service.Error
+		if errors.As(err, &se) {
+			issues = se.Form
+		}
 	} else if err != nil {
 		return err
 	}
-	if len(p.Errors) > 0 {
+	if len(p.Errors) > 0 || len(issues) > 0 {
+		if err := s.intakeFields(c, &p, post, issues); err != nil {
+			return err
+		}
 		p.Alert = s.site.T(lang, "window.err.summary")
 		s.renderIntake(c, http.StatusUnprocessableEntity, p)
 		return nil
@@ -247,6 +296,9 @@ func (s *Server) registerIntake(c *gin.Context, p intakePage) error {
 	f, err := svc.Register(c.Request.Context(), actorOf(c), in)
 	if errors.Is(err, models.ErrIdempotencyMismatch) {
 		p.Alert, p.Token = s.site.T(lang, "window.err.token_reused"), newFormToken()
+		if err := s.intakeFields(c, &p, post, nil); err != nil {
+			return err
+		}
 		s.renderIntake(c, http.StatusUnprocessableEntity, p)
 		return nil
 	}
@@ -291,7 +343,10 @@ func (s *Server) applicantErrors(lang string, p *intakePage, fields map[string]s
 		case "applicant.phone":
 			p.Errors["phone"] = s.site.T(lang, "window.err.too_long")
 		default:
-			p.Errors["form"] = s.site.T(lang, "window.err.invalid")
+			// The item's form: its issues are shown by its fields (intakeFields).
+			if f != "form" && !strings.HasPrefix(f, form.PostPrefix) {
+				p.Errors["form"] = s.site.T(lang, "window.err.invalid")
+			}
 		}
 	}
 }
