@@ -56,6 +56,7 @@ type applyPage struct {
 	Fields     formView
 	Errors     map[string]string // applicant input or material file → message
 	Problems   []formProblem     // every refused answer, for the summary at the top
+	FilesAgain bool              // a refused post carried files, which the browser does not keep
 	Kinds      []string
 	LimitMB    int64
 }
@@ -225,7 +226,7 @@ func (s *Server) uiApply(c *gin.Context) error {
 		return err
 	}
 	if len(errs) > 0 || len(issues) > 0 {
-		return s.applyRefused(c, it, f, post, issues, errs)
+		return s.applyRefused(c, it, f, post, issues, errs, len(files) > 0)
 	}
 	filing := f.filing(it.Code, post)
 	filing.Idem = applyIdempotency(f, it.Code, post)
@@ -256,7 +257,7 @@ func (s *Server) uiApply(c *gin.Context) error {
 // applyRefused shows the page again (422) with the answers as posted, each
 // problem next to its input and all of them in the summary at the top: the
 // applicant block first, then the item's form, then the materials.
-func (s *Server) applyRefused(c *gin.Context, it *models.Item, f applyForm, post url.Values, issues form.Issues, errs map[string]string) error {
+func (s *Server) applyRefused(c *gin.Context, it *models.Item, f applyForm, post url.Values, issues form.Issues, errs map[string]string, hadFiles bool) error {
 	itf, err := s.actions().ItemForm(c.Request.Context(), it)
 	if err != nil {
 		return err
@@ -268,6 +269,7 @@ func (s *Server) applyRefused(c *gin.Context, it *models.Item, f applyForm, post
 	for k, msg := range errs {
 		p.Errors[k] = msg
 	}
+	p.FilesAgain = hadFiles
 	lang := langOf(c)
 	for _, k := range []string{"kind", "name", "id_number", "phone", "address"} {
 		if msg := p.Errors[k]; msg != "" {

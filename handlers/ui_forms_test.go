@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"onewindow/models"
 	"onewindow/models/form"
@@ -326,4 +327,105 @@ func lostAnswers(page string, posted url.Values) []string {
 		}
 	}
 	return lost
+}
+
+func TestWindowIntakeRegistersTheFormAndStaffPagesShowAndPrintTheAnswers(t *testing.T) {
+	t.Parallel()
+	env := newStaffEnv(t)
+	client := staffClient(t, env, "window1")
+	it, err := env.store.Item(context.Background(), namedItem(t, foodLicence).Code)
+	if err != nil {
+		t.Fatal(err)
+	}
+	v := intakeForm(t, env, client, it)
+	status, body, _ := fetch(t, client, http.MethodGet, env.http.URL+"/window/new?item="+it.Code, nil)
+	for _, want := range []string{`id="intake-fields"`, `name="form.business_form"`, "仅当「是否网络经营」选择「是」时填写", `name="form.staff.0.name"`} {
+		if status != http.StatusOK || !strings.Contains(body, want) {
+			t.Errorf("the intake page (%d) lacks %q", status, want)
+		}
+	}
+	v.Del("form.legal_rep")
+	status, body, _ = fetch(t, client, http.MethodPost, env.http.URL+"/window/new", v)
+	if status != http.StatusUnprocessableEntity || fieldErrors(body)["f-legal_rep"] != "请填写此项" ||
+		!strings.Contains(body, `<a href="#f-legal_rep">法定代表人（负责人）</a>：请填写此项`) {
+		t.Fatalf("intake without a required answer = %d; want 422 naming the field", status)
+	}
+	if lost := lostAnswers(body, v); len(lost) > 0 {
+		t.Errorf("the refused intake lost %v", lost)
+	}
+	v.Set("form.legal_rep", "张三")
+	status, _, resp := fetch(t, client, http.MethodPost, env.http.URL+"/window/new", v)
+	m := filedLocation.FindStringSubmatch(resp.Header.Get("Location"))
+	if status != http.StatusSeeOther || m == nil {
+		t.Fatalf("register with the form = %d", status)
+	}
+	number := m[1]
+	if app := application(t, env, number); app.Form["business_form"] != "catering" || app.Form["legal_rep"] != "张三" || app.Channel != models.ChannelWindow {
+		t.Fatalf("stored answers %v, channel %s", app.Form, app.Channel)
+	}
+	staffAnswers := map[string]string{"主体业态": "餐饮服务经营者", "经营项目": "热食类食品制售、自制饮品制售", "法定代表人（负责人）": "张三", "是否网络经营": "是"}
+
+	// The window's page of the application, and its printed form.
+	_, body, _ = fetch(t, client, http.MethodGet, env.http.URL+"/window/applications/"+number, nil)
+	wantAnswers(t, "window page", answersSection(t, body), staffAnswers)
+	printURL := "/applications/" + number + "/form/print"
+	if !strings.Contains(body, `href="`+printURL+`"`) {
+		t.Error("the window page does not link the printed form")
+	}
+	status, body, _ = fetch(t, client, http.MethodGet, env.http.URL+printURL, nil)
+	if status != http.StatusOK {
+		t.Fatalf("print = %d", status)
+	}
+	for _, want := range []string{"食品经营许可（新办）申请表", `id="form-number">` + number + `<`, "王窗口", walkInID, "申请人（签名或盖章）", "申请人声明",
+		"<td>王芳</td>", "<td>JK2026-0012</td>", "演示系统打印件"} {
+		if !strings.Contains(body, want) {
+			t.Errorf("the printed form lacks %q", want)
+		}
+	}
+	wantAnswers(t, "printed form", body[strings.Index(body, `id="form-answers"`):], staffAnswers)
+	_, body, _ = fetch(t, client, http.MethodGet, env.http.URL+printURL+"?lang=en", nil)
+	wantAnswers(t, "English printed form", body[strings.Index(body, `id="form-answers"`):], map[string]string{
+		"Business form": "Catering service", "Business items": "Hot food, Home-made drinks", "Sells online": "Yes", "Has a central kitchen": "No"})
+	if !strings.Contains(body, "Application form: 食品经营许可（新办）") || !strings.Contains(body, "Applicant (signature or seal):") {
+		t.Error("the English printed form lacks its title or signature line")
+	}
+
+	// The department's page shows the answers; printing is the window's.
+	reviewer := staffClient(t, env, it.DepartmentCode+".review")
+	status, body, _ = fetch(t, reviewer, http.MethodGet, env.http.URL+"/tasks/"+number, nil)
+	if status != http.StatusOK {
+		t.Fatalf("task page = %d", status)
+	}
+	wantAnswers(t, "task page", answersSection(t, body), staffAnswers)
+	if strings.Contains(body, `href="`+printURL+`"`) {
+		t.Error("the task page links a print the reviewer may not open")
+	}
+	if status, _, _ := fetch(t, reviewer, http.MethodGet, env.http.URL+printURL, nil); status != http.StatusForbidden {
+		t.Errorf("print by a reviewer = %d, want 403", status)
+	}
+	if status, _, _ := fetch(t, staffClientless(), http.MethodGet, env.http.URL+printURL, nil); status != http.StatusSeeOther {
+		t.Errorf("print without a login = %d, want the login redirect", status)
+	}
+}
+
+func TestApplicationsFiledBeforeFormsShowTheirAnswersAsStored(t *testing.T) {
+	t.Parallel()
+	env := newStaffEnv(t)
+	it, err := env.store.Item(context.Background(), namedItem(t, foodLicence).Code)
+	if err != nil {
+		t.Fatal(err)
+	}
+	filed, err := env.store.CreateApplication(context.Background(), models.NewApplication{Item: it, Channel: models.ChannelOnline,
+		Actor: "applicant", Now: time.Now(), Form: models.FormData{"content": "申请开办小型餐饮店"},
+		Applicant: models.Applicant{Kind: "person", IDKind: "resident_id", IDNumber: walkInID, Name: "王旧表"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	client := staffClient(t, env, "window1")
+	_, body, _ := fetch(t, client, http.MethodGet, env.http.URL+"/window/applications/"+filed.Number, nil)
+	section := answersSection(t, body)
+	wantAnswers(t, "window page", section, map[string]string{"content": "申请开办小型餐饮店"})
+	if !strings.Contains(section, "本申请提交时尚无申请表定义") {
+		t.Error("the page does not say the answers are shown as stored")
+	}
 }

@@ -53,7 +53,8 @@ type intakePage struct {
 	Materials      []intakeMaterial
 	Errors         map[string]string // field → message
 	Fields         *formView         // the chosen item's application form
-	Problems       []formProblem     // the form's refused answers, for the summary
+	Problems       []formProblem     // the form's refused answers
+	Summary        []formProblem     // every problem, for the summary at the top
 	Alert          string
 	Kinds          []string
 	ApplicantKinds []string
@@ -130,7 +131,31 @@ func (a intakeApplicant) filed() service.ApplicantInput {
 }
 
 func (s *Server) renderIntake(c *gin.Context, status int, p intakePage) {
+	p.Summary = s.intakeSummary(langOf(c), p)
 	s.render(c, status, "window_new", s.site.T(langOf(c), "window.new.title"), "staff", p)
+}
+
+// intakeApplicantLabels are the locale keys of the applicant block's inputs.
+var intakeApplicantLabels = map[string]string{"kind": "window.field.applicant_kind", "id_number": "window.field.id_number",
+	"name": "window.field.name", "phone": "window.field.phone", "address": "window.field.address"}
+
+// intakeSummary lists the page's problems: the applicant block's, named
+// and linked to their inputs, the others as they are, then the item's form's.
+func (s *Server) intakeSummary(lang string, p intakePage) []formProblem {
+	keys := make([]string, 0, len(p.Errors))
+	for k := range p.Errors {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	out := make([]formProblem, 0, len(keys)+len(p.Problems))
+	for _, k := range keys {
+		pr := formProblem{Message: p.Errors[k]}
+		if key, ok := intakeApplicantLabels[k]; ok {
+			pr.Href, pr.Label = "#"+k, s.site.T(lang, key)
+		}
+		out = append(out, pr)
+	}
+	return append(out, p.Problems...)
 }
 
 // intakeItem loads the chosen item, authorizes registering it and lays out
