@@ -363,14 +363,6 @@ func bound(b *float64) string {
 	return strconv.FormatFloat(*b, 'f', -1, 64)
 }
 
-// fieldOptions are a choice's options: its own, or its dictionary's.
-func fieldOptions(f *form.Field, dicts form.Dicts) []form.Option {
-	if f.Dictionary != "" {
-		return dicts[f.Dictionary]
-	}
-	return f.Options
-}
-
 // conditionNote says when a conditional field is asked: "仅当「X」选择「Y」时填写".
 func (s *Server) conditionNote(in formInput, c *form.Condition) string {
 	ref := in.Schema.Field(c.Field)
@@ -378,25 +370,4 @@ func (s *Server) conditionNote(in formInput, c *form.Condition) string {
 		return ""
 	}
 	return s.site.T(in.Lang, "form.only_if", ref.Label.In(in.Lang), s.answerWord(in.Lang, ref, in.Dicts, c.Equals))
-}
-
-// answerWord is one answer of a field in words: an option's label, 是 or 否
-// for a checkbox, an amount in yuan; other answers as they are.
-func (s *Server) answerWord(lang string, f *form.Field, dicts form.Dicts, val string) string {
-	switch f.Type {
-	case form.TypeSelect, form.TypeMultiselect:
-		if i := slices.IndexFunc(fieldOptions(f, dicts), func(o form.Option) bool { return o.Value == val }); i >= 0 {
-			return fieldOptions(f, dicts)[i].Label.In(lang)
-		}
-	case form.TypeCheckbox:
-		switch val {
-		case "true":
-			return s.site.T(lang, "form.yes")
-		case "false":
-			return s.site.T(lang, "form.no")
-		}
-	case form.TypeMoney:
-		return s.site.T(lang, "form.money", val)
-	}
-	return val
 }

@@ -3,6 +3,7 @@ package handlers
 import (
 	"context"
 	"encoding/json"
+	"slices"
 	"sort"
 	"strings"
 
@@ -253,4 +254,33 @@ func formProblems(fv formView) []formProblem {
 		}
 	}
 	return append(out, fv.Other...)
+}
+
+// fieldOptions are a choice's options: its own, or its dictionary's.
+func fieldOptions(f *form.Field, dicts form.Dicts) []form.Option {
+	if f.Dictionary != "" {
+		return dicts[f.Dictionary]
+	}
+	return f.Options
+}
+
+// answerWord is one answer of a field in words: an option's label, 是 or 否
+// for a checkbox, an amount in yuan; other answers as they are.
+func (s *Server) answerWord(lang string, f *form.Field, dicts form.Dicts, val string) string {
+	switch f.Type {
+	case form.TypeSelect, form.TypeMultiselect:
+		if i := slices.IndexFunc(fieldOptions(f, dicts), func(o form.Option) bool { return o.Value == val }); i >= 0 {
+			return fieldOptions(f, dicts)[i].Label.In(lang)
+		}
+	case form.TypeCheckbox:
+		switch val {
+		case "true":
+			return s.site.T(lang, "form.yes")
+		case "false":
+			return s.site.T(lang, "form.no")
+		}
+	case form.TypeMoney:
+		return s.site.T(lang, "form.money", val)
+	}
+	return val
 }

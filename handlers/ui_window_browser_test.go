@@ -35,6 +35,7 @@ func TestBrowserWindowClerkRegistersNotifiesAndAccepts(t *testing.T) {
 		chromedp.WaitVisible(chromedp.ID("item-results")),
 		chromedp.Click(chromedp.CSS(`#item-results a[href="/window/new?item=`+url.QueryEscape(it.Code)+`"]`)),
 		chromedp.WaitVisible(chromedp.ID("intake-form")),
+		chromedp.SetValue(chromedp.ID("kind"), "person"), // a person applying for an organisation
 		chromedp.SendKeys(chromedp.ID("id_number"), walkInID),
 		chromedp.Click(chromedp.ID("lookup")),
 		chromedp.WaitVisible(chromedp.ID("lookup-none")),

@@ -85,6 +85,10 @@ func (s *Server) uiWindowNewForm(c *gin.Context) error {
 		if err := s.intakeItem(c, &p, code, nil); err != nil {
 			return err
 		}
+		// An item serving organisations only is applied for by one.
+		if p.Item != nil && len(p.Item.ServiceObjects) > 0 && !slices.Contains(p.Item.ServiceObjects, "person") {
+			p.Applicant.Kind = models.ApplicantOrganisation
+		}
 	}
 	if id := strings.TrimSpace(c.Query("id_number")); id != "" && p.Item != nil {
 		p.Applicant.IDNumber = id
