@@ -7,12 +7,14 @@ import (
 	"net/http"
 	"net/url"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
 
 	"onewindow/models"
+	"onewindow/models/demo"
 	"onewindow/models/form"
 )
 
@@ -427,5 +429,48 @@ func TestApplicationsFiledBeforeFormsShowTheirAnswersAsStored(t *testing.T) {
 	wantAnswers(t, "window page", section, map[string]string{"content": "申请开办小型餐饮店"})
 	if !strings.Contains(section, "本申请提交时尚无申请表定义") {
 		t.Error("the page does not say the answers are shown as stored")
+	}
+}
+
+// openItem is a demo item taking applications now whose form is the
+// default one, serving the applicant kinds serves accepts.
+func openItem(t *testing.T, env *demoEnv, serves func(objs []string) bool) models.Item {
+	t.Helper()
+	return demoItem(t, func(it models.Item) bool {
+		if it.FormSchema != "" || !serves(it.ServiceObjects) {
+			return false
+		}
+		var g guide
+		getJSONFrom(t, env, "/api/v1/items/"+it.Code, &g)
+		return g.Open
+	})
+}
+
+func TestApplyPageFillsWhatTheCitizenAccountKnows(t *testing.T) {
+	t.Parallel()
+	env := newDemoEnv(t)
+	citizen := staffClient(t, env, "citizen1")
+	personal := openItem(t, env, func(objs []string) bool { return len(objs) == 1 && objs[0] == "person" })
+	_, body, _ := fetch(t, citizen, http.MethodGet, env.http.URL+"/items/"+personal.Code+"/apply", nil)
+	for _, want := range []string{`id="name" name="name" type="text" value="演示市民"`, `value="` + demo.CitizenID + `"`} {
+		if !strings.Contains(body, want) {
+			t.Errorf("a person's application lacks %s from the account", want)
+		}
+	}
+	for _, key := range []string{"name", "id_number"} {
+		if !strings.Contains(body, `data-name="form.`+key+`" data-asked-of="person" hidden>`) {
+			t.Errorf("the form asks again for the %s the applicant block asks", key)
+		}
+	}
+	// Applying for an organisation, the account's holder is its agent.
+	org := openItem(t, env, func(objs []string) bool { return len(objs) > 0 && !slices.Contains(objs, "person") })
+	_, body, _ = fetch(t, citizen, http.MethodGet, env.http.URL+"/items/"+org.Code+"/apply", nil)
+	if !strings.Contains(body, `name="form.agent_name" type="text" value="演示市民"`) || strings.Contains(body, `id="name" name="name" type="text" value="演示市民"`) {
+		t.Error("an organisation's application does not name the account's holder as its agent, or names them the applicant")
+	}
+	// A visitor gets an empty form.
+	_, body = get(t, "/items/"+org.Code+"/apply")
+	if strings.Contains(body, "演示市民") {
+		t.Error("a visitor's form is filled from an account")
 	}
 }
