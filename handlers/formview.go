@@ -5,7 +5,6 @@ import (
 	"strconv"
 	"strings"
 
-	"onewindow/handlers/service"
 	"onewindow/models"
 	"onewindow/models/form"
 )
@@ -16,9 +15,12 @@ import (
 // language, the answer kept after a refused post and the translated reason
 // next to it. Fields the applicant block already asks (a field prefilled
 // from the applicant's kind, name, identity number, phone or address) are
-// left out: the core fills them from the applicant at filing. Conditional
-// fields (visible_if) are all shown with a note saying when they apply;
-// web/static/form.js hides the ones that do not apply as the answers change.
+// left out: the core fills them from the applicant at filing; a name or
+// identity number it asks of one kind of applicant only is there, hidden
+// and not posted, for the script to show when the kind changes.
+// Conditional fields (visible_if) are all shown with a note saying when
+// they apply; web/static/form.js hides the ones that do not apply as the
+// answers change.
 
 // blankTableRows is how many empty rows a table offers below its answered
 // ones when the page works without scripts.
@@ -54,7 +56,6 @@ type fieldView struct {
 	Only             string
 	IfName, IfEquals string
 	IfType           string
-	Shown            bool // the condition holds for the current answers
 	// AskedOf is the kind of applicant whose block asks this question
 	// instead; Disabled when that is the applicant's kind now.
 	AskedOf  string
@@ -115,30 +116,6 @@ func kindAsking(prefill string) string {
 	return ""
 }
 
-// withApplicant returns the answers with the visible, blank fields the
-// applicant block answers filled from it, as the core fills them at filing,
-// so that conditions on them (the default form's applicant type) hold on
-// the page as they will at filing.
-func withApplicant(sc *form.Schema, v form.Values, a service.ApplicantInput) form.Values {
-	known := service.ProfileValues(models.Applicant{Kind: a.Kind, Name: a.Name, IDNumber: a.IDNumber, Phone: a.Phone, Address: a.Address})
-	out := make(form.Values, len(v))
-	for k, x := range v {
-		out[k] = x
-	}
-	asked := applicantInputs(a.Kind)
-	for _, kindFirst := range []bool{true, false} {
-		vis := form.Visible(sc, out)
-		for _, f := range sc.Fields {
-			val := known[f.Prefill]
-			if _, ok := asked[f.Prefill]; !ok || (f.Prefill == "kind") != kindFirst || val == "" || !vis[f.Key] || !blankAnswer(out[f.Key]) {
-				continue
-			}
-			out[f.Key] = val
-		}
-	}
-	return out
-}
-
 // blankAnswer reports whether an answer is absent or blank.
 func blankAnswer(x any) bool {
 	switch t := x.(type) {
@@ -156,13 +133,13 @@ func blankAnswer(x any) bool {
 
 // formInput is what a page needs to lay out an item's form.
 type formInput struct {
-	Lang      string
-	Schema    *form.Schema
-	Dicts     form.Dicts
-	Values    form.Values // the answers typed so far
-	Issues    form.Issues // the refused answers
-	Applicant service.ApplicantInput
-	texts     *formTexts
+	Lang   string
+	Schema *form.Schema
+	Dicts  form.Dicts
+	Values form.Values // the answers typed so far
+	Issues form.Issues // the refused answers
+	Kind   string      // the applicant's kind: it decides what the applicant block asks
+	texts  *formTexts
 }
 
 // formViewOf lays out the form; the issues of fields the applicant block
@@ -171,8 +148,7 @@ type formInput struct {
 func (s *Server) formViewOf(in formInput) (formView, map[string]string) {
 	in.texts = &formTexts{Required: s.site.T(in.Lang, "form.required"), Choose: s.site.T(in.Lang, "form.choose"),
 		AddRow: s.site.T(in.Lang, "form.table.add_row"), RowNo: s.site.T(in.Lang, "form.table.no")}
-	asked := applicantInputs(in.Applicant.Kind)
-	vis := form.Visible(in.Schema, withApplicant(in.Schema, in.Values, in.Applicant))
+	asked := applicantInputs(in.Kind)
 	applicantErrs := map[string]string{}
 	var fv formView
 	for i := range in.Schema.Fields {
@@ -195,7 +171,6 @@ func (s *Server) formViewOf(in formInput) (formView, map[string]string) {
 		if byApplicant {
 			v.Error = "" // shown by the applicant block's input
 		}
-		v.Shown = vis[f.Key] && !byApplicant
 		if c := f.VisibleIf; c != nil {
 			v.Only, v.IfEquals = s.conditionNote(in, c), c.Equals
 			v.IfName = form.PostPrefix + c.Field

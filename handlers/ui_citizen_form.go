@@ -30,7 +30,7 @@ func (s *Server) newApplyPage(c *gin.Context, it *models.Item, f applyForm, v fo
 		LimitMB: s.uploadLimit >> 20}
 	var applicantErrs map[string]string
 	p.Fields, applicantErrs = s.formViewOf(formInput{Lang: langOf(c), Schema: itf.Schema, Dicts: itf.Dicts,
-		Values: v, Issues: issues, Applicant: f.applicant()})
+		Values: v, Issues: issues, Kind: f.Kind})
 	for k, msg := range applicantErrs {
 		p.Errors[k] = msg
 	}

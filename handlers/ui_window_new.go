@@ -119,7 +119,7 @@ func (s *Server) intakeFields(c *gin.Context, p *intakePage, post url.Values, is
 		v = form.FromForm(itf.Schema, post)
 	}
 	fv, applicantErrs := s.formViewOf(formInput{Lang: langOf(c), Schema: itf.Schema, Dicts: itf.Dicts, Values: v,
-		Issues: issues, Applicant: p.Applicant.filed()})
+		Issues: issues, Kind: p.Applicant.Kind})
 	for k, msg := range applicantErrs {
 		if p.Errors[k] == "" {
 			p.Errors[k] = msg
