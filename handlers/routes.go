@@ -196,6 +196,7 @@ var routeTable = []route{
 	{"POST", "/window/applications/:number", page, staff, "application", ofAction, (*Server).uiWindowAct},
 	{"POST", "/window/applications/:number/files", page, staff, "application", "register", (*Server).uiWindowUpload},
 	{"GET", "/window/applications/:number/notice/:kind", page, staff, "application", "register", (*Server).uiWindowNotice},
+	{"GET", "/applications/:number/form/print", page, staff, "application", "register", (*Server).uiFormPrint},
 	{"GET", "/tasks", page, staff, "task", "read", (*Server).uiTasks},
 	{"GET", "/tasks/:number", page, staff, "application", "read", (*Server).uiTask},
 	{"POST", "/tasks/:number/actions/:action", page, staff, ofAction, ofAction, (*Server).uiTaskAction},

@@ -47,6 +47,7 @@ type receiptPage struct {
 	PromisedDays, StatuteDays int
 	Immediate                 bool // 即办件: decided on the spot, its limits may be unpublished
 	Received, Missing         []receiptMaterial
+	Answers                   answersView // the application form's answers, in words
 }
 
 type receiptMaterial struct {
@@ -84,8 +85,13 @@ func (s *Server) uiReceipt(c *gin.Context) error {
 	}
 	c.Header("Cache-Control", "no-store")
 	lang := langOf(c)
-	s.render(c, http.StatusOK, "citizen_receipt", s.site.T(lang, "citizen.receipt.title"), "status",
-		s.receiptOf(c.Request.Context(), lang, app, code))
+	p := s.receiptOf(c.Request.Context(), lang, app, code)
+	answers, err := s.answersOf(c.Request.Context(), lang, app)
+	if err != nil {
+		return err
+	}
+	p.Answers = answers
+	s.render(c, http.StatusOK, "citizen_receipt", s.site.T(lang, "citizen.receipt.title"), "status", p)
 	return nil
 }
 
