@@ -14,8 +14,8 @@ import (
 	"onewindow/models"
 )
 
-// foodLicence is the demo's 食品经营许可（新办）, which has a real application form.
-func foodLicence(t *testing.T) models.Item {
+// foodLicenceItem is the demo's 食品经营许可（新办）, which has a real application form.
+func foodLicenceItem(t *testing.T) models.Item {
 	return demoItem(t, func(it models.Item) bool { return it.Name == "食品经营许可（新办）" })
 }
 
@@ -49,7 +49,7 @@ func formSchemaOf(t *testing.T, env *demoEnv, code string) *jsonschema.Schema {
 // nothing is stored.
 func TestFormAnswersRefusedByFieldAndSchemaAlike(t *testing.T) {
 	env := newStaffEnv(t)
-	it := foodLicence(t)
+	it := foodLicenceItem(t)
 	sch := formSchemaOf(t, env, it.Code)
 	good := func() map[string]any {
 		var m map[string]any
@@ -159,7 +159,7 @@ func TestDefaultFormTakesTheApplicantOnce(t *testing.T) {
 // before keeps the form it answered.
 func TestFormChangeIsAVersionAndFiledApplicationsKeepTheirs(t *testing.T) {
 	env := newStaffEnv(t)
-	it := foodLicence(t)
+	it := foodLicenceItem(t)
 	filed := fileOnline(t, env, it.Code)
 	token := loginToken(t, env, "catalog")
 	var def struct {
