@@ -71,7 +71,10 @@ func sampleAnswers(code, kind, name, id string) json.RawMessage {
 	if !ok {
 		return json.RawMessage(`{}`)
 	}
-	profile := map[string]string{"kind": kind, "phone": "13800000000"}
+	// A person filing for an item that serves organisations answers for one (the
+	// organisation's particulars are then the form's to ask).
+	profile := map[string]string{"kind": kind, "phone": "13800000000", "org_name": "集宁区示例商贸有限公司",
+		"credit_code": "91150902MA0N3K7T1C"}
 	if kind == models.ApplicantOrganisation {
 		profile["org_name"], profile["credit_code"] = name, id
 	} else {
