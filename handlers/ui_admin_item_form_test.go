@@ -192,6 +192,36 @@ func TestFormEditorAddsMovesAndSavesAField(t *testing.T) {
 	if !strings.Contains(hist, "Added field “Kind of business” (shop_kind)") || !strings.Contains(hist, "Application form changed") {
 		t.Error("the English history does not read the form's change in English")
 	}
+
+	// Back to the default form: load it, save it, and the item follows its guide again.
+	fetch(t, client, http.MethodGet, env.http.URL+"/admin/items/"+code+"/history?lang=zh-CN", nil)
+	_, v = openEditor(t, env, client, code)
+	status, page, _ = editorPost(t, env, client, code, v, "reset_default")
+	v = editorValues(t, page)
+	if status != http.StatusOK || fieldCount(t, v) != n || !strings.Contains(page, `id="is-default"`) {
+		t.Fatalf("reset to the default form = %d, %d fields", status, fieldCount(t, v))
+	}
+	v.Set("reason", "恢复默认表单")
+	if status, _, _ := editorPost(t, env, client, code, v, "save"); status != http.StatusSeeOther {
+		t.Fatalf("save the default form = %d", status)
+	}
+	if custom, version, _ := formDefinition(t, env, code); custom || version != before.Version+2 {
+		t.Errorf("after the reset: custom %v, version %d", custom, version)
+	}
+	_, hist, _ = fetch(t, client, http.MethodGet, env.http.URL+"/admin/items/"+code+"/history", nil)
+	if !strings.Contains(hist, "恢复为按办事指南生成的默认表单") || !strings.Contains(hist, "删除字段「经营类别」（shop_kind）") {
+		t.Error("the history does not say the item went back to the default form")
+	}
+	// Saving what is already stored stores nothing and says so.
+	_, v = openEditor(t, env, client, code)
+	v.Set("reason", "无修改")
+	status, page, _ = editorPost(t, env, client, code, v, "save")
+	if status != http.StatusOK || !strings.Contains(page, "没有需要保存的修改") {
+		t.Errorf("save unchanged = %d", status)
+	}
+	if it := adminItem(t, env, code); it.Version != before.Version+2 {
+		t.Errorf("an unchanged save wrote version %d", it.Version)
+	}
 }
 
 func TestFormEditorRefusesADuplicateKeyAndStoresNothing(t *testing.T) {

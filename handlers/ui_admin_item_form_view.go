@@ -46,6 +46,50 @@ type fieldView struct {
 	// (from an import), which the page keeps as an extra option so it is not lost.
 	TypeKnown, DictKnown, PrefillKnown bool
 	Opts                               *editorChoices
+	// More opens the field's further settings (options, pattern, bounds, help, condition,
+	// prefill): for a new or choice field, or one with a problem there; Brief says what
+	// is set there while it is closed.
+	More  bool
+	Brief string
+}
+
+// moreSlots are the inputs among a field's further settings.
+var moreSlots = []string{"options", "dictionary", "pattern", "min", "max", "prefill", "visible_if"}
+
+// settle decides whether a field's further settings are open and says what they hold.
+func (s *Server) settle(lang string, f *fieldView) {
+	f.More = f.Key == "" || f.Type == string(form.TypeSelect) || f.Type == string(form.TypeMultiselect) ||
+		slices.ContainsFunc(moreSlots, func(slot string) bool { return len(f.Errors[slot]) > 0 })
+	var parts []string
+	add := func(key string, args ...any) { parts = append(parts, s.site.T(lang, key, args...)) }
+	if n := len(parseOptionLines(f.Options)); n > 0 {
+		add("formedit.brief.options", n)
+	}
+	if f.Dictionary != "" {
+		add("formedit.brief.dictionary", f.Dictionary)
+	}
+	if f.Pattern != "" {
+		add("formedit.brief.pattern")
+	}
+	if f.Min != "" {
+		add("formedit.brief.min", f.Min)
+	}
+	if f.Max != "" {
+		add("formedit.brief.max", f.Max)
+	}
+	if f.HelpZh != "" || f.HelpEn != "" {
+		add("formedit.brief.help")
+	}
+	if f.IfField != "" {
+		add("formedit.brief.condition", f.IfField, f.IfEquals)
+	}
+	if f.Prefill != "" {
+		add("formedit.brief.prefill", s.site.TOr(lang, "formedit.prefill."+f.Prefill, f.Prefill))
+	}
+	if len(parts) == 0 {
+		add("formedit.brief.none")
+	}
+	f.Brief = strings.Join(parts, " · ")
 }
 
 // itemFormPage is the data of the editor page.
@@ -98,6 +142,12 @@ func (s *Server) renderFormEditor(c *gin.Context, status int, e *formEditor, st 
 	for _, pr := range st.problems {
 		msg := s.site.T(lang, pr.Key, pr.Args...)
 		p.Summary = append(p.Summary, s.placeProblem(lang, &p, pr.Path, msg))
+	}
+	for i := range p.Fields {
+		s.settle(lang, &p.Fields[i])
+		for j := range p.Fields[i].Cols {
+			s.settle(lang, &p.Fields[i].Cols[j])
+		}
 	}
 	schema, _ := st.draft.schema()
 	p.IsDefault = sameForm(schema, e.defaultForm())

@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"regexp"
+	"slices"
 	"strings"
 
 	"onewindow/models"
@@ -34,6 +35,26 @@ func revisionForm(r *models.Revision) *form.Schema {
 		return nil
 	}
 	return s
+}
+
+// historyForms returns the forms before and after revision i of revs (newest first). The
+// form before the oldest revision listed is known only where that revision left the default
+// form for the item's own without changing what the default form is built from.
+func historyForms(revs []models.Revision, i int) (before, after *form.Schema) {
+	after = revisionForm(&revs[i])
+	if i+1 < len(revs) {
+		return revisionForm(&revs[i+1]), after
+	}
+	fromDefault, builtFromChanged := false, false
+	for _, ch := range revs[i].Diff {
+		fromDefault = fromDefault || ch.Field == "form_schema.source" && ch.Old == "default"
+		builtFromChanged = builtFromChanged || ch.Field == "name" || ch.Field == "service_objects"
+	}
+	if it, err := revs[i].Item(); err == nil && fromDefault && !builtFromChanged {
+		d := form.Default(it.Name, it.ServiceObjects)
+		before = &d
+	}
+	return before, after
 }
 
 // formHistory says a revision's form changes in a language; before and after are the forms
@@ -76,7 +97,7 @@ func (h formHistory) line(ch models.FieldChange) string {
 		}
 		return t("formedit.diff.source_custom")
 	case "form_schema.order":
-		return t("formedit.diff.order", ch.Old, ch.New)
+		return t("formedit.diff.order", h.moves("", ch.Old, ch.New))
 	case "form_schema.version":
 		return t("formedit.diff.version", ch.Old, ch.New)
 	}
@@ -89,26 +110,126 @@ func (h formHistory) line(ch models.FieldChange) string {
 	if attr == "" {
 		recorded = ch.Old + ch.New
 	}
-	fieldLabel := h.label(key, "", map[bool]string{true: recorded}[col == ""])
+	var what string // the field, or the table's column, the change is about
 	if col == "" {
-		switch {
-		case attr == "order":
-			return t("formedit.diff.column_order", fieldLabel, key, ch.Old, ch.New)
-		case attr != "":
-			return t("formedit.diff.changed", fieldLabel, key, t("formedit.attr."+attr), h.value(attr, ch.Old), h.value(attr, ch.New))
-		case ch.Old == "":
-			return t("formedit.diff.added", fieldLabel, key)
-		}
-		return t("formedit.diff.removed", fieldLabel, key)
+		what = t("formedit.diff.field", h.label(key, "", recorded), key)
+	} else {
+		what = t("formedit.diff.column", h.label(key, "", ""), key, h.label(key, col, recorded), col)
 	}
-	colLabel := h.label(key, col, recorded)
 	switch {
+	case attr == "order" && col == "":
+		return t("formedit.diff.column_order", what, h.moves(key, ch.Old, ch.New))
+	case attr == "options":
+		return t("formedit.diff.changed_how", what, t("formedit.attr.options"), h.optionsDelta(ch.Old, ch.New))
 	case attr != "":
-		return t("formedit.diff.column_changed", fieldLabel, key, colLabel, col, t("formedit.attr."+attr), h.value(attr, ch.Old), h.value(attr, ch.New))
+		return t("formedit.diff.changed", what, t("formedit.attr."+attr), h.value(attr, ch.Old), h.value(attr, ch.New))
 	case ch.Old == "":
-		return t("formedit.diff.column_added", fieldLabel, key, colLabel, col)
+		return t("formedit.diff.added", what)
 	}
-	return t("formedit.diff.column_removed", fieldLabel, key, colLabel, col)
+	return t("formedit.diff.removed", what)
+}
+
+// moves says which fields (or columns of the table key) moved from the order old to the order
+// new (keys joined by ", "): those outside the longest run of fields that kept their order,
+// each with its new position.
+func (h formHistory) moves(table, old, new string) string {
+	x, y := strings.Split(old, ", "), strings.Split(new, ", ")
+	kept := map[string]bool{}
+	for _, k := range longestCommon(x, y) {
+		kept[k] = true
+	}
+	var parts []string
+	for i, k := range y {
+		if kept[k] || !slices.Contains(x, k) {
+			continue
+		}
+		if table == "" {
+			parts = append(parts, h.s.site.T(h.lang, "formedit.diff.moved", h.label(k, "", ""), k, i+1))
+		} else {
+			parts = append(parts, h.s.site.T(h.lang, "formedit.diff.moved", h.label(table, k, ""), k, i+1))
+		}
+	}
+	return strings.Join(parts, h.s.site.T(h.lang, "formedit.diff.sep"))
+}
+
+// longestCommon is a longest common subsequence of two key lists.
+func longestCommon(x, y []string) []string {
+	n := make([][]int, len(x)+1)
+	for i := range n {
+		n[i] = make([]int, len(y)+1)
+	}
+	for i := len(x) - 1; i >= 0; i-- {
+		for j := len(y) - 1; j >= 0; j-- {
+			if x[i] == y[j] {
+				n[i][j] = n[i+1][j+1] + 1
+			} else {
+				n[i][j] = max(n[i+1][j], n[i][j+1])
+			}
+		}
+	}
+	var out []string
+	for i, j := 0, 0; i < len(x) && j < len(y); {
+		switch {
+		case x[i] == y[j]:
+			out = append(out, x[i])
+			i, j = i+1, j+1
+		case n[i+1][j] >= n[i][j+1]:
+			i++
+		default:
+			j++
+		}
+	}
+	return out
+}
+
+// optionsDelta says how a list of options (form.OptionsText) changed: the options added and
+// taken out by their labels, those whose labels changed, and whether the order changed.
+func (h formHistory) optionsDelta(old, new string) string {
+	t := func(key string, args ...any) string { return h.s.site.T(h.lang, key, args...) }
+	a, b := parseOptionLines(old), parseOptionLines(new)
+	byValue := func(opts []form.Option) map[string]form.Option {
+		m := map[string]form.Option{}
+		for _, o := range opts {
+			m[o.Value] = o
+		}
+		return m
+	}
+	was, now := byValue(a), byValue(b)
+	name := func(o form.Option) string { return t("formedit.diff.option", o.Label.In(h.lang), o.Value) }
+	var added, removed, changed, parts []string
+	var keptA, keptB []string
+	for _, o := range b {
+		if p, ok := was[o.Value]; !ok {
+			added = append(added, name(o))
+		} else if p.Label != o.Label {
+			changed = append(changed, t("formedit.diff.option_relabelled", form.OptionsText([]form.Option{p}), form.OptionsText([]form.Option{o})))
+		}
+		if _, ok := was[o.Value]; ok {
+			keptB = append(keptB, o.Value)
+		}
+	}
+	for _, o := range a {
+		if _, ok := now[o.Value]; !ok {
+			removed = append(removed, name(o))
+		} else {
+			keptA = append(keptA, o.Value)
+		}
+	}
+	list := t("formedit.diff.list_sep")
+	if len(added) > 0 {
+		parts = append(parts, t("formedit.diff.options_added", strings.Join(added, list)))
+	}
+	if len(removed) > 0 {
+		parts = append(parts, t("formedit.diff.options_removed", strings.Join(removed, list)))
+	}
+	parts = append(parts, changed...)
+	if !slices.Equal(keptA, keptB) {
+		parts = append(parts, t("formedit.diff.options_order"))
+	}
+	if len(parts) == 0 { // the same options written another way
+		return h.value("options", old) + " → " + h.value("options", new)
+	}
+	return strings.Join(parts, t("formedit.diff.sep"))
 }
 
 // label names a field (or a column of it) in the page's language: from the form after the

@@ -282,10 +282,8 @@ func (s *Server) uiItemHistory(c *gin.Context) error {
 	for i, r := range revs {
 		rv := revisionView{Revision: r, Time: r.CreatedAt.In(shanghai).Format("2006-01-02 15:04:05"), Other: r.Diff}
 		if slices.ContainsFunc(r.Diff, isFormChange) {
-			h := formHistory{s: s, lang: langOf(c), after: revisionForm(&revs[i])}
-			if i+1 < len(revs) { // newest first: the next one is the version before
-				h.before = revisionForm(&revs[i+1])
-			}
+			h := formHistory{s: s, lang: langOf(c)}
+			h.before, h.after = historyForms(revs, i)
 			rv.FormLines, rv.Other = h.lines(r.Diff)
 		}
 		p.Revisions = append(p.Revisions, rv)
