@@ -371,6 +371,17 @@ func TestFormEditorExportsAndImportsTheWorkingCopy(t *testing.T) {
 	if got := editorValues(t, page); status != http.StatusOK || got.Get("fields") != "1" || got.Get("f0.key") != "only" {
 		t.Errorf("bare import = %d, %s fields", status, got.Get("fields"))
 	}
+	// What form.Check refuses is imported for review, named, and kept through the next step.
+	odd, _ := json.Marshal(map[string]any{"form": form.Schema{Version: 1, Fields: []form.Field{{Key: "t", Type: form.TypeTable, MaxRows: 2,
+		Label: form.Text{Zh: "表"}, Columns: []form.Field{{Key: "c", Type: form.TypeText, Prefill: "name", Label: form.Text{Zh: "列"}}}}}}})
+	status, page = postMultipart(t, env, client, "/admin/items/"+code+"/form", fresh, "odd.json", odd)
+	if status != http.StatusOK || !strings.Contains(page, `id="f0-c0-prefill-error"`) {
+		t.Errorf("import of a prefilled column = %d, or its problem is not shown at the column", status)
+	}
+	status, page, _ = editorPost(t, env, client, code, editorValues(t, page), "refresh")
+	if status != http.StatusOK || !strings.Contains(page, "表格的列不能从申请人信息带出") {
+		t.Errorf("the next step lost the column's prefill (%d)", status)
+	}
 	// What is not a form definition is refused with the reason, and keeps the working copy.
 	status, page = postMultipart(t, env, client, "/admin/items/"+code+"/form", fresh, "bad.json", []byte(`{"form":{"fields":[{"kee":"x"}]}}`))
 	if status != http.StatusUnprocessableEntity || !strings.Contains(page, `id="import-error"`) || !strings.Contains(page, "kee") ||

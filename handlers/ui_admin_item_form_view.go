@@ -131,7 +131,8 @@ func (s *Server) renderFormEditor(c *gin.Context, status int, e *formEditor, st 
 		fv.Num = i + 1
 		for _, earlier := range st.draft.Fields[:i] {
 			if earlier.Key != "" {
-				fv.Earlier = append(fv.Earlier, editorChoice{earlier.Key, earlier.Key + " " + earlier.LabelZh})
+				fv.Earlier = append(fv.Earlier, editorChoice{earlier.Key,
+					earlier.Key + " " + form.Text{Zh: earlier.LabelZh, En: earlier.LabelEn}.In(lang)})
 			}
 		}
 		if fd.IfField != "" && !hasChoice(fv.Earlier, fd.IfField) {
