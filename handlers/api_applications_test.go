@@ -166,6 +166,21 @@ func TestRepeatedWrongCodesAreRateLimited(t *testing.T) {
 	}
 }
 
+// TestForwardedForCannotEscapeTheLimit: without a trusted proxy configured, a client that
+// names another address in X-Forwarded-For is still counted by its own.
+func TestForwardedForCannotEscapeTheLimit(t *testing.T) {
+	env := newStaffEnv(t)
+	f := fileOnline(t, env, singleItem(t).Code)
+	last := 0
+	for i := range 12 {
+		last, _ = call(t, env, http.MethodGet, "/api/v1/status/"+f.Number+"?code=WRONG123", "", nil,
+			"X-Forwarded-For", fmt.Sprintf("198.51.100.%d", i+1))
+	}
+	if last != http.StatusTooManyRequests {
+		t.Fatalf("after 12 wrong codes from 12 claimed addresses: %d", last)
+	}
+}
+
 func TestInvalidIdentityNumbersNameTheFailedCheck(t *testing.T) {
 	env := newStaffEnv(t)
 	code := singleItem(t).Code
@@ -411,5 +426,41 @@ func TestCitizenAccountUploadsForItsOwnApplication(t *testing.T) {
 	}
 	if s := upload(other); s != http.StatusForbidden {
 		t.Fatalf("an upload for someone else's application: %d", s)
+	}
+}
+
+// TestAnonymousFilingKeepsTheStoredProfile: someone filing online under another person's
+// identity number does not change that person's stored name and phone; the window, which
+// sees the document, does. The application itself keeps what its filing said.
+func TestAnonymousFilingKeepsTheStoredProfile(t *testing.T) {
+	env := newStaffEnv(t)
+	code := singleItem(t).Code
+	const id = "11010519491231002X"
+	window := loginToken(t, env, "window1")
+	body := applyBody(code, id)
+	body["applicant"].(map[string]any)["name"], body["applicant"].(map[string]any)["phone"] = "王小明", "13900000001"
+	if s, b := call(t, env, http.MethodPost, "/api/v1/applications", window, body); s != http.StatusCreated {
+		t.Fatalf("window filing: %d %s", s, b)
+	}
+	body["applicant"].(map[string]any)["name"], body["applicant"].(map[string]any)["phone"] = "冒用者", "13700000002"
+	s, b := call(t, env, http.MethodPost, "/api/v1/applications", "", body)
+	if s != http.StatusCreated {
+		t.Fatalf("anonymous filing: %d %s", s, b)
+	}
+	p, err := env.store.Applicant(t.Context(), id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.Name != "王小明" || p.Phone != "13900000001" {
+		t.Fatalf("the stored profile became %s %s", p.Name, p.Phone)
+	}
+	var f filedAnswer
+	_ = json.Unmarshal(b, &f)
+	app, err := env.store.Application(t.Context(), f.Number)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if app.ApplicantName != "冒用者" || app.ApplicantPhone != "13700000002" {
+		t.Fatalf("the anonymous application records %s %s, not what it said", app.ApplicantName, app.ApplicantPhone)
 	}
 }

@@ -200,3 +200,26 @@ func TestLoginPageWorksWhenSignedInAndSendsCitizensHome(t *testing.T) {
 		t.Errorf("signing in as citizen1 from window1's session: %d to %q, want 303 to /my", status, resp.Header.Get("Location"))
 	}
 }
+
+// TestLoginNeverRedirectsOffTheSite: a next that a browser would read as another site
+// (a tab or line break it drops, a backslash it reads as a slash, a scheme, a host) sends
+// the account where it goes by default; a local path is kept.
+func TestLoginNeverRedirectsOffTheSite(t *testing.T) {
+	env := newStaffEnv(t)
+	for _, tc := range []struct{ next, want string }{
+		{"/\t/evil.example", "/admin"},
+		{"/\n/evil.example", "/admin"},
+		{"/\\evil.example", "/admin"},
+		{"//evil.example", "/admin"},
+		{"https://evil.example/", "/admin"},
+		{"/%09/evil.example", "/%09/evil.example"}, // stays a path on this site
+		{"/ /evil.example", "/admin"},
+		{"/window?x=1", "/window?x=1"},
+	} {
+		form := url.Values{"username": {"window1"}, "password": {demo.Password}, "next": {tc.next}}
+		status, _, resp := fetch(t, staffClientless(), http.MethodPost, env.http.URL+"/login", form)
+		if status != http.StatusSeeOther || resp.Header.Get("Location") != tc.want {
+			t.Errorf("next %q: %d to %q, want %q", tc.next, status, resp.Header.Get("Location"), tc.want)
+		}
+	}
+}

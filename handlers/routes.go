@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"fmt"
 	"net/http"
 	"slices"
 	"strings"
@@ -212,10 +213,16 @@ var routeTable = []route{
 }
 
 // routes builds the engine from routeTable: public and applicant routes
-// plain, citizen and staff routes through protect.
-func (s *Server) routes() *gin.Engine {
+// plain, citizen and staff routes through protect. Only the trusted proxies'
+// X-Forwarded-For names the client (rate limits, the login log); gin trusts
+// every proxy unless told otherwise.
+func (s *Server) routes(trustedProxies []string) (*gin.Engine, error) {
 	gin.SetMode(gin.ReleaseMode)
 	r := gin.New()
+	if err := r.SetTrustedProxies(trustedProxies); err != nil {
+		return nil, fmt.Errorf("handlers: trusted proxies: %w", err)
+	}
+	r.RemoteIPHeaders = []string{"X-Forwarded-For"}
 	r.HandleMethodNotAllowed = true
 	r.Use(requestID(), accessLog(s.log), s.recovery(), securityHeaders(), language(s.site), s.authenticate(), s.csrf())
 	for _, rt := range routeTable {
@@ -223,7 +230,7 @@ func (s *Server) routes() *gin.Engine {
 	}
 	r.NoRoute(s.notFound)
 	r.NoMethod(s.methodNotAllowed)
-	return r
+	return r, nil
 }
 
 // register adds one line of the table to the engine: the handler answering
@@ -244,7 +251,19 @@ func (s *Server) register(r *gin.Engine, rt route) {
 	if rt.audience.needsLogin() {
 		gh = s.protect(gh)
 	}
+	if rt.audience != public {
+		gh = noStore(gh)
+	}
 	r.Handle(rt.method, rt.path, gh)
+}
+
+// noStore keeps staff pages and an applicant's own answers out of every cache (a shared
+// counter PC's browser, a proxy): personal data is fetched again, never shown from history.
+func noStore(next gin.HandlerFunc) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		c.Header("Cache-Control", "no-store")
+		next(c)
+	}
 }
 
 // keys returns the route's "METHOD /path" entries as the router holds them.

@@ -34,6 +34,10 @@ type Config struct {
 	UploadLimit int64
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
+	// TrustedProxies are the addresses or CIDR ranges of the reverse proxies in front of
+	// the server, whose X-Forwarded-For names the client; none by default, so the client
+	// is the connection's address and a header cannot choose it.
+	TrustedProxies []string
 }
 
 // Server is the HTTP side of OneWindow.
@@ -116,7 +120,9 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	if err = s.refresh(ctx); err != nil {
 		return nil, err
 	}
-	s.engine = s.routes()
+	if s.engine, err = s.routes(cfg.TrustedProxies); err != nil {
+		return nil, err
+	}
 	return s, nil
 }
 
