@@ -162,6 +162,8 @@ var routeTable = []route{
 	{"POST", "/admin/items/:code/edit", page, staff, "item", "edit", (*Server).uiItemEdit},
 	{"POST", "/admin/items/:code/publish", page, staff, "item", "publish", (*Server).uiItemPublishDraft},
 	{"GET", "/admin/items/:code/history", page, staff, "item", "edit", (*Server).uiItemHistory},
+	{"GET", "/admin/items/:code/form", page, staff, "item", "edit", (*Server).uiItemFormEditor},
+	{"POST", "/admin/items/:code/form", page, staff, "item", "edit", (*Server).uiItemFormEdit},
 	{"GET", "/admin/items/:code/disposition", page, staff, "item", "dispose", (*Server).uiDispositionForm},
 	{"POST", "/admin/items/:code/disposition", page, staff, "item", "dispose", (*Server).uiDisposition},
 	{"GET", "/admin/catalogue/transfer", page, staff, "item", "export", (*Server).uiTransfer},
@@ -182,6 +184,12 @@ var routeTable = []route{
 	{"POST", "/admin/search/aliases/:term", page, staff, "item", "edit", (*Server).uiAliasUpdate},
 	{"POST", "/admin/search/aliases/:term/delete", page, staff, "item", "edit", (*Server).uiAliasDelete},
 	{"GET", "/admin/search/alias-changes", page, staff, "item", "edit", (*Server).uiAliasChanges},
+	// The dictionaries form fields take their options from (民族, 学历 …): catalogue
+	// administrators of every department edit them (checked in "*").
+	{"GET", "/admin/forms/dictionaries", page, staff, "item", "edit", (*Server).uiFormDicts},
+	{"POST", "/admin/forms/dictionaries", page, staff, "item", "edit", (*Server).uiFormDictCreate},
+	{"GET", "/admin/forms/dictionaries/:name", page, staff, "item", "edit", (*Server).uiFormDict},
+	{"POST", "/admin/forms/dictionaries/:name", page, staff, "item", "edit", (*Server).uiFormDictSave},
 
 	// Staff, applications (一窗受理 at the window; the departments' work in
 	// the back office), in the department of the application or its task.
