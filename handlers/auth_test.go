@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/http/cookiejar"
+	"net/http/httptest"
 	"net/url"
 	"strings"
 	"sync"
@@ -12,7 +13,9 @@ import (
 
 	"golang.org/x/crypto/bcrypt"
 
+	"onewindow/handlers"
 	"onewindow/models/demo"
+	"onewindow/web"
 )
 
 // demoHash is the demo accounts' password hash in the test databases, at
@@ -221,5 +224,51 @@ func TestLoginNeverRedirectsOffTheSite(t *testing.T) {
 		if status != http.StatusSeeOther || resp.Header.Get("Location") != tc.want {
 			t.Errorf("next %q: %d to %q, want %q", tc.next, status, resp.Header.Get("Location"), tc.want)
 		}
+	}
+}
+
+// TestPublicHTTPSMakesCookiesSecure: behind a TLS proxy (the public URL is https), the
+// session cookie is Secure and every answer carries Strict-Transport-Security; without it
+// (plain http on a desk machine) neither.
+func TestPublicHTTPSMakesCookiesSecure(t *testing.T) {
+	store, err := openSeeded(t.TempDir(), true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { store.Close() })
+	site, err := web.New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		public string
+		secure bool
+	}{{"https://zwfw.example.gov.cn", true}, {"", false}} {
+		srv, err := handlers.New(t.Context(), handlers.Config{Store: store, Site: site, Demo: true, PublicURL: tc.public})
+		if err != nil {
+			t.Fatal(err)
+		}
+		h := httptest.NewServer(srv.Handler())
+		resp, err := staffClientless().PostForm(h.URL+"/login", url.Values{"username": {"window1"}, "password": {demo.Password}})
+		h.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		var session *http.Cookie
+		for _, c := range resp.Cookies() {
+			if c.Value != "" {
+				session = c
+			}
+		}
+		if session == nil || session.Secure != tc.secure {
+			t.Errorf("public %q: session cookie %+v, want Secure %v", tc.public, session, tc.secure)
+		}
+		if hsts := resp.Header.Get("Strict-Transport-Security"); (hsts != "") != tc.secure {
+			t.Errorf("public %q: Strict-Transport-Security %q", tc.public, hsts)
+		}
+	}
+	if _, err := handlers.New(t.Context(), handlers.Config{Store: store, Site: site, PublicURL: "zwfw.example"}); err == nil {
+		t.Error("a public URL without a scheme was taken")
 	}
 }

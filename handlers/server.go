@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"path/filepath"
 	"slices"
 	"sync"
@@ -38,6 +39,9 @@ type Config struct {
 	// the server, whose X-Forwarded-For names the client; none by default, so the client
 	// is the connection's address and a header cannot choose it.
 	TrustedProxies []string
+	// PublicURL is the address people reach the site at (https://… behind a TLS proxy);
+	// with https every cookie is Secure and the answers carry Strict-Transport-Security.
+	PublicURL string
 }
 
 // Server is the HTTP side of OneWindow.
@@ -74,6 +78,7 @@ type Server struct {
 	files         *models.Files
 	uploadLimit   int64
 	now           func() time.Time
+	secure        bool     // served over https (PublicURL): Secure cookies, HSTS
 	codeLimiter   *limiter // wrong query codes per client and application number
 	numberLimiter *limiter // wrong query codes per application number, from every client
 	pages         *pageCache
@@ -108,6 +113,13 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 		answers: newFIFOCache[searchKey, []byte](answersCacheSize), imports: newImportJobs()}
 	if s.now == nil {
 		s.now = time.Now
+	}
+	if cfg.PublicURL != "" {
+		u, err := url.Parse(cfg.PublicURL)
+		if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+			return nil, fmt.Errorf("handlers: the public URL %q is not an http(s) address", cfg.PublicURL)
+		}
+		s.secure = u.Scheme == "https"
 	}
 	if s.uploadLimit <= 0 {
 		s.uploadLimit = 10 << 20
@@ -272,6 +284,10 @@ func (s *Server) publishedItem(ctx context.Context, code string) (*models.Item, 
 	it.Materials = slices.Clone(it.Materials)
 	return &it, nil
 }
+
+// secureCookie reports whether a cookie set on this request must be Secure: the site is
+// public over https, or this request came over TLS.
+func (s *Server) secureCookie(c *gin.Context) bool { return s.secure || c.Request.TLS != nil }
 
 // api adapts an error-returning handler to gin and answers failures with the
 // JSON error shape.

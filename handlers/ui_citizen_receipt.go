@@ -25,12 +25,12 @@ func receiptPath(number string) string { return "/receipt/" + number }
 
 func (s *Server) setReceiptCookie(c *gin.Context, number, code string) {
 	http.SetCookie(c.Writer, &http.Cookie{Name: receiptCookie, Value: code, Path: receiptPath(number),
-		MaxAge: receiptMaxAge, HttpOnly: true, SameSite: http.SameSiteStrictMode, Secure: c.Request.TLS != nil})
+		MaxAge: receiptMaxAge, HttpOnly: true, SameSite: http.SameSiteStrictMode, Secure: s.secureCookie(c)})
 }
 
 func (s *Server) clearReceiptCookie(c *gin.Context, number string) {
 	http.SetCookie(c.Writer, &http.Cookie{Name: receiptCookie, Value: "", Path: receiptPath(number),
-		MaxAge: -1, HttpOnly: true, SameSite: http.SameSiteStrictMode, Secure: c.Request.TLS != nil})
+		MaxAge: -1, HttpOnly: true, SameSite: http.SameSiteStrictMode, Secure: s.secureCookie(c)})
 }
 
 // receiptPage is the printable 申请回执.

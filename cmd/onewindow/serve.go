@@ -31,6 +31,7 @@ type serveConfig struct {
 	pprof       string // listen address of net/http/pprof; empty: none
 	// trustedProxies lists the reverse proxies (comma-separated) whose X-Forwarded-For counts.
 	trustedProxies string
+	publicURL      string // https://… behind a TLS proxy: Secure cookies and HSTS
 }
 
 func parseServe(args []string, getenv func(string) string, stderr io.Writer) (serveConfig, error) {
@@ -50,6 +51,8 @@ func parseServe(args []string, getenv func(string) string, stderr io.Writer) (se
 	fs.StringVar(&cfg.synchronous, "synchronous", env("SYNCHRONOUS", "FULL"), "SQLite synchronous setting; FULL keeps every acknowledged write through a power cut (ONEWINDOW_SYNCHRONOUS)")
 	fs.StringVar(&cfg.logFormat, "log-format", env("LOG_FORMAT", "text"), "log format: text or json (ONEWINDOW_LOG_FORMAT)")
 	fs.StringVar(&cfg.pprof, "pprof", "", "serve net/http/pprof on this loopback address, e.g. 127.0.0.1:6060")
+	fs.StringVar(&cfg.publicURL, "public-url", env("PUBLIC_URL", ""),
+		"the address people reach the site at, e.g. https://zwfw.example.gov.cn; https makes every cookie Secure and adds HSTS (ONEWINDOW_PUBLIC_URL)")
 	fs.StringVar(&cfg.trustedProxies, "trusted-proxies", env("TRUSTED_PROXIES", ""),
 		"comma-separated addresses or CIDR ranges of the reverse proxies whose X-Forwarded-For names the client; none by default (ONEWINDOW_TRUSTED_PROXIES)")
 	if err := fs.Parse(args); err != nil {
@@ -113,7 +116,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		return err
 	}
 	srv, err := handlers.New(ctx, handlers.Config{Store: store, Site: site, Logger: log, Demo: cfg.demo,
-		TrustedProxies: splitList(cfg.trustedProxies)})
+		TrustedProxies: splitList(cfg.trustedProxies), PublicURL: cfg.publicURL})
 	if err != nil {
 		return err
 	}
