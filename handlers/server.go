@@ -81,6 +81,7 @@ type Server struct {
 	secure        bool     // served over https (PublicURL): Secure cookies, HSTS
 	codeLimiter   *limiter // wrong query codes per client and application number
 	numberLimiter *limiter // wrong query codes per application number, from every client
+	logins        *loginThrottle
 	pages         *pageCache
 	answers       *fifoCache[searchKey, []byte] // catalogue list answers, until the catalogue changes
 	imports       *importJobs                   // the page's background imports
@@ -109,7 +110,7 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	}
 	s := &Server{store: cfg.Store, site: cfg.Site, log: cfg.Logger, demo: cfg.Demo, search: search.NewLive(search.New(nil, nil)),
 		now: cfg.Now, uploadLimit: cfg.UploadLimit, codeLimiter: newLimiter(10, time.Minute),
-		numberLimiter: newLimiter(100, time.Hour), pages: newPageCache(),
+		numberLimiter: newLimiter(100, time.Hour), logins: newLoginThrottle(), pages: newPageCache(),
 		answers: newFIFOCache[searchKey, []byte](answersCacheSize), imports: newImportJobs()}
 	if s.now == nil {
 		s.now = time.Now
