@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"net/url"
 	"slices"
 	"strings"
 	"testing"
@@ -12,6 +13,7 @@ import (
 	"github.com/santhosh-tekuri/jsonschema/v6"
 
 	"onewindow/models"
+	"onewindow/models/form"
 )
 
 // foodLicenceItem is the demo's 食品经营许可（新办）, which has a real application form.
@@ -200,5 +202,43 @@ func TestFormChangeIsAVersionAndFiledApplicationsKeepTheirs(t *testing.T) {
 	}
 	if app.Definition.Form == nil || app.Definition.Form.Field("seats") != nil || app.Definition.Form.Field("business_form") == nil {
 		t.Fatalf("the filed application's form changed with the item's")
+	}
+}
+
+// TestDictionaryChangeLeavesFiledAnswersAlone: an application keeps the options of the
+// dictionaries as they were when it was filed, so withdrawing or renaming an option later
+// does not change what its staff page says the applicant chose.
+func TestDictionaryChangeLeavesFiledAnswersAlone(t *testing.T) {
+	env := newStaffEnv(t)
+	it := foodLicenceItem(t)
+	body := map[string]any{"item_code": it.Code, "applicant": map[string]any{"kind": "organisation",
+		"name": "集宁区好味道餐饮有限公司", "id_number": "91150902MA0N3K7T1C", "phone": "13904741234"},
+		"form": sampleAnswers(it.Code, "organisation", "集宁区好味道餐饮有限公司", "91150902MA0N3K7T1C")}
+	status, b := call(t, env, http.MethodPost, "/api/v1/applications", "", body)
+	if status != http.StatusCreated {
+		t.Fatalf("file: %d %s", status, b)
+	}
+	var filed filedAnswer
+	_ = json.Unmarshal(b, &filed)
+	token := loginToken(t, env, "catalog")
+	status, b = call(t, env, http.MethodPut, "/api/v1/form-dictionaries/"+url.PathEscape("主体业态"), token, map[string]any{
+		"label": map[string]string{"zh": "主体业态"},
+		"options": []map[string]any{{"value": "seller", "label": map[string]string{"zh": "食品销售经营者"}},
+			{"value": "catering_new", "label": map[string]string{"zh": "餐饮服务经营者（新名称）"}}}})
+	if status != http.StatusOK {
+		t.Fatalf("change the dictionary: %d %s", status, b)
+	}
+	app, err := env.store.Application(t.Context(), filed.Number)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := app.Definition.Form.Field("business_form")
+	if f == nil || f.Dictionary != "" || !slices.ContainsFunc(f.Options, func(o form.Option) bool { return o.Value == "catering" && o.Label.Zh == "餐饮服务经营者" }) {
+		t.Fatalf("the filed form's business_form: %+v", f)
+	}
+	client := staffClient(t, env, "window1")
+	_, html, _ := fetch(t, client, http.MethodGet, env.http.URL+"/window/applications/"+filed.Number, nil)
+	if !strings.Contains(html, "餐饮服务经营者") || strings.Contains(html, "新名称") {
+		t.Errorf("the window page no longer shows the option the applicant chose")
 	}
 }

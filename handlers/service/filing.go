@@ -95,7 +95,7 @@ func (s *Service) CheckFiling(ctx context.Context, in Filing) (*models.NewApplic
 		e.Form = issues
 		return nil, e
 	}
-	return &models.NewApplication{Item: it, Form: models.FormData(values), Schema: f.Schema, Provided: in.Materials,
+	return &models.NewApplication{Item: it, Form: models.FormData(values), Schema: f.Filed, Provided: in.Materials,
 		Now: s.Now(), Idem: in.Idem, Channel: models.ChannelOnline, Actor: "applicant", Applicant: applicant}, nil
 }
 
