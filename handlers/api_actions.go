@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"github.com/gin-gonic/gin"
@@ -106,7 +107,7 @@ func (s *Server) doAction(c *gin.Context, number string, act workflow.Action, in
 		who = service.Actor{QueryCode: in.Code}
 	}
 	var app *models.Application
-	err := s.withCodeLimit(c, who, func() (err error) {
+	err := s.withCodeLimit(c, number, who, func() (err error) {
 		app, err = s.actions().Act(c.Request.Context(), who, number, act, in.Version, service.ActionInput{
 			Comment: in.Comment, Department: in.Department, Fields: in.Fields, Materials: in.Materials, Idem: idem})
 		return err
@@ -117,19 +118,25 @@ func (s *Server) doAction(c *gin.Context, number string, act workflow.Action, in
 	return app, err
 }
 
-// withCodeLimit runs attempt, a look at an application as who, under the
-// client's limit of wrong query codes when who gives one: refused while the
-// client is blocked, and a wrong code (service.IsWrongCode) counted.
-func (s *Server) withCodeLimit(c *gin.Context, who service.Actor, attempt func() error) error {
+// withCodeLimit runs attempt, a look at application number as who, under the
+// limits of wrong query codes when who gives one: per client and number (a
+// client guessing one application's code may still look up another with its
+// right code), and per number from every client together (guesses spread over
+// many addresses). A refusal carries Retry-After; a wrong code
+// (service.IsWrongCode) counts against both.
+func (s *Server) withCodeLimit(c *gin.Context, number string, who service.Actor, attempt func() error) error {
 	if who.QueryCode == "" {
 		return attempt()
 	}
-	if s.codeLimiter.Blocked(c.ClientIP(), s.now()) {
+	now, client := s.now(), c.ClientIP()+" "+number
+	if wait := max(s.codeLimiter.RetryAfter(client, now), s.numberLimiter.RetryAfter(number, now)); wait > 0 {
+		c.Header("Retry-After", strconv.Itoa(int(wait.Round(time.Second)/time.Second)+1))
 		return service.ErrTooManyAttempts
 	}
 	err := attempt()
 	if service.IsWrongCode(err) {
-		s.codeLimiter.Fail(c.ClientIP(), s.now())
+		s.codeLimiter.Fail(client, now)
+		s.numberLimiter.Fail(number, now)
 	}
 	return err
 }
@@ -206,7 +213,7 @@ func (s *Server) apiStatus(c *gin.Context) error {
 // statusLookup checks the rate limit and the code.
 func (s *Server) statusLookup(c *gin.Context, number, code string) (*models.Application, error) {
 	var app *models.Application
-	err := s.withCodeLimit(c, service.Actor{QueryCode: code}, func() (err error) {
+	err := s.withCodeLimit(c, number, service.Actor{QueryCode: code}, func() (err error) {
 		app, err = s.store.ApplicationByCode(c.Request.Context(), number, strings.ToUpper(strings.TrimSpace(code)))
 		if errors.Is(err, models.ErrNotFound) {
 			return service.ErrWrongCode
@@ -260,7 +267,7 @@ func (s *Server) uploadTarget(c *gin.Context, number, code, material string) (se
 	if code != "" && principalOf(c) == nil {
 		who = service.Actor{QueryCode: code}
 	}
-	err := s.withCodeLimit(c, who, func() error {
+	err := s.withCodeLimit(c, number, who, func() error {
 		_, err := s.actions().MayUpload(c.Request.Context(), who, number, material)
 		return err
 	})

@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"errors"
 	"net/http"
 	"regexp"
 	"strconv"
@@ -196,6 +197,9 @@ func (s *Server) setActive(c *gin.Context, active bool) (*models.User, error) {
 		return nil, invalid(map[string]string{"active": "you cannot disable your own account"})
 	}
 	if err := s.store.SetActive(c.Request.Context(), u.ID, active); err != nil {
+		if errors.Is(err, models.ErrLastSysadmin) {
+			return nil, invalid(map[string]string{"active.sysadmin": "the last active system administrator cannot be disabled"})
+		}
 		return nil, err
 	}
 	return u, nil
@@ -243,6 +247,9 @@ func (s *Server) setRoles(c *gin.Context, roles []roleJSON) (*models.User, error
 		return nil, invalid(fields)
 	}
 	if err := s.store.SetRoles(c.Request.Context(), u.ID, as); err != nil {
+		if errors.Is(err, models.ErrLastSysadmin) {
+			return nil, invalid(map[string]string{"roles.sysadmin": "the last active system administrator keeps the sysadmin role in *"})
+		}
 		if isConflict(err) {
 			return nil, invalid(map[string]string{"roles": "a role is listed twice for the same department"})
 		}

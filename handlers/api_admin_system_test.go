@@ -3,6 +3,7 @@ package handlers_test
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"mime/multipart"
 	"net/http"
 	"net/url"
@@ -365,5 +366,42 @@ func TestDepartmentsAreCreatedAndRenamed(t *testing.T) {
 	status, _, _ = admin.post("/admin/departments/scj", url.Values{"name": {""}})
 	if status != http.StatusUnprocessableEntity {
 		t.Errorf("empty name = %d, want 422", status)
+	}
+}
+
+// TestTheLastSysadminKeepsTheRole: the only active system administrator cannot take the
+// role from its own account; once a second account holds it, the first may give it up, and
+// the last one left cannot be disabled by the other.
+func TestTheLastSysadminKeepsTheRole(t *testing.T) {
+	env := newStaffEnv(t)
+	ctx := t.Context()
+	admin, err := env.store.UserByName(ctx, "admin")
+	if err != nil {
+		t.Fatal(err)
+	}
+	token := loginToken(t, env, "admin")
+	rolesPath := fmt.Sprintf("/api/v1/admin/users/%d/roles", admin.ID)
+	status, body := call(t, env, http.MethodPut, rolesPath, token, map[string]any{"roles": []map[string]string{{"role": "supervisor", "domain": "*"}}})
+	if status != http.StatusUnprocessableEntity || !strings.Contains(string(body), "roles.sysadmin") {
+		t.Fatalf("the last sysadmin drops the role: %d %s", status, body)
+	}
+	other, err := env.store.UserByName(ctx, "supervisor")
+	if err != nil {
+		t.Fatal(err)
+	}
+	otherRoles := fmt.Sprintf("/api/v1/admin/users/%d/roles", other.ID)
+	if status, body = call(t, env, http.MethodPut, otherRoles, token, map[string]any{"roles": []map[string]string{{"role": "sysadmin", "domain": "*"}}}); status != http.StatusOK {
+		t.Fatalf("a second sysadmin: %d %s", status, body)
+	}
+	if status, body = call(t, env, http.MethodPut, rolesPath, token, map[string]any{"roles": []map[string]string{{"role": "supervisor", "domain": "*"}}}); status != http.StatusOK {
+		t.Fatalf("no longer the last: %d %s", status, body)
+	}
+	otherToken := loginToken(t, env, "supervisor")
+	status, body = call(t, env, http.MethodPost, fmt.Sprintf("/api/v1/admin/users/%d/active", other.ID), otherToken, map[string]any{"active": false})
+	if status != http.StatusUnprocessableEntity {
+		t.Fatalf("disabling oneself: %d %s", status, body)
+	}
+	if status, body = call(t, env, http.MethodPut, otherRoles, otherToken, map[string]any{"roles": []map[string]string{}}); status != http.StatusUnprocessableEntity || !strings.Contains(string(body), "roles.sysadmin") {
+		t.Fatalf("the new last sysadmin drops the role: %d %s", status, body)
 	}
 }

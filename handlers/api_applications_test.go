@@ -71,7 +71,10 @@ func sampleAnswers(code, kind, name, id string) json.RawMessage {
 	if !ok {
 		return json.RawMessage(`{}`)
 	}
-	profile := map[string]string{"kind": kind, "phone": "13800000000"}
+	// A person filing for an item that serves organisations answers for one (the
+	// organisation's particulars are then the form's to ask).
+	profile := map[string]string{"kind": kind, "phone": "13800000000", "org_name": "集宁区示例商贸有限公司",
+		"credit_code": "91150902MA0N3K7T1C"}
 	if kind == models.ApplicantOrganisation {
 		profile["org_name"], profile["credit_code"] = name, id
 	} else {
@@ -160,6 +163,44 @@ func TestRepeatedWrongCodesAreRateLimited(t *testing.T) {
 	}
 	if s, _ := call(t, env, http.MethodGet, "/api/v1/status/"+f.Number+"?code="+f.QueryCode, "", nil); s != http.StatusTooManyRequests {
 		t.Fatalf("a blocked client still looks up: %d", s)
+	}
+}
+
+// TestGuessingOneCodeLeavesOtherApplicationsAlone: a client refused for guessing one
+// application's code is told when to retry, and still looks up another application with
+// its right code.
+func TestGuessingOneCodeLeavesOtherApplicationsAlone(t *testing.T) {
+	env := newStaffEnv(t)
+	a, b := fileOnline(t, env, singleItem(t).Code), fileOnline(t, env, singleItem(t).Code)
+	for range 12 {
+		call(t, env, http.MethodGet, "/api/v1/status/"+a.Number+"?code=WRONG123", "", nil)
+	}
+	req, _ := http.NewRequest(http.MethodGet, env.http.URL+"/api/v1/status/"+a.Number+"?code="+a.QueryCode, nil)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusTooManyRequests || resp.Header.Get("Retry-After") == "" {
+		t.Fatalf("the guessed application: %d, Retry-After %q", resp.StatusCode, resp.Header.Get("Retry-After"))
+	}
+	if s, body := call(t, env, http.MethodGet, "/api/v1/status/"+b.Number+"?code="+b.QueryCode, "", nil); s != http.StatusOK {
+		t.Fatalf("another application with its right code: %d %s", s, body)
+	}
+}
+
+// TestForwardedForCannotEscapeTheLimit: without a trusted proxy configured, a client that
+// names another address in X-Forwarded-For is still counted by its own.
+func TestForwardedForCannotEscapeTheLimit(t *testing.T) {
+	env := newStaffEnv(t)
+	f := fileOnline(t, env, singleItem(t).Code)
+	last := 0
+	for i := range 12 {
+		last, _ = call(t, env, http.MethodGet, "/api/v1/status/"+f.Number+"?code=WRONG123", "", nil,
+			"X-Forwarded-For", fmt.Sprintf("198.51.100.%d", i+1))
+	}
+	if last != http.StatusTooManyRequests {
+		t.Fatalf("after 12 wrong codes from 12 claimed addresses: %d", last)
 	}
 }
 
@@ -408,5 +449,41 @@ func TestCitizenAccountUploadsForItsOwnApplication(t *testing.T) {
 	}
 	if s := upload(other); s != http.StatusForbidden {
 		t.Fatalf("an upload for someone else's application: %d", s)
+	}
+}
+
+// TestAnonymousFilingKeepsTheStoredProfile: someone filing online under another person's
+// identity number does not change that person's stored name and phone; the window, which
+// sees the document, does. The application itself keeps what its filing said.
+func TestAnonymousFilingKeepsTheStoredProfile(t *testing.T) {
+	env := newStaffEnv(t)
+	code := singleItem(t).Code
+	const id = "11010519491231002X"
+	window := loginToken(t, env, "window1")
+	body := applyBody(code, id)
+	body["applicant"].(map[string]any)["name"], body["applicant"].(map[string]any)["phone"] = "王小明", "13900000001"
+	if s, b := call(t, env, http.MethodPost, "/api/v1/applications", window, body); s != http.StatusCreated {
+		t.Fatalf("window filing: %d %s", s, b)
+	}
+	body["applicant"].(map[string]any)["name"], body["applicant"].(map[string]any)["phone"] = "冒用者", "13700000002"
+	s, b := call(t, env, http.MethodPost, "/api/v1/applications", "", body)
+	if s != http.StatusCreated {
+		t.Fatalf("anonymous filing: %d %s", s, b)
+	}
+	p, err := env.store.Applicant(t.Context(), id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.Name != "王小明" || p.Phone != "13900000001" {
+		t.Fatalf("the stored profile became %s %s", p.Name, p.Phone)
+	}
+	var f filedAnswer
+	_ = json.Unmarshal(b, &f)
+	app, err := env.store.Application(t.Context(), f.Number)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if app.ApplicantName != "冒用者" || app.ApplicantPhone != "13700000002" {
+		t.Fatalf("the anonymous application records %s %s, not what it said", app.ApplicantName, app.ApplicantPhone)
 	}
 }

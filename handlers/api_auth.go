@@ -69,6 +69,7 @@ type roleJSON struct {
 
 // apiMe answers who the caller is; it needs a login but no permission.
 func (s *Server) apiMe(c *gin.Context) error {
+	c.Header("Cache-Control", "no-store")
 	p := principalOf(c)
 	if p == nil {
 		return &Error{Status: http.StatusUnauthorized, Code: "unauthenticated", Message: "log in first"}

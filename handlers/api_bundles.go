@@ -197,7 +197,7 @@ func (s *Server) bundleAction(c *gin.Context, number string, act workflow.Action
 		who = service.Actor{QueryCode: code}
 	}
 	var f *models.BundleFiling
-	err := s.withCodeLimit(c, who, func() (err error) {
+	err := s.withCodeLimit(c, number, who, func() (err error) {
 		f, err = s.actions().ActOnBundle(c.Request.Context(), who, number, act, version, in)
 		return err
 	})
@@ -391,7 +391,7 @@ func (s *Server) bundleStatus(c *gin.Context) (bool, error) {
 // bundleByCode checks the rate limit and the code of a bundle filing.
 func (s *Server) bundleByCode(c *gin.Context, number, code string) (*models.BundleFiling, error) {
 	var f *models.BundleFiling
-	err := s.withCodeLimit(c, service.Actor{QueryCode: code}, func() (err error) {
+	err := s.withCodeLimit(c, number, service.Actor{QueryCode: code}, func() (err error) {
 		f, err = s.store.BundleFilingByCode(c.Request.Context(), number, strings.ToUpper(strings.TrimSpace(code)))
 		if errors.Is(err, models.ErrNotFound) {
 			return service.ErrWrongCode

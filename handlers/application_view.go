@@ -174,6 +174,7 @@ type statusView struct {
 	Materials  []materialView    `json:"materials"`
 	Timeline   []timelineEntry   `json:"timeline"`
 	CanAct     []workflow.Action `json:"can_act"` // withdraw, supplement
+	Form       form.Values       `json:"form"`    // the applicant's own answers, as filed
 }
 
 type timelineEntry struct {
@@ -188,7 +189,8 @@ func (s *Server) statusViewOf(lang string, a *models.Application) statusView {
 	c := s.clockOf(a)
 	v := statusView{Number: a.Number, Item: a.ItemName, ItemCode: a.ItemCode, Department: a.DepartmentCode, State: a.State,
 		StateLabel: s.site.T(lang, "state."+string(a.State)), Deadline: c.PromisedDeadline, Statutory: c.StatutoryDeadline,
-		Result: a.Result, Materials: materialViews(a), Timeline: []timelineEntry{}, CanAct: applicantActions(a)}
+		Result: a.Result, Materials: materialViews(a), Timeline: []timelineEntry{}, CanAct: applicantActions(a),
+		Form: form.Values(a.Form)}
 	for _, e := range a.Events {
 		if e.Action == workflow.RequestSupplement || e.Action == workflow.SendBack {
 			v.Missing = strings.Join(materialNames(a, workflow.SplitList(e.Fields()["missing"])), "；")

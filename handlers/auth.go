@@ -8,7 +8,10 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"errors"
+	"fmt"
+	"math"
 	"net/http"
+	"strconv"
 	"strings"
 	"time"
 
@@ -24,10 +27,13 @@ const (
 	idleTimeout     = 30 * time.Minute
 	absoluteTimeout = 12 * time.Hour
 	touchEvery      = time.Minute
-	maxFailedLogins = 5
-	lockoutFor      = 15 * time.Minute
 	ctxPrincipal    = "principal"
 )
+
+// noLockout keeps the store from locking an account however many failures it records: the
+// login throttle slows guessing instead, without handing an attacker a way to shut
+// someone out.
+const noLockout = math.MaxInt32
 
 // principal is the logged-in user of a request.
 type principal struct {
@@ -184,10 +190,21 @@ func (s *Server) refuseCSRF(c *gin.Context, msg string) {
 	s.pageError(c, e)
 }
 
-// login checks a password, applies the lockout and starts a session.
+// login checks a password under the login throttle and starts a session. An unknown
+// username, a disabled account and a wrong password answer alike, in the same time.
 func (s *Server) login(ctx context.Context, c *gin.Context, username, password, kind string) (string, *models.Session, error) {
 	now := time.Now()
 	ev := models.LoginEvent{Username: username, At: now.UTC(), IP: c.ClientIP(), UserAgent: truncate(c.Request.UserAgent(), 200)}
+	if wait := s.logins.Wait(username, ev.IP, now); wait > 0 {
+		ev.Result = models.LoginLocked
+		if err := s.store.RecordLogin(ctx, ev, noLockout, now); err != nil {
+			return "", nil, err
+		}
+		secs := int(wait.Round(time.Second)/time.Second) + 1
+		c.Header("Retry-After", strconv.Itoa(secs))
+		return "", nil, &Error{Status: http.StatusTooManyRequests, Code: "too_many_attempts",
+			Message: fmt.Sprintf("too many failed logins; try again in %d seconds", secs)}
+	}
 	u, err := s.store.UserByName(ctx, username)
 	switch {
 	case errors.Is(err, models.ErrNotFound):
@@ -199,26 +216,22 @@ func (s *Server) login(ctx context.Context, c *gin.Context, username, password, 
 		ev.UserID = &u.ID
 		switch {
 		case !u.Active:
+			_ = bcrypt.CompareHashAndPassword(dummyHash, []byte(password))
 			ev.Result = models.LoginDisabled
-		case u.Locked(now):
-			ev.Result = models.LoginLocked
 		case bcrypt.CompareHashAndPassword([]byte(u.PasswordHash), []byte(password)) != nil:
 			ev.Result = models.LoginBadPassword
 		default:
 			ev.Result = models.LoginOK
 		}
 	}
-	if err := s.store.RecordLogin(ctx, ev, maxFailedLogins, now.Add(lockoutFor)); err != nil {
+	if err := s.store.RecordLogin(ctx, ev, noLockout, now); err != nil {
 		return "", nil, err
 	}
-	switch ev.Result {
-	case models.LoginOK:
-	case models.LoginLocked:
-		return "", nil, &Error{Status: http.StatusTooManyRequests, Code: "account_locked",
-			Message: "too many wrong passwords; the account is locked for a while"}
-	default:
+	if ev.Result != models.LoginOK {
+		s.logins.Fail(username, ev.IP, now)
 		return "", nil, &Error{Status: http.StatusUnauthorized, Code: "invalid_credentials", Message: "wrong username or password"}
 	}
+	s.logins.Succeed(username)
 	secret, err := newSecret()
 	if err != nil {
 		return "", nil, err
@@ -243,12 +256,12 @@ func (s *Server) login(ctx context.Context, c *gin.Context, username, password, 
 
 func (s *Server) setSessionCookie(c *gin.Context, secret string) {
 	http.SetCookie(c.Writer, &http.Cookie{Name: sessionCookie, Value: secret, Path: "/", MaxAge: int(absoluteTimeout.Seconds()),
-		HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: c.Request.TLS != nil})
+		HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: s.secureCookie(c)})
 }
 
 func (s *Server) clearSessionCookie(c *gin.Context) {
 	http.SetCookie(c.Writer, &http.Cookie{Name: sessionCookie, Value: "", Path: "/", MaxAge: -1,
-		HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: c.Request.TLS != nil})
+		HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: s.secureCookie(c)})
 }
 
 func (s *Server) logout(c *gin.Context) error {

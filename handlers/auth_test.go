@@ -3,8 +3,10 @@ package handlers_test
 import (
 	"context"
 	"encoding/json"
+	"io"
 	"net/http"
 	"net/http/cookiejar"
+	"net/http/httptest"
 	"net/url"
 	"strings"
 	"sync"
@@ -12,7 +14,9 @@ import (
 
 	"golang.org/x/crypto/bcrypt"
 
+	"onewindow/handlers"
 	"onewindow/models/demo"
+	"onewindow/web"
 )
 
 // demoHash is the demo accounts' password hash in the test databases, at
@@ -154,20 +158,39 @@ func TestForgedCrossSitePostIsRefused(t *testing.T) {
 	}
 }
 
-func TestRepeatedWrongPasswordsLockTheAccount(t *testing.T) {
+func TestRepeatedWrongPasswordsSlowGuessingWithoutTellingNames(t *testing.T) {
 	env := newStaffEnv(t)
-	for i := range 5 {
-		status, _ := call(t, env, "POST", "/api/v1/login", "", map[string]string{"username": "window1", "password": "wrong-" + string(rune('a'+i))})
-		if status != 401 {
-			t.Fatalf("wrong password %d = %d, want 401", i, status)
+	try := func(user, password string) (int, string, http.Header) {
+		req, _ := http.NewRequest(http.MethodPost, env.http.URL+"/api/v1/login",
+			strings.NewReader(`{"username":"`+user+`","password":"`+password+`"}`))
+		req.Header.Set("Content-Type", "application/json")
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		var b strings.Builder
+		_, _ = io.Copy(&b, resp.Body)
+		return resp.StatusCode, b.String(), resp.Header
+	}
+	// An existing name and a name nobody has answer alike, try after try.
+	for _, user := range []string{"window1", "nobody-here"} {
+		for i := range 5 {
+			if status, body, _ := try(user, "wrong-"+string(rune('a'+i))); status != 401 || !strings.Contains(body, "invalid_credentials") {
+				t.Fatalf("%s, wrong password %d = %d %s, want 401", user, i, status, body)
+			}
+		}
+		status, body, h := try(user, demo.Password)
+		if status != 429 || !strings.Contains(body, "too_many_attempts") || h.Get("Retry-After") == "" {
+			t.Fatalf("%s, sixth try at once = %d %s (Retry-After %q), want 429 with Retry-After", user, status, body, h.Get("Retry-After"))
 		}
 	}
-	status, body := call(t, env, "POST", "/api/v1/login", "", map[string]string{"username": "window1", "password": demo.Password})
-	if status != 429 || !strings.Contains(string(body), "account_locked") {
-		t.Fatalf("right password on a locked account = %d %s", status, body)
+	// Another account is not held up by the guessing at window1.
+	if status, body, _ := try("admin", demo.Password); status != 200 {
+		t.Fatalf("admin after someone guessed at window1: %d %s", status, body)
 	}
 	tok := loginToken(t, env, "admin")
-	status, body = call(t, env, "GET", "/api/v1/admin/login-log?username=window1", tok, nil)
+	status, body := call(t, env, "GET", "/api/v1/admin/login-log?username=window1", tok, nil)
 	if status != 200 || strings.Count(string(body), "bad_password") != 5 || !strings.Contains(string(body), `"result":"locked"`) {
 		t.Errorf("login log: %d %s", status, body)
 	}
@@ -198,5 +221,74 @@ func TestLoginPageWorksWhenSignedInAndSendsCitizensHome(t *testing.T) {
 	status, _, resp := fetch(t, client, http.MethodPost, env.http.URL+"/login", form)
 	if status != http.StatusSeeOther || resp.Header.Get("Location") != "/my" {
 		t.Errorf("signing in as citizen1 from window1's session: %d to %q, want 303 to /my", status, resp.Header.Get("Location"))
+	}
+}
+
+// TestLoginNeverRedirectsOffTheSite: a next that a browser would read as another site
+// (a tab or line break it drops, a backslash it reads as a slash, a scheme, a host) sends
+// the account where it goes by default; a local path is kept.
+func TestLoginNeverRedirectsOffTheSite(t *testing.T) {
+	env := newStaffEnv(t)
+	for _, tc := range []struct{ next, want string }{
+		{"/\t/evil.example", "/admin"},
+		{"/\n/evil.example", "/admin"},
+		{"/\\evil.example", "/admin"},
+		{"//evil.example", "/admin"},
+		{"https://evil.example/", "/admin"},
+		{"/%09/evil.example", "/%09/evil.example"}, // stays a path on this site
+		{"/ /evil.example", "/admin"},
+		{"/window?x=1", "/window?x=1"},
+	} {
+		form := url.Values{"username": {"window1"}, "password": {demo.Password}, "next": {tc.next}}
+		status, _, resp := fetch(t, staffClientless(), http.MethodPost, env.http.URL+"/login", form)
+		if status != http.StatusSeeOther || resp.Header.Get("Location") != tc.want {
+			t.Errorf("next %q: %d to %q, want %q", tc.next, status, resp.Header.Get("Location"), tc.want)
+		}
+	}
+}
+
+// TestPublicHTTPSMakesCookiesSecure: behind a TLS proxy (the public URL is https), the
+// session cookie is Secure and every answer carries Strict-Transport-Security; without it
+// (plain http on a desk machine) neither.
+func TestPublicHTTPSMakesCookiesSecure(t *testing.T) {
+	store, err := openSeeded(t.TempDir(), true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { store.Close() })
+	site, err := web.New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		public string
+		secure bool
+	}{{"https://zwfw.example.gov.cn", true}, {"", false}} {
+		srv, err := handlers.New(t.Context(), handlers.Config{Store: store, Site: site, Demo: true, PublicURL: tc.public})
+		if err != nil {
+			t.Fatal(err)
+		}
+		h := httptest.NewServer(srv.Handler())
+		resp, err := staffClientless().PostForm(h.URL+"/login", url.Values{"username": {"window1"}, "password": {demo.Password}})
+		h.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		var session *http.Cookie
+		for _, c := range resp.Cookies() {
+			if c.Value != "" {
+				session = c
+			}
+		}
+		if session == nil || session.Secure != tc.secure {
+			t.Errorf("public %q: session cookie %+v, want Secure %v", tc.public, session, tc.secure)
+		}
+		if hsts := resp.Header.Get("Strict-Transport-Security"); (hsts != "") != tc.secure {
+			t.Errorf("public %q: Strict-Transport-Security %q", tc.public, hsts)
+		}
+	}
+	if _, err := handlers.New(t.Context(), handlers.Config{Store: store, Site: site, PublicURL: "zwfw.example"}); err == nil {
+		t.Error("a public URL without a scheme was taken")
 	}
 }

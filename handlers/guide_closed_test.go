@@ -83,7 +83,7 @@ func TestIncompleteGuideIsReadableButClosed(t *testing.T) {
 		}
 	}
 	before := filedCount(t, env)
-	body, ctype := formBody(t, applyFields(walkInID, "tok-closed"), nil, tinyPDF)
+	body, ctype := formBody(t, applyFields(t, it.Code, walkInID, "tok-closed"), nil, tinyPDF)
 	resp, page := send(t, browserClient(t), "POST", env.http.URL+"/items/"+it.Code+"/apply", body, ctype)
 	if resp.StatusCode != http.StatusConflict || !strings.Contains(page, `id="closed-box"`) {
 		t.Errorf("POST apply = %d, want 409 with the closed box", resp.StatusCode)

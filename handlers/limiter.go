@@ -25,10 +25,18 @@ func newLimiter(max int, w time.Duration) *limiter {
 
 // Blocked reports whether client has used up its failures.
 func (l *limiter) Blocked(client string, now time.Time) bool {
+	return l.RetryAfter(client, now) > 0
+}
+
+// RetryAfter is how long client stays refused: 0 when it is not.
+func (l *limiter) RetryAfter(client string, now time.Time) time.Duration {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	w := l.hits[client]
-	return w != nil && now.Sub(w.start) < l.window && w.n >= l.max
+	if w == nil || now.Sub(w.start) >= l.window || w.n < l.max {
+		return 0
+	}
+	return l.window - now.Sub(w.start)
 }
 
 // Fail records one failure of client.

@@ -59,9 +59,12 @@ func accessLog(log *slog.Logger) gin.HandlerFunc {
 }
 
 // securityHeaders sets the headers every answer carries.
-func securityHeaders() gin.HandlerFunc {
+func securityHeaders(secure bool) gin.HandlerFunc {
 	return func(c *gin.Context) {
 		h := c.Writer.Header()
+		if secure || c.Request.TLS != nil {
+			h.Set("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+		}
 		h.Set("X-Content-Type-Options", "nosniff")
 		h.Set("X-Frame-Options", "DENY")
 		h.Set("Referrer-Policy", "same-origin")
@@ -72,14 +75,14 @@ func securityHeaders() gin.HandlerFunc {
 
 // language picks the page language: ?lang= (remembered in a cookie), then the
 // cookie, then the reference locale.
-func language(site *web.Site) gin.HandlerFunc {
+func language(site *web.Site, secure bool) gin.HandlerFunc {
 	return func(c *gin.Context) {
 		lang := web.DefaultLang
 		if q := c.Query("lang"); q != "" && site.Has(q) {
 			lang = q
 			http.SetCookie(c.Writer, &http.Cookie{
 				Name: langCookie, Value: q, Path: "/", MaxAge: 365 * 24 * 3600,
-				HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: c.Request.TLS != nil,
+				HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: secure || c.Request.TLS != nil,
 			})
 		} else if ck, err := c.Cookie(langCookie); err == nil && site.Has(ck) {
 			lang = ck

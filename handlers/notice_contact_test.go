@@ -68,7 +68,7 @@ func TestOnlineReceiptFallsBackToTheCentreHotline(t *testing.T) {
 	var site siteAnswer
 	getJSONFrom(t, env, "/api/v1/site", &site)
 	cl := browserClient(t)
-	body, ctype := formBody(t, applyFields(citizenID, "tok-hotline"), requiredFiles(g, "scan.pdf"), tinyPDF)
+	body, ctype := formBody(t, applyFields(t, g.Code, citizenID, "tok-hotline"), requiredFiles(g, "scan.pdf"), tinyPDF)
 	resp, _ := send(t, cl, "POST", env.http.URL+"/items/"+g.Code+"/apply", body, ctype)
 	if resp.StatusCode != http.StatusSeeOther {
 		t.Fatalf("apply = %d", resp.StatusCode)
@@ -84,7 +84,7 @@ func TestOnlineReceiptFallsBackToTheCentreHotline(t *testing.T) {
 func TestClerksHistoryNamesTheApplicantNotAnInternalName(t *testing.T) {
 	env := newStaffEnv(t)
 	g := citizenItem(t, env)
-	body, ctype := formBody(t, applyFields(citizenID, "tok-actor"), requiredFiles(g, "scan.pdf"), tinyPDF)
+	body, ctype := formBody(t, applyFields(t, g.Code, citizenID, "tok-actor"), requiredFiles(g, "scan.pdf"), tinyPDF)
 	resp, _ := send(t, browserClient(t), "POST", env.http.URL+"/items/"+g.Code+"/apply", body, ctype)
 	number := strings.TrimPrefix(resp.Header.Get("Location"), "/receipt/")
 	if resp.StatusCode != http.StatusSeeOther || number == "" {

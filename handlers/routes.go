@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"fmt"
 	"net/http"
 	"slices"
 	"strings"
@@ -177,6 +178,8 @@ var routeTable = []route{
 	{"POST", "/admin/items/:code/edit", page, staff, "item", "edit", (*Server).uiItemEdit},
 	{"POST", "/admin/items/:code/publish", page, staff, "item", "publish", (*Server).uiItemPublishDraft},
 	{"GET", "/admin/items/:code/history", page, staff, "item", "edit", (*Server).uiItemHistory},
+	{"GET", "/admin/items/:code/form", page, staff, "item", "edit", (*Server).uiItemFormEditor},
+	{"POST", "/admin/items/:code/form", page, staff, "item", "edit", (*Server).uiItemFormEdit},
 	{"GET", "/admin/items/:code/disposition", page, staff, "item", "dispose", (*Server).uiDispositionForm},
 	{"POST", "/admin/items/:code/disposition", page, staff, "item", "dispose", (*Server).uiDisposition},
 	{"GET", "/admin/catalogue/transfer", page, staff, "item", "export", (*Server).uiTransfer},
@@ -197,6 +200,12 @@ var routeTable = []route{
 	{"POST", "/admin/search/aliases/:term", page, staff, "item", "edit", (*Server).uiAliasUpdate},
 	{"POST", "/admin/search/aliases/:term/delete", page, staff, "item", "edit", (*Server).uiAliasDelete},
 	{"GET", "/admin/search/alias-changes", page, staff, "item", "edit", (*Server).uiAliasChanges},
+	// The dictionaries form fields take their options from (民族, 学历 …): catalogue
+	// administrators of every department edit them (checked in "*").
+	{"GET", "/admin/forms/dictionaries", page, staff, "item", "edit", (*Server).uiFormDicts},
+	{"POST", "/admin/forms/dictionaries", page, staff, "item", "edit", (*Server).uiFormDictCreate},
+	{"GET", "/admin/forms/dictionaries/:name", page, staff, "item", "edit", (*Server).uiFormDict},
+	{"POST", "/admin/forms/dictionaries/:name", page, staff, "item", "edit", (*Server).uiFormDictSave},
 	// 一件事 bundles: catalogue administrators of every department (checked in "*").
 	{"PUT", "/api/v1/bundles/:code", api, staff, "item", "edit", (*Server).apiPutBundle},
 	{"GET", "/admin/bundles", page, staff, "item", "edit", (*Server).uiBundlesAdmin},
@@ -219,6 +228,7 @@ var routeTable = []route{
 	{"POST", "/window/applications/:number", page, staff, "application", ofAction, (*Server).uiWindowAct},
 	{"POST", "/window/applications/:number/files", page, staff, "application", "register", (*Server).uiWindowUpload},
 	{"GET", "/window/applications/:number/notice/:kind", page, staff, "application", "register", (*Server).uiWindowNotice},
+	{"GET", "/applications/:number/form/print", page, staff, "application", "register", (*Server).uiFormPrint},
 	// 一件事 at the window: the bundle as a whole (each child authorized as an action).
 	{"GET", "/window/bundles/new", page, staff, "application", "register", (*Server).uiBundleWindowNewForm},
 	{"POST", "/window/bundles/new", page, staff, "application", "register", (*Server).uiBundleWindowRegister},
@@ -236,18 +246,24 @@ var routeTable = []route{
 }
 
 // routes builds the engine from routeTable: public and applicant routes
-// plain, citizen and staff routes through protect.
-func (s *Server) routes() *gin.Engine {
+// plain, citizen and staff routes through protect. Only the trusted proxies'
+// X-Forwarded-For names the client (rate limits, the login log); gin trusts
+// every proxy unless told otherwise.
+func (s *Server) routes(trustedProxies []string) (*gin.Engine, error) {
 	gin.SetMode(gin.ReleaseMode)
 	r := gin.New()
+	if err := r.SetTrustedProxies(trustedProxies); err != nil {
+		return nil, fmt.Errorf("handlers: trusted proxies: %w", err)
+	}
+	r.RemoteIPHeaders = []string{"X-Forwarded-For"}
 	r.HandleMethodNotAllowed = true
-	r.Use(requestID(), accessLog(s.log), s.recovery(), securityHeaders(), language(s.site), s.authenticate(), s.csrf())
+	r.Use(requestID(), accessLog(s.log), s.recovery(), securityHeaders(s.secure), language(s.site, s.secure), s.authenticate(), s.csrf())
 	for _, rt := range routeTable {
 		s.register(r, rt)
 	}
 	r.NoRoute(s.notFound)
 	r.NoMethod(s.methodNotAllowed)
-	return r
+	return r, nil
 }
 
 // register adds one line of the table to the engine: the handler answering
@@ -268,7 +284,19 @@ func (s *Server) register(r *gin.Engine, rt route) {
 	if rt.audience.needsLogin() {
 		gh = s.protect(gh)
 	}
+	if rt.audience != public {
+		gh = noStore(gh)
+	}
 	r.Handle(rt.method, rt.path, gh)
+}
+
+// noStore keeps staff pages and an applicant's own answers out of every cache (a shared
+// counter PC's browser, a proxy): personal data is fetched again, never shown from history.
+func noStore(next gin.HandlerFunc) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		c.Header("Cache-Control", "no-store")
+		next(c)
+	}
 }
 
 // keys returns the route's "METHOD /path" entries as the router holds them.

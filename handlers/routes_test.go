@@ -112,3 +112,28 @@ func TestOpenAPIDescribesExactlyTheAPIRoutes(t *testing.T) {
 		}
 	}
 }
+
+// TestPersonalAnswersAreNeverCached: every route that is not public answers with
+// Cache-Control: no-store, so a staff page or an applicant's status is never shown again
+// from a shared browser's history or a proxy.
+func TestPersonalAnswersAreNeverCached(t *testing.T) {
+	env := newStaffEnv(t)
+	client := staffClient(t, env, "window1")
+	for _, path := range []string{"/window", "/admin", "/tasks"} {
+		_, _, resp := fetch(t, client, http.MethodGet, env.http.URL+path, nil)
+		if cc := resp.Header.Get("Cache-Control"); cc != "no-store" {
+			t.Errorf("GET %s: Cache-Control %q, want no-store", path, cc)
+		}
+	}
+	token := loginToken(t, env, "window1")
+	req, _ := http.NewRequest(http.MethodGet, env.http.URL+"/api/v1/tasks", nil)
+	req.Header.Set("Authorization", "Bearer "+token)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if cc := resp.Header.Get("Cache-Control"); cc != "no-store" {
+		t.Errorf("GET /api/v1/tasks: Cache-Control %q, want no-store", cc)
+	}
+}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"path/filepath"
 	"slices"
 	"sync"
@@ -34,6 +35,13 @@ type Config struct {
 	UploadLimit int64
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
+	// TrustedProxies are the addresses or CIDR ranges of the reverse proxies in front of
+	// the server, whose X-Forwarded-For names the client; none by default, so the client
+	// is the connection's address and a header cannot choose it.
+	TrustedProxies []string
+	// PublicURL is the address people reach the site at (https://… behind a TLS proxy);
+	// with https every cookie is Secure and the answers carry Strict-Transport-Security.
+	PublicURL string
 }
 
 // Server is the HTTP side of OneWindow.
@@ -70,13 +78,16 @@ type Server struct {
 
 	settings atomic.Pointer[models.SiteSettings] // the site settings every page shows
 
-	files       *models.Files
-	uploadLimit int64
-	now         func() time.Time
-	codeLimiter *limiter // wrong query codes per client
-	pages       *pageCache
-	answers     *fifoCache[searchKey, []byte] // catalogue list answers, until the catalogue changes
-	imports     *importJobs                   // the page's background imports
+	files         *models.Files
+	uploadLimit   int64
+	now           func() time.Time
+	secure        bool     // served over https (PublicURL): Secure cookies, HSTS
+	codeLimiter   *limiter // wrong query codes per client and application number
+	numberLimiter *limiter // wrong query codes per application number, from every client
+	logins        *loginThrottle
+	pages         *pageCache
+	answers       *fifoCache[searchKey, []byte] // catalogue list answers, until the catalogue changes
+	imports       *importJobs                   // the page's background imports
 }
 
 // reference is the small, read-mostly data that validates filters and labels
@@ -101,10 +112,18 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 		return nil, err
 	}
 	s := &Server{store: cfg.Store, site: cfg.Site, log: cfg.Logger, demo: cfg.Demo, search: search.NewLive(search.New(nil, nil)),
-		now: cfg.Now, uploadLimit: cfg.UploadLimit, codeLimiter: newLimiter(10, time.Minute), pages: newPageCache(),
+		now: cfg.Now, uploadLimit: cfg.UploadLimit, codeLimiter: newLimiter(10, time.Minute),
+		numberLimiter: newLimiter(100, time.Hour), logins: newLoginThrottle(), pages: newPageCache(),
 		answers: newFIFOCache[searchKey, []byte](answersCacheSize), imports: newImportJobs()}
 	if s.now == nil {
 		s.now = time.Now
+	}
+	if cfg.PublicURL != "" {
+		u, err := url.Parse(cfg.PublicURL)
+		if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+			return nil, fmt.Errorf("handlers: the public URL %q is not an http(s) address", cfg.PublicURL)
+		}
+		s.secure = u.Scheme == "https"
 	}
 	if s.uploadLimit <= 0 {
 		s.uploadLimit = 10 << 20
@@ -119,7 +138,9 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	if err = s.refresh(ctx); err != nil {
 		return nil, err
 	}
-	s.engine = s.routes()
+	if s.engine, err = s.routes(cfg.TrustedProxies); err != nil {
+		return nil, err
+	}
 	return s, nil
 }
 
@@ -267,6 +288,10 @@ func (s *Server) publishedItem(ctx context.Context, code string) (*models.Item, 
 	it.Materials = slices.Clone(it.Materials)
 	return &it, nil
 }
+
+// secureCookie reports whether a cookie set on this request must be Secure: the site is
+// public over https, or this request came over TLS.
+func (s *Server) secureCookie(c *gin.Context) bool { return s.secure || c.Request.TLS != nil }
 
 // api adapts an error-returning handler to gin and answers failures with the
 // JSON error shape.

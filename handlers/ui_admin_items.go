@@ -3,6 +3,7 @@ package handlers
 import (
 	"errors"
 	"net/http"
+	"slices"
 	"strings"
 	"time"
 
@@ -256,7 +257,9 @@ type historyPage struct {
 
 type revisionView struct {
 	models.Revision
-	Time string // in Asia/Shanghai
+	Time      string               // in Asia/Shanghai
+	FormLines []string             // the application form's changes as sentences
+	Other     []models.FieldChange // the other changes, as rows
 }
 
 var shanghai = func() *time.Location {
@@ -276,8 +279,14 @@ func (s *Server) uiItemHistory(c *gin.Context) error {
 		return err
 	}
 	p := historyPage{Item: it, CanEdit: true}
-	for _, r := range revs {
-		p.Revisions = append(p.Revisions, revisionView{Revision: r, Time: r.CreatedAt.In(shanghai).Format("2006-01-02 15:04:05")})
+	for i, r := range revs {
+		rv := revisionView{Revision: r, Time: r.CreatedAt.In(shanghai).Format("2006-01-02 15:04:05"), Other: r.Diff}
+		if slices.ContainsFunc(r.Diff, isFormChange) {
+			h := formHistory{s: s, lang: langOf(c)}
+			h.before, h.after = historyForms(revs, i)
+			rv.FormLines, rv.Other = h.lines(r.Diff)
+		}
+		p.Revisions = append(p.Revisions, rv)
 	}
 	s.render(c, http.StatusOK, "item_history", s.site.T(langOf(c), "admin.history.title", it.Name), "staff", p)
 	return nil

@@ -81,6 +81,8 @@ type roleForm struct {
 // of the message shown next to the role form.
 func roleFieldKey(field string) (string, string) {
 	switch {
+	case field == "roles.sysadmin":
+		return "roles", "admin.roles.err.last_sysadmin"
 	case strings.HasSuffix(field, ".role"):
 		return "roles", "admin.roles.err.role"
 	case strings.HasSuffix(field, ".domain"):

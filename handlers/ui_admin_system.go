@@ -95,6 +95,7 @@ func (s *Server) catalogueTools(c *gin.Context) adminSection {
 	}
 	if s.can(c, policies.AllDomains, policies.ObjItem, policies.ActEdit) {
 		sec.Links = append(sec.Links, adminLink{"tool-aliases", "/admin/search/aliases", "aliases.title", "aliases.home_hint"})
+		sec.Links = append(sec.Links, adminLink{"tool-form-dicts", "/admin/forms/dictionaries", "formedit.dicts.title", "formedit.dicts.home_hint"})
 	}
 	return sec
 }

@@ -227,7 +227,12 @@ func (s *Server) uiUserActive(c *gin.Context) error {
 	}
 	active := f.Active == "1"
 	u, err := s.setActive(c, active)
-	if s.userFormFailed(c, err, userPage{}, func(string) (string, string) { return "active", "admin.users.err.self_disable" }) {
+	if s.userFormFailed(c, err, userPage{}, func(field string) (string, string) {
+		if field == "active.sysadmin" {
+			return "active", "admin.users.err.last_sysadmin"
+		}
+		return "active", "admin.users.err.self_disable"
+	}) {
 		return nil
 	}
 	if err != nil {

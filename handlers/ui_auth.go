@@ -3,10 +3,13 @@ package handlers
 import (
 	"errors"
 	"net/http"
-	"onewindow/policies"
+	"net/url"
 	"strings"
+	"unicode"
 
 	"github.com/gin-gonic/gin"
+
+	"onewindow/policies"
 )
 
 type loginPage struct {
@@ -15,10 +18,22 @@ type loginPage struct {
 	Error    string
 }
 
-// safeNext keeps a post-login redirect on this site.
+// safeNext keeps a post-login redirect on this site: a local path only, or "" (where an
+// account goes by default). Browsers drop tabs and line breaks from a URL and read a
+// backslash as a slash, so "/\t/evil.example" and "/\\evil.example" would leave the site:
+// any control character, space or backslash refuses the path, as do a scheme and a host.
 func safeNext(next string) string {
-	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") {
-		return "/admin"
+	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || len(next) > 2000 {
+		return ""
+	}
+	for _, r := range next {
+		if r < 0x21 || r == 0x7f || r == '\\' || unicode.IsSpace(r) || unicode.IsControl(r) {
+			return ""
+		}
+	}
+	u, err := url.Parse(next)
+	if err != nil || u.Scheme != "" || u.Host != "" || u.User != nil || !strings.HasPrefix(u.Path, "/") {
+		return ""
 	}
 	return next
 }

@@ -31,6 +31,10 @@ type taskPage struct {
 	Done       string   // the action just taken
 	Problem    string   // why the last form was refused
 	Completion string   // once the clock ended: on_time or late
+	// Answers are the application form's answers in words; CanPrintForm
+	// whether the user may print the form (the window's permission).
+	Answers      answersView
+	CanPrintForm bool
 }
 
 type materialLine struct {
@@ -90,14 +94,21 @@ func (s *Server) uiTask(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	p := s.newTaskPage(c, app)
+	p, err := s.newTaskPage(c, app)
+	if err != nil {
+		return err
+	}
 	p.Done = c.Query("done")
 	s.render(c, http.StatusOK, "task_detail", app.Number+" "+app.ItemName, "staff", p)
 	return nil
 }
 
-func (s *Server) newTaskPage(c *gin.Context, app *models.Application) *taskPage {
+func (s *Server) newTaskPage(c *gin.Context, app *models.Application) (*taskPage, error) {
 	lang := langOf(c)
+	answers, err := s.answersOf(c.Request.Context(), lang, app)
+	if err != nil {
+		return nil, err
+	}
 	ref := s.ref.Load()
 	name := func(code string) string {
 		if d, ok := ref.deptByKey[code]; ok {
@@ -106,7 +117,8 @@ func (s *Server) newTaskPage(c *gin.Context, app *models.Application) *taskPage 
 		return code
 	}
 	p := &taskPage{App: s.applicationViewOf(lang, app, s.staffActions(c, app)), Guide: app.Definition,
-		Clock: s.clockOf(app), MaxExtend: workflow.MaxExtension(app.Joint)}
+		Clock: s.clockOf(app), MaxExtend: workflow.MaxExtension(app.Joint), Answers: answers,
+		CanPrintForm: s.can(c, app.DepartmentCode, policies.ObjApplication, policies.ActRegister)}
 	p.ItemType = s.site.TOr(lang, "enum.type."+app.Definition.ItemType, app.Definition.ItemType)
 	p.ExtendLeft = max(0, p.MaxExtend-app.ExtendedDays)
 	if p.Clock.OnTime != nil {
@@ -155,7 +167,7 @@ func (s *Server) newTaskPage(c *gin.Context, app *models.Application) *taskPage 
 	case "denied":
 		p.Docs = []string{"denial", "receipt"}
 	}
-	return p
+	return p, nil
 }
 
 // actionForms builds a form for every back-office action the user may take
@@ -246,7 +258,10 @@ func (s *Server) uiTaskAction(c *gin.Context) error {
 	if lerr != nil {
 		return lerr
 	}
-	p := s.newTaskPage(c, app)
+	p, perr := s.newTaskPage(c, app)
+	if perr != nil {
+		return perr
+	}
 	lang := langOf(c)
 	switch {
 	case errors.Is(err, models.ErrConflict):

@@ -115,7 +115,8 @@ func officeFileWithCode(t *testing.T, env *demoEnv, code string) (string, string
 	t.Helper()
 	tok := loginToken(t, env, "window1")
 	status, body := call(t, env, "POST", "/api/v1/applications", tok, map[string]any{"item_code": code,
-		"applicant": map[string]string{"kind": "person", "name": "张三", "id_number": "11010519491231002X", "phone": "13800000000"}})
+		"applicant": map[string]string{"kind": "person", "name": "张三", "id_number": "11010519491231002X", "phone": "13800000000"},
+		"form":      sampleAnswers(code, "person", "张三", "11010519491231002X")})
 	if status != 201 {
 		t.Fatalf("file %s: %d %s", code, status, body)
 	}

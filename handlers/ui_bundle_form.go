@@ -120,8 +120,8 @@ func inputType(t form.Type) string {
 	return "text"
 }
 
-// fieldOptions are a choice field's options: inline or its dictionary's.
-func fieldOptions(dicts form.Dicts, f *form.Field) []form.Option {
+// bundleFieldOptions are a choice field's options: inline or its dictionary's.
+func bundleFieldOptions(dicts form.Dicts, f *form.Field) []form.Option {
 	if f.Dictionary != "" {
 		return dicts[f.Dictionary]
 	}
@@ -129,7 +129,7 @@ func fieldOptions(dicts form.Dicts, f *form.Field) []form.Option {
 }
 
 func options(lang string, dicts form.Dicts, f *form.Field, chosen []string) []bundleOption {
-	opts := fieldOptions(dicts, f)
+	opts := bundleFieldOptions(dicts, f)
 	out := make([]bundleOption, 0, len(opts))
 	for _, o := range opts {
 		out = append(out, bundleOption{Value: o.Value, Label: o.Label.In(lang), Selected: slices.Contains(chosen, o.Value)})
@@ -140,7 +140,7 @@ func options(lang string, dicts form.Dicts, f *form.Field, chosen []string) []bu
 // optionLabel names a value of a field in words: its option's label, yes
 // or no for a checkbox.
 func optionLabel(lang string, dicts form.Dicts, f *form.Field, value string) string {
-	for _, o := range fieldOptions(dicts, f) {
+	for _, o := range bundleFieldOptions(dicts, f) {
 		if o.Value == value {
 			return o.Label.In(lang)
 		}

@@ -52,8 +52,8 @@ func answersPost(t *testing.T, raw json.RawMessage) url.Values {
 	return out
 }
 
-// postMultipart posts values (and a PDF for each file field named) as a multipart form.
-func postMultipart(t *testing.T, client *http.Client, u string, values url.Values, files ...string) (int, string, *http.Response) {
+// postBundleMultipart posts values (and a PDF for each file field named) as a multipart form.
+func postBundleMultipart(t *testing.T, client *http.Client, u string, values url.Values, files ...string) (int, string, *http.Response) {
 	t.Helper()
 	var buf bytes.Buffer
 	w := multipart.NewWriter(&buf)
@@ -117,11 +117,11 @@ func TestBundlePagesFileOnlineShowTheStatusAndAdministerBundles(t *testing.T) {
 			missing[k] = v
 		}
 	}
-	status, body, _ = postMultipart(t, anon, env.http.URL+"/bundles/restaurant/apply", missing)
+	status, body, _ = postBundleMultipart(t, anon, env.http.URL+"/bundles/restaurant/apply", missing)
 	if status != http.StatusUnprocessableEntity || !strings.Contains(body, `id="err-premises"`) {
 		t.Fatalf("missing premises: %d", status)
 	}
-	status, _, resp := postMultipart(t, anon, env.http.URL+"/bundles/restaurant/apply", post, "file_m1", "file_m2")
+	status, _, resp := postBundleMultipart(t, anon, env.http.URL+"/bundles/restaurant/apply", post, "file_m1", "file_m2")
 	if status != http.StatusSeeOther || !strings.HasPrefix(resp.Header.Get("Location"), "/bundle-receipt/") {
 		t.Fatalf("apply: %d %s", status, resp.Header.Get("Location"))
 	}
@@ -154,7 +154,7 @@ func TestBundlePagesFileOnlineShowTheStatusAndAdministerBundles(t *testing.T) {
 	// in before is 免交 and attached from the first filing.
 	_, body, _ = fetch(t, anon, http.MethodGet, env.http.URL+"/bundles/restaurant/apply", nil)
 	post.Set("form_token", formTokenInput.FindStringSubmatch(body)[1])
-	status, _, resp = postMultipart(t, anon, env.http.URL+"/bundles/restaurant/apply", post)
+	status, _, resp = postBundleMultipart(t, anon, env.http.URL+"/bundles/restaurant/apply", post)
 	if status != http.StatusSeeOther {
 		t.Fatalf("second filing: %d", status)
 	}

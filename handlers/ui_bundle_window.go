@@ -51,14 +51,14 @@ func (s *Server) bundleQueues(c *gin.Context) (waiting, toIssue []bundleQueueRow
 	return waiting, toIssue, err
 }
 
-// answerRow is one answer of the merged form, as text.
-type answerRow struct{ Label, Value string }
+// bundleAnswerRow is one answer of the merged form, as text.
+type bundleAnswerRow struct{ Label, Value string }
 
 // bundleWindowPage is the data of a bundle filing at the window.
 type bundleWindowPage struct {
 	View        bundleFilingView
 	Departments map[string]string
-	Answers     []answerRow
+	Answers     []bundleAnswerRow
 	Can         map[string]bool
 	ToIssue     []bundleChildView // approved children: each needs its result number
 	Deliveries  []string
@@ -86,7 +86,7 @@ func (s *Server) newBundleWindowPage(c *gin.Context, f *models.BundleFiling) bun
 	for i := range f.Definition.Schema.Fields {
 		fd := &f.Definition.Schema.Fields[i]
 		if text := answerText(lang, s, fd, v[fd.Key]); text != "" {
-			p.Answers = append(p.Answers, answerRow{Label: fd.Label.In(lang), Value: text})
+			p.Answers = append(p.Answers, bundleAnswerRow{Label: fd.Label.In(lang), Value: text})
 		}
 	}
 	return p

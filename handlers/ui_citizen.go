@@ -17,6 +17,7 @@ import (
 
 	"onewindow/handlers/service"
 	"onewindow/models"
+	"onewindow/models/form"
 	"onewindow/policies"
 	"onewindow/workflow"
 )
@@ -27,27 +28,24 @@ var citizenZone = time.FixedZone("CST", 8*3600)
 
 func citizenTime(t time.Time) string { return t.In(citizenZone).Format("2006-01-02 15:04") }
 
-// Online form limits, a little inside what the service's CheckFiling accepts (2,000 bytes a value).
+// Online form limits, a little inside what the service's CheckFiling accepts.
 const (
-	applyContentMax = 600 // runes of the 申请内容 textarea
-	applyTextMax    = 100 // runes of short text fields
+	applyContentMax = 600 // runes of the status page's notes (supplement, withdrawal)
+	applyTextMax    = 100 // runes of the applicant's name and address
 	formTokenMax    = 100
 )
 
 var phonePattern = regexp.MustCompile(`^[0-9+\-() ]{7,20}$`)
 
-// applyForm is the online application form as submitted.
+// applyForm is the applicant block of the online application as submitted;
+// the item's form is read from the "form.<key>" inputs (form.FromForm).
 type applyForm struct {
-	Kind         string `form:"kind"`
-	Name         string `form:"name"`
-	IDNumber     string `form:"id_number"`
-	Phone        string `form:"phone"`
-	Address      string `form:"address"`
-	Content      string `form:"content"`
-	ContactName  string `form:"contact_name"`
-	ContactPhone string `form:"contact_phone"`
-	Delivery     string `form:"delivery"`
-	Token        string `form:"form_token"`
+	Kind     string `form:"kind"`
+	Name     string `form:"name"`
+	IDNumber string `form:"id_number"`
+	Phone    string `form:"phone"`
+	Address  string `form:"address"`
+	Token    string `form:"form_token"`
 }
 
 // applyPage is the data of the online application form.
@@ -55,9 +53,11 @@ type applyPage struct {
 	Item       *models.Item
 	Department string
 	Form       applyForm
-	Errors     map[string]string // field → locale key of the message
+	Fields     formView
+	Errors     map[string]string // applicant input or material file → message
+	Problems   []formProblem     // every refused answer, for the summary at the top
+	FilesAgain bool              // a refused post carried files, which the browser does not keep
 	Kinds      []string
-	Deliveries []string
 	LimitMB    int64
 }
 
@@ -88,12 +88,6 @@ func (s *Server) applyItem(c *gin.Context) (*models.Item, bool, error) {
 	return it, true, nil
 }
 
-func (s *Server) newApplyPage(it *models.Item, f applyForm) applyPage {
-	return applyPage{Item: it, Department: s.ref.Load().deptByKey[it.DepartmentCode].Name, Form: f,
-		Errors: map[string]string{}, Kinds: []string{models.ApplicantPerson, models.ApplicantOrganisation},
-		Deliveries: workflow.Deliveries, LimitMB: s.uploadLimit >> 20}
-}
-
 func (s *Server) renderApply(c *gin.Context, status int, p applyPage) {
 	c.Header("Cache-Control", "no-store")
 	s.render(c, status, "citizen_apply", s.site.T(langOf(c), "citizen.apply.title", p.Item.Name), "items", p)
@@ -108,35 +102,44 @@ func (s *Server) uiApplyForm(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	f := applyForm{Kind: models.ApplicantPerson, Delivery: workflow.Deliveries[0], Token: token}
+	f := applyForm{Kind: models.ApplicantPerson, Token: token}
 	if len(it.ServiceObjects) > 0 && !slices.Contains(it.ServiceObjects, "person") {
 		f.Kind = models.ApplicantOrganisation
 	}
-	// 一号申请: a citizen account applies under its own identity number.
-	if p := principalOf(c); p != nil && p.user.CitizenID != "" && f.Kind == models.ApplicantPerson {
-		f.Name, f.IDNumber = p.user.DisplayName, p.user.CitizenID
+	v, err := s.citizenProfile(c, it, &f)
+	if err != nil {
+		return err
 	}
-	s.renderApply(c, http.StatusOK, s.newApplyPage(it, f))
+	p, err := s.newApplyPage(c, it, f, v, nil)
+	if err != nil {
+		return err
+	}
+	s.renderApply(c, http.StatusOK, p)
 	return nil
 }
 
 // normalize removes the blanks around every value.
 func (f *applyForm) normalize() {
-	for _, v := range []*string{&f.Kind, &f.Name, &f.IDNumber, &f.Phone, &f.Address, &f.Content,
-		&f.ContactName, &f.ContactPhone, &f.Delivery, &f.Token} {
+	for _, v := range []*string{&f.Kind, &f.Name, &f.IDNumber, &f.Phone, &f.Address, &f.Token} {
 		*v = strings.TrimSpace(*v)
 	}
 }
 
+// applicant is the applicant block as the filing carries it.
+func (f applyForm) applicant() service.ApplicantInput {
+	return service.ApplicantInput{Kind: f.Kind, Name: f.Name, IDNumber: f.IDNumber, Phone: f.Phone, Address: f.Address}
+}
+
 // filing is what the form files, as the API's body would carry it.
 func (f applyForm) filing(itemCode string, post url.Values) service.Filing {
-	return service.Filing{ItemCode: itemCode, Form: service.FormInput{Post: post},
-		Applicant: service.ApplicantInput{Kind: f.Kind, Name: f.Name, IDNumber: f.IDNumber, Phone: f.Phone, Address: f.Address}}
+	return service.Filing{ItemCode: itemCode, Form: service.FormInput{Post: post}, Applicant: f.applicant()}
 }
 
 // uiApply files an online application: the same validation as the API
-// (service.CheckFiling), every upload sniffed before anything is filed, the form's
-// random token as the Idempotency-Key, then PRG to the receipt.
+// (service.CheckFiling, which checks the item's form), every upload sniffed
+// before anything is filed, the form's random token as the Idempotency-Key,
+// then PRG to the receipt. A refused post shows the page again with every
+// answer kept and each problem next to its input.
 func (s *Server) uiApply(c *gin.Context) error {
 	it, ok, err := s.applyItem(c)
 	if !ok {
@@ -152,25 +155,29 @@ func (s *Server) uiApply(c *gin.Context) error {
 		return err
 	}
 	f.normalize()
-	p := s.newApplyPage(it, f)
-	p.Errors = map[string]string{}
+	lang, post := langOf(c), c.Request.PostForm
+	keys := map[string]string{} // field → locale key
 	for k, v := range problems(f.Validate()) {
-		p.Errors[k] = v
+		keys[k] = v
 	}
-	files := s.applyFiles(c, it, p.Errors)
+	files := s.applyFiles(c, it, keys)
+	errs := make(map[string]string, len(keys)) // field → message
+	for k, v := range keys {
+		errs[k] = s.site.T(lang, v)
+	}
 	svc := s.actions()
-	_, err = svc.CheckFiling(c.Request.Context(), f.filing(it.Code, c.Request.PostForm))
+	var issues form.Issues
+	_, err = svc.CheckFiling(c.Request.Context(), f.filing(it.Code, post))
 	if e := asError(err); err != nil && e.Status == http.StatusUnprocessableEntity {
-		s.applyRequestErrors(p.Errors, f, e.Fields)
+		issues = s.applyRequestErrors(lang, errs, f, err, e.Fields)
 	} else if err != nil {
 		return err
 	}
-	if len(p.Errors) > 0 {
-		s.renderApply(c, http.StatusUnprocessableEntity, p)
-		return nil
+	if len(errs) > 0 || len(issues) > 0 {
+		return s.applyRefused(c, it, f, post, issues, errs, len(files) > 0)
 	}
-	filing := f.filing(it.Code, c.Request.PostForm)
-	filing.Idem = applyIdempotency(f, it.Code)
+	filing := f.filing(it.Code, post)
+	filing.Idem = applyIdempotency(f, it.Code, post)
 	filed, err := svc.File(c.Request.Context(), actorOf(c), filing)
 	if errors.Is(err, models.ErrIdempotencyMismatch) {
 		return s.renderAlreadySubmitted(c)
@@ -195,32 +202,18 @@ func (s *Server) uiApply(c *gin.Context) error {
 	return nil
 }
 
-// Validate checks what the online form asks beyond the API's rules (which
-// service.CheckFiling checks for both); its problems are locale keys.
+// Validate checks what the online form asks of the applicant beyond the
+// API's rules (which service.CheckFiling checks for both); its problems are
+// locale keys.
 func (f applyForm) Validate() error {
 	e := formErrors{}
 	if !phonePattern.MatchString(f.Phone) {
 		e["phone"] = "citizen.err.phone"
 	}
-	if f.ContactPhone != "" && !phonePattern.MatchString(f.ContactPhone) {
-		e["contact_phone"] = "citizen.err.phone"
-	}
-	switch n := utf8.RuneCountInString(f.Content); {
-	case n == 0:
-		e["content"] = "citizen.err.content"
-	case n > applyContentMax:
-		e["content"] = "citizen.err.too_long"
-	}
-	for name, v := range map[string]string{"name": f.Name, "address": f.Address, "contact_name": f.ContactName} {
+	for name, v := range map[string]string{"name": f.Name, "address": f.Address} {
 		if utf8.RuneCountInString(v) > applyTextMax {
 			e[name] = "citizen.err.too_long"
 		}
-	}
-	if !slices.Contains(workflow.Deliveries, f.Delivery) {
-		e["delivery"] = "citizen.err.delivery"
-	}
-	if f.Delivery == "post" && f.Address == "" {
-		e["address"] = "citizen.err.address_for_post"
 	}
 	return e.orNil()
 }
@@ -276,29 +269,6 @@ func (s *Server) uploadProblem(fh *multipart.FileHeader) string {
 	return "citizen.err.file_unreadable"
 }
 
-// applyRequestErrors turns CheckFiling's field messages into the form's
-// fields and locale keys; an identity number names the check it failed.
-func (s *Server) applyRequestErrors(errs map[string]string, f applyForm, fields map[string]string) {
-	for k := range fields {
-		switch {
-		case k == "applicant.kind":
-			errs["kind"] = "citizen.err.kind"
-		case k == "applicant.name":
-			errs["name"] = "citizen.err.name"
-		case k == "applicant.id_number":
-			errs["id_number"] = s.idCheckKey(f.Kind, f.IDNumber)
-		case k == "applicant.phone":
-			if errs["phone"] == "" && errs["address"] == "" {
-				errs["address"] = "citizen.err.too_long"
-			}
-		case strings.HasPrefix(k, "form."):
-			errs[strings.TrimPrefix(k, "form.")] = "citizen.err.too_long"
-		default:
-			errs["form"] = "citizen.err.item"
-		}
-	}
-}
-
 // idCheckKey is the locale key naming the check an identity number failed,
 // e.g. citizen.err.resident_id.checksum.
 func (s *Server) idCheckKey(kind, id string) string {
@@ -317,13 +287,24 @@ func (s *Server) idCheckKey(kind, id string) string {
 // fixed rather than the client's address: the token is unguessable and only
 // the browser that loaded the form holds it, and a changing mobile address
 // between two clicks must not file twice. The request hash covers the filed
-// fields, so an edited form under a used token is refused, never replayed.
-func applyIdempotency(f applyForm, itemCode string) *models.Idempotency {
+// fields and every answer of the item's form, so an edited form under a used
+// token is refused, never replayed.
+func applyIdempotency(f applyForm, itemCode string, post url.Values) *models.Idempotency {
 	if f.Token == "" || len(f.Token) > formTokenMax {
 		return nil
 	}
-	sum := sha256.Sum256([]byte(strings.Join([]string{itemCode, f.Kind, f.Name, workflow.NormalizeID(f.IDNumber),
-		f.Phone, f.Address, f.Content, f.ContactName, f.ContactPhone, f.Delivery}, "\x00")))
+	parts := []string{itemCode, f.Kind, f.Name, workflow.NormalizeID(f.IDNumber), f.Phone, f.Address}
+	names := make([]string, 0, len(post))
+	for k := range post {
+		if strings.HasPrefix(k, form.PostPrefix) {
+			names = append(names, k)
+		}
+	}
+	slices.Sort(names)
+	for _, k := range names {
+		parts = append(parts, k+"="+strings.Join(post[k], "\x1f"))
+	}
+	sum := sha256.Sum256([]byte(strings.Join(parts, "\x00")))
 	return &models.Idempotency{Scope: "web:apply", Key: f.Token, Request: hex.EncodeToString(sum[:])}
 }
 

@@ -32,8 +32,8 @@ func TestBrowserCitizenAppliesOnlineAndChecksStatus(t *testing.T) {
 		chromedp.SendKeys(chromedp.ID("id_number"), citizenID),
 		chromedp.SendKeys(chromedp.ID("phone"), "13800000000"),
 		chromedp.SendKeys(chromedp.ID("address"), "集宁区新华街 1 号"),
-		chromedp.SendKeys(chromedp.ID("content"), "申请在新华街 1 号开办小型餐饮店。"),
 	}
+	steps = append(steps, fillForm(itemSchema(t, g.Code), pageAnswers(t, g.Code, "person", "王小明", citizenID))...)
 	for _, m := range g.Materials {
 		if m.Necessity == "required" {
 			steps = append(steps, chromedp.SetUploadFiles(chromedp.ID("file_"+m.Key), []string{pdf}))

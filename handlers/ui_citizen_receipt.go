@@ -25,12 +25,12 @@ func receiptPath(number string) string { return "/receipt/" + number }
 
 func (s *Server) setReceiptCookie(c *gin.Context, number, code string) {
 	http.SetCookie(c.Writer, &http.Cookie{Name: receiptCookie, Value: code, Path: receiptPath(number),
-		MaxAge: receiptMaxAge, HttpOnly: true, SameSite: http.SameSiteStrictMode, Secure: c.Request.TLS != nil})
+		MaxAge: receiptMaxAge, HttpOnly: true, SameSite: http.SameSiteStrictMode, Secure: s.secureCookie(c)})
 }
 
 func (s *Server) clearReceiptCookie(c *gin.Context, number string) {
 	http.SetCookie(c.Writer, &http.Cookie{Name: receiptCookie, Value: "", Path: receiptPath(number),
-		MaxAge: -1, HttpOnly: true, SameSite: http.SameSiteStrictMode, Secure: c.Request.TLS != nil})
+		MaxAge: -1, HttpOnly: true, SameSite: http.SameSiteStrictMode, Secure: s.secureCookie(c)})
 }
 
 // receiptPage is the printable 申请回执.
@@ -47,6 +47,7 @@ type receiptPage struct {
 	PromisedDays, StatuteDays int
 	Immediate                 bool // 即办件: decided on the spot, its limits may be unpublished
 	Received, Missing         []receiptMaterial
+	Answers                   answersView // the application form's answers, in words
 }
 
 type receiptMaterial struct {
@@ -84,8 +85,13 @@ func (s *Server) uiReceipt(c *gin.Context) error {
 	}
 	c.Header("Cache-Control", "no-store")
 	lang := langOf(c)
-	s.render(c, http.StatusOK, "citizen_receipt", s.site.T(lang, "citizen.receipt.title"), "status",
-		s.receiptOf(c.Request.Context(), lang, app, code))
+	p := s.receiptOf(c.Request.Context(), lang, app, code)
+	answers, err := s.answersOf(c.Request.Context(), lang, app)
+	if err != nil {
+		return err
+	}
+	p.Answers = answers
+	s.render(c, http.StatusOK, "citizen_receipt", s.site.T(lang, "citizen.receipt.title"), "status", p)
 	return nil
 }
 

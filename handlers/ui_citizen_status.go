@@ -45,6 +45,7 @@ type statusResult struct {
 	Comment       string            // the supplement's note, kept when the form is refused
 	Reason        string            // the withdrawal's reason, kept when the form is refused
 	LimitMB       int64
+	Answers       answersView // the applicant's own answers to the application form
 }
 
 type timelineRow struct {
@@ -133,10 +134,14 @@ func (s *Server) renderResult(c *gin.Context, status int, app *models.Applicatio
 		return err
 	}
 	lang := langOf(c)
+	answers, err := s.applicantAnswers(c, lang, app)
+	if err != nil {
+		return err
+	}
 	ref := s.ref.Load()
 	v := s.statusViewOf(lang, app)
 	r := &statusResult{View: v, Department: ref.deptByKey[app.DepartmentCode].Name, Submitted: citizenTime(app.SubmittedAt),
-		Code: code, Owner: code == "", Notice: notice, Errors: errs, Token: token, LimitMB: s.uploadLimit >> 20,
+		Code: code, Owner: code == "", Notice: notice, Errors: errs, Token: token, LimitMB: s.uploadLimit >> 20, Answers: answers,
 		CanSupplement: slices.Contains(v.CanAct, workflow.Supplement), CanWithdraw: slices.Contains(v.CanAct, workflow.Withdraw)}
 	for _, k := range kept {
 		r.Comment, r.Reason = k.Comment, k.Reason
@@ -154,6 +159,20 @@ func (s *Server) renderResult(c *gin.Context, status int, app *models.Applicatio
 	}
 	s.renderStatus(c, status, statusPage{Number: app.Number, Result: r})
 	return nil
+}
+
+// applicantAnswers are the application form's answers the applicant gave.
+// The read by query code is narrow (no answers, no definition); the answers
+// come from the full application then.
+func (s *Server) applicantAnswers(c *gin.Context, lang string, app *models.Application) (answersView, error) {
+	if app.Form == nil {
+		full, err := s.store.Application(c.Request.Context(), app.Number)
+		if err != nil {
+			return answersView{}, err
+		}
+		app = full
+	}
+	return s.answersOf(c.Request.Context(), lang, app)
 }
 
 // citizenTarget finds the application an action form is about: by the query

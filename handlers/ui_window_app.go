@@ -73,6 +73,7 @@ type windowAppPage struct {
 	Deliveries []string
 	Commitment string
 	CanUpload  bool
+	Answers    answersView // the application form's answers, in words
 }
 
 // Err is the message of a field of the refused form, or "".
@@ -113,7 +114,10 @@ func (s *Server) uiWindowApplication(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	p := s.newWindowAppPage(c, app)
+	p, err := s.newWindowAppPage(c, app)
+	if err != nil {
+		return err
+	}
 	p.Done = c.Query("done")
 	if _, ok := windowActions[workflow.Action(p.Done)]; !ok && p.Done != string(workflow.Supplement) && p.Done != "upload" {
 		p.Done = ""
@@ -132,13 +136,17 @@ func (s *Server) renderWindowApp(c *gin.Context, status int, p windowAppPage) {
 	s.render(c, status, "window_application", s.site.T(langOf(c), "window.app.title", p.App.Number), "staff", p)
 }
 
-func (s *Server) newWindowAppPage(c *gin.Context, app *models.Application) windowAppPage {
+func (s *Server) newWindowAppPage(c *gin.Context, app *models.Application) (windowAppPage, error) {
 	lang := langOf(c)
+	answers, err := s.answersOf(c.Request.Context(), lang, app)
+	if err != nil {
+		return windowAppPage{}, err
+	}
 	v := s.applicationViewOf(lang, app, s.staffActions(c, app))
 	p := windowAppPage{App: v, Department: s.ref.Load().deptByKey[app.DepartmentCode].Name, Token: newFormToken(),
 		Can: map[string]bool{}, Errors: map[string]string{}, Form: map[string]string{}, Kinds: materialKinds,
 		Deliveries: workflow.Deliveries, Commitment: s.site.T(lang, "window.pending.commitment_default"),
-		MinDue: models.FormatDay(s.cal.Load().AddWorkdays(models.CentreDay(s.now()), 1))}
+		MinDue: models.FormatDay(s.cal.Load().AddWorkdays(models.CentreDay(s.now()), 1)), Answers: answers}
 	for _, act := range v.Actions {
 		if _, ok := windowActions[act]; ok {
 			p.Can[string(act)] = true
@@ -173,7 +181,7 @@ func (s *Server) newWindowAppPage(c *gin.Context, app *models.Application) windo
 			p.Notices = append(p.Notices, noticeLink{Kind: k})
 		}
 	}
-	return p
+	return p, nil
 }
 
 // actorLabel is who took an action as a history shows it: the internal
@@ -244,7 +252,10 @@ func (s *Server) windowActRefused(c *gin.Context, number string, act workflow.Ac
 	if lerr != nil {
 		return lerr
 	}
-	p := s.newWindowAppPage(c, fresh)
+	p, perr := s.newWindowAppPage(c, fresh)
+	if perr != nil {
+		return perr
+	}
 	p.Failed = string(act)
 	for k := range c.Request.PostForm {
 		p.Form[k] = strings.Join(c.Request.PostForm[k], "\n")

@@ -35,15 +35,22 @@ func TestBrowserWindowClerkRegistersNotifiesAndAccepts(t *testing.T) {
 		chromedp.WaitVisible(chromedp.ID("item-results")),
 		chromedp.Click(chromedp.CSS(`#item-results a[href="/window/new?item=`+url.QueryEscape(it.Code)+`"]`)),
 		chromedp.WaitVisible(chromedp.ID("intake-form")),
+		chromedp.SetValue(chromedp.ID("kind"), "person"), // a person applying for an organisation
 		chromedp.SendKeys(chromedp.ID("id_number"), walkInID),
 		chromedp.Click(chromedp.ID("lookup")),
 		chromedp.WaitVisible(chromedp.ID("lookup-none")),
 		chromedp.SendKeys(chromedp.ID("name"), "王窗口"),
-		chromedp.Click(chromedp.ID("m_"+first.Key+"_provided")),
-		chromedp.Click(chromedp.ID("register")),
-		chromedp.WaitVisible(chromedp.ID("query-code")),
+		chromedp.SendKeys(chromedp.ID("phone"), "13800000000"),
+		chromedp.SendKeys(chromedp.ID("address"), "集宁区新华街 2 号"),
 	)
 	if err != nil {
+		t.Fatalf("open the intake form: %v", err)
+	}
+	steps := fillForm(itemSchema(t, it.Code), pageAnswers(t, it.Code, "person", "王窗口", walkInID)) // the item's form
+	steps = append(steps, chromedp.Click(chromedp.ID("m_"+first.Key+"_provided")),
+		chromedp.Click(chromedp.ID("register")),
+		chromedp.WaitVisible(chromedp.ID("query-code")))
+	if err := chromedp.Do(ctx, steps...); err != nil {
 		t.Fatalf("register a walk-in: %v", err)
 	}
 	number, err := chromedp.Run(ctx, chromedp.Text(chromedp.ID("app-number")))

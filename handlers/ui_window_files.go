@@ -18,7 +18,10 @@ func (s *Server) uiWindowUpload(c *gin.Context) error {
 		return err
 	}
 	lang := langOf(c)
-	p := s.newWindowAppPage(c, app)
+	p, err := s.newWindowAppPage(c, app)
+	if err != nil {
+		return err
+	}
 	p.Failed = "upload"
 	fail := func(status int, msg string) error {
 		p.Errors["file"], p.Alert = msg, s.site.T(lang, "window.err.summary")

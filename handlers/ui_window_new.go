@@ -13,6 +13,7 @@ import (
 
 	"onewindow/handlers/service"
 	"onewindow/models"
+	"onewindow/models/form"
 	"onewindow/models/search"
 	"onewindow/policies"
 	"onewindow/workflow"
@@ -51,6 +52,9 @@ type intakePage struct {
 	Earlier        []queueRow
 	Materials      []intakeMaterial
 	Errors         map[string]string // field → message
+	Fields         *formView         // the chosen item's application form
+	Problems       []formProblem     // the form's refused answers
+	Summary        []formProblem     // every problem, for the summary at the top
 	Alert          string
 	Kinds          []string
 	ApplicantKinds []string
@@ -81,6 +85,10 @@ func (s *Server) uiWindowNewForm(c *gin.Context) error {
 		if err := s.intakeItem(c, &p, code, nil); err != nil {
 			return err
 		}
+		// An item serving organisations only is applied for by one.
+		if p.Item != nil && len(p.Item.ServiceObjects) > 0 && !slices.Contains(p.Item.ServiceObjects, "person") {
+			p.Applicant.Kind = models.ApplicantOrganisation
+		}
 	}
 	if id := strings.TrimSpace(c.Query("id_number")); id != "" && p.Item != nil {
 		p.Applicant.IDNumber = id
@@ -88,12 +96,70 @@ func (s *Server) uiWindowNewForm(c *gin.Context) error {
 			return err
 		}
 	}
+	if err := s.intakeFields(c, &p, nil, nil); err != nil {
+		return err
+	}
 	s.renderIntake(c, http.StatusOK, p)
 	return nil
 }
 
+// intakeFields lays out the chosen item's application form with the answers
+// posted so far and the refused ones; a refused answer of a question the
+// applicant block asks (phone, address …) is shown by that input.
+func (s *Server) intakeFields(c *gin.Context, p *intakePage, post url.Values, issues form.Issues) error {
+	if p.Item == nil {
+		return nil
+	}
+	itf, err := s.actions().ItemForm(c.Request.Context(), p.Item)
+	if err != nil {
+		return err
+	}
+	v := form.Values{}
+	if post != nil {
+		v = form.FromForm(itf.Schema, post)
+	}
+	fv, applicantErrs := s.formViewOf(formInput{Lang: langOf(c), Schema: itf.Schema, Dicts: itf.Dicts, Values: v,
+		Issues: issues, Kind: p.Applicant.Kind})
+	for k, msg := range applicantErrs {
+		if p.Errors[k] == "" {
+			p.Errors[k] = msg
+		}
+	}
+	p.Fields, p.Problems = &fv, formProblems(fv)
+	return nil
+}
+
+// filed is the applicant as the filing carries it.
+func (a intakeApplicant) filed() service.ApplicantInput {
+	return service.ApplicantInput{Kind: a.Kind, IDNumber: a.IDNumber, Name: a.Name, Phone: a.Phone, Address: a.Address}
+}
+
 func (s *Server) renderIntake(c *gin.Context, status int, p intakePage) {
+	p.Summary = s.intakeSummary(langOf(c), p)
 	s.render(c, status, "window_new", s.site.T(langOf(c), "window.new.title"), "staff", p)
+}
+
+// intakeApplicantLabels are the locale keys of the applicant block's inputs.
+var intakeApplicantLabels = map[string]string{"kind": "window.field.applicant_kind", "id_number": "window.field.id_number",
+	"name": "window.field.name", "phone": "window.field.phone", "address": "window.field.address"}
+
+// intakeSummary lists the page's problems: the applicant block's, named
+// and linked to their inputs, the others as they are, then the item's form's.
+func (s *Server) intakeSummary(lang string, p intakePage) []formProblem {
+	keys := make([]string, 0, len(p.Errors))
+	for k := range p.Errors {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	out := make([]formProblem, 0, len(keys)+len(p.Problems))
+	for _, k := range keys {
+		pr := formProblem{Message: p.Errors[k]}
+		if key, ok := intakeApplicantLabels[k]; ok {
+			pr.Href, pr.Label = "#"+k, s.site.T(lang, key)
+		}
+		out = append(out, pr)
+	}
+	return append(out, p.Problems...)
 }
 
 // intakeItem loads the chosen item, authorizes registering it and lays out
@@ -201,6 +267,9 @@ func (s *Server) uiWindowRegister(c *gin.Context) error {
 		} else if err := s.lookupApplicant(c, &p); err != nil {
 			return err
 		}
+		if err := s.intakeFields(c, &p, c.Request.PostForm, nil); err != nil {
+			return err
+		}
 		s.renderIntake(c, http.StatusOK, p)
 		return nil
 	}
@@ -210,8 +279,9 @@ func (s *Server) uiWindowRegister(c *gin.Context) error {
 func (s *Server) registerIntake(c *gin.Context, p intakePage) error {
 	lang := langOf(c)
 	a := p.Applicant
+	post := c.Request.PostForm
 	in := service.Filing{ItemCode: p.ItemCode, Materials: map[string]models.MaterialCheck{},
-		Applicant: service.ApplicantInput{Kind: a.Kind, IDNumber: a.IDNumber, Name: a.Name, Phone: a.Phone, Address: a.Address}}
+		Applicant: a.filed(), Form: service.FormInput{Post: post}}
 	files := map[string]*multipart.FileHeader{}
 	for _, m := range p.Materials {
 		if m.Kind != "" && !slices.Contains(materialKinds, m.Kind) {
@@ -232,13 +302,21 @@ func (s *Server) registerIntake(c *gin.Context, p intakePage) error {
 		}
 	}
 	svc := s.actions()
+	var issues form.Issues
 	_, err := svc.CheckFiling(c.Request.Context(), in)
 	if e := asError(err); err != nil && e.Status == http.StatusUnprocessableEntity {
 		s.applicantErrors(lang, &p, e.Fields)
+		var se *service.Error
+		if errors.As(err, &se) {
+			issues = se.Form
+		}
 	} else if err != nil {
 		return err
 	}
-	if len(p.Errors) > 0 {
+	if len(p.Errors) > 0 || len(issues) > 0 {
+		if err := s.intakeFields(c, &p, post, issues); err != nil {
+			return err
+		}
 		p.Alert = s.site.T(lang, "window.err.summary")
 		s.renderIntake(c, http.StatusUnprocessableEntity, p)
 		return nil
@@ -247,6 +325,9 @@ func (s *Server) registerIntake(c *gin.Context, p intakePage) error {
 	f, err := svc.Register(c.Request.Context(), actorOf(c), in)
 	if errors.Is(err, models.ErrIdempotencyMismatch) {
 		p.Alert, p.Token = s.site.T(lang, "window.err.token_reused"), newFormToken()
+		if err := s.intakeFields(c, &p, post, nil); err != nil {
+			return err
+		}
 		s.renderIntake(c, http.StatusUnprocessableEntity, p)
 		return nil
 	}
@@ -291,7 +372,10 @@ func (s *Server) applicantErrors(lang string, p *intakePage, fields map[string]s
 		case "applicant.phone":
 			p.Errors["phone"] = s.site.T(lang, "window.err.too_long")
 		default:
-			p.Errors["form"] = s.site.T(lang, "window.err.invalid")
+			// The item's form: its issues are shown by its fields (intakeFields).
+			if f != "form" && !strings.HasPrefix(f, form.PostPrefix) {
+				p.Errors["form"] = s.site.T(lang, "window.err.invalid")
+			}
 		}
 	}
 }

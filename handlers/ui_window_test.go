@@ -70,9 +70,13 @@ func intakeForm(t *testing.T, env *demoEnv, client *http.Client, it *models.Item
 		t.Fatal("the intake form has no form token")
 	}
 	k := "m_" + it.Materials[0].Key + "_"
-	return url.Values{"csrf_token": {csrfToken(t, client, env)}, "form_token": {m[1]}, "item_code": {it.Code},
-		"kind": {"person"}, "id_number": {walkInID}, "name": {"王窗口"}, "phone": {"13800000000"},
-		k + "provided": {"1"}, k + "kind": {"original"}, k + "copies": {"2"}, "op": {"register"}}
+	v := pageAnswers(t, it.Code, "person", "王窗口", walkInID) // the item's form, as the clerk fills it in
+	for name, val := range map[string]string{"csrf_token": csrfToken(t, client, env), "form_token": m[1], "item_code": it.Code,
+		"kind": "person", "id_number": walkInID, "name": "王窗口", "phone": "13800000000", "address": "集宁区新华街 2 号",
+		k + "provided": "1", k + "kind": "original", k + "copies": "2", "op": "register"} {
+		v.Set(name, val)
+	}
+	return v
 }
 
 var filedLocation = regexp.MustCompile(`^/window/applications/([0-9]{14})\?filed=`)
@@ -382,7 +386,8 @@ func TestWindowPreReviewQueueShowsOnlineSubmissions(t *testing.T) {
 	env := newStaffEnv(t)
 	it := windowItem(t, env, false)
 	status, body := call(t, env, "POST", "/api/v1/applications", "", map[string]any{"item_code": it.Code,
-		"applicant": map[string]string{"kind": "person", "name": "网上申请人", "id_number": "321083197812162119"}})
+		"applicant": map[string]string{"kind": "person", "name": "网上申请人", "id_number": "321083197812162119"},
+		"form":      apiAnswers(t, it.Code, "person", "网上申请人", "321083197812162119")})
 	if status != http.StatusCreated {
 		t.Fatalf("online filing = %d %s", status, body)
 	}

@@ -38,6 +38,38 @@ func encodeDefinition(it *Item, schema *form.Schema) (encodedDefinition, error) 
 	return encodedDefinition{code: it.Code, version: it.Version, def: d, json: string(b), sum: hex.EncodeToString(raw[:])}, nil
 }
 
+// definitionKey names an encoded definition: an item version, and the form a filing
+// answered (the service hands out one *form.Schema per item version).
+type definitionKey struct {
+	code    string
+	version int
+	updated int64
+	schema  *form.Schema
+}
+
+// maxEncodedDefinitions bounds the memory of encoded definitions; past it the cache starts
+// again (an item version's definition is encoded again on its next filing).
+const maxEncodedDefinitions = 4096
+
+// encodedDefinition returns the item version's definition with the form, encoded once: a
+// filing otherwise spends more time on the definition's JSON than on its own answers.
+func (s *Store) encodedDefinition(it *Item, schema *form.Schema) (encodedDefinition, error) {
+	key := definitionKey{it.Code, it.Version, it.UpdatedAt.UnixNano(), schema}
+	if d, ok := s.encDefs.Load(key); ok {
+		return d.(encodedDefinition), nil
+	}
+	d, err := encodeDefinition(it, schema)
+	if err != nil {
+		return d, err
+	}
+	if s.encCount.Add(1) > maxEncodedDefinitions {
+		s.encDefs.Clear()
+		s.encCount.Store(1)
+	}
+	s.encDefs.Store(key, d)
+	return d, nil
+}
+
 // storeDefinition returns the id of the definition row for an item version,
 // writing it the first time.
 func storeDefinition(st *stmtTx, d encodedDefinition) (uint, error) {

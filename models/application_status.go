@@ -16,7 +16,7 @@ const (
 	statusAppSQL = `SELECT id, number, query_code_hash, item_code, item_version, item_name, department_code, definition_id,
 		joint, immediate, applicant_kind, applicant_name, applicant_id_number, channel, state, version, submitted_at,
 		accepted_on, statutory_days, promised_days, extended_days, stopped_days, stopped_since, ended_on,
-		promised_deadline, statutory_deadline, pending_due, result, result_number, delivery, tracking_number
+		promised_deadline, statutory_deadline, pending_due, result, result_number, delivery, tracking_number, form
 		FROM applications WHERE number = ?`
 	statusEventsSQL = `SELECT id, seq, at, department, action, from_state, to_state, detail
 		FROM application_events WHERE application_id = ? ORDER BY seq`
@@ -26,8 +26,9 @@ const (
 
 // ApplicationByCode returns the application when the query code matches; a
 // wrong code is ErrNotFound, exactly like an unknown number. It reads what
-// the applicant's status needs: the row without the form, the checklist and
-// the events (actor and comment left out: staff names are not shown).
+// the applicant's status needs: the row with the applicant's answers and the
+// definition (the form they answered), the checklist and the events (actor
+// and comment left out: staff names are not shown).
 func (s *Store) ApplicationByCode(ctx context.Context, number, code string) (*Application, error) {
 	ctx = uncancelled(ctx)
 	st := pool{s.reads}
@@ -36,7 +37,7 @@ func (s *Store) ApplicationByCode(ctx context.Context, number, code string) (*Ap
 		&a.ItemName, &a.DepartmentCode, &a.DefinitionID, &a.Joint, &a.Immediate, &a.ApplicantKind, &a.ApplicantName,
 		&a.ApplicantIDNumber, &a.Channel, &a.State, &a.Version, &a.SubmittedAt, &a.AcceptedOn, &a.StatutoryDays,
 		&a.PromisedDays, &a.ExtendedDays, &a.StoppedDays, &a.StoppedSince, &a.EndedOn, &a.PromisedDeadline,
-		&a.StatutoryDeadline, &a.PendingDue, &a.Result, &a.ResultNumber, &a.Delivery, &a.TrackingNumber)
+		&a.StatutoryDeadline, &a.PendingDue, &a.Result, &a.ResultNumber, &a.Delivery, &a.TrackingNumber, &a.Form)
 	if errors.Is(err, sql.ErrNoRows) || (err == nil && !a.CheckQueryCode(code)) {
 		return nil, fmt.Errorf("models: application %q: %w", number, ErrNotFound)
 	}
@@ -44,6 +45,9 @@ func (s *Store) ApplicationByCode(ctx context.Context, number, code string) (*Ap
 		return nil, fmt.Errorf("models: application %q: %w", number, err)
 	}
 	a.SubmittedAt = a.SubmittedAt.UTC()
+	if a.Definition, err = s.definition(s.read.WithContext(ctx), a.DefinitionID); err != nil {
+		return nil, fmt.Errorf("models: application %q: %w", number, err)
+	}
 	if a.Events, err = statusEvents(ctx, st, a.ID); err != nil {
 		return nil, fmt.Errorf("models: application %q: %w", number, err)
 	}

@@ -1,6 +1,7 @@
 package models
 
 import (
+	"cmp"
 	"context"
 	"crypto/rand"
 	"crypto/sha256"
@@ -33,6 +34,12 @@ type NewApplication struct {
 	Provided  map[string]MaterialCheck // the clerk's checklist, by material key
 	Idem      *Idempotency
 	Now       time.Time
+	// UpdateProfile lets the filing bring the stored applicant profile up to date (the
+	// number's own citizen account, or the window); otherwise an existing profile is kept.
+	UpdateProfile bool
+
+	formJSON string // Form encoded before the write transaction (CreateApplication)
+
 	// BundleFilingID makes the application a child of a bundle filing (0: none).
 	BundleFilingID uint
 	// number is the number a bundle drew for its child with its own; "" draws one.
@@ -111,8 +118,12 @@ func DefinitionOf(it *Item) Definition {
 // (found or created by identity number), the number, the checklist and the
 // first event. A retried Idempotency-Key returns the first filing.
 func (s *Store) CreateApplication(ctx context.Context, na NewApplication) (*Filed, error) {
-	def, err := encodeDefinition(na.Item, na.Schema)
+	def, err := s.encodedDefinition(na.Item, na.Schema)
 	if err != nil {
+		return nil, fmt.Errorf("models: create application: %w", err)
+	}
+	// The single writer's time is the filing rate: encode outside it.
+	if na.formJSON, err = encodeForm(na.Form); err != nil {
 		return nil, fmt.Errorf("models: create application: %w", err)
 	}
 	var out *Filed
@@ -173,7 +184,7 @@ func replayFiling(st *stmtTx, idem *Idempotency) (*Filed, error) {
 // the SQL (see BENCHMARKS.md). The application is inserted in its first
 // state with its first event's hash, so no update follows.
 func fileApplication(st *stmtTx, na NewApplication, enc encodedDefinition) (*Filed, error) {
-	applicant, err := upsertApplicant(st, na.Applicant, na.Now)
+	applicant, err := upsertApplicant(st, na.Applicant, na.Now, na.UpdateProfile)
 	if err != nil {
 		return nil, err
 	}
@@ -208,9 +219,11 @@ func fileFor(st *stmtTx, na NewApplication, enc encodedDefinition, applicant *Ap
 	ev := Event{Seq: 1, At: at, Actor: na.Actor, Role: na.Role, Action: act, FromState: workflow.None,
 		ToState: next[0].To, Detail: "{}", PrevHash: workflow.GenesisHash}
 	ev.Hash = ev.Link(number).Hash()
-	form, err := na.Form.Value()
-	if err != nil {
-		return nil, err
+	form := na.formJSON
+	if form == "" {
+		if form, err = encodeForm(na.Form); err != nil {
+			return nil, err
+		}
 	}
 	var appID uint
 	err = st.row(`INSERT INTO applications (number, query_code_hash, item_code, item_version, item_name, department_code,
@@ -219,8 +232,8 @@ func fileFor(st *stmtTx, na NewApplication, enc encodedDefinition, applicant *Ap
 		bundle_filing_id)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?, ?, 1, ?, ?) RETURNING id`,
 		number, hashQueryCode(number, code), na.Item.Code, na.Item.Version, na.Item.Name, na.Item.DepartmentCode,
-		defID, len(def.Departments) > 1, def.Immediate, applicant.ID, applicant.Kind, applicant.Name, applicant.IDNumber,
-		applicant.Phone, na.Channel, form, next[0].To, na.Now, def.StatutoryDays, def.PromisedDays, na.Actor, ev.Hash, na.Now,
+		defID, len(def.Departments) > 1, def.Immediate, applicant.ID, na.Applicant.Kind, na.Applicant.Name, applicant.IDNumber,
+		cmp.Or(na.Applicant.Phone, applicant.Phone), na.Channel, form, next[0].To, na.Now, def.StatutoryDays, def.PromisedDays, na.Actor, ev.Hash, na.Now,
 		na.BundleFilingID).
 		Scan(&appID)
 	if err != nil {
@@ -238,17 +251,42 @@ func fileFor(st *stmtTx, na NewApplication, enc encodedDefinition, applicant *Ap
 	return &Filed{Number: number, QueryCode: code, State: next[0].To}, nil
 }
 
-// upsertApplicant finds or creates the applicant by identity number (一号);
-// the latest filing brings the latest name and contact details.
-func upsertApplicant(st *stmtTx, a Applicant, now time.Time) (*Applicant, error) {
-	var cur Applicant
-	err := st.row(`INSERT INTO applicants (kind, id_kind, id_number, name, phone, address, created_at, updated_at)
+// encodeForm is the answers as stored.
+func encodeForm(f FormData) (string, error) {
+	v, err := f.Value()
+	if err != nil {
+		return "", err
+	}
+	return v.(string), nil
+}
+
+// The applicant's profile by identity number: created by the first filing, updated only by
+// filings that may (NewApplication.UpdateProfile). The no-op update keeps one statement
+// that returns the row either way.
+const (
+	upsertApplicantSQL = `INSERT INTO applicants (kind, id_kind, id_number, name, phone, address, created_at, updated_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (id_number) DO UPDATE SET kind = excluded.kind, name = excluded.name, updated_at = excluded.updated_at,
 			phone = CASE WHEN excluded.phone <> '' THEN excluded.phone ELSE applicants.phone END,
 			address = CASE WHEN excluded.address <> '' THEN excluded.address ELSE applicants.address END
-		RETURNING id, kind, id_kind, id_number, name, phone, address`,
-		a.Kind, a.IDKind, a.IDNumber, a.Name, a.Phone, a.Address, now, now).
+		RETURNING id, kind, id_kind, id_number, name, phone, address`
+	upsertApplicantKeepSQL = `INSERT INTO applicants (kind, id_kind, id_number, name, phone, address, created_at, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+		ON CONFLICT (id_number) DO UPDATE SET updated_at = applicants.updated_at
+		RETURNING id, kind, id_kind, id_number, name, phone, address`
+)
+
+// upsertApplicant finds or creates the applicant by identity number (一号);
+// with update, the filing brings the latest name and contact details, and
+// otherwise an existing profile is kept as it is (the application row keeps
+// what this filing said).
+func upsertApplicant(st *stmtTx, a Applicant, now time.Time, update bool) (*Applicant, error) {
+	var cur Applicant
+	q := upsertApplicantKeepSQL
+	if update {
+		q = upsertApplicantSQL
+	}
+	err := st.row(q, a.Kind, a.IDKind, a.IDNumber, a.Name, a.Phone, a.Address, now, now).
 		Scan(&cur.ID, &cur.Kind, &cur.IDKind, &cur.IDNumber, &cur.Name, &cur.Phone, &cur.Address)
 	if err != nil {
 		return nil, err

@@ -28,6 +28,9 @@ type NewBundleFiling struct {
 	Role     string
 	Idem     *Idempotency
 	Now      time.Time
+	// UpdateProfile lets the filing bring the stored applicant profile up to
+	// date, as for a single filing (NewApplication.UpdateProfile).
+	UpdateProfile bool
 	// Prepared is Definition and the children's definitions encoded ahead
 	// (PrepareBundle), shared by every filing of the bundle version; nil
 	// encodes them for this filing.
@@ -163,6 +166,13 @@ func (s *Store) CreateBundleFiling(ctx context.Context, nb NewBundleFiling) (*Bu
 		}
 	}
 	def, encs := p.def, p.children
+	// The single writer's time is the filing rate: encode outside it.
+	for i := range nb.Children {
+		var err error
+		if nb.Children[i].formJSON, err = encodeForm(nb.Children[i].Form); err != nil {
+			return nil, fmt.Errorf("models: file bundle: %w", err)
+		}
+	}
 	answers, err := nb.Form.Value()
 	if err != nil {
 		return nil, fmt.Errorf("models: file bundle: %w", err)
@@ -199,7 +209,7 @@ func (s *Store) CreateBundleFiling(ctx context.Context, nb NewBundleFiling) (*Bu
 }
 
 func fileBundle(st *stmtTx, nb NewBundleFiling, def encodedDefinition, answers string, encs []encodedDefinition) (*BundleFiled, error) {
-	applicant, err := upsertApplicant(st, nb.Applicant, nb.Now)
+	applicant, err := upsertApplicant(st, nb.Applicant, nb.Now, nb.UpdateProfile)
 	if err != nil {
 		return nil, err
 	}

@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"gorm.io/gorm"
@@ -55,6 +56,8 @@ type Store struct {
 	path     string
 	commits  *committer // group commit of application writes
 	defs     sync.Map   // definition id → Definition (rows are immutable)
+	encDefs  sync.Map   // definitionKey → encodedDefinition of a filing's item version and form
+	encCount atomic.Int64
 	work     workGenerations
 	sessions sessionCache // sessions with their users, for a moment
 	changes  changeWatch  // the change signal as this process has seen it

@@ -7,6 +7,8 @@ import (
 	"strconv"
 
 	"gorm.io/gorm/schema"
+
+	"onewindow/models/form"
 )
 
 // The diff and the snapshots walk the Item struct by reflection so that a
@@ -75,12 +77,40 @@ func diffStruct(out []FieldChange, prefix string, a, b reflect.Value) []FieldCha
 			lists = append(lists, i)
 			continue
 		}
+		if t == reflect.TypeFor[Item]() && f.Name == "FormSchema" {
+			out = diffForms(out, a.Addr().Interface().(*Item), b.Addr().Interface().(*Item))
+			continue
+		}
 		if x, y := render(a.Field(i)), render(b.Field(i)); x != y {
 			out = append(out, FieldChange{Field: prefix + name, Old: x, New: y})
 		}
 	}
 	for _, i := range lists {
 		out = diffRows(out, prefix+fieldName(t, t.Field(i)), a.Field(i), b.Field(i))
+	}
+	return out
+}
+
+// diffForms lists the change of the application form field by field (form.Diff) under
+// "form_schema.": the form the item used before against the one it uses after, each its own
+// or the default form built from its guide. A change between the two kinds is
+// "form_schema.source" ("default" or "custom"). A form that no longer parses is compared as
+// its stored text.
+func diffForms(out []FieldChange, before, after *Item) []FieldChange {
+	if before.FormSchema == after.FormSchema {
+		return out
+	}
+	a, customA, errA := before.ApplicationForm()
+	b, customB, errB := after.ApplicationForm()
+	if errA != nil || errB != nil {
+		return append(out, FieldChange{Field: "form_schema", Old: before.FormSchema, New: after.FormSchema})
+	}
+	if customA != customB {
+		kind := map[bool]string{false: "default", true: "custom"}
+		out = append(out, FieldChange{Field: "form_schema.source", Old: kind[customA], New: kind[customB]})
+	}
+	for _, ch := range form.Diff(a, b) {
+		out = append(out, FieldChange{Field: "form_schema." + ch.Path, Old: ch.Old, New: ch.New})
 	}
 	return out
 }

@@ -243,6 +243,8 @@ func importedItem(in Item, stored *Item) (op importOp, ok bool) {
 	normalizeItem(&next, stored.Materials)
 	next.ID, next.Status, next.Version = stored.ID, stored.Status, stored.Version
 	next.CreatedAt, next.UpdatedAt = stored.CreatedAt, stored.UpdatedAt
+	// A list carries no application forms: an imported item keeps its own.
+	next.FormSchema = stored.FormSchema
 	if len(DiffItems(normalized(stored), &next)) == 0 {
 		return importOp{}, false
 	}

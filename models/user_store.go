@@ -166,10 +166,46 @@ func (s *Store) SetRoles(ctx context.Context, userID uint, roles []RoleAssignmen
 		if err := checkAccountDepartments(tx, "", roles); err != nil {
 			return err
 		}
-		return replaceRoles(tx, userID, roles)
+		had, err := sysadmins(tx)
+		if err != nil {
+			return err
+		}
+		if err := replaceRoles(tx, userID, roles); err != nil {
+			return err
+		}
+		return keepASysadmin(tx, had)
 	}, AreaAccess)
 	if err != nil {
 		return fmt.Errorf("models: set roles of user %d: %w", userID, err)
+	}
+	return nil
+}
+
+// RoleSysadmin is the system administrator's role (policies.Sysadmin).
+const RoleSysadmin = "sysadmin"
+
+// ErrLastSysadmin refuses a change that would leave no active account with the system
+// administrator's role over every department: nobody could then manage accounts again.
+var ErrLastSysadmin = errors.New("models: the last active system administrator keeps the role")
+
+// sysadmins counts the active accounts with the system administrator's role over every
+// department.
+func sysadmins(tx *gorm.DB) (int64, error) {
+	var n int64
+	err := tx.Table("role_assignments").Joins("JOIN users ON users.id = role_assignments.user_id AND users.active").
+		Where("role_assignments.role = ? AND role_assignments.domain = ?", RoleSysadmin, "*").Count(&n).Error
+	return n, err
+}
+
+// keepASysadmin fails the transaction when it took the last active system administrator
+// away (had is the count before the change).
+func keepASysadmin(tx *gorm.DB, had int64) error {
+	n, err := sysadmins(tx)
+	if err != nil {
+		return err
+	}
+	if had > 0 && n == 0 {
+		return ErrLastSysadmin
 	}
 	return nil
 }
@@ -209,12 +245,19 @@ func (s *Store) updateUser(ctx context.Context, userID uint, fields map[string]a
 	defer s.sessions.forget("")
 	fields["updated_at"] = time.Now().UTC()
 	err := s.write(ctx, func(tx *gorm.DB) error {
+		had, err := sysadmins(tx)
+		if err != nil {
+			return err
+		}
 		res := tx.Model(&User{}).Where("id = ?", userID).Updates(fields)
 		if res.Error != nil {
 			return res.Error
 		}
 		if res.RowsAffected == 0 {
 			return ErrNotFound
+		}
+		if err := keepASysadmin(tx, had); err != nil {
+			return err
 		}
 		if endSessions {
 			return tx.Where("user_id = ?", userID).Delete(&Session{}).Error

@@ -32,6 +32,8 @@ commands:
   audit     verify every application's event chain (audit verify)
   alias     list, import or export the search alias dictionary (see alias -h)
   site      show or set the district, centre, address, hotline, hours, footer (see site -h)
+  backup    write a consistent copy of the data folder while the server runs (backup -o FILE)
+  restore   unpack a backup into an empty data folder and verify it (restore FILE)
   version   print the version and schema version
 `
 
@@ -55,6 +57,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return aliasCommand(ctx, args[1:], getenv, stdout, stderr)
 	case "site":
 		return siteCommand(ctx, args[1:], getenv, stdout, stderr)
+	case "backup":
+		return backupCommand(ctx, args[1:], getenv, stdout, stderr)
+	case "restore":
+		return restoreCommand(ctx, args[1:], getenv, stdout, stderr)
 	case "version":
 		return printVersion(stdout)
 	case "help", "-h", "--help":

@@ -10,6 +10,7 @@ import (
 	"net"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 
 	"onewindow/handlers"
@@ -28,6 +29,9 @@ type serveConfig struct {
 	synchronous string
 	logFormat   string
 	pprof       string // listen address of net/http/pprof; empty: none
+	// trustedProxies lists the reverse proxies (comma-separated) whose X-Forwarded-For counts.
+	trustedProxies string
+	publicURL      string // https://… behind a TLS proxy: Secure cookies and HSTS
 }
 
 func parseServe(args []string, getenv func(string) string, stderr io.Writer) (serveConfig, error) {
@@ -47,6 +51,10 @@ func parseServe(args []string, getenv func(string) string, stderr io.Writer) (se
 	fs.StringVar(&cfg.synchronous, "synchronous", env("SYNCHRONOUS", "FULL"), "SQLite synchronous setting; FULL keeps every acknowledged write through a power cut (ONEWINDOW_SYNCHRONOUS)")
 	fs.StringVar(&cfg.logFormat, "log-format", env("LOG_FORMAT", "text"), "log format: text or json (ONEWINDOW_LOG_FORMAT)")
 	fs.StringVar(&cfg.pprof, "pprof", "", "serve net/http/pprof on this loopback address, e.g. 127.0.0.1:6060")
+	fs.StringVar(&cfg.publicURL, "public-url", env("PUBLIC_URL", ""),
+		"the address people reach the site at, e.g. https://zwfw.example.gov.cn; https makes every cookie Secure and adds HSTS (ONEWINDOW_PUBLIC_URL)")
+	fs.StringVar(&cfg.trustedProxies, "trusted-proxies", env("TRUSTED_PROXIES", ""),
+		"comma-separated addresses or CIDR ranges of the reverse proxies whose X-Forwarded-For names the client; none by default (ONEWINDOW_TRUSTED_PROXIES)")
 	if err := fs.Parse(args); err != nil {
 		return cfg, err
 	}
@@ -54,6 +62,17 @@ func parseServe(args []string, getenv func(string) string, stderr io.Writer) (se
 		return cfg, fmt.Errorf("serve: unexpected argument %q", fs.Arg(0))
 	}
 	return cfg, nil
+}
+
+// splitList splits a comma-separated setting, leaving out blanks.
+func splitList(s string) []string {
+	var out []string
+	for _, p := range strings.Split(s, ",") {
+		if p = strings.TrimSpace(p); p != "" {
+			out = append(out, p)
+		}
+	}
+	return out
 }
 
 func newLogger(format string, w io.Writer) (*slog.Logger, error) {
@@ -96,7 +115,8 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	if err != nil {
 		return err
 	}
-	srv, err := handlers.New(ctx, handlers.Config{Store: store, Site: site, Logger: log, Demo: cfg.demo})
+	srv, err := handlers.New(ctx, handlers.Config{Store: store, Site: site, Logger: log, Demo: cfg.demo,
+		TrustedProxies: splitList(cfg.trustedProxies), PublicURL: cfg.publicURL})
 	if err != nil {
 		return err
 	}

@@ -20,8 +20,9 @@ type env struct {
 	url, baseline string
 	clients       int
 	samples       []sample
-	items         []string       // on-application item codes
-	withMaterials []itemMaterial // items with a listed material, for uploads
+	items         []string                   // on-application item codes
+	answers       map[string]json.RawMessage // item code → answers its application form accepts
+	withMaterials []itemMaterial             // items with a listed material, for uploads
 	pdf           []byte
 	windowToken   string
 	reviewerToken string

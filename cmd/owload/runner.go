@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -51,7 +52,7 @@ type config struct {
 // newEnv prepares what the workloads need: samples, items, tokens. The
 // caller closes the env's connections when done.
 func newEnv(ctx context.Context, cfg config, need map[string]bool) (*env, error) {
-	e := &env{url: cfg.url, baseline: cfg.baseline, clients: cfg.clients,
+	e := &env{url: cfg.url, baseline: cfg.baseline, clients: cfg.clients, answers: map[string]json.RawMessage{},
 		pool: make(chan string, cfg.pool), poolSize: cfg.pool, pdf: fakePDF(100 << 10)}
 	e.seq.Store(time.Now().UnixNano() % 1_000_000_000)
 	if err := e.setUp(ctx, cfg, need); err != nil {
@@ -102,9 +103,11 @@ func (e *env) loadItems(ctx context.Context, materials bool) error {
 	if _, err := e.getJSON(ctx, "/api/v1/items?on_application=true&status=retained&page_size=100", "", &list); err != nil {
 		return fmt.Errorf("items: %w", err)
 	}
+	examples := demoExamples()
 	for _, it := range list.Items {
 		var guide struct {
-			Open      *bool `json:"open_for_application"`
+			Name      string `json:"name"`
+			Open      *bool  `json:"open_for_application"`
 			Materials []struct {
 				Key string `json:"key"`
 			} `json:"materials"`
@@ -115,6 +118,11 @@ func (e *env) loadItems(ctx context.Context, materials bool) error {
 		if guide.Open != nil && !*guide.Open { // a server without the field takes every listed item
 			continue
 		}
+		answers, ok := e.formAnswers(ctx, it.Code, guide.Name, examples)
+		if !ok {
+			continue
+		}
+		e.answers[it.Code] = answers
 		e.items = append(e.items, it.Code)
 		if materials && len(guide.Materials) > 0 && len(e.withMaterials) < 20 {
 			e.withMaterials = append(e.withMaterials, itemMaterial{it.Code, guide.Materials[0].Key})

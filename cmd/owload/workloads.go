@@ -94,7 +94,7 @@ type filed struct {
 // file files one online application for a random on-application item.
 func (cl *client) file(ctx context.Context, item string) (outcome, filed) {
 	body, _ := json.Marshal(map[string]any{"item_code": item, "applicant": map[string]string{"kind": "person",
-		"name": "张三", "id_number": cl.identity(), "phone": "13800000000"}, "form": map[string]string{"note": "load test"}})
+		"name": "张三", "id_number": cl.identity(), "phone": "13800000000"}, "form": cl.env.answers[item]})
 	o, resp := cl.post(ctx, cl.env.url+"/api/v1/applications", "", "application/json", body, http.StatusCreated)
 	var f filed
 	if o.err == "" {

@@ -126,7 +126,7 @@ func (s *Service) bundleForm(ctx context.Context, codes []string, mapping []mode
 	out.Definition = bundleDefinition(out)
 	children := make([]models.NewApplication, len(out.Items))
 	for i, it := range out.Items {
-		children[i] = models.NewApplication{Item: it, Schema: out.Forms[i].Schema}
+		children[i] = models.NewApplication{Item: it, Schema: filedSchema(out.Forms[i])}
 	}
 	if out.Prepared, err = models.PrepareBundle(out.Definition, children); err != nil {
 		return nil, err
@@ -186,7 +186,7 @@ func (s *Service) CheckBundleFiling(ctx context.Context, in BundleFiling) (*mode
 		Form: models.FormData(values), Channel: models.ChannelOnline, Actor: "applicant", Idem: in.Idem, Now: s.Now()}
 	for i, it := range bf.Items {
 		nb.Children = append(nb.Children, models.NewApplication{Item: it, Applicant: applicant, Form: models.FormData(parts[i]),
-			Schema: bf.Forms[i].Schema, Provided: bf.Definition.ChildChecks(it.Code, in.Materials)})
+			Schema: filedSchema(bf.Forms[i]), Provided: bf.Definition.ChildChecks(it.Code, in.Materials)})
 	}
 	return nb, bf, nil
 }
@@ -256,10 +256,21 @@ func mapValues(m map[string]string) []string {
 	return out
 }
 
+// filedSchema is the item form an application keeps: with the dictionaries'
+// options written in, so that later changes of a dictionary change nothing
+// of what was filed.
+func filedSchema(f *ItemForm) *form.Schema {
+	if f.Filed != nil {
+		return f.Filed
+	}
+	return f.Schema
+}
+
 // bundleDefinition is what a filing keeps of the bundle.
 func bundleDefinition(bf *BundleForm) *models.BundleDefinition {
 	d := &models.BundleDefinition{Code: bf.Bundle.Code, Version: bf.Bundle.Version, Name: bf.Bundle.Name,
 		NameEn: bf.Bundle.NameEn, Mapping: bf.Bundle.Mapping, MergedForm: *bf.Merged}
+	d.Schema = *form.Resolve(&bf.Merged.Schema, bf.Dicts) // the options as they were when filed
 	for _, it := range bf.Items {
 		d.Items = append(d.Items, models.BundleItemRef{Code: it.Code, Name: it.Name, Department: it.DepartmentCode})
 	}
@@ -298,6 +309,9 @@ func (s *Service) RegisterBundle(ctx context.Context, who Actor, in BundleFiling
 
 func (s *Service) setBundleChannel(ctx context.Context, who Actor, nb *models.NewBundleFiling) error {
 	nb.Channel, nb.Actor, nb.Role = models.ChannelOnline, "applicant", ""
+	// As for a single filing: the stored profile is updated by the number's own
+	// citizen account or by the window, never by an anonymous filing.
+	nb.UpdateProfile = who.CitizenID != "" && who.CitizenID == nb.Applicant.IDNumber
 	if who.Username == "" {
 		return nil
 	}
@@ -307,7 +321,7 @@ func (s *Service) setBundleChannel(ctx context.Context, who Actor, nb *models.Ne
 			return err
 		}
 	}
-	nb.Channel, nb.Actor, nb.Role = models.ChannelWindow, who.Username, string(policies.WindowClerk)
+	nb.Channel, nb.Actor, nb.Role, nb.UpdateProfile = models.ChannelWindow, who.Username, string(policies.WindowClerk), true
 	return nil
 }
 

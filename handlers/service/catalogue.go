@@ -22,6 +22,9 @@ func (s *Service) UpdateItem(ctx context.Context, who Actor, code string, edited
 	if err != nil {
 		return nil, err
 	}
+	if err := s.allowWorkflow(ctx, who, stored, &edited, policies.ActEdit); err != nil {
+		return nil, err
+	}
 	it, err := s.Store.UpdateItem(ctx, stored.Code, edited, who.Username, reason, version)
 	return it, itemError(err)
 }
@@ -30,6 +33,9 @@ func (s *Service) UpdateItem(ctx context.Context, who Actor, code string, edited
 func (s *Service) SaveItemDraft(ctx context.Context, who Actor, code string, edited models.Item, reason string, version int) (*models.Draft, error) {
 	stored, err := s.itemFor(ctx, who, code, edited.DepartmentCode, policies.ActEdit)
 	if err != nil {
+		return nil, err
+	}
+	if err := s.allowWorkflow(ctx, who, stored, &edited, policies.ActEdit); err != nil {
 		return nil, err
 	}
 	d, err := s.Store.SaveDraft(ctx, stored.Code, edited, who.Username, reason, version)
@@ -49,6 +55,11 @@ func (s *Service) PublishItem(ctx context.Context, who Actor, code, reason strin
 	}
 	if err := s.allowItem(ctx, who, stored, newDept, policies.ActPublish); err != nil {
 		return nil, err
+	}
+	if draft != nil && draft.Item != nil {
+		if err := s.allowWorkflow(ctx, who, stored, draft.Item, policies.ActPublish); err != nil {
+			return nil, err
+		}
 	}
 	it, err := s.Store.PublishItem(ctx, stored.Code, who.Username, reason, version)
 	return it, itemError(err)
@@ -82,8 +93,49 @@ func (s *Service) CreateItem(ctx context.Context, who Actor, it models.Item, rea
 			return nil, err
 		}
 	}
+	if err := s.allowWorkflow(ctx, who, &models.Item{DepartmentCode: dept}, &it, policies.ActCreate); err != nil {
+		return nil, err
+	}
 	created, err := s.Store.CreateItem(ctx, it, who.Username, reason)
 	return created, itemError(err)
+}
+
+// allowWorkflow checks verb in every department an edit adds to or removes from the item's
+// workflow (a joint item's departments): a department's catalogue administrator may not
+// hand work to, or take it from, another department. An unknown department is left to the
+// store's rules, which refuse it as a field.
+func (s *Service) allowWorkflow(ctx context.Context, who Actor, stored, edited *models.Item, verb string) error {
+	before := map[string]bool{}
+	for _, d := range stored.Departments {
+		before[d.DepartmentCode] = true
+	}
+	after := map[string]bool{}
+	for _, d := range edited.Departments {
+		after[d.DepartmentCode] = true
+	}
+	check := func(dept string) error {
+		if _, err := s.Store.Department(ctx, dept); errors.Is(err, models.ErrNotFound) {
+			return nil
+		} else if err != nil {
+			return err
+		}
+		return s.allow(ctx, who, dept, policies.ObjItem, verb)
+	}
+	for dept := range after {
+		if !before[dept] && dept != stored.DepartmentCode {
+			if err := check(dept); err != nil {
+				return err
+			}
+		}
+	}
+	for dept := range before {
+		if !after[dept] && dept != edited.DepartmentCode {
+			if err := check(dept); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }
 
 // itemFor loads the item of code and checks every verb in its department

@@ -95,7 +95,7 @@ func (s *Service) CheckFiling(ctx context.Context, in Filing) (*models.NewApplic
 		e.Form = issues
 		return nil, e
 	}
-	return &models.NewApplication{Item: it, Form: models.FormData(values), Schema: f.Schema, Provided: in.Materials,
+	return &models.NewApplication{Item: it, Form: models.FormData(values), Schema: f.Filed, Provided: in.Materials,
 		Now: s.Now(), Idem: in.Idem, Channel: models.ChannelOnline, Actor: "applicant", Applicant: applicant}, nil
 }
 
@@ -141,6 +141,10 @@ func (s *Service) Register(ctx context.Context, who Actor, in Filing) (*models.F
 // setChannel decides online versus window filing from the actor.
 func (s *Service) setChannel(ctx context.Context, who Actor, na *models.NewApplication) error {
 	na.Channel, na.Actor, na.Role = models.ChannelOnline, "applicant", ""
+	// The stored profile (name, phone, address) belongs to whoever proved the number: the
+	// citizen account holding it, or the window that saw the document. An anonymous
+	// filing under someone's number changes nothing of theirs.
+	na.UpdateProfile = who.CitizenID != "" && who.CitizenID == na.Applicant.IDNumber
 	if who.Username == "" {
 		return nil
 	}
@@ -150,6 +154,7 @@ func (s *Service) setChannel(ctx context.Context, who Actor, na *models.NewAppli
 	}
 	if ok {
 		na.Channel, na.Actor, na.Role = models.ChannelWindow, who.Username, string(policies.WindowClerk)
+		na.UpdateProfile = true
 	}
 	return nil
 }

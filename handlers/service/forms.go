@@ -17,6 +17,9 @@ type ItemForm struct {
 	Schema   *form.Schema
 	Compiled *form.Compiled
 	Dicts    form.Dicts
+	// Filed is the schema with the dictionaries' options written in (form.Resolve): what
+	// an application filed now keeps, whatever the dictionaries become.
+	Filed *form.Schema
 	// Custom is true for the item's own form, false for the default one.
 	Custom bool
 }
@@ -69,7 +72,7 @@ func (s *Service) ItemForm(ctx context.Context, it *models.Item) (*ItemForm, err
 	if err != nil {
 		return nil, err
 	}
-	f := &ItemForm{Schema: schema, Compiled: compiled, Dicts: dicts, Custom: custom}
+	f := &ItemForm{Schema: schema, Compiled: compiled, Dicts: dicts, Custom: custom, Filed: form.Resolve(schema, dicts)}
 	c.mu.Lock()
 	if c.stamp == stamp {
 		c.byVer[key], c.dicts, c.haveDic = f, dicts, true

@@ -3,6 +3,7 @@ package service_test
 import (
 	"context"
 	"errors"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -54,6 +55,7 @@ func newService(t *testing.T) *service.Service {
 		{User: "scj.approve", Role: policies.Approver, Domain: "scj"},
 		{User: "zjj.approve", Role: policies.Approver, Domain: "zjj"},
 		{User: "scj.catalog", Role: policies.CatalogueAdmin, Domain: "scj"},
+		{User: "catalog", Role: policies.CatalogueAdmin, Domain: policies.AllDomains},
 		{User: "citizen1", Role: policies.Citizen, Domain: policies.AllDomains},
 	})
 	if err != nil {
@@ -293,4 +295,33 @@ func countApplications(t *testing.T, s *service.Service) int {
 		t.Fatal(err)
 	}
 	return len(apps)
+}
+
+// TestWorkflowDepartmentsNeedTheirOwnPermission: a department's catalogue administrator may
+// not add another department to its item's workflow (handing that department work), nor
+// save such a draft; nothing changes.
+func TestWorkflowDepartmentsNeedTheirOwnPermission(t *testing.T) {
+	t.Parallel()
+	s := newService(t)
+	ctx := context.Background()
+	who := service.Actor{Username: "scj.catalog"}
+	a1, _, err := s.Store.AdminItem(ctx, "A1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	joint := *a1
+	joint.Departments = append(slices.Clone(a1.Departments), models.ItemDepartment{Sort: 2, DepartmentCode: "zjj", Stages: models.StringList{"review", "decide"}})
+	if _, err := s.UpdateItem(ctx, who, "A1", joint, "联办", a1.Version); kindOf(err) != service.Forbidden {
+		t.Fatalf("adding zjj to the workflow: %v", err)
+	}
+	if _, err := s.SaveItemDraft(ctx, who, "A1", joint, "联办", a1.Version); kindOf(err) != service.Forbidden {
+		t.Fatalf("a draft adding zjj: %v", err)
+	}
+	after, _, err := s.Store.AdminItem(ctx, "A1")
+	if err != nil || after.Version != a1.Version || len(after.Departments) != 1 {
+		t.Fatalf("the item changed: v%d, %d departments (%v)", after.Version, len(after.Departments), err)
+	}
+	if _, err := s.UpdateItem(ctx, service.Actor{Username: "catalog"}, "A1", joint, "联办", a1.Version); kindOf(err) == service.Forbidden {
+		t.Fatalf("an all-department administrator was refused")
+	}
 }

@@ -145,3 +145,34 @@ func (f *Field) options(dicts Dicts) []Option {
 	}
 	return f.Options
 }
+
+// Resolve returns a copy of the schema with every dictionary's options written into the
+// fields that use it (and Dictionary cleared), as they stand now. An application keeps the
+// resolved form it answered, so that a later change of a dictionary (an option withdrawn or
+// renamed) does not change what a filed application says was chosen.
+func Resolve(s *Schema, dicts Dicts) *Schema {
+	out := &Schema{Version: s.Version, Fields: resolveFields(s.Fields, dicts)}
+	return out
+}
+
+func resolveFields(fs []Field, dicts Dicts) []Field {
+	if fs == nil {
+		return nil
+	}
+	out := make([]Field, len(fs))
+	for i, f := range fs {
+		if f.Dictionary != "" {
+			f.Options = append([]Option(nil), dicts[f.Dictionary]...)
+			f.Dictionary = ""
+		} else {
+			f.Options = append([]Option(nil), f.Options...)
+		}
+		if f.VisibleIf != nil {
+			c := *f.VisibleIf
+			f.VisibleIf = &c
+		}
+		f.Columns = resolveFields(f.Columns, dicts)
+		out[i] = f
+	}
+	return out
+}

@@ -20,6 +20,7 @@ func (c csvWriter) row(cells []string) {
 		if i > 0 {
 			c.w.WriteByte(',')
 		}
+		s = escapeFormula(s)
 		if !strings.ContainsAny(s, ",\"\r\n") {
 			c.w.WriteString(s)
 			continue
@@ -29,6 +30,28 @@ func (c csvWriter) row(cells []string) {
 		c.w.WriteByte('"')
 	}
 	c.w.WriteString("\r\n")
+}
+
+// A spreadsheet opening a CSV file runs a cell that starts with = + - @ (or a tab or a
+// carriage return before them) as a formula: a guide's text could then compute, link or
+// call out. The export writes such a cell with a leading apostrophe, which spreadsheets show
+// as text, and the import takes the apostrophe off again.
+const formulaStarts = "=+-@\t\r"
+
+// escapeFormula is the cell as exported: an apostrophe before a formula's first character.
+func escapeFormula(s string) string {
+	if s != "" && strings.IndexByte(formulaStarts, s[0]) >= 0 {
+		return "'" + s
+	}
+	return s
+}
+
+// unescapeFormula undoes escapeFormula.
+func unescapeFormula(s string) string {
+	if len(s) > 1 && s[0] == '\'' && strings.IndexByte(formulaStarts, s[1]) >= 0 {
+		return s[1:]
+	}
+	return s
 }
 
 // splitCSV splits a whole CSV text into rows of cells. Row i of the result is row i+1 in a

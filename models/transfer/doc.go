@@ -7,8 +7,9 @@
 // A workbook of five sheets, each with one header row of stable English names; other sheets
 // and columns with other names are ignored, and the columns may come in any order.
 //
-//	items        one row per item: every field of models.Item except ID, CreatedAt and
-//	             UpdatedAt, in field order: code, catalog_code, name, type_code,
+//	items        one row per item: every field of models.Item except ID, CreatedAt,
+//	             UpdatedAt and the application form (FormSchema: JSON through the form
+//	             editor and the API; an import keeps it), in field order: code, catalog_code, name, type_code,
 //	             department_code, disposition, disposition_reason, disposition_basis,
 //	             merged_into, on_application, power_source, use_level, legal_basis,
 //	             service_objects, handling_kind, statutory_days, promised_days,

@@ -157,6 +157,11 @@ func (p *parser) readCSV(r io.Reader) (map[string]*table, error) {
 	if err != nil {
 		return nil, err
 	}
+	for _, cells := range rows {
+		for i, c := range cells {
+			cells[i] = unescapeFormula(c)
+		}
+	}
 	tabs := map[string]*table{}
 	for _, sheet := range sheetOrder() {
 		tabs[sheet] = &table{}

@@ -50,6 +50,45 @@ function expectState(step: string, app: { state: string }, want: components["sch
   console.log(`${step}: ${app.state}`);
 }
 
+type FormField = components["schemas"]["FormField"];
+
+// answer fills the required fields that are asked unconditionally and that the server does
+// not take from the applicant (prefilled ones), with a value of the field's type.
+function answer(fields: FormField[]): components["schemas"]["FormAnswers"] {
+  const out: Record<string, unknown> = {};
+  for (const f of fields) {
+    if (!f.required || f.visible_if || f.prefill) continue;
+    switch (f.type) {
+      case "select":
+      case "multiselect": {
+        const first = f.options?.[0];
+        if (!first) throw new Error(`field ${f.key}: no inline options`);
+        out[f.key] = f.type === "select" ? first.value : [first.value];
+        break;
+      }
+      case "checkbox":
+        out[f.key] = true;
+        break;
+      case "number":
+      case "money":
+        out[f.key] = Math.max(1, f.min ?? 1);
+        break;
+      case "date":
+        out[f.key] = "2026-01-05";
+        break;
+      case "phone":
+        out[f.key] = "13800000000";
+        break;
+      case "email":
+        out[f.key] = "applicant@example.com";
+        break;
+      default:
+        out[f.key] = "申请办理本事项，材料已备齐。".padEnd(f.min ?? 0, "。");
+    }
+  }
+  return out;
+}
+
 async function main() {
   // A promised (not immediate) item of one department, open to applications.
   const list = await anonymous.GET("/api/v1/items", {
@@ -59,11 +98,26 @@ async function main() {
   const item = list.data.items.find((it) => !it.immediate && !it.joint);
   if (!item) throw new Error("no single-department promised item in the demo catalogue");
 
+  // The item's application form, answered from its definition.
+  const def = await anonymous.GET("/api/v1/items/{code}/form/definition", {
+    params: { path: { code: item.code } },
+  });
+  if (!def.data) fail("form definition", def.response.status, def.error);
+  const form = answer(def.data.form.fields);
+  // An item that only organisations apply for asks their particulars unconditionally.
+  const forOrganisations = def.data.form.fields.some((f) => f.prefill === "credit_code" && !f.visible_if);
+
   const filed = await anonymous.POST("/api/v1/applications", {
     body: {
       item_code: item.code,
-      applicant: { kind: "person", name: "张三", id_number: "11010519491231002X", phone: "13800000000" },
-      form: { note: "申请" },
+      applicant: {
+        ...(forOrganisations
+          ? { kind: "organisation", name: "集宁区示例商贸有限公司", id_number: "91150902MA0N3K7T1C" }
+          : { kind: "person", name: "张三", id_number: "11010519491231002X" }),
+        phone: "13800000000",
+        address: "集宁区新华街1号",
+      },
+      form,
     },
   });
   if (!filed.data) fail("file", filed.response.status, filed.error);

@@ -1,0 +1,48 @@
+package handlers
+
+import (
+	"net/http"
+
+	"github.com/gin-gonic/gin"
+
+	"onewindow/policies"
+)
+
+// The printed 申请表: an application's form with its answers on A4, for the
+// applicant to sign at the window. Staff who may register the application's
+// department's applications print it, as they print the window's notices.
+
+// formPrintPage is the data of the printed application form.
+type formPrintPage struct {
+	Number     string
+	Item       string
+	ItemCode   string
+	Department string
+	Applicant  applicantView
+	Address    string // the contact address the filing gave, "" when its form asks none
+	Submitted  string
+	Channel    string
+	Answers    answersView
+	Demo       bool
+}
+
+// uiFormPrint shows the application form of an application for printing.
+func (s *Server) uiFormPrint(c *gin.Context) error {
+	app, err := s.windowApplication(c, policies.ActRegister)
+	if err != nil {
+		return err
+	}
+	lang := langOf(c)
+	answers, err := s.answersOf(c.Request.Context(), lang, app)
+	if err != nil {
+		return err
+	}
+	p := formPrintPage{Number: app.Number, Item: app.ItemName, ItemCode: app.ItemCode,
+		Department: s.ref.Load().deptByKey[app.DepartmentCode].Name,
+		Applicant:  applicantView{Kind: app.ApplicantKind, Name: app.ApplicantName, IDNumber: app.ApplicantIDNumber, Phone: app.ApplicantPhone},
+		Address:    answerOf(app, "address"), Submitted: citizenTime(app.SubmittedAt),
+		Channel: s.site.T(lang, "channel."+app.Channel), Answers: answers, Demo: s.demo}
+	c.Header("Cache-Control", "no-store")
+	s.render(c, http.StatusOK, "form_print", s.site.T(lang, "form.print.page_title", app.Number), "staff", p)
+	return nil
+}
