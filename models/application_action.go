@@ -82,7 +82,7 @@ func (s *Store) Act(ctx context.Context, req ActionRequest) (*Application, error
 		}
 		if req.Idem != nil {
 			if err := tx.Exec(`INSERT INTO idempotency_keys (scope, key, request, number, created_at) VALUES (?, ?, ?, ?, ?)`,
-				req.Idem.Scope, req.Idem.Key, req.Idem.Request, app.Number, req.Now).Error; err != nil {
+				req.Idem.Scope, req.Idem.lookup(), req.Idem.Request, app.Number, req.Now).Error; err != nil {
 				return err
 			}
 		}
@@ -113,7 +113,7 @@ func lockedApplication(tx *gorm.DB, number string) (*Application, error) {
 
 func replayAction(tx *gorm.DB, idem *Idempotency, app *Application) (bool, error) {
 	var row struct{ Request, Number string }
-	if err := tx.Raw(`SELECT request, number FROM idempotency_keys WHERE scope = ? AND key = ?`, idem.Scope, idem.Key).Scan(&row).Error; err != nil {
+	if err := tx.Raw(`SELECT request, number FROM idempotency_keys WHERE scope = ? AND key = ?`, idem.Scope, idem.lookup()).Scan(&row).Error; err != nil {
 		return false, err
 	}
 	if row.Number == "" {

@@ -31,13 +31,14 @@ func (s *Store) FilingByKey(ctx context.Context, scope, key string) (*Filed, err
 		Number    string
 		QueryCode string
 	}
+	idem := &Idempotency{Scope: scope, Key: key}
 	err := s.read.WithContext(ctx).Raw(`SELECT number, query_code FROM idempotency_keys WHERE scope = ? AND key = ?`,
-		scope, key).Scan(&row).Error
+		scope, idem.lookup()).Scan(&row).Error
 	if err != nil {
 		return nil, fmt.Errorf("models: filing by key: %w", err)
 	}
 	if row.Number == "" || row.QueryCode == "" {
 		return nil, fmt.Errorf("models: filing by key: %w", ErrNotFound)
 	}
-	return &Filed{Number: row.Number, QueryCode: row.QueryCode, Replayed: true}, nil
+	return &Filed{Number: row.Number, QueryCode: idem.open(row.QueryCode), Replayed: true}, nil
 }

@@ -141,7 +141,7 @@ func (s *Store) CreateApplication(ctx context.Context, na NewApplication) (*File
 		}
 		if na.Idem != nil {
 			if err := st.exec(`INSERT INTO idempotency_keys (scope, key, request, number, query_code, created_at) VALUES (?, ?, ?, ?, ?, ?)`,
-				na.Idem.Scope, na.Idem.Key, na.Idem.Request, f.Number, f.QueryCode, na.Now); err != nil {
+				na.Idem.Scope, na.Idem.lookup(), na.Idem.Request, f.Number, na.Idem.seal(f.QueryCode), na.Now); err != nil {
 				return err
 			}
 		}
@@ -160,7 +160,7 @@ func (s *Store) CreateApplication(ctx context.Context, na NewApplication) (*File
 // replayFiling returns the filing an earlier request with the same key made, or nil.
 func replayFiling(st *stmtTx, idem *Idempotency) (*Filed, error) {
 	var request, number, code string
-	err := st.row(`SELECT request, number, query_code FROM idempotency_keys WHERE scope = ? AND key = ?`, idem.Scope, idem.Key).
+	err := st.row(`SELECT request, number, query_code FROM idempotency_keys WHERE scope = ? AND key = ?`, idem.Scope, idem.lookup()).
 		Scan(&request, &number, &code)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, nil
@@ -175,7 +175,7 @@ func replayFiling(st *stmtTx, idem *Idempotency) (*Filed, error) {
 	if err := st.row(`SELECT state FROM applications WHERE number = ?`, number).Scan(&state); err != nil {
 		return nil, err
 	}
-	return &Filed{Number: number, QueryCode: code, State: workflow.State(state), Replayed: true}, nil
+	return &Filed{Number: number, QueryCode: idem.open(code), State: workflow.State(state), Replayed: true}, nil
 }
 
 // fileApplication writes a filing with six narrow fixed statements of the

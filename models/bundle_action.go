@@ -125,7 +125,7 @@ func (s *Store) ActOnBundle(ctx context.Context, req BundleActionRequest) (*Bund
 		}
 		if req.Idem != nil {
 			return tx.Exec(`INSERT INTO idempotency_keys (scope, key, request, number, created_at) VALUES (?, ?, ?, ?, ?)`,
-				req.Idem.Scope, req.Idem.Key, req.Idem.Request, f.Number, req.Now).Error
+				req.Idem.Scope, req.Idem.lookup(), req.Idem.Request, f.Number, req.Now).Error
 		}
 		return nil
 	})
@@ -155,7 +155,7 @@ func childError(app *Application, err error) error {
 
 func replayBundleAction(tx *gorm.DB, idem *Idempotency, number string) (bool, error) {
 	var row struct{ Request, Number string }
-	if err := tx.Raw(`SELECT request, number FROM idempotency_keys WHERE scope = ? AND key = ?`, idem.Scope, idem.Key).Scan(&row).Error; err != nil {
+	if err := tx.Raw(`SELECT request, number FROM idempotency_keys WHERE scope = ? AND key = ?`, idem.Scope, idem.lookup()).Scan(&row).Error; err != nil {
 		return false, err
 	}
 	if row.Number == "" {

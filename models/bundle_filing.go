@@ -192,7 +192,7 @@ func (s *Store) CreateBundleFiling(ctx context.Context, nb NewBundleFiling) (*Bu
 		}
 		if nb.Idem != nil {
 			if err := st.exec(`INSERT INTO idempotency_keys (scope, key, request, number, query_code, created_at) VALUES (?, ?, ?, ?, ?, ?)`,
-				nb.Idem.Scope, nb.Idem.Key, nb.Idem.Request, f.Number, f.QueryCode, nb.Now); err != nil {
+				nb.Idem.Scope, nb.Idem.lookup(), nb.Idem.Request, f.Number, nb.Idem.seal(f.QueryCode), nb.Now); err != nil {
 				return err
 			}
 		}
@@ -261,7 +261,7 @@ func fileBundle(st *stmtTx, nb NewBundleFiling, def encodedDefinition, answers s
 // same key made, or nil.
 func replayBundleFiling(st *stmtTx, idem *Idempotency) (*BundleFiled, error) {
 	var request, number, code string
-	err := st.row(`SELECT request, number, query_code FROM idempotency_keys WHERE scope = ? AND key = ?`, idem.Scope, idem.Key).
+	err := st.row(`SELECT request, number, query_code FROM idempotency_keys WHERE scope = ? AND key = ?`, idem.Scope, idem.lookup()).
 		Scan(&request, &number, &code)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, nil
@@ -272,7 +272,7 @@ func replayBundleFiling(st *stmtTx, idem *Idempotency) (*BundleFiled, error) {
 	if request != idem.Request {
 		return nil, ErrIdempotencyMismatch
 	}
-	out := &BundleFiled{Number: number, QueryCode: code, Replayed: true}
+	out := &BundleFiled{Number: number, QueryCode: idem.open(code), Replayed: true}
 	var id uint
 	if err := st.row(`SELECT id, state FROM bundle_filings WHERE number = ?`, number).Scan(&id, &out.State); err != nil {
 		return nil, err
