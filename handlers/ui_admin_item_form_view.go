@@ -257,8 +257,8 @@ func (s *Server) editorChoices(lang string, dicts []models.FormDictionary) *edit
 		o.Types = append(o.Types, editorChoice{string(t), s.site.T(lang, "formedit.type."+string(t))})
 	}
 	for _, d := range dicts {
-		label := form.Text{Zh: d.LabelZh, En: d.LabelEn}.In(lang)
-		if label == "" || label == d.Name {
+		label := dictTitle(lang, &d)
+		if label == d.Name {
 			label = d.Name
 		} else {
 			label = d.Name + "（" + label + "）"
