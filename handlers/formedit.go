@@ -238,6 +238,67 @@ func applyOp(d formDraft, op string) (formDraft, bool) {
 	return d, ok
 }
 
+// moveField moves field i of the working copy to position to (both 0-based, in range).
+func moveField(d formDraft, i, to int) formDraft {
+	f := d.Fields[i]
+	d.Fields = slices.Insert(slices.Delete(slices.Clone(d.Fields), i, i+1), to, f)
+	return d
+}
+
+// opLanding is the index of the field an operation on d acted on, where it is after the
+// operation: the field moved, the field added, the table a column was added to, moved or
+// removed from; -1 when the operation removed the field.
+func opLanding(d formDraft, op string) int {
+	name, arg, _ := strings.Cut(op, ":")
+	if name == "add" {
+		return len(d.Fields)
+	}
+	i, _, col, ok := opIndex(arg)
+	switch {
+	case !ok:
+		return -1
+	case col || name == "add_column":
+		return i
+	case name == "up":
+		return max(i-1, 0)
+	case name == "down":
+		return min(i+1, len(d.Fields)-1)
+	}
+	return -1
+}
+
+// blank reports whether a field (or column) is as "add" made it: nothing filled in yet.
+func (fd fieldDraft) blank() bool {
+	return fd.Key == "" && fd.LabelZh == "" && fd.LabelEn == "" && !fd.Required && fd.Options == "" &&
+		fd.Dictionary == "" && fd.Pattern == "" && fd.Min == "" && fd.Max == "" && fd.HelpZh == "" && fd.HelpEn == "" &&
+		fd.IfField == "" && fd.IfEquals == "" && fd.Prefill == "" && fd.MaxRows == "" && len(fd.Columns) == 0 &&
+		(fd.Type == "" || fd.Type == string(form.TypeText))
+}
+
+// problemsFor keeps the problems worth showing after an editing step: the form's own
+// (a path naming no field) and those of the field at index only (any field when only is
+// -1), leaving out the fields and columns still blank, whose problems wait for the preview
+// or the save. With none true no field's problems are kept.
+func problemsFor(probs []editProblem, d formDraft, only int, none bool) []editProblem {
+	var out []editProblem
+	for _, p := range probs {
+		at, ok := problemAt(p.Path)
+		if !ok || at.Field >= len(d.Fields) {
+			out = append(out, p)
+			continue
+		}
+		f := d.Fields[at.Field]
+		switch {
+		case none, only >= 0 && at.Field != only, f.blank():
+			continue
+		case at.Column >= 0 && at.Column < len(f.Columns) && f.Columns[at.Column].blank():
+			continue
+		}
+		out = append(out, p)
+	}
+	return out
+}
+
 // opIndex reads "3" (a field) or "3.1" (a column of field 3).
 func opIndex(arg string) (i, j int, col, ok bool) {
 	a, b, col := strings.Cut(arg, ".")

@@ -1,9 +1,12 @@
 package handlers
 
 import (
+	"errors"
 	"regexp"
+	"regexp/syntax"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"onewindow/models/form"
 )
@@ -140,7 +143,77 @@ func checkProblem(p form.Problem) editProblem {
 func checkDraft(d formDraft, dicts form.Dicts) (*form.Schema, []editProblem) {
 	s, probs := d.schema()
 	for _, p := range form.Check(s, dicts) {
-		probs = append(probs, checkProblem(p))
+		ep := checkProblem(p)
+		if ep.Key == "formedit.err.pattern_bad" {
+			if f := schemaField(s, p.Path); f != nil {
+				ep = regexProblem(p.Path, f.Pattern, ep)
+			}
+		}
+		probs = append(probs, ep)
 	}
 	return s, probs
 }
+
+// schemaField is the field (or table column) a problem's path names, or nil.
+func schemaField(s *form.Schema, path string) *form.Field {
+	at, ok := problemAt(path)
+	if !ok || at.Field >= len(s.Fields) {
+		return nil
+	}
+	f := &s.Fields[at.Field]
+	if at.Column < 0 {
+		return f
+	}
+	if at.Column >= len(f.Columns) {
+		return nil
+	}
+	return &f.Columns[at.Column]
+}
+
+// regexCodes names the locale key (formedit.regex.<name>) of each way a regular expression
+// fails to parse.
+var regexCodes = map[syntax.ErrorCode]string{
+	syntax.ErrInternalError:         "internal",
+	syntax.ErrInvalidCharClass:      "invalid_char_class",
+	syntax.ErrInvalidCharRange:      "invalid_char_range",
+	syntax.ErrInvalidEscape:         "invalid_escape",
+	syntax.ErrInvalidNamedCapture:   "invalid_named_capture",
+	syntax.ErrInvalidPerlOp:         "invalid_perl_op",
+	syntax.ErrInvalidRepeatOp:       "invalid_repeat_op",
+	syntax.ErrInvalidRepeatSize:     "invalid_repeat_size",
+	syntax.ErrInvalidUTF8:           "invalid_utf8",
+	syntax.ErrMissingBracket:        "missing_bracket",
+	syntax.ErrMissingParen:          "missing_paren",
+	syntax.ErrMissingRepeatArgument: "missing_repeat_argument",
+	syntax.ErrTrailingBackslash:     "trailing_backslash",
+	syntax.ErrUnexpectedParen:       "unexpected_paren",
+	syntax.ErrNestingDepth:          "nesting_depth",
+	syntax.ErrLarge:                 "large",
+}
+
+// regexProblem says why a field's pattern does not compile in the page's words: what is
+// wrong (a locale key formedit.regex.<code>, formatted by the page) and, where the parser
+// names the part it stopped at, its position (1-based, in characters) and text. A failure
+// it cannot name keeps fallback.
+func regexProblem(path, pattern string, fallback editProblem) editProblem {
+	_, err := regexp.Compile(pattern)
+	var se *syntax.Error
+	if !errors.As(err, &se) {
+		return fallback
+	}
+	what, ok := regexCodes[se.Code]
+	if !ok {
+		return fallback
+	}
+	what = "formedit.regex." + what
+	// A parenthesis missing or too many is reported with the whole expression: no position.
+	whole := se.Code == syntax.ErrMissingParen || se.Code == syntax.ErrUnexpectedParen
+	if i := strings.Index(pattern, se.Expr); !whole && se.Expr != "" && i >= 0 {
+		return editProblem{Path: path, Key: "formedit.err.regex_at", Args: []any{localeRef(what), utf8.RuneCountInString(pattern[:i]) + 1, se.Expr}}
+	}
+	return editProblem{Path: path, Key: "formedit.err.regex", Args: []any{localeRef(what)}}
+}
+
+// localeRef is an argument of a problem that is itself a locale key, said in the page's
+// language when the problem is.
+type localeRef string

@@ -13,6 +13,7 @@ import (
 	"onewindow/models"
 	"onewindow/models/form"
 	"onewindow/policies"
+	"onewindow/web"
 )
 
 // The pages of the form dictionaries (民族, 学历, 主体业态 …) that form fields take their
@@ -30,6 +31,8 @@ type formDictForm struct {
 	LabelZh string `form:"label_zh"`
 	LabelEn string `form:"label_en"`
 	Options string `form:"options"`
+	Reason  string `form:"reason"`          // why an existing dictionary is changed
+	Confirm string `form:"confirm_removal"` // the options forms' conditions wait on may go
 }
 
 // formDictRow is one dictionary of the list.
@@ -47,12 +50,29 @@ type formDictsPage struct {
 }
 
 type formDictPage struct {
-	Dict   *models.FormDictionary
-	Href   string
-	System bool
-	Form   formDictForm
-	Errors map[string][]string
-	Flash  string
+	Dict      *models.FormDictionary
+	Href      string
+	System    bool
+	UpdatedBy string // who changed it last, as the page says it
+	UpdatedAt string
+	Form      formDictForm
+	Errors    map[string][]string
+	Flash     string
+	Uses      []dictUse       // the published items whose forms take it
+	Blocked   []dictCondition // conditions waiting on an option the posted edit removes
+}
+
+// dictTitle is a dictionary's title in lang; a title not given in lang (the shipped
+// dictionaries have no English one) is the dictionary's name.
+func dictTitle(lang string, d *models.FormDictionary) string {
+	t := d.LabelZh
+	if lang != web.DefaultLang {
+		t = d.LabelEn
+	}
+	if strings.TrimSpace(t) == "" {
+		return d.Name
+	}
+	return t
 }
 
 // formDictHref is the address of a dictionary's page; the name is one path segment.
@@ -81,7 +101,7 @@ func (s *Server) renderFormDicts(c *gin.Context, status int, p formDictsPage) er
 	}
 	lang := langOf(c)
 	for _, d := range ds {
-		p.Rows = append(p.Rows, formDictRow{Name: d.Name, Label: form.Text{Zh: d.LabelZh, En: d.LabelEn}.In(lang),
+		p.Rows = append(p.Rows, formDictRow{Name: d.Name, Label: dictTitle(lang, &d),
 			Href: formDictHref(d.Name), UpdatedBy: d.UpdatedBy, UpdatedAt: localTime(d.UpdatedAt), Count: len(d.Options),
 			System: d.UpdatedBy == models.AliasSystemActor})
 	}
@@ -103,7 +123,7 @@ func (s *Server) uiFormDictCreate(c *gin.Context) error {
 		return err
 	}
 	d, errs := s.checkFormDict(c, f, f.Name)
-	if len(errs) == 0 {
+	if len(errs["name"]) == 0 {
 		ds, err := s.store.FormDicts(c.Request.Context())
 		if err != nil {
 			return err
@@ -138,6 +158,9 @@ func (s *Server) uiFormDict(c *gin.Context) error {
 	}
 	p := formDictPage{Dict: d, Form: formDictForm{Name: d.Name, LabelZh: d.LabelZh, LabelEn: d.LabelEn,
 		Options: form.OptionsText(d.Options)}}
+	if p.Uses, _, err = s.dictionaryUses(c.Request.Context(), langOf(c), d.Name); err != nil {
+		return err
+	}
 	switch c.Query("saved") {
 	case "created":
 		p.Flash = "formedit.dicts.created"
@@ -149,6 +172,10 @@ func (s *Server) uiFormDict(c *gin.Context) error {
 
 func (s *Server) renderFormDict(c *gin.Context, status int, p formDictPage) error {
 	p.Href, p.System = formDictHref(p.Dict.Name), p.Dict.UpdatedBy == models.AliasSystemActor
+	p.UpdatedBy, p.UpdatedAt = p.Dict.UpdatedBy, localTime(p.Dict.UpdatedAt)
+	if p.System {
+		p.UpdatedBy = s.site.T(langOf(c), "formedit.dicts.system")
+	}
 	if p.Errors == nil {
 		p.Errors = map[string][]string{}
 	}
@@ -169,15 +196,34 @@ func (s *Server) uiFormDictSave(c *gin.Context) error {
 		return err
 	}
 	f.Name = stored.Name
+	lang := langOf(c)
 	d, errs := s.checkFormDict(c, f, stored.Name)
+	reason := strings.TrimSpace(f.Reason)
+	if reason == "" {
+		errs["reason"] = append(errs["reason"], s.site.T(lang, "formedit.dicts.err.reason_missing"))
+	}
+	uses, conds, err := s.dictionaryUses(c.Request.Context(), lang, stored.Name)
+	if err != nil {
+		return err
+	}
+	// Taking out an option a form's condition waits on needs a second, confirmed save.
+	blocked := conditionsOnRemoved(conds, stored.Options, d.Options)
+	if len(blocked) > 0 && f.Confirm == "" {
+		errs["confirm"] = append(errs["confirm"], s.site.T(lang, "formedit.dicts.err.confirm_removal", len(blocked)))
+	}
 	if len(errs) == 0 {
 		if errs, err = s.putFormDict(c, d); err != nil {
 			return err
 		}
 	}
 	if len(errs) > 0 {
-		return s.renderFormDict(c, http.StatusUnprocessableEntity, formDictPage{Dict: stored, Form: f, Errors: errs})
+		return s.renderFormDict(c, http.StatusUnprocessableEntity, formDictPage{Dict: stored, Form: f, Errors: errs,
+			Uses: uses, Blocked: blocked})
 	}
+	// The store keeps who changed it and when, not why (that needs a change log of its own);
+	// the reason goes to the server's log with the change.
+	s.log.Info("form dictionary changed", "name", d.Name, "actor", actorOf(c).Username, "reason", reason,
+		"options_before", len(stored.Options), "options_after", len(d.Options), "conditions_on_removed", len(blocked))
 	c.Redirect(http.StatusSeeOther, formDictHref(d.Name)+"?saved=updated")
 	return nil
 }
@@ -208,6 +254,9 @@ func (s *Server) checkFormDict(c *gin.Context, f formDictForm, name string) (mod
 		add("name", "formedit.dicts.err.name_missing")
 	case len(name) > maxDictName:
 		add("name", "formedit.dicts.err.name_long", maxDictName/3)
+	}
+	if strings.TrimSpace(f.LabelZh) == "" {
+		add("label_zh", "formedit.dicts.err.label_missing")
 	}
 	opts := parseOptionLines(strings.ReplaceAll(f.Options, "\r\n", "\n"))
 	if len(opts) == 0 {

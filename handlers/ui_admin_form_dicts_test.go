@@ -67,7 +67,7 @@ func TestFormDictionaryPagesListCreateAndEdit(t *testing.T) {
 	}
 
 	// An edit with a repeated value or a missing label names the option and stores nothing.
-	edit := url.Values{"csrf_token": {token}, "label_zh": {"车辆类型"}, "options": {"small=小型汽车\nlarge=大型汽车\nsmall=微型汽车\nbus="}}
+	edit := url.Values{"csrf_token": {token}, "label_zh": {"车辆类型"}, "reason": {"增加客车"}, "options": {"small=小型汽车\nlarge=大型汽车\nsmall=微型汽车\nbus="}}
 	status, body, _ = fetch(t, client, http.MethodPost, page, edit)
 	body = html.UnescapeString(body)
 	if status != http.StatusUnprocessableEntity || !strings.Contains(body, "第 3 个选项的值“small”与第 1 个重复") ||

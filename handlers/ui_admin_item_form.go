@@ -3,8 +3,10 @@ package handlers
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 
@@ -63,7 +65,7 @@ func (s *Server) uiItemFormEditor(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	st := editorState{draft: draftOf(e.stored)}
+	st := editorState{draft: draftOf(e.stored), focus: -1}
 	if c.Query("saved") != "" {
 		st.notice = "formedit.notice.saved"
 	}
@@ -80,6 +82,8 @@ type editorState struct {
 	notice   string // a locale key
 	stale    bool   // the item changed since the editor started from it
 	preview  bool
+	focus    int  // the field an editing step acted on, where it is now; -1 for none
+	moved    bool // a field was moved to a position: the page focuses it (no fragment says where)
 }
 
 // uiItemFormEdit applies the posted operation to the posted working copy and shows the page
@@ -98,7 +102,7 @@ func (s *Server) uiItemFormEdit(c *gin.Context) error {
 		return errVersionMissing
 	}
 	e.version = version
-	st := editorState{draft: readDraft(post), reason: strings.TrimSpace(post.Get("reason"))}
+	st := editorState{draft: readDraft(post), reason: strings.TrimSpace(post.Get("reason")), focus: -1}
 	status := http.StatusOK
 	switch op := post.Get("op"); op {
 	case "save":
@@ -113,17 +117,55 @@ func (s *Server) uiItemFormEdit(c *gin.Context) error {
 	case "preview":
 		st.preview = true
 	case "refresh", "":
+		// Enter in an input: every problem, but a field still blank is not yet wrong.
+		_, checked := checkDraft(st.draft, e.byName)
+		st.problems = problemsFor(checked, st.draft, -1, false)
+		s.renderFormEditor(c, status, e, st)
+		return nil
 	default:
-		d, ok := applyOp(st.draft, op)
-		if !ok {
-			return badRequest("unknown editor operation " + strconv.Quote(op))
+		if arg, ok := strings.CutPrefix(op, "move:"); ok {
+			if status = moveItemFormField(&st, arg, post); status == 0 {
+				return badRequest("unknown editor operation " + strconv.Quote(op))
+			}
+		} else {
+			d, ok := applyOp(st.draft, op)
+			if !ok {
+				return badRequest("unknown editor operation " + strconv.Quote(op))
+			}
+			st.focus = opLanding(st.draft, op)
+			st.draft = d
 		}
-		st.draft = d
+		// An editing step shows the problems of the field it acted on, unless that is a
+		// blank new one; the whole form is checked by the preview and the save.
+		_, checked := checkDraft(st.draft, e.byName)
+		st.problems = append(st.problems, problemsFor(checked, st.draft, st.focus, st.focus < 0)...)
+		s.renderFormEditor(c, status, e, st)
+		return nil
 	}
 	_, checked := checkDraft(st.draft, e.byName)
 	st.problems = append(st.problems, checked...)
 	s.renderFormEditor(c, status, e, st)
 	return nil
+}
+
+// moveItemFormField moves field arg of the working copy to the position posted beside its
+// button ("f3.move_to", counted from 1); a position that is not one of the form's is a
+// problem at the field and moves nothing. It returns the page's status, 0 for a field that
+// is not there.
+func moveItemFormField(st *editorState, arg string, post url.Values) int {
+	i, _, col, ok := opIndex(arg)
+	n := len(st.draft.Fields)
+	if !ok || col || i >= n {
+		return 0
+	}
+	st.focus = i
+	to, err := strconv.Atoi(strings.TrimSpace(post.Get(draftPrefix(i) + "move_to")))
+	if err != nil || to < 1 || to > n {
+		st.problems = append(st.problems, editProblem{Path: fmt.Sprintf("fields[%d].move_to", i), Key: "formedit.err.move_to", Args: []any{n}})
+		return http.StatusUnprocessableEntity
+	}
+	st.draft, st.focus, st.moved = moveField(st.draft, i, to-1), to-1, true
+	return http.StatusOK
 }
 
 // saveItemForm stores the working copy when it has no problems, a reason and the item is

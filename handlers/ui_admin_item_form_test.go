@@ -180,7 +180,8 @@ func TestFormEditorAddsMovesAndSavesAField(t *testing.T) {
 	}
 
 	_, hist, _ := fetch(t, client, http.MethodGet, env.http.URL+"/admin/items/"+code+"/history", nil)
-	for _, want := range []string{"申请表单修改", "新增字段「经营类别」（shop_kind）", "按新版申请书增加经营类别", "改用本事项自有的申请表单"} {
+	for _, want := range []string{"申请表单修改", "新增字段「经营类别」（shop_kind）：单选，必填，选项：零售、餐饮，第 " + strconv.Itoa(n) + " 项",
+		"按新版申请书增加经营类别", "改用本事项自有的申请表单"} {
 		if !strings.Contains(hist, want) {
 			t.Errorf("the history lacks %q", want)
 		}
@@ -189,7 +190,7 @@ func TestFormEditorAddsMovesAndSavesAField(t *testing.T) {
 		t.Error("the history reports a move that did not happen, or the form's JSON")
 	}
 	_, hist, _ = fetch(t, client, http.MethodGet, env.http.URL+"/admin/items/"+code+"/history?lang=en", nil)
-	if !strings.Contains(hist, "Added field “Kind of business” (shop_kind)") || !strings.Contains(hist, "Application form changed") {
+	if !strings.Contains(hist, "Added field “Kind of business” (shop_kind): Single choice, required, options: Retail, Catering, item "+strconv.Itoa(n)) || !strings.Contains(hist, "Application form changed") {
 		t.Error("the English history does not read the form's change in English")
 	}
 
@@ -209,7 +210,7 @@ func TestFormEditorAddsMovesAndSavesAField(t *testing.T) {
 		t.Errorf("after the reset: custom %v, version %d", custom, version)
 	}
 	_, hist, _ = fetch(t, client, http.MethodGet, env.http.URL+"/admin/items/"+code+"/history", nil)
-	if !strings.Contains(hist, "恢复为按办事指南生成的默认表单") || !strings.Contains(hist, "删除字段「经营类别」（shop_kind）") {
+	if !strings.Contains(hist, "恢复为按办事指南生成的默认表单") || !strings.Contains(hist, "删除字段「经营类别」（shop_kind）：原为单选，必填，第 "+strconv.Itoa(n)+" 项") {
 		t.Error("the history does not say the item went back to the default form")
 	}
 	// Saving what is already stored stores nothing and says so.

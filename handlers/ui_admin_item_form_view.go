@@ -20,6 +20,7 @@ type editorChoice struct{ Value, Label string }
 // editorChoices are the options of the editor's selects, the same for every field.
 type editorChoices struct {
 	Lang                   string
+	Action                 string // the editor's address, which the buttons post to with a fragment
 	Types, Dicts, Prefills []editorChoice
 }
 
@@ -51,6 +52,37 @@ type editorFieldView struct {
 	// is set there while it is closed.
 	More  bool
 	Brief string
+	// Anchor is the id of the field's box ("fe-field-3", "fe-field-3-col-2", counted from
+	// 1); UpTo, DownTo, RemoveTo and AddColTo are the anchors where the page shows what the
+	// button acted on after the post, so that a long form does not land at its top.
+	Anchor, UpTo, DownTo, RemoveTo, AddColTo string
+	Count                                    int  // the fields of the form, for the move-to input
+	Focus                                    bool // the field was just moved to a position
+}
+
+// fieldAnchor is the id of field i's box (0-based i; "fe-field-3" for the third field),
+// or of its column j.
+func fieldAnchor(i int, col ...int) string {
+	a := "fe-field-" + strconv.Itoa(i+1)
+	for _, j := range col {
+		a += "-col-" + strconv.Itoa(j+1)
+	}
+	return a
+}
+
+// rowTargets are the anchors the up, down and remove buttons of row i of n rows land on;
+// anchor names row k, and after the last one goes away the page lands on whole.
+func rowTargets(i, n int, anchor func(k int) string, whole string) (up, down, remove string) {
+	up, down = anchor(max(i-1, 0)), anchor(min(i+1, n-1))
+	switch {
+	case i < n-1:
+		remove = anchor(i) // the next one takes its place
+	case i > 0:
+		remove = anchor(i - 1)
+	default:
+		remove = whole
+	}
+	return up, down, remove
 }
 
 // moreSlots are the inputs among a field's further settings.
@@ -110,6 +142,7 @@ type itemFormPage struct {
 	ShowPreview bool
 	IsDefault   bool // the working copy is the default form
 	Problems    int
+	AddTo       string // the anchor of the field "add" appends
 }
 
 func (s *Server) renderFormEditor(c *gin.Context, status int, e *formEditor, st editorState) {
@@ -119,13 +152,21 @@ func (s *Server) renderFormEditor(c *gin.Context, status int, e *formEditor, st 
 		PageErrors: map[string][]string{}, Reason: st.reason, Notice: st.notice, Stale: st.stale,
 		ShowPreview: st.preview, Problems: len(st.problems)}
 	opts := s.editorChoices(lang, e.dicts)
+	opts.Action = "/admin/items/" + e.item.Code + "/form"
+	n := len(st.draft.Fields)
+	p.AddTo = fieldAnchor(n)
 	for i, fd := range st.draft.Fields {
 		fv := fieldViewOf(fd, opts, strconv.Itoa(i), draftPrefix(i))
-		fv.First, fv.Last = i == 0, i == len(st.draft.Fields)-1
+		fv.First, fv.Last = i == 0, i == n-1
+		fv.Anchor, fv.Count, fv.Focus = fieldAnchor(i), n, st.moved && st.focus == i
+		fv.UpTo, fv.DownTo, fv.RemoveTo = rowTargets(i, n, func(k int) string { return fieldAnchor(k) }, "fe-fields")
+		fv.AddColTo = fieldAnchor(i, len(fd.Columns))
 		for j, cd := range fd.Columns {
 			cv := fieldViewOf(cd, opts, strconv.Itoa(i)+"."+strconv.Itoa(j), draftPrefix(i, j))
 			cv.Num, cv.Column = j+1, true
 			cv.First, cv.Last = j == 0, j == len(fd.Columns)-1
+			cv.Anchor = fieldAnchor(i, j)
+			cv.UpTo, cv.DownTo, cv.RemoveTo = rowTargets(j, len(fd.Columns), func(k int) string { return fieldAnchor(i, k) }, fv.Anchor)
 			fv.Cols = append(fv.Cols, cv)
 		}
 		fv.Num = i + 1
@@ -141,7 +182,7 @@ func (s *Server) renderFormEditor(c *gin.Context, status int, e *formEditor, st 
 		p.Fields = append(p.Fields, fv)
 	}
 	for _, pr := range st.problems {
-		msg := s.site.T(lang, pr.Key, pr.Args...)
+		msg := s.site.T(lang, pr.Key, s.localeArgs(lang, pr.Args)...)
 		p.Summary = append(p.Summary, s.placeProblem(lang, &p, pr.Path, msg))
 	}
 	for i := range p.Fields {
@@ -156,6 +197,18 @@ func (s *Server) renderFormEditor(c *gin.Context, status int, e *formEditor, st 
 		p.Preview = s.previewFields(lang, schema.Fields, e.byName, schema.Fields)
 	}
 	s.render(c, status, "admin_item_form", s.site.T(lang, "formedit.title", e.item.Name), "staff", p)
+}
+
+// localeArgs says a problem's arguments that are locale keys (localeRef) in lang.
+func (s *Server) localeArgs(lang string, args []any) []any {
+	out := make([]any, len(args))
+	for i, a := range args {
+		if k, ok := a.(localeRef); ok {
+			a = s.site.T(lang, string(k))
+		}
+		out[i] = a
+	}
+	return out
 }
 
 func fieldViewOf(fd fieldDraft, opts *editorChoices, index, name string) editorFieldView {
@@ -204,8 +257,8 @@ func (s *Server) editorChoices(lang string, dicts []models.FormDictionary) *edit
 		o.Types = append(o.Types, editorChoice{string(t), s.site.T(lang, "formedit.type."+string(t))})
 	}
 	for _, d := range dicts {
-		label := form.Text{Zh: d.LabelZh, En: d.LabelEn}.In(lang)
-		if label == "" || label == d.Name {
+		label := dictTitle(lang, &d)
+		if label == d.Name {
 			label = d.Name
 		} else {
 			label = d.Name + "（" + label + "）"
@@ -246,7 +299,7 @@ func (s *Server) previewFields(lang string, fields []form.Field, dicts form.Dict
 			pf.Options = append(pf.Options, o.Label.In(lang))
 		}
 		if c := f.VisibleIf; c != nil {
-			pf.Condition = s.site.T(lang, "formedit.preview.condition", conditionSubject(lang, c, all), conditionValue(lang, c, all, dicts))
+			pf.Condition = s.previewCondition(lang, c, all, dicts)
 		}
 		if f.Prefill != "" {
 			pf.Prefill = s.site.T(lang, "formedit.preview.prefill", s.site.T(lang, "formedit.prefill."+f.Prefill))
@@ -259,32 +312,16 @@ func (s *Server) previewFields(lang string, fields []form.Field, dicts form.Dict
 	return out
 }
 
-// conditionSubject names the field a condition refers to by its label.
-func conditionSubject(lang string, c *form.Condition, all []form.Field) string {
-	for _, f := range all {
-		if f.Key == c.Field && f.Label.In(lang) != "" {
-			return f.Label.In(lang)
+// previewCondition says when a question of the preview is asked, in the words the applicant's
+// form uses (form.only_if): the referred field's label, and 是/否 for a checkbox or the
+// option's label for a choice; a field the form does not hold is named by its key.
+func (s *Server) previewCondition(lang string, c *form.Condition, all []form.Field, dicts form.Dicts) string {
+	subject, value := c.Field, c.Equals
+	if i := slices.IndexFunc(all, func(f form.Field) bool { return f.Key == c.Field }); i >= 0 {
+		if l := all[i].Label.In(lang); l != "" {
+			subject = l
 		}
+		value = s.answerWord(lang, &all[i], dicts, c.Equals)
 	}
-	return c.Field
-}
-
-// conditionValue names the value a condition waits for: the option's label where the field
-// offers it.
-func conditionValue(lang string, c *form.Condition, all []form.Field, dicts form.Dicts) string {
-	for _, f := range all {
-		if f.Key != c.Field {
-			continue
-		}
-		opts := f.Options
-		if f.Dictionary != "" {
-			opts = dicts[f.Dictionary]
-		}
-		for _, o := range opts {
-			if o.Value == c.Equals {
-				return o.Label.In(lang)
-			}
-		}
-	}
-	return c.Equals
+	return s.site.T(lang, "form.only_if", subject, value)
 }

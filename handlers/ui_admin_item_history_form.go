@@ -124,9 +124,62 @@ func (h formHistory) line(ch models.FieldChange) string {
 	case attr != "":
 		return t("formedit.diff.changed", what, t("formedit.attr."+attr), h.value(attr, ch.Old), h.value(attr, ch.New))
 	case ch.Old == "":
+		if d := h.details(h.after, key, col, true); d != "" {
+			return t("formedit.diff.added_detail", what, d)
+		}
 		return t("formedit.diff.added", what)
 	}
+	if d := h.details(h.before, key, col, false); d != "" {
+		return t("formedit.diff.removed_detail", what, d)
+	}
 	return t("formedit.diff.removed", what)
+}
+
+// maxDiffOptions bounds the options a history line names one by one.
+const maxDiffOptions = 8
+
+// details says what a field (or column col of the table key) of the form s is: its type,
+// whether it is required, with all its options or dictionary, and its position ("第 N 项");
+// "" when s does not hold it.
+func (h formHistory) details(s *form.Schema, key, col string, all bool) string {
+	t := func(k string, args ...any) string { return h.s.site.T(h.lang, k, args...) }
+	if s == nil {
+		return ""
+	}
+	list, posKey := s.Fields, "formedit.diff.detail.position"
+	i := slices.IndexFunc(list, func(f form.Field) bool { return f.Key == key })
+	if i >= 0 && col != "" {
+		list, posKey = list[i].Columns, "formedit.diff.detail.column_position"
+		i = slices.IndexFunc(list, func(f form.Field) bool { return f.Key == col })
+	}
+	if i < 0 {
+		return ""
+	}
+	f := &list[i]
+	parts := []string{h.value("type", string(f.Type))}
+	if f.Required {
+		parts = append(parts, t("formedit.diff.detail.required"))
+	} else {
+		parts = append(parts, t("formedit.diff.detail.optional"))
+	}
+	switch {
+	case !all:
+	case f.Dictionary != "":
+		parts = append(parts, t("formedit.diff.detail.dictionary", f.Dictionary))
+	case len(f.Options) > 0:
+		var labels []string
+		for _, o := range f.Options[:min(len(f.Options), maxDiffOptions)] {
+			labels = append(labels, o.Label.In(h.lang))
+		}
+		list := strings.Join(labels, t("formedit.diff.list_sep"))
+		if more := len(f.Options) - len(labels); more > 0 {
+			parts = append(parts, t("formedit.diff.detail.options_more", list, len(f.Options)))
+		} else {
+			parts = append(parts, t("formedit.diff.detail.options", list))
+		}
+	}
+	parts = append(parts, t(posKey, i+1))
+	return strings.Join(parts, t("formedit.diff.detail.sep"))
 }
 
 // moves says which fields (or columns of the table key) moved from the order old to the order

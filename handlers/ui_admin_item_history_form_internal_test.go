@@ -24,7 +24,10 @@ func TestFormHistoryReadsAFormChangeAsSentences(t *testing.T) {
 	after.Fields[3].Columns[1].Type = form.TypeText
 	after.Fields[3].Columns[1].Dictionary = ""
 	after.Fields[3].Columns = append(after.Fields[3].Columns, form.Field{Key: "age", Type: form.TypeNumber, Label: form.Text{Zh: "年龄", En: "Age"}})
-	after.Fields = append(after.Fields[:2], after.Fields[3], form.Field{Key: "seats", Type: form.TypeNumber, Label: form.Text{Zh: "座位数", En: "Seats"}})
+	after.Fields = append(after.Fields[:2], after.Fields[3], form.Field{Key: "seats", Type: form.TypeNumber, Label: form.Text{Zh: "座位数", En: "Seats"}},
+		form.Field{Key: "meal", Type: form.TypeSelect, Required: true, Label: form.Text{Zh: "供餐", En: "Meals"},
+			Options: []form.Option{{Value: "b", Label: form.Text{Zh: "早餐", En: "Breakfast"}}, {Value: "l", Label: form.Text{Zh: "午餐", En: "Lunch"}}}},
+		form.Field{Key: "folk", Type: form.TypeSelect, Label: form.Text{Zh: "民族"}, Dictionary: "民族"})
 	after.Fields[0], after.Fields[1] = after.Fields[1], after.Fields[0]
 	changes := []models.FieldChange{{Field: "name", Old: "甲", New: "乙"}}
 	for _, c := range form.Diff(before, after) {
@@ -37,9 +40,11 @@ func TestFormHistoryReadsAFormChangeAsSentences(t *testing.T) {
 		"字段「姓名」（name）的必填：是 → 否",
 		"表格「成员」（people）的列「关系」（rel）的类型：单选 → 单行文本",
 		"表格「成员」（people）的列「关系」（rel）的字典：与申请人关系 → （无）",
-		"新增表格「成员」（people）的列「年龄」（age）",
-		"新增字段「座位数」（seats）",
-		"删除字段「民族」（nation）",
+		"新增表格「成员」（people）的列「年龄」（age）：数字，选填，第 3 列",
+		"新增字段「座位数」（seats）：数字，选填，第 4 项",
+		"新增字段「供餐」（meal）：单选，必填，选项：早餐、午餐，第 5 项",
+		"新增字段「民族」（folk）：单选，选填，选项取自字典「民族」，第 6 项",
+		"删除字段「民族」（nation）：原为单选，选填，第 3 项",
 		"调整字段顺序：「姓名」（name）移到第 2 位",
 	}
 	if !reflect.DeepEqual(lines, want) {
@@ -50,7 +55,8 @@ func TestFormHistoryReadsAFormChangeAsSentences(t *testing.T) {
 	}
 	h.lang = "en"
 	lines, _ = h.lines(changes)
-	if lines[1] != "Changed field “Name” (name), required: yes → no" || lines[6] != "Removed field “民族” (nation)" {
+	if lines[1] != "Changed field “Name” (name), required: yes → no" || lines[8] != "Removed field “民族” (nation): it was Single choice, optional, item 3" ||
+		lines[6] != "Added field “Meals” (meal): Single choice, required, options: Breakfast, Lunch, item 5" {
 		t.Errorf("English lines = %q", lines)
 	}
 	// Without the forms, the lines still name what changed by the recorded label or the key.
