@@ -4,7 +4,6 @@ import (
 	"context"
 	"slices"
 
-	"onewindow/models"
 	"onewindow/models/form"
 )
 
@@ -31,7 +30,7 @@ type dictCondition struct {
 // take the dictionary name, with their conditions on its options. Items without their own
 // form use the default form, which takes no dictionary.
 func (s *Server) dictionaryUses(ctx context.Context, lang, name string) ([]dictUse, []dictCondition, error) {
-	items, err := s.store.ItemsForExport(ctx, nil)
+	items, err := s.store.ItemsWithForms(ctx)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -39,10 +38,7 @@ func (s *Server) dictionaryUses(ctx context.Context, lang, name string) ([]dictU
 	var conds []dictCondition
 	for i := range items {
 		it := &items[i]
-		if it.Status != models.ItemPublished || it.FormSchema == "" {
-			continue
-		}
-		schema, _, err := it.ApplicationForm()
+		schema, err := form.Parse([]byte(it.FormSchema))
 		if err != nil {
 			continue // a form that cannot be read takes nothing the page could name
 		}

@@ -214,3 +214,20 @@ func (s *Store) seedDefaultFormDictionaries(ctx context.Context) error {
 	_, err := s.SeedFormDictionaries(ctx, in)
 	return err
 }
+
+// ItemForm is an item's own application form, as ItemsWithForms lists it.
+type ItemForm struct {
+	Code, Name, FormSchema string
+}
+
+// ItemsWithForms returns the published items that have a form of their own (not the
+// default one), by code: what a dictionary's page needs to say which forms use it.
+func (s *Store) ItemsWithForms(ctx context.Context) ([]ItemForm, error) {
+	var out []ItemForm
+	err := s.read.WithContext(ctx).Raw(`SELECT code, name, form_schema FROM items
+		WHERE status = ? AND form_schema <> '' ORDER BY code`, ItemPublished).Scan(&out).Error
+	if err != nil {
+		return nil, fmt.Errorf("models: items with forms: %w", err)
+	}
+	return out, nil
+}
