@@ -4,6 +4,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"onewindow/models"
 	"onewindow/models/form"
@@ -156,7 +157,7 @@ func (s *Server) formViewOf(in formInput) (formView, map[string]string) {
 		name, byApplicant := asked[f.Prefill]
 		if byApplicant {
 			if is, bad := in.Issues[form.PostPrefix+f.Key]; bad && applicantErrs[name] == "" {
-				applicantErrs[name] = s.issueMessage(in.Lang, f, is)
+				applicantErrs[name] = s.issueMessage(in.Lang, f, is, answerText(in.Values[f.Key]))
 			}
 		}
 		kind := kindAsking(f.Prefill)
@@ -210,7 +211,7 @@ func (s *Server) otherIssues(in formInput, fv formView) []formProblem {
 	slices.Sort(keys)
 	out := make([]formProblem, 0, len(keys))
 	for _, k := range keys {
-		out = append(out, formProblem{Label: strings.TrimPrefix(k, form.PostPrefix), Message: s.issueMessage(in.Lang, nil, in.Issues[k])})
+		out = append(out, formProblem{Label: strings.TrimPrefix(k, form.PostPrefix), Message: s.issueMessage(in.Lang, nil, in.Issues[k], "")})
 	}
 	return out
 }
@@ -219,11 +220,9 @@ func (s *Server) otherIssues(in formInput, fv formView) []formProblem {
 func (s *Server) fieldViewOf(in formInput, f *form.Field, name, id string, x any) fieldView {
 	v := fieldView{Key: f.Key, Name: name, ID: id, Label: f.Label.In(in.Lang), Help: f.Help.In(in.Lang),
 		Input: string(f.Type), Required: f.Required, T: in.texts}
+	v.Value = answerText(x)
 	if is, bad := in.Issues[name]; bad {
-		v.Error = s.issueMessage(in.Lang, f, is)
-	}
-	if t, ok := x.(string); ok {
-		v.Value = t
+		v.Error = s.issueMessage(in.Lang, f, is, v.Value)
 	}
 	switch f.Type {
 	case form.TypeText, form.TypeAddress:
@@ -244,9 +243,15 @@ func (s *Server) fieldViewOf(in formInput, f *form.Field, name, id string, x any
 	case form.TypeIDNumber:
 		v.Input, v.MaxLength, v.AutoComplete = "text", 18, "off"
 	case form.TypePhone:
-		v.Input, v.InputMode, v.AutoComplete, v.MaxLength = "text", "tel", "tel", 30
+		v.Input, v.InputMode, v.AutoComplete, v.MaxLength = "tel", "tel", "tel", 30
 	case form.TypeEmail:
-		v.Input, v.InputMode, v.AutoComplete, v.MaxLength = "text", "email", "email", 254
+		v.Input, v.InputMode, v.AutoComplete, v.MaxLength = "email", "email", "email", 254
+	case form.TypeDate:
+		// A browser empties a date input holding a date that does not exist
+		// (2026-02-30): such an answer is shown as text, to be corrected.
+		if _, err := time.Parse(time.DateOnly, v.Value); v.Value != "" && err != nil {
+			v.Input, v.MaxLength = "text", 10
+		}
 	case form.TypeSelect, form.TypeMultiselect:
 		v.Options = s.optionViews(in, f, id, x)
 	case form.TypeCheckbox:
@@ -312,6 +317,12 @@ func (s *Server) tableRows(in formInput, f *form.Field, v *fieldView, x any) {
 		v.Rows = append(v.Rows, row)
 	}
 	v.Note = s.site.T(in.Lang, "form.table.hint", f.MaxRows)
+}
+
+// answerText is a single answer's text ("" for none or a list).
+func answerText(x any) string {
+	t, _ := x.(string)
+	return t
 }
 
 // minRows is the fewest rows a table takes.

@@ -317,7 +317,7 @@ func (s *Server) registerIntake(c *gin.Context, p intakePage) error {
 		if err := s.intakeFields(c, &p, post, issues); err != nil {
 			return err
 		}
-		p.Alert = s.site.T(lang, "window.err.summary")
+		p.Alert = s.site.T(lang, "window.err.summary_new")
 		s.renderIntake(c, http.StatusUnprocessableEntity, p)
 		return nil
 	}
@@ -355,14 +355,11 @@ func (s *Server) applicantErrors(lang string, p *intakePage, fields map[string]s
 		case "item_code":
 			p.Errors[f] = s.site.T(lang, "window.err.item_not_on_application")
 		case "applicant.id_number":
-			kind := workflow.ResidentID
-			if p.Applicant.Kind == models.ApplicantOrganisation {
-				kind = workflow.CreditCode
-			}
+			// The words of the online application and of the form's own
+			// identity numbers for the same check (idCheckKey).
 			msg := s.site.T(lang, "window.err.id_number")
-			var ie *workflow.IDError
-			if err := workflow.ValidateID(kind, workflow.NormalizeID(p.Applicant.IDNumber), s.now()); errors.As(err, &ie) {
-				msg = s.site.T(lang, "window.err.id."+string(kind)) + s.site.T(lang, "window.err.id_check."+ie.Check)
+			if key := s.idCheckKey(p.Applicant.Kind, p.Applicant.IDNumber); key != "citizen.err.id" {
+				msg = s.site.T(lang, key)
 			}
 			p.Errors["id_number"] = msg
 		case "applicant.kind":
