@@ -33,6 +33,29 @@ type formView struct {
 	// Other are refused answers no input shows: a key the form does not
 	// have, or a form whose definition has problems.
 	Other []formProblem
+	// Block is what the form asks of the applicant block's inputs, by the
+	// input's name: a required answer, its help, its least length.
+	Block map[string]blockField
+	T     *formTexts
+}
+
+// blockField is an applicant block's input as the item's form asks it.
+type blockField struct {
+	Required  bool
+	Help      string
+	MinLength int
+	T         *formTexts
+}
+
+// Asks is what the form asks of the applicant block's input name; always
+// marks the inputs the filing needs whatever the form (kind, name …).
+func (fv formView) Asks(name string, always ...string) blockField {
+	b := fv.Block[name]
+	b.T = fv.T
+	if slices.Contains(always, name) {
+		b.Required = true
+	}
+	return b
 }
 
 // fieldView is one question: a top-level field, or a table cell.
@@ -151,7 +174,7 @@ func (s *Server) formViewOf(in formInput) (formView, map[string]string) {
 		AddRow: s.site.T(in.Lang, "form.table.add_row"), RowNo: s.site.T(in.Lang, "form.table.no")}
 	asked := applicantInputs(in.Kind)
 	applicantErrs := map[string]string{}
-	var fv formView
+	fv := formView{T: in.texts}
 	for i := range in.Schema.Fields {
 		f := &in.Schema.Fields[i]
 		name, byApplicant := asked[f.Prefill]
@@ -162,7 +185,10 @@ func (s *Server) formViewOf(in formInput) (formView, map[string]string) {
 		}
 		kind := kindAsking(f.Prefill)
 		if byApplicant && kind == "" {
-			continue // the kind, phone and address are asked of every applicant
+			// The kind, phone and address are asked of every applicant, by
+			// the block, with the form's rules.
+			fv.Block = blockOf(fv.Block, name, f, in)
+			continue
 		}
 		v := s.fieldViewOf(in, f, form.PostPrefix+f.Key, "f-"+f.Key, in.Values[f.Key])
 		// A name or identity number the applicant block asks of this kind of
@@ -186,6 +212,24 @@ func (s *Server) formViewOf(in formInput) (formView, map[string]string) {
 	}
 	fv.Other = s.otherIssues(in, fv)
 	return fv, applicantErrs
+}
+
+// blockOf adds what field f asks of the applicant block's input name.
+func blockOf(block map[string]blockField, name string, f *form.Field, in formInput) map[string]blockField {
+	if block == nil {
+		block = map[string]blockField{}
+	}
+	b := block[name]
+	// A conditional question is not always asked: it gets no mark.
+	b.Required = b.Required || (f.Required && f.VisibleIf == nil)
+	if h := f.Help.In(in.Lang); h != "" && b.Help == "" {
+		b.Help = h
+	}
+	if f.Min != nil && (f.Type == form.TypeText || f.Type == form.TypeAddress || f.Type == form.TypeTextarea) {
+		b.MinLength = max(b.MinLength, int(*f.Min))
+	}
+	block[name] = b
+	return block
 }
 
 // otherIssues are the issues of keys that no input of the laid-out form

@@ -143,3 +143,64 @@ func TestEmailAndPhoneAnswersUseTheirInputTypes(t *testing.T) {
 		t.Error("the default form's e-mail is not an e-mail input")
 	}
 }
+
+// blockLabel is the label of an applicant block's input, with its mark.
+func blockLabel(page, id string) string {
+	i := strings.Index(page, `<label for="`+id+`">`)
+	if i < 0 {
+		return ""
+	}
+	rest := page[i:]
+	return rest[:strings.Index(rest, "</label>")]
+}
+
+func TestApplicantBlocksMarkWhatTheFormRequiresWithItsHelpAndRule(t *testing.T) {
+	t.Parallel()
+	env := newStaffEnv(t)
+	it := openItem(t, env, func(objs []string) bool { return len(objs) == 1 && objs[0] == "person" }) // the default form
+	_, page := get(t, "/items/"+it.Code+"/apply")
+	for _, id := range []string{"name", "id_number", "phone", "address"} {
+		if !strings.Contains(blockLabel(page, id), `<abbr class="req"`) {
+			t.Errorf("the online applicant block's %s has no *", id)
+		}
+	}
+	for _, want := range []string{`id="address" name="address" type="text" value="" maxlength="100" autocomplete="street-address" required minlength="5" aria-describedby="address-help"`,
+		`<p class="hint" id="address-help">纸质结果文书按此地址寄送</p>`, `<p class="hint" id="phone-help">办理进度和结果通过此号码通知</p>`} {
+		if !strings.Contains(page, want) {
+			t.Errorf("the online applicant block lacks %s", want)
+		}
+	}
+	v := url.Values{"kind": {models.ApplicantPerson}, "name": {"王五"}, "id_number": {walkInID}, "phone": {"13904741234"},
+		"address": {"集宁区"}, "form_token": {"tok-addr"}}
+	body, ctype := formBody(t, v, nil, nil)
+	resp, page := send(t, browserClient(t), "POST", env.http.URL+"/items/"+it.Code+"/apply", body, ctype)
+	if resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(page, `<p class="field-error" id="err-address">内容过短：至少 5 个字</p>`) {
+		t.Errorf("a short address (%d) is not refused by the form's rule", resp.StatusCode)
+	}
+
+	clerk := staffClient(t, env, "window1")
+	w := windowItem(t, env, false)
+	sc := itemSchema(t, w.Code)
+	_, page, _ = fetch(t, clerk, http.MethodGet, env.http.URL+"/window/new?item="+w.Code, nil)
+	for _, id := range []string{"kind", "id_number", "name"} {
+		if !strings.Contains(blockLabel(page, id), `<abbr class="req"`) {
+			t.Errorf("the window's applicant block's %s has no *", id)
+		}
+	}
+	checked := 0
+	for _, f := range sc.Fields {
+		if f.Prefill == "phone" || f.Prefill == "address" {
+			checked++
+			marked := strings.Contains(blockLabel(page, f.Prefill), `<abbr class="req"`)
+			if marked != (f.Required && f.VisibleIf == nil) {
+				t.Errorf("the window's %s is marked %v; the form requires it: %v", f.Prefill, marked, f.Required)
+			}
+		}
+	}
+	if checked == 0 {
+		t.Errorf("the window's item %s asks neither phone nor address in its form", w.Code)
+	}
+	if !strings.Contains(page, `id="phone" name="phone" type="tel"`) {
+		t.Error("the window's phone is not a phone input")
+	}
+}

@@ -63,6 +63,17 @@ type intakePage struct {
 // Err is the message of a field, or "".
 func (p intakePage) Err(field string) string { return p.Errors[field] }
 
+// Asks is what the item's form asks of the applicant block's input name
+// (formView.Asks); the filing always needs the kind, the identity number
+// and the name.
+func (p intakePage) Asks(name string) blockField {
+	always := []string{"kind", "id_number", "name"}
+	if p.Fields == nil {
+		return formView{T: &formTexts{}}.Asks(name, always...)
+	}
+	return p.Fields.Asks(name, always...)
+}
+
 func (s *Server) newIntakePage() intakePage {
 	return intakePage{Errors: map[string]string{}, Kinds: materialKinds, Token: newFormToken(),
 		ApplicantKinds: []string{models.ApplicantPerson, models.ApplicantOrganisation},
