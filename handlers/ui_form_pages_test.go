@@ -204,3 +204,31 @@ func TestApplicantBlocksMarkWhatTheFormRequiresWithItsHelpAndRule(t *testing.T) 
 		t.Error("the window's phone is not a phone input")
 	}
 }
+
+func TestRefusedFormsSayAtTheTopThatChosenFilesMustBeChosenAgain(t *testing.T) {
+	t.Parallel()
+	env := newStaffEnv(t)
+	it := namedItem(t, foodLicence)
+	g := guide{}
+	getJSONFrom(t, env, "/api/v1/items/"+it.Code, &g)
+	v := foodApply(t, it.Code, "tok-files")
+	v.Del("form.food_safety_manager")
+	body, ctype := formBody(t, v, requiredFiles(g, "scan.pdf"), tinyPDF)
+	resp, page := send(t, browserClient(t), "POST", env.http.URL+"/items/"+it.Code+"/apply", body, ctype)
+	summary := page[strings.Index(page, `id="form-errors"`)+1:]
+	summary = summary[:strings.Index(summary, "</div>")]
+	if resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(summary, `<a href="#files-again">申请材料</a>：请重新选择要上传的文件`) ||
+		!strings.Contains(page, `id="files-again"`) {
+		t.Errorf("a refused application with files (%d) does not say at the top to choose them again", resp.StatusCode)
+	}
+
+	clerk := staffClient(t, env, "window1")
+	w := windowItem(t, env, false)
+	iv := intakeForm(t, env, clerk, w)
+	iv.Set("id_number", "110105194912310021")
+	body, ctype = formBody(t, iv, []filePart{{"m_" + w.Materials[0].Key + "_file", "scan.pdf"}}, tinyPDF)
+	resp, page = send(t, clerk, "POST", env.http.URL+"/window/new", body, ctype)
+	if resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(page, "尚未登记：请重新选择要上传的扫描件。") {
+		t.Errorf("a refused registration with a scan (%d) does not say to choose it again", resp.StatusCode)
+	}
+}

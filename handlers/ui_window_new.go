@@ -329,6 +329,9 @@ func (s *Server) registerIntake(c *gin.Context, p intakePage) error {
 			return err
 		}
 		p.Alert = s.site.T(lang, "window.err.summary_new")
+		if len(files) > 0 {
+			p.Errors["files"] = s.site.T(lang, "form.files_again.window") // a browser does not keep chosen files
+		}
 		s.renderIntake(c, http.StatusUnprocessableEntity, p)
 		return nil
 	}
