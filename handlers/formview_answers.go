@@ -31,6 +31,7 @@ type answersView struct {
 // answerRow is one question and its answer.
 type answerRow struct {
 	Key, Label, Text string
+	Prefill          string // the profile field the question is prefilled from
 	Blank            bool // an optional question left unanswered (未填写)
 	Table            *answerTable
 }
@@ -107,7 +108,7 @@ func (s *Server) answersIn(lang string, sc *form.Schema, dicts form.Dicts, v for
 		if blankAnswer(x) && !vis[f.Key] {
 			continue
 		}
-		row := answerRow{Key: f.Key, Label: f.Label.In(lang)}
+		row := answerRow{Key: f.Key, Label: f.Label.In(lang), Prefill: f.Prefill}
 		switch t := x.(type) {
 		case []map[string]string:
 			row.Table = s.tableAnswer(lang, f, dicts, t)

@@ -1,8 +1,10 @@
 package handlers_test
 
 import (
+	"context"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -230,5 +232,43 @@ func TestRefusedFormsSayAtTheTopThatChosenFilesMustBeChosenAgain(t *testing.T) {
 	resp, page = send(t, clerk, "POST", env.http.URL+"/window/new", body, ctype)
 	if resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(page, "尚未登记：请重新选择要上传的扫描件。") {
 		t.Errorf("a refused registration with a scan (%d) does not say to choose it again", resp.StatusCode)
+	}
+}
+
+var printStylesheet = regexp.MustCompile(`<link rel="stylesheet" href="(/static/print[^"]*)"`)
+
+func TestPrintedFormNumbersItsPagesAndPrintsEachAnswerOnce(t *testing.T) {
+	t.Parallel()
+	env := newStaffEnv(t)
+	client := staffClient(t, env, "window1")
+	it, err := env.store.Item(context.Background(), namedItem(t, foodLicence).Code)
+	if err != nil {
+		t.Fatal(err)
+	}
+	number := registerWalkIn(t, env, client, it)
+	status, body, _ := fetch(t, client, http.MethodGet, env.http.URL+"/applications/"+number+"/form/print", nil)
+	if status != http.StatusOK {
+		t.Fatalf("print = %d", status)
+	}
+	article := body[strings.Index(body, `id="form-print"`):]
+	if n := strings.Count(article, "13800000000"); n != 1 {
+		t.Errorf("the printed form shows the phone %d times, want once", n)
+	}
+	// The optional 仓库地址 left blank is a blank line to fill in, not 未填写.
+	row := article[strings.Index(article, `data-key="storage"`):]
+	row = row[:strings.Index(row, "</tr>")]
+	if !strings.Contains(row, `<span class="blank-answer">`) {
+		t.Errorf("a blank optional answer prints as %q", row)
+	}
+	m := printStylesheet.FindStringSubmatch(body)
+	if m == nil {
+		t.Fatal("the printed form links no print stylesheet")
+	}
+	_, css, _ := fetch(t, client, http.MethodGet, env.http.URL+m[1], nil)
+	for _, want := range []string{`content: "第 " counter(page) " 页 共 " counter(pages) " 页"`, `content: "Page " counter(page) " of " counter(pages)`,
+		"body:has(.form-print) { page: form; }", ".form-print .blank-answer { visibility: hidden; }"} {
+		if !strings.Contains(css, want) {
+			t.Errorf("print.css lacks %s", want)
+		}
 	}
 }
