@@ -32,7 +32,7 @@ type answersView struct {
 type answerRow struct {
 	Key, Label, Text string
 	Prefill          string // the profile field the question is prefilled from
-	Blank            bool // an optional question left unanswered (未填写)
+	Blank            bool   // an optional question left unanswered (未填写)
 	Table            *answerTable
 }
 
