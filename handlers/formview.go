@@ -89,6 +89,7 @@ type fieldView struct {
 	MaxRows  int
 	Note     string // a table's note on its rows
 	Cell     bool   // a table cell, labelled for screen readers only
+	Column   string // a cell's column label, shown above it when rows stack
 	T        *formTexts
 }
 
@@ -355,6 +356,7 @@ func (s *Server) tableRows(in formInput, f *form.Field, v *fieldView, x any) {
 			rs := strconv.Itoa(r)
 			cv := s.fieldViewOf(in, col, v.Name+"."+rs+"."+col.Key, v.ID+"-"+rs+"-"+col.Key, cell)
 			// The column's help is in the table's head, once.
+			cv.Column = cv.Label
 			cv.Label, cv.Cell, cv.Help = s.site.T(in.Lang, "form.table.cell", cv.Label, r+1), true, ""
 			row.Cells = append(row.Cells, cv)
 		}
