@@ -272,3 +272,18 @@ func TestPrintedFormNumbersItsPagesAndPrintsEachAnswerOnce(t *testing.T) {
 		}
 	}
 }
+
+func TestEnglishFormPagesUseEnglishPunctuation(t *testing.T) {
+	t.Parallel()
+	it := namedItem(t, foodLicence)
+	status, page := get(t, "/items/"+it.Code+"/apply?lang=en")
+	main := page[strings.Index(page, `class="citizen-apply"`):]
+	main = main[:strings.Index(main, `id="apply-fields"`)]
+	if status != http.StatusOK || !strings.Contains(main, "Apply online: "+it.Name) {
+		t.Errorf("the English apply page (%d) lacks its heading", status)
+	}
+	main = strings.ReplaceAll(main, it.Name, "") // the item's name is Chinese data
+	if status != http.StatusOK || strings.ContainsAny(main, "：（）") {
+		t.Errorf("the English apply page (%d) mixes Chinese punctuation: %.300s", status, main)
+	}
+}
