@@ -4,6 +4,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"onewindow/models"
 	"onewindow/models/form"
@@ -32,6 +33,29 @@ type formView struct {
 	// Other are refused answers no input shows: a key the form does not
 	// have, or a form whose definition has problems.
 	Other []formProblem
+	// Block is what the form asks of the applicant block's inputs, by the
+	// input's name: a required answer, its help, its least length.
+	Block map[string]blockField
+	T     *formTexts
+}
+
+// blockField is an applicant block's input as the item's form asks it.
+type blockField struct {
+	Required  bool
+	Help      string
+	MinLength int
+	T         *formTexts
+}
+
+// Asks is what the form asks of the applicant block's input name; always
+// marks the inputs the filing needs whatever the form (kind, name …).
+func (fv formView) Asks(name string, always ...string) blockField {
+	b := fv.Block[name]
+	b.T = fv.T
+	if slices.Contains(always, name) {
+		b.Required = true
+	}
+	return b
 }
 
 // fieldView is one question: a top-level field, or a table cell.
@@ -65,6 +89,7 @@ type fieldView struct {
 	MaxRows  int
 	Note     string // a table's note on its rows
 	Cell     bool   // a table cell, labelled for screen readers only
+	Column   string // a cell's column label, shown above it when rows stack
 	T        *formTexts
 }
 
@@ -150,18 +175,21 @@ func (s *Server) formViewOf(in formInput) (formView, map[string]string) {
 		AddRow: s.site.T(in.Lang, "form.table.add_row"), RowNo: s.site.T(in.Lang, "form.table.no")}
 	asked := applicantInputs(in.Kind)
 	applicantErrs := map[string]string{}
-	var fv formView
+	fv := formView{T: in.texts}
 	for i := range in.Schema.Fields {
 		f := &in.Schema.Fields[i]
 		name, byApplicant := asked[f.Prefill]
 		if byApplicant {
 			if is, bad := in.Issues[form.PostPrefix+f.Key]; bad && applicantErrs[name] == "" {
-				applicantErrs[name] = s.issueMessage(in.Lang, f, is)
+				applicantErrs[name] = s.issueMessage(in.Lang, f, is, answerText(in.Values[f.Key]))
 			}
 		}
 		kind := kindAsking(f.Prefill)
 		if byApplicant && kind == "" {
-			continue // the kind, phone and address are asked of every applicant
+			// The kind, phone and address are asked of every applicant, by
+			// the block, with the form's rules.
+			fv.Block = blockOf(fv.Block, name, f, in)
+			continue
 		}
 		v := s.fieldViewOf(in, f, form.PostPrefix+f.Key, "f-"+f.Key, in.Values[f.Key])
 		// A name or identity number the applicant block asks of this kind of
@@ -187,6 +215,24 @@ func (s *Server) formViewOf(in formInput) (formView, map[string]string) {
 	return fv, applicantErrs
 }
 
+// blockOf adds what field f asks of the applicant block's input name.
+func blockOf(block map[string]blockField, name string, f *form.Field, in formInput) map[string]blockField {
+	if block == nil {
+		block = map[string]blockField{}
+	}
+	b := block[name]
+	// A conditional question is not always asked: it gets no mark.
+	b.Required = b.Required || (f.Required && f.VisibleIf == nil)
+	if h := f.Help.In(in.Lang); h != "" && b.Help == "" {
+		b.Help = h
+	}
+	if f.Min != nil && (f.Type == form.TypeText || f.Type == form.TypeAddress || f.Type == form.TypeTextarea) {
+		b.MinLength = max(b.MinLength, int(*f.Min))
+	}
+	block[name] = b
+	return block
+}
+
 // otherIssues are the issues of keys that no input of the laid-out form
 // (nor the applicant block) shows, in key order.
 func (s *Server) otherIssues(in formInput, fv formView) []formProblem {
@@ -210,7 +256,7 @@ func (s *Server) otherIssues(in formInput, fv formView) []formProblem {
 	slices.Sort(keys)
 	out := make([]formProblem, 0, len(keys))
 	for _, k := range keys {
-		out = append(out, formProblem{Label: strings.TrimPrefix(k, form.PostPrefix), Message: s.issueMessage(in.Lang, nil, in.Issues[k])})
+		out = append(out, formProblem{Label: strings.TrimPrefix(k, form.PostPrefix), Message: s.issueMessage(in.Lang, nil, in.Issues[k], "")})
 	}
 	return out
 }
@@ -219,11 +265,9 @@ func (s *Server) otherIssues(in formInput, fv formView) []formProblem {
 func (s *Server) fieldViewOf(in formInput, f *form.Field, name, id string, x any) fieldView {
 	v := fieldView{Key: f.Key, Name: name, ID: id, Label: f.Label.In(in.Lang), Help: f.Help.In(in.Lang),
 		Input: string(f.Type), Required: f.Required, T: in.texts}
+	v.Value = answerText(x)
 	if is, bad := in.Issues[name]; bad {
-		v.Error = s.issueMessage(in.Lang, f, is)
-	}
-	if t, ok := x.(string); ok {
-		v.Value = t
+		v.Error = s.issueMessage(in.Lang, f, is, v.Value)
 	}
 	switch f.Type {
 	case form.TypeText, form.TypeAddress:
@@ -244,9 +288,15 @@ func (s *Server) fieldViewOf(in formInput, f *form.Field, name, id string, x any
 	case form.TypeIDNumber:
 		v.Input, v.MaxLength, v.AutoComplete = "text", 18, "off"
 	case form.TypePhone:
-		v.Input, v.InputMode, v.AutoComplete, v.MaxLength = "text", "tel", "tel", 30
+		v.Input, v.InputMode, v.AutoComplete, v.MaxLength = "tel", "tel", "tel", 30
 	case form.TypeEmail:
-		v.Input, v.InputMode, v.AutoComplete, v.MaxLength = "text", "email", "email", 254
+		v.Input, v.InputMode, v.AutoComplete, v.MaxLength = "email", "email", "email", 254
+	case form.TypeDate:
+		// A browser empties a date input holding a date that does not exist
+		// (2026-02-30): such an answer is shown as text, to be corrected.
+		if _, err := time.Parse(time.DateOnly, v.Value); v.Value != "" && err != nil {
+			v.Input, v.MaxLength = "text", 10
+		}
 	case form.TypeSelect, form.TypeMultiselect:
 		v.Options = s.optionViews(in, f, id, x)
 	case form.TypeCheckbox:
@@ -306,12 +356,19 @@ func (s *Server) tableRows(in formInput, f *form.Field, v *fieldView, x any) {
 			rs := strconv.Itoa(r)
 			cv := s.fieldViewOf(in, col, v.Name+"."+rs+"."+col.Key, v.ID+"-"+rs+"-"+col.Key, cell)
 			// The column's help is in the table's head, once.
+			cv.Column = cv.Label
 			cv.Label, cv.Cell, cv.Help = s.site.T(in.Lang, "form.table.cell", cv.Label, r+1), true, ""
 			row.Cells = append(row.Cells, cv)
 		}
 		v.Rows = append(v.Rows, row)
 	}
 	v.Note = s.site.T(in.Lang, "form.table.hint", f.MaxRows)
+}
+
+// answerText is a single answer's text ("" for none or a list).
+func answerText(x any) string {
+	t, _ := x.(string)
+	return t
 }
 
 // minRows is the fewest rows a table takes.

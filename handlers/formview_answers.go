@@ -3,6 +3,7 @@ package handlers
 import (
 	"context"
 	"encoding/json"
+	"regexp"
 	"slices"
 	"sort"
 	"strings"
@@ -30,7 +31,8 @@ type answersView struct {
 // answerRow is one question and its answer.
 type answerRow struct {
 	Key, Label, Text string
-	Blank            bool // an optional question left unanswered (未填写)
+	Prefill          string // the profile field the question is prefilled from
+	Blank            bool   // an optional question left unanswered (未填写)
 	Table            *answerTable
 }
 
@@ -38,6 +40,40 @@ type answerRow struct {
 type answerTable struct {
 	Columns []string
 	Rows    [][]string
+}
+
+// applicantAnswersOf renders the answers for the applicant's own pages (the
+// receipt, the status page): every identity number or credit code is masked
+// as the page's header masks the applicant's (workflow.MaskID); the staff
+// pages and the printed form show them in full (answersOf).
+func (s *Server) applicantAnswersOf(ctx context.Context, lang string, app *models.Application) (answersView, error) {
+	out, err := s.answersOf(ctx, lang, app)
+	if err != nil || app.Definition.Form == nil {
+		return out, err
+	}
+	for i := range out.Rows {
+		r := &out.Rows[i]
+		f := app.Definition.Form.Field(r.Key)
+		if f == nil {
+			continue
+		}
+		if f.Type == form.TypeIDNumber && r.Text != "" {
+			r.Text = workflow.MaskID(r.Text)
+		}
+		if r.Table != nil {
+			for c, col := range f.Columns {
+				if col.Type != form.TypeIDNumber {
+					continue
+				}
+				for _, row := range r.Table.Rows {
+					if c < len(row) && row[c] != "" {
+						row[c] = workflow.MaskID(row[c])
+					}
+				}
+			}
+		}
+	}
+	return out, nil
 }
 
 // answersOf renders the answers of an application: by its own form (the one
@@ -72,7 +108,7 @@ func (s *Server) answersIn(lang string, sc *form.Schema, dicts form.Dicts, v for
 		if blankAnswer(x) && !vis[f.Key] {
 			continue
 		}
-		row := answerRow{Key: f.Key, Label: f.Label.In(lang)}
+		row := answerRow{Key: f.Key, Label: f.Label.In(lang), Prefill: f.Prefill}
 		switch t := x.(type) {
 		case []map[string]string:
 			row.Table = s.tableAnswer(lang, f, dicts, t)
@@ -191,9 +227,9 @@ func answerOf(app *models.Application, prefill string) string {
 	return ""
 }
 
-// issueMessage is why an answer of field f was refused, in the page's
-// language; f is nil for a key the form does not have.
-func (s *Server) issueMessage(lang string, f *form.Field, is form.Issue) string {
+// issueMessage is why the answer value of field f was refused, in the
+// page's language; f is nil for a key the form does not have.
+func (s *Server) issueMessage(lang string, f *form.Field, is form.Issue, value string) string {
 	a := is.Args
 	switch is.Rule {
 	case form.RuleRequired:
@@ -209,14 +245,41 @@ func (s *Server) issueMessage(lang string, f *form.Field, is form.Issue) string 
 		if f == nil {
 			return s.site.T(lang, "form.rule.format")
 		}
-		if f.Type == form.TypeIDNumber {
-			return s.idIssue(lang, a["check"])
-		}
-		return s.site.TOr(lang, "form.rule.format."+string(f.Type), s.site.T(lang, "form.rule.format"))
+		return s.formatMessage(lang, f, a, strings.TrimSpace(value))
 	case form.RuleHidden, form.RuleUnknown, form.RuleType, form.RulePattern, form.RuleOption, form.RuleSchema:
 		return s.site.T(lang, "form.rule."+is.Rule)
 	}
 	return s.site.T(lang, "form.rule.format")
+}
+
+var (
+	// dateShape is a date written as the form asks (it may still not exist: 2026-02-30).
+	dateShape = regexp.MustCompile(`^[0-9]{4}-[0-9]{2}-[0-9]{2}$`)
+	// negativeAmount is an amount in yuan but for its minus sign.
+	negativeAmount = regexp.MustCompile(`^-[0-9]+(\.[0-9]{1,2})?$`)
+)
+
+// formatMessage says what is wrong with an answer not in its type's form:
+// a date that does not exist, an amount below its minimum (the core refuses
+// a negative amount as malformed), the check an identity number failed.
+func (s *Server) formatMessage(lang string, f *form.Field, a map[string]string, value string) string {
+	switch f.Type {
+	case form.TypeIDNumber:
+		return s.idIssue(lang, value, a["check"])
+	case form.TypeDate:
+		if dateShape.MatchString(value) {
+			return s.site.T(lang, "form.rule.format.date_absent")
+		}
+	case form.TypeMoney:
+		if negativeAmount.MatchString(value) {
+			least := "0"
+			if f.Min != nil {
+				least = bound(f.Min)
+			}
+			return s.site.T(lang, "form.rule.min", least)
+		}
+	}
+	return s.site.TOr(lang, "form.rule.format."+string(f.Type), s.site.T(lang, "form.rule.format"))
 }
 
 // chooseOrTick names the kind of a blank required choice: "tick" for a
@@ -228,11 +291,14 @@ func chooseOrTick(t form.Type) string {
 	return "choose"
 }
 
-// idIssue names the check an identity number or credit code failed.
-func (s *Server) idIssue(lang, check string) string {
+// idIssue names the check an identity number or credit code failed, in the
+// words the applicant block uses for that kind of number (idCheckKey): the
+// kind is the one the core checked the number as (workflow.IDKindOf).
+func (s *Server) idIssue(lang, value, check string) string {
 	switch check {
 	case workflow.IDCheckLength, workflow.IDCheckCharset, workflow.IDCheckRegion, workflow.IDCheckBirthDate, workflow.IDCheckChecksum:
-		return s.site.T(lang, "form.rule.id."+check)
+		kind := workflow.IDKindOf(workflow.NormalizeID(value))
+		return s.site.TOr(lang, "citizen.err."+string(kind)+"."+check, s.site.T(lang, "form.rule.id."+check))
 	}
 	return s.site.T(lang, "form.rule.format.id_number")
 }

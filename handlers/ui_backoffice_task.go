@@ -35,6 +35,8 @@ type taskPage struct {
 	// whether the user may print the form (the window's permission).
 	Answers      answersView
 	CanPrintForm bool
+	// Submitted is when the application was filed, in the centre's time.
+	Submitted string
 }
 
 type materialLine struct {
@@ -118,7 +120,8 @@ func (s *Server) newTaskPage(c *gin.Context, app *models.Application) (*taskPage
 	}
 	p := &taskPage{App: s.applicationViewOf(lang, app, s.staffActions(c, app)), Guide: app.Definition,
 		Clock: s.clockOf(app), MaxExtend: workflow.MaxExtension(app.Joint), Answers: answers,
-		CanPrintForm: s.can(c, app.DepartmentCode, policies.ObjApplication, policies.ActRegister)}
+		CanPrintForm: s.can(c, app.DepartmentCode, policies.ObjApplication, policies.ActRegister),
+		Submitted:    citizenTime(app.SubmittedAt)}
 	p.ItemType = s.site.TOr(lang, "enum.type."+app.Definition.ItemType, app.Definition.ItemType)
 	p.ExtendLeft = max(0, p.MaxExtend-app.ExtendedDays)
 	if p.Clock.OnTime != nil {

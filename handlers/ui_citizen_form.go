@@ -98,6 +98,12 @@ func (s *Server) applyRefused(c *gin.Context, it *models.Item, f applyForm, post
 			p.Problems = append(p.Problems, formProblem{Href: "#file_" + m.Key, Label: m.Name, Message: msg})
 		}
 	}
+	if hadFiles {
+		// The chosen files are not kept: said at the top too, where the
+		// applicant looks first.
+		p.Problems = append(p.Problems, formProblem{Href: "#files-again", Label: s.site.T(lang, "citizen.apply.materials"),
+			Message: s.site.T(lang, "form.files_again.summary")})
+	}
 	if msg := p.Errors["item"]; msg != "" {
 		p.Problems = append(p.Problems, formProblem{Message: msg})
 	}

@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"net/http"
+	"strings"
 
 	"github.com/gin-gonic/gin"
 
@@ -42,7 +43,24 @@ func (s *Server) uiFormPrint(c *gin.Context) error {
 		Applicant:  applicantView{Kind: app.ApplicantKind, Name: app.ApplicantName, IDNumber: app.ApplicantIDNumber, Phone: app.ApplicantPhone},
 		Address:    answerOf(app, "address"), Submitted: citizenTime(app.SubmittedAt),
 		Channel: s.site.T(lang, "channel."+app.Channel), Answers: answers, Demo: s.demo}
+	p.Answers.Rows = withoutApplicantRows(p.Answers.Rows, map[string]string{"kind": s.site.T(lang, "applicant."+app.ApplicantKind),
+		"name": p.Applicant.Name, "org_name": p.Applicant.Name, "id_number": p.Applicant.IDNumber, "credit_code": p.Applicant.IDNumber,
+		"phone": p.Applicant.Phone, "address": p.Address})
 	c.Header("Cache-Control", "no-store")
 	s.render(c, http.StatusOK, "form_print", s.site.T(lang, "form.print.page_title", app.Number), "staff", p)
 	return nil
+}
+
+// withoutApplicantRows leaves out the answers the printed form's applicant
+// table already shows (a phone prefilled from the applicant's, the same
+// name …), so that each is printed once; an answer that differs stays.
+func withoutApplicantRows(rows []answerRow, shown map[string]string) []answerRow {
+	out := rows[:0:0]
+	for _, r := range rows {
+		if v := shown[r.Prefill]; v != "" && r.Table == nil && strings.TrimSpace(r.Text) == v {
+			continue
+		}
+		out = append(out, r)
+	}
+	return out
 }

@@ -63,6 +63,17 @@ type intakePage struct {
 // Err is the message of a field, or "".
 func (p intakePage) Err(field string) string { return p.Errors[field] }
 
+// Asks is what the item's form asks of the applicant block's input name
+// (formView.Asks); the filing always needs the kind, the identity number
+// and the name.
+func (p intakePage) Asks(name string) blockField {
+	always := []string{"kind", "id_number", "name"}
+	if p.Fields == nil {
+		return formView{T: &formTexts{}}.Asks(name, always...)
+	}
+	return p.Fields.Asks(name, always...)
+}
+
 func (s *Server) newIntakePage() intakePage {
 	return intakePage{Errors: map[string]string{}, Kinds: materialKinds, Token: newFormToken(),
 		ApplicantKinds: []string{models.ApplicantPerson, models.ApplicantOrganisation},
@@ -317,7 +328,10 @@ func (s *Server) registerIntake(c *gin.Context, p intakePage) error {
 		if err := s.intakeFields(c, &p, post, issues); err != nil {
 			return err
 		}
-		p.Alert = s.site.T(lang, "window.err.summary")
+		p.Alert = s.site.T(lang, "window.err.summary_new")
+		if len(files) > 0 {
+			p.Errors["files"] = s.site.T(lang, "form.files_again.window") // a browser does not keep chosen files
+		}
 		s.renderIntake(c, http.StatusUnprocessableEntity, p)
 		return nil
 	}
@@ -355,14 +369,11 @@ func (s *Server) applicantErrors(lang string, p *intakePage, fields map[string]s
 		case "item_code":
 			p.Errors[f] = s.site.T(lang, "window.err.item_not_on_application")
 		case "applicant.id_number":
-			kind := workflow.ResidentID
-			if p.Applicant.Kind == models.ApplicantOrganisation {
-				kind = workflow.CreditCode
-			}
+			// The words of the online application and of the form's own
+			// identity numbers for the same check (idCheckKey).
 			msg := s.site.T(lang, "window.err.id_number")
-			var ie *workflow.IDError
-			if err := workflow.ValidateID(kind, workflow.NormalizeID(p.Applicant.IDNumber), s.now()); errors.As(err, &ie) {
-				msg = s.site.T(lang, "window.err.id."+string(kind)) + s.site.T(lang, "window.err.id_check."+ie.Check)
+			if key := s.idCheckKey(p.Applicant.Kind, p.Applicant.IDNumber); key != "citizen.err.id" {
+				msg = s.site.T(lang, key)
 			}
 			p.Errors["id_number"] = msg
 		case "applicant.kind":

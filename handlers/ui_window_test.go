@@ -177,7 +177,7 @@ func TestWindowRefusesABadCreditCodeAndFilesNothing(t *testing.T) {
 	form.Set("id_number", "91350100M000100Y44") // the check character should be 3
 	form.Set("name", "集宁测试有限公司")
 	status, body, _ := fetch(t, client, http.MethodPost, env.http.URL+"/window/new", form)
-	if status != http.StatusUnprocessableEntity || !strings.Contains(body, `id="err-id_number"`) || !strings.Contains(body, "统一社会信用代码校验位不符") {
+	if status != http.StatusUnprocessableEntity || !strings.Contains(body, `id="err-id_number"`) || !strings.Contains(body, "统一社会信用代码校验位检查未通过") {
 		t.Fatalf("bad credit code = %d; want 422 naming the checksum", status)
 	}
 	if !strings.Contains(body, `value="集宁测试有限公司"`) {
