@@ -85,16 +85,16 @@ func (s *Server) newBundleWindowPage(c *gin.Context, f *models.BundleFiling) bun
 	v := form.Values(f.Form)
 	for i := range f.Definition.Schema.Fields {
 		fd := &f.Definition.Schema.Fields[i]
-		if text := answerText(lang, s, fd, v[fd.Key]); text != "" {
+		if text := bundleAnswerText(lang, s, fd, v[fd.Key]); text != "" {
 			p.Answers = append(p.Answers, bundleAnswerRow{Label: fd.Label.In(lang), Value: text})
 		}
 	}
 	return p
 }
 
-// answerText is an answer in words for the clerk: options by label, a
+// bundleAnswerText is an answer in words for the clerk: options by label, a
 // checkbox as yes or no, a table by its rows.
-func answerText(lang string, s *Server, f *form.Field, x any) string {
+func bundleAnswerText(lang string, s *Server, f *form.Field, x any) string {
 	switch t := x.(type) {
 	case string:
 		switch {
