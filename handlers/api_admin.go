@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"context"
 	"errors"
 	"net/http"
 	"regexp"
@@ -97,7 +98,7 @@ func (s *Server) validateUserForm(f *userForm) (models.NewUser, error) {
 		}
 	}
 	roles := s.validateRoles(f.Roles, fields)
-	hash, err := HashPassword(f.Password)
+	hash, err := s.hashNewPassword(context.Background(), f.Password, f.Username, 0)
 	if e, ok := err.(*Error); ok {
 		for k, v := range e.Fields {
 			fields[k] = v
@@ -160,7 +161,7 @@ func (s *Server) setPassword(c *gin.Context, password string) (*models.User, err
 	if err != nil {
 		return nil, err
 	}
-	hash, err := HashPassword(password)
+	hash, err := s.hashNewPassword(c.Request.Context(), password, u.Username, u.ID)
 	if err != nil {
 		return nil, err
 	}

@@ -156,7 +156,7 @@ func TestSysadminManagesAnAccountThroughThePages(t *testing.T) {
 	admin.follow(admin.post(userPath+"/active", url.Values{"active": {"1"}}))
 
 	// Password reset: both fields must agree and meet the API's minimum.
-	status, body, _ = admin.post(userPath+"/password", url.Values{"password": {"brand-new-pass"}, "password2": {"brand-new-pasz"}})
+	status, body, _ = admin.post(userPath+"/password", url.Values{"password": {"Brand-new-pass9"}, "password2": {"Brand-new-pasz9"}})
 	if status != http.StatusUnprocessableEntity || !strings.Contains(body, "两次输入的密码不一致") {
 		t.Errorf("mismatched passwords = %d", status)
 	}
@@ -164,16 +164,16 @@ func TestSysadminManagesAnAccountThroughThePages(t *testing.T) {
 	if status != http.StatusUnprocessableEntity {
 		t.Errorf("short password = %d, want 422", status)
 	}
-	admin.follow(admin.post(userPath+"/password", url.Values{"password": {"brand-new-pass"}, "password2": {"brand-new-pass"}}))
+	admin.follow(admin.post(userPath+"/password", url.Values{"password": {"Brand-new-pass9"}, "password2": {"Brand-new-pass9"}}))
 	if got := loginStatus(t, env, "clerk9", "initial-pass-1"); got != http.StatusUnauthorized {
 		t.Errorf("old password after reset = %d, want 401", got)
 	}
-	if got := loginStatus(t, env, "clerk9", "brand-new-pass"); got != http.StatusOK {
+	if got := loginStatus(t, env, "clerk9", "Brand-new-pass9"); got != http.StatusOK {
 		t.Errorf("new password after reset = %d, want 200", got)
 	}
 
 	// A reviewer role in scj gives the scj task list at once; removing it takes it away.
-	clerk := loginSession(t, env, "clerk9", "brand-new-pass")
+	clerk := loginSession(t, env, "clerk9", "Brand-new-pass9")
 	if _, b, _ := clerk.get("/admin"); strings.Contains(b, `id="tool-tasks"`) || !strings.Contains(b, `id="no-tools"`) {
 		t.Fatal("a user without roles is offered tools")
 	}

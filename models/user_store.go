@@ -230,10 +230,36 @@ type UserRole struct {
 	Domain   string
 }
 
-// SetPassword stores a new password hash, unlocks the account and ends its sessions.
+// SetPassword stores a new password hash, keeps the one it replaces in the account's
+// password history, unlocks the account and ends its sessions.
 func (s *Store) SetPassword(ctx context.Context, userID uint, hash string) error {
+	err := s.write(ctx, func(tx *gorm.DB) error {
+		return tx.Exec(`INSERT INTO password_history (user_id, password_hash, replaced_at)
+			SELECT id, password_hash, ? FROM users WHERE id = ?`, time.Now().UTC(), userID).Error
+	}, AreaAccess)
+	if err != nil {
+		return fmt.Errorf("models: keep the old password of user %d: %w", userID, err)
+	}
 	return s.updateUser(ctx, userID, map[string]any{"password_hash": hash, "password_changed_at": time.Now().UTC(),
 		"failed_logins": 0, "locked_until": nil}, true)
+}
+
+// PasswordHistory is how many earlier passwords a new one may not repeat.
+const PasswordHistory = 5
+
+// RecentPasswordHashes returns the account's current password hash and the ones it
+// replaced, newest first: PasswordHistory of them in all.
+func (s *Store) RecentPasswordHashes(ctx context.Context, userID uint) ([]string, error) {
+	var out []string
+	err := s.read.WithContext(ctx).Raw(`SELECT password_hash FROM (
+			SELECT password_hash, 1 AS k, 0 AS id FROM users WHERE id = ?
+			UNION ALL
+			SELECT password_hash, 2 AS k, id FROM password_history WHERE user_id = ?)
+		ORDER BY k, id DESC LIMIT ?`, userID, userID, PasswordHistory).Scan(&out).Error
+	if err != nil {
+		return nil, fmt.Errorf("models: password history of user %d: %w", userID, err)
+	}
+	return out, nil
 }
 
 // SetActive enables or disables an account; disabling ends its sessions.

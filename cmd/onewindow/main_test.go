@@ -11,7 +11,7 @@ import (
 
 func TestUserCommands(t *testing.T) {
 	dir := t.TempDir()
-	env := map[string]string{"ONEWINDOW_DATA": dir, "ONEWINDOW_PASSWORD": "correct horse"}
+	env := map[string]string{"ONEWINDOW_DATA": dir, "ONEWINDOW_PASSWORD": "Correct horse 7"}
 	getenv := func(k string) string { return env[k] }
 	ctx := context.Background()
 	store, err := models.Open(ctx, dir, models.Options{})

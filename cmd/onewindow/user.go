@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/base64"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -63,16 +64,30 @@ func envOr(getenv func(string) string, name, def string) string {
 	return def
 }
 
-// password returns ONEWINDOW_PASSWORD or a new random password to print.
-func password(getenv func(string) string) (pw string, generated bool, err error) {
+// password returns ONEWINDOW_PASSWORD or a new random password to print, one the password
+// policy takes for username.
+func password(getenv func(string) string, username string) (pw string, generated bool, err error) {
 	if pw = getenv("ONEWINDOW_PASSWORD"); pw != "" {
 		return pw, false, nil
 	}
-	var b [12]byte
-	if _, err := rand.Read(b[:]); err != nil {
-		return "", false, err
+	for {
+		var b [12]byte
+		if _, err := rand.Read(b[:]); err != nil {
+			return "", false, err
+		}
+		if pw = base64.RawURLEncoding.EncodeToString(b[:]); handlers.CheckPassword(pw, username) == "" {
+			return pw, true, nil
+		}
 	}
-	return base64.RawURLEncoding.EncodeToString(b[:]), true, nil
+}
+
+// passwordError says why the password policy refused a password.
+func passwordError(err error) error {
+	var e *handlers.Error
+	if errors.As(err, &e) && e.Fields["password"] != "" {
+		return fmt.Errorf("the password %s (ONEWINDOW_PASSWORD; leave it unset for a random one)", e.Fields["password"])
+	}
+	return err
 }
 
 func parseRoles(args []string) ([]models.RoleAssignment, error) {
@@ -95,12 +110,12 @@ func userAdd(ctx context.Context, store *models.Store, nu models.NewUser, roleAr
 	if err != nil {
 		return err
 	}
-	pw, generated, err := password(getenv)
+	pw, generated, err := password(getenv, nu.Username)
 	if err != nil {
 		return err
 	}
-	if nu.PasswordHash, err = handlers.HashPassword(pw); err != nil {
-		return err
+	if nu.PasswordHash, err = handlers.HashNewPassword(ctx, store, pw, nu.Username, 0); err != nil {
+		return passwordError(err)
 	}
 	nu.Roles = roles
 	if _, err := store.CreateUser(ctx, nu); err != nil {
@@ -121,13 +136,13 @@ func userPasswd(ctx context.Context, store *models.Store, args []string, getenv 
 	if err != nil {
 		return err
 	}
-	pw, generated, err := password(getenv)
+	pw, generated, err := password(getenv, u.Username)
 	if err != nil {
 		return err
 	}
-	hash, err := handlers.HashPassword(pw)
+	hash, err := handlers.HashNewPassword(ctx, store, pw, u.Username, u.ID)
 	if err != nil {
-		return err
+		return passwordError(err)
 	}
 	if err := store.SetPassword(ctx, u.ID, hash); err != nil {
 		return err
