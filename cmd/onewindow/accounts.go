@@ -2,8 +2,6 @@ package main
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/base64"
 	"fmt"
 	"io"
 
@@ -34,12 +32,11 @@ func seedAccounts(ctx context.Context, store *models.Store, withDemo bool, out i
 		}
 		return nil
 	}
-	var b [12]byte
-	if _, err := rand.Read(b[:]); err != nil {
+	pw, _, err := password(func(string) string { return "" }, "admin") // random, by the policy
+	if err != nil {
 		return err
 	}
-	password := base64.RawURLEncoding.EncodeToString(b[:])
-	hash, err := handlers.HashPassword(password)
+	hash, err := handlers.HashPassword(pw)
 	if err != nil {
 		return err
 	}
@@ -49,7 +46,7 @@ func seedAccounts(ctx context.Context, store *models.Store, withDemo bool, out i
 		return err
 	}
 	if ok {
-		fmt.Fprintf(out, "Created the administrator account: username admin, password %s\n", password)
+		fmt.Fprintf(out, "Created the administrator account: username admin, password %s\n", pw)
 		fmt.Fprintln(out, "This password is shown only now. Change it after logging in (onewindow user passwd admin).")
 	}
 	return nil
