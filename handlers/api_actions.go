@@ -311,6 +311,9 @@ func (s *Server) storeFile(c *gin.Context, who service.Actor, number, key string
 		return nil, err
 	}
 	defer src.Close()
+	if err := s.store.CheckDisk(); err != nil {
+		return nil, err
+	}
 	sum, size, err := s.files.Put(src, s.uploadLimit)
 	if err != nil {
 		return nil, err

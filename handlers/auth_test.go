@@ -15,6 +15,7 @@ import (
 	"golang.org/x/crypto/bcrypt"
 
 	"onewindow/handlers"
+	"onewindow/models"
 	"onewindow/models/demo"
 	"onewindow/web"
 )
@@ -290,5 +291,41 @@ func TestPublicHTTPSMakesCookiesSecure(t *testing.T) {
 	}
 	if _, err := handlers.New(t.Context(), handlers.Config{Store: store, Site: site, PublicURL: "zwfw.example"}); err == nil {
 		t.Error("a public URL without a scheme was taken")
+	}
+}
+
+// TestNearlyFullDiskPausesFilingsAndHealth: below the disk floor a filing answers 507 with a
+// clear message and stores nothing, and /healthz says the server is not ready.
+func TestNearlyFullDiskPausesFilingsAndHealth(t *testing.T) {
+	dir := t.TempDir()
+	seeded, err := openSeeded(dir, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	seeded.Close()
+	store, err := models.Open(t.Context(), dir, models.Options{DiskFloor: 1 << 60})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { store.Close() })
+	site, err := web.New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv, err := handlers.New(t.Context(), handlers.Config{Store: store, Site: site, Demo: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	env := &demoEnv{store: store, srv: srv, http: httptest.NewServer(srv.Handler())}
+	t.Cleanup(env.http.Close)
+	status, body := call(t, env, http.MethodPost, "/api/v1/applications", "", applyBody(singleItem(t).Code, "11010519491231002X"))
+	if status != http.StatusInsufficientStorage || !strings.Contains(string(body), "insufficient_storage") {
+		t.Fatalf("filing on a full disk: %d %s", status, body)
+	}
+	if n, err := count(t, env, "applications"); err != nil || n != 0 {
+		t.Fatalf("%d applications stored (%v)", n, err)
+	}
+	if status, body = call(t, env, http.MethodGet, "/healthz", "", nil); status != http.StatusServiceUnavailable {
+		t.Fatalf("healthz on a full disk: %d %s", status, body)
 	}
 }

@@ -1,12 +1,15 @@
 package handlers
 
 import (
+	"errors"
 	"fmt"
 	"net/http"
 	"slices"
 	"strings"
 
 	"github.com/gin-gonic/gin"
+
+	"onewindow/models"
 
 	"onewindow/workflow"
 )
@@ -395,6 +398,15 @@ func cacheStatic() gin.HandlerFunc {
 func (s *Server) healthz(c *gin.Context) error {
 	if err := s.store.Ping(c.Request.Context()); err != nil {
 		return &Error{Status: http.StatusServiceUnavailable, Code: "unavailable", Message: "database unavailable", Err: err}
+	}
+	// Ready means able to take a filing: the disk above its floor and a write committed
+	// (probed at most every few seconds).
+	if err := s.store.Health(c.Request.Context()); err != nil {
+		msg := "the database takes no writes"
+		if errors.Is(err, models.ErrDiskLow) {
+			msg = "the data folder's disk is nearly full"
+		}
+		return &Error{Status: http.StatusServiceUnavailable, Code: "unavailable", Message: msg, Err: err}
 	}
 	c.JSON(http.StatusOK, gin.H{"status": "ok"})
 	return nil

@@ -118,6 +118,9 @@ func DefinitionOf(it *Item) Definition {
 // (found or created by identity number), the number, the checklist and the
 // first event. A retried Idempotency-Key returns the first filing.
 func (s *Store) CreateApplication(ctx context.Context, na NewApplication) (*Filed, error) {
+	if err := s.CheckDisk(); err != nil {
+		return nil, fmt.Errorf("models: create application: %w", err)
+	}
 	def, err := s.encodedDefinition(na.Item, na.Schema)
 	if err != nil {
 		return nil, fmt.Errorf("models: create application: %w", err)

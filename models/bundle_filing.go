@@ -158,6 +158,9 @@ func (f *BundleFiling) Child(number string) *Application {
 // filing. All children are filed or none. A retried Idempotency-Key
 // returns the first filing.
 func (s *Store) CreateBundleFiling(ctx context.Context, nb NewBundleFiling) (*BundleFiled, error) {
+	if err := s.CheckDisk(); err != nil {
+		return nil, fmt.Errorf("models: file bundle: %w", err)
+	}
 	p := nb.Prepared
 	if p == nil || len(p.children) != len(nb.Children) {
 		var err error

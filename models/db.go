@@ -30,6 +30,10 @@ type Options struct {
 	BusyTimeout time.Duration
 	// Readers is the size of the read-only connection pool.
 	Readers int
+	// DiskFloor is the free space the data folder's disk keeps: below it filings are
+	// refused (ErrDiskLow) and Health reports the store not ready. 0 means 256 MiB; a
+	// negative value turns the check off.
+	DiskFloor int64
 }
 
 func (o Options) withDefaults() Options {
@@ -41,6 +45,9 @@ func (o Options) withDefaults() Options {
 	}
 	if o.Readers <= 0 {
 		o.Readers = 4
+	}
+	if o.DiskFloor == 0 {
+		o.DiskFloor = 256 << 20
 	}
 	return o
 }
@@ -58,9 +65,12 @@ type Store struct {
 	defs     sync.Map   // definition id → Definition (rows are immutable)
 	encDefs  sync.Map   // definitionKey → encodedDefinition of a filing's item version and form
 	encCount atomic.Int64
-	work     workGenerations
-	sessions sessionCache // sessions with their users, for a moment
-	changes  changeWatch  // the change signal as this process has seen it
+	// diskFloor is Options.DiskFloor; health caches the last readiness probe.
+	diskFloor int64
+	health    healthCache
+	work      workGenerations
+	sessions  sessionCache // sessions with their users, for a moment
+	changes   changeWatch  // the change signal as this process has seen it
 }
 
 // DatabaseFile is the name of the SQLite file inside the data folder.
@@ -73,7 +83,7 @@ func Open(ctx context.Context, dir string, opt Options) (*Store, error) {
 	if err := os.MkdirAll(dir, 0o750); err != nil {
 		return nil, fmt.Errorf("models: open: %w", err)
 	}
-	s := &Store{path: filepath.Join(dir, DatabaseFile), dialect: sqliteDialect{}}
+	s := &Store{path: filepath.Join(dir, DatabaseFile), dialect: sqliteDialect{}, diskFloor: opt.DiskFloor}
 	writer, err := s.dialect.open(s.path, opt, false)
 	if err != nil {
 		return nil, err
