@@ -63,6 +63,7 @@ var errorStatus = []struct {
 	{workflow.ErrIllegal, http.StatusConflict, "illegal_transition", "this action is not allowed in the application's current state"},
 	{models.ErrIdempotencyMismatch, http.StatusUnprocessableEntity, "idempotency_key_reused", "this Idempotency-Key was used for a different request"},
 	{models.ErrTooLarge, http.StatusRequestEntityTooLarge, "too_large", "the file is too large"},
+	{models.ErrTooManyFiles, http.StatusRequestEntityTooLarge, "too_many_files", "this application already holds as many files as it may; hand further documents in at the window"},
 	{models.ErrDiskLow, http.StatusInsufficientStorage, "insufficient_storage", "the server's disk is nearly full: nothing was filed or stored; try again later or apply at the window"},
 }
 

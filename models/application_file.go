@@ -93,6 +93,18 @@ func (s *Store) AddFile(ctx context.Context, number string, file AppFile) (*AppF
 			}
 			return err
 		}
+		var have struct {
+			N     int
+			Bytes int64
+		}
+		if err := tx.Raw(`SELECT count(*) AS n, coalesce(sum(size), 0) AS bytes FROM application_files WHERE application_id = ?`,
+			app.ID).Scan(&have).Error; err != nil {
+			return err
+		}
+		if have.N+1 > s.fileCaps.files || have.Bytes+file.Size > s.fileCaps.bytes {
+			return fmt.Errorf("%w: %d files, %d MB stored; at most %d files, %d MB", ErrTooManyFiles,
+				have.N, have.Bytes>>20, s.fileCaps.files, s.fileCaps.bytes>>20)
+		}
 		res := tx.Model(&AppMaterial{}).Where("application_id = ? AND material_key = ?", app.ID, file.MaterialKey).
 			Updates(map[string]any{"provided": true})
 		if res.Error != nil {
@@ -112,6 +124,10 @@ func (s *Store) AddFile(ctx context.Context, number string, file AppFile) (*AppF
 	}
 	return &file, nil
 }
+
+// ErrTooManyFiles refuses an upload past an application's caps (Options.FilesPerApplication,
+// Options.BytesPerApplication).
+var ErrTooManyFiles = errors.New("models: the application holds as many files as it may")
 
 // File returns one file of an application.
 func (s *Store) File(ctx context.Context, number string, id uint) (*AppFile, error) {

@@ -34,6 +34,10 @@ type Options struct {
 	// refused (ErrDiskLow) and Health reports the store not ready. 0 means 256 MiB; a
 	// negative value turns the check off.
 	DiskFloor int64
+	// FilesPerApplication and BytesPerApplication cap the uploads one application holds
+	// (0: 100 files, 500 MB), so that one filing cannot fill the disk.
+	FilesPerApplication int
+	BytesPerApplication int64
 }
 
 func (o Options) withDefaults() Options {
@@ -49,7 +53,19 @@ func (o Options) withDefaults() Options {
 	if o.DiskFloor == 0 {
 		o.DiskFloor = 256 << 20
 	}
+	if o.FilesPerApplication <= 0 {
+		o.FilesPerApplication = 100
+	}
+	if o.BytesPerApplication <= 0 {
+		o.BytesPerApplication = 500 << 20
+	}
 	return o
+}
+
+// fileCaps are Options.FilesPerApplication and Options.BytesPerApplication.
+type fileCaps struct {
+	files int
+	bytes int64
 }
 
 // Store is the application's persistent state: one writer connection and a
@@ -68,6 +84,7 @@ type Store struct {
 	// diskFloor is Options.DiskFloor; health caches the last readiness probe.
 	diskFloor int64
 	health    healthCache
+	fileCaps  fileCaps
 	work      workGenerations
 	sessions  sessionCache // sessions with their users, for a moment
 	changes   changeWatch  // the change signal as this process has seen it
@@ -83,7 +100,8 @@ func Open(ctx context.Context, dir string, opt Options) (*Store, error) {
 	if err := os.MkdirAll(dir, 0o750); err != nil {
 		return nil, fmt.Errorf("models: open: %w", err)
 	}
-	s := &Store{path: filepath.Join(dir, DatabaseFile), dialect: sqliteDialect{}, diskFloor: opt.DiskFloor}
+	s := &Store{path: filepath.Join(dir, DatabaseFile), dialect: sqliteDialect{}, diskFloor: opt.DiskFloor,
+		fileCaps: fileCaps{files: opt.FilesPerApplication, bytes: opt.BytesPerApplication}}
 	writer, err := s.dialect.open(s.path, opt, false)
 	if err != nil {
 		return nil, err

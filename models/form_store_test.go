@@ -3,7 +3,9 @@ package models
 import (
 	"context"
 	"errors"
+	"fmt"
 	"testing"
+	"time"
 
 	"onewindow/models/form"
 )
@@ -44,5 +46,34 @@ func TestSetItemFormWritesAVersion(t *testing.T) {
 	revs, err := s.Revisions(ctx, it.Code)
 	if err != nil || len(revs) < 2 || revs[0].Action != RevisionForm && revs[len(revs)-1].Action != RevisionForm {
 		t.Fatalf("revisions %v %v", len(revs), err)
+	}
+}
+
+// TestUploadsPerApplicationAreCapped: past the files or bytes one application may hold, an
+// upload is refused with ErrTooManyFiles and nothing is recorded.
+func TestUploadsPerApplicationAreCapped(t *testing.T) {
+	s := adminCatalogue(t)
+	s.fileCaps = fileCaps{files: 2, bytes: 1000}
+	f := file(t, s, "A1", time.Now(), nil)
+	ctx := context.Background()
+	add := func(size int64) error {
+		_, err := s.AddFile(ctx, f.Number, AppFile{MaterialKey: "m1", SHA256: fmt.Sprintf("%064d", size), Size: size, ContentType: "application/pdf", DisplayName: "a.pdf"})
+		return err
+	}
+	if err := add(400); err != nil {
+		t.Fatal(err)
+	}
+	if err := add(700); !errors.Is(err, ErrTooManyFiles) {
+		t.Fatalf("past the bytes: %v", err)
+	}
+	if err := add(100); err != nil {
+		t.Fatal(err)
+	}
+	if err := add(1); !errors.Is(err, ErrTooManyFiles) {
+		t.Fatalf("past the files: %v", err)
+	}
+	app, err := s.Application(ctx, f.Number)
+	if err != nil || len(app.Files) != 2 {
+		t.Fatalf("%d files kept (%v)", len(app.Files), err)
 	}
 }
