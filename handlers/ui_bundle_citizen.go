@@ -228,7 +228,7 @@ func (s *Server) uiBundleApply(c *gin.Context) error {
 	a.normalize()
 	in := service.BundleFiling{BundleCode: bf.Bundle.Code, Applicant: a.input(), Form: service.FormInput{Post: c.Request.PostForm}}
 	files := s.bundleFiles(c, bf)
-	p, ok, err := s.checkBundle(c, bf, a, in, files)
+	p, ok, err := s.checkBundle(c, bf, a, in, files, true)
 	if !ok {
 		if err == nil {
 			s.renderBundleApply(c, http.StatusUnprocessableEntity, p)
@@ -252,9 +252,12 @@ func (s *Server) uiBundleApply(c *gin.Context) error {
 }
 
 // checkBundle validates a posted merged form and its uploads; when refused
-// it returns the page to show again with every problem.
+// it returns the page to show again with every problem. Online (online
+// true) every required (必要) material needs a file unless the applicant
+// handed it in before (免交), as on a single item's apply page; the window
+// registers with its own checklist.
 func (s *Server) checkBundle(c *gin.Context, bf *service.BundleForm, a bundleApplicant, in service.BundleFiling,
-	files map[string]*multipart.FileHeader) (bundleApplyPage, bool, error) {
+	files map[string]*multipart.FileHeader, online bool) (bundleApplyPage, bool, error) {
 	lang := langOf(c)
 	_, _, err := s.actions().CheckBundleFiling(c.Request.Context(), in)
 	var se *service.Error
@@ -281,6 +284,8 @@ func (s *Server) checkBundle(c *gin.Context, bf *service.BundleForm, a bundleApp
 			if _, err := s.sniffUpload(fh); err != nil {
 				m.Error = s.uploadMessage(lang, err)
 			}
+		} else if online && m.Necessity == models.NecessityRequired && !m.Exempt {
+			m.Error = s.site.T(lang, "citizen.err.file_required")
 		}
 		if m.Error != "" {
 			p.Errors["file_"+m.Key] = m.Error

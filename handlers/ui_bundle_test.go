@@ -84,6 +84,20 @@ func postBundleMultipart(t *testing.T, client *http.Client, u string, values url
 	return resp.StatusCode, string(b), resp
 }
 
+// bundleMaterialRe finds each merged material of an apply page and its necessity.
+var bundleMaterialRe = regexp.MustCompile(`(?s)id="material-([^"]+)">\s*<label[^>]*>.*?class="nec-(\w+)"`)
+
+// requiredBundleFiles names the upload inputs of the required (必要) materials on a bundle apply page.
+func requiredBundleFiles(body string) []string {
+	var out []string
+	for _, m := range bundleMaterialRe.FindAllStringSubmatch(body, -1) {
+		if m[2] == "required" {
+			out = append(out, "file_"+m[1])
+		}
+	}
+	return out
+}
+
 func TestBundlePagesFileOnlineShowTheStatusAndAdministerBundles(t *testing.T) {
 	env := newStaffEnv(t)
 	jar, _ := cookiejar.New(nil)
@@ -121,7 +135,16 @@ func TestBundlePagesFileOnlineShowTheStatusAndAdministerBundles(t *testing.T) {
 	if status != http.StatusUnprocessableEntity || !strings.Contains(body, `id="err-premises"`) {
 		t.Fatalf("missing premises: %d", status)
 	}
-	status, _, resp := postBundleMultipart(t, anon, env.http.URL+"/bundles/restaurant/apply", post, "file_m1", "file_m2")
+	// Online, every required material needs a file, as on a single item's page.
+	required := requiredBundleFiles(body)
+	if len(required) < 3 {
+		t.Fatalf("required materials on the apply page: %v", required)
+	}
+	status, body, _ = postBundleMultipart(t, anon, env.http.URL+"/bundles/restaurant/apply", post, required[0])
+	if status != http.StatusUnprocessableEntity || strings.Count(body, "这是必要材料，请上传") < len(required)-1 {
+		t.Fatalf("one of %d required files: %d", len(required), status)
+	}
+	status, _, resp := postBundleMultipart(t, anon, env.http.URL+"/bundles/restaurant/apply", post, required...)
 	if status != http.StatusSeeOther || !strings.HasPrefix(resp.Header.Get("Location"), "/bundle-receipt/") {
 		t.Fatalf("apply: %d %s", status, resp.Header.Get("Location"))
 	}

@@ -286,7 +286,7 @@ func (s *Server) uiBundleWindowRegister(c *gin.Context) error {
 		}
 	}
 	files := s.bundleFiles(c, bf)
-	p, ok, err := s.checkBundle(c, bf, a, in, files)
+	p, ok, err := s.checkBundle(c, bf, a, in, files, false)
 	if !ok {
 		if err == nil {
 			p.Window, p.Action = true, "/window/bundles/new?bundle="+url.QueryEscape(bf.Bundle.Code)
