@@ -13,6 +13,8 @@ import (
 	"sort"
 	"strings"
 	"testing"
+
+	"onewindow/models/demo"
 )
 
 // answersPost turns the API's "form" object into the inputs a page posts:
@@ -251,5 +253,43 @@ func TestBundlePagesFileOnlineShowTheStatusAndAdministerBundles(t *testing.T) {
 	}
 	if status, _, _ = fetch(t, win, http.MethodGet, env.http.URL+"/admin/bundles", nil); status != http.StatusForbidden {
 		t.Fatalf("a window clerk on the bundles admin: %d", status)
+	}
+}
+
+func TestBundleChildIsNotWithdrawnOrSupplementedAlone(t *testing.T) {
+	env := newStaffEnv(t)
+	person := map[string]string{"kind": "person", "name": "演示市民", "id_number": demo.CitizenID, "phone": "13800000000",
+		"address": "集宁区新华街1号"}
+	_, answers := bundleAnswers(t, env, "newborn", person)
+	status, b := call(t, env, http.MethodPost, "/api/v1/applications", "", map[string]any{"bundle_code": "newborn", "form": answers,
+		"applicant": map[string]string{"kind": "person", "name": person["name"], "id_number": person["id_number"], "phone": person["phone"]}})
+	var f bundleFiled
+	if err := json.Unmarshal(b, &f); status != http.StatusCreated || err != nil || len(f.Children) == 0 {
+		t.Fatalf("file the newborn bundle: %d %s", status, b)
+	}
+	child := f.Children[0].Number
+	// The applicant's own status page of the child: no withdrawal, a note naming the bundle.
+	citizen := staffClient(t, env, "citizen1")
+	status, body, _ := fetch(t, citizen, http.MethodGet, env.http.URL+"/status/"+child, nil)
+	if status != http.StatusOK || !strings.Contains(body, `id="bundle-child-note"`) ||
+		!strings.Contains(body, "本事项属于一件事「新生儿出生一件事」，请在一件事的办理进度中查看") ||
+		!strings.Contains(body, ">"+f.Number+"</a>") || strings.Contains(body, `id="withdraw-form"`) {
+		t.Fatalf("the child's status page: %d %s", status, body)
+	}
+	// Posting the withdrawal anyway changes nothing.
+	token := csrfToken(t, citizen, env)
+	fetch(t, citizen, http.MethodPost, env.http.URL+"/status/"+child+"/withdraw",
+		url.Values{"csrf_token": {token}, "form_token": {"tok-child-withdraw"}, "confirm": {"yes"}, "reason": {"不办了"}})
+	tok := loginToken(t, env, "citizen1")
+	for _, act := range []string{"withdraw", "supplement"} {
+		status, b := call(t, env, http.MethodPost, "/api/v1/applications/"+child+"/actions/"+act, tok, map[string]any{"reason": "不办了"})
+		if status != http.StatusConflict || !strings.Contains(string(b), "bundle_child") {
+			t.Fatalf("%s of a bundle child alone: %d %s", act, status, b)
+		}
+	}
+	for _, c := range bundleStatus(t, env, f).Children {
+		if c.State != "submitted" {
+			t.Fatalf("child %s is %s", c.Number, c.State)
+		}
 	}
 }

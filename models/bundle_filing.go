@@ -398,6 +398,21 @@ func (s *Store) BundleNumberOf(ctx context.Context, id uint) (string, error) {
 	return numbers[0], nil
 }
 
+// BundleFilingHead returns the bundle filing with an id without its form,
+// events or children: what a child's page says of its bundle (number,
+// name, state).
+func (s *Store) BundleFilingHead(ctx context.Context, id uint) (*BundleFiling, error) {
+	var f BundleFiling
+	err := s.read.WithContext(ctx).Omit("form").Where("id = ?", id).Take(&f).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		err = ErrNotFound
+	}
+	if err != nil {
+		return nil, fmt.Errorf("models: bundle filing %d: %w", id, err)
+	}
+	return &f, nil
+}
+
 // bundleDefKey keys a bundle definition in the store's definition cache,
 // apart from the applications' definitions.
 type bundleDefKey uint
