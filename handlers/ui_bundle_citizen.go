@@ -280,6 +280,7 @@ func (s *Server) checkBundle(c *gin.Context, bf *service.BundleForm, a bundleApp
 	}
 	for i := range p.Materials {
 		m := &p.Materials[i]
+		m.Provided = in.Materials[m.Key].Provided // the window's ticks stay ticked
 		if fh := files[m.Key]; fh != nil {
 			if _, err := s.sniffUpload(fh); err != nil {
 				m.Error = s.uploadMessage(lang, err)

@@ -134,8 +134,9 @@ func TestBundlePagesFileOnlineShowTheStatusAndAdministerBundles(t *testing.T) {
 		}
 	}
 	status, body, _ = postBundleMultipart(t, anon, env.http.URL+"/bundles/restaurant/apply", missing)
-	if status != http.StatusUnprocessableEntity || !strings.Contains(body, `id="err-premises"`) {
-		t.Fatalf("missing premises: %d", status)
+	if status != http.StatusUnprocessableEntity || !strings.Contains(body, `id="err-premises"`) ||
+		!strings.Contains(body, "请填写此项") || strings.Contains(body, "%!") {
+		t.Fatalf("missing premises: %d %s", status, body)
 	}
 	// Online, every required material needs a file, as on a single item's page.
 	required := requiredBundleFiles(body)
@@ -291,5 +292,37 @@ func TestBundleChildIsNotWithdrawnOrSupplementedAlone(t *testing.T) {
 		if c.State != "submitted" {
 			t.Fatalf("child %s is %s", c.Number, c.State)
 		}
+	}
+}
+
+func TestBundleWindowRegistrationKeepsTheTicksOfARefusedForm(t *testing.T) {
+	env := newStaffEnv(t)
+	win := staffClient(t, env, "window1")
+	_, body, _ := fetch(t, win, http.MethodGet, env.http.URL+"/window/bundles/new?bundle=restaurant", nil)
+	m := formTokenInput.FindStringSubmatch(body)
+	if m == nil {
+		t.Fatal("no form token on the window's bundle form")
+	}
+	_, answers := bundleAnswers(t, env, restaurantBundle, orgProfile)
+	post := answersPost(t, answers)
+	post.Del("form.premises")
+	post.Set("csrf_token", csrfToken(t, win, env))
+	post.Set("form_token", m[1])
+	post.Set("kind", "organisation")
+	post.Set("name", orgProfile["org_name"])
+	post.Set("id_number", orgProfile["credit_code"])
+	post.Set("m_m1", "1")
+	post.Set("m_m2", "1")
+	status, body, _ := fetch(t, win, http.MethodPost, env.http.URL+"/window/bundles/new?bundle=restaurant", post)
+	if status != http.StatusUnprocessableEntity || !strings.Contains(body, `id="err-premises"`) || strings.Contains(body, "%!") {
+		t.Fatalf("refused registration: %d %s", status, body)
+	}
+	for _, key := range []string{"m1", "m2"} {
+		if !strings.Contains(body, `name="m_`+key+`" value="1" checked`) {
+			t.Errorf("the tick of %s is cleared", key)
+		}
+	}
+	if strings.Contains(body, `name="m_m3" value="1" checked`) {
+		t.Error("an unticked material came back ticked")
 	}
 }
