@@ -326,3 +326,41 @@ func TestBundleWindowRegistrationKeepsTheTicksOfARefusedForm(t *testing.T) {
 		t.Error("an unticked material came back ticked")
 	}
 }
+
+func TestCitizensFindBundlesFromTheHomePageTheHeaderAndTheSearch(t *testing.T) {
+	env := newStaffEnv(t)
+	anon := &http.Client{}
+	_, body, _ := fetch(t, anon, http.MethodGet, env.http.URL+"/", nil)
+	if !strings.Contains(body, `id="nav-bundles"`) || !strings.Contains(body, `id="home-bundles"`) || !strings.Contains(body, "一件事一次办") {
+		t.Fatal("the home page has no way to the bundles")
+	}
+	cases := map[string][]string{
+		"开饭店":   {"restaurant"},
+		"开办餐饮店": {"restaurant"},
+		"一件事":   {"company-opening", "restaurant", "newborn", "retirement", "after-death"},
+		"新生儿":   {"newborn"},
+		"退休":    {"retirement"},
+		"身后事":   {"after-death"},
+		"企业开办":  {"company-opening"},
+	}
+	for q, want := range cases {
+		_, body, _ := fetch(t, anon, http.MethodGet, env.http.URL+"/items?q="+url.QueryEscape(q), nil)
+		for _, code := range want {
+			if !strings.Contains(body, `id="match-`+code+`"`) {
+				t.Errorf("searching %s does not show the bundle %s", q, code)
+			}
+		}
+		i, j := strings.Index(body, `id="bundle-matches"`), strings.Index(body, `class="results"`)
+		if i < 0 || j >= 0 && j < i {
+			t.Errorf("searching %s: the bundles are not above the items", q)
+		}
+	}
+	_, body, _ = fetch(t, anon, http.MethodGet, env.http.URL+"/items?q="+url.QueryEscape("狗证"), nil)
+	if strings.Contains(body, `id="bundle-matches"`) {
+		t.Error("a search for a dog licence shows bundles")
+	}
+	_, body, _ = fetch(t, anon, http.MethodGet, env.http.URL+"/items?scope=all&q="+url.QueryEscape("一件事"), nil)
+	if !strings.Contains(body, "餐饮店开办<mark>一件事</mark>") {
+		t.Error("the catalogue item 餐饮店开办一件事 is gone from the results")
+	}
+}
