@@ -364,3 +364,27 @@ func TestCitizensFindBundlesFromTheHomePageTheHeaderAndTheSearch(t *testing.T) {
 		t.Error("the catalogue item 餐饮店开办一件事 is gone from the results")
 	}
 }
+
+func TestBundleChildWindowPageSendsTheClerkToTheBundle(t *testing.T) {
+	env := newStaffEnv(t)
+	_, answers := bundleAnswers(t, env, restaurantBundle, orgProfile)
+	f := fileBundle(t, env, "", restaurantBundle, answers)
+	child := f.Children[0].Number
+	win := staffClient(t, env, "window1")
+	status, body, _ := fetch(t, win, http.MethodGet, env.http.URL+"/window/applications/"+child, nil)
+	note := "本事项属于一件事「开办餐饮店一件事」（编号 " + f.Number + "），请在一件事页面整件受理或出件"
+	if status != http.StatusOK || !strings.Contains(body, note) || !strings.Contains(body, `href="/window/bundles/`+f.Number+`"`) {
+		t.Fatalf("the child's window page: %d %s", status, body)
+	}
+	for _, id := range []string{`id="do-accept"`, `id="do-accept_pending"`, `id="form-request_supplement"`, `id="form-reject"`} {
+		if strings.Contains(body, id) {
+			t.Errorf("the child's window page offers %s", id)
+		}
+	}
+	// A page from before (or a crafted post) is answered with the bundle, not as a stale page.
+	status, body, _ = fetch(t, win, http.MethodPost, env.http.URL+"/window/applications/"+child,
+		url.Values{"csrf_token": {csrfToken(t, win, env)}, "action": {"accept"}, "version": {"1"}, "form_token": {"tok-child-accept"}})
+	if status != http.StatusConflict || !strings.Contains(body, note) || strings.Contains(body, "已被他人处理") {
+		t.Fatalf("accepting a child alone: %d %s", status, body)
+	}
+}

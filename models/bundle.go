@@ -294,6 +294,9 @@ var ErrBundleChild = fmt.Errorf("the application is part of an 一件事 bundle:
 var bundleOnly = []workflow.Action{workflow.Accept, workflow.AcceptPending, workflow.Reject,
 	workflow.RequestSupplement, workflow.Issue, workflow.Supplement, workflow.Withdraw}
 
+// BundleOnly reports whether a bundle's child takes act only with its bundle.
+func BundleOnly(act workflow.Action) bool { return slices.Contains(bundleOnly, act) }
+
 // MergedForm is a bundle's one form and one materials list, built from its
 // items' forms (see MergeBundle).
 type MergedForm struct {
