@@ -13,6 +13,7 @@ import (
 	"sort"
 	"strings"
 	"testing"
+	"time"
 
 	"onewindow/models/demo"
 )
@@ -386,5 +387,53 @@ func TestBundleChildWindowPageSendsTheClerkToTheBundle(t *testing.T) {
 		url.Values{"csrf_token": {csrfToken(t, win, env)}, "action": {"accept"}, "version": {"1"}, "form_token": {"tok-child-accept"}})
 	if status != http.StatusConflict || !strings.Contains(body, note) || strings.Contains(body, "已被他人处理") {
 		t.Fatalf("accepting a child alone: %d %s", status, body)
+	}
+}
+
+func TestBundleWindowPageShowsAnswersInWordsCentreTimeAndDepartments(t *testing.T) {
+	env := newStaffEnv(t)
+	_, answers := bundleAnswers(t, env, restaurantBundle, orgProfile)
+	var raw map[string]any
+	_ = json.Unmarshal(answers, &raw)
+	raw["business_items"] = []string{"hot"}
+	answers, _ = json.Marshal(raw)
+	f := fileBundle(t, env, "", restaurantBundle, answers)
+	clerk := loginToken(t, env, "window1")
+	if status, _, b := bundleAct(t, env, clerk, f.Number, "accept", map[string]any{"version": 1}); status != http.StatusOK {
+		t.Fatalf("accept: %d %s", status, b)
+	}
+	var view struct {
+		SubmittedAt time.Time `json:"submitted_at"`
+	}
+	_, b := call(t, env, http.MethodGet, "/api/v1/bundle-filings/"+f.Number, clerk, nil)
+	_ = json.Unmarshal(b, &view)
+	win := staffClient(t, env, "window1")
+	_, body, _ := fetch(t, win, http.MethodGet, env.http.URL+"/window/bundles/"+f.Number, nil)
+	i, j := strings.Index(body, `id="bundle-answers"`), strings.Index(body, `id="form-`)
+	if j < 0 {
+		j = strings.Index(body, `id="events-h"`)
+	}
+	if i < 0 || j < i {
+		t.Fatalf("no answers section: %s", body)
+	}
+	section := body[i:j]
+	if !strings.Contains(section, "热食类食品制售") || strings.Contains(section, ">hot<") || strings.Contains(section, "已收") || strings.Contains(section, "未收") {
+		t.Errorf("the answers are not in words: %s", section)
+	}
+	centre := view.SubmittedAt.In(time.FixedZone("CST", 8*3600)).Format("2006-01-02 15:04")
+	if !strings.Contains(body, centre) {
+		t.Errorf("the submission time is not in centre time (%s)", centre)
+	}
+	events := body[strings.Index(body, `id="bundle-events"`):]
+	if !strings.Contains(events, "申请人") || strings.Contains(events, "window1") {
+		t.Errorf("the history's actors: %s", events)
+	}
+	if strings.Contains(body, `href="/window/bundles/new"`) {
+		t.Error("the breadcrumb of a filed bundle leads to the new-bundle form")
+	}
+	adm := staffClient(t, env, "catalog")
+	_, body, _ = fetch(t, adm, http.MethodGet, env.http.URL+"/admin/bundles", nil)
+	if strings.Contains(body, "已收") || !strings.Contains(body, "<td>是</td>") {
+		t.Errorf("the admin list's published column: %s", body)
 	}
 }

@@ -51,14 +51,17 @@ func (s *Server) bundleQueues(c *gin.Context) (waiting, toIssue []bundleQueueRow
 	return waiting, toIssue, err
 }
 
-// bundleAnswerRow is one answer of the merged form, as text.
-type bundleAnswerRow struct{ Label, Value string }
+// bundleWindowEvent is one line of a bundle's history, in centre time,
+// with who acted as the single-item pages say it.
+type bundleWindowEvent struct{ At, Label, Actor, Comment string }
 
 // bundleWindowPage is the data of a bundle filing at the window.
 type bundleWindowPage struct {
 	View        bundleFilingView
 	Departments map[string]string
-	Answers     []bundleAnswerRow
+	Answers     answersView // the merged form's answers, in words
+	Submitted   string      // centre time
+	Events      []bundleWindowEvent
 	Can         map[string]bool
 	ToIssue     []bundleChildView // approved children: each needs its result number
 	Deliveries  []string
@@ -70,10 +73,11 @@ type bundleWindowPage struct {
 	Posted      map[string]string
 }
 
-func (s *Server) newBundleWindowPage(c *gin.Context, f *models.BundleFiling) bundleWindowPage {
+func (s *Server) newBundleWindowPage(c *gin.Context, f *models.BundleFiling) (bundleWindowPage, error) {
 	lang := langOf(c)
 	p := bundleWindowPage{View: s.bundleFilingViewOf(c, f), Departments: s.departmentNames(), Can: map[string]bool{},
-		Deliveries: workflow.Deliveries, Done: c.Query("done"), Errors: map[string]string{}, Posted: map[string]string{}}
+		Deliveries: workflow.Deliveries, Done: c.Query("done"), Errors: map[string]string{}, Posted: map[string]string{},
+		Submitted: citizenTime(f.SubmittedAt)}
 	for _, act := range p.View.Actions {
 		p.Can[string(act)] = true
 	}
@@ -82,50 +86,37 @@ func (s *Server) newBundleWindowPage(c *gin.Context, f *models.BundleFiling) bun
 			p.ToIssue = append(p.ToIssue, ch)
 		}
 	}
-	v := form.Values(f.Form)
-	for i := range f.Definition.Schema.Fields {
-		fd := &f.Definition.Schema.Fields[i]
-		if text := bundleAnswerText(lang, s, fd, v[fd.Key]); text != "" {
-			p.Answers = append(p.Answers, bundleAnswerRow{Label: fd.Label.In(lang), Value: text})
-		}
+	dicts, err := s.store.FormDicts(c.Request.Context())
+	if err != nil {
+		return p, err
 	}
-	return p
+	p.Answers = s.answersIn(lang, &f.Definition.Schema, dicts, form.Values(f.Form))
+	p.Answers.BlankText, p.Answers.RawText, p.Answers.NoneText = s.site.T(lang, "form.blank"), s.site.T(lang, "form.answers.raw"), s.site.T(lang, "form.answers.none")
+	p.Answers.Question, p.Answers.Answer = s.site.T(lang, "form.answers.question"), s.site.T(lang, "form.answers.answer")
+	actors := map[string]string{}
+	for _, e := range f.Events {
+		key := e.Role + "/" + e.Actor
+		if _, ok := actors[key]; !ok {
+			actors[key] = s.bundleActor(c, lang, e.Role, e.Actor)
+		}
+		p.Events = append(p.Events, bundleWindowEvent{At: citizenTime(e.At), Label: s.site.T(lang, "bundle.action."+string(e.Action)),
+			Actor: actors[key], Comment: e.Comment})
+	}
+	return p, nil
 }
 
-// bundleAnswerText is an answer in words for the clerk: options by label, a
-// checkbox as yes or no, a table by its rows.
-func bundleAnswerText(lang string, s *Server, f *form.Field, x any) string {
-	switch t := x.(type) {
-	case string:
-		switch {
-		case f.Type == form.TypeCheckbox && t == "true":
-			return s.site.T(lang, "window.app.yes")
-		case f.Type == form.TypeCheckbox:
-			return s.site.T(lang, "window.app.no")
-		case f.Type == form.TypeSelect:
-			for _, o := range f.Options {
-				if o.Value == t {
-					return o.Label.In(lang)
-				}
-			}
-		}
-		return t
-	case []string:
-		return strings.Join(t, "、")
-	case []map[string]string:
-		var rows []string
-		for _, r := range t {
-			var cells []string
-			for _, col := range f.Columns {
-				if v := r[col.Key]; v != "" {
-					cells = append(cells, v)
-				}
-			}
-			rows = append(rows, strings.Join(cells, " / "))
-		}
-		return strings.Join(rows, "；")
+// bundleActor is who took a bundle's action as the single-item pages say
+// it: the applicant, the system, or the department of a staff account.
+func (s *Server) bundleActor(c *gin.Context, lang, role, actor string) string {
+	if role == workflow.ApplicantRole || actor == workflow.ApplicantRole {
+		return s.site.T(lang, "actor.applicant")
 	}
-	return ""
+	if u, err := s.store.UserByName(c.Request.Context(), actor); err == nil && u.DepartmentCode != "" {
+		if d := s.ref.Load().deptByKey[u.DepartmentCode].Name; d != "" {
+			return d
+		}
+	}
+	return s.actorLabel(lang, actor)
 }
 
 func (s *Server) renderBundleWindow(c *gin.Context, status int, p bundleWindowPage) {
@@ -142,7 +133,10 @@ func (s *Server) uiBundleWindow(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	p := s.newBundleWindowPage(c, f)
+	p, err := s.newBundleWindowPage(c, f)
+	if err != nil {
+		return err
+	}
 	if token := c.Query("filed"); token != "" {
 		if p2 := principalOf(c); p2 != nil {
 			if filed, err := s.store.FilingByKey(c.Request.Context(), "user:"+p2.user.Username, "form:"+token); err == nil && filed.Number == f.Number {
@@ -208,7 +202,10 @@ func (s *Server) uiBundleWindowAct(c *gin.Context) error {
 	if f, err = s.store.BundleFiling(c.Request.Context(), number); err != nil {
 		return err
 	}
-	p := s.newBundleWindowPage(c, f)
+	p, err := s.newBundleWindowPage(c, f)
+	if err != nil {
+		return err
+	}
 	p.Alert = e.Message
 	for k, v := range e.Fields {
 		p.Errors[k] = v
