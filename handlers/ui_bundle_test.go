@@ -437,3 +437,15 @@ func TestBundleWindowPageShowsAnswersInWordsCentreTimeAndDepartments(t *testing.
 		t.Errorf("the admin list's published column: %s", body)
 	}
 }
+
+func TestWindowDeskNamesEachBundle(t *testing.T) {
+	env := newStaffEnv(t)
+	_, answers := bundleAnswers(t, env, restaurantBundle, orgProfile)
+	f := fileBundle(t, env, "", restaurantBundle, answers)
+	win := staffClient(t, env, "window1")
+	_, body, _ := fetch(t, win, http.MethodGet, env.http.URL+"/window", nil)
+	row := `<a href="/window/bundles/` + f.Number + `">` + f.Number + `</a></td><td>开办餐饮店一件事</td>`
+	if !strings.Contains(body, row) {
+		t.Fatalf("the desk does not name the bundle %s", f.Number)
+	}
+}

@@ -361,22 +361,42 @@ func (s *Store) takeBundleFiling(db *gorm.DB, number string) (*BundleFiling, err
 
 // BundleFilingsInStates returns up to limit bundle filings in one of
 // states, oldest first, after the one with id afterID (0 = from the start),
-// without children: the window's list of bundles.
+// with their definitions but without children: the window's list of bundles.
 func (s *Store) BundleFilingsInStates(ctx context.Context, states []BundleState, limit int, afterID uint) ([]BundleFiling, error) {
 	var out []BundleFiling
-	err := s.read.WithContext(ctx).Omit("form").Where("state IN ? AND id > ?", states, afterID).
+	db := s.read.WithContext(ctx)
+	err := db.Omit("form").Where("state IN ? AND id > ?", states, afterID).
 		Order("id").Limit(limit).Find(&out).Error
+	if err == nil {
+		err = s.withDefinitions(db, out)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("models: bundle filings in states: %w", err)
 	}
 	return out, nil
 }
 
+// withDefinitions loads the filed definition (its name, its items) of each
+// filing of a list, from memory when it was read before.
+func (s *Store) withDefinitions(db *gorm.DB, list []BundleFiling) error {
+	for i := range list {
+		var err error
+		if list[i].Definition, err = s.bundleDefinition(db, list[i].DefinitionID); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // BundleFilingsOf returns the bundle filings under an identity number, newest first.
 func (s *Store) BundleFilingsOf(ctx context.Context, idNumber string, limit int) ([]BundleFiling, error) {
 	var out []BundleFiling
-	err := s.read.WithContext(ctx).Omit("form").Where("applicant_id_number = ?", idNumber).
+	db := s.read.WithContext(ctx)
+	err := db.Omit("form").Where("applicant_id_number = ?", idNumber).
 		Order("submitted_at DESC, id DESC").Limit(limit).Find(&out).Error
+	if err == nil {
+		err = s.withDefinitions(db, out)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("models: bundle filings of applicant: %w", err)
 	}
