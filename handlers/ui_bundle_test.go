@@ -449,3 +449,24 @@ func TestWindowDeskNamesEachBundle(t *testing.T) {
 		t.Fatalf("the desk does not name the bundle %s", f.Number)
 	}
 }
+
+func TestBundleIssueWithoutCertificateNumbersNamesEachChild(t *testing.T) {
+	env := newStaffEnv(t)
+	f, v, _ := runBundleToDecision(t, env, "")
+	win := staffClient(t, env, "window1")
+	status, body, _ := fetch(t, win, http.MethodPost, env.http.URL+"/window/bundles/"+f.Number+"/actions/issue",
+		url.Values{"csrf_token": {csrfToken(t, win, env)}, "version": {fmt.Sprint(v.Version)}, "delivery": {"window"}})
+	if status != http.StatusUnprocessableEntity || strings.Contains(body, "is required") || strings.Contains(body, "some fields") {
+		t.Fatalf("issue without numbers: %d %s", status, body)
+	}
+	for _, ch := range v.Children {
+		if !strings.Contains(body, "请填写「"+ch.Item+"」的证照编号") {
+			t.Errorf("no message for %s", ch.Item)
+		}
+	}
+	status, body, _ = fetch(t, win, http.MethodPost, env.http.URL+"/window/bundles/"+f.Number+"/actions/issue",
+		url.Values{"csrf_token": {csrfToken(t, win, env)}, "version": {fmt.Sprint(v.Version)}})
+	if status != http.StatusUnprocessableEntity || !strings.Contains(body, "送达方式：必须填写") {
+		t.Fatalf("issue without delivery: %d %s", status, body)
+	}
+}

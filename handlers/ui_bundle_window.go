@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"errors"
+	"maps"
 	"net/http"
 	"net/url"
 	"path"
@@ -195,7 +196,7 @@ func (s *Server) uiBundleWindowAct(c *gin.Context) error {
 		c.Redirect(http.StatusSeeOther, "/window/bundles/"+url.PathEscape(number)+"?done="+url.QueryEscape(string(act)))
 		return nil
 	}
-	e := asError(err)
+	refused, e := err, asError(err)
 	if e.Status >= 500 || e.Status == http.StatusForbidden || e.Status == http.StatusNotFound {
 		return err
 	}
@@ -206,10 +207,7 @@ func (s *Server) uiBundleWindowAct(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	p.Alert = e.Message
-	for k, v := range e.Fields {
-		p.Errors[k] = v
-	}
+	p.Alert, p.Errors = s.bundleWindowProblems(langOf(c), p.View, refused)
 	for k, v := range c.Request.PostForm {
 		if k != "csrf_token" && len(v) > 0 {
 			p.Posted[k] = v[0]
@@ -217,6 +215,45 @@ func (s *Server) uiBundleWindowAct(c *gin.Context) error {
 	}
 	s.renderBundleWindow(c, e.Status, p)
 	return nil
+}
+
+// bundleWindowProblems translates a refused action on a bundle: a field of
+// every child (reason, missing, delivery) once, with its label; a child's
+// missing result number by the child's item; a stale page as the desk says it.
+func (s *Server) bundleWindowProblems(lang string, v bundleFilingView, err error) (string, map[string]string) {
+	errs := map[string]string{}
+	fields := map[string]string{} // key → rule code
+	var fe *models.FieldsError
+	if errors.As(err, &fe) {
+		maps.Copy(fields, fe.Fields)
+	} else if e := asError(err); e.Status == http.StatusUnprocessableEntity {
+		for k := range e.Fields {
+			fields[k] = "invalid"
+		}
+	}
+	if len(fields) == 0 {
+		if isConflict(err) || errors.Is(err, workflow.ErrIllegal) || errors.Is(err, models.ErrIdempotencyMismatch) {
+			return s.site.T(lang, "window.err.conflict"), errs
+		}
+		return s.site.T(lang, "bundle.window.err.refused"), errs
+	}
+	items := map[string]string{}
+	for _, ch := range v.Children {
+		items[ch.Number] = ch.Item
+	}
+	for k, code := range fields {
+		number, field, ok := strings.Cut(k, ".")
+		if !ok {
+			number, field = "", k
+		}
+		if field == "result_number" && items[number] != "" {
+			errs[k] = s.site.T(lang, "bundle.window.err.result_number", items[number])
+			continue
+		}
+		errs[field] = s.site.T(lang, "window.field."+field) + s.site.T(lang, "punct.colon") +
+			s.site.TOr(lang, "window.err."+code, s.site.T(lang, "window.err.invalid"))
+	}
+	return s.site.T(lang, "window.err.summary"), errs
 }
 
 // uiBundleWindowNewForm shows the bundles to choose from, or the merged form
