@@ -470,3 +470,29 @@ func TestBundleIssueWithoutCertificateNumbersNamesEachChild(t *testing.T) {
 		t.Fatalf("issue without delivery: %d %s", status, body)
 	}
 }
+
+func TestBundleAdminErrorsAreTranslated(t *testing.T) {
+	env := newStaffEnv(t)
+	adm := staffClient(t, env, "catalog")
+	token := csrfToken(t, adm, env)
+	_, body, _ := fetch(t, adm, http.MethodGet, env.http.URL+"/admin/bundles/restaurant", nil)
+	items := regexp.MustCompile(`(?s)<textarea id="items" name="items"[^>]*>(.*?)</textarea>`).FindStringSubmatch(body)
+	form := url.Values{"csrf_token": {token}, "version": {"1"}, "name": {"开办餐饮店一件事"}, "items": {items[1]},
+		"published": {"1"}, "reason": {"试改"}, "map_0_item": {"bad"}, "map_0_field": {"x"}, "map_0_merged": {"y"}}
+	status, body, _ := fetch(t, adm, http.MethodPost, env.http.URL+"/admin/bundles/restaurant", form)
+	if status != http.StatusUnprocessableEntity || !strings.Contains(body, "字段对应第 1 行：") || strings.Contains(body, "is not one of") {
+		t.Fatalf("a bad mapping row: %d %s", status, body)
+	}
+	form.Del("map_0_item")
+	form.Set("items", items[1]+"\nnosuchitem")
+	status, body, _ = fetch(t, adm, http.MethodPost, env.http.URL+"/admin/bundles/restaurant", form)
+	if status != http.StatusUnprocessableEntity || !strings.Contains(body, "包含的事项：没有已发布的事项编码 nosuchitem") || strings.Contains(body, "no published") {
+		t.Fatalf("an unknown item: %d %s", status, body)
+	}
+	form.Set("items", items[1])
+	form.Set("reason", "")
+	_, body, _ = fetch(t, adm, http.MethodPost, env.http.URL+"/admin/bundles/restaurant", form)
+	if !strings.Contains(body, "修改理由：") || strings.Contains(body, "reason：") {
+		t.Fatalf("no reason: %s", body)
+	}
+}
