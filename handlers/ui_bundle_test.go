@@ -496,3 +496,28 @@ func TestBundleAdminErrorsAreTranslated(t *testing.T) {
 		t.Fatalf("no reason: %s", body)
 	}
 }
+
+func TestBundleStatusPageSaysTheRefusalAndTheRemedy(t *testing.T) {
+	env := newStaffEnv(t)
+	f, _, _ := runBundleToDecision(t, env, "wjw")
+	status, body, _ := fetch(t, &http.Client{}, http.MethodGet, env.http.URL+"/status/"+f.Number+"?code="+f.QueryCode, nil)
+	i := strings.Index(body, `id="bundle-denied"`)
+	if status != http.StatusOK || i < 0 {
+		t.Fatalf("status page: %d", status)
+	}
+	denied := body[i:]
+	denied = denied[:strings.Index(denied, "</div>")]
+	if !strings.Contains(denied, "）：不予许可。理由：") || !strings.Contains(denied, "如不服，可依法申请行政复议或者提起行政诉讼") {
+		t.Fatalf("the refused child: %s", denied)
+	}
+	_, body, _ = fetch(t, &http.Client{}, http.MethodGet, env.http.URL+"/status/"+f.Number+"?lang=en&code="+f.QueryCode, nil)
+	i = strings.Index(body, `id="bundle-denied"`)
+	if i < 0 {
+		t.Fatal("no refused child on the English page")
+	}
+	denied = body[i:]
+	denied = denied[:strings.Index(denied, "</div>")]
+	if strings.Contains(denied, "：") || !strings.Contains(denied, "): Refused. Reason: ") {
+		t.Errorf("Chinese punctuation on the English page: %s", denied)
+	}
+}
