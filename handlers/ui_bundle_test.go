@@ -454,8 +454,13 @@ func TestBundleIssueWithoutCertificateNumbersNamesEachChild(t *testing.T) {
 	env := newStaffEnv(t)
 	f, v, _ := runBundleToDecision(t, env, "")
 	win := staffClient(t, env, "window1")
-	status, body, _ := fetch(t, win, http.MethodPost, env.http.URL+"/window/bundles/"+f.Number+"/actions/issue",
-		url.Values{"csrf_token": {csrfToken(t, win, env)}, "version": {fmt.Sprint(v.Version)}, "delivery": {"window"}})
+	// The page's form posts to the page's own address, so a refusal is shown there.
+	_, page, _ := fetch(t, win, http.MethodGet, env.http.URL+"/window/bundles/"+f.Number, nil)
+	if !strings.Contains(page, `action="/window/bundles/`+f.Number+`" id="form-issue"`) {
+		t.Fatal("the issue form does not post to the bundle's page")
+	}
+	status, body, _ := fetch(t, win, http.MethodPost, env.http.URL+"/window/bundles/"+f.Number,
+		url.Values{"csrf_token": {csrfToken(t, win, env)}, "action": {"issue"}, "version": {fmt.Sprint(v.Version)}, "delivery": {"window"}})
 	if status != http.StatusUnprocessableEntity || strings.Contains(body, "is required") || strings.Contains(body, "some fields") {
 		t.Fatalf("issue without numbers: %d %s", status, body)
 	}
@@ -468,6 +473,16 @@ func TestBundleIssueWithoutCertificateNumbersNamesEachChild(t *testing.T) {
 		url.Values{"csrf_token": {csrfToken(t, win, env)}, "version": {fmt.Sprint(v.Version)}})
 	if status != http.StatusUnprocessableEntity || !strings.Contains(body, "送达方式：必须填写") {
 		t.Fatalf("issue without delivery: %d %s", status, body)
+	}
+	// An action the page does not offer is refused; a reviewer may not act at the window.
+	if status, _, _ = fetch(t, win, http.MethodPost, env.http.URL+"/window/bundles/"+f.Number,
+		url.Values{"csrf_token": {csrfToken(t, win, env)}, "action": {"approve"}}); status != http.StatusBadRequest {
+		t.Errorf("an unknown bundle action: %d", status)
+	}
+	rev := staffClient(t, env, "scj.review")
+	if status, _, _ = fetch(t, rev, http.MethodPost, env.http.URL+"/window/bundles/"+f.Number,
+		url.Values{"csrf_token": {csrfToken(t, rev, env)}, "action": {"issue"}, "version": {fmt.Sprint(v.Version)}}); status != http.StatusForbidden {
+		t.Errorf("a reviewer issuing at the window: %d", status)
 	}
 }
 

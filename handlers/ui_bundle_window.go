@@ -162,11 +162,37 @@ type bundleWindowForm struct {
 // uiBundleWindowAct runs the window's action on the bundle as a whole;
 // a refusal shows the page again with what to correct.
 func (s *Server) uiBundleWindowAct(c *gin.Context) error {
+	return s.bundleWindowAct(c, workflow.Action(path.Base(c.FullPath())))
+}
+
+// bundleWindowActions are the actions the bundle page posts to the page's
+// own address (a refusal shows the page again there), with the permission
+// each needs, as its own route has.
+var bundleWindowActions = map[workflow.Action]string{
+	workflow.Accept:            policies.ActAccept,
+	workflow.RequestSupplement: policies.ActRequestSupplement,
+	workflow.Reject:            policies.ActReject,
+	workflow.Issue:             policies.ActIssue,
+}
+
+// uiBundleWindowPost runs the action the bundle page's form names.
+func (s *Server) uiBundleWindowPost(c *gin.Context) error {
+	act := workflow.Action(c.PostForm("action"))
+	perm, ok := bundleWindowActions[act]
+	if !ok {
+		return badRequest("unknown bundle action")
+	}
+	if err := s.authorize(c, policies.AllDomains, policies.ObjApplication, perm); err != nil {
+		return err
+	}
+	return s.bundleWindowAct(c, act)
+}
+
+func (s *Server) bundleWindowAct(c *gin.Context, act workflow.Action) error {
 	if err := s.authorize(c, policies.AllDomains, policies.ObjApplication, policies.ActRegister); err != nil {
 		return err
 	}
 	number := c.Param("number")
-	act := workflow.Action(path.Base(c.FullPath()))
 	var fm bundleWindowForm
 	if err := bindForm(c, &fm); err != nil {
 		return err
