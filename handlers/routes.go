@@ -236,6 +236,7 @@ var routeTable = []route{
 	{"GET", "/window/bundles/new", page, staff, "application", "register", (*Server).uiBundleWindowNewForm},
 	{"POST", "/window/bundles/new", page, staff, "application", "register", (*Server).uiBundleWindowRegister},
 	{"GET", "/window/bundles/:number", page, staff, "application", "register", (*Server).uiBundleWindow},
+	{"POST", "/window/bundles/:number", page, staff, "application", "register", (*Server).uiBundleWindowPost},
 	{"POST", "/window/bundles/:number/actions/accept", page, staff, "application", "accept", (*Server).uiBundleWindowAct},
 	{"POST", "/window/bundles/:number/actions/request_supplement", page, staff, "application", "request_supplement", (*Server).uiBundleWindowAct},
 	{"POST", "/window/bundles/:number/actions/reject", page, staff, "application", "reject", (*Server).uiBundleWindowAct},

@@ -3,8 +3,10 @@ package handlers
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 
 	"github.com/gin-gonic/gin"
@@ -43,6 +45,7 @@ type bundleAdminPage struct {
 	Reason      string
 	Version     int
 	Errors      map[string]string
+	Labels      map[string]string // the summary\'s name of each field with an error
 	Alert       string
 	Saved       bool
 	Preview     []bundleField // the merged form the bundle asks now
@@ -193,12 +196,8 @@ func (s *Server) saveBundleAdmin(c *gin.Context, isNew bool) error {
 	var ve *models.ValidationError
 	switch {
 	case err == nil:
-	case errors.As(err, &se) && se.Kind == service.Invalid:
-		for k, v := range se.Fields {
-			p.Errors[k] = v
-		}
-	case errors.As(err, &ve):
-		for k, v := range ve.Fields {
+	case errors.As(err, &se) && se.Kind == service.Invalid, errors.As(err, &ve):
+		for k, v := range s.bundleAdminProblems(lang, err) {
 			p.Errors[k] = v
 		}
 	case errors.Is(err, models.ErrConflict):
@@ -209,9 +208,54 @@ func (s *Server) saveBundleAdmin(c *gin.Context, isNew bool) error {
 	if p.Alert == "" {
 		p.Alert = s.site.T(lang, "bundle.admin.err.summary")
 	}
+	p.Labels = map[string]string{}
+	for k := range p.Errors {
+		p.Labels[k] = s.bundleAdminFieldLabel(lang, k)
+	}
 	if err := s.bundleAdminExtras(c, &p); err != nil {
 		return err
 	}
 	s.renderBundleAdmin(c, status, p)
 	return nil
+}
+
+// bundleAdminProblems translates a refused bundle: each field's problem by
+// the rule it broke (or the item it cannot hold), never the core's English.
+func (s *Server) bundleAdminProblems(lang string, err error) map[string]string {
+	out := map[string]string{}
+	var se *service.Error
+	var ve *models.ValidationError
+	var ie *service.BundleItemError
+	fields := map[string]string{}
+	switch {
+	case errors.As(err, &ve):
+		maps.Copy(fields, ve.Fields)
+	case errors.As(err, &se):
+		maps.Copy(fields, se.Fields)
+	}
+	for k := range fields {
+		switch {
+		case k == "items" && errors.As(err, &ie):
+			name := ie.Name
+			if name == "" {
+				name = ie.Code
+			}
+			out[k] = s.site.T(lang, "bundle.admin.rule.item_"+ie.Rule, name)
+		case ve != nil:
+			out[k] = s.site.TOr(lang, "bundle.admin.rule."+ve.Rule(k), s.site.T(lang, "bundle.admin.rule.invalid"))
+		default:
+			out[k] = s.site.T(lang, "bundle.admin.rule.invalid")
+		}
+	}
+	return out
+}
+
+// bundleAdminFieldLabel names a field of the bundle form in the summary.
+func (s *Server) bundleAdminFieldLabel(lang, key string) string {
+	if row, ok := strings.CutPrefix(key, "mapping."); ok {
+		if n, err := strconv.Atoi(row); err == nil {
+			return s.site.T(lang, "bundle.admin.field.mapping_row", n+1)
+		}
+	}
+	return s.site.TOr(lang, "bundle.admin.field."+key, key)
 }

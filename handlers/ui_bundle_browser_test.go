@@ -4,6 +4,9 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"net/http"
+	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -164,6 +167,15 @@ func TestBrowserBundleFiledOnlineRunsToUnifiedIssue(t *testing.T) {
 	env := newStaffEnv(t)
 	citizen, clerk := newBrowser(t), newBrowser(t)
 	base := env.http.URL
+	_, page, _ := fetch(t, http.DefaultClient, http.MethodGet, base+"/bundles/restaurant/apply", nil)
+	pdf := filepath.Join(t.TempDir(), "scan.pdf")
+	if err := os.WriteFile(pdf, tinyPDF, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	var uploads []chromedp.Action[chromedp.Void]
+	for _, name := range requiredBundleFiles(page) {
+		uploads = append(uploads, chromedp.SetUploadFiles(chromedp.ID(name), []string{pdf}))
+	}
 	err := chromedp.Do(citizen,
 		chromedp.Navigate(base+"/bundles"),
 		chromedp.WaitVisible(chromedp.ID("bundle-restaurant")),
@@ -178,10 +190,10 @@ func TestBrowserBundleFiledOnlineRunsToUnifiedIssue(t *testing.T) {
 	if _, err := chromedp.Run(citizen, chromedp.Evaluate[bool](fillScript(t, bundleFormValues(t, env)))); err != nil {
 		t.Fatal(err)
 	}
-	err = chromedp.Do(citizen,
+	err = chromedp.Do(citizen, append(uploads,
 		chromedp.Click(chromedp.ID("bundle-submit")),
 		chromedp.WaitVisible(chromedp.ID("receipt-code")),
-	)
+	)...)
 	if err != nil {
 		t.Fatalf("apply online: %v", err)
 	}

@@ -15,6 +15,7 @@ import (
 	"onewindow/handlers/service"
 	"onewindow/models"
 	"onewindow/models/form"
+	"onewindow/models/search"
 	"onewindow/workflow"
 )
 
@@ -100,7 +101,7 @@ func (s *Server) uiBundles(c *gin.Context) error {
 		p.Bundles = append(p.Bundles, bundleListRow{Code: b.Code, Name: b.NameIn(lang), Description: b.Description,
 			Items: s.bundleItems(bf)})
 	}
-	s.render(c, http.StatusOK, "bundle_list", s.site.T(lang, "bundle.list.title"), "items", p)
+	s.render(c, http.StatusOK, "bundle_list", s.site.T(lang, "bundle.list.title"), "bundles", p)
 	return nil
 }
 
@@ -228,7 +229,7 @@ func (s *Server) uiBundleApply(c *gin.Context) error {
 	a.normalize()
 	in := service.BundleFiling{BundleCode: bf.Bundle.Code, Applicant: a.input(), Form: service.FormInput{Post: c.Request.PostForm}}
 	files := s.bundleFiles(c, bf)
-	p, ok, err := s.checkBundle(c, bf, a, in, files)
+	p, ok, err := s.checkBundle(c, bf, a, in, files, true)
 	if !ok {
 		if err == nil {
 			s.renderBundleApply(c, http.StatusUnprocessableEntity, p)
@@ -252,9 +253,12 @@ func (s *Server) uiBundleApply(c *gin.Context) error {
 }
 
 // checkBundle validates a posted merged form and its uploads; when refused
-// it returns the page to show again with every problem.
+// it returns the page to show again with every problem. Online (online
+// true) every required (必要) material needs a file unless the applicant
+// handed it in before (免交), as on a single item's apply page; the window
+// registers with its own checklist.
 func (s *Server) checkBundle(c *gin.Context, bf *service.BundleForm, a bundleApplicant, in service.BundleFiling,
-	files map[string]*multipart.FileHeader) (bundleApplyPage, bool, error) {
+	files map[string]*multipart.FileHeader, online bool) (bundleApplyPage, bool, error) {
 	lang := langOf(c)
 	_, _, err := s.actions().CheckBundleFiling(c.Request.Context(), in)
 	var se *service.Error
@@ -277,10 +281,13 @@ func (s *Server) checkBundle(c *gin.Context, bf *service.BundleForm, a bundleApp
 	}
 	for i := range p.Materials {
 		m := &p.Materials[i]
+		m.Provided = in.Materials[m.Key].Provided // the window's ticks stay ticked
 		if fh := files[m.Key]; fh != nil {
 			if _, err := s.sniffUpload(fh); err != nil {
 				m.Error = s.uploadMessage(lang, err)
 			}
+		} else if online && m.Necessity == models.NecessityRequired && !m.Exempt {
+			m.Error = s.site.T(lang, "citizen.err.file_required")
 		}
 		if m.Error != "" {
 			p.Errors["file_"+m.Key] = m.Error
@@ -446,6 +453,49 @@ func (s *Server) departmentNames() map[string]string {
 	out := map[string]string{}
 	for code, d := range s.ref.Load().deptByKey {
 		out[code] = d.Name
+	}
+	return out
+}
+
+// bundleMatch is a published bundle a catalogue search found.
+type bundleMatch struct {
+	Code, Name, Description string
+	Items                   []bundleItemRow
+}
+
+// matchingBundles are the published bundles a text search finds: the query
+// in the bundle's name, description or an item's name (case-insensitive),
+// or the search's first result one of its items or their main item
+// (开饭店 → 食品经营许可 → 食品经营许可（新办）).
+func (s *Server) matchingBundles(c *gin.Context, query string, res search.Result) []bundleMatch {
+	q := strings.ToLower(strings.TrimSpace(query))
+	if q == "" {
+		return nil
+	}
+	list, err := s.store.Bundles(c.Request.Context(), true)
+	if err != nil {
+		return nil // the item results stand on their own
+	}
+	var top search.Entry
+	if len(res.Entries) > 0 {
+		top = res.Entries[0]
+	}
+	lang := langOf(c)
+	var out []bundleMatch
+	for _, b := range list {
+		bf, err := s.actions().PublishedBundle(c.Request.Context(), b.Code)
+		if err != nil {
+			continue
+		}
+		hit := strings.Contains(strings.ToLower(b.Name), q) || strings.Contains(strings.ToLower(b.NameEn), q) ||
+			strings.Contains(strings.ToLower(b.Description), q)
+		for _, it := range bf.Items {
+			main, _, _ := strings.Cut(it.Name, "（") // 食品经营许可（新办） is a sub-item of 食品经营许可
+			hit = hit || it.Code == top.Code || main == top.Name || strings.Contains(strings.ToLower(it.Name), q)
+		}
+		if hit {
+			out = append(out, bundleMatch{Code: b.Code, Name: b.NameIn(lang), Description: b.Description, Items: s.bundleItems(bf)})
+		}
 	}
 	return out
 }

@@ -54,7 +54,8 @@ func (s *Server) bundleFields(lang string, bf *service.BundleForm, v form.Values
 	for i := range schema.Fields {
 		f := &schema.Fields[i]
 		bfd := s.bundleField(lang, bf.Dicts, f, form.PostPrefix+f.Key, v[f.Key])
-		bfd.Error = s.issueText(lang, errs[form.PostPrefix+f.Key])
+		text, _ := v[f.Key].(string)
+		bfd.Error = s.issueText(lang, f, errs[form.PostPrefix+f.Key], text)
 		if f.VisibleIf != nil {
 			if ref := schema.Field(f.VisibleIf.Field); ref != nil {
 				bfd.Condition = s.site.T(lang, "bundle.form.asked_when", ref.Label.In(lang), optionLabel(lang, bf.Dicts, ref, f.VisibleIf.Equals))
@@ -80,7 +81,7 @@ func (s *Server) bundleFields(lang string, bf *service.BundleForm, v form.Values
 						cell.Options = options(lang, bf.Dicts, col, []string{val})
 					}
 					cells = append(cells, cell)
-					if msg := s.issueText(lang, errs[name]); msg != "" && bfd.Error == "" {
+					if msg := s.issueText(lang, col, errs[name], val); msg != "" && bfd.Error == "" {
 						bfd.Error = msg
 					}
 				}
@@ -148,14 +149,11 @@ func optionLabel(lang string, dicts form.Dicts, f *form.Field, value string) str
 	return value
 }
 
-// issueText translates a refused answer by its rule ("" for none).
-func (s *Server) issueText(lang string, is form.Issue) string {
+// issueText translates a refused answer of field f with the single-item
+// pages' messages ("" for none).
+func (s *Server) issueText(lang string, f *form.Field, is form.Issue, value string) string {
 	if is.Rule == "" {
 		return ""
 	}
-	arg := is.Args["max"]
-	if arg == "" {
-		arg = is.Args["min"]
-	}
-	return s.site.T(lang, "bundle.rule."+is.Rule, arg)
+	return s.issueMessage(lang, f, is, value)
 }

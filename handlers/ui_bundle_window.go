@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"errors"
+	"maps"
 	"net/http"
 	"net/url"
 	"path"
@@ -51,14 +52,17 @@ func (s *Server) bundleQueues(c *gin.Context) (waiting, toIssue []bundleQueueRow
 	return waiting, toIssue, err
 }
 
-// bundleAnswerRow is one answer of the merged form, as text.
-type bundleAnswerRow struct{ Label, Value string }
+// bundleWindowEvent is one line of a bundle's history, in centre time,
+// with who acted as the single-item pages say it.
+type bundleWindowEvent struct{ At, Label, Actor, Comment string }
 
 // bundleWindowPage is the data of a bundle filing at the window.
 type bundleWindowPage struct {
 	View        bundleFilingView
 	Departments map[string]string
-	Answers     []bundleAnswerRow
+	Answers     answersView // the merged form's answers, in words
+	Submitted   string      // centre time
+	Events      []bundleWindowEvent
 	Can         map[string]bool
 	ToIssue     []bundleChildView // approved children: each needs its result number
 	Deliveries  []string
@@ -70,10 +74,11 @@ type bundleWindowPage struct {
 	Posted      map[string]string
 }
 
-func (s *Server) newBundleWindowPage(c *gin.Context, f *models.BundleFiling) bundleWindowPage {
+func (s *Server) newBundleWindowPage(c *gin.Context, f *models.BundleFiling) (bundleWindowPage, error) {
 	lang := langOf(c)
 	p := bundleWindowPage{View: s.bundleFilingViewOf(c, f), Departments: s.departmentNames(), Can: map[string]bool{},
-		Deliveries: workflow.Deliveries, Done: c.Query("done"), Errors: map[string]string{}, Posted: map[string]string{}}
+		Deliveries: workflow.Deliveries, Done: c.Query("done"), Errors: map[string]string{}, Posted: map[string]string{},
+		Submitted: citizenTime(f.SubmittedAt)}
 	for _, act := range p.View.Actions {
 		p.Can[string(act)] = true
 	}
@@ -82,50 +87,37 @@ func (s *Server) newBundleWindowPage(c *gin.Context, f *models.BundleFiling) bun
 			p.ToIssue = append(p.ToIssue, ch)
 		}
 	}
-	v := form.Values(f.Form)
-	for i := range f.Definition.Schema.Fields {
-		fd := &f.Definition.Schema.Fields[i]
-		if text := bundleAnswerText(lang, s, fd, v[fd.Key]); text != "" {
-			p.Answers = append(p.Answers, bundleAnswerRow{Label: fd.Label.In(lang), Value: text})
-		}
+	dicts, err := s.store.FormDicts(c.Request.Context())
+	if err != nil {
+		return p, err
 	}
-	return p
+	p.Answers = s.answersIn(lang, &f.Definition.Schema, dicts, form.Values(f.Form))
+	p.Answers.BlankText, p.Answers.RawText, p.Answers.NoneText = s.site.T(lang, "form.blank"), s.site.T(lang, "form.answers.raw"), s.site.T(lang, "form.answers.none")
+	p.Answers.Question, p.Answers.Answer = s.site.T(lang, "form.answers.question"), s.site.T(lang, "form.answers.answer")
+	actors := map[string]string{}
+	for _, e := range f.Events {
+		key := e.Role + "/" + e.Actor
+		if _, ok := actors[key]; !ok {
+			actors[key] = s.bundleActor(c, lang, e.Role, e.Actor)
+		}
+		p.Events = append(p.Events, bundleWindowEvent{At: citizenTime(e.At), Label: s.site.T(lang, "bundle.action."+string(e.Action)),
+			Actor: actors[key], Comment: e.Comment})
+	}
+	return p, nil
 }
 
-// bundleAnswerText is an answer in words for the clerk: options by label, a
-// checkbox as yes or no, a table by its rows.
-func bundleAnswerText(lang string, s *Server, f *form.Field, x any) string {
-	switch t := x.(type) {
-	case string:
-		switch {
-		case f.Type == form.TypeCheckbox && t == "true":
-			return s.site.T(lang, "window.app.yes")
-		case f.Type == form.TypeCheckbox:
-			return s.site.T(lang, "window.app.no")
-		case f.Type == form.TypeSelect:
-			for _, o := range f.Options {
-				if o.Value == t {
-					return o.Label.In(lang)
-				}
-			}
-		}
-		return t
-	case []string:
-		return strings.Join(t, "、")
-	case []map[string]string:
-		var rows []string
-		for _, r := range t {
-			var cells []string
-			for _, col := range f.Columns {
-				if v := r[col.Key]; v != "" {
-					cells = append(cells, v)
-				}
-			}
-			rows = append(rows, strings.Join(cells, " / "))
-		}
-		return strings.Join(rows, "；")
+// bundleActor is who took a bundle's action as the single-item pages say
+// it: the applicant, the system, or the department of a staff account.
+func (s *Server) bundleActor(c *gin.Context, lang, role, actor string) string {
+	if role == workflow.ApplicantRole || actor == workflow.ApplicantRole {
+		return s.site.T(lang, "actor.applicant")
 	}
-	return ""
+	if u, err := s.store.UserByName(c.Request.Context(), actor); err == nil && u.DepartmentCode != "" {
+		if d := s.ref.Load().deptByKey[u.DepartmentCode].Name; d != "" {
+			return d
+		}
+	}
+	return s.actorLabel(lang, actor)
 }
 
 func (s *Server) renderBundleWindow(c *gin.Context, status int, p bundleWindowPage) {
@@ -142,7 +134,10 @@ func (s *Server) uiBundleWindow(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	p := s.newBundleWindowPage(c, f)
+	p, err := s.newBundleWindowPage(c, f)
+	if err != nil {
+		return err
+	}
 	if token := c.Query("filed"); token != "" {
 		if p2 := principalOf(c); p2 != nil {
 			if filed, err := s.store.FilingByKey(c.Request.Context(), "user:"+p2.user.Username, "form:"+token); err == nil && filed.Number == f.Number {
@@ -167,11 +162,37 @@ type bundleWindowForm struct {
 // uiBundleWindowAct runs the window's action on the bundle as a whole;
 // a refusal shows the page again with what to correct.
 func (s *Server) uiBundleWindowAct(c *gin.Context) error {
+	return s.bundleWindowAct(c, workflow.Action(path.Base(c.FullPath())))
+}
+
+// bundleWindowActions are the actions the bundle page posts to the page's
+// own address (a refusal shows the page again there), with the permission
+// each needs, as its own route has.
+var bundleWindowActions = map[workflow.Action]string{
+	workflow.Accept:            policies.ActAccept,
+	workflow.RequestSupplement: policies.ActRequestSupplement,
+	workflow.Reject:            policies.ActReject,
+	workflow.Issue:             policies.ActIssue,
+}
+
+// uiBundleWindowPost runs the action the bundle page's form names.
+func (s *Server) uiBundleWindowPost(c *gin.Context) error {
+	act := workflow.Action(c.PostForm("action"))
+	perm, ok := bundleWindowActions[act]
+	if !ok {
+		return badRequest("unknown bundle action")
+	}
+	if err := s.authorize(c, policies.AllDomains, policies.ObjApplication, perm); err != nil {
+		return err
+	}
+	return s.bundleWindowAct(c, act)
+}
+
+func (s *Server) bundleWindowAct(c *gin.Context, act workflow.Action) error {
 	if err := s.authorize(c, policies.AllDomains, policies.ObjApplication, policies.ActRegister); err != nil {
 		return err
 	}
 	number := c.Param("number")
-	act := workflow.Action(path.Base(c.FullPath()))
 	var fm bundleWindowForm
 	if err := bindForm(c, &fm); err != nil {
 		return err
@@ -201,18 +222,18 @@ func (s *Server) uiBundleWindowAct(c *gin.Context) error {
 		c.Redirect(http.StatusSeeOther, "/window/bundles/"+url.PathEscape(number)+"?done="+url.QueryEscape(string(act)))
 		return nil
 	}
-	e := asError(err)
+	refused, e := err, asError(err)
 	if e.Status >= 500 || e.Status == http.StatusForbidden || e.Status == http.StatusNotFound {
 		return err
 	}
 	if f, err = s.store.BundleFiling(c.Request.Context(), number); err != nil {
 		return err
 	}
-	p := s.newBundleWindowPage(c, f)
-	p.Alert = e.Message
-	for k, v := range e.Fields {
-		p.Errors[k] = v
+	p, err := s.newBundleWindowPage(c, f)
+	if err != nil {
+		return err
 	}
+	p.Alert, p.Errors = s.bundleWindowProblems(langOf(c), p.View, refused)
 	for k, v := range c.Request.PostForm {
 		if k != "csrf_token" && len(v) > 0 {
 			p.Posted[k] = v[0]
@@ -220,6 +241,45 @@ func (s *Server) uiBundleWindowAct(c *gin.Context) error {
 	}
 	s.renderBundleWindow(c, e.Status, p)
 	return nil
+}
+
+// bundleWindowProblems translates a refused action on a bundle: a field of
+// every child (reason, missing, delivery) once, with its label; a child's
+// missing result number by the child's item; a stale page as the desk says it.
+func (s *Server) bundleWindowProblems(lang string, v bundleFilingView, err error) (string, map[string]string) {
+	errs := map[string]string{}
+	fields := map[string]string{} // key → rule code
+	var fe *models.FieldsError
+	if errors.As(err, &fe) {
+		maps.Copy(fields, fe.Fields)
+	} else if e := asError(err); e.Status == http.StatusUnprocessableEntity {
+		for k := range e.Fields {
+			fields[k] = "invalid"
+		}
+	}
+	if len(fields) == 0 {
+		if isConflict(err) || errors.Is(err, workflow.ErrIllegal) || errors.Is(err, models.ErrIdempotencyMismatch) {
+			return s.site.T(lang, "window.err.conflict"), errs
+		}
+		return s.site.T(lang, "bundle.window.err.refused"), errs
+	}
+	items := map[string]string{}
+	for _, ch := range v.Children {
+		items[ch.Number] = ch.Item
+	}
+	for k, code := range fields {
+		number, field, ok := strings.Cut(k, ".")
+		if !ok {
+			number, field = "", k
+		}
+		if field == "result_number" && items[number] != "" {
+			errs[k] = s.site.T(lang, "bundle.window.err.result_number", items[number])
+			continue
+		}
+		errs[field] = s.site.T(lang, "window.field."+field) + s.site.T(lang, "punct.colon") +
+			s.site.TOr(lang, "window.err."+code, s.site.T(lang, "window.err.invalid"))
+	}
+	return s.site.T(lang, "window.err.summary"), errs
 }
 
 // uiBundleWindowNewForm shows the bundles to choose from, or the merged form
@@ -286,7 +346,7 @@ func (s *Server) uiBundleWindowRegister(c *gin.Context) error {
 		}
 	}
 	files := s.bundleFiles(c, bf)
-	p, ok, err := s.checkBundle(c, bf, a, in, files)
+	p, ok, err := s.checkBundle(c, bf, a, in, files, false)
 	if !ok {
 		if err == nil {
 			p.Window, p.Action = true, "/window/bundles/new?bundle="+url.QueryEscape(bf.Bundle.Code)

@@ -54,6 +54,7 @@ type resultsPage struct {
 	Departments                 []models.DepartmentCount
 	Types                       []models.ItemType
 	Statuses                    []string
+	Bundles                     []bundleMatch // 一件事 the search found, shown above the items
 }
 
 func (s *Server) uiResults(c *gin.Context) error {
@@ -73,6 +74,9 @@ func (s *Server) uiResults(c *gin.Context) error {
 	}
 	for _, m := range res.Matches {
 		data.Names = append(data.Names, m.Name)
+	}
+	if q.Page <= 1 {
+		data.Bundles = s.matchingBundles(c, q.Q, res)
 	}
 	for _, term := range res.DidYouMean {
 		data.DidYouMean = append(data.DidYouMean, didYouMeanLink{Term: term, URL: queryURL(c.Request.URL, term)})

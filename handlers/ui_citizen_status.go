@@ -46,6 +46,23 @@ type statusResult struct {
 	Reason        string            // the withdrawal's reason, kept when the form is refused
 	LimitMB       int64
 	Answers       answersView // the applicant's own answers to the application form
+	Bundle        *bundleRef  // the 一件事 the application is a child of, or nil
+}
+
+// bundleRef names the bundle filing a child application belongs to.
+type bundleRef struct{ Number, Name string }
+
+// bundleRefOf is the bundle filing of a child application (nil for an
+// application filed on its own).
+func (s *Server) bundleRefOf(c *gin.Context, app *models.Application) (*bundleRef, error) {
+	if app.BundleFilingID == 0 {
+		return nil, nil
+	}
+	f, err := s.store.BundleFilingHead(c.Request.Context(), app.BundleFilingID)
+	if err != nil {
+		return nil, err
+	}
+	return &bundleRef{Number: f.Number, Name: f.BundleName}, nil
 }
 
 type timelineRow struct {
@@ -145,6 +162,13 @@ func (s *Server) renderResult(c *gin.Context, status int, app *models.Applicatio
 		CanSupplement: slices.Contains(v.CanAct, workflow.Supplement), CanWithdraw: slices.Contains(v.CanAct, workflow.Withdraw)}
 	for _, k := range kept {
 		r.Comment, r.Reason = k.Comment, k.Reason
+	}
+	// A bundle's child is supplemented and withdrawn only with its bundle.
+	if r.Bundle, err = s.bundleRefOf(c, app); err != nil {
+		return err
+	}
+	if r.Bundle != nil {
+		r.CanSupplement, r.CanWithdraw = false, false
 	}
 	for _, e := range v.Timeline {
 		who := ref.deptByKey[e.Department].Name

@@ -74,6 +74,7 @@ type windowAppPage struct {
 	Commitment string
 	CanUpload  bool
 	Answers    answersView // the application form's answers, in words
+	Bundle     *bundleRef  // the 一件事 of a child, acted on as a whole at /window/bundles/{number}
 }
 
 // Err is the message of a field of the refused form, or "".
@@ -155,6 +156,17 @@ func (s *Server) newWindowAppPage(c *gin.Context, app *models.Application) (wind
 	// The applicant may hand in a supplement at the window, with the query code.
 	if slices.Contains(applicantActions(app), workflow.Supplement) && s.can(c, app.DepartmentCode, policies.ObjApplication, policies.ActRegister) {
 		p.Can[string(workflow.Supplement)] = true
+	}
+	// A bundle's child is accepted, returned, refused and issued with its bundle.
+	if p.Bundle, err = s.bundleRefOf(c, app); err != nil {
+		return windowAppPage{}, err
+	}
+	if p.Bundle != nil {
+		for act := range p.Can {
+			if models.BundleOnly(workflow.Action(act)) {
+				delete(p.Can, act)
+			}
+		}
 	}
 	p.CanUpload = !app.State.Final() && !app.State.Decided() && len(app.Materials) > 0
 	for _, m := range v.Materials {
@@ -273,6 +285,8 @@ func (s *Server) windowActRefused(c *gin.Context, number string, act workflow.Ac
 			p.Errors[f] = s.site.T(lang, "window.err.invalid")
 		}
 		p.Alert = s.site.T(lang, "window.err.summary")
+	case errors.Is(err, models.ErrBundleChild) && p.Bundle != nil:
+		status, p.Failed, p.Alert = http.StatusConflict, "", s.site.T(lang, "bundle.child.window_note", p.Bundle.Name, p.Bundle.Number)
 	case isConflict(err) || errors.Is(err, workflow.ErrIllegal) || errors.Is(err, models.ErrIdempotencyMismatch):
 		// A stale page: someone (or this clerk, from an older page) acted first.
 		status, p.Failed, p.Alert = http.StatusConflict, "", s.site.T(lang, "window.err.conflict")

@@ -286,12 +286,16 @@ var undecided = []workflow.State{workflow.Submitted, workflow.SupplementRequired
 func Undecided(st workflow.State) bool { return slices.Contains(undecided, st) }
 
 // ErrBundleChild refuses to act on a child of a bundle alone what the
-// window does to the bundle as a whole (accept, return, refuse, issue).
+// window or the applicant does to the bundle as a whole (accept, return,
+// refuse, issue; supplement, withdraw).
 var ErrBundleChild = fmt.Errorf("the application is part of an 一件事 bundle: act on the bundle: %w", workflow.ErrIllegal)
 
 // bundleOnly are the actions a bundle's child takes only with its bundle.
 var bundleOnly = []workflow.Action{workflow.Accept, workflow.AcceptPending, workflow.Reject,
-	workflow.RequestSupplement, workflow.Issue}
+	workflow.RequestSupplement, workflow.Issue, workflow.Supplement, workflow.Withdraw}
+
+// BundleOnly reports whether a bundle's child takes act only with its bundle.
+func BundleOnly(act workflow.Action) bool { return slices.Contains(bundleOnly, act) }
 
 // MergedForm is a bundle's one form and one materials list, built from its
 // items' forms (see MergeBundle).

@@ -85,6 +85,8 @@ func (s *Store) ActOnBundle(ctx context.Context, req BundleActionRequest) (*Bund
 		if err := tx.Model(&Application{}).Where("bundle_filing_id = ?", f.ID).Order("id").Pluck("number", &numbers).Error; err != nil {
 			return err
 		}
+		problems := &FieldsError{Fields: map[string]string{}}
+		refused := &ChildError{Err: problems} // the first child refused, and every child's fields
 		for _, n := range numbers {
 			app, err := lockedApplication(tx, n)
 			if err != nil {
@@ -104,10 +106,25 @@ func (s *Store) ActOnBundle(ctx context.Context, req BundleActionRequest) (*Bund
 			creq := ActionRequest{Number: n, Action: t.Child, Actor: req.Actor, Comment: req.Comment, Fields: fields,
 				Checks: f.Definition.ChildChecks(app.ItemCode, req.Checks), Cal: req.Cal, Now: req.Now, Caller: req.Caller}
 			if err := applyAction(tx, app, creq); err != nil {
-				return childError(app, err)
+				// Every child's missing fields are named at once (the
+				// transaction rolls back): a result number per child.
+				var fe *FieldsError
+				if !errors.As(err, &fe) {
+					return childError(app, err)
+				}
+				if refused.Number == "" {
+					refused.Number, refused.Item = app.Number, app.ItemName
+				}
+				for k, v := range fe.Fields {
+					problems.Fields[app.Number+"."+k] = v
+				}
+				continue
 			}
 			acted++
 			depts = append(depts, taskDepartments(app)...)
+		}
+		if len(problems.Fields) > 0 {
+			return refused
 		}
 		role := ""
 		if req.Caller != nil && req.Caller.QueryCode != "" {

@@ -364,22 +364,42 @@ func (s *Store) takeBundleFiling(db *gorm.DB, number string) (*BundleFiling, err
 
 // BundleFilingsInStates returns up to limit bundle filings in one of
 // states, oldest first, after the one with id afterID (0 = from the start),
-// without children: the window's list of bundles.
+// with their definitions but without children: the window's list of bundles.
 func (s *Store) BundleFilingsInStates(ctx context.Context, states []BundleState, limit int, afterID uint) ([]BundleFiling, error) {
 	var out []BundleFiling
-	err := s.read.WithContext(ctx).Omit("form").Where("state IN ? AND id > ?", states, afterID).
+	db := s.read.WithContext(ctx)
+	err := db.Omit("form").Where("state IN ? AND id > ?", states, afterID).
 		Order("id").Limit(limit).Find(&out).Error
+	if err == nil {
+		err = s.withDefinitions(db, out)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("models: bundle filings in states: %w", err)
 	}
 	return out, nil
 }
 
+// withDefinitions loads the filed definition (its name, its items) of each
+// filing of a list, from memory when it was read before.
+func (s *Store) withDefinitions(db *gorm.DB, list []BundleFiling) error {
+	for i := range list {
+		var err error
+		if list[i].Definition, err = s.bundleDefinition(db, list[i].DefinitionID); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // BundleFilingsOf returns the bundle filings under an identity number, newest first.
 func (s *Store) BundleFilingsOf(ctx context.Context, idNumber string, limit int) ([]BundleFiling, error) {
 	var out []BundleFiling
-	err := s.read.WithContext(ctx).Omit("form").Where("applicant_id_number = ?", idNumber).
+	db := s.read.WithContext(ctx)
+	err := db.Omit("form").Where("applicant_id_number = ?", idNumber).
 		Order("submitted_at DESC, id DESC").Limit(limit).Find(&out).Error
+	if err == nil {
+		err = s.withDefinitions(db, out)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("models: bundle filings of applicant: %w", err)
 	}
@@ -399,6 +419,21 @@ func (s *Store) BundleNumberOf(ctx context.Context, id uint) (string, error) {
 		return "", fmt.Errorf("models: bundle number: %w", ErrNotFound)
 	}
 	return numbers[0], nil
+}
+
+// BundleFilingHead returns the bundle filing with an id without its form,
+// events or children: what a child's page says of its bundle (number,
+// name, state).
+func (s *Store) BundleFilingHead(ctx context.Context, id uint) (*BundleFiling, error) {
+	var f BundleFiling
+	err := s.read.WithContext(ctx).Omit("form").Where("id = ?", id).Take(&f).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		err = ErrNotFound
+	}
+	if err != nil {
+		return nil, fmt.Errorf("models: bundle filing %d: %w", id, err)
+	}
+	return &f, nil
 }
 
 // bundleDefKey keys a bundle definition in the store's definition cache,

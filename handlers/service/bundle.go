@@ -92,14 +92,14 @@ func (s *Service) bundleForm(ctx context.Context, codes []string, mapping []mode
 		it, err := s.Item(ctx, code)
 		switch {
 		case errors.Is(err, models.ErrNotFound):
-			return nil, invalid(map[string]string{"items": fmt.Sprintf("no published item has the code %q", code)})
+			return nil, bundleItemInvalid(fmt.Sprintf("no published item has the code %q", code), code, "", BundleItemUnknown)
 		case err != nil:
 			return nil, err
 		case it.Reduced() || !it.OnApplication:
-			return nil, invalid(map[string]string{"items": fmt.Sprintf("%s (%s) is not filed on application", it.Name, code)})
+			return nil, bundleItemInvalid(fmt.Sprintf("%s (%s) is not filed on application", it.Name, code), code, it.Name, BundleItemNotOnApplication)
 		}
 		if msg := blockMessage(s.FilingBlocks(it)); msg != "" {
-			return nil, invalid(map[string]string{"items": fmt.Sprintf("%s (%s): %s", it.Name, code, msg)})
+			return nil, bundleItemInvalid(fmt.Sprintf("%s (%s): %s", it.Name, code, msg), code, it.Name, BundleItemBlocked)
 		}
 		f, err := s.ItemForm(ctx, it)
 		if err != nil {
@@ -111,7 +111,7 @@ func (s *Service) bundleForm(ctx context.Context, codes []string, mapping []mode
 	merged, err := models.MergeBundle(parts, mapping, out.Dicts)
 	var ve *models.ValidationError
 	if errors.As(err, &ve) {
-		return nil, invalid(ve.Fields)
+		return nil, &Error{Kind: Invalid, Message: "some fields are invalid", Fields: ve.Fields, Err: ve}
 	}
 	if err != nil {
 		return nil, err
@@ -427,4 +427,22 @@ func (s *Service) SaveBundle(ctx context.Context, who Actor, in models.BundleInp
 		return s.Store.CreateBundle(ctx, who.Username, in, s.Now())
 	}
 	return s.Store.UpdateBundle(ctx, who.Username, in, version, s.Now())
+}
+
+// Why an item cannot be one of a bundle's (BundleItemError.Rule).
+const (
+	BundleItemUnknown          = "unknown"            // no published item has the code
+	BundleItemNotOnApplication = "not_on_application" // reduced, or not filed on application
+	BundleItemBlocked          = "blocked"            // its guide does not let anyone file it now
+)
+
+// BundleItemError names the item a bundle cannot hold, for the pages to
+// explain in the reader's language; it is the cause of an Invalid "items".
+type BundleItemError struct{ Code, Name, Rule string }
+
+func (e *BundleItemError) Error() string { return "item " + e.Code + ": " + e.Rule }
+
+func bundleItemInvalid(msg, code, name, rule string) *Error {
+	return &Error{Kind: Invalid, Message: "some fields are invalid", Fields: map[string]string{"items": msg},
+		Err: &BundleItemError{Code: code, Name: name, Rule: rule}}
 }
