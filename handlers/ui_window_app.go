@@ -336,6 +336,11 @@ func (f windowActionForm) Validate() error {
 func (f windowActionForm) input(app *models.Application, posted func(string) string) actionInput {
 	act := workflow.Action(f.Action)
 	in := actionInput{Version: f.Version, Comment: f.Comment, Fields: map[string]string{}}
+	if act == workflow.Accept {
+		// The acceptance form's text box is the applicant's 容缺 pledge, which belongs to
+		// a 容缺受理 only: a plain acceptance records no pledge the applicant never gave.
+		in.Comment = ""
+	}
 	set := func(name, val string) {
 		if val = strings.TrimSpace(val); val != "" {
 			in.Fields[name] = val

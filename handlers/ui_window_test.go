@@ -198,13 +198,20 @@ func TestWindowDecisionsThroughTheForms(t *testing.T) {
 	t.Run("accept prints the acceptance notice with the promised deadline", func(t *testing.T) {
 		n := registerWalkIn(t, env, client, it)
 		app := application(t, env, n)
-		fields := url.Values{"m_" + second.Key + "_provided": {"1"}, "m_" + it.Materials[0].Key + "_provided": {"1"}}
+		// The page's text box holds the 容缺 pledge; a plain acceptance must not record it.
+		fields := url.Values{"m_" + second.Key + "_provided": {"1"}, "m_" + it.Materials[0].Key + "_provided": {"1"},
+			"comment": {"申请人承诺在期限内补齐容缺材料，逾期未补齐的，同意终止办理。"}}
 		if status, body := windowAct(t, env, client, n, "accept", app.Version, fields); status != http.StatusSeeOther {
 			t.Fatalf("accept = %d %.300s", status, body)
 		}
 		app = application(t, env, n)
 		if app.State != workflow.Accepted || app.PromisedDeadline == "" {
 			t.Fatalf("after accept: %s, deadline %q", app.State, app.PromisedDeadline)
+		}
+		for _, e := range app.Events {
+			if strings.Contains(e.Comment, "承诺") {
+				t.Errorf("the plain acceptance recorded the 容缺 pledge: %q", e.Comment)
+			}
 		}
 		status, body, _ := fetch(t, client, http.MethodGet, env.http.URL+"/window/applications/"+n+"/notice/acceptance", nil)
 		if status != http.StatusOK || !strings.Contains(body, "受理通知书") || !strings.Contains(body, app.PromisedDeadline) ||
