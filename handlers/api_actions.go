@@ -198,10 +198,10 @@ func mayAct(perms []workflow.Permission, app *models.Application, act workflow.A
 // apiStatus answers number + query code with the citizen-facing status; a
 // wrong code answers exactly like an unknown number.
 func (s *Server) apiStatus(c *gin.Context) error {
-	if bundle, err := s.bundleStatus(c); bundle || err != nil {
-		return err
+	app, err := s.statusOrBundle(c, c.Param("number"), c.Query("code"))
+	if errors.Is(err, errBundleNumber) {
+		return s.bundleStatus(c)
 	}
-	app, err := s.statusLookup(c, c.Param("number"), c.Query("code"))
 	if err != nil {
 		return err
 	}
@@ -210,15 +210,36 @@ func (s *Server) apiStatus(c *gin.Context) error {
 	return nil
 }
 
-// statusLookup checks the rate limit and the code.
+// statusLookup checks the rate limit and the code of an application.
 func (s *Server) statusLookup(c *gin.Context, number, code string) (*models.Application, error) {
+	app, err := s.statusOrBundle(c, number, code)
+	if errors.Is(err, errBundleNumber) {
+		return nil, service.ErrWrongCode // not an application: like an unknown number
+	}
+	return app, err
+}
+
+// errBundleNumber says that a number looked up is an 一件事 bundle filing's.
+var errBundleNumber = errors.New("handlers: the number is a bundle filing's")
+
+// statusOrBundle looks an application up by number and code under the rate limit, or
+// answers errBundleNumber when no application has the number but a bundle filing does.
+// The bundle is asked only when the application's look-up finds nothing, so the common
+// look-up pays no second query.
+func (s *Server) statusOrBundle(c *gin.Context, number, code string) (*models.Application, error) {
 	var app *models.Application
 	err := s.withCodeLimit(c, number, service.Actor{QueryCode: code}, func() (err error) {
-		app, err = s.store.ApplicationByCode(c.Request.Context(), number, strings.ToUpper(strings.TrimSpace(code)))
-		if errors.Is(err, models.ErrNotFound) {
-			return service.ErrWrongCode
+		ctx := c.Request.Context()
+		app, err = s.store.ApplicationByCode(ctx, number, strings.ToUpper(strings.TrimSpace(code)))
+		if !errors.Is(err, models.ErrNotFound) {
+			return err
 		}
-		return err
+		if bundle, err := s.store.IsBundleNumber(ctx, number); err != nil {
+			return err
+		} else if bundle {
+			return errBundleNumber
+		}
+		return service.ErrWrongCode
 	})
 	return app, err
 }

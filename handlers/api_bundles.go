@@ -370,22 +370,17 @@ func (s *Server) bundleStatusOf(lang string, f *models.BundleFiling) bundleStatu
 	return v
 }
 
-// bundleStatus answers GET /api/v1/status/{number} for a bundle's number,
-// and reports whether the number was one; a wrong code answers exactly
-// like an unknown number, counted by the same limiter.
-func (s *Server) bundleStatus(c *gin.Context) (bool, error) {
-	number := c.Param("number")
-	ok, err := s.store.IsBundleNumber(c.Request.Context(), number)
-	if err != nil || !ok {
-		return false, err
-	}
-	f, err := s.bundleByCode(c, number, c.Query("code"))
+// bundleStatus answers GET /api/v1/status/{number} for a bundle's number (see
+// statusOrBundle); a wrong code answers exactly like an unknown number,
+// counted by the same limiter.
+func (s *Server) bundleStatus(c *gin.Context) error {
+	f, err := s.bundleByCode(c, c.Param("number"), c.Query("code"))
 	if err != nil {
-		return true, err
+		return err
 	}
 	c.Header("Cache-Control", "no-store")
 	c.JSON(http.StatusOK, s.bundleStatusOf(langOf(c), f))
-	return true, nil
+	return nil
 }
 
 // bundleByCode checks the rate limit and the code of a bundle filing.

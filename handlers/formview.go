@@ -141,21 +141,6 @@ func kindAsking(prefill string) string {
 	return ""
 }
 
-// blankAnswer reports whether an answer is absent or blank.
-func blankAnswer(x any) bool {
-	switch t := x.(type) {
-	case nil:
-		return true
-	case string:
-		return strings.TrimSpace(t) == ""
-	case []string:
-		return len(t) == 0
-	case []map[string]string:
-		return len(t) == 0
-	}
-	return false
-}
-
 // formInput is what a page needs to lay out an item's form.
 type formInput struct {
 	Lang   string

@@ -105,7 +105,7 @@ func (s *Server) answersIn(lang string, sc *form.Schema, dicts form.Dicts, v for
 	for i := range sc.Fields {
 		f := &sc.Fields[i]
 		x := v[f.Key]
-		if blankAnswer(x) && !vis[f.Key] {
+		if form.Unanswered(x) && !vis[f.Key] {
 			continue
 		}
 		row := answerRow{Key: f.Key, Label: f.Label.In(lang), Prefill: f.Prefill}
@@ -121,7 +121,7 @@ func (s *Server) answersIn(lang string, sc *form.Schema, dicts form.Dicts, v for
 		case string:
 			row.Text = s.answerWord(lang, f, dicts, t)
 		}
-		if f.Type == form.TypeCheckbox && blankAnswer(x) {
+		if f.Type == form.TypeCheckbox && form.Unanswered(x) {
 			row.Text = s.site.T(lang, "form.no") // an unticked box is stored absent
 		}
 		row.Blank = row.Text == "" && row.Table == nil

@@ -32,19 +32,15 @@ type bundleStatusPage struct {
 	LimitMB                       int64
 }
 
-// showBundleStatus renders the status of number when it is a bundle's and
-// reports whether it was; a wrong code answers like an unknown number.
-func (s *Server) showBundleStatus(c *gin.Context, number, code string) (bool, error) {
-	ok, err := s.store.IsBundleNumber(c.Request.Context(), number)
-	if err != nil || !ok {
-		return false, err
-	}
+// showBundleStatus renders the status of a bundle's number (see
+// statusOrBundle); a wrong code answers like an unknown number.
+func (s *Server) showBundleStatus(c *gin.Context, number, code string) error {
 	f, err := s.bundleByCode(c, number, code)
 	if err != nil {
-		return true, s.lookupFailed(c, number, err)
+		return s.lookupFailed(c, number, err)
 	}
 	s.renderBundleStatus(c, http.StatusOK, f, strings.ToUpper(strings.TrimSpace(code)), "", "", "")
-	return true, nil
+	return nil
 }
 
 func (s *Server) renderBundleStatus(c *gin.Context, status int, f *models.BundleFiling, code, notice, errKey, comment string) {

@@ -117,10 +117,10 @@ func (s *Server) uiStatus(c *gin.Context) error {
 }
 
 func (s *Server) showStatus(c *gin.Context, number, code string) error {
-	if bundle, err := s.showBundleStatus(c, number, code); bundle || err != nil {
-		return err
+	app, err := s.statusOrBundle(c, number, code)
+	if errors.Is(err, errBundleNumber) {
+		return s.showBundleStatus(c, number, code)
 	}
-	app, err := s.statusLookup(c, number, code)
 	if err != nil {
 		return s.lookupFailed(c, number, err)
 	}

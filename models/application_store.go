@@ -6,7 +6,6 @@ import (
 	"crypto/rand"
 	"crypto/sha256"
 	"crypto/subtle"
-	"database/sql"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
@@ -162,23 +161,15 @@ func (s *Store) CreateApplication(ctx context.Context, na NewApplication) (*File
 
 // replayFiling returns the filing an earlier request with the same key made, or nil.
 func replayFiling(st *stmtTx, idem *Idempotency) (*Filed, error) {
-	var request, number, code string
-	err := st.row(`SELECT request, number, query_code FROM idempotency_keys WHERE scope = ? AND key = ?`, idem.Scope, idem.lookup()).
-		Scan(&request, &number, &code)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, nil
-	}
-	if err != nil {
+	number, code, err := recordedFiling(st, idem)
+	if err != nil || number == "" {
 		return nil, err
-	}
-	if request != idem.Request {
-		return nil, ErrIdempotencyMismatch
 	}
 	var state string
 	if err := st.row(`SELECT state FROM applications WHERE number = ?`, number).Scan(&state); err != nil {
 		return nil, err
 	}
-	return &Filed{Number: number, QueryCode: idem.open(code), State: workflow.State(state), Replayed: true}, nil
+	return &Filed{Number: number, QueryCode: code, State: workflow.State(state), Replayed: true}, nil
 }
 
 // fileApplication writes a filing with six narrow fixed statements of the

@@ -263,19 +263,11 @@ func fileBundle(st *stmtTx, nb NewBundleFiling, def encodedDefinition, answers s
 // replayBundleFiling returns the bundle filing an earlier request with the
 // same key made, or nil.
 func replayBundleFiling(st *stmtTx, idem *Idempotency) (*BundleFiled, error) {
-	var request, number, code string
-	err := st.row(`SELECT request, number, query_code FROM idempotency_keys WHERE scope = ? AND key = ?`, idem.Scope, idem.lookup()).
-		Scan(&request, &number, &code)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, nil
-	}
-	if err != nil {
+	number, code, err := recordedFiling(st, idem)
+	if err != nil || number == "" {
 		return nil, err
 	}
-	if request != idem.Request {
-		return nil, ErrIdempotencyMismatch
-	}
-	out := &BundleFiled{Number: number, QueryCode: idem.open(code), Replayed: true}
+	out := &BundleFiled{Number: number, QueryCode: code, Replayed: true}
 	var id uint
 	if err := st.row(`SELECT id, state FROM bundle_filings WHERE number = ?`, number).Scan(&id, &out.State); err != nil {
 		return nil, err
@@ -331,8 +323,8 @@ func (s *Store) BundleFilingByCode(ctx context.Context, number, code string) (*B
 	return f, nil
 }
 
-// IsBundleNumber reports whether number is a bundle filing's. Every status
-// lookup asks it first, so it is one fixed statement of the statement layer.
+// IsBundleNumber reports whether number is a bundle filing's; a status look-up
+// asks it when no application has the number (one fixed statement).
 func (s *Store) IsBundleNumber(ctx context.Context, number string) (bool, error) {
 	var one int
 	err := pool{s.reads}.row(uncancelled(ctx), `SELECT 1 FROM bundle_filings WHERE number = ?`, number).Scan(&one)

@@ -3,7 +3,9 @@ package models
 import (
 	"crypto/hmac"
 	"crypto/sha256"
+	"database/sql"
 	"encoding/hex"
+	"errors"
 )
 
 // An Idempotency-Key row lets a retried filing get its first answer again, query code
@@ -48,4 +50,22 @@ func (i *Idempotency) open(sealed string) string {
 		b[j] ^= ks[j]
 	}
 	return string(b)
+}
+
+// recordedFiling returns the number and query code a filing with the same key recorded
+// ("" when none did); the same key with another request is ErrIdempotencyMismatch.
+func recordedFiling(st *stmtTx, idem *Idempotency) (number, code string, err error) {
+	var request, sealed string
+	err = st.row(`SELECT request, number, query_code FROM idempotency_keys WHERE scope = ? AND key = ?`, idem.Scope, idem.lookup()).
+		Scan(&request, &number, &sealed)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", "", nil
+	}
+	if err != nil {
+		return "", "", err
+	}
+	if request != idem.Request {
+		return "", "", ErrIdempotencyMismatch
+	}
+	return number, idem.open(sealed), nil
 }

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"strings"
 	"sync"
-	"time"
 
 	"onewindow/models"
 	"onewindow/models/form"
@@ -220,32 +219,6 @@ func (s *Service) validateBundle(bf *BundleForm, values form.Values, applicant m
 		}
 	}
 	return issues, parts
-}
-
-// checkApplicant validates the applicant as a single filing does, adding
-// its problems to fields.
-func checkApplicant(a ApplicantInput, now time.Time, fields map[string]string) models.Applicant {
-	idKind := workflow.ResidentID
-	switch a.Kind {
-	case models.ApplicantPerson:
-	case models.ApplicantOrganisation:
-		idKind = workflow.CreditCode
-	default:
-		fields["applicant.kind"] = "must be person or organisation"
-	}
-	id := workflow.NormalizeID(a.IDNumber)
-	if err := workflow.ValidateID(idKind, id, now); err != nil {
-		fields["applicant.id_number"] = idMessage(err)
-	}
-	name := strings.TrimSpace(a.Name)
-	if name == "" || len([]rune(name)) > 100 {
-		fields["applicant.name"] = "is required (at most 100 characters)"
-	}
-	if len(a.Phone) > 30 || len(a.Address) > 200 {
-		fields["applicant.phone"] = "is too long"
-	}
-	return models.Applicant{Kind: a.Kind, IDKind: string(idKind), IDNumber: id, Name: name,
-		Phone: strings.TrimSpace(a.Phone), Address: strings.TrimSpace(a.Address)}
 }
 
 func mapValues(m map[string]string) []string {

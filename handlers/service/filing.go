@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"strings"
+	"time"
 
 	"onewindow/models"
 	"onewindow/models/form"
@@ -50,28 +51,7 @@ func (s *Service) CheckFiling(ctx context.Context, in Filing) (*models.NewApplic
 			fields["item_code"] = msg
 		}
 	}
-	a := in.Applicant
-	idKind := workflow.ResidentID
-	switch a.Kind {
-	case models.ApplicantPerson:
-	case models.ApplicantOrganisation:
-		idKind = workflow.CreditCode
-	default:
-		fields["applicant.kind"] = "must be person or organisation"
-	}
-	id := workflow.NormalizeID(a.IDNumber)
-	if err := workflow.ValidateID(idKind, id, s.Now()); err != nil {
-		fields["applicant.id_number"] = idMessage(err)
-	}
-	name := strings.TrimSpace(a.Name)
-	if name == "" || len([]rune(name)) > 100 {
-		fields["applicant.name"] = "is required (at most 100 characters)"
-	}
-	if len(a.Phone) > 30 || len(a.Address) > 200 {
-		fields["applicant.phone"] = "is too long"
-	}
-	applicant := models.Applicant{Kind: a.Kind, IDKind: string(idKind), IDNumber: id, Name: name,
-		Phone: strings.TrimSpace(a.Phone), Address: strings.TrimSpace(a.Address)}
+	applicant := checkApplicant(in.Applicant, s.Now(), fields)
 	var (
 		f      *ItemForm
 		values form.Values
@@ -97,6 +77,32 @@ func (s *Service) CheckFiling(ctx context.Context, in Filing) (*models.NewApplic
 	}
 	return &models.NewApplication{Item: it, Form: models.FormData(values), Schema: f.Filed, Provided: in.Materials,
 		Now: s.Now(), Idem: in.Idem, Channel: models.ChannelOnline, Actor: "applicant", Applicant: applicant}, nil
+}
+
+// checkApplicant validates who a filing is for (a single item's or a bundle's), adding
+// its problems to fields keyed applicant.<field>.
+func checkApplicant(a ApplicantInput, now time.Time, fields map[string]string) models.Applicant {
+	idKind := workflow.ResidentID
+	switch a.Kind {
+	case models.ApplicantPerson:
+	case models.ApplicantOrganisation:
+		idKind = workflow.CreditCode
+	default:
+		fields["applicant.kind"] = "must be person or organisation"
+	}
+	id := workflow.NormalizeID(a.IDNumber)
+	if err := workflow.ValidateID(idKind, id, now); err != nil {
+		fields["applicant.id_number"] = idMessage(err)
+	}
+	name := strings.TrimSpace(a.Name)
+	if name == "" || len([]rune(name)) > 100 {
+		fields["applicant.name"] = "is required (at most 100 characters)"
+	}
+	if len(a.Phone) > 30 || len(a.Address) > 200 {
+		fields["applicant.phone"] = "is too long"
+	}
+	return models.Applicant{Kind: a.Kind, IDKind: string(idKind), IDNumber: id, Name: name,
+		Phone: strings.TrimSpace(a.Phone), Address: strings.TrimSpace(a.Address)}
 }
 
 // idMessage names the failed check of an identity number.

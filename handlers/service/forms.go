@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"net/url"
-	"strings"
 	"sync"
 
 	"onewindow/models"
@@ -114,7 +113,7 @@ func prefillFromApplicant(f *ItemForm, v form.Values, a models.Applicant) {
 		vis := form.Visible(f.Schema, v)
 		for _, fd := range f.Schema.Fields {
 			val := known[fd.Prefill]
-			if (fd.Prefill == "kind") != kindFirst || val == "" || !vis[fd.Key] || answered(v[fd.Key]) {
+			if (fd.Prefill == "kind") != kindFirst || val == "" || !vis[fd.Key] || !form.Unanswered(v[fd.Key]) {
 				continue
 			}
 			v[fd.Key] = val
@@ -132,15 +131,4 @@ func ProfileValues(a models.Applicant) map[string]string {
 		known["name"], known["id_number"] = a.Name, a.IDNumber
 	}
 	return known
-}
-
-// answered reports whether an answer is there: anything but absent or blank text.
-func answered(x any) bool {
-	switch t := x.(type) {
-	case nil:
-		return false
-	case string:
-		return strings.TrimSpace(t) != ""
-	}
-	return true
 }

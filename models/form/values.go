@@ -275,3 +275,20 @@ func columnOf(f *Field, key string) *Field {
 	}
 	return nil
 }
+
+// Unanswered reports whether a value is absent or blank as a person reads it: nothing, text
+// of spaces only, an empty list or no rows. Pages and prefilling use it; Validate's own
+// test takes read answers, whose text FromForm has already trimmed.
+func Unanswered(x any) bool {
+	switch t := x.(type) {
+	case nil:
+		return true
+	case string:
+		return strings.TrimSpace(t) == ""
+	case []string:
+		return len(t) == 0
+	case []map[string]string:
+		return len(t) == 0
+	}
+	return false
+}
