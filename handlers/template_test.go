@@ -90,8 +90,10 @@ func openSeeded(dir string, withUsers bool) (*models.Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("seed template: %w", err)
 	}
-	if err := copyFile(filepath.Join(src, models.DatabaseFile), filepath.Join(dir, models.DatabaseFile)); err != nil {
-		return nil, err
+	for _, name := range []string{models.DatabaseFile, models.KeyFileName} {
+		if err := copyFile(filepath.Join(src, name), filepath.Join(dir, name)); err != nil {
+			return nil, err
+		}
 	}
 	// Tests need no power-cut durability; NORMAL skips the fsync per commit.
 	return models.Open(context.Background(), dir, models.Options{Synchronous: "NORMAL"})

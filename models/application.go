@@ -27,10 +27,11 @@ type Applicant struct {
 	ID        uint   `gorm:"primaryKey"`
 	Kind      string `gorm:"not null"`
 	IDKind    string `gorm:"column:id_kind;not null"`
-	IDNumber  string `gorm:"column:id_number;not null;uniqueIndex"`
+	IDNumber  string `gorm:"column:id_number;not null;serializer:sealed"` // sealed at rest
+	IDIndex   string `gorm:"column:id_index;not null"`                    // blind index of IDNumber
 	Name      string `gorm:"not null"`
-	Phone     string `gorm:"not null"`
-	Address   string `gorm:"not null"`
+	Phone     string `gorm:"not null;serializer:sealed"`
+	Address   string `gorm:"not null;serializer:sealed"`
 	CreatedAt time.Time
 	UpdatedAt time.Time
 }
@@ -103,6 +104,13 @@ func (f *FormData) Scan(v any) error {
 	default:
 		return fmt.Errorf("models: form from %T", v)
 	}
+	if isSealed(string(b)) {
+		plain, err := unseal(string(b))
+		if err != nil {
+			return err
+		}
+		b = []byte(plain)
+	}
 	vals, err := form.Decode(b)
 	if err != nil {
 		return err
@@ -127,8 +135,9 @@ type Application struct {
 	ApplicantID       uint           `gorm:"not null"`
 	ApplicantKind     string         `gorm:"not null"`
 	ApplicantName     string         `gorm:"not null"`
-	ApplicantIDNumber string         `gorm:"column:applicant_id_number;not null"`
-	ApplicantPhone    string         `gorm:"not null"`
+	ApplicantIDNumber string         `gorm:"column:applicant_id_number;not null;serializer:sealed"`
+	ApplicantIDIndex  string         `gorm:"column:applicant_id_index;not null"`
+	ApplicantPhone    string         `gorm:"not null;serializer:sealed"`
 	Channel           string         `gorm:"not null"`
 	Form              FormData       `gorm:"type:text;not null"`
 	State             workflow.State `gorm:"not null"`

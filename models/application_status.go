@@ -35,7 +35,7 @@ func (s *Store) ApplicationByCode(ctx context.Context, number, code string) (*Ap
 	var a Application
 	err := st.row(ctx, statusAppSQL, number).Scan(&a.ID, &a.Number, &a.QueryCodeHash, &a.ItemCode, &a.ItemVersion,
 		&a.ItemName, &a.DepartmentCode, &a.DefinitionID, &a.Joint, &a.Immediate, &a.ApplicantKind, &a.ApplicantName,
-		&a.ApplicantIDNumber, &a.Channel, &a.State, &a.Version, &a.SubmittedAt, &a.AcceptedOn, &a.StatutoryDays,
+		sealedInto{&a.ApplicantIDNumber}, &a.Channel, &a.State, &a.Version, &a.SubmittedAt, &a.AcceptedOn, &a.StatutoryDays,
 		&a.PromisedDays, &a.ExtendedDays, &a.StoppedDays, &a.StoppedSince, &a.EndedOn, &a.PromisedDeadline,
 		&a.StatutoryDeadline, &a.PendingDue, &a.Result, &a.ResultNumber, &a.Delivery, &a.TrackingNumber, &a.Form)
 	if errors.Is(err, sql.ErrNoRows) || (err == nil && !a.CheckQueryCode(code)) {

@@ -124,8 +124,9 @@ func (s *Store) CreateApplication(ctx context.Context, na NewApplication) (*File
 	if err != nil {
 		return nil, fmt.Errorf("models: create application: %w", err)
 	}
-	// The single writer's time is the filing rate: encode outside it.
-	if na.formJSON, err = encodeForm(na.Form); err != nil {
+	// The single writer's time is the filing rate: encode and seal outside it.
+	na.Applicant = s.sealApplicant(na.Applicant)
+	if na.formJSON, err = s.sealForm(na.Form); err != nil {
 		return nil, fmt.Errorf("models: create application: %w", err)
 	}
 	var out *Filed
@@ -215,19 +216,17 @@ func fileFor(st *stmtTx, na NewApplication, enc encodedDefinition, applicant *Ap
 	ev.Hash = ev.Link(number).Hash()
 	form := na.formJSON
 	if form == "" {
-		if form, err = encodeForm(na.Form); err != nil {
-			return nil, err
-		}
+		return nil, errors.New("models: a filing's answers must be sealed before the write")
 	}
 	var appID uint
 	err = st.row(`INSERT INTO applications (number, query_code_hash, item_code, item_version, item_name, department_code,
-		definition_id, joint, immediate, applicant_id, applicant_kind, applicant_name, applicant_id_number, applicant_phone,
-		channel, form, state, version, submitted_at, statutory_days, promised_days, created_by, last_hash, event_count, updated_at,
-		bundle_filing_id)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?, ?, 1, ?, ?) RETURNING id`,
+		definition_id, joint, immediate, applicant_id, applicant_kind, applicant_name, applicant_id_number, applicant_id_index,
+		applicant_phone, channel, form, state, version, submitted_at, statutory_days, promised_days, created_by, last_hash,
+		event_count, updated_at, bundle_filing_id)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?, ?, 1, ?, ?) RETURNING id`,
 		number, hashQueryCode(number, code), na.Item.Code, na.Item.Version, na.Item.Name, na.Item.DepartmentCode,
 		defID, len(def.Departments) > 1, def.Immediate, applicant.ID, na.Applicant.Kind, na.Applicant.Name, applicant.IDNumber,
-		cmp.Or(na.Applicant.Phone, applicant.Phone), na.Channel, form, next[0].To, na.Now, def.StatutoryDays, def.PromisedDays, na.Actor, ev.Hash, na.Now,
+		applicant.IDIndex, cmp.Or(na.Applicant.Phone, applicant.Phone), na.Channel, form, next[0].To, na.Now, def.StatutoryDays, def.PromisedDays, na.Actor, ev.Hash, na.Now,
 		na.BundleFilingID).
 		Scan(&appID)
 	if err != nil {
@@ -245,32 +244,25 @@ func fileFor(st *stmtTx, na NewApplication, enc encodedDefinition, applicant *Ap
 	return &Filed{Number: number, QueryCode: code, State: next[0].To}, nil
 }
 
-// encodeForm is the answers as stored.
-func encodeForm(f FormData) (string, error) {
-	v, err := f.Value()
-	if err != nil {
-		return "", err
-	}
-	return v.(string), nil
-}
-
-// The applicant's profile by identity number: created by the first filing, updated only by
-// filings that may (NewApplication.UpdateProfile). The no-op update keeps one statement
-// that returns the row either way.
+// The applicant's profile by identity number (its blind index): created by the first
+// filing, updated only by filings that may (NewApplication.UpdateProfile). The no-op update
+// keeps one statement that returns the row either way. Every personal value is sealed.
 const (
-	upsertApplicantSQL = `INSERT INTO applicants (kind, id_kind, id_number, name, phone, address, created_at, updated_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-		ON CONFLICT (id_number) DO UPDATE SET kind = excluded.kind, name = excluded.name, updated_at = excluded.updated_at,
+	upsertApplicantSQL = `INSERT INTO applicants (kind, id_kind, id_number, id_index, name, phone, address, created_at, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+		ON CONFLICT (id_index) WHERE id_index <> '' DO UPDATE SET kind = excluded.kind, name = excluded.name,
+			updated_at = excluded.updated_at,
 			phone = CASE WHEN excluded.phone <> '' THEN excluded.phone ELSE applicants.phone END,
 			address = CASE WHEN excluded.address <> '' THEN excluded.address ELSE applicants.address END
-		RETURNING id, kind, id_kind, id_number, name, phone, address`
-	upsertApplicantKeepSQL = `INSERT INTO applicants (kind, id_kind, id_number, name, phone, address, created_at, updated_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-		ON CONFLICT (id_number) DO UPDATE SET updated_at = applicants.updated_at
-		RETURNING id, kind, id_kind, id_number, name, phone, address`
+		RETURNING id, kind, id_kind, id_number, id_index, name, phone, address`
+	upsertApplicantKeepSQL = `INSERT INTO applicants (kind, id_kind, id_number, id_index, name, phone, address, created_at, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+		ON CONFLICT (id_index) WHERE id_index <> '' DO UPDATE SET updated_at = applicants.updated_at
+		RETURNING id, kind, id_kind, id_number, id_index, name, phone, address`
 )
 
-// upsertApplicant finds or creates the applicant by identity number (一号);
+// upsertApplicant finds or creates the applicant by identity number (一号), given sealed
+// (Store.sealApplicant) and returned as stored, sealed;
 // with update, the filing brings the latest name and contact details, and
 // otherwise an existing profile is kept as it is (the application row keeps
 // what this filing said).
@@ -280,8 +272,11 @@ func upsertApplicant(st *stmtTx, a Applicant, now time.Time, update bool) (*Appl
 	if update {
 		q = upsertApplicantSQL
 	}
-	err := st.row(q, a.Kind, a.IDKind, a.IDNumber, a.Name, a.Phone, a.Address, now, now).
-		Scan(&cur.ID, &cur.Kind, &cur.IDKind, &cur.IDNumber, &cur.Name, &cur.Phone, &cur.Address)
+	if a.IDIndex == "" || (a.IDNumber != "" && !isSealed(a.IDNumber)) {
+		return nil, errors.New("models: an applicant must be sealed before the write")
+	}
+	err := st.row(q, a.Kind, a.IDKind, a.IDNumber, a.IDIndex, a.Name, a.Phone, a.Address, now, now).
+		Scan(&cur.ID, &cur.Kind, &cur.IDKind, &cur.IDNumber, &cur.IDIndex, &cur.Name, &cur.Phone, &cur.Address)
 	if err != nil {
 		return nil, err
 	}
@@ -399,7 +394,7 @@ func (a *Application) CheckQueryCode(code string) bool {
 // Applicant returns the applicant with an identity number.
 func (s *Store) Applicant(ctx context.Context, idNumber string) (*Applicant, error) {
 	var a Applicant
-	err := s.read.WithContext(ctx).Where("id_number = ?", idNumber).Take(&a).Error
+	err := s.read.WithContext(ctx).Where("id_index = ?", s.blindIndex(idNumber)).Take(&a).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
 		return nil, fmt.Errorf("models: applicant: %w", ErrNotFound)
 	}
@@ -412,7 +407,7 @@ func (s *Store) Applicant(ctx context.Context, idNumber string) (*Applicant, err
 // ApplicationsOf returns the applications filed under an identity number, newest first.
 func (s *Store) ApplicationsOf(ctx context.Context, idNumber string, limit int) ([]Application, error) {
 	var out []Application
-	err := s.read.WithContext(ctx).Where("applicant_id_number = ?", idNumber).
+	err := s.read.WithContext(ctx).Where("applicant_id_index = ?", s.blindIndex(idNumber)).
 		Order("submitted_at DESC, id DESC").Limit(limit).Find(&out).Error
 	if err != nil {
 		return nil, fmt.Errorf("models: applications of applicant: %w", err)

@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"gorm.io/gorm"
@@ -91,7 +92,8 @@ type BundleFiling struct {
 	ApplicantID       uint             `gorm:"not null"`
 	ApplicantKind     string           `gorm:"not null"`
 	ApplicantName     string           `gorm:"not null"`
-	ApplicantIDNumber string           `gorm:"column:applicant_id_number;not null"`
+	ApplicantIDNumber string           `gorm:"column:applicant_id_number;not null;serializer:sealed"`
+	ApplicantIDIndex  string           `gorm:"column:applicant_id_index;not null"`
 	Channel           string           `gorm:"not null"`
 	Form              FormData         `gorm:"type:text;not null"`
 	State             BundleState      `gorm:"not null"`
@@ -169,14 +171,17 @@ func (s *Store) CreateBundleFiling(ctx context.Context, nb NewBundleFiling) (*Bu
 		}
 	}
 	def, encs := p.def, p.children
-	// The single writer's time is the filing rate: encode outside it.
+	// The single writer's time is the filing rate: encode and seal outside it.
+	nb.Applicant = s.sealApplicant(nb.Applicant)
+	nb.Children = slices.Clone(nb.Children)
 	for i := range nb.Children {
 		var err error
-		if nb.Children[i].formJSON, err = encodeForm(nb.Children[i].Form); err != nil {
+		nb.Children[i].Applicant = s.sealApplicant(nb.Children[i].Applicant)
+		if nb.Children[i].formJSON, err = s.sealForm(nb.Children[i].Form); err != nil {
 			return nil, fmt.Errorf("models: file bundle: %w", err)
 		}
 	}
-	answers, err := nb.Form.Value()
+	answers, err := s.sealForm(nb.Form)
 	if err != nil {
 		return nil, fmt.Errorf("models: file bundle: %w", err)
 	}
@@ -189,7 +194,7 @@ func (s *Store) CreateBundleFiling(ctx context.Context, nb NewBundleFiling) (*Bu
 				return err
 			}
 		}
-		f, err := fileBundle(st, nb, def, answers.(string), encs)
+		f, err := fileBundle(st, nb, def, answers, encs)
 		if err != nil {
 			return err
 		}
@@ -232,11 +237,11 @@ func fileBundle(st *stmtTx, nb NewBundleFiling, def encodedDefinition, answers s
 	ev.Hash = ev.link(number).Hash()
 	var id uint
 	err = st.row(`INSERT INTO bundle_filings (number, query_code_hash, bundle_code, bundle_version, bundle_name, definition_id,
-		applicant_id, applicant_kind, applicant_name, applicant_id_number, channel, form, state, result, version, event_count,
-		last_hash, submitted_at, updated_at, created_by)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, '', 1, 1, ?, ?, ?, ?) RETURNING id`,
+		applicant_id, applicant_kind, applicant_name, applicant_id_number, applicant_id_index, channel, form, state, result,
+		version, event_count, last_hash, submitted_at, updated_at, created_by)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, '', 1, 1, ?, ?, ?, ?) RETURNING id`,
 		number, hashQueryCode(number, code), nb.Definition.Code, nb.Definition.Version, nb.Definition.Name, defID,
-		applicant.ID, applicant.Kind, applicant.Name, applicant.IDNumber, nb.Channel, answers, BundleSubmitted,
+		applicant.ID, applicant.Kind, applicant.Name, applicant.IDNumber, applicant.IDIndex, nb.Channel, answers, BundleSubmitted,
 		ev.Hash, nb.Now, nb.Now, nb.Actor).Scan(&id)
 	if err != nil {
 		return nil, err
@@ -387,7 +392,7 @@ func (s *Store) withDefinitions(db *gorm.DB, list []BundleFiling) error {
 func (s *Store) BundleFilingsOf(ctx context.Context, idNumber string, limit int) ([]BundleFiling, error) {
 	var out []BundleFiling
 	db := s.read.WithContext(ctx)
-	err := db.Omit("form").Where("applicant_id_number = ?", idNumber).
+	err := db.Omit("form").Where("applicant_id_index = ?", s.blindIndex(idNumber)).
 		Order("submitted_at DESC, id DESC").Limit(limit).Find(&out).Error
 	if err == nil {
 		err = s.withDefinitions(db, out)

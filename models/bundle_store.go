@@ -249,7 +249,7 @@ func (s *Store) ProvidedFiles(ctx context.Context, idNumber string) (map[string]
 		FROM application_files f
 		JOIN applications a ON a.id = f.application_id
 		JOIN application_materials m ON m.application_id = f.application_id AND m.material_key = f.material_key
-		WHERE a.applicant_id_number = ? ORDER BY f.id DESC LIMIT 500`, idNumber).Scan(&rows).Error
+		WHERE a.applicant_id_index = ? ORDER BY f.id DESC LIMIT 500`, s.blindIndex(idNumber)).Scan(&rows).Error
 	if err != nil {
 		return nil, fmt.Errorf("models: provided files: %w", err)
 	}

@@ -38,6 +38,10 @@ type Options struct {
 	// (0: 100 files, 500 MB), so that one filing cannot fill the disk.
 	FilesPerApplication int
 	BytesPerApplication int64
+	// KeyFile is the key file that seals personal data (default: onewindow.key in the data
+	// folder); Keyring, when set, is used instead of any file.
+	KeyFile string
+	Keyring *Keyring
 }
 
 func (o Options) withDefaults() Options {
@@ -88,6 +92,8 @@ type Store struct {
 	work      workGenerations
 	sessions  sessionCache // sessions with their users, for a moment
 	changes   changeWatch  // the change signal as this process has seen it
+	keys      *Keyring     // seals personal data (personal_data.go)
+	keyFile   string
 }
 
 // DatabaseFile is the name of the SQLite file inside the data folder.
@@ -112,6 +118,9 @@ func Open(ctx context.Context, dir string, opt Options) (*Store, error) {
 		return nil, errors.Join(err, s.Close())
 	}
 	if err := s.migrate(ctx); err != nil {
+		return nil, errors.Join(err, s.Close())
+	}
+	if err := s.loadKeys(ctx, dir, opt); err != nil {
 		return nil, errors.Join(err, s.Close())
 	}
 	reader, err := s.dialect.open(s.path, opt, true)

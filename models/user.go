@@ -24,7 +24,7 @@ type User struct {
 	DisplayName       string `gorm:"not null"`
 	DepartmentCode    string `gorm:"not null"`
 	Active            bool   `gorm:"not null"`
-	CitizenID         string `gorm:"not null"` // resident ID of a citizen account (一号申请)
+	CitizenID         string `gorm:"not null;serializer:sealed"` // resident ID of a citizen account (一号申请)
 	PasswordHash      string `gorm:"not null"`
 	FailedLogins      int    `gorm:"not null"`
 	LockedUntil       *time.Time

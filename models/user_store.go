@@ -24,7 +24,7 @@ type NewUser struct {
 func (s *Store) CreateUser(ctx context.Context, nu NewUser) (*User, error) {
 	now := time.Now().UTC()
 	u := User{Username: nu.Username, DisplayName: nu.DisplayName, DepartmentCode: nu.DepartmentCode, Active: true,
-		CitizenID: nu.CitizenID, PasswordHash: nu.PasswordHash, PasswordChangedAt: now}
+		CitizenID: s.keys.seal(nu.CitizenID), PasswordHash: nu.PasswordHash, PasswordChangedAt: now}
 	err := s.write(ctx, func(tx *gorm.DB) error {
 		if err := checkAccountDepartments(tx, nu.DepartmentCode, nu.Roles); err != nil {
 			return err
@@ -37,6 +37,7 @@ func (s *Store) CreateUser(ctx context.Context, nu NewUser) (*User, error) {
 	if err != nil {
 		return nil, fmt.Errorf("models: create user %q: %w", nu.Username, err)
 	}
+	u.CitizenID = nu.CitizenID
 	return &u, nil
 }
 
@@ -52,7 +53,7 @@ func (s *Store) SeedUsers(ctx context.Context, users []NewUser) (bool, error) {
 		now := time.Now().UTC()
 		for _, nu := range users {
 			u := User{Username: nu.Username, DisplayName: nu.DisplayName, DepartmentCode: nu.DepartmentCode, Active: true,
-				CitizenID: nu.CitizenID, PasswordHash: nu.PasswordHash, PasswordChangedAt: now}
+				CitizenID: s.keys.seal(nu.CitizenID), PasswordHash: nu.PasswordHash, PasswordChangedAt: now}
 			if err := tx.Create(&u).Error; err != nil {
 				return err
 			}

@@ -42,6 +42,7 @@ func aliasCommand(ctx context.Context, args []string, getenv func(string) string
 	fs := flag.NewFlagSet("alias "+args[0], flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	data := fs.String("data", envOr(getenv, "DATA", "./data"), "data folder (ONEWINDOW_DATA)")
+	keyFile := keyFileFlag(fs, getenv)
 	out := fs.String("o", "", "export: write to this file instead of standard output")
 	keep := fs.Bool("keep", false, "import: leave words already in the dictionary as they are")
 	reason := fs.String("reason", "批量导入", "import: the reason logged with every change")
@@ -49,7 +50,7 @@ func aliasCommand(ctx context.Context, args []string, getenv func(string) string
 	if err := fs.Parse(args[1:]); err != nil {
 		return err
 	}
-	store, err := models.Open(ctx, *data, models.Options{})
+	store, err := openStore(ctx, *data, getenv, *keyFile)
 	if err != nil {
 		return err
 	}

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 
-	"onewindow/models"
 )
 
 const auditUsage = `usage: onewindow audit verify [--data DIR] [NUMBER ...]
@@ -29,10 +28,11 @@ func auditCommand(ctx context.Context, args []string, getenv func(string) string
 	fs := flag.NewFlagSet("audit verify", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	data := fs.String("data", envOr(getenv, "DATA", "./data"), "data folder (ONEWINDOW_DATA)")
+	keyFile := keyFileFlag(fs, getenv)
 	if err := fs.Parse(args[1:]); err != nil {
 		return err
 	}
-	store, err := models.Open(ctx, *data, models.Options{})
+	store, err := openStore(ctx, *data, getenv, *keyFile)
 	if err != nil {
 		return err
 	}

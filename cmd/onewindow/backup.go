@@ -13,12 +13,16 @@ import (
 )
 
 const backupUsage = `usage: onewindow backup [--data DIR] -o FILE
-       onewindow restore [--data DIR] FILE
+       onewindow restore [--data DIR] [--key-file KEY] FILE
 
 backup writes a consistent copy of the data folder (the database as one
 snapshot, and every uploaded file) to FILE, a .tar.gz, while the server may
-be running. restore unpacks FILE into an empty data folder, checks the
-database's integrity and every application's event chain.
+be running. The key file that seals personal data is not in the backup: a
+stolen backup opens nothing. Keep the key file apart.
+
+restore unpacks FILE into an empty data folder, checks the database's
+integrity and every application's event chain; give the key file with
+--key-file (or ONEWINDOW_KEY_FILE) unless it is already in the data folder.
 `
 
 // backupCommand writes a backup of the data folder.
@@ -58,6 +62,7 @@ func backupCommand(ctx context.Context, args []string, getenv func(string) strin
 		return fmt.Errorf("backup: %w", err)
 	}
 	fmt.Fprintf(stdout, "backed up %s: database %d bytes, %d files (%d bytes) to %s\n", *data, sum.DatabaseBytes, sum.Files, sum.FileBytes, *out)
+	fmt.Fprintln(stdout, "the key file is not in the backup: keep a copy of it apart from the backup, and give it to restore with --key-file")
 	return nil
 }
 
@@ -67,6 +72,7 @@ func restoreCommand(ctx context.Context, args []string, getenv func(string) stri
 	fs.SetOutput(stderr)
 	fs.Usage = func() { fmt.Fprint(stderr, backupUsage) }
 	data := fs.String("data", envOr(getenv, "DATA", "./data"), "data folder to restore into; it must hold no database (ONEWINDOW_DATA)")
+	keyFile := keyFileFlag(fs, getenv)
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -84,5 +90,5 @@ func restoreCommand(ctx context.Context, args []string, getenv func(string) stri
 		return fmt.Errorf("restore: %w", err)
 	}
 	fmt.Fprintf(stdout, "restored %s into %s: database %d bytes, %d files (%d bytes); integrity ok\n", fs.Arg(0), *data, sum.DatabaseBytes, sum.Files, sum.FileBytes)
-	return auditCommand(ctx, []string{"verify", "--data", *data}, getenv, stdout, stderr)
+	return auditCommand(ctx, []string{"verify", "--data", *data, "--key-file", *keyFile}, getenv, stdout, stderr)
 }

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"bytes"
 	"context"
 	"os"
@@ -94,13 +95,14 @@ func TestBackupUnderLoadRestoresEveryAcknowledgedFiling(t *testing.T) {
 
 	restored := filepath.Join(t.TempDir(), "restored")
 	out.Reset()
-	if err := run(ctx, []string{"restore", "--data", restored, backup}, noEnv, &out, &out); err != nil {
+	key := filepath.Join(dir, models.KeyFileName)
+	if err := run(ctx, []string{"restore", "--data", restored, "--key-file", key, backup}, noEnv, &out, &out); err != nil {
 		t.Fatalf("restore: %v\n%s", err, out.String())
 	}
 	if !strings.Contains(out.String(), "integrity ok") || !strings.Contains(out.String(), " 0 broken") {
 		t.Fatalf("restore output: %s", out.String())
 	}
-	rs, err := models.Open(ctx, restored, models.Options{})
+	rs, err := models.Open(ctx, restored, models.Options{KeyFile: key})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -127,5 +129,12 @@ func TestBackupUnderLoadRestoresEveryAcknowledgedFiling(t *testing.T) {
 	}
 	if _, err := os.Stat(filepath.Join(restored, models.DatabaseFile)); err != nil {
 		t.Fatal(err)
+	}
+
+	// The backup does not carry the key: without it the restored data does not open.
+	out.Reset()
+	err = run(ctx, []string{"restore", "--data", filepath.Join(t.TempDir(), "nokey"), backup}, noEnv, &out, &out)
+	if !errors.Is(err, models.ErrNoKey) || !strings.Contains(err.Error(), "--key-file") {
+		t.Fatalf("restore without the key file: %v", err)
 	}
 }

@@ -41,6 +41,7 @@ func catalogueCommand(ctx context.Context, args []string, getenv func(string) st
 	fs := flag.NewFlagSet("catalogue "+args[0], flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	data := fs.String("data", envOr(getenv, "DATA", "./data"), "data folder (ONEWINDOW_DATA)")
+	keyFile := keyFileFlag(fs, getenv)
 	format := fs.String("format", "", "xlsx or csv (default: from the file name, xlsx for standard output)")
 	dept := fs.String("department", "", "export: only this department's items")
 	out := fs.String("o", "", "export: write to this file instead of standard output")
@@ -51,7 +52,7 @@ func catalogueCommand(ctx context.Context, args []string, getenv func(string) st
 	if err := fs.Parse(args[1:]); err != nil {
 		return err
 	}
-	store, err := models.Open(ctx, *data, models.Options{})
+	store, err := openStore(ctx, *data, getenv, *keyFile)
 	if err != nil {
 		return err
 	}

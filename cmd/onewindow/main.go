@@ -34,6 +34,7 @@ commands:
   site      show or set the district, centre, address, hotline, hours, footer (see site -h)
   backup    write a consistent copy of the data folder while the server runs (backup -o FILE)
   restore   unpack a backup into an empty data folder and verify it (restore FILE)
+  keys      rotate the keys that seal personal data (keys rotate)
   version   print the version and schema version
 `
 
@@ -57,6 +58,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return aliasCommand(ctx, args[1:], getenv, stdout, stderr)
 	case "site":
 		return siteCommand(ctx, args[1:], getenv, stdout, stderr)
+	case "keys":
+		return keysCommand(ctx, args[1:], getenv, stdout, stderr)
 	case "backup":
 		return backupCommand(ctx, args[1:], getenv, stdout, stderr)
 	case "restore":

@@ -32,6 +32,7 @@ type serveConfig struct {
 	// trustedProxies lists the reverse proxies (comma-separated) whose X-Forwarded-For counts.
 	trustedProxies string
 	publicURL      string // https://… behind a TLS proxy: Secure cookies and HSTS
+	keyFile        string // seals personal data; default onewindow.key in the data folder
 }
 
 func parseServe(args []string, getenv func(string) string, stderr io.Writer) (serveConfig, error) {
@@ -55,6 +56,8 @@ func parseServe(args []string, getenv func(string) string, stderr io.Writer) (se
 		"the address people reach the site at, e.g. https://zwfw.example.gov.cn; https makes every cookie Secure and adds HSTS (ONEWINDOW_PUBLIC_URL)")
 	fs.StringVar(&cfg.trustedProxies, "trusted-proxies", env("TRUSTED_PROXIES", ""),
 		"comma-separated addresses or CIDR ranges of the reverse proxies whose X-Forwarded-For names the client; none by default (ONEWINDOW_TRUSTED_PROXIES)")
+	fs.StringVar(&cfg.keyFile, "key-file", env("KEY_FILE", ""),
+		"the key file sealing identity numbers, phones and answers in the database; keep it apart from the data and its backups (ONEWINDOW_KEY_FILE; default: onewindow.key in the data folder)")
 	if err := fs.Parse(args); err != nil {
 		return cfg, err
 	}
@@ -100,7 +103,12 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	go func() { logs.run(logCtx); close(logsDone) }()
 	defer func() { stopLogs(); <-logsDone }() // the last lines, after shutdown's
 	log = slog.New(urgentFlush{log.Handler(), logs})
-	store, err := models.Open(ctx, cfg.data, models.Options{Synchronous: cfg.synchronous})
+	opt, err := storeOptions(getenv, cfg.keyFile)
+	if err != nil {
+		return err
+	}
+	opt.Synchronous = cfg.synchronous
+	store, err := models.Open(ctx, cfg.data, opt)
 	if err != nil {
 		return err
 	}

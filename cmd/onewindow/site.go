@@ -33,6 +33,7 @@ func siteCommand(ctx context.Context, args []string, getenv func(string) string,
 	fs := flag.NewFlagSet("site "+args[0], flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	data := fs.String("data", envOr(getenv, "DATA", "./data"), "data folder (ONEWINDOW_DATA)")
+	keyFile := keyFileFlag(fs, getenv)
 	if err := fs.Parse(args[1:]); err != nil {
 		return err
 	}
@@ -47,7 +48,7 @@ func siteCommand(ctx context.Context, args []string, getenv func(string) string,
 	if err != nil {
 		return err
 	}
-	store, err := models.Open(ctx, *data, models.Options{})
+	store, err := openStore(ctx, *data, getenv, *keyFile)
 	if err != nil {
 		return err
 	}

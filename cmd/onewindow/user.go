@@ -34,13 +34,14 @@ func userCommand(ctx context.Context, args []string, getenv func(string) string,
 	fs := flag.NewFlagSet("user "+args[0], flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	data := fs.String("data", envOr(getenv, "DATA", "./data"), "data folder (ONEWINDOW_DATA)")
+	keyFile := keyFileFlag(fs, getenv)
 	username := fs.String("username", "", "username (add)")
 	name := fs.String("name", "", "display name (add)")
 	dept := fs.String("department", "", "department code (add)")
 	if err := fs.Parse(args[1:]); err != nil {
 		return err
 	}
-	store, err := models.Open(ctx, *data, models.Options{})
+	store, err := openStore(ctx, *data, getenv, *keyFile)
 	if err != nil {
 		return err
 	}

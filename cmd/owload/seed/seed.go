@@ -126,7 +126,7 @@ func Applications(ctx context.Context, store *models.Store, opt Options) ([]Samp
 			return nil, fmt.Errorf("seed: %w", errors.Join(err, restore()))
 		}
 	}
-	samples, err := g.run(ctx, &loadWriter{conn: conn, applicants: map[string]int64{}})
+	samples, err := g.run(ctx, &loadWriter{conn: conn, seal: store, applicants: map[string]int64{}})
 	if err = errors.Join(err, recreate(), restore()); err != nil {
 		return nil, fmt.Errorf("seed: %w", err)
 	}

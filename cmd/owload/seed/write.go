@@ -98,6 +98,7 @@ func dropIndexes(ctx context.Context, conn *sql.Conn) (func() error, error) {
 // loadWriter inserts simulated applications on the bulk-load connection.
 type loadWriter struct {
 	conn       *sql.Conn
+	seal       *models.Store    // seals the personal data as the store would
 	applicants map[string]int64 // identity number → applicant id
 	args       []any            // reused arguments of the events insert
 }
@@ -110,14 +111,15 @@ type loadStmts struct {
 }
 
 var loadSQL = []string{
-	`INSERT INTO applicants (kind, id_kind, id_number, name, phone, address, created_at, updated_at)
-		VALUES ('person', 'resident_id', ?, ?, '', '', ?, ?) ON CONFLICT (id_number) DO UPDATE SET updated_at = excluded.updated_at RETURNING id`,
+	`INSERT INTO applicants (kind, id_kind, id_number, id_index, name, phone, address, created_at, updated_at)
+		VALUES ('person', 'resident_id', ?, ?, ?, '', '', ?, ?)
+		ON CONFLICT (id_index) WHERE id_index <> '' DO UPDATE SET updated_at = excluded.updated_at RETURNING id`,
 	`INSERT INTO applications (number, query_code_hash, item_code, item_version, item_name, department_code, definition_id,
-		joint, immediate, applicant_id, applicant_kind, applicant_name, applicant_id_number, applicant_phone, channel, form, state,
-		version, submitted_at, accepted_on, statutory_days, promised_days, extended_days, stopped_days, stopped_since, ended_on,
-		promised_deadline, statutory_deadline, pending_due, result, result_number, delivery, tracking_number, created_by,
-		last_hash, event_count, updated_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'person', ?, ?, '', ?, '{}', ?, ?, ?, ?, ?, ?, 0, 0, ?, ?, ?, ?, '', ?, ?, ?, '', ?, ?, ?, ?) RETURNING id`,
+		joint, immediate, applicant_id, applicant_kind, applicant_name, applicant_id_number, applicant_id_index, applicant_phone,
+		channel, form, state, version, submitted_at, accepted_on, statutory_days, promised_days, extended_days, stopped_days,
+		stopped_since, ended_on, promised_deadline, statutory_deadline, pending_due, result, result_number, delivery,
+		tracking_number, created_by, last_hash, event_count, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'person', ?, ?, ?, '', ?, ?, ?, ?, ?, ?, ?, ?, 0, 0, ?, ?, ?, ?, '', ?, ?, ?, '', ?, ?, ?, ?) RETURNING id`,
 	`INSERT INTO application_materials (application_id, material_key, sort, name, necessity, kind, copies, provided, pending)
 		SELECT ?, key, sort, name, necessity, '', 1, 1, 0 FROM materials WHERE item_id = ? ORDER BY sort, id`,
 	`INSERT INTO application_tasks (application_id, department_code, sort, stages, stage, claimed_by, decided_by, decided_at,
@@ -179,7 +181,8 @@ func (w *loadWriter) storeApp(ctx context.Context, st *loadStmts, ga *genApp) er
 	c := ga.clock
 	var appID int64
 	err = st.app.QueryRowContext(ctx, a.Number, a.QueryCodeHash, a.ItemCode, a.ItemVersion, a.ItemName, a.DepartmentCode, def,
-		a.Joint, a.Immediate, applicantID, a.ApplicantName, a.ApplicantIDNumber, a.Channel, string(a.State), a.Version,
+		a.Joint, a.Immediate, applicantID, a.ApplicantName, w.seal.SealPersonal(a.ApplicantIDNumber),
+		w.seal.BlindIndex(a.ApplicantIDNumber), a.Channel, w.seal.SealPersonal("{}"), string(a.State), a.Version,
 		a.SubmittedAt, models.FormatDay(c.AcceptedOn), a.StatutoryDays, a.PromisedDays, models.FormatDay(c.StoppedSince), models.FormatDay(c.EndedOn),
 		ga.promised, ga.statutory, a.Result, a.ResultNumber, a.Delivery, a.CreatedBy, a.LastHash, a.EventCount, a.UpdatedAt).Scan(&appID)
 	if err != nil {
@@ -242,7 +245,8 @@ func (w *loadWriter) applicant(ctx context.Context, st *loadStmts, a *models.App
 		return id, nil
 	}
 	var id int64
-	err := st.applicant.QueryRowContext(ctx, a.ApplicantIDNumber, a.ApplicantName, a.SubmittedAt, a.SubmittedAt).Scan(&id)
+	err := st.applicant.QueryRowContext(ctx, w.seal.SealPersonal(a.ApplicantIDNumber), w.seal.BlindIndex(a.ApplicantIDNumber),
+		a.ApplicantName, a.SubmittedAt, a.SubmittedAt).Scan(&id)
 	if err != nil {
 		return 0, err
 	}
