@@ -128,8 +128,10 @@ func (s *Server) apiApplicant(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	c.JSON(http.StatusOK, gin.H{"kind": a.Kind, "name": a.Name, "id_number": a.IDNumber, "phone": a.Phone,
-		"address": a.Address, "applications": s.summaries(langOf(c), apps)})
+	// The caller typed the number; the contact details on file are shown masked, and a filing
+	// that leaves them blank keeps them.
+	c.JSON(http.StatusOK, gin.H{"kind": a.Kind, "name": a.Name, "id_number": a.IDNumber, "phone": workflow.MaskPhone(a.Phone),
+		"address": workflow.MaskAddress(a.Address), "applications": s.summaries(langOf(c), apps)})
 	return nil
 }
 

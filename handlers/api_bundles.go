@@ -319,7 +319,7 @@ func (s *Server) bundleFilingViewOf(c *gin.Context, f *models.BundleFiling) bund
 	lang := langOf(c)
 	v := bundleFilingView{Number: f.Number, Bundle: f.Definition.NameIn(lang), BundleCode: f.BundleCode, State: f.State,
 		StateLabel: s.site.T(lang, "bundle.state."+string(f.State)), Result: f.Result, Version: f.Version, Channel: f.Channel,
-		Applicant:   applicantView{Kind: f.ApplicantKind, Name: f.ApplicantName, IDNumber: f.ApplicantIDNumber},
+		Applicant:   maskedApplicant(f.ApplicantKind, f.ApplicantName, f.ApplicantIDNumber, ""),
 		Form:        form.Values(f.Form),
 		SubmittedAt: f.SubmittedAt, Materials: bundleMaterialsOf(f), Children: s.bundleChildrenOf(lang, f),
 		Events: []bundleEventView{}, Actions: []workflow.Action{}}

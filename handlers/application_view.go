@@ -128,8 +128,8 @@ func (s *Server) applicationViewOf(lang string, a *models.Application, actions [
 	v := applicationView{Number: a.Number, ItemCode: a.ItemCode, ItemName: a.ItemName, ItemVersion: a.ItemVersion,
 		Department: a.DepartmentCode, Joint: a.Joint, Immediate: a.Immediate, Channel: a.Channel, State: a.State,
 		StateLabel: s.site.T(lang, "state."+string(a.State)), Version: a.Version,
-		Applicant: applicantView{Kind: a.ApplicantKind, Name: a.ApplicantName, IDNumber: a.ApplicantIDNumber, Phone: a.ApplicantPhone},
-		Form:      form.Values(a.Form), SubmittedAt: a.SubmittedAt, Clock: s.clockOf(a), PendingDue: a.PendingDue,
+		Applicant: maskedApplicant(a.ApplicantKind, a.ApplicantName, a.ApplicantIDNumber, a.ApplicantPhone),
+		Form:      maskedAnswers(a), SubmittedAt: a.SubmittedAt, Clock: s.clockOf(a), PendingDue: a.PendingDue,
 		Result: a.Result, ResultNo: a.ResultNumber, Delivery: a.Delivery, Tracking: a.TrackingNumber,
 		Materials: materialViews(a), Files: []fileView{}, Tasks: []taskView{}, Events: []eventView{}, Actions: actions}
 	if v.Actions == nil {
@@ -190,7 +190,7 @@ func (s *Server) statusViewOf(lang string, a *models.Application) statusView {
 	v := statusView{Number: a.Number, Item: a.ItemName, ItemCode: a.ItemCode, Department: a.DepartmentCode, State: a.State,
 		StateLabel: s.site.T(lang, "state."+string(a.State)), Deadline: c.PromisedDeadline, Statutory: c.StatutoryDeadline,
 		Result: a.Result, Materials: materialViews(a), Timeline: []timelineEntry{}, CanAct: applicantActions(a),
-		Form: form.Values(a.Form)}
+		Form: maskedAnswers(a)}
 	for _, e := range a.Events {
 		if e.Action == workflow.RequestSupplement || e.Action == workflow.SendBack {
 			v.Missing = strings.Join(materialNames(a, workflow.SplitList(e.Fields()["missing"])), "；")

@@ -81,6 +81,9 @@ func (s *Server) applicantAnswersOf(ctx context.Context, lang string, app *model
 func (s *Server) answersOf(ctx context.Context, lang string, app *models.Application) (answersView, error) {
 	v := form.Values(app.Form)
 	sc := app.Definition.Form
+	if !revealed(ctx) {
+		v = form.Masked(sc, v)
+	}
 	var out answersView
 	if sc == nil {
 		out = rawAnswers(v)

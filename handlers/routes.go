@@ -222,12 +222,15 @@ var routeTable = []route{
 	{"GET", "/api/v1/applications/:number", api, staff, "application", "read", (*Server).apiApplication},
 	{"GET", "/api/v1/applicants/:id_number", api, staff, "application", "register", (*Server).apiApplicant},
 	{"GET", "/api/v1/audit/verify", api, staff, "audit", "verify", (*Server).apiAuditVerify},
+	{"POST", "/api/v1/applications/:number/personal-data", api, staff, "application", "reveal", (*Server).apiRevealApplicant},
+	{"GET", "/api/v1/personal-data-views", api, staff, "datalog", "read", (*Server).apiPersonalDataViews},
 	{"GET", "/api/v1/bundle-filings/:number", api, staff, "application", "read", (*Server).apiBundleFiling},
 	{"GET", "/api/v1/tasks", api, staff, "task", "read", (*Server).apiTasks},
 	{"GET", "/window", page, staff, "application", "register", (*Server).uiWindowDesk},
 	{"GET", "/window/new", page, staff, "application", "register", (*Server).uiWindowNewForm},
 	{"POST", "/window/new", page, staff, "application", "register", (*Server).uiWindowRegister},
 	{"GET", "/window/applications/:number", page, staff, "application", "register", (*Server).uiWindowApplication},
+	{"POST", "/window/applications/:number/reveal", page, staff, "application", "reveal", (*Server).uiWindowReveal},
 	{"POST", "/window/applications/:number", page, staff, "application", ofAction, (*Server).uiWindowAct},
 	{"POST", "/window/applications/:number/files", page, staff, "application", "register", (*Server).uiWindowUpload},
 	{"GET", "/window/applications/:number/notice/:kind", page, staff, "application", "register", (*Server).uiWindowNotice},
@@ -243,10 +246,12 @@ var routeTable = []route{
 	{"POST", "/window/bundles/:number/actions/issue", page, staff, "application", "issue", (*Server).uiBundleWindowAct},
 	{"GET", "/tasks", page, staff, "task", "read", (*Server).uiTasks},
 	{"GET", "/tasks/:number", page, staff, "application", "read", (*Server).uiTask},
+	{"POST", "/tasks/:number/reveal", page, staff, "application", "reveal", (*Server).uiTaskReveal},
 	{"POST", "/tasks/:number/actions/:action", page, staff, ofAction, ofAction, (*Server).uiTaskAction},
 	{"POST", "/tasks/:number/release", page, staff, "task", "claim", (*Server).uiTaskRelease},
 	{"GET", "/tasks/:number/document/:kind", page, staff, "application", "read", (*Server).uiDocument},
 	{"GET", "/supervise", page, staff, "report", "read", (*Server).uiSupervise},
+	{"GET", "/supervise/personal-data", page, staff, "datalog", "read", (*Server).uiPersonalDataViews},
 }
 
 // routes builds the engine from routeTable: public and applicant routes

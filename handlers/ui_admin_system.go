@@ -74,6 +74,9 @@ func (s *Server) systemTools(c *gin.Context) adminSection {
 	if s.can(c, all, policies.ObjLoginLog, policies.ActRead) {
 		sec.Links = append(sec.Links, adminLink{"tool-login-log", "/admin/login-log", "admin.log.title", "admin.home.log_hint"})
 	}
+	if s.can(c, all, policies.ObjDataLog, policies.ActRead) {
+		sec.Links = append(sec.Links, adminLink{"tool-personal-log", "/supervise/personal-data", "personal.log.title", "personal.log.intro"})
+	}
 	return sec
 }
 

@@ -159,6 +159,8 @@ type supervisePage struct {
 	Items []workItemView
 	Next  string
 	Warn  int
+	// DataLog: the reader may read the log of views of personal data.
+	DataLog bool
 }
 
 type workloadView struct {
@@ -198,7 +200,8 @@ func (s *Server) uiSupervise(c *gin.Context) error {
 		return err
 	}
 	lang := langOf(c)
-	p := supervisePage{Items: s.workItemPageViews(lang, w.Items, warn), Warn: warn}
+	p := supervisePage{Items: s.workItemPageViews(lang, w.Items, warn), Warn: warn,
+		DataLog: s.can(c, policies.AllDomains, policies.ObjDataLog, policies.ActRead)}
 	ref := s.ref.Load()
 	for _, l := range load {
 		v := workloadView{Department: l.Department, Name: ref.deptByKey[l.Department].ShortName, Open: l.Open,

@@ -18,6 +18,7 @@ import (
 // taskPage is the data of the processing page of one application.
 type taskPage struct {
 	App        applicationView
+	Reveal     revealView // the "show in full" control of the applicant's identity number and phone
 	Guide      models.Definition
 	ItemType   string
 	Materials  []materialLine
@@ -122,6 +123,7 @@ func (s *Server) newTaskPage(c *gin.Context, app *models.Application) (*taskPage
 		Clock: s.clockOf(app), MaxExtend: workflow.MaxExtension(app.Joint), Answers: answers,
 		CanPrintForm: s.can(c, app.DepartmentCode, policies.ObjApplication, policies.ActRegister),
 		Submitted:    citizenTime(app.SubmittedAt)}
+	p.App.Applicant, p.Reveal = s.pageApplicant(c, app, "/tasks/"+app.Number+"/reveal")
 	p.ItemType = s.site.TOr(lang, "enum.type."+app.Definition.ItemType, app.Definition.ItemType)
 	p.ExtendLeft = max(0, p.MaxExtend-app.ExtendedDays)
 	if p.Clock.OnTime != nil {

@@ -40,7 +40,7 @@ func (s *Server) uiFormPrint(c *gin.Context) error {
 	}
 	p := formPrintPage{Number: app.Number, Item: app.ItemName, ItemCode: app.ItemCode,
 		Department: s.ref.Load().deptByKey[app.DepartmentCode].Name,
-		Applicant:  applicantView{Kind: app.ApplicantKind, Name: app.ApplicantName, IDNumber: app.ApplicantIDNumber, Phone: app.ApplicantPhone},
+		Applicant:  maskedApplicant(app.ApplicantKind, app.ApplicantName, app.ApplicantIDNumber, app.ApplicantPhone),
 		Address:    answerOf(app, "address"), Submitted: citizenTime(app.SubmittedAt),
 		Channel: s.site.T(lang, "channel."+app.Channel), Answers: answers, Demo: s.demo}
 	p.Answers.Rows = withoutApplicantRows(p.Answers.Rows, map[string]string{"kind": s.site.T(lang, "applicant."+app.ApplicantKind),

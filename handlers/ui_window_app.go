@@ -55,6 +55,7 @@ type noticeLink struct{ Kind string }
 // windowAppPage is the data of the processing page.
 type windowAppPage struct {
 	App        applicationView
+	Reveal     revealView // the "show in full" control of the applicant's identity number and phone
 	Department string
 	Token      string
 	Can        map[string]bool
@@ -144,7 +145,9 @@ func (s *Server) newWindowAppPage(c *gin.Context, app *models.Application) (wind
 		return windowAppPage{}, err
 	}
 	v := s.applicationViewOf(lang, app, s.staffActions(c, app))
-	p := windowAppPage{App: v, Department: s.ref.Load().deptByKey[app.DepartmentCode].Name, Token: newFormToken(),
+	var reveal revealView
+	v.Applicant, reveal = s.pageApplicant(c, app, "/window/applications/"+app.Number+"/reveal")
+	p := windowAppPage{App: v, Reveal: reveal, Department: s.ref.Load().deptByKey[app.DepartmentCode].Name, Token: newFormToken(),
 		Can: map[string]bool{}, Errors: map[string]string{}, Form: map[string]string{}, Kinds: materialKinds,
 		Deliveries: workflow.Deliveries, Commitment: s.site.T(lang, "window.pending.commitment_default"),
 		MinDue: models.FormatDay(s.cal.Load().AddWorkdays(models.CentreDay(s.now()), 1)), Answers: answers}

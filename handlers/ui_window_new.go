@@ -49,6 +49,9 @@ type intakePage struct {
 	Applicant      intakeApplicant
 	LookedUp       bool
 	Known          bool
+	// OnFile are the phone and address the applicant's profile holds, masked: the clerk asks
+	// the applicant rather than reading them out of the system.
+	OnFile intakeApplicant
 	Earlier        []queueRow
 	Materials      []intakeMaterial
 	Errors         map[string]string // field → message
@@ -226,7 +229,8 @@ func (s *Server) lookupApplicant(c *gin.Context, p *intakePage) error {
 		return err
 	}
 	p.Known = true
-	p.Applicant = intakeApplicant{Kind: a.Kind, IDNumber: a.IDNumber, Name: a.Name, Phone: a.Phone, Address: a.Address}
+	p.Applicant = intakeApplicant{Kind: a.Kind, IDNumber: a.IDNumber, Name: a.Name}
+	p.OnFile = intakeApplicant{Phone: workflow.MaskPhone(a.Phone), Address: workflow.MaskAddress(a.Address)}
 	apps, err := s.store.ApplicationsOf(ctx, id, 20)
 	if err != nil {
 		return err

@@ -84,7 +84,7 @@ func (s *Server) uiWindowNotice(c *gin.Context) error {
 	clock := s.clockOf(app)
 	p := noticePage{Kind: kind, Number: app.Number, Department: dept.Name,
 		Date: ev.At.In(shanghai).Format("2006-01-02"), SubmittedOn: app.SubmittedAt.In(shanghai).Format("2006-01-02"), Item: app.ItemName, ItemCode: app.ItemCode,
-		Applicant: applicantView{Kind: app.ApplicantKind, Name: app.ApplicantName, IDNumber: app.ApplicantIDNumber, Phone: app.ApplicantPhone},
+		Applicant: maskedApplicant(app.ApplicantKind, app.ApplicantName, app.ApplicantIDNumber, app.ApplicantPhone),
 		Channel:   app.Channel, Reason: fields["reason"], Comment: ev.Comment, Due: fields["due"],
 		Missing: missingLines(app, fields["missing"]), Pending: materialNames(app, workflow.SplitList(fields["pending"])),
 		AcceptedOn: app.AcceptedOn, PromisedDays: app.PromisedDays, StatutoryDays: app.StatutoryDays,

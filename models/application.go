@@ -305,6 +305,9 @@ func (e Event) Fields() map[string]string {
 // The centre's time zone: days of the clock and application numbers are its days.
 var centreZone = time.FixedZone("CST", 8*3600)
 
+// CentreZone is the centre's time zone (China Standard Time).
+func CentreZone() *time.Location { return centreZone }
+
 // CentreDay returns t's calendar date in the centre's time zone as midnight UTC,
 // the form the working-day calendar works in.
 func CentreDay(t time.Time) time.Time {

@@ -51,6 +51,8 @@ const (
 	ObjReport = "report"
 	// ObjSite is the site settings: district, centre, address, hotline, hours, footer.
 	ObjSite = "site"
+	// ObjDataLog is the log of staff views of applicants' full identity numbers and phones.
+	ObjDataLog = "datalog"
 )
 
 // Verbs: the actions a permission allows.
@@ -77,6 +79,9 @@ const (
 	ActVerify = "verify"
 	// ActOwn reads, withdraws and supplements one's own applications.
 	ActOwn = "own"
+	// ActReveal shows an application's applicant identity number, phone and answers in
+	// full (logged); without it they are masked.
+	ActReveal = "reveal"
 	// ActRegister registers a walk-in application at the window.
 	ActRegister = "register"
 	// ActAccept accepts an application.
