@@ -39,19 +39,19 @@ type intakeMaterial struct {
 
 // intakePage is the data of the intake form.
 type intakePage struct {
-	Q              string
-	Searched       bool
-	Results        []search.Entry
-	ItemCode       string
-	Item           *models.Item
-	Department     string
-	Token          string
-	Applicant      intakeApplicant
-	LookedUp       bool
-	Known          bool
+	Q          string
+	Searched   bool
+	Results    []search.Entry
+	ItemCode   string
+	Item       *models.Item
+	Department string
+	Token      string
+	Applicant  intakeApplicant
+	LookedUp   bool
+	Known      bool
 	// OnFile are the phone and address the applicant's profile holds, masked: the clerk asks
 	// the applicant rather than reading them out of the system.
-	OnFile intakeApplicant
+	OnFile         intakeApplicant
 	Earlier        []queueRow
 	Materials      []intakeMaterial
 	Errors         map[string]string // field → message

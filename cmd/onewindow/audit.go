@@ -6,7 +6,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-
 )
 
 const auditUsage = `usage: onewindow audit verify [--data DIR] [NUMBER ...]
