@@ -247,6 +247,11 @@ var routeTable = []route{
 	{"POST", "/tasks/:number/release", page, staff, "task", "claim", (*Server).uiTaskRelease},
 	{"GET", "/tasks/:number/document/:kind", page, staff, "application", "read", (*Server).uiDocument},
 	{"GET", "/supervise", page, staff, "report", "read", (*Server).uiSupervise},
+
+	// Supervision (DESIGN §8): 办件公示, the public list of handled
+	// applications with the applicant masked, and its 好差评 rates.
+	{"GET", "/api/v1/public/handled", api, public, "", "", (*Server).apiHandled},
+	{"GET", "/handled", page, public, "", "", (*Server).uiHandled},
 }
 
 // routes builds the engine from routeTable: public and applicant routes
