@@ -51,6 +51,8 @@ const (
 	ObjReport = "report"
 	// ObjSite is the site settings: district, centre, address, hotline, hours, footer.
 	ObjSite = "site"
+	// ObjEvaluation is an applicant's 好差评 rating and a 差评's rectification case.
+	ObjEvaluation = "evaluation"
 )
 
 // Verbs: the actions a permission allows.
@@ -109,6 +111,8 @@ const (
 	ActDeny = "deny"
 	// ActExtend extends a deadline.
 	ActExtend = "extend"
+	// ActHandle takes the steps of a department's rectification case.
+	ActHandle = "handle"
 )
 
 var allRoles = []Role{Sysadmin, CatalogueAdmin, WindowClerk, Reviewer, Approver, Supervisor, Citizen}
