@@ -252,6 +252,24 @@ var routeTable = []route{
 	{"GET", "/tasks/:number/document/:kind", page, staff, "application", "read", (*Server).uiDocument},
 	{"GET", "/supervise", page, staff, "report", "read", (*Server).uiSupervise},
 	{"GET", "/supervise/personal-data", page, staff, "datalog", "read", (*Server).uiPersonalDataViews},
+
+	// Supervision (DESIGN §8): 办件公示, the public list of handled
+	// applications with the applicant masked, and its 好差评 rates.
+	{"GET", "/api/v1/public/handled", api, public, "", "", (*Server).apiHandled},
+	{"GET", "/handled", page, public, "", "", (*Server).uiHandled},
+	// 好差评: the applicant rates once, with the query code or as the owner
+	// (after completion), or on the window's evaluation tablet (after
+	// acceptance); a 差评's rectification case is handled by its department
+	// (checked in the case's department) and read by supervisors.
+	{"POST", "/api/v1/status/:number/evaluation", api, applicant, "", "", (*Server).apiEvaluate},
+	{"POST", "/status/:number/evaluation", page, applicant, "", "", (*Server).uiEvaluate},
+	{"GET", "/window/evaluate", page, staff, "application", "register", (*Server).uiWindowEvaluateForm},
+	{"POST", "/window/evaluate", page, staff, "application", "register", (*Server).uiWindowEvaluate},
+	{"GET", "/api/v1/evaluations", api, staff, "evaluation", "read", (*Server).apiEvaluations},
+	{"GET", "/supervise/evaluations", page, staff, "evaluation", "read", (*Server).uiSuperviseEvaluations},
+	{"GET", "/rectification", page, staff, "evaluation", "handle", (*Server).uiCases},
+	{"GET", "/rectification/:id", page, staff, "evaluation", "handle", (*Server).uiCase},
+	{"POST", "/rectification/:id", page, staff, "evaluation", "handle", (*Server).uiCaseStep},
 }
 
 // routes builds the engine from routeTable: public and applicant routes

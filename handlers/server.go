@@ -42,6 +42,9 @@ type Config struct {
 	// PublicURL is the address people reach the site at (https://… behind a TLS proxy);
 	// with https every cookie is Secure and the answers carry Strict-Transport-Security.
 	PublicURL string
+	// RectificationDays is the working days a department has to close the
+	// rectification case of a 差评; 0 means 15.
+	RectificationDays int
 }
 
 // Server is the HTTP side of OneWindow.
@@ -88,6 +91,7 @@ type Server struct {
 	pages         *pageCache
 	answers       *fifoCache[searchKey, []byte] // catalogue list answers, until the catalogue changes
 	imports       *importJobs                   // the page's background imports
+	rectifyDays   int                           // Config.RectificationDays
 }
 
 // reference is the small, read-mostly data that validates filters and labels
@@ -114,7 +118,8 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	s := &Server{store: cfg.Store, site: cfg.Site, log: cfg.Logger, demo: cfg.Demo, search: search.NewLive(search.New(nil, nil)),
 		now: cfg.Now, uploadLimit: cfg.UploadLimit, codeLimiter: newLimiter(10, time.Minute),
 		numberLimiter: newLimiter(100, time.Hour), logins: newLoginThrottle(), pages: newPageCache(),
-		answers: newFIFOCache[searchKey, []byte](answersCacheSize), imports: newImportJobs()}
+		answers: newFIFOCache[searchKey, []byte](answersCacheSize), imports: newImportJobs(),
+		rectifyDays: cfg.RectificationDays}
 	if s.now == nil {
 		s.now = time.Now
 	}

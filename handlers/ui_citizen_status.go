@@ -45,8 +45,9 @@ type statusResult struct {
 	Comment       string            // the supplement's note, kept when the form is refused
 	Reason        string            // the withdrawal's reason, kept when the form is refused
 	LimitMB       int64
-	Answers       answersView // the applicant's own answers to the application form
-	Bundle        *bundleRef  // the 一件事 the application is a child of, or nil
+	Answers       answersView     // the applicant's own answers to the application form
+	Bundle        *bundleRef      // the 一件事 the application is a child of, or nil
+	Rating        *evaluationView // 好差评: the rating given, or its form
 }
 
 // bundleRef names the bundle filing a child application belongs to.
@@ -169,6 +170,9 @@ func (s *Server) renderResult(c *gin.Context, status int, app *models.Applicatio
 	}
 	if r.Bundle != nil {
 		r.CanSupplement, r.CanWithdraw = false, false
+	}
+	if r.Rating, err = s.statusEvaluation(c, app); err != nil {
+		return err
 	}
 	for _, e := range v.Timeline {
 		who := ref.deptByKey[e.Department].Name

@@ -23,7 +23,8 @@ func openTest(t testing.TB) *Store {
 func allModels() []any {
 	return []any{&Department{}, &ItemType{}, &Item{}, &Material{}, &Fee{}, &Step{}, &ItemDepartment{}, &CalendarDay{},
 		&SiteSettings{}, &User{}, &RoleAssignment{}, &Session{}, &LoginEvent{}, &Revision{}, &Draft{},
-		&Applicant{}, &Application{}, &AppMaterial{}, &AppFile{}, &Task{}, &Event{}, &BundleFiling{}, &BundleEvent{}}
+		&Applicant{}, &Application{}, &AppMaterial{}, &AppFile{}, &Task{}, &Event{}, &BundleFiling{}, &BundleEvent{},
+		&Evaluation{}, &RectificationCase{}, &RectificationStep{}}
 }
 
 func TestMigrationsCoverEveryModelField(t *testing.T) {

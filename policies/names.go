@@ -53,6 +53,8 @@ const (
 	ObjSite = "site"
 	// ObjDataLog is the log of staff views of applicants' full identity numbers and phones.
 	ObjDataLog = "datalog"
+	// ObjEvaluation is an applicant's 好差评 rating and a 差评's rectification case.
+	ObjEvaluation = "evaluation"
 )
 
 // Verbs: the actions a permission allows.
@@ -114,6 +116,8 @@ const (
 	ActDeny = "deny"
 	// ActExtend extends a deadline.
 	ActExtend = "extend"
+	// ActHandle takes the steps of a department's rectification case.
+	ActHandle = "handle"
 )
 
 var allRoles = []Role{Sysadmin, CatalogueAdmin, WindowClerk, Reviewer, Approver, Supervisor, Citizen}

@@ -70,6 +70,15 @@ func TestCan(t *testing.T) {
 		{"scj.catalog", "zjj", ObjItem, ActEdit, false},
 		{"scj.catalog", AllDomains, ObjItem, ActImport, false},
 
+		// 好差评: the supervisor reads every evaluation; a department handles its own cases.
+		{"supervisor", AllDomains, ObjEvaluation, ActRead, true},
+		{"supervisor", "scj", ObjEvaluation, ActHandle, false},
+		{"scj.review", "scj", ObjEvaluation, ActHandle, true},
+		{"scj.approve", "scj", ObjEvaluation, ActHandle, true},
+		{"scj.review", "zjj", ObjEvaluation, ActHandle, false},
+		{"window1", "scj", ObjEvaluation, ActHandle, false},
+		{"citizen1", AllDomains, ObjEvaluation, ActRead, false},
+
 		// window_clerk in "*" works for every department.
 		{"window1", "scj", ObjApplication, ActAccept, true},
 		{"window1", "zjj", ObjApplication, ActAccept, true},
@@ -182,11 +191,11 @@ func TestCanCancelledContext(t *testing.T) {
 
 var (
 	knownObjects = []string{ObjItem, ObjApplication, ObjTask, ObjUser, ObjRole, ObjDepartment,
-		ObjCalendar, ObjLoginLog, ObjAudit, ObjReport, ObjSite}
+		ObjCalendar, ObjLoginLog, ObjAudit, ObjReport, ObjSite, ObjEvaluation}
 	knownVerbs = []string{ActRead, ActEdit, ActCreate, ActDispose, ActPublish, ActImport, ActExport,
 		ActManage, ActAssign, ActVerify, ActOwn, ActRegister, ActAccept, ActAcceptPending, ActReject,
 		ActRequestSupplement, ActIssue, ActDecideImmediate, ActTerminate, ActClaim, ActReviewPass,
-		ActSendBack, ActSuspend, ActResume, ActApprove, ActDeny, ActExtend}
+		ActSendBack, ActSuspend, ActResume, ActApprove, ActDeny, ActExtend, ActHandle}
 )
 
 func TestPolicyFile(t *testing.T) {
