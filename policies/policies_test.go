@@ -191,11 +191,11 @@ func TestCanCancelledContext(t *testing.T) {
 
 var (
 	knownObjects = []string{ObjItem, ObjApplication, ObjTask, ObjUser, ObjRole, ObjDepartment,
-		ObjCalendar, ObjLoginLog, ObjAudit, ObjReport, ObjSite, ObjEvaluation}
+		ObjCalendar, ObjLoginLog, ObjAudit, ObjReport, ObjSite, ObjEvaluation, ObjDataLog}
 	knownVerbs = []string{ActRead, ActEdit, ActCreate, ActDispose, ActPublish, ActImport, ActExport,
 		ActManage, ActAssign, ActVerify, ActOwn, ActRegister, ActAccept, ActAcceptPending, ActReject,
 		ActRequestSupplement, ActIssue, ActDecideImmediate, ActTerminate, ActClaim, ActReviewPass,
-		ActSendBack, ActSuspend, ActResume, ActApprove, ActDeny, ActExtend, ActHandle}
+		ActSendBack, ActSuspend, ActResume, ActApprove, ActDeny, ActExtend, ActHandle, ActReveal}
 )
 
 func TestPolicyFile(t *testing.T) {
