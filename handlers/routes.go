@@ -400,12 +400,15 @@ func (s *Server) healthz(c *gin.Context) error {
 	if err := s.store.Ping(c.Request.Context()); err != nil {
 		return &Error{Status: http.StatusServiceUnavailable, Code: "unavailable", Message: "database unavailable", Err: err}
 	}
-	// Ready means able to take a filing: the disk above its floor and a write committed
-	// (probed at most every few seconds).
+	// Ready means able to take a filing: the disk above its floor, the last integrity probe
+	// passed (its cached result) and a write committed (probed at most every few seconds).
 	if err := s.store.Health(c.Request.Context()); err != nil {
 		msg := "the database takes no writes"
-		if errors.Is(err, models.ErrDiskLow) {
+		switch {
+		case errors.Is(err, models.ErrDiskLow):
 			msg = "the data folder's disk is nearly full"
+		case errors.Is(err, models.ErrIntegrity):
+			msg = "the database failed its last integrity probe (PRAGMA quick_check): restore it from a backup"
 		}
 		return &Error{Status: http.StatusServiceUnavailable, Code: "unavailable", Message: msg, Err: err}
 	}
