@@ -42,6 +42,9 @@ type Config struct {
 	// PublicURL is the address people reach the site at (https://… behind a TLS proxy);
 	// with https every cookie is Secure and the answers carry Strict-Transport-Security.
 	PublicURL string
+	// FilingsPerHour caps the online filings (single or 一件事, page or API) from one client
+	// address in an hour; staff who register at the window are not counted. 0: no cap.
+	FilingsPerHour int
 }
 
 // Server is the HTTP side of OneWindow.
@@ -85,6 +88,7 @@ type Server struct {
 	codeLimiter   *limiter // wrong query codes per client and application number
 	numberLimiter *limiter // wrong query codes per application number, from every client
 	logins        *loginThrottle
+	filings       *limiter // online filings per client address (Config.FilingsPerHour); nil: no cap
 	pages         *pageCache
 	answers       *fifoCache[searchKey, []byte] // catalogue list answers, until the catalogue changes
 	imports       *importJobs                   // the page's background imports
@@ -117,6 +121,9 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 		answers: newFIFOCache[searchKey, []byte](answersCacheSize), imports: newImportJobs()}
 	if s.now == nil {
 		s.now = time.Now
+	}
+	if cfg.FilingsPerHour > 0 {
+		s.filings = newLimiter(cfg.FilingsPerHour, filingCapWindow)
 	}
 	if cfg.PublicURL != "" {
 		u, err := url.Parse(cfg.PublicURL)
