@@ -45,6 +45,10 @@ type Config struct {
 	// FilingsPerHour caps the online filings (single or 一件事, page or API) from one client
 	// address in an hour; staff who register at the window are not counted. 0: no cap.
 	FilingsPerHour int
+	// PasswordMaxAge is how long a password lasts: its owner is warned in the last 14 days,
+	// and a member of staff whose password is older may do nothing but change it (citizens
+	// are warned only). 0: passwords do not expire.
+	PasswordMaxAge time.Duration
 }
 
 // Server is the HTTP side of OneWindow.
@@ -89,9 +93,11 @@ type Server struct {
 	numberLimiter *limiter // wrong query codes per application number, from every client
 	logins        *loginThrottle
 	filings       *limiter // online filings per client address (Config.FilingsPerHour); nil: no cap
-	pages         *pageCache
-	answers       *fifoCache[searchKey, []byte] // catalogue list answers, until the catalogue changes
-	imports       *importJobs                   // the page's background imports
+	// maxPasswordAge is Config.PasswordMaxAge (0: no expiry).
+	maxPasswordAge time.Duration
+	pages          *pageCache
+	answers        *fifoCache[searchKey, []byte] // catalogue list answers, until the catalogue changes
+	imports        *importJobs                   // the page's background imports
 }
 
 // reference is the small, read-mostly data that validates filters and labels
@@ -122,6 +128,7 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	if s.now == nil {
 		s.now = time.Now
 	}
+	s.maxPasswordAge = cfg.PasswordMaxAge
 	if cfg.FilingsPerHour > 0 {
 		s.filings = newLimiter(cfg.FilingsPerHour, filingCapWindow)
 	}

@@ -149,7 +149,8 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		return err
 	}
 	srv, err := handlers.New(ctx, handlers.Config{Store: store, Site: site, Logger: log, Demo: cfg.demo,
-		TrustedProxies: splitList(cfg.trustedProxies), PublicURL: cfg.publicURL, FilingsPerHour: cfg.filingsPerHour})
+		TrustedProxies: splitList(cfg.trustedProxies), PublicURL: cfg.publicURL, FilingsPerHour: cfg.filingsPerHour,
+		PasswordMaxAge: time.Duration(cfg.passwordMaxDays) * 24 * time.Hour})
 	if err != nil {
 		return err
 	}
