@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"onewindow/handlers"
+	"onewindow/models"
 	"onewindow/web"
 )
 
@@ -22,13 +23,22 @@ func newConfiguredEnv(t *testing.T, set func(*handlers.Config)) *demoEnv {
 	if err != nil {
 		t.Fatal(err)
 	}
+	return serveStore(t, store, set)
+}
+
+// serveStore serves the store (closed when the test ends) with the demo settings, changed
+// by each set.
+func serveStore(t *testing.T, store *models.Store, set ...func(*handlers.Config)) *demoEnv {
+	t.Helper()
 	t.Cleanup(func() { store.Close() })
 	site, err := web.New()
 	if err != nil {
 		t.Fatal(err)
 	}
 	cfg := handlers.Config{Store: store, Site: site, Demo: true}
-	set(&cfg)
+	for _, f := range set {
+		f(&cfg)
+	}
 	srv, err := handlers.New(t.Context(), cfg)
 	if err != nil {
 		t.Fatal(err)
