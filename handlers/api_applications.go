@@ -50,6 +50,9 @@ func actorOf(c *gin.Context) service.Actor {
 // apiFile files an application: online when anonymous (or a citizen), a
 // walk-in registration when a window clerk calls.
 func (s *Server) apiFile(c *gin.Context) error {
+	if wait := s.filingWait(c); wait > 0 {
+		return s.refuseFiling(c, wait)
+	}
 	body, err := io.ReadAll(io.LimitReader(c.Request.Body, 1<<20))
 	if err != nil {
 		return badRequest("unreadable body")
@@ -70,6 +73,8 @@ func (s *Server) apiFile(c *gin.Context) error {
 	status := http.StatusCreated
 	if filed.Replayed {
 		status = http.StatusOK
+	} else {
+		s.countFiling(c)
 	}
 	c.JSON(status, gin.H{"number": filed.Number, "query_code": filed.QueryCode, "state": filed.State})
 	return nil

@@ -128,6 +128,8 @@ func (s *Server) apiFileBundle(c *gin.Context, in applicationInput, body []byte)
 	status := http.StatusCreated
 	if filed.Replayed {
 		status = http.StatusOK
+	} else {
+		s.countFiling(c)
 	}
 	children := make([]gin.H, 0, len(filed.Children))
 	for _, ch := range filed.Children {

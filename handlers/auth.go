@@ -232,6 +232,12 @@ func (s *Server) login(ctx context.Context, c *gin.Context, username, password, 
 		return "", nil, &Error{Status: http.StatusUnauthorized, Code: "invalid_credentials", Message: "wrong username or password"}
 	}
 	s.logins.Succeed(username)
+	return s.startSession(ctx, c, u.ID, kind, now)
+}
+
+// startSession starts a new session of the account for this client (a cookie session
+// also sets the cookie) and returns its secret.
+func (s *Server) startSession(ctx context.Context, c *gin.Context, userID uint, kind string, now time.Time) (string, *models.Session, error) {
 	secret, err := newSecret()
 	if err != nil {
 		return "", nil, err
@@ -240,9 +246,9 @@ func (s *Server) login(ctx context.Context, c *gin.Context, username, password, 
 	if err != nil {
 		return "", nil, err
 	}
-	sess := models.Session{ID: sessionID(secret), UserID: u.ID, Kind: kind, CSRFToken: csrfToken,
+	sess := models.Session{ID: sessionID(secret), UserID: userID, Kind: kind, CSRFToken: csrfToken,
 		CreatedAt: now.UTC(), LastSeenAt: now.UTC(), ExpiresAt: now.Add(idleTimeout).UTC(),
-		IP: ev.IP, UserAgent: ev.UserAgent}
+		IP: c.ClientIP(), UserAgent: truncate(c.Request.UserAgent(), 200)}
 	if err := s.store.CreateSession(ctx, sess); err != nil {
 		return "", nil, err
 	}

@@ -41,11 +41,12 @@ const (
 	applicant                 // an applicant without a login: the query code, or the owner's citizen account, authorizes each look
 	citizen                   // an applicant logged in with a citizen account
 	staff                     // a logged-in member of staff
+	account                   // anyone logged in, about their own account
 )
 
 // needsLogin reports whether the route goes through protect: a login is
 // required, and the answer is withheld unless the handler authorized it.
-func (a audience) needsLogin() bool { return a == citizen || a == staff }
+func (a audience) needsLogin() bool { return a == citizen || a == staff || a == account }
 
 // ofAction stands for the object or verb of the workflow transition that the
 // request's action names (workflow's transition table: "task" or
@@ -119,6 +120,12 @@ var routeTable = []route{
 	{"POST", "/status/:number/bundle-supplement", page, applicant, "", "", (*Server).uiBundleSupplement},
 	{"POST", "/status/:number/supplement", page, applicant, "", "", (*Server).uiSupplement},
 	{"POST", "/status/:number/withdraw", page, applicant, "", "", (*Server).uiWithdraw},
+
+	// One's own account (staff and citizens): changing the password, the one thing a member
+	// of staff whose password has expired may do (see passwordGate).
+	{"GET", "/account/password", page, account, "", "", (*Server).uiAccountPasswordForm},
+	{"POST", "/account/password", page, account, "", "", (*Server).uiAccountPassword},
+	{"POST", "/api/v1/account/password", api, account, "", "", (*Server).apiAccountPassword},
 
 	// Citizen account: the applications filed with one's own ID number.
 	{"GET", "/api/v1/my/applications", api, citizen, "application", "own", (*Server).apiMyApplications},
@@ -311,6 +318,9 @@ func (s *Server) register(r *gin.Engine, rt route) {
 	if rt.audience.needsLogin() {
 		gh = s.protect(gh)
 	}
+	if rt.audience != public && rt.audience != account {
+		gh = s.passwordGate(gh)
+	}
 	if rt.audience != public {
 		gh = noStore(gh)
 	}
@@ -423,12 +433,15 @@ func (s *Server) healthz(c *gin.Context) error {
 	if err := s.store.Ping(c.Request.Context()); err != nil {
 		return &Error{Status: http.StatusServiceUnavailable, Code: "unavailable", Message: "database unavailable", Err: err}
 	}
-	// Ready means able to take a filing: the disk above its floor and a write committed
-	// (probed at most every few seconds).
+	// Ready means able to take a filing: the disk above its floor, the last integrity probe
+	// passed (its cached result) and a write committed (probed at most every few seconds).
 	if err := s.store.Health(c.Request.Context()); err != nil {
 		msg := "the database takes no writes"
-		if errors.Is(err, models.ErrDiskLow) {
+		switch {
+		case errors.Is(err, models.ErrDiskLow):
 			msg = "the data folder's disk is nearly full"
+		case errors.Is(err, models.ErrIntegrity):
+			msg = "the database failed its last integrity probe (PRAGMA quick_check): restore it from a backup"
 		}
 		return &Error{Status: http.StatusServiceUnavailable, Code: "unavailable", Message: msg, Err: err}
 	}

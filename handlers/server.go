@@ -45,6 +45,13 @@ type Config struct {
 	// RectificationDays is the working days a department has to close the
 	// rectification case of a 差评; 0 means 15.
 	RectificationDays int
+	// FilingsPerHour caps the online filings (single or 一件事, page or API) from one client
+	// address in an hour; staff who register at the window are not counted. 0: no cap.
+	FilingsPerHour int
+	// PasswordMaxAge is how long a password lasts: its owner is warned in the last 14 days,
+	// and a member of staff whose password is older may do nothing but change it (citizens
+	// are warned only). 0: passwords do not expire.
+	PasswordMaxAge time.Duration
 }
 
 // Server is the HTTP side of OneWindow.
@@ -92,6 +99,9 @@ type Server struct {
 	answers       *fifoCache[searchKey, []byte] // catalogue list answers, until the catalogue changes
 	imports       *importJobs                   // the page's background imports
 	rectifyDays   int                           // Config.RectificationDays
+	filings       *limiter                      // online filings per client address (Config.FilingsPerHour); nil: no cap
+	// maxPasswordAge is Config.PasswordMaxAge (0: no expiry).
+	maxPasswordAge time.Duration
 }
 
 // reference is the small, read-mostly data that validates filters and labels
@@ -122,6 +132,10 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 		rectifyDays: cfg.RectificationDays}
 	if s.now == nil {
 		s.now = time.Now
+	}
+	s.maxPasswordAge = cfg.PasswordMaxAge
+	if cfg.FilingsPerHour > 0 {
+		s.filings = newLimiter(cfg.FilingsPerHour, filingCapWindow)
 	}
 	if cfg.PublicURL != "" {
 		u, err := url.Parse(cfg.PublicURL)

@@ -20,9 +20,10 @@ type pageData struct {
 	Nav       string
 	Demo      bool
 	Query     string
-	User      *models.User // nil for visitors
-	CSRF      string       // the session's token for forms
-	Site      siteView     // the centre's name, address, hotline … as the header, footer and notices show them
+	User      *models.User    // nil for visitors
+	CSRF      string          // the session's token for forms
+	Password  *passwordNotice // the viewer's password expires soon or has expired (landing pages say so)
+	Site      siteView        // the centre's name, address, hotline … as the header, footer and notices show them
 	Data      any
 }
 
@@ -53,7 +54,7 @@ func (s *Server) renderPage(c *gin.Context, page, title, nav string, data any) (
 		Title: title, Nav: nav, Demo: s.demo, Query: c.Query("q"), Data: data}
 	pd.Site = s.siteView(lang)
 	if p := principalOf(c); p != nil {
-		pd.User, pd.CSRF = p.user, p.session.CSRFToken
+		pd.User, pd.CSRF, pd.Password = p.user, p.session.CSRFToken, s.passwordState(p.user)
 	}
 	var buf bytes.Buffer
 	if err := s.site.Render(&buf, page, pd); err != nil {

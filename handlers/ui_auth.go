@@ -82,14 +82,7 @@ func (s *Server) uiLogin(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	switch {
-	case next != "":
-	case s.citizenOnly(username):
-		next = "/my" // a citizen's own applications, not the staff workbench
-	default:
-		next = "/admin"
-	}
-	c.Redirect(http.StatusSeeOther, next)
+	c.Redirect(http.StatusSeeOther, s.landingAfterLogin(c.Request.Context(), username, next))
 	return nil
 }
 

@@ -236,6 +236,11 @@ func (s *Server) uiBundleApply(c *gin.Context) error {
 		}
 		return err
 	}
+	if wait := s.filingWait(c); wait > 0 {
+		p.Alert = s.filingLimitMessage(c, wait)
+		s.renderBundleApply(c, http.StatusTooManyRequests, p)
+		return nil
+	}
 	in.Idem = bundleIdempotency(a, bf.Bundle.Code, c.Request.PostForm)
 	filed, err := s.actions().FileBundle(c.Request.Context(), actorOf(c), in)
 	if errors.Is(err, models.ErrIdempotencyMismatch) {
@@ -245,6 +250,7 @@ func (s *Server) uiBundleApply(c *gin.Context) error {
 		return err
 	}
 	if !filed.Replayed {
+		s.countFiling(c)
 		s.addBundleFiles(c, service.Actor{QueryCode: filed.QueryCode}, filed.Number, p.Materials, files)
 	}
 	s.setBundleReceiptCookie(c, filed.Number, filed.QueryCode)

@@ -59,6 +59,7 @@ type applyPage struct {
 	FilesAgain bool              // a refused post carried files, which the browser does not keep
 	Kinds      []string
 	LimitMB    int64
+	Limited    string // the filing cap was reached: why nothing was filed
 }
 
 // applyItem loads the item of the URL and refuses, with a page that says why,
@@ -176,6 +177,9 @@ func (s *Server) uiApply(c *gin.Context) error {
 	if len(errs) > 0 || len(issues) > 0 {
 		return s.applyRefused(c, it, f, post, issues, errs, len(files) > 0)
 	}
+	if wait := s.filingWait(c); wait > 0 {
+		return s.applyLimited(c, it, f, post, s.filingLimitMessage(c, wait), len(files) > 0)
+	}
 	filing := f.filing(it.Code, post)
 	filing.Idem = applyIdempotency(f, it.Code, post)
 	filed, err := svc.File(c.Request.Context(), actorOf(c), filing)
@@ -186,6 +190,7 @@ func (s *Server) uiApply(c *gin.Context) error {
 		return err
 	}
 	if !filed.Replayed {
+		s.countFiling(c)
 		// The files go in as the applicant, by the new query code.
 		applicant := actorOf(c)
 		applicant.QueryCode = filed.QueryCode

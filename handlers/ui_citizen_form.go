@@ -111,6 +111,22 @@ func (s *Server) applyRefused(c *gin.Context, it *models.Item, f applyForm, post
 	return nil
 }
 
+// applyLimited shows the page again (429) with the answers as posted and why nothing
+// was filed: the client reached the cap on online filings.
+func (s *Server) applyLimited(c *gin.Context, it *models.Item, f applyForm, post url.Values, msg string, hadFiles bool) error {
+	itf, err := s.actions().ItemForm(c.Request.Context(), it)
+	if err != nil {
+		return err
+	}
+	p, err := s.newApplyPage(c, it, f, form.FromForm(itf.Schema, post), nil)
+	if err != nil {
+		return err
+	}
+	p.Limited, p.FilesAgain = msg, hadFiles
+	s.renderApply(c, http.StatusTooManyRequests, p)
+	return nil
+}
+
 // applyRequestErrors turns CheckFiling's field messages about the applicant
 // into the page's messages (an identity number names the check it failed)
 // and returns the refused answers of the item's form.

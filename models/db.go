@@ -88,6 +88,7 @@ type Store struct {
 	// diskFloor is Options.DiskFloor; health caches the last readiness probe.
 	diskFloor int64
 	health    healthCache
+	integrity integrityProbe // the last PRAGMA quick_check's result (WatchIntegrity)
 	fileCaps  fileCaps
 	work      workGenerations
 	sessions  sessionCache // sessions with their users, for a moment

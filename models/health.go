@@ -25,11 +25,16 @@ type healthCache struct {
 
 const healthProbeEvery = 5 * time.Second
 
-// Health reports whether the store can take writes: the disk above its floor, and a real
-// write (one no-op update committed through the writer) succeeding within the last few
-// seconds. A read-only data folder, a full disk or a damaged database file fail it.
+// Health reports whether the store can take writes: the disk above its floor, the last
+// integrity probe (WatchIntegrity; its cached result, never a new probe) passed or none has
+// run yet, and a real write (one no-op update committed through the writer) succeeding
+// within the last few seconds. A read-only data folder, a full disk or a damaged database
+// file fail it; a damaged page the write does not touch fails it once a probe has found it.
 func (s *Store) Health(ctx context.Context) error {
 	if err := s.CheckDisk(); err != nil {
+		return err
+	}
+	if _, err := s.Integrity(); err != nil {
 		return err
 	}
 	s.health.mu.Lock()

@@ -33,6 +33,13 @@ type serveConfig struct {
 	trustedProxies string
 	publicURL      string // https://… behind a TLS proxy: Secure cookies and HSTS
 	keyFile        string // seals personal data; default onewindow.key in the data folder
+	// integrityEvery is how often PRAGMA quick_check probes the database; 0: never.
+	integrityEvery time.Duration
+	// passwordMaxDays is the largest age of a password in days before it must be changed
+	// (a warning the last 14 days); 0: no expiry.
+	passwordMaxDays int
+	// filingsPerHour caps the online filings from one client address in an hour; 0: no cap.
+	filingsPerHour int
 }
 
 func parseServe(args []string, getenv func(string) string, stderr io.Writer) (serveConfig, error) {
@@ -44,6 +51,18 @@ func parseServe(args []string, getenv func(string) string, stderr io.Writer) (se
 	}
 	demoDefault, _ := strconv.ParseBool(env("DEMO", "false"))
 	var cfg serveConfig
+	integrityEvery, err := time.ParseDuration(env("INTEGRITY_EVERY", "10m"))
+	if err != nil {
+		return cfg, fmt.Errorf("ONEWINDOW_INTEGRITY_EVERY: %w", err)
+	}
+	passwordMaxDays, err := strconv.Atoi(env("PASSWORD_MAX_DAYS", "90"))
+	if err != nil {
+		return cfg, fmt.Errorf("ONEWINDOW_PASSWORD_MAX_DAYS must be a whole number of days: %w", err)
+	}
+	filingsPerHour, err := strconv.Atoi(env("FILINGS_PER_HOUR", "30"))
+	if err != nil {
+		return cfg, fmt.Errorf("ONEWINDOW_FILINGS_PER_HOUR must be a whole number: %w", err)
+	}
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.StringVar(&cfg.addr, "addr", env("ADDR", "127.0.0.1:8080"), "listen address (ONEWINDOW_ADDR)")
@@ -58,11 +77,25 @@ func parseServe(args []string, getenv func(string) string, stderr io.Writer) (se
 		"comma-separated addresses or CIDR ranges of the reverse proxies whose X-Forwarded-For names the client; none by default (ONEWINDOW_TRUSTED_PROXIES)")
 	fs.StringVar(&cfg.keyFile, "key-file", env("KEY_FILE", ""),
 		"the key file sealing identity numbers, phones and answers in the database; keep it apart from the data and its backups (ONEWINDOW_KEY_FILE; default: onewindow.key in the data folder)")
+	fs.DurationVar(&cfg.integrityEvery, "integrity-every", integrityEvery,
+		"how often a background PRAGMA quick_check probes the database; /healthz answers 503 after a failed probe; 0 turns it off (ONEWINDOW_INTEGRITY_EVERY)")
+	fs.IntVar(&cfg.passwordMaxDays, "password-max-days", passwordMaxDays,
+		"days a password lasts: staff are warned 14 days before and must change an expired one before anything else; 0 turns expiry off (ONEWINDOW_PASSWORD_MAX_DAYS)")
+	fs.IntVar(&cfg.filingsPerHour, "filings-per-hour", filingsPerHour,
+		"online filings (single or 一件事) one client address may make in an hour; staff at the window are not counted; 0 turns the cap off (ONEWINDOW_FILINGS_PER_HOUR)")
 	if err := fs.Parse(args); err != nil {
 		return cfg, err
 	}
 	if fs.NArg() > 0 {
 		return cfg, fmt.Errorf("serve: unexpected argument %q", fs.Arg(0))
+	}
+	switch {
+	case cfg.integrityEvery < 0:
+		return cfg, fmt.Errorf("serve: --integrity-every must not be negative")
+	case cfg.passwordMaxDays < 0 || cfg.passwordMaxDays > 3650:
+		return cfg, fmt.Errorf("serve: --password-max-days must be 0 (off) to 3650")
+	case cfg.filingsPerHour < 0:
+		return cfg, fmt.Errorf("serve: --filings-per-hour must not be negative")
 	}
 	return cfg, nil
 }
@@ -124,7 +157,8 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		return err
 	}
 	srv, err := handlers.New(ctx, handlers.Config{Store: store, Site: site, Logger: log, Demo: cfg.demo,
-		TrustedProxies: splitList(cfg.trustedProxies), PublicURL: cfg.publicURL})
+		TrustedProxies: splitList(cfg.trustedProxies), PublicURL: cfg.publicURL, FilingsPerHour: cfg.filingsPerHour,
+		PasswordMaxAge: time.Duration(cfg.passwordMaxDays) * 24 * time.Hour})
 	if err != nil {
 		return err
 	}
@@ -140,6 +174,12 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		return err
 	}
 	go maintain(ctx, store, log)
+	// The integrity probe stops at shutdown (or when serving fails), before the deferred
+	// Close of the store.
+	probeCtx, stopProbe := context.WithCancel(ctx)
+	probeDone := make(chan struct{})
+	go func() { defer close(probeDone); store.WatchIntegrity(probeCtx, cfg.integrityEvery, log) }()
+	defer func() { stopProbe(); <-probeDone }()
 	return serveHTTP(ctx, ln, srv.Handler(), log)
 }
 

@@ -110,9 +110,16 @@ func (cl *client) do(ctx context.Context, method, url, token, contentType string
 	o := outcome{locked: bytes.Contains(resp, lockedText)}
 	if status != want {
 		o.err = fmt.Sprintf("%s %s: %d %.200s", method, urlPath(url), status, resp)
+		if status == http.StatusTooManyRequests && bytes.Contains(resp, filingCapText) {
+			o.err += " (the server caps online filings per client address: serve with --filings-per-hour 0 for a load run)"
+		}
 	}
 	return o, resp
 }
+
+// filingCapText is the error code of a filing refused by the server's cap on filings per
+// client address, which every client of this tool shares (they all come from one address).
+var filingCapText = []byte(`"too_many_filings"`)
 
 // urlPath is the path of an http:// URL, without host and query.
 func urlPath(url string) string {
