@@ -42,42 +42,10 @@ type answerTable struct {
 	Rows    [][]string
 }
 
-// applicantAnswersOf renders the answers for the applicant's own pages (the
-// receipt, the status page): every identity number or credit code is masked
-// as the page's header masks the applicant's (workflow.MaskID); the staff
-// pages and the printed form show them in full (answersOf).
-func (s *Server) applicantAnswersOf(ctx context.Context, lang string, app *models.Application) (answersView, error) {
-	out, err := s.answersOf(ctx, lang, app)
-	if err != nil || app.Definition.Form == nil {
-		return out, err
-	}
-	for i := range out.Rows {
-		r := &out.Rows[i]
-		f := app.Definition.Form.Field(r.Key)
-		if f == nil {
-			continue
-		}
-		if f.Type == form.TypeIDNumber && r.Text != "" {
-			r.Text = workflow.MaskID(r.Text)
-		}
-		if r.Table != nil {
-			for c, col := range f.Columns {
-				if col.Type != form.TypeIDNumber {
-					continue
-				}
-				for _, row := range r.Table.Rows {
-					if c < len(row) && row[c] != "" {
-						row[c] = workflow.MaskID(row[c])
-					}
-				}
-			}
-		}
-	}
-	return out, nil
-}
-
 // answersOf renders the answers of an application: by its own form (the one
-// it was filed under), or by key when it has none.
+// it was filed under), or by key when it has none. Identity and phone numbers are
+// masked (form.Masked) on every page, the applicant's own and the staff's, unless the
+// request showed them in full through the logged action (revealed).
 func (s *Server) answersOf(ctx context.Context, lang string, app *models.Application) (answersView, error) {
 	v := form.Values(app.Form)
 	sc := app.Definition.Form

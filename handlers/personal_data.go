@@ -25,7 +25,7 @@ import (
 
 // maskedApplicant is the applicant as staff see them by default.
 func maskedApplicant(kind, name, idNumber, phone string) applicantView {
-	return applicantView{Kind: kind, Name: name, IDNumber: workflow.MaskIDNumber(idNumber), Phone: workflow.MaskPhone(phone)}
+	return applicantView{Kind: kind, Name: name, IDNumber: workflow.MaskID(idNumber), Phone: workflow.MaskPhone(phone)}
 }
 
 // maskedAnswers are an application's answers with identity and phone numbers masked.

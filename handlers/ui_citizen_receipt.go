@@ -86,7 +86,7 @@ func (s *Server) uiReceipt(c *gin.Context) error {
 	c.Header("Cache-Control", "no-store")
 	lang := langOf(c)
 	p := s.receiptOf(c.Request.Context(), lang, app, code)
-	answers, err := s.applicantAnswersOf(c.Request.Context(), lang, app)
+	answers, err := s.answersOf(c.Request.Context(), lang, app)
 	if err != nil {
 		return err
 	}

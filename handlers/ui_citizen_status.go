@@ -200,7 +200,7 @@ func (s *Server) applicantAnswers(c *gin.Context, lang string, app *models.Appli
 		}
 		app = full
 	}
-	return s.applicantAnswersOf(c.Request.Context(), lang, app)
+	return s.answersOf(c.Request.Context(), lang, app)
 }
 
 // citizenTarget finds the application an action form is about: by the query

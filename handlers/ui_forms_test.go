@@ -16,6 +16,7 @@ import (
 	"onewindow/models"
 	"onewindow/models/demo"
 	"onewindow/models/form"
+	"onewindow/workflow"
 )
 
 // The item's application form on the pages: the online application, the
@@ -378,7 +379,7 @@ func TestWindowIntakeRegistersTheFormAndStaffPagesShowAndPrintTheAnswers(t *test
 	if status != http.StatusOK {
 		t.Fatalf("print = %d", status)
 	}
-	for _, want := range []string{"食品经营许可（新办）申请表", `id="form-number">` + number + `<`, "王窗口", walkInID, "申请人（签名或盖章）", "申请人声明",
+	for _, want := range []string{"食品经营许可（新办）申请表", `id="form-number">` + number + `<`, "王窗口", workflow.MaskID(walkInID), "申请人（签名或盖章）", "申请人声明",
 		"<td>王芳</td>", "<td>JK2026-0012</td>", "演示系统打印件"} {
 		if !strings.Contains(body, want) {
 			t.Errorf("the printed form lacks %q", want)

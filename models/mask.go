@@ -1,6 +1,10 @@
 package models
 
-import "strings"
+import (
+	"strings"
+
+	"onewindow/workflow"
+)
 
 // MaskName is an applicant's name as the public may see it (DESIGN §8): a
 // person keeps the first and last character (张*三, 张*, 欧**娜); an
@@ -16,11 +20,5 @@ func MaskName(kind, name string) string {
 		keep := min(4, (n-1)/2)
 		return string(r[:keep]) + "***" + string(r[n-keep:])
 	}
-	switch n {
-	case 1:
-		return "*"
-	case 2:
-		return string(r[:1]) + "*"
-	}
-	return string(r[:1]) + strings.Repeat("*", n-2) + string(r[n-1:])
+	return workflow.MaskName(string(r))
 }

@@ -290,18 +290,16 @@ func IDKindOf(s string) IDKind {
 	return ResidentID
 }
 
-// MaskID masks a number for public display and logs: a resident ID keeps its first 6 and
-// last 4 characters (110105********002X), a credit code its first 8 and last 2. A number of
-// any other length keeps a quarter at each end, so at least half is always hidden.
+// MaskID masks an identity number as staff pages, the applicant's own pages, printed papers
+// and logs show it unless someone who may chose to see it in full: a resident ID or a
+// credit code (18 characters) keeps its first 4 and last 4 (3210**********2119). A number
+// of any other length keeps a quarter at each end, so at least half is always hidden.
 func MaskID(s string) string {
 	s = NormalizeID(s)
 	r := []rune(s)
 	head, tail := len(r)/4, len(r)/4
 	if len(r) == idLength {
-		head, tail = 6, 4
-		if IDKindOf(s) == CreditCode {
-			head, tail = 8, 2
-		}
+		head, tail = 4, 4
 	}
 	return string(r[:head]) + strings.Repeat("*", len(r)-head-tail) + string(r[len(r)-tail:])
 }
@@ -311,8 +309,10 @@ func MaskID(s string) string {
 func MaskName(s string) string {
 	r := []rune(strings.TrimSpace(s))
 	switch len(r) {
-	case 0, 1:
-		return string(r)
+	case 0:
+		return ""
+	case 1:
+		return "*" // a one-character name kept would be the whole name
 	case 2:
 		return string(r[0]) + "*"
 	}

@@ -3,7 +3,7 @@ package form
 import "onewindow/workflow"
 
 // Masked returns a copy of the answers with every identity number and phone number masked
-// (workflow.MaskIDNumber, MaskPhone), table cells included, as staff pages and the
+// (workflow.MaskID, MaskPhone), table cells included, as staff pages and the
 // applicant's status show them until someone with the right chooses to see them in full.
 // Fields are known by their type in the schema the answers were given to; a profile answer
 // (id_number, credit_code, phone) is masked whatever the schema.
@@ -22,7 +22,7 @@ func Masked(s *Schema, v Values) Values {
 		}
 		switch t {
 		case TypeIDNumber:
-			return workflow.MaskIDNumber(str)
+			return workflow.MaskID(str)
 		case TypePhone:
 			return workflow.MaskPhone(str)
 		}

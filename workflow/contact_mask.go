@@ -2,12 +2,6 @@ package workflow
 
 import "strings"
 
-// MaskIDNumber shows an identity number as staff and printed papers see it by default: the
-// first four and the last four characters (the region and the check digits), the rest as
-// asterisks, one per character, so the length still tells a resident ID (18) from an old
-// one (15). A value too short to keep anything private is all asterisks.
-func MaskIDNumber(id string) string { return maskMiddle(id, 4, 4) }
-
 // MaskPhone shows a phone number by its first three and last four digits (138****5678); a
 // short landline keeps its last two.
 func MaskPhone(phone string) string {
