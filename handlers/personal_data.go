@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"context"
+	"errors"
 	"net/http"
 	"net/url"
 	"slices"
@@ -44,7 +45,13 @@ type revealView struct {
 	Action   string // where the control posts
 	Can      bool   // the member of staff may see the full values
 	Revealed bool   // this answer shows them (and the view is logged)
+	Shown    string // the logged view's id, carried by links that keep showing them (print, language)
 }
+
+// revealGrant is how long a logged view keeps showing the data in full on the pages of that
+// application to the member of staff who asked (a reload, the other language, the printed
+// form), without logging again.
+const revealGrant = 10 * time.Minute
 
 // revealFields names what a view shows, for the log.
 const revealFields = "id_number,phone,form"
@@ -67,14 +74,14 @@ func (s *Server) canReveal(c *gin.Context, app *models.Application) bool {
 }
 
 // logReveal checks the right to see app's personal data in full and logs the view; only
-// then may the answer show it.
-func (s *Server) logReveal(c *gin.Context, app *models.Application, reason string) error {
+// then may the answer show it. It returns the record's id.
+func (s *Server) logReveal(c *gin.Context, app *models.Application, reason string) (uint, error) {
 	if !s.canReveal(c, app) {
-		return s.authorize(c, app.DepartmentCode, policies.ObjApplication, policies.ActReveal)
+		return 0, s.authorize(c, app.DepartmentCode, policies.ObjApplication, policies.ActReveal)
 	}
 	reason = strings.TrimSpace(reason)
 	if len([]rune(reason)) > maxRevealReason {
-		return invalid(map[string]string{"reason": s.site.T(langOf(c), "personal.err.reason_long", maxRevealReason)})
+		return 0, invalid(map[string]string{"reason": s.site.T(langOf(c), "personal.err.reason_long", maxRevealReason)})
 	}
 	p := principalOf(c)
 	var roles []string
@@ -91,6 +98,40 @@ func (s *Server) logReveal(c *gin.Context, app *models.Application, reason strin
 // withReveal marks the request's page as showing personal data in full.
 func withReveal(c *gin.Context) {
 	c.Request = c.Request.WithContext(context.WithValue(c.Request.Context(), revealKey{}, true))
+}
+
+// grantedReveal marks the request as showing app's personal data in full when its `shown`
+// parameter names a view this member of staff logged on this application within
+// revealGrant, and returns that id ("" otherwise: the page masks).
+func (s *Server) grantedReveal(c *gin.Context, app *models.Application) string {
+	id, err := strconv.ParseUint(c.Query("shown"), 10, 32)
+	if err != nil || id == 0 {
+		return ""
+	}
+	v, err := s.store.PersonalDataViewByID(c.Request.Context(), uint(id))
+	p := principalOf(c)
+	if err != nil || p == nil || v.Username != p.user.Username || v.ApplicationNumber != app.Number ||
+		s.now().Sub(v.At) > revealGrant || !s.canReveal(c, app) {
+		return ""
+	}
+	withReveal(c)
+	return strconv.FormatUint(id, 10)
+}
+
+// revealAndShow logs a view from a page's form and sends the browser to the page that shows
+// it (a GET: reloading or switching language does not post or log again). A reason that is
+// too long comes back on the page, masked, with the message.
+func (s *Server) revealAndShow(c *gin.Context, app *models.Application, page string, refused func(msg string) error) error {
+	id, err := s.logReveal(c, app, c.PostForm("reason"))
+	var e *Error
+	if errors.As(err, &e) && e.Fields["reason"] != "" {
+		return refused(e.Fields["reason"])
+	}
+	if err != nil {
+		return err
+	}
+	c.Redirect(http.StatusSeeOther, page+"?shown="+strconv.FormatUint(uint64(id), 10)+"#applicant")
+	return nil
 }
 
 // apiRevealApplicant shows an application's applicant and answers in full, logged.
@@ -110,7 +151,7 @@ func (s *Server) apiRevealApplicant(c *gin.Context) error {
 			return badRequest(err.Error())
 		}
 	}
-	if err := s.logReveal(c, app, body.Reason); err != nil {
+	if _, err := s.logReveal(c, app, body.Reason); err != nil {
 		return err
 	}
 	c.JSON(http.StatusOK, gin.H{"number": app.Number,
@@ -119,36 +160,45 @@ func (s *Server) apiRevealApplicant(c *gin.Context) error {
 	return nil
 }
 
-// uiWindowReveal shows the window's application page with the personal data in full.
+// uiWindowReveal logs a view from the window's application page and shows it in full.
 func (s *Server) uiWindowReveal(c *gin.Context) error {
 	app, err := s.windowApplication(c, policies.ActRegister)
 	if err != nil {
 		return err
 	}
-	if err := s.logReveal(c, app, c.PostForm("reason")); err != nil {
-		return err
-	}
-	withReveal(c)
-	return s.uiWindowApplication(c)
+	return s.revealAndShow(c, app, "/window/applications/"+app.Number, func(msg string) error {
+		p, err := s.newWindowAppPage(c, app)
+		if err != nil {
+			return err
+		}
+		p.Alert, p.Errors["reason"] = s.site.T(langOf(c), "window.err.summary"), msg
+		s.renderWindowApp(c, http.StatusUnprocessableEntity, p)
+		return nil
+	})
 }
 
-// uiTaskReveal shows the department's task page with the personal data in full.
+// uiTaskReveal logs a view from the department's task page and shows it in full.
 func (s *Server) uiTaskReveal(c *gin.Context) error {
 	app, err := s.loadTask(c)
 	if err != nil {
 		return err
 	}
-	if err := s.logReveal(c, app, c.PostForm("reason")); err != nil {
-		return err
-	}
-	withReveal(c)
-	return s.uiTask(c)
+	return s.revealAndShow(c, app, "/tasks/"+app.Number, func(msg string) error {
+		p, err := s.newTaskPage(c, app)
+		if err != nil {
+			return err
+		}
+		p.Problem = msg
+		s.render(c, http.StatusUnprocessableEntity, "task_detail", app.Number+" "+app.ItemName, "staff", p)
+		return nil
+	})
 }
 
-// pageApplicant is the applicant a page shows: in full when the request revealed it, else
-// masked; the reveal control goes with it.
-func (s *Server) pageApplicant(c *gin.Context, app *models.Application, action string) (applicantView, revealView) {
-	r := revealView{Action: action, Can: s.canReveal(c, app), Revealed: revealed(c.Request.Context())}
+// pageApplicant is the applicant a page shows: in full when the request was granted the
+// view (grantedReveal, called first, before anything else on the page is rendered, with
+// its id in shown), else masked; the reveal control goes with it.
+func (s *Server) pageApplicant(c *gin.Context, app *models.Application, action, shown string) (applicantView, revealView) {
+	r := revealView{Action: action, Can: s.canReveal(c, app), Shown: shown, Revealed: revealed(c.Request.Context())}
 	if r.Revealed {
 		return applicantView{Kind: app.ApplicantKind, Name: app.ApplicantName, IDNumber: app.ApplicantIDNumber,
 			Phone: app.ApplicantPhone}, r
@@ -191,6 +241,9 @@ func (s *Server) personalLog(c *gin.Context) (personalLogQuery, []models.Persona
 			f.To = d.AddDate(0, 0, 1) // the whole day named
 		}
 	}
+	if len(errs) == 0 && !f.From.IsZero() && !f.To.IsZero() && !f.To.After(f.From) {
+		errs["to"] = s.site.T(langOf(c), "personal.err.to_before_from")
+	}
 	if len(errs) > 0 {
 		return q, nil, 0, invalid(errs)
 	}
@@ -210,11 +263,13 @@ func (s *Server) apiPersonalDataViews(c *gin.Context) error {
 
 type personalLogRow struct {
 	models.PersonalDataView
-	Time string
+	Time  string
+	Roles string // the roles in the page's language
 }
 
 type personalLogPage struct {
 	Query            personalLogQuery
+	Errors           map[string]string // a filter refused, by field
 	Rows             []personalLogRow
 	Total            int64
 	Pages            int
@@ -224,12 +279,26 @@ type personalLogPage struct {
 // uiPersonalDataViews is the supervisors' page of the log.
 func (s *Server) uiPersonalDataViews(c *gin.Context) error {
 	q, views, total, err := s.personalLog(c)
+	if e := (*Error)(nil); errors.As(err, &e) && len(e.Fields) > 0 {
+		q.Page = 1
+		s.render(c, http.StatusUnprocessableEntity, "supervise_personal_data", s.site.T(langOf(c), "personal.log.title"), "staff",
+			personalLogPage{Query: q, Errors: e.Fields, Pages: 1})
+		return nil
+	}
 	if err != nil {
 		return err
 	}
 	p := personalLogPage{Query: q, Total: total, Pages: max(1, int((total+personalLogPerPage-1)/personalLogPerPage))}
+	lang := langOf(c)
 	for _, v := range views {
-		p.Rows = append(p.Rows, personalLogRow{PersonalDataView: v, Time: localTime(v.At)})
+		var roles []string
+		for _, r := range strings.Split(v.Role, ",") {
+			if r != "" {
+				roles = append(roles, s.site.T(lang, "admin.role."+r))
+			}
+		}
+		p.Rows = append(p.Rows, personalLogRow{PersonalDataView: v, Time: localTime(v.At),
+			Roles: strings.Join(roles, s.site.T(lang, "personal.log.role_sep"))})
 	}
 	v := url.Values{}
 	for k, val := range map[string]string{"username": q.Username, "number": q.Number, "from": q.From, "to": q.To} {

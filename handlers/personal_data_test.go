@@ -111,12 +111,23 @@ func TestNoIdentityNumberIsStoredInPlainText(t *testing.T) {
 	if s, b := call(t, env, http.MethodPost, "/api/v1/applications/"+online.Number+"/personal-data", window, long); s != http.StatusUnprocessableEntity || !strings.Contains(string(b), "reason") {
 		t.Fatalf("an overlong reason: %d %s", s, b)
 	}
-	code2, page, _ := clerk.post("/window/applications/"+online.Number+"/reveal", url.Values{"reason": {"现场核验"}})
-	if code2 != http.StatusOK || !strings.Contains(page, person) || !strings.Contains(page, `id="personal-revealed"`) {
-		t.Fatalf("page reveal: %d, full number shown: %v", code2, strings.Contains(page, person))
+	code2, _, shownURL := clerk.post("/window/applications/"+online.Number+"/reveal", url.Values{"reason": {"现场核验"}})
+	if code2 != http.StatusSeeOther || !strings.Contains(shownURL, "?shown=") {
+		t.Fatalf("page reveal: %d to %q", code2, shownURL)
+	}
+	shownURL = strings.TrimSuffix(shownURL, "#applicant")
+	for _, u := range []string{shownURL, shownURL + "&lang=en"} { // a reload, the other language: no new post, no new log row
+		if _, page, _ = clerk.get(u); !strings.Contains(page, person) || !strings.Contains(page, `id="personal-revealed"`) {
+			t.Fatalf("%s does not show the number in full", u)
+		}
 	}
 	if _, page, _ = clerk.get("/window/applications/" + online.Number); strings.Contains(page, person) {
-		t.Fatal("a reload after the reveal still shows the number in full")
+		t.Fatal("the page without the granted view shows the number in full")
+	}
+	// Another member of staff who may show it cannot use someone else's view.
+	other := loginSession(t, env, singleItem(t).DepartmentCode+".review", demo.Password)
+	if _, page, _ = other.get(shownURL); strings.Contains(page, person) {
+		t.Fatal("another clerk saw the number through someone else's view")
 	}
 
 	// The log: who, when, which application, why — for supervisors, not for clerks.

@@ -73,9 +73,11 @@ func (s *Server) systemTools(c *gin.Context) adminSection {
 	}
 	if s.can(c, all, policies.ObjLoginLog, policies.ActRead) {
 		sec.Links = append(sec.Links, adminLink{"tool-login-log", "/admin/login-log", "admin.log.title", "admin.home.log_hint"})
-	}
-	if s.can(c, all, policies.ObjDataLog, policies.ActRead) {
-		sec.Links = append(sec.Links, adminLink{"tool-personal-log", "/supervise/personal-data", "personal.log.title", "personal.log.intro"})
+		// The log of views of personal data sits beside the login log for administrators
+		// (supervisors find it beside their supervision page).
+		if s.can(c, all, policies.ObjDataLog, policies.ActRead) {
+			sec.Links = append(sec.Links, adminLink{"tool-personal-log", "/supervise/personal-data", "personal.log.title", "personal.log.hint"})
+		}
 	}
 	return sec
 }
@@ -117,6 +119,9 @@ func (s *Server) workTools(c *gin.Context) adminSection {
 	}
 	if s.can(c, policies.AllDomains, policies.ObjReport, policies.ActRead) {
 		sec.Links = append(sec.Links, adminLink{"tool-supervise", "/supervise", "admin.home.supervise", "admin.home.supervise_hint"})
+		if s.can(c, policies.AllDomains, policies.ObjDataLog, policies.ActRead) {
+			sec.Links = append(sec.Links, adminLink{"tool-personal-log", "/supervise/personal-data", "personal.log.title", "personal.log.hint"})
+		}
 	}
 	if s.can(c, policies.AllDomains, policies.ObjApplication, policies.ActOwn) {
 		sec.Links = append(sec.Links, adminLink{"tool-my", "/my", "admin.home.my", "admin.home.my_hint"})

@@ -169,6 +169,8 @@ type userPage struct {
 	Errors            map[string]string // part of the page → locale key
 	Flash             string
 	CanAssign, Active bool
+	// MaskedCitizenID is a citizen account's identity number as staff see it.
+	MaskedCitizenID string
 }
 
 func (s *Server) uiUser(c *gin.Context) error {
@@ -188,6 +190,7 @@ func (s *Server) renderUser(c *gin.Context, status int, u *models.User, p userPa
 	p.U, p.Locked, p.Self, p.Active = u, u.Locked(time.Now()), principalOf(c).user.ID == u.ID, u.Active
 	p.DeptName, p.Roles, p.RoleChoices, p.Depts = ref.deptByKey[u.DepartmentCode].ShortName, s.roleRows(u.Roles), policies.AllRoles(), ref.depts
 	p.CanAssign = s.can(c, policies.AllDomains, policies.ObjRole, policies.ActAssign)
+	p.MaskedCitizenID = workflow.MaskID(u.CitizenID)
 	if p.Errors == nil {
 		p.Errors = map[string]string{}
 	}

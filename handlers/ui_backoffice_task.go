@@ -108,6 +108,7 @@ func (s *Server) uiTask(c *gin.Context) error {
 
 func (s *Server) newTaskPage(c *gin.Context, app *models.Application) (*taskPage, error) {
 	lang := langOf(c)
+	shown := s.grantedReveal(c, app)
 	answers, err := s.answersOf(c.Request.Context(), lang, app)
 	if err != nil {
 		return nil, err
@@ -123,7 +124,7 @@ func (s *Server) newTaskPage(c *gin.Context, app *models.Application) (*taskPage
 		Clock: s.clockOf(app), MaxExtend: workflow.MaxExtension(app.Joint), Answers: answers,
 		CanPrintForm: s.can(c, app.DepartmentCode, policies.ObjApplication, policies.ActRegister),
 		Submitted:    citizenTime(app.SubmittedAt)}
-	p.App.Applicant, p.Reveal = s.pageApplicant(c, app, "/tasks/"+app.Number+"/reveal")
+	p.App.Applicant, p.Reveal = s.pageApplicant(c, app, "/tasks/"+app.Number+"/reveal", shown)
 	p.ItemType = s.site.TOr(lang, "enum.type."+app.Definition.ItemType, app.Definition.ItemType)
 	p.ExtendLeft = max(0, p.MaxExtend-app.ExtendedDays)
 	if p.Clock.OnTime != nil {

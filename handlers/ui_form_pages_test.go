@@ -73,8 +73,10 @@ func TestEveryPageMasksIdentityNumbersUntilAClerkShowsThemInFull(t *testing.T) {
 	}
 	resp, page = postForm(t, clerk, env.http.URL+"/window/applications/"+number[1]+"/reveal",
 		url.Values{"csrf_token": {csrf[1]}, "reason": {"核验"}})
-	if resp.StatusCode != http.StatusOK {
-		t.Fatalf("reveal: %d", resp.StatusCode)
+	if loc := resp.Header.Get("Location"); resp.StatusCode != http.StatusSeeOther || !strings.Contains(loc, "?shown=") {
+		t.Fatalf("reveal: %d to %q", resp.StatusCode, loc)
+	} else {
+		_, page, _ = fetch(t, clerk, http.MethodGet, env.http.URL+loc, nil)
 	}
 	wantAnswers(t, "window page shown in full", answersSection(t, page), map[string]string{"统一社会信用代码": foodOrg.code, "法定代表人身份证件号码": repID})
 }

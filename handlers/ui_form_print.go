@@ -34,13 +34,15 @@ func (s *Server) uiFormPrint(c *gin.Context) error {
 		return err
 	}
 	lang := langOf(c)
+	shown := s.grantedReveal(c, app) // a clerk who showed the data in full prints it in full
 	answers, err := s.answersOf(c.Request.Context(), lang, app)
 	if err != nil {
 		return err
 	}
+	applicant, _ := s.pageApplicant(c, app, "", shown)
 	p := formPrintPage{Number: app.Number, Item: app.ItemName, ItemCode: app.ItemCode,
 		Department: s.ref.Load().deptByKey[app.DepartmentCode].Name,
-		Applicant:  maskedApplicant(app.ApplicantKind, app.ApplicantName, app.ApplicantIDNumber, app.ApplicantPhone),
+		Applicant:  applicant,
 		Address:    answerOf(app, "address"), Submitted: citizenTime(app.SubmittedAt),
 		Channel: s.site.T(lang, "channel."+app.Channel), Answers: answers, Demo: s.demo}
 	p.Answers.Rows = withoutApplicantRows(p.Answers.Rows, map[string]string{"kind": s.site.T(lang, "applicant."+app.ApplicantKind),

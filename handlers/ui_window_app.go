@@ -140,13 +140,14 @@ func (s *Server) renderWindowApp(c *gin.Context, status int, p windowAppPage) {
 
 func (s *Server) newWindowAppPage(c *gin.Context, app *models.Application) (windowAppPage, error) {
 	lang := langOf(c)
+	shown := s.grantedReveal(c, app)
 	answers, err := s.answersOf(c.Request.Context(), lang, app)
 	if err != nil {
 		return windowAppPage{}, err
 	}
 	v := s.applicationViewOf(lang, app, s.staffActions(c, app))
 	var reveal revealView
-	v.Applicant, reveal = s.pageApplicant(c, app, "/window/applications/"+app.Number+"/reveal")
+	v.Applicant, reveal = s.pageApplicant(c, app, "/window/applications/"+app.Number+"/reveal", shown)
 	p := windowAppPage{App: v, Reveal: reveal, Department: s.ref.Load().deptByKey[app.DepartmentCode].Name, Token: newFormToken(),
 		Can: map[string]bool{}, Errors: map[string]string{}, Form: map[string]string{}, Kinds: materialKinds,
 		Deliveries: workflow.Deliveries, Commitment: s.site.T(lang, "window.pending.commitment_default"),

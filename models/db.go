@@ -124,6 +124,10 @@ func Open(ctx context.Context, dir string, opt Options) (*Store, error) {
 	if err := s.loadKeys(ctx, dir, opt); err != nil {
 		return nil, errors.Join(err, s.Close())
 	}
+	// The database holds personal data: readable by the service's account only.
+	if err := os.Chmod(s.path, 0o600); err != nil {
+		return nil, errors.Join(fmt.Errorf("models: open: %w", err), s.Close())
+	}
 	reader, err := s.dialect.open(s.path, opt, true)
 	if err != nil {
 		return nil, errors.Join(err, s.Close())

@@ -2,8 +2,11 @@ package models
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
+
+	"gorm.io/gorm"
 )
 
 // PersonalDataView is one time a member of staff chose to see an applicant's full identity
@@ -22,16 +25,30 @@ type PersonalDataView struct {
 // TableName keeps the table name of the migration.
 func (PersonalDataView) TableName() string { return "personal_data_views" }
 
-// LogPersonalDataView records a view before the data is shown: no record, no view.
-func (s *Store) LogPersonalDataView(ctx context.Context, v PersonalDataView) error {
+// LogPersonalDataView records a view before the data is shown (no record, no view) and
+// returns the record's id.
+func (s *Store) LogPersonalDataView(ctx context.Context, v PersonalDataView) (uint, error) {
 	if v.At.IsZero() {
 		v.At = time.Now()
 	}
 	v.At = v.At.UTC()
 	if err := s.db.WithContext(ctx).Create(&v).Error; err != nil {
-		return fmt.Errorf("models: log personal data view: %w", err)
+		return 0, fmt.Errorf("models: log personal data view: %w", err)
 	}
-	return nil
+	return v.ID, nil
+}
+
+// PersonalDataViewByID returns one record of the log.
+func (s *Store) PersonalDataViewByID(ctx context.Context, id uint) (*PersonalDataView, error) {
+	var v PersonalDataView
+	err := s.read.WithContext(ctx).Where("id = ?", id).Take(&v).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return nil, fmt.Errorf("models: personal data view %d: %w", id, ErrNotFound)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("models: personal data view %d: %w", id, err)
+	}
+	return &v, nil
 }
 
 // PersonalDataViewFilter narrows the log: by member of staff, by application, by time.
