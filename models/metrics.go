@@ -45,10 +45,10 @@ type ActionCount struct {
 }
 
 // BatchStats is the group-commit batch-size histogram: Buckets[i] counts the
-// batches of at most BatchBuckets[i] writes (not cumulative).
+// batches of more than BatchBuckets[i-1] and at most BatchBuckets[i] writes (not
+// cumulative; their total is the number of batches). Sum is the writes in them.
 type BatchStats struct {
 	Buckets [9]uint64
-	Count   uint64
 	Sum     uint64
 }
 
@@ -67,7 +67,6 @@ type storeCounters struct {
 	filings map[[2]string]*atomic.Uint64
 	actions map[[2]string]*atomic.Uint64
 	buckets [9]atomic.Uint64
-	count   atomic.Uint64
 	sum     atomic.Uint64
 }
 
@@ -98,7 +97,6 @@ func (c *storeCounters) batch(n int) {
 		i++
 	}
 	c.buckets[i].Add(1)
-	c.count.Add(1)
 	c.sum.Add(uint64(n))
 }
 
@@ -114,9 +112,6 @@ func (s *Store) Counters() Counters {
 		out.Actions = append(out.Actions, ActionCount{Target: k[0], Action: workflow.Action(k[1]), Count: n.Load()})
 	}
 	c.mu.Unlock()
-	// Count before the buckets: a batch counted meanwhile may then show in a bucket
-	// and not yet in Count, never the other way round.
-	out.Batches.Count = c.count.Load()
 	out.Batches.Sum = c.sum.Load()
 	for i := range c.buckets {
 		out.Batches.Buckets[i] = c.buckets[i].Load()
