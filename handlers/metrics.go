@@ -46,6 +46,9 @@ type metrics struct {
 	token    [sha256.Size]byte // SHA-256 of the token; compared in constant time
 	hasToken bool
 	codes    [600]string // status code → label, so that labelling allocates nothing
+	// series keeps each (route, method, code)'s counter and histogram: looking them up
+	// by label values hashes and validates every value on every request.
+	series sync.Map // seriesKey → *requestSeries
 
 	mu       sync.Mutex // one open-work read at a time
 	gaugesAt time.Time
@@ -87,6 +90,33 @@ func (p slogPrinter) Println(v ...any) {
 	p.s.log.Warn("metrics", "error", strings.TrimSpace(fmt.Sprintln(v...)))
 }
 
+// seriesKey names one request series.
+type seriesKey struct {
+	route, method string
+	code          int
+}
+
+// requestSeries is one series' counter and its route and method's histogram.
+type requestSeries struct {
+	count   prometheus.Counter
+	latency prometheus.Observer
+}
+
+// seriesOf returns the instruments of a series, made on first use.
+func (m *metrics) seriesOf(route, method string, code int) *requestSeries {
+	k := seriesKey{route, method, code}
+	if v, ok := m.series.Load(k); ok {
+		return v.(*requestSeries)
+	}
+	label := "other"
+	if code >= 0 && code < len(m.codes) {
+		label = m.codes[code]
+	}
+	rs := &requestSeries{count: m.requests.WithLabelValues(route, method, label), latency: m.latency.WithLabelValues(route, method)}
+	v, _ := m.series.LoadOrStore(k, rs)
+	return v.(*requestSeries)
+}
+
 // observe is the first middleware: it counts every answer under its route
 // template (c.FullPath, never the raw path, so numbers and codes in URLs make no
 // new series) and times it.
@@ -98,14 +128,9 @@ func (m *metrics) observe() gin.HandlerFunc {
 		if route == "" {
 			route = "unmatched"
 		}
-		method := methodLabel(c.Request.Method)
-		m.latency.WithLabelValues(route, method).Observe(time.Since(start).Seconds())
-		code := c.Writer.Status()
-		label := "other"
-		if code >= 0 && code < len(m.codes) {
-			label = m.codes[code]
-		}
-		m.requests.WithLabelValues(route, method, label).Inc()
+		rs := m.seriesOf(route, methodLabel(c.Request.Method), c.Writer.Status())
+		rs.latency.Observe(time.Since(start).Seconds())
+		rs.count.Inc()
 	}
 }
 
