@@ -7,6 +7,8 @@ import (
 	"sync/atomic"
 	"time"
 
+	"gorm.io/gorm"
+
 	"onewindow/workflow"
 )
 
@@ -187,24 +189,54 @@ func (s *Store) Gauges(ctx context.Context, cal *workflow.Calendar, today time.T
 	if out.Work, err = s.Workload(ctx, cal, today, warn); err != nil {
 		return nil, fmt.Errorf("models: gauges: %w", err)
 	}
-	var levels []LevelCount
-	if err := db.Raw(`SELECT level, COUNT(*) AS count FROM evaluations GROUP BY level`).Scan(&levels).Error; err != nil {
+	if out.Levels, err = s.levels.tally(db); err != nil {
 		return nil, fmt.Errorf("models: gauges: evaluations: %w", err)
-	}
-	for l := LevelVeryDissatisfied; l <= LevelVerySatisfied; l++ {
-		lc := LevelCount{Level: l}
-		for _, r := range levels {
-			if r.Level == l {
-				lc.Count = r.Count
-			}
-		}
-		out.Levels = append(out.Levels, lc)
 	}
 	if err := db.Raw(`SELECT department_code AS department, state, COUNT(*) AS count,
 		SUM(CASE WHEN due_on < ? THEN 1 ELSE 0 END) AS overdue
-		FROM rectification_cases WHERE state <> ? GROUP BY department_code, state ORDER BY department_code, state`,
-		today.Format(time.DateOnly), CaseClosed).Scan(&out.Cases).Error; err != nil {
+		FROM rectification_cases WHERE state IN ? GROUP BY department_code, state ORDER BY department_code, state`,
+		today.Format(time.DateOnly), CaseStates[:len(CaseStates)-1]).Scan(&out.Cases).Error; err != nil {
 		return nil, fmt.Errorf("models: gauges: rectification cases: %w", err)
+	}
+	return out, nil
+}
+
+// levelTally counts the evaluations by level. Evaluations are never changed or
+// deleted (the table's triggers), so each read counts only those added since the
+// last (id above the last one seen) and the tally stays exact without reading the
+// whole table again.
+type levelTally struct {
+	mu     sync.Mutex
+	lastID uint
+	counts [LevelVerySatisfied + 1]int64
+}
+
+func (t *levelTally) tally(db *gorm.DB) ([]LevelCount, error) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	var rows []struct {
+		Level int
+		Count int64
+		MaxID uint
+	}
+	// GROUP BY +level: grouping by the bare column makes SQLite walk the whole level
+	// index rather than seek the new ids by the primary key.
+	if err := db.Raw(`SELECT level, COUNT(*) AS count, MAX(id) AS max_id FROM evaluations WHERE id > ? GROUP BY +level`, t.lastID).
+		Scan(&rows).Error; err != nil {
+		return nil, err
+	}
+	counts, last := t.counts, t.lastID
+	for _, r := range rows {
+		if r.Level < LevelVeryDissatisfied || r.Level > LevelVerySatisfied {
+			return nil, fmt.Errorf("an evaluation at level %d", r.Level)
+		}
+		counts[r.Level] += r.Count
+		last = max(last, r.MaxID)
+	}
+	t.counts, t.lastID = counts, last
+	out := make([]LevelCount, 0, LevelVerySatisfied)
+	for l := LevelVeryDissatisfied; l <= LevelVerySatisfied; l++ {
+		out = append(out, LevelCount{Level: l, Count: counts[l]})
 	}
 	return out, nil
 }
