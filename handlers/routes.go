@@ -60,6 +60,7 @@ const ofAction = "(of the action)"
 // checks with authorize; where the resource has a department (an item, an
 // application, a task) the handler checks in that department, elsewhere in
 // every department ("*"). The handler of a URL is the last column.
+// GET /metrics is not here: it is answered before the router (metrics.go).
 var routeTable = []route{
 	// Public: the catalogue, the session and the service itself.
 	{"GET", "/healthz", api, public, "", "", (*Server).healthz},
@@ -291,7 +292,7 @@ func (s *Server) routes(trustedProxies []string) (*gin.Engine, error) {
 	}
 	r.RemoteIPHeaders = []string{"X-Forwarded-For"}
 	r.HandleMethodNotAllowed = true
-	r.Use(requestID(), accessLog(s.log), s.recovery(), securityHeaders(s.secure), language(s.site, s.secure), s.authenticate(), s.csrf())
+	r.Use(s.metrics.observe(), requestID(), accessLog(s.log), s.recovery(), securityHeaders(s.secure), language(s.site, s.secure), s.authenticate(), s.csrf())
 	for _, rt := range routeTable {
 		s.register(r, rt)
 	}

@@ -52,6 +52,9 @@ type Config struct {
 	// and a member of staff whose password is older may do nothing but change it (citizens
 	// are warned only). 0: passwords do not expire.
 	PasswordMaxAge time.Duration
+	// MetricsToken, when set, is the bearer token /metrics asks of every scraper;
+	// empty: /metrics answers loopback connections only.
+	MetricsToken string
 }
 
 // Server is the HTTP side of OneWindow.
@@ -102,6 +105,7 @@ type Server struct {
 	filings       *limiter                      // online filings per client address (Config.FilingsPerHour); nil: no cap
 	// maxPasswordAge is Config.PasswordMaxAge (0: no expiry).
 	maxPasswordAge time.Duration
+	metrics        *metrics // the Prometheus registry of this server (metrics.go)
 }
 
 // reference is the small, read-mostly data that validates filters and labels
@@ -157,6 +161,7 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	if err = s.refresh(ctx); err != nil {
 		return nil, err
 	}
+	s.metrics = newMetrics(s, cfg.MetricsToken)
 	if s.engine, err = s.routes(cfg.TrustedProxies); err != nil {
 		return nil, err
 	}
@@ -169,6 +174,9 @@ func (s *Server) Handler() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if err := s.refresh(r.Context()); err != nil {
 			s.log.Warn("caches kept stale", "err", err)
+		}
+		if s.serveMetrics(w, r) {
+			return
 		}
 		s.engine.ServeHTTP(w, r)
 	})

@@ -94,6 +94,7 @@ func (s *Store) Act(ctx context.Context, req ActionRequest) (*Application, error
 	}
 	if !replayed {
 		s.changes.appended(1)
+		s.counters.acted(TargetApplication, req.Action)
 	}
 	s.work.bump(taskDepartments(out)...)
 	return out, nil

@@ -156,6 +156,7 @@ func (s *Store) CreateApplication(ctx context.Context, na NewApplication) (*File
 	}
 	if !out.Replayed {
 		s.changes.appended(1) // the filing's first event
+		s.counters.filed(FilingSingle, na.Channel)
 	}
 	return out, nil
 }

@@ -124,6 +124,7 @@ func (s *Store) commitLoop(c *committer) {
 var errBatchBroken = errors.New("models: a write could not be rolled back; its batch is undone")
 
 func (s *Store) commitBatch(batch []*writeReq) {
+	s.counters.batch(len(batch))
 	errs := make([]error, len(batch))
 	var slot txSlot
 	tx := s.db.WithContext(beginWith(context.Background(), &slot)).Begin()

@@ -151,6 +151,7 @@ func (s *Store) ActOnBundle(ctx context.Context, req BundleActionRequest) (*Bund
 	}
 	if !replayed {
 		s.changes.appended(int64(acted))
+		s.counters.acted(TargetBundle, req.Action)
 	}
 	s.work.bump(depts...)
 	return s.BundleFiling(ctx, req.Number)

@@ -212,6 +212,7 @@ func (s *Store) CreateBundleFiling(ctx context.Context, nb NewBundleFiling) (*Bu
 	}
 	if !out.Replayed {
 		s.changes.appended(int64(len(out.Children))) // each child's first event
+		s.counters.filed(FilingBundle, nb.Channel)
 	}
 	return out, nil
 }

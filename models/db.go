@@ -95,6 +95,8 @@ type Store struct {
 	changes   changeWatch  // the change signal as this process has seen it
 	keys      *Keyring     // seals personal data (personal_data.go)
 	keyFile   string
+	counters  storeCounters // filings, actions and commit batches for the metrics page
+	levels    levelTally    // evaluations by level, counted as they are added (metrics.go)
 }
 
 // DatabaseFile is the name of the SQLite file inside the data folder.

@@ -40,7 +40,13 @@ type serveConfig struct {
 	passwordMaxDays int
 	// filingsPerHour caps the online filings from one client address in an hour; 0: no cap.
 	filingsPerHour int
+	// metricsToken, when set, is the bearer token /metrics asks of every scraper; empty:
+	// /metrics answers loopback connections only.
+	metricsToken string
 }
+
+// minMetricsToken is the shortest bearer token /metrics accepts as a setting.
+const minMetricsToken = 16
 
 func parseServe(args []string, getenv func(string) string, stderr io.Writer) (serveConfig, error) {
 	env := func(name, def string) string {
@@ -83,6 +89,8 @@ func parseServe(args []string, getenv func(string) string, stderr io.Writer) (se
 		"days a password lasts: staff are warned 14 days before and must change an expired one before anything else; 0 turns expiry off (ONEWINDOW_PASSWORD_MAX_DAYS)")
 	fs.IntVar(&cfg.filingsPerHour, "filings-per-hour", filingsPerHour,
 		"online filings (single or 一件事) one client address may make in an hour; staff at the window are not counted; 0 turns the cap off (ONEWINDOW_FILINGS_PER_HOUR)")
+	fs.StringVar(&cfg.metricsToken, "metrics-token", env("METRICS_TOKEN", ""),
+		"bearer token for GET /metrics (Prometheus); without one /metrics answers loopback connections only; at least 16 characters; prefer the environment variable, a flag shows in the process list (ONEWINDOW_METRICS_TOKEN)")
 	if err := fs.Parse(args); err != nil {
 		return cfg, err
 	}
@@ -96,6 +104,8 @@ func parseServe(args []string, getenv func(string) string, stderr io.Writer) (se
 		return cfg, fmt.Errorf("serve: --password-max-days must be 0 (off) to 3650")
 	case cfg.filingsPerHour < 0:
 		return cfg, fmt.Errorf("serve: --filings-per-hour must not be negative")
+	case cfg.metricsToken != "" && (len(cfg.metricsToken) < minMetricsToken || strings.TrimSpace(cfg.metricsToken) != cfg.metricsToken):
+		return cfg, fmt.Errorf("serve: --metrics-token must be at least %d characters with no surrounding spaces", minMetricsToken)
 	}
 	return cfg, nil
 }
@@ -158,7 +168,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	}
 	srv, err := handlers.New(ctx, handlers.Config{Store: store, Site: site, Logger: log, Demo: cfg.demo,
 		TrustedProxies: splitList(cfg.trustedProxies), PublicURL: cfg.publicURL, FilingsPerHour: cfg.filingsPerHour,
-		PasswordMaxAge: time.Duration(cfg.passwordMaxDays) * 24 * time.Hour})
+		PasswordMaxAge: time.Duration(cfg.passwordMaxDays) * 24 * time.Hour, MetricsToken: cfg.metricsToken})
 	if err != nil {
 		return err
 	}
