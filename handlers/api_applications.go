@@ -129,6 +129,9 @@ func (s *Server) apiApplicant(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
+	if !a.Proven { // an anonymous online filer's profile is not the applicant's
+		return notFound("applicant")
+	}
 	apps, err := s.store.ApplicationsOf(c.Request.Context(), id, 20)
 	if err != nil {
 		return err

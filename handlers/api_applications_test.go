@@ -487,3 +487,43 @@ func TestAnonymousFilingKeepsTheStoredProfile(t *testing.T) {
 		t.Fatalf("the anonymous application records %s %s, not what it said", app.ApplicantName, app.ApplicantPhone)
 	}
 }
+
+// TestAnAnonymousFilerDoesNotBecomeTheApplicantOnFile: the first filing under a number is
+// anonymous; the window's look-up does not offer that filer's name and contact details as the
+// applicant's, until a filing by someone who proved the number (the window, with the
+// applicant present) gives the profile, which drops what the anonymous filer left.
+func TestAnAnonymousFilerDoesNotBecomeTheApplicantOnFile(t *testing.T) {
+	env := newStaffEnv(t)
+	code := singleItem(t).Code
+	const id = "110101199003078005"
+	body := applyBody(code, id)
+	body["applicant"].(map[string]any)["name"], body["applicant"].(map[string]any)["phone"] = "冒用者", "13700000002"
+	if s, b := call(t, env, http.MethodPost, "/api/v1/applications", "", body); s != http.StatusCreated {
+		t.Fatalf("anonymous filing: %d %s", s, b)
+	}
+	window := loginToken(t, env, "window1")
+	if s, b := call(t, env, http.MethodGet, "/api/v1/applicants/"+id, window, nil); s != http.StatusNotFound {
+		t.Fatalf("look-up after an anonymous filing: %d %s", s, b)
+	}
+	clerk := loginSession(t, env, "window1", demo.Password)
+	if _, page, _ := clerk.get("/window/new?item=" + code + "&id_number=" + id); strings.Contains(page, "冒用者") ||
+		strings.Contains(page, `id="lookup-found"`) {
+		t.Fatal("the window's look-up offers the anonymous filer as the applicant")
+	}
+	body = applyBody(code, id)
+	body["applicant"].(map[string]any)["name"], body["applicant"].(map[string]any)["phone"] = "王真", ""
+	delete(body["applicant"].(map[string]any), "phone")
+	if s, b := call(t, env, http.MethodPost, "/api/v1/applications", window, body); s != http.StatusCreated {
+		t.Fatalf("window filing: %d %s", s, b)
+	}
+	p, err := env.store.Applicant(t.Context(), id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !p.Proven || p.Name != "王真" || p.Phone != "" {
+		t.Fatalf("after the window's filing the profile is %+v; want proven, 王真, and no phone of the anonymous filer", p)
+	}
+	if s, b := call(t, env, http.MethodGet, "/api/v1/applicants/"+id, window, nil); s != http.StatusOK || !strings.Contains(string(b), "王真") {
+		t.Fatalf("look-up after the window's filing: %d %s", s, b)
+	}
+}

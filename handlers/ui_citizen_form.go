@@ -49,7 +49,7 @@ func (s *Server) citizenProfile(c *gin.Context, it *models.Item, f *applyForm) (
 		return v, nil
 	}
 	profile := map[string]string{"name": p.user.DisplayName, "id_number": workflow.NormalizeID(p.user.CitizenID)}
-	if a, err := s.store.Applicant(c.Request.Context(), profile["id_number"]); err == nil {
+	if a, err := s.store.Applicant(c.Request.Context(), profile["id_number"]); err == nil && a.Proven {
 		profile["phone"], profile["address"] = a.Phone, a.Address
 	} else if !errors.Is(err, models.ErrNotFound) {
 		return nil, err

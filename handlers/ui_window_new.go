@@ -216,21 +216,21 @@ func (s *Server) intakeItem(c *gin.Context, p *intakePage, code string, posted f
 }
 
 // lookupApplicant fills the applicant from the stored one with the same
-// identity number and lists their earlier applications (一号申请).
+// identity number, when someone who proved the number gave it (an anonymous online
+// filer's profile is not the applicant's), and lists their earlier applications (一号申请).
 func (s *Server) lookupApplicant(c *gin.Context, p *intakePage) error {
 	ctx := c.Request.Context()
 	p.LookedUp = true
 	id := workflow.NormalizeID(p.Applicant.IDNumber)
 	a, err := s.store.Applicant(ctx, id)
-	if errors.Is(err, models.ErrNotFound) {
-		return nil
-	}
-	if err != nil {
+	if err != nil && !errors.Is(err, models.ErrNotFound) {
 		return err
 	}
-	p.Known = true
-	p.Applicant = intakeApplicant{Kind: a.Kind, IDNumber: a.IDNumber, Name: a.Name}
-	p.OnFile = intakeApplicant{Phone: workflow.MaskPhone(a.Phone), Address: workflow.MaskAddress(a.Address)}
+	if a != nil && a.Proven {
+		p.Known = true
+		p.Applicant = intakeApplicant{Kind: a.Kind, IDNumber: a.IDNumber, Name: a.Name}
+		p.OnFile = intakeApplicant{Phone: workflow.MaskPhone(a.Phone), Address: workflow.MaskAddress(a.Address)}
+	}
 	apps, err := s.store.ApplicationsOf(ctx, id, 20)
 	if err != nil {
 		return err

@@ -32,6 +32,9 @@ type Applicant struct {
 	Name      string `gorm:"not null"`
 	Phone     string `gorm:"not null;serializer:sealed"`
 	Address   string `gorm:"not null;serializer:sealed"`
+	// Proven: the profile was given by someone who proved the number (a signed-in citizen,
+	// the window); an anonymous filing's is not shown as the applicant's.
+	Proven    bool `gorm:"not null"`
 	CreatedAt time.Time
 	UpdatedAt time.Time
 }

@@ -246,15 +246,17 @@ func fileFor(st *stmtTx, na NewApplication, enc encodedDefinition, applicant *Ap
 }
 
 // The applicant's profile by identity number (its blind index): created by the first
-// filing, updated only by filings that may (NewApplication.UpdateProfile). The no-op update
-// keeps one statement that returns the row either way. Every personal value is sealed.
+// filing, updated only by filings that may (NewApplication.UpdateProfile: a signed-in
+// citizen with the number, the window), which also make it proven; what an anonymous filer
+// left on an unproven profile goes when a proven filing leaves a field blank. The no-op
+// update keeps one statement that returns the row either way. Every personal value is sealed.
 const (
-	upsertApplicantSQL = `INSERT INTO applicants (kind, id_kind, id_number, id_index, name, phone, address, created_at, updated_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+	upsertApplicantSQL = `INSERT INTO applicants (kind, id_kind, id_number, id_index, name, phone, address, created_at, updated_at, proven)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 1)
 		ON CONFLICT (id_index) WHERE id_index <> '' DO UPDATE SET kind = excluded.kind, name = excluded.name,
-			updated_at = excluded.updated_at,
-			phone = CASE WHEN excluded.phone <> '' THEN excluded.phone ELSE applicants.phone END,
-			address = CASE WHEN excluded.address <> '' THEN excluded.address ELSE applicants.address END
+			updated_at = excluded.updated_at, proven = 1,
+			phone = CASE WHEN excluded.phone <> '' THEN excluded.phone WHEN applicants.proven THEN applicants.phone ELSE '' END,
+			address = CASE WHEN excluded.address <> '' THEN excluded.address WHEN applicants.proven THEN applicants.address ELSE '' END
 		RETURNING id, kind, id_kind, id_number, id_index, name, phone, address`
 	upsertApplicantKeepSQL = `INSERT INTO applicants (kind, id_kind, id_number, id_index, name, phone, address, created_at, updated_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)

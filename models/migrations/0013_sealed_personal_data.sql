@@ -5,6 +5,11 @@
 -- its key; the indexes on plain numbers go.
 
 ALTER TABLE applicants ADD COLUMN id_index TEXT NOT NULL DEFAULT '';
+-- Whether the profile (name, phone, address) was given by someone who proved the number: a
+-- citizen signed in with it, or the window with the applicant present. An anonymous online
+-- filing creates an unproven profile, which nobody is shown as the applicant's. Profiles from
+-- before are unproven until the next proven filing.
+ALTER TABLE applicants ADD COLUMN proven INTEGER NOT NULL DEFAULT 0;
 CREATE UNIQUE INDEX idx_applicants_id_index ON applicants (id_index) WHERE id_index <> '';
 
 ALTER TABLE applications ADD COLUMN applicant_id_index TEXT NOT NULL DEFAULT '';
