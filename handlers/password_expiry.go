@@ -165,6 +165,9 @@ func (s *Server) uiAccountPassword(c *gin.Context) error {
 			if msg == "required" {
 				errs[field] = "account.password.err.required"
 			}
+			if rule, ok := passwordRules[msg]; ok { // say which rule the new password broke
+				errs[field] = "account.password.rule." + rule
+			}
 		}
 		if e.Status == http.StatusTooManyRequests {
 			errs["current_password"] = "login.locked"

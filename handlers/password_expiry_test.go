@@ -145,3 +145,16 @@ func TestPasswordExpiryWarnsThenConfinesStaffToTheChangePage(t *testing.T) {
 		t.Errorf("the new token's work list = %d %s", status, body)
 	}
 }
+
+// TestTheChangePageSaysWhichRuleANewPasswordBreaks: each refused new password is told the
+// rule it broke, not the whole policy.
+func TestTheChangePageSaysWhichRuleANewPasswordBreaks(t *testing.T) {
+	env := newStaffEnv(t)
+	s, _ := pageSession(t, env, "window1", demo.Password)
+	for pw, want := range map[string]string{"Ab1!": "至少 10 个字符", "abcdefghijkl": "至少三类", "Window1-Strong!": "不能包含用户名"} {
+		status, page, _ := s.post("/account/password", url.Values{"current_password": {demo.Password}, "password": {pw}, "password2": {pw}})
+		if status != http.StatusUnprocessableEntity || !strings.Contains(page, want) {
+			t.Errorf("new password %q: %d, want the page to say %q", pw, status, want)
+		}
+	}
+}

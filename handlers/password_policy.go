@@ -23,6 +23,15 @@ var commonPasswords = []string{"password", "passw0rd", "p@ssw0rd", "p@ssword", "
 	"1qaz2wsx", "1q2w3e4r", "abc123", "abcd1234", "admin", "administrator", "welcome", "letmein", "iloveyou",
 	"zaq12wsx", "qazwsx", "woaini", "changeme", "demo1234", "test1234", "root", "huawei", "china", "beijing"}
 
+// passwordRules names each reason CheckPassword and HashNewPassword give, for the pages
+// that tell the user which rule a new password broke.
+var passwordRules = map[string]string{
+	"must be at least 10 characters": "short", "must be at most 72 bytes": "long",
+	"must mix three of: lower-case letters, upper-case letters, digits, symbols": "kinds",
+	"must not contain the username": "username", "is a common password": "common",
+	"must differ from the last 5 passwords": "history",
+}
+
 // CheckPassword returns why a new password is refused for username, or "".
 func CheckPassword(pw, username string) string {
 	if utf8.RuneCountInString(pw) < minPasswordRunes {
