@@ -28,7 +28,7 @@ var commonPasswords = []string{"password", "passw0rd", "p@ssw0rd", "p@ssword", "
 var passwordRules = map[string]string{
 	"must be at least 10 characters": "short", "must be at most 72 bytes": "long",
 	"must mix three of: lower-case letters, upper-case letters, digits, symbols": "kinds",
-	"must not contain the username": "username", "is a common password": "common",
+	"must not contain the username":                                              "username", "is a common password": "common",
 	"must differ from the last 5 passwords": "history",
 }
 
