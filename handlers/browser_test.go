@@ -5,7 +5,6 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -14,9 +13,11 @@ import (
 
 const chromiumPath = "/usr/bin/chromium"
 
-// parallelJourneys remembers the journeys already marked parallel (a journey
-// with two browsers calls newBrowser twice).
-var parallelJourneys sync.Map
+// browserTestPrefix starts the name of every test that drives a browser:
+// .ci/run runs those journeys in a step of their own (without the race
+// detector, which makes a page load take seconds) and skips them in the race
+// step, both by this prefix.
+const browserTestPrefix = "TestBrowser"
 
 // newBrowser starts headless Chromium for one journey. Without the browser
 // the test is skipped, unless ONEWINDOW_REQUIRE_BROWSER is set (as CI does),
@@ -24,9 +25,11 @@ var parallelJourneys sync.Map
 // in parallel with each other (each has its own server and browser).
 func newBrowser(t *testing.T) context.Context {
 	t.Helper()
-	if _, again := parallelJourneys.LoadOrStore(t, true); !again {
-		t.Parallel()
+	if !strings.HasPrefix(t.Name(), browserTestPrefix) {
+		t.Fatalf("%s drives a browser, so its name must start with %s (CI selects the journeys by that prefix)",
+			t.Name(), browserTestPrefix)
 	}
+	parallel(t)
 	if _, err := os.Stat(chromiumPath); err != nil {
 		if os.Getenv("ONEWINDOW_REQUIRE_BROWSER") != "" {
 			t.Fatalf("browser journeys are required but %s is missing: %v", chromiumPath, err)
