@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -19,10 +20,45 @@ const chromiumPath = "/usr/bin/chromium"
 // step, both by this prefix.
 const browserTestPrefix = "TestBrowser"
 
-// newBrowser starts headless Chromium for one journey. Without the browser
-// the test is skipped, unless ONEWINDOW_REQUIRE_BROWSER is set (as CI does),
-// where a missing browser fails. Journeys mostly wait for pages, so they run
-// in parallel with each other (each has its own server and browser).
+// chromium is the one headless Chromium that the journeys of a test binary
+// share, started by the first journey and stopped by TestMain: starting a
+// browser costs seconds, a fresh browser context (a private profile, with its
+// own cookies and storage) for each journey costs little.
+var chromium struct {
+	once   sync.Once
+	ctx    context.Context
+	err    error
+	cancel func()
+}
+
+func sharedChromium() (context.Context, error) {
+	chromium.once.Do(func() {
+		opts := append(chromedp.DefaultExecAllocatorOptions[:],
+			chromedp.ExecPath(chromiumPath), chromedp.NoSandbox, chromedp.DisableGPU,
+			chromedp.Flag("disable-quic", true), chromedp.Flag("disable-component-update", true),
+			chromedp.WindowSize(1280, 900))
+		allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
+		ctx, cancelCtx := chromedp.NewContext(allocCtx)
+		chromium.cancel = func() { cancelCtx(); cancelAlloc() }
+		// Start the browser before any timeout so the timeout cannot kill it.
+		chromium.ctx, chromium.err = ctx, chromedp.Do(ctx)
+	})
+	return chromium.ctx, chromium.err
+}
+
+// stopChromium stops the shared browser, if a journey started it.
+func stopChromium() {
+	if chromium.cancel != nil {
+		chromium.cancel()
+	}
+}
+
+// newBrowser opens, for one journey, a tab in a browser context of its own in
+// the shared headless Chromium (a journey that calls it twice has two
+// separate sessions). Without the browser the test is skipped, unless
+// ONEWINDOW_REQUIRE_BROWSER is set (as CI does), where a missing browser
+// fails. Journeys mostly wait for pages, so they run in parallel with each
+// other (each has its own server and browser context).
 func newBrowser(t *testing.T) context.Context {
 	t.Helper()
 	if !strings.HasPrefix(t.Name(), browserTestPrefix) {
@@ -36,15 +72,14 @@ func newBrowser(t *testing.T) context.Context {
 		}
 		t.Skipf("no %s; install Debian's chromium to run browser journeys", chromiumPath)
 	}
-	opts := append(chromedp.DefaultExecAllocatorOptions[:],
-		chromedp.ExecPath(chromiumPath), chromedp.NoSandbox, chromedp.DisableGPU,
-		chromedp.Flag("disable-quic", true), chromedp.Flag("disable-component-update", true),
-		chromedp.WindowSize(1280, 900))
-	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
-	ctx, cancelCtx := chromedp.NewContext(allocCtx)
-	// Start the browser before any timeout so the timeout cannot kill it.
-	if err := chromedp.Do(ctx); err != nil {
+	browser, err := sharedChromium()
+	if err != nil {
 		t.Fatalf("start chromium: %v", err)
+	}
+	ctx, cancelCtx := chromedp.NewContext(browser, chromedp.WithNewBrowserContext())
+	// Open the tab before any timeout so the timeout cannot close it early.
+	if err := chromedp.Do(ctx); err != nil {
+		t.Fatalf("open a tab: %v", err)
 	}
 	tctx, cancelT := context.WithTimeout(ctx, 60*time.Second)
 	t.Cleanup(func() {
@@ -53,7 +88,6 @@ func newBrowser(t *testing.T) context.Context {
 		}
 		cancelT()
 		cancelCtx()
-		cancelAlloc()
 	})
 	return tctx
 }

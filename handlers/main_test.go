@@ -38,6 +38,7 @@ func TestMain(m *testing.M) {
 	}
 	shared = env
 	code := m.Run()
+	stopChromium()
 	env.http.Close()
 	env.store.Close()
 	os.RemoveAll(dir)
