@@ -200,7 +200,6 @@ func fieldErrors(page string) map[string]string {
 }
 
 func TestApplyWithTheItemsFormShowsEachProblemByItsFieldAndFilesTheCorrectedForm(t *testing.T) {
-	t.Parallel()
 	env := newDemoEnv(t)
 	it := namedItem(t, foodLicence)
 	g := guide{}
@@ -332,7 +331,6 @@ func lostAnswers(page string, posted url.Values) []string {
 }
 
 func TestWindowIntakeRegistersTheFormAndStaffPagesShowAndPrintTheAnswers(t *testing.T) {
-	t.Parallel()
 	env := newStaffEnv(t)
 	client := staffClient(t, env, "window1")
 	it, err := env.store.Item(context.Background(), namedItem(t, foodLicence).Code)
@@ -411,7 +409,6 @@ func TestWindowIntakeRegistersTheFormAndStaffPagesShowAndPrintTheAnswers(t *test
 }
 
 func TestApplicationsFiledBeforeFormsShowTheirAnswersAsStored(t *testing.T) {
-	t.Parallel()
 	env := newStaffEnv(t)
 	it, err := env.store.Item(context.Background(), namedItem(t, foodLicence).Code)
 	if err != nil {
@@ -447,7 +444,6 @@ func openItem(t *testing.T, env *demoEnv, serves func(objs []string) bool) model
 }
 
 func TestApplyPageFillsWhatTheCitizenAccountKnows(t *testing.T) {
-	t.Parallel()
 	env := newDemoEnv(t)
 	citizen := staffClient(t, env, "citizen1")
 	personal := openItem(t, env, func(objs []string) bool { return len(objs) == 1 && objs[0] == "person" })
