@@ -83,7 +83,7 @@ func TestDepartments(t *testing.T) {
 }
 
 func TestItemFilters(t *testing.T) {
-	t.Parallel()
+	parallel(t)
 	cases := []struct {
 		query string
 		check func(itemList) string
@@ -144,7 +144,7 @@ func TestItemFilters(t *testing.T) {
 }
 
 func TestPaginationIsStableAndClamped(t *testing.T) {
-	t.Parallel()
+	parallel(t)
 	var p1, p1again, p2 itemList
 	getJSON(t, "/api/v1/items?page_size=10&page=1", 200, &p1)
 	getJSON(t, "/api/v1/items?page_size=10&page=1", 200, &p1again)
@@ -177,7 +177,7 @@ func TestPaginationIsStableAndClamped(t *testing.T) {
 }
 
 func TestBadParametersAreFieldErrors(t *testing.T) {
-	t.Parallel()
+	parallel(t)
 	cases := map[string]string{
 		"type=99":             "type",
 		"type=%27%20OR%201=1": "type",
@@ -201,7 +201,7 @@ func TestBadParametersAreFieldErrors(t *testing.T) {
 }
 
 func TestHostileSearchTextIsJustText(t *testing.T) {
-	t.Parallel()
+	parallel(t)
 	var before, after stats
 	getJSON(t, "/api/v1/catalogue/stats", 200, &before)
 	for _, q := range []string{"' OR 1=1 --", "'; DROP TABLE items; --", "<script>alert(1)</script>"} {
@@ -232,7 +232,7 @@ func TestHostileSearchTextIsJustText(t *testing.T) {
 }
 
 func TestChineseSearchFindsRelevantItemsFirst(t *testing.T) {
-	t.Parallel()
+	parallel(t)
 	for _, q := range []string{"食品", "建设工程", "营业执照", "户口", "许可", "食"} {
 		t.Run(q, func(t *testing.T) {
 			t.Parallel()
@@ -278,7 +278,7 @@ type guide struct {
 }
 
 func TestEveryOnApplicationGuideIsComplete(t *testing.T) {
-	t.Parallel()
+	parallel(t)
 	var l itemList
 	getJSON(t, "/api/v1/items?on_application=true&page_size=100&page=3", 200, &l)
 	var joint itemList
@@ -297,7 +297,7 @@ func TestEveryOnApplicationGuideIsComplete(t *testing.T) {
 }
 
 func TestUnknownItemIs404(t *testing.T) {
-	t.Parallel()
+	parallel(t)
 	var e apiError
 	getJSON(t, "/api/v1/items/NOPE", 404, &e)
 	if e.Error.Code != "not_found" {
@@ -307,7 +307,7 @@ func TestUnknownItemIs404(t *testing.T) {
 }
 
 func TestDeadline(t *testing.T) {
-	t.Parallel()
+	parallel(t)
 	cases := []struct{ start, days, want string }{
 		{"2026-02-12", "3", "2026-02-24"}, // across the working Saturday and Spring Festival
 		{"2026-09-30", "1", "2026-10-08"}, // across National Day

@@ -22,7 +22,7 @@ type searchList struct {
 }
 
 func TestSearchAnswersCarryScoreAndHighlight(t *testing.T) {
-	t.Parallel()
+	parallel(t)
 	var l searchList
 	getJSON(t, "/api/v1/items?q="+url.QueryEscape("食品"), 200, &l)
 	if l.Total == 0 {
@@ -47,7 +47,7 @@ func TestSearchAnswersCarryScoreAndHighlight(t *testing.T) {
 }
 
 func TestSearchOffersNearestTermsWhenNothingIsFound(t *testing.T) {
-	t.Parallel()
+	parallel(t)
 	var l searchList
 	getJSON(t, "/api/v1/items?q="+url.QueryEscape("户囗"), 200, &l) // 囗 is not 口
 	if l.Total != 0 || len(l.DidYouMean) == 0 {
@@ -63,7 +63,7 @@ func TestSearchOffersNearestTermsWhenNothingIsFound(t *testing.T) {
 }
 
 func TestSearchScopeKeepsPenaltiesOutUnlessAsked(t *testing.T) {
-	t.Parallel()
+	parallel(t)
 	for _, q := range []string{"营业执照", "身份证"} {
 		var services, all searchList
 		getJSON(t, "/api/v1/items?page_size=10&q="+url.QueryEscape(q), 200, &services)
@@ -85,7 +85,7 @@ func TestSearchScopeKeepsPenaltiesOutUnlessAsked(t *testing.T) {
 }
 
 func TestSuggestOffersAFewItems(t *testing.T) {
-	t.Parallel()
+	parallel(t)
 	var s struct {
 		Suggestions []struct{ Code, Name, Highlight string } `json:"suggestions"`
 	}
@@ -103,7 +103,7 @@ func TestSuggestOffersAFewItems(t *testing.T) {
 }
 
 func TestResultsPageHighlightsOffersScopeAndNearestTerms(t *testing.T) {
-	t.Parallel()
+	parallel(t)
 	_, page := get(t, "/items?q="+url.QueryEscape("食品"))
 	for _, want := range []string{"<mark>食品</mark>", `id="scope-all"`, "包括全部权力事项（处罚、强制等）"} {
 		if !strings.Contains(page, want) {

@@ -193,7 +193,7 @@ func (s *Server) refuseCSRF(c *gin.Context, msg string) {
 // login checks a password under the login throttle and starts a session. An unknown
 // username, a disabled account and a wrong password answer alike, in the same time.
 func (s *Server) login(ctx context.Context, c *gin.Context, username, password, kind string) (string, *models.Session, error) {
-	now := time.Now()
+	now := s.now()
 	ev := models.LoginEvent{Username: username, At: now.UTC(), IP: c.ClientIP(), UserAgent: truncate(c.Request.UserAgent(), 200)}
 	if wait := s.logins.Wait(username, ev.IP, now); wait > 0 {
 		ev.Result = models.LoginLocked

@@ -14,34 +14,72 @@ import (
 
 const chromiumPath = "/usr/bin/chromium"
 
-// parallelJourneys remembers the journeys already marked parallel (a journey
-// with two browsers calls newBrowser twice).
-var parallelJourneys sync.Map
+// browserTestPrefix starts the name of every test that drives a browser:
+// .ci/run runs those journeys in a step of their own (without the race
+// detector, which makes a page load take seconds) and skips them in the race
+// step, both by this prefix.
+const browserTestPrefix = "TestBrowser"
 
-// newBrowser starts headless Chromium for one journey. Without the browser
-// the test is skipped, unless ONEWINDOW_REQUIRE_BROWSER is set (as CI does),
-// where a missing browser fails. Journeys mostly wait for pages, so they run
-// in parallel with each other (each has its own server and browser).
+// chromium is the one headless Chromium that the journeys of a test binary
+// share, started by the first journey and stopped by TestMain: starting a
+// browser costs seconds, a fresh browser context (a private profile, with its
+// own cookies and storage) for each journey costs little.
+var chromium struct {
+	once   sync.Once
+	ctx    context.Context
+	err    error
+	cancel func()
+}
+
+func sharedChromium() (context.Context, error) {
+	chromium.once.Do(func() {
+		opts := append(chromedp.DefaultExecAllocatorOptions[:],
+			chromedp.ExecPath(chromiumPath), chromedp.NoSandbox, chromedp.DisableGPU,
+			chromedp.Flag("disable-quic", true), chromedp.Flag("disable-component-update", true),
+			chromedp.WindowSize(1280, 900))
+		allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
+		ctx, cancelCtx := chromedp.NewContext(allocCtx)
+		chromium.cancel = func() { cancelCtx(); cancelAlloc() }
+		// Start the browser before any timeout so the timeout cannot kill it.
+		chromium.ctx, chromium.err = ctx, chromedp.Do(ctx)
+	})
+	return chromium.ctx, chromium.err
+}
+
+// stopChromium stops the shared browser, if a journey started it.
+func stopChromium() {
+	if chromium.cancel != nil {
+		chromium.cancel()
+	}
+}
+
+// newBrowser opens, for one journey, a tab in a browser context of its own in
+// the shared headless Chromium (a journey that calls it twice has two
+// separate sessions). Without the browser the test is skipped, unless
+// ONEWINDOW_REQUIRE_BROWSER is set (as CI does), where a missing browser
+// fails. Journeys mostly wait for pages, so they run in parallel with each
+// other (each has its own server and browser context).
 func newBrowser(t *testing.T) context.Context {
 	t.Helper()
-	if _, again := parallelJourneys.LoadOrStore(t, true); !again {
-		t.Parallel()
+	if !strings.HasPrefix(t.Name(), browserTestPrefix) {
+		t.Fatalf("%s drives a browser, so its name must start with %s (CI selects the journeys by that prefix)",
+			t.Name(), browserTestPrefix)
 	}
+	parallel(t)
 	if _, err := os.Stat(chromiumPath); err != nil {
 		if os.Getenv("ONEWINDOW_REQUIRE_BROWSER") != "" {
 			t.Fatalf("browser journeys are required but %s is missing: %v", chromiumPath, err)
 		}
 		t.Skipf("no %s; install Debian's chromium to run browser journeys", chromiumPath)
 	}
-	opts := append(chromedp.DefaultExecAllocatorOptions[:],
-		chromedp.ExecPath(chromiumPath), chromedp.NoSandbox, chromedp.DisableGPU,
-		chromedp.Flag("disable-quic", true), chromedp.Flag("disable-component-update", true),
-		chromedp.WindowSize(1280, 900))
-	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
-	ctx, cancelCtx := chromedp.NewContext(allocCtx)
-	// Start the browser before any timeout so the timeout cannot kill it.
-	if err := chromedp.Do(ctx); err != nil {
+	browser, err := sharedChromium()
+	if err != nil {
 		t.Fatalf("start chromium: %v", err)
+	}
+	ctx, cancelCtx := chromedp.NewContext(browser, chromedp.WithNewBrowserContext())
+	// Open the tab before any timeout so the timeout cannot close it early.
+	if err := chromedp.Do(ctx); err != nil {
+		t.Fatalf("open a tab: %v", err)
 	}
 	tctx, cancelT := context.WithTimeout(ctx, 60*time.Second)
 	t.Cleanup(func() {
@@ -50,7 +88,6 @@ func newBrowser(t *testing.T) context.Context {
 		}
 		cancelT()
 		cancelCtx()
-		cancelAlloc()
 	})
 	return tctx
 }

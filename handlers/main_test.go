@@ -8,6 +8,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"strings"
+	"sync"
 	"testing"
 
 	"onewindow/handlers"
@@ -37,6 +38,7 @@ func TestMain(m *testing.M) {
 	}
 	shared = env
 	code := m.Run()
+	stopChromium()
 	env.http.Close()
 	env.store.Close()
 	os.RemoveAll(dir)
@@ -69,9 +71,28 @@ func buildEnv(dir string, withUsers bool) (*demoEnv, error) {
 	return &demoEnv{store: store, srv: srv, http: httptest.NewServer(srv.Handler())}, nil
 }
 
+// parallelTests remembers the tests already marked parallel (a test that
+// builds two servers, or a server and a browser, calls parallel twice).
+var parallelTests sync.Map
+
+// parallel lets a top-level test that works on its own server and database
+// (newDemoEnv, newStaffEnv, newOfficeEnv, newBrowser) run alongside the
+// other such tests: under the race detector most of them keep one CPU busy,
+// and the machine has two. Subtests and benchmarks are left as they are.
+func parallel(tb testing.TB) {
+	t, ok := tb.(*testing.T)
+	if !ok || strings.Contains(t.Name(), "/") {
+		return
+	}
+	if _, again := parallelTests.LoadOrStore(t, true); !again {
+		t.Parallel()
+	}
+}
+
 // newDemoEnv builds a private demo server for a test that changes data.
 func newDemoEnv(t *testing.T) *demoEnv {
 	t.Helper()
+	parallel(t)
 	env, err := buildDemoEnv(t.TempDir())
 	if err != nil {
 		t.Fatal(err)

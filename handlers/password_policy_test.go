@@ -10,7 +10,7 @@ import (
 )
 
 func TestPasswordPolicy(t *testing.T) {
-	t.Parallel()
+	parallel(t)
 	for _, tc := range []struct {
 		pw, user, want string
 	}{

@@ -72,7 +72,7 @@ var openAPIGaps = map[string]bool{}
 // TestOpenAPIDescribesExactlyTheAPIRoutes compares the API routes of the
 // route table with the operations of the served OpenAPI document, both ways.
 func TestOpenAPIDescribesExactlyTheAPIRoutes(t *testing.T) {
-	t.Parallel()
+	parallel(t)
 	var doc struct {
 		Paths map[string]map[string]json.RawMessage `json:"paths"`
 	}

@@ -30,7 +30,7 @@ func listNames(l searchList) []string {
 
 // The everyday dog words of the shipped dictionary find the dog registration permit.
 func TestDogWordsFindTheDogRegistration(t *testing.T) {
-	t.Parallel()
+	parallel(t)
 	for _, q := range []string{"狗证", "办狗证", "养狗", "犬证", "养犬", "狗", "宠物"} {
 		var l searchList
 		getJSON(t, "/api/v1/items?page_size=5&q="+url.QueryEscape(q), 200, &l)
@@ -54,7 +54,7 @@ func TestDogWordsFindTheDogRegistration(t *testing.T) {
 }
 
 func TestPinyinOfAnEverydayWordFindsTheItem(t *testing.T) {
-	t.Parallel()
+	parallel(t)
 	var l searchList
 	getJSON(t, "/api/v1/items?page_size=5&q=dibao", 200, &l)
 	if !slices.Contains(listNames(l), "最低生活保障对象认定") {
@@ -63,7 +63,7 @@ func TestPinyinOfAnEverydayWordFindsTheItem(t *testing.T) {
 }
 
 func TestSuggestionsCompleteAPartlyTypedEverydayWord(t *testing.T) {
-	t.Parallel()
+	parallel(t)
 	for _, tt := range []struct{ q, want string }{
 		{"开饭", "食品经营许可"},
 		{"狗", "养犬登记证核发"},
@@ -80,7 +80,7 @@ func TestSuggestionsCompleteAPartlyTypedEverydayWord(t *testing.T) {
 // TestDidYouMeanOffersTheCompletionFirst: a word cut short (开饭) is most likely
 // the start of an alias term (开饭店, 开饭馆), not a word with another character.
 func TestDidYouMeanOffersTheCompletionFirst(t *testing.T) {
-	t.Parallel()
+	parallel(t)
 	var l searchList
 	getJSON(t, "/api/v1/items?q="+url.QueryEscape("开饭"), 200, &l)
 	if l.Total != 0 {
@@ -92,7 +92,7 @@ func TestDidYouMeanOffersTheCompletionFirst(t *testing.T) {
 }
 
 func TestDidYouMeanNeverLeadsToAnEmptyPage(t *testing.T) {
-	t.Parallel()
+	parallel(t)
 	for _, q := range []string{"签证", "狗正", "户囗", "公正", "营业执招"} {
 		for _, scope := range []string{"services", "all"} {
 			var l searchList

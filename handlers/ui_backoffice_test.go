@@ -34,6 +34,7 @@ func (c *officeClock) Set(t time.Time) { c.mu.Lock(); defer c.mu.Unlock(); c.t =
 // the test sets (handlers.Config.Now).
 func newOfficeEnv(t testing.TB, clock *officeClock) *demoEnv {
 	t.Helper()
+	parallel(t)
 	ctx := context.Background()
 	store, err := openSeeded(t.TempDir(), true)
 	if err != nil {

@@ -18,7 +18,7 @@ func firstItemCode(t *testing.T, query string) string {
 }
 
 func TestEveryPageRendersInBothLanguages(t *testing.T) {
-	t.Parallel()
+	parallel(t)
 	guideCode := firstItemCode(t, "q="+url.QueryEscape("食品经营许可"))
 	penaltyCode := firstItemCode(t, "type=02")
 	reducedCode := firstItemCode(t, "status=reduced")
@@ -62,7 +62,7 @@ func TestEveryPageRendersInBothLanguages(t *testing.T) {
 }
 
 func TestGuidePageShowsMaterialsAndBothLimits(t *testing.T) {
-	t.Parallel()
+	parallel(t)
 	code := firstItemCode(t, "q="+url.QueryEscape("食品经营许可"))
 	var g guide
 	getJSON(t, "/api/v1/items/"+code, 200, &g)
@@ -75,7 +75,7 @@ func TestGuidePageShowsMaterialsAndBothLimits(t *testing.T) {
 }
 
 func TestResultsPagePaginatesAndEscapes(t *testing.T) {
-	t.Parallel()
+	parallel(t)
 	status, page := get(t, "/items?scope=all&q="+url.QueryEscape("食品"))
 	if status != 200 {
 		t.Fatalf("status %d", status)
@@ -97,7 +97,7 @@ func TestResultsPagePaginatesAndEscapes(t *testing.T) {
 }
 
 func TestUnknownPagesAre404Pages(t *testing.T) {
-	t.Parallel()
+	parallel(t)
 	for _, p := range []string{"/items/NOPE", "/no/such/page"} {
 		status, page := get(t, p)
 		if status != 404 || !strings.Contains(page, "页面不存在") {
@@ -111,7 +111,7 @@ func TestUnknownPagesAre404Pages(t *testing.T) {
 }
 
 func TestStaticAssetsAreHashedAndCached(t *testing.T) {
-	t.Parallel()
+	parallel(t)
 	_, page := get(t, "/")
 	m := regexp.MustCompile(`href="(/static/app\.css\?v=[0-9a-f]+)"`).FindStringSubmatch(page)
 	if m == nil {

@@ -153,7 +153,7 @@ func fileViaAPI(t *testing.T, env *demoEnv, itemCode, id string) (string, string
 }
 
 func TestApplyFormRendersForRetainedOnApplicationItemsOnly(t *testing.T) {
-	t.Parallel()
+	parallel(t)
 	g := citizenItem(t, shared)
 	status, page := get(t, "/items/"+g.Code+"/apply")
 	if status != 200 {
@@ -185,7 +185,6 @@ func TestApplyFormRendersForRetainedOnApplicationItemsOnly(t *testing.T) {
 }
 
 func TestApplyRefusesBadIdentityNumbersNamingTheCheck(t *testing.T) {
-	t.Parallel()
 	env := newDemoEnv(t)
 	g := citizenItem(t, env)
 	cases := []struct{ kind, id, want string }{
@@ -223,7 +222,6 @@ func TestApplyRefusesBadIdentityNumbersNamingTheCheck(t *testing.T) {
 }
 
 func TestApplyRefusesAnExecutableRenamedPDFAndFilesNothing(t *testing.T) {
-	t.Parallel()
 	env := newDemoEnv(t)
 	g := citizenItem(t, env)
 	body, ctype := formBody(t, applyFields(t, g.Code, citizenID, "tok-exe"), requiredFiles(g, "licence.pdf"), exeBytes)
@@ -248,7 +246,6 @@ var (
 )
 
 func TestApplyFilesOnceAndTheReceiptShowsNumberAndCodeOnce(t *testing.T) {
-	t.Parallel()
 	env := newDemoEnv(t)
 	g := citizenItem(t, env)
 	cl := browserClient(t)
@@ -300,7 +297,6 @@ func TestApplyFilesOnceAndTheReceiptShowsNumberAndCodeOnce(t *testing.T) {
 }
 
 func TestStatusPageTimelineWrongCodeAndRateLimit(t *testing.T) {
-	t.Parallel()
 	env := newStaffEnv(t)
 	g := citizenItem(t, env)
 	number, code := fileViaAPI(t, env, g.Code, citizenID)
@@ -364,7 +360,6 @@ func requestSupplement(t *testing.T, env *demoEnv, number, missing string) {
 }
 
 func TestSupplementOnTheStatusPageReturnsTheApplicationToTheWindow(t *testing.T) {
-	t.Parallel()
 	env := newStaffEnv(t)
 	g := citizenItem(t, env)
 	number, code := fileViaAPI(t, env, g.Code, "440524188001010014")
@@ -409,7 +404,6 @@ func TestSupplementOnTheStatusPageReturnsTheApplicationToTheWindow(t *testing.T)
 }
 
 func TestWithdrawOnTheStatusPageNeedsConfirmation(t *testing.T) {
-	t.Parallel()
 	env := newDemoEnv(t)
 	g := citizenItem(t, env)
 	number, code := fileViaAPI(t, env, g.Code, "321083197812162119")
@@ -442,7 +436,6 @@ func TestWithdrawOnTheStatusPageNeedsConfirmation(t *testing.T) {
 }
 
 func TestCitizenSeesEveryApplicationUnderItsIDOnMy(t *testing.T) {
-	t.Parallel()
 	env := newStaffEnv(t)
 	g := citizenItem(t, env)
 	mine1, _ := fileViaAPI(t, env, g.Code, citizenID)

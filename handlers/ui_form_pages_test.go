@@ -21,7 +21,6 @@ import (
 const constructionPermit = "建筑工程施工许可证核发"
 
 func TestEveryPageMasksIdentityNumbersUntilAClerkShowsThemInFull(t *testing.T) {
-	t.Parallel()
 	env := newDemoEnv(t)
 	it := namedItem(t, foodLicence)
 	g := guide{}
@@ -82,7 +81,6 @@ func TestEveryPageMasksIdentityNumbersUntilAClerkShowsThemInFull(t *testing.T) {
 }
 
 func TestTaskPageShowsTheSubmittedTimeInCentreTime(t *testing.T) {
-	t.Parallel()
 	env := newStaffEnv(t)
 	it := windowItem(t, env, false)
 	number := registerWalkIn(t, env, staffClient(t, env, "window1"), it)
@@ -99,7 +97,6 @@ func TestTaskPageShowsTheSubmittedTimeInCentreTime(t *testing.T) {
 }
 
 func TestFormMessagesSayWhatIsWrongAndKeepTheTypedDate(t *testing.T) {
-	t.Parallel()
 	env := newDemoEnv(t)
 	it := namedItem(t, constructionPermit)
 	v := url.Values{"kind": {models.ApplicantOrganisation}, "name": {"集宁测试建设有限公司"}, "id_number": {"91350100M000100Y44"},
@@ -134,7 +131,6 @@ func TestFormMessagesSayWhatIsWrongAndKeepTheTypedDate(t *testing.T) {
 }
 
 func TestWindowRegistrationErrorsSayNothingIsRegisteredYet(t *testing.T) {
-	t.Parallel()
 	env := newStaffEnv(t)
 	client := staffClient(t, env, "window1")
 	it := windowItem(t, env, false)
@@ -150,7 +146,6 @@ func TestWindowRegistrationErrorsSayNothingIsRegisteredYet(t *testing.T) {
 }
 
 func TestEmailAndPhoneAnswersUseTheirInputTypes(t *testing.T) {
-	t.Parallel()
 	env := newDemoEnv(t)
 	it := openItem(t, env, func(objs []string) bool { return len(objs) == 1 && objs[0] == "person" })
 	_, page := get(t, "/items/"+it.Code+"/apply")
@@ -170,7 +165,6 @@ func blockLabel(page, id string) string {
 }
 
 func TestApplicantBlocksMarkWhatTheFormRequiresWithItsHelpAndRule(t *testing.T) {
-	t.Parallel()
 	env := newStaffEnv(t)
 	it := openItem(t, env, func(objs []string) bool { return len(objs) == 1 && objs[0] == "person" }) // the default form
 	_, page := get(t, "/items/"+it.Code+"/apply")
@@ -221,7 +215,6 @@ func TestApplicantBlocksMarkWhatTheFormRequiresWithItsHelpAndRule(t *testing.T) 
 }
 
 func TestRefusedFormsSayAtTheTopThatChosenFilesMustBeChosenAgain(t *testing.T) {
-	t.Parallel()
 	env := newStaffEnv(t)
 	it := namedItem(t, foodLicence)
 	g := guide{}
@@ -251,7 +244,6 @@ func TestRefusedFormsSayAtTheTopThatChosenFilesMustBeChosenAgain(t *testing.T) {
 var printStylesheet = regexp.MustCompile(`<link rel="stylesheet" href="(/static/print[^"]*)"`)
 
 func TestPrintedFormNumbersItsPagesAndPrintsEachAnswerOnce(t *testing.T) {
-	t.Parallel()
 	env := newStaffEnv(t)
 	client := staffClient(t, env, "window1")
 	it, err := env.store.Item(context.Background(), namedItem(t, foodLicence).Code)
@@ -287,7 +279,7 @@ func TestPrintedFormNumbersItsPagesAndPrintsEachAnswerOnce(t *testing.T) {
 }
 
 func TestEnglishFormPagesUseEnglishPunctuation(t *testing.T) {
-	t.Parallel()
+	parallel(t)
 	it := namedItem(t, foodLicence)
 	status, page := get(t, "/items/"+it.Code+"/apply?lang=en")
 	main := page[strings.Index(page, `class="citizen-apply"`):]

@@ -146,7 +146,7 @@ func foodApply(t *testing.T, code, token string) url.Values {
 }
 
 func TestApplyPageRendersTheItemsOwnForm(t *testing.T) {
-	t.Parallel()
+	parallel(t)
 	it := namedItem(t, foodLicence)
 	status, page := get(t, "/items/"+it.Code+"/apply")
 	if status != 200 {
@@ -201,7 +201,6 @@ func fieldErrors(page string) map[string]string {
 }
 
 func TestApplyWithTheItemsFormShowsEachProblemByItsFieldAndFilesTheCorrectedForm(t *testing.T) {
-	t.Parallel()
 	env := newDemoEnv(t)
 	it := namedItem(t, foodLicence)
 	g := guide{}
@@ -333,7 +332,6 @@ func lostAnswers(page string, posted url.Values) []string {
 }
 
 func TestWindowIntakeRegistersTheFormAndStaffPagesShowAndPrintTheAnswers(t *testing.T) {
-	t.Parallel()
 	env := newStaffEnv(t)
 	client := staffClient(t, env, "window1")
 	it, err := env.store.Item(context.Background(), namedItem(t, foodLicence).Code)
@@ -412,7 +410,6 @@ func TestWindowIntakeRegistersTheFormAndStaffPagesShowAndPrintTheAnswers(t *test
 }
 
 func TestApplicationsFiledBeforeFormsShowTheirAnswersAsStored(t *testing.T) {
-	t.Parallel()
 	env := newStaffEnv(t)
 	it, err := env.store.Item(context.Background(), namedItem(t, foodLicence).Code)
 	if err != nil {
@@ -448,7 +445,6 @@ func openItem(t *testing.T, env *demoEnv, serves func(objs []string) bool) model
 }
 
 func TestApplyPageFillsWhatTheCitizenAccountKnows(t *testing.T) {
-	t.Parallel()
 	env := newDemoEnv(t)
 	citizen := staffClient(t, env, "citizen1")
 	personal := openItem(t, env, func(objs []string) bool { return len(objs) == 1 && objs[0] == "person" })
