@@ -24,14 +24,14 @@ const (
 
 // Applicant is a person or organisation, keyed by its identity number (一号).
 type Applicant struct {
-	ID        uint   `gorm:"primaryKey"`
-	Kind      string `gorm:"not null"`
-	IDKind    string `gorm:"column:id_kind;not null"`
-	IDNumber  string `gorm:"column:id_number;not null;serializer:sealed"` // sealed at rest
-	IDIndex   string `gorm:"column:id_index;not null"`                    // blind index of IDNumber
-	Name      string `gorm:"not null"`
-	Phone     string `gorm:"not null;serializer:sealed"`
-	Address   string `gorm:"not null;serializer:sealed"`
+	ID       uint   `gorm:"primaryKey"`
+	Kind     string `gorm:"not null"`
+	IDKind   string `gorm:"column:id_kind;not null"`
+	IDNumber string `gorm:"column:id_number;not null;serializer:sealed"` // sealed at rest
+	IDIndex  string `gorm:"column:id_index;not null"`                    // blind index of IDNumber
+	Name     string `gorm:"not null"`
+	Phone    string `gorm:"not null;serializer:sealed"`
+	Address  string `gorm:"not null;serializer:sealed"`
 	// Proven: the profile was given by someone who proved the number (a signed-in citizen,
 	// the window); an anonymous filing's is not shown as the applicant's.
 	Proven    bool `gorm:"not null"`
