@@ -14,12 +14,17 @@ import (
 
 // 黄牌 / 红牌 for supervisors (DESIGN §8): the cards the sweeper recorded, by
 // department and by person, filtered by colour, department and day; a red
-// card standing on an open task for more than escalationDays working days is
-// marked escalated to the department head. Escalation is a mark computed when
+// card standing on an open task for more than escalationDays working days
+// (Config.CardEscalationDays, default 3) is marked escalated to the department head. Escalation is a mark computed when
 // read (no role or notification is added): the head sees it here.
 
 // escalationDays is how many working days a red card may stand before it is escalated.
-func (s *Server) escalationDays() int { return models.DefaultEscalationDays }
+func (s *Server) escalationDays() int {
+	if s.escalateDays > 0 {
+		return s.escalateDays
+	}
+	return models.DefaultEscalationDays
+}
 
 // cardQuery is a parsed filter of the card list.
 type cardQuery struct {
