@@ -127,6 +127,8 @@ type workItemView struct {
 	RemainingText string `json:"-"`
 	Mine          bool   `json:"-"`
 	Bundle        bool   `json:"-"` // a child of an 一件事 bundle
+	Card          string `json:"-"` // the task's strongest 黄牌 / 红牌: yellow, red or "" (pages only)
+	CardText      string `json:"-"`
 }
 
 func (s *Server) workItemViews(lang string, items []models.WorkItem, warn int) []workItemView {

@@ -192,6 +192,9 @@ func (s *Server) statusViewOf(lang string, a *models.Application) statusView {
 		Result: a.Result, Materials: materialViews(a), Timeline: []timelineEntry{}, CanAct: applicantActions(a),
 		Form: maskedAnswers(a)}
 	for _, e := range a.Events {
+		if e.Action == models.ActionWarning {
+			continue // 黄牌 / 红牌 supervise the staff; they are no step of the handling
+		}
 		if e.Action == workflow.RequestSupplement || e.Action == workflow.SendBack {
 			v.Missing = strings.Join(materialNames(a, workflow.SplitList(e.Fields()["missing"])), "；")
 		}

@@ -39,6 +39,8 @@ var (
 		"好差评 evaluations given, by level (5 非常满意 … 1 非常不满意).", []string{"level"}, nil)
 	descCases = prometheus.NewDesc("onewindow_rectification_cases_open",
 		"Rectification cases of 差评 not yet closed, by department and state.", []string{"department", "state"}, nil)
+	descCards = prometheus.NewDesc("onewindow_cards_total",
+		"黄牌 / 红牌 recorded on open tasks near or past their promised deadline, by colour (yellow, red); every instance counts the same cards.", []string{"colour"}, nil)
 	descCasesOverdue = prometheus.NewDesc("onewindow_rectification_cases_overdue",
 		"Rectification cases not closed and past their due day, per department.", []string{"department"}, nil)
 )
@@ -49,7 +51,7 @@ type storeCollector struct{ s *Server }
 // Describe sends every family the collector makes.
 func (sc *storeCollector) Describe(ch chan<- *prometheus.Desc) {
 	for _, d := range []*prometheus.Desc{descFilings, descActions, descBatch, descQueue, descGaugesUp, descOpen,
-		descTasks, descOverdue, descDueSoon, descStopped, descLevels, descCases, descCasesOverdue} {
+		descTasks, descOverdue, descDueSoon, descStopped, descLevels, descCases, descCasesOverdue, descCards} {
 		ch <- d
 	}
 }
@@ -129,6 +131,9 @@ func (sc *storeCollector) openWork(ch chan<- prometheus.Metric, g *models.Gauges
 	}
 	for _, l := range g.Levels {
 		ch <- prometheus.MustNewConstMetric(descLevels, prometheus.CounterValue, float64(l.Count), strconv.Itoa(l.Level))
+	}
+	for _, cc := range g.Cards {
+		ch <- prometheus.MustNewConstMetric(descCards, prometheus.CounterValue, float64(cc.Count), cc.Colour)
 	}
 	overdue := map[string]int64{}
 	for dept := range work {

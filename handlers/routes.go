@@ -278,6 +278,9 @@ var routeTable = []route{
 	{"GET", "/rectification", page, staff, "evaluation", "handle", (*Server).uiCases},
 	{"GET", "/rectification/:id", page, staff, "evaluation", "handle", (*Server).uiCase},
 	{"POST", "/rectification/:id", page, staff, "evaluation", "handle", (*Server).uiCaseStep},
+	// 黄牌 / 红牌 recorded by the card sweeper, read by supervisors.
+	{"GET", "/api/v1/cards", api, staff, "report", "read", (*Server).apiCards},
+	{"GET", "/supervise/cards", page, staff, "report", "read", (*Server).uiSuperviseCards},
 }
 
 // routes builds the engine from routeTable: public and applicant routes

@@ -45,6 +45,9 @@ type Config struct {
 	// RectificationDays is the working days a department has to close the
 	// rectification case of a 差评; 0 means 15.
 	RectificationDays int
+	// CardEscalationDays is how many working days a red card (红牌) may stand on an
+	// open task before it is listed as escalated to the department head; 0 means 3.
+	CardEscalationDays int
 	// FilingsPerHour caps the online filings (single or 一件事, page or API) from one client
 	// address in an hour; staff who register at the window are not counted. 0: no cap.
 	FilingsPerHour int
@@ -102,6 +105,7 @@ type Server struct {
 	answers       *fifoCache[searchKey, []byte] // catalogue list answers, until the catalogue changes
 	imports       *importJobs                   // the page's background imports
 	rectifyDays   int                           // Config.RectificationDays
+	escalateDays  int                           // Config.CardEscalationDays
 	filings       *limiter                      // online filings per client address (Config.FilingsPerHour); nil: no cap
 	// maxPasswordAge is Config.PasswordMaxAge (0: no expiry).
 	maxPasswordAge time.Duration
@@ -133,7 +137,7 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 		now: cfg.Now, uploadLimit: cfg.UploadLimit, codeLimiter: newLimiter(10, time.Minute),
 		numberLimiter: newLimiter(100, time.Hour), logins: newLoginThrottle(), pages: newPageCache(),
 		answers: newFIFOCache[searchKey, []byte](answersCacheSize), imports: newImportJobs(),
-		rectifyDays: cfg.RectificationDays}
+		rectifyDays: cfg.RectificationDays, escalateDays: cfg.CardEscalationDays}
 	if s.now == nil {
 		s.now = time.Now
 	}

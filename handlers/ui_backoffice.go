@@ -62,7 +62,11 @@ func (s *Server) uiTasks(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	body, err := s.renderPage(c, "task_list", s.site.T(langOf(c), "office.list.title"), "staff", s.taskListPage(c, r, w))
+	page := s.taskListPage(c, r, w)
+	if err := s.cardBadges(c, langOf(c), w.Items, page.Items); err != nil {
+		return err
+	}
+	body, err := s.renderPage(c, "task_list", s.site.T(langOf(c), "office.list.title"), "staff", page)
 	if err != nil {
 		return err
 	}
@@ -202,6 +206,9 @@ func (s *Server) uiSupervise(c *gin.Context) error {
 	lang := langOf(c)
 	p := supervisePage{Items: s.workItemPageViews(lang, w.Items, warn), Warn: warn,
 		DataLog: s.can(c, policies.AllDomains, policies.ObjDataLog, policies.ActRead)}
+	if err := s.cardBadges(c, lang, w.Items, p.Items); err != nil {
+		return err
+	}
 	ref := s.ref.Load()
 	for _, l := range load {
 		v := workloadView{Department: l.Department, Name: ref.deptByKey[l.Department].ShortName, Open: l.Open,

@@ -161,6 +161,9 @@ func (s *Server) newTaskPage(c *gin.Context, app *models.Application) (*taskPage
 			if k == "kind" {
 				v = s.site.TOr(lang, "suspend."+v, v)
 			}
+			if k == "colour" && e.Action == models.ActionWarning {
+				v = s.site.TOr(lang, "card."+v, v)
+			}
 			l.Fields = append(l.Fields, option{Value: v, Label: s.site.TOr(lang, "office.field."+k, k)})
 		}
 		slices.SortFunc(l.Fields, func(a, b option) int { return strings.Compare(a.Label, b.Label) })

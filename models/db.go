@@ -97,6 +97,7 @@ type Store struct {
 	keyFile   string
 	counters  storeCounters // filings, actions and commit batches for the metrics page
 	levels    levelTally    // evaluations by level, counted as they are added (metrics.go)
+	cards     cardTally     // 黄牌 / 红牌 by colour, counted as they are added (card_store.go)
 }
 
 // DatabaseFile is the name of the SQLite file inside the data folder.

@@ -24,7 +24,7 @@ func allModels() []any {
 	return []any{&Department{}, &ItemType{}, &Item{}, &Material{}, &Fee{}, &Step{}, &ItemDepartment{}, &CalendarDay{},
 		&SiteSettings{}, &User{}, &RoleAssignment{}, &Session{}, &LoginEvent{}, &Revision{}, &Draft{},
 		&Applicant{}, &Application{}, &AppMaterial{}, &AppFile{}, &Task{}, &Event{}, &BundleFiling{}, &BundleEvent{},
-		&Evaluation{}, &RectificationCase{}, &RectificationStep{}}
+		&Evaluation{}, &RectificationCase{}, &RectificationStep{}, &Card{}}
 }
 
 func TestMigrationsCoverEveryModelField(t *testing.T) {

@@ -156,6 +156,8 @@ type Gauges struct {
 	Levels []LevelCount
 	// Cases counts the rectification cases that are not closed.
 	Cases []CaseCount
+	// Cards counts the 黄牌 / 红牌 recorded, every colour listed.
+	Cards []ColourCount
 }
 
 // Gauges reads the open work: applications by state, tasks per department (overdue
@@ -191,6 +193,9 @@ func (s *Store) Gauges(ctx context.Context, cal *workflow.Calendar, today time.T
 	}
 	if out.Levels, err = s.levels.tally(db); err != nil {
 		return nil, fmt.Errorf("models: gauges: evaluations: %w", err)
+	}
+	if out.Cards, err = s.cards.tally(db); err != nil {
+		return nil, fmt.Errorf("models: gauges: cards: %w", err)
 	}
 	if err := db.Raw(`SELECT department_code AS department, state, COUNT(*) AS count,
 		SUM(CASE WHEN due_on < ? THEN 1 ELSE 0 END) AS overdue

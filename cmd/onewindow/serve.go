@@ -184,6 +184,8 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		return err
 	}
 	go maintain(ctx, store, log)
+	// 黄牌 / 红牌: open tasks near or past their promised deadline are carded within a minute.
+	go srv.RunCardSweeper(ctx, time.Minute, log)
 	// The integrity probe stops at shutdown (or when serving fails), before the deferred
 	// Close of the store.
 	probeCtx, stopProbe := context.WithCancel(ctx)
