@@ -102,6 +102,10 @@ type applicationView struct {
 	Tasks       []taskView        `json:"tasks"`
 	Events      []eventView       `json:"events"`
 	Actions     []workflow.Action `json:"actions"` // what the caller may do now
+	// Decision is how this item type's decisions are worded; ResultLabel the result in those words.
+	Decision    decisionView `json:"decision"`
+	ResultLabel string       `json:"result_label,omitempty"`
+	terms       models.DecisionTerms
 }
 
 func (s *Server) clockOf(a *models.Application) clockView {
@@ -127,13 +131,16 @@ func (s *Server) clockOf(a *models.Application) clockView {
 func (s *Server) applicationViewOf(lang string, a *models.Application, actions []workflow.Action) applicationView {
 	v := applicationView{Number: a.Number, ItemCode: a.ItemCode, ItemName: a.ItemName, ItemVersion: a.ItemVersion,
 		Department: a.DepartmentCode, Joint: a.Joint, Immediate: a.Immediate, Channel: a.Channel, State: a.State,
-		StateLabel: s.site.T(lang, "state."+string(a.State)), Version: a.Version,
+		StateLabel: s.stateLabel(lang, a, a.State), Version: a.Version, terms: a.Terms(), Decision: s.decisionViewOf(lang, a.Terms()),
 		Applicant: applicantView{Kind: a.ApplicantKind, Name: a.ApplicantName, IDNumber: a.ApplicantIDNumber, Phone: a.ApplicantPhone},
 		Form:      form.Values(a.Form), SubmittedAt: a.SubmittedAt, Clock: s.clockOf(a), PendingDue: a.PendingDue,
 		Result: a.Result, ResultNo: a.ResultNumber, Delivery: a.Delivery, Tracking: a.TrackingNumber,
 		Materials: materialViews(a), Files: []fileView{}, Tasks: []taskView{}, Events: []eventView{}, Actions: actions}
 	if v.Actions == nil {
 		v.Actions = []workflow.Action{}
+	}
+	if a.Result != "" {
+		v.ResultLabel = s.site.T(lang, resultKey(a.Terms(), a.Result))
 	}
 	for _, f := range a.Files {
 		v.Files = append(v.Files, fileView{ID: f.ID, Material: f.MaterialKey, SHA256: f.SHA256, Size: f.Size,
@@ -175,6 +182,9 @@ type statusView struct {
 	Timeline   []timelineEntry   `json:"timeline"`
 	CanAct     []workflow.Action `json:"can_act"` // withdraw, supplement
 	Form       form.Values       `json:"form"`    // the applicant's own answers, as filed
+	// ResultLabel is the result in the words of the item type (确认, 不予给付 …).
+	ResultLabel string       `json:"result_label,omitempty"`
+	Decision    decisionView `json:"decision"`
 }
 
 type timelineEntry struct {
@@ -188,14 +198,17 @@ type timelineEntry struct {
 func (s *Server) statusViewOf(lang string, a *models.Application) statusView {
 	c := s.clockOf(a)
 	v := statusView{Number: a.Number, Item: a.ItemName, ItemCode: a.ItemCode, Department: a.DepartmentCode, State: a.State,
-		StateLabel: s.site.T(lang, "state."+string(a.State)), Deadline: c.PromisedDeadline, Statutory: c.StatutoryDeadline,
+		StateLabel: s.stateLabel(lang, a, a.State), Deadline: c.PromisedDeadline, Statutory: c.StatutoryDeadline,
 		Result: a.Result, Materials: materialViews(a), Timeline: []timelineEntry{}, CanAct: applicantActions(a),
-		Form: form.Values(a.Form)}
+		Form: form.Values(a.Form), Decision: s.decisionViewOf(lang, a.Terms())}
+	if a.Result != "" {
+		v.ResultLabel = s.site.T(lang, resultKey(a.Terms(), a.Result))
+	}
 	for _, e := range a.Events {
 		if e.Action == workflow.RequestSupplement || e.Action == workflow.SendBack {
 			v.Missing = strings.Join(materialNames(a, workflow.SplitList(e.Fields()["missing"])), "；")
 		}
-		v.Timeline = append(v.Timeline, timelineEntry{At: e.At, Action: e.Action, Label: s.site.T(lang, "action."+string(e.Action)),
+		v.Timeline = append(v.Timeline, timelineEntry{At: e.At, Action: e.Action, Label: s.site.T(lang, actionKey(a.Terms(), e.Action)),
 			State: e.ToState, Department: e.Department})
 	}
 	return v

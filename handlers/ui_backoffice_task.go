@@ -149,8 +149,8 @@ func (s *Server) newTaskPage(c *gin.Context, app *models.Application) (*taskPage
 	}
 	for i := len(app.Events) - 1; i >= 0; i-- {
 		e := app.Events[i]
-		l := eventLine{At: e.At.In(shanghai).Format("2006-01-02 15:04"), Actor: s.actorLabel(lang, e.Actor), Action: s.site.T(lang, "action."+string(e.Action)),
-			State: s.site.T(lang, "state."+string(e.ToState)), Comment: e.Comment}
+		l := eventLine{At: e.At.In(shanghai).Format("2006-01-02 15:04"), Actor: s.actorLabel(lang, e.Actor), Action: s.site.T(lang, actionKey(app.Terms(), e.Action)),
+			State: s.stateLabel(lang, app, e.ToState), Comment: e.Comment}
 		if e.Department != "" {
 			l.Department = name(e.Department)
 		}

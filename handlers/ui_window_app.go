@@ -62,19 +62,21 @@ type windowAppPage struct {
 	Events     []windowEvent
 	Notices    []noticeLink
 	Errors     map[string]string
-	Failed     string            // the action whose form was refused
-	Form       map[string]string // what was posted, to show it again
-	Alert      string
-	Done       string
-	QueryCode  string
-	Filed      string
-	MinDue     string
-	Kinds      []string
-	Deliveries []string
-	Commitment string
-	CanUpload  bool
-	Answers    answersView // the application form's answers, in words
-	Bundle     *bundleRef  // the 一件事 of a child, acted on as a whole at /window/bundles/{number}
+	// MaterialErrs say which materials stopped an acceptance, in words.
+	MaterialErrs []string
+	Failed       string            // the action whose form was refused
+	Form         map[string]string // what was posted, to show it again
+	Alert        string
+	Done         string
+	QueryCode    string
+	Filed        string
+	MinDue       string
+	Kinds        []string
+	Deliveries   []string
+	Commitment   string
+	CanUpload    bool
+	Answers      answersView // the application form's answers, in words
+	Bundle       *bundleRef  // the 一件事 of a child, acted on as a whole at /window/bundles/{number}
 }
 
 // Err is the message of a field of the refused form, or "".
@@ -255,6 +257,7 @@ func (s *Server) uiWindowAct(c *gin.Context) error {
 func (s *Server) windowActRefused(c *gin.Context, number string, act workflow.Action, err error) error {
 	lang := langOf(c)
 	var fe *models.FieldsError
+	var me *models.MaterialsError
 	e := asError(err)
 	if bad := problems(err); bad != nil {
 		e = invalid(bad)
@@ -273,6 +276,11 @@ func (s *Server) windowActRefused(c *gin.Context, number string, act workflow.Ac
 		p.Form[k] = strings.Join(c.Request.PostForm[k], "\n")
 	}
 	switch {
+	case errors.As(err, &me):
+		for _, m := range me.Problems {
+			p.MaterialErrs = append(p.MaterialErrs, s.site.T(lang, "window.err.material_"+m.Problem, m.Name))
+		}
+		p.Alert = s.site.T(lang, "window.err.materials")
 	case errors.As(err, &fe):
 		for f, code := range fe.Fields {
 			p.Errors[f] = s.site.T(lang, "window.err."+code)

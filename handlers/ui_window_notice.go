@@ -66,6 +66,10 @@ type noticePage struct {
 	Statutory                    string
 	Immediate                    bool
 	QueryCode                    string
+	// Complete says the acceptance found every material the item asks for
+	// (材料齐全); MainComplete that every required one was there (主要材料齐全).
+	// A notice says so only when it is true.
+	Complete, MainComplete bool
 }
 
 func (s *Server) uiWindowNotice(c *gin.Context) error {
@@ -88,7 +92,8 @@ func (s *Server) uiWindowNotice(c *gin.Context) error {
 		Channel:   app.Channel, Reason: fields["reason"], Comment: ev.Comment, Due: fields["due"],
 		Missing: missingLines(app, fields["missing"]), Pending: materialNames(app, workflow.SplitList(fields["pending"])),
 		AcceptedOn: app.AcceptedOn, PromisedDays: app.PromisedDays, StatutoryDays: app.StatutoryDays,
-		Promised: clock.PromisedDeadline, Statutory: clock.StatutoryDeadline, Immediate: app.Immediate}
+		Promised: clock.PromisedDeadline, Statutory: clock.StatutoryDeadline, Immediate: app.Immediate,
+		Complete: ev.Action == workflow.Accept && app.Complete(), MainComplete: app.RequiredReceived()}
 	p.ContactAddress, p.ContactPhone = s.noticeContact(c, lang, app, dept.Department)
 	for _, m := range materialViews(app) {
 		if m.Provided {

@@ -198,8 +198,23 @@ func applyEffects(tx *gorm.DB, app *Application, task *Task, req ActionRequest) 
 	f := req.Fields
 	switch req.Action {
 	case workflow.Accept, workflow.AcceptPending:
-		if err := updateChecklist(tx, app, req.Checks, workflow.SplitList(f["pending"])); err != nil {
+		pending := workflow.SplitList(f["pending"])
+		if req.Action == workflow.Accept {
+			pending = nil // a plain acceptance leaves nothing to follow
+		}
+		applyChecks(app, req.Checks, pending)
+		if err := checkAcceptance(app, req.Action, pending); err != nil {
 			return err
+		}
+		if err := saveChecklist(tx, app); err != nil {
+			return err
+		}
+		if req.Action == workflow.AcceptPending {
+			due, err := pendingDue(app, req.Cal, CentreDay(req.Now), f["due"])
+			if err != nil {
+				return err
+			}
+			f["due"] = due // recorded with the event: the notice and the sweeper read it
 		}
 		app.PendingDue = f["due"]
 		if !app.Immediate {
@@ -207,6 +222,8 @@ func applyEffects(tx *gorm.DB, app *Application, task *Task, req ActionRequest) 
 		}
 	case workflow.Supplement:
 		app.PendingDue = ""
+	case workflow.ReceivePending:
+		return receivePending(tx, app, workflow.SplitList(f["received"]))
 	case workflow.Claim:
 		task.ClaimedBy = req.Actor
 	case workflow.ReviewPass:
@@ -219,6 +236,13 @@ func applyEffects(tx *gorm.DB, app *Application, task *Task, req ActionRequest) 
 		}
 		app.ResultNumber, app.Delivery, app.TrackingNumber = f["result_number"], f["delivery"], f["tracking_number"]
 	case workflow.Withdraw, workflow.Terminate:
+		if f["rule"] == RulePendingOverdue {
+			// The sweeper's termination holds only while the pledge is still broken.
+			if app.PendingDue == "" || app.PendingDue >= FormatDay(CentreDay(req.Now)) || len(app.PendingMaterials()) == 0 {
+				return ErrConflict
+			}
+			f["pending"] = pendingKeys(app)
+		}
 		closeTasks(app, "", req.Now)
 	}
 	return nil
@@ -287,14 +311,21 @@ func saveTasks(tx *gorm.DB, app *Application, now time.Time) error {
 	return nil
 }
 
-func updateChecklist(tx *gorm.DB, app *Application, checks map[string]MaterialCheck, pending []string) error {
+// applyChecks sets the checklist as the clerk left it; a material received
+// is never pending.
+func applyChecks(app *Application, checks map[string]MaterialCheck, pending []string) {
 	for i := range app.Materials {
 		m := &app.Materials[i]
 		if c, ok := checks[m.MaterialKey]; ok {
 			m.Provided, m.Kind, m.Copies = c.Provided, c.Kind, c.Copies
 		}
-		m.Pending = slices.Contains(pending, m.MaterialKey)
-		if err := tx.Save(m).Error; err != nil {
+		m.Pending = !m.Provided && slices.Contains(pending, m.MaterialKey)
+	}
+}
+
+func saveChecklist(tx *gorm.DB, app *Application) error {
+	for i := range app.Materials {
+		if err := tx.Save(&app.Materials[i]).Error; err != nil {
 			return err
 		}
 	}

@@ -35,8 +35,12 @@ func fileItem(t testing.TB, s *Store, it *Item, now time.Time) string {
 
 func mustAct(t testing.TB, s *Store, cal *workflow.Calendar, number string, a workflow.Action, dept string, now time.Time, fields map[string]string) *Application {
 	t.Helper()
-	app, err := s.Act(context.Background(), ActionRequest{Number: number, Action: a, Actor: dept + ".user",
-		Department: dept, Fields: fields, Cal: cal, Now: now})
+	req := ActionRequest{Number: number, Action: a, Actor: dept + ".user",
+		Department: dept, Fields: fields, Cal: cal, Now: now}
+	if a == workflow.Accept {
+		req.Checks = receivedChecks(s, number)
+	}
+	app, err := s.Act(context.Background(), req)
 	if err != nil {
 		t.Fatalf("%s by %q: %v", a, dept, err)
 	}

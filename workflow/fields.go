@@ -40,7 +40,7 @@ func CheckFields(act Action, f map[string]string, today time.Time, maxExtend int
 	case RequestSupplement:
 		need("missing")
 	case AcceptPending:
-		need("pending", "due")
+		need("pending") // the due date defaults to the item's 容缺 period
 		if d := f["due"]; d != "" {
 			if t, err := ParseDate(d); err != nil {
 				p["due"] = FieldInvalid
@@ -48,6 +48,8 @@ func CheckFields(act Action, f map[string]string, today time.Time, maxExtend int
 				p["due"] = FieldPast
 			}
 		}
+	case ReceivePending:
+		need("received")
 	case Suspend:
 		need("kind", "reason", "expected_days")
 		if k := f["kind"]; k != "" && !slices.Contains(SuspendKinds, k) {
