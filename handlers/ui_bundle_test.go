@@ -201,7 +201,7 @@ func TestBundlePagesFileOnlineShowTheStatusAndAdministerBundles(t *testing.T) {
 	}
 	token := csrfToken(t, win, env)
 	status, _, resp = fetch(t, win, http.MethodPost, env.http.URL+"/window/bundles/"+number[1]+"/actions/accept",
-		url.Values{"csrf_token": {token}, "version": {"1"}, "m_m1": {"1"}})
+		bundleReceivedForm(t, env, number[1], url.Values{"csrf_token": {token}, "version": {"1"}}))
 	if status != http.StatusSeeOther {
 		t.Fatalf("accept at the window: %d", status)
 	}
@@ -399,7 +399,7 @@ func TestBundleWindowPageShowsAnswersInWordsCentreTimeAndDepartments(t *testing.
 	answers, _ = json.Marshal(raw)
 	f := fileBundle(t, env, "", restaurantBundle, answers)
 	clerk := loginToken(t, env, "window1")
-	if status, _, b := bundleAct(t, env, clerk, f.Number, "accept", map[string]any{"version": 1}); status != http.StatusOK {
+	if status, _, b := bundleAct(t, env, clerk, f.Number, "accept", map[string]any{"version": 1, "materials": bundleReceived(t, env, f.Number)}); status != http.StatusOK {
 		t.Fatalf("accept: %d %s", status, b)
 	}
 	var view struct {

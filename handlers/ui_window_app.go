@@ -238,8 +238,8 @@ func (s *Server) uiWindowAct(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	if f.Version < 1 {
-		return badRequest("version must be the application's version as shown")
+	if err := requireVersion(f.Version); err != nil {
+		return err
 	}
 	in := f.input(app, c.PostForm)
 	if err = f.Validate(); err == nil {

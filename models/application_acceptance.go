@@ -140,7 +140,7 @@ func pendingDue(app *Application, cal *workflow.Calendar, today time.Time, given
 		return FormatDay(limit), nil
 	}
 	if d, err := workflow.ParseDate(given); err == nil && d.After(limit) {
-		return "", &FieldsError{Fields: map[string]string{"due": workflow.FieldTooLarge}}
+		return "", &FieldsError{Fields: map[string]string{"due": workflow.FieldTooLate}}
 	}
 	return given, nil
 }

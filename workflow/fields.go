@@ -20,6 +20,10 @@ const (
 	FieldInvalid  = "invalid"
 	FieldTooLarge = "too_large"
 	FieldPast     = "not_in_future"
+	// FieldTooLate is a due date beyond what the rules allow (a 容缺 period).
+	FieldTooLate = "too_late"
+	// FieldAlreadyExtended is a second extension: the law allows one (Art. 42).
+	FieldAlreadyExtended = "already_extended"
 )
 
 // CheckFields checks the fields an action needs (DESIGN §4) and returns the

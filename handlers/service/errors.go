@@ -99,10 +99,12 @@ func IsWrongCode(err error) bool {
 // FieldMessages turns the workflow's field problem codes into messages.
 func FieldMessages(p map[string]string) map[string]string {
 	text := map[string]string{
-		workflow.FieldRequired: "is required",
-		workflow.FieldInvalid:  "is not valid",
-		workflow.FieldTooLarge: "is too large",
-		workflow.FieldPast:     "must be a later date",
+		workflow.FieldRequired:        "is required",
+		workflow.FieldInvalid:         "is not valid",
+		workflow.FieldTooLarge:        "is too large",
+		workflow.FieldPast:            "must be a later date",
+		workflow.FieldTooLate:         "is later than the item's 容缺 period allows",
+		workflow.FieldAlreadyExtended: "the time limit was already extended once; the law allows one extension",
 	}
 	out := make(map[string]string, len(p))
 	for k, v := range p {
@@ -146,6 +148,7 @@ var materialProblemText = map[string]string{
 	models.MaterialDeferrable:    "a 容缺后补 material that was not received: accept it as pending (accept_pending) or send a one-time notice",
 	models.MaterialNotDeferrable: "not marked 容缺后补 by the item, so it cannot be accepted as pending",
 	models.MaterialUnknown:       "is not on the application's materials list",
+	models.MaterialNotPending:    "is not a pending (容缺) material of this application",
 }
 
 // MaterialFields names each material that stopped an acceptance, keyed
