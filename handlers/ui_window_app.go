@@ -49,8 +49,8 @@ type windowEvent struct {
 
 type kv struct{ Key, Value string }
 
-// noticeLink is a printable notice the history allows.
-type noticeLink struct{ Kind string }
+// noticeLink is a printable notice the history allows, with its title.
+type noticeLink struct{ Kind, Title string }
 
 // windowAppPage is the data of the processing page.
 type windowAppPage struct {
@@ -191,8 +191,15 @@ func (s *Server) newWindowAppPage(c *gin.Context, app *models.Application) (wind
 		p.Events = append(p.Events, we)
 	}
 	for _, k := range noticeKinds {
-		if noticeEvent(app, k) != nil {
-			p.Notices = append(p.Notices, noticeLink{Kind: k})
+		if ev := noticeEvent(app, k); ev != nil {
+			title := s.site.T(lang, "notice."+k+".title")
+			switch {
+			case k == "denial":
+				title = s.site.T(lang, termsKey(app.Terms(), "doc.denial"))
+			case k == "supplement" && ev.Action == workflow.SendBack:
+				title = s.site.T(lang, "notice.send_back.title")
+			}
+			p.Notices = append(p.Notices, noticeLink{Kind: k, Title: title})
 		}
 	}
 	return p, nil

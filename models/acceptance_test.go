@@ -16,6 +16,12 @@ import (
 func legalCatalogue(t testing.TB) *Store {
 	t.Helper()
 	s := openTest(t)
+	seedLegal(t, s)
+	return s
+}
+
+func seedLegal(t testing.TB, s *Store) {
+	t.Helper()
 	depts := []Department{
 		{Code: "scj", Name: "区市场监督管理局", ShortName: "区市场监管局", Sort: 1},
 		{Code: "zjj", Name: "区住房和城乡建设局", ShortName: "区住建局", Sort: 2},
@@ -42,7 +48,6 @@ func legalCatalogue(t testing.TB) *Store {
 	if _, err := s.SeedCatalogue(context.Background(), depts, DefaultItemTypes(), items); err != nil {
 		t.Fatalf("seed: %v", err)
 	}
-	return s
 }
 
 func checks(received ...string) map[string]MaterialCheck {

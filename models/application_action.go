@@ -126,6 +126,9 @@ func replayAction(tx *gorm.DB, idem *Idempotency, app *Application) (bool, error
 }
 
 func applyAction(tx *gorm.DB, app *Application, req ActionRequest) error {
+	if req.Fields == nil {
+		req.Fields = map[string]string{} // the effects record what they decided here
+	}
 	rows, err := workflow.Next(app.State, req.Action, app.Facts(req.Department))
 	if err != nil {
 		return err
@@ -153,6 +156,10 @@ func applyAction(tx *gorm.DB, app *Application, req ActionRequest) error {
 	today := CentreDay(req.Now)
 	clock := app.Clock()
 	maxExtend := workflow.MaxExtension(app.Joint) - clock.ExtendedDays
+	if req.Action == workflow.Extend && clock.ExtendedDays > 0 {
+		// 行政许可法 Art. 42: the limit may be extended once.
+		return &FieldsError{Fields: map[string]string{"days": workflow.FieldAlreadyExtended}}
+	}
 	if p := workflow.CheckFields(req.Action, req.Fields, today, maxExtend); len(p) > 0 {
 		return &FieldsError{Fields: p}
 	}
@@ -177,7 +184,17 @@ func applyAction(tx *gorm.DB, app *Application, req ActionRequest) error {
 	case workflow.ClockEnd:
 		clock = clock.End(req.Cal, today)
 	}
+	stoppedBefore := app.StoppedDays
 	app.setClock(clock, req.Cal, today)
+	switch rows[0].Clock {
+	case workflow.ClockExtend:
+		// The 延期通知书 tells the new deadline as it stood when granted.
+		req.Fields["deadline"] = app.StatutoryDeadline
+	case workflow.ClockResume:
+		// The 特别程序告知书 tells how many working days were not counted.
+		req.Fields["stopped_days"] = strconv.Itoa(app.StoppedDays - stoppedBefore)
+		req.Fields["deadline"] = app.StatutoryDeadline
+	}
 	if err := saveTasks(tx, app, req.Now); err != nil {
 		return err
 	}

@@ -132,6 +132,8 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		return err
 	}
 	go maintain(ctx, store, log)
+	// 容缺受理 whose materials are overdue are terminated (终止) within a minute of their due day ending.
+	go srv.RunPendingSweeper(ctx, time.Minute, log)
 	return serveHTTP(ctx, ln, srv.Handler(), log)
 }
 
