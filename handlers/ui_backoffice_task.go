@@ -124,6 +124,9 @@ func (s *Server) newTaskPage(c *gin.Context, app *models.Application) (*taskPage
 		Submitted:    citizenTime(app.SubmittedAt)}
 	p.ItemType = s.site.TOr(lang, "enum.type."+app.Definition.ItemType, app.Definition.ItemType)
 	p.ExtendLeft = max(0, p.MaxExtend-app.ExtendedDays)
+	if app.ExtendedDays > 0 {
+		p.ExtendLeft = 0 // the law allows one extension (Art. 42)
+	}
 	if p.Clock.OnTime != nil {
 		p.Completion = "late"
 		if *p.Clock.OnTime {
@@ -180,8 +183,8 @@ func (s *Server) actionForms(c *gin.Context, app *models.Application, p *taskPag
 	perms := s.permissionsOf(c)
 	var out []actionForm
 	for _, act := range p.App.Actions {
-		if !slices.Contains(taskActions, act) {
-			continue
+		if !slices.Contains(taskActions, act) || (act == workflow.Extend && app.ExtendedDays > 0) {
+			continue // an extension is granted once: no form for a second
 		}
 		f := actionForm{Action: string(act), Values: map[string]string{}, Errors: map[string]string{}, ExtendLeft: p.ExtendLeft}
 		for _, d := range actingDepartments(perms, app, act) {

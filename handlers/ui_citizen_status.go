@@ -47,6 +47,13 @@ type statusResult struct {
 	LimitMB       int64
 	Answers       answersView // the applicant's own answers to the application form
 	Bundle        *bundleRef  // the 一件事 the application is a child of, or nil
+	// Notices are the written notices and decisions of the application so far.
+	Notices []noticeDoc
+	// Pending are the 容缺 materials still to come, due on PendingDue
+	// (overdue once the day has passed): the applicant's reminder.
+	Pending        []string
+	PendingDue     string
+	PendingOverdue bool
 }
 
 // bundleRef names the bundle filing a child application belongs to.
@@ -162,6 +169,14 @@ func (s *Server) renderResult(c *gin.Context, status int, app *models.Applicatio
 		CanSupplement: slices.Contains(v.CanAct, workflow.Supplement), CanWithdraw: slices.Contains(v.CanAct, workflow.Withdraw)}
 	for _, k := range kept {
 		r.Comment, r.Reason = k.Comment, k.Reason
+	}
+	r.Notices = s.noticesOf(c, lang, app, applicantNoticeKinds)
+	if app.PendingDue != "" && !app.State.Final() {
+		for _, m := range app.PendingMaterials() {
+			r.Pending = append(r.Pending, m.Name)
+		}
+		r.PendingDue = app.PendingDue
+		r.PendingOverdue = app.PendingDue < models.FormatDay(models.CentreDay(s.now()))
 	}
 	// A bundle's child is supplemented and withdrawn only with its bundle.
 	if r.Bundle, err = s.bundleRefOf(c, app); err != nil {

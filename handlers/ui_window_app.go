@@ -31,6 +31,7 @@ var windowActions = map[workflow.Action]string{
 	workflow.Deny:              policies.ActDecideImmediate,
 	workflow.Issue:             policies.ActIssue,
 	workflow.Terminate:         policies.ActTerminate,
+	workflow.ReceivePending:    policies.ActAcceptPending,
 }
 
 // windowMaterial is a checklist line with its scans.
@@ -329,6 +330,7 @@ type windowActionForm struct {
 	Delivery       string   `form:"delivery"`
 	TrackingNumber string   `form:"tracking_number"`
 	FormToken      string   `form:"form_token"`
+	Received       []string `form:"received"` // 容缺补齐: the pending materials handed in
 }
 
 // Validate checks what the form must carry (the applicant's code for a
@@ -391,6 +393,8 @@ func (f windowActionForm) input(app *models.Application, posted func(string) str
 		set("missing", strings.Join(keep, "\n"))
 	case workflow.Supplement:
 		in.Code, in.asApplicant = strings.ToUpper(strings.TrimSpace(f.Code)), true
+	case workflow.ReceivePending:
+		set("received", strings.Join(f.Received, ","))
 	case workflow.Issue:
 		set("result_number", f.ResultNumber)
 		set("delivery", f.Delivery)

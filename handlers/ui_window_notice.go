@@ -218,8 +218,16 @@ func (s *Server) denialNotice(lang string, app *models.Application, p *noticePag
 			p.Reasons = append(p.Reasons, option{Label: ref.deptByKey[t.DepartmentCode].Name, Value: t.Comment})
 		}
 	}
-	if len(p.Reasons) == 0 && p.Reason != "" {
-		p.Reasons = []option{{Label: p.Department, Value: p.Reason}}
+	if len(p.Reasons) == 0 { // the status page's read has no tasks: the events say it too
+		for _, e := range app.Events {
+			if e.Action == workflow.Deny {
+				name := ref.deptByKey[e.Department].Name
+				if name == "" {
+					name = p.Department
+				}
+				p.Reasons = append(p.Reasons, option{Label: name, Value: e.Fields()["reason"]})
+			}
+		}
 	}
 }
 
