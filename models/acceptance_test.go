@@ -3,6 +3,7 @@ package models
 import (
 	"context"
 	"errors"
+	"strconv"
 	"testing"
 	"time"
 
@@ -139,6 +140,66 @@ func TestDecisionTermsFollowTheItemType(t *testing.T) {
 	} {
 		if got := TermsOf(typ); got != want {
 			t.Errorf("type %s: %+v, want %+v", typ, got, want)
+		}
+	}
+}
+
+func TestPendingMaterialsHandedInClearTheDueDate(t *testing.T) {
+	s := legalCatalogue(t)
+	cal := testCalendar(t)
+	now := time.Date(2026, 3, 2, 2, 0, 0, 0, time.UTC)
+	app := pendingFiling(t, s, cal, now)
+	// Only a pending material can be handed in as one.
+	_, err := s.Act(context.Background(), ActionRequest{Number: app.Number, Action: workflow.ReceivePending, Version: app.Version,
+		Actor: "window1", Fields: map[string]string{"received": "m1"}, Cal: cal, Now: now})
+	if got := problems(t, err); got["m1"] != MaterialNotPending {
+		t.Fatalf("a received material handed in again: %v", got)
+	}
+	app, err = s.Act(context.Background(), ActionRequest{Number: app.Number, Action: workflow.ReceivePending, Version: app.Version,
+		Actor: "window1", Fields: map[string]string{"received": "m3"}, Cal: cal, Now: now})
+	if err != nil || app.PendingDue != "" || !app.Complete() || len(app.PendingMaterials()) != 0 {
+		t.Fatalf("handed in: %v due %q complete %v", err, app.PendingDue, app.Complete())
+	}
+}
+
+func TestExtensionIsBoundedByTheLimitAndGrantedOnce(t *testing.T) {
+	for _, tc := range []struct {
+		code string
+		max  int
+		dept string
+	}{{"L1", 10, "scj"}, {"L2", 15, "zjj"}} {
+		s := legalCatalogue(t)
+		cal := testCalendar(t)
+		now := time.Date(2026, 3, 2, 2, 0, 0, 0, time.UTC)
+		f := file(t, s, tc.code, now, nil)
+		app, err := accept(s, cal, f.Number, workflow.Accept, 1, now, checks("m1", "m3"), nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		extend := func(days int) (*Application, error) {
+			cur, _ := s.Application(context.Background(), f.Number)
+			return s.Act(context.Background(), ActionRequest{Number: f.Number, Action: workflow.Extend, Version: cur.Version,
+				Department: tc.dept, Actor: "approver", Cal: cal, Now: now,
+				Fields: map[string]string{"days": strconv.Itoa(days), "reason": "情况复杂"}})
+		}
+		if _, err := extend(tc.max + 1); !isFieldProblem(err, "days", workflow.FieldTooLarge) {
+			t.Fatalf("%s: %d days: %v", tc.code, tc.max+1, err)
+		}
+		before := app.StatutoryDeadline
+		app, err = extend(tc.max)
+		if err != nil {
+			t.Fatal(err)
+		}
+		start, _ := workflow.ParseDate(before)
+		if want := FormatDay(cal.AddWorkdays(start, tc.max)); app.StatutoryDeadline != want {
+			t.Fatalf("%s: deadline %s, want %s", tc.code, app.StatutoryDeadline, want)
+		}
+		full, _ := s.Application(context.Background(), f.Number)
+		if ev := full.Events[len(full.Events)-1]; ev.Fields()["deadline"] != app.StatutoryDeadline {
+			t.Fatalf("%s: the event records the deadline %q", tc.code, ev.Fields()["deadline"])
+		}
+		if _, err := extend(1); !isFieldProblem(err, "days", workflow.FieldAlreadyExtended) {
+			t.Fatalf("%s: a second extension: %v", tc.code, err)
 		}
 	}
 }
