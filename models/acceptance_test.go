@@ -44,8 +44,10 @@ func seedLegal(t testing.TB, s *Store) {
 	}
 	joint := item("L2", "建筑工程施工许可", "01", "zjj", "scj")
 	joint.StatutoryDays, joint.PromisedDays = IntPtr(45), IntPtr(30)
+	immediate := item("I1", "个体工商户名称变更登记", "01", "scj")
+	immediate.HandlingKind = KindImmediate // the guide's 20 and 10 days do not apply to it
 	items := []Item{item("L1", "食品经营许可", "01", "scj"), joint, item("C1", "最低生活保障对象认定", "07", "scj"),
-		item("S1", "档案查询", "20", "scj")}
+		item("S1", "档案查询", "20", "scj"), immediate}
 	if _, err := s.SeedCatalogue(context.Background(), depts, DefaultItemTypes(), items); err != nil {
 		t.Fatalf("seed: %v", err)
 	}
@@ -201,5 +203,23 @@ func TestExtensionIsBoundedByTheLimitAndGrantedOnce(t *testing.T) {
 		if _, err := extend(1); !isFieldProblem(err, "days", workflow.FieldAlreadyExtended) {
 			t.Fatalf("%s: a second extension: %v", tc.code, err)
 		}
+	}
+}
+
+func TestAnImmediateItemIsDueOnTheDayOfAcceptance(t *testing.T) {
+	s := legalCatalogue(t)
+	cal := testCalendar(t)
+	now := time.Date(2026, 3, 6, 2, 0, 0, 0, time.UTC) // Fri 6 Mar 2026, 10:00 in the centre
+	f := file(t, s, "I1", now, nil)
+	app, err := accept(s, cal, f.Number, workflow.Accept, 1, now, checks("m1", "m3"), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if app.PromisedDeadline != "2026-03-06" || app.StatutoryDeadline != "2026-03-06" {
+		t.Fatalf("deadlines %s %s, want the day of acceptance", app.PromisedDeadline, app.StatutoryDeadline)
+	}
+	c := app.Clock()
+	if c.Overdue(cal, CentreDay(now)) || !c.Overdue(cal, CentreDay(now.Add(24*time.Hour))) {
+		t.Fatal("a 即办件 is overdue exactly once its day has ended")
 	}
 }

@@ -173,6 +173,7 @@ func (a *Application) Clock() workflow.Clock {
 		StoppedDays:   a.StoppedDays,
 		StoppedSince:  parseDay(a.StoppedSince),
 		EndedOn:       parseDay(a.EndedOn),
+		Immediate:     a.Immediate,
 	}
 }
 
