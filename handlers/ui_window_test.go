@@ -311,6 +311,12 @@ func TestWindowDecisionsThroughTheForms(t *testing.T) {
 		if status != http.StatusOK || !strings.Contains(body, due) || !strings.Contains(body, second.Name) || !strings.Contains(body, "申请人承诺十日内补齐") {
 			t.Errorf("pending notice = %d, want the material, the date and the commitment", status)
 		}
+		// The applicant's pledge prints for signing, with the materials and the day they are due.
+		status, body, _ = fetch(t, client, http.MethodGet, env.http.URL+"/window/applications/"+n+"/notice/pledge", nil)
+		if status != http.StatusOK || !strings.Contains(body, "容缺受理承诺书") || !strings.Contains(body, second.Name) ||
+			!strings.Contains(body, due) || !strings.Contains(body, `id="pledge-sign"`) || !strings.Contains(body, "申请人承诺十日内补齐") {
+			t.Errorf("pledge = %d, want the materials, the due date, the pledge and a place to sign", status)
+		}
 	})
 
 	t.Run("a stale version gets 409 and changes nothing", func(t *testing.T) {
