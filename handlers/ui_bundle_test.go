@@ -2,6 +2,7 @@ package handlers_test
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -283,8 +284,12 @@ func TestBundleChildIsNotWithdrawnOrSupplementedAlone(t *testing.T) {
 	fetch(t, citizen, http.MethodPost, env.http.URL+"/status/"+child+"/withdraw",
 		url.Values{"csrf_token": {token}, "form_token": {"tok-child-withdraw"}, "confirm": {"yes"}, "reason": {"不办了"}})
 	tok := loginToken(t, env, "citizen1")
+	cur, err := env.store.Application(context.Background(), child)
+	if err != nil {
+		t.Fatal(err)
+	}
 	for _, act := range []string{"withdraw", "supplement"} {
-		status, b := call(t, env, http.MethodPost, "/api/v1/applications/"+child+"/actions/"+act, tok, map[string]any{"reason": "不办了"})
+		status, b := call(t, env, http.MethodPost, "/api/v1/applications/"+child+"/actions/"+act, tok, map[string]any{"reason": "不办了", "version": cur.Version})
 		if status != http.StatusConflict || !strings.Contains(string(b), "bundle_child") {
 			t.Fatalf("%s of a bundle child alone: %d %s", act, status, b)
 		}

@@ -132,7 +132,7 @@ func TestPendingAcceptanceOnlyOnDeferrableMaterials(t *testing.T) {
 
 func TestDecisionTermsFollowTheItemType(t *testing.T) {
 	for typ, want := range map[string]DecisionTerms{
-		"01": {Vocabulary: "licence", Law: "licensing", Remedies: true},
+		"01": {Vocabulary: "licence", Law: "licensing", Remedies: true, JointDays: 45},
 		"07": {Vocabulary: "confirmation", Remedies: true},
 		"05": {Vocabulary: "benefit", Remedies: true},
 		"08": {Vocabulary: "award", Remedies: true},

@@ -20,6 +20,10 @@ type DecisionTerms struct {
 	// Remedies says whether a refusal is open to 行政复议 and 行政诉讼 (true
 	// for administrative powers, false for public services).
 	Remedies bool `json:"remedies"`
+	// JointDays is the statutory limit, in working days, of an item several
+	// departments decide together (联合办理 / 并联审批) where the type's law
+	// sets one (行政许可法 Art. 42: 45); 0 where none does.
+	JointDays int `json:"joint_days,omitempty"`
 }
 
 //go:embed decisiondata/terms.json
