@@ -223,3 +223,42 @@ func TestAnImmediateItemIsDueOnTheDayOfAcceptance(t *testing.T) {
 		t.Fatal("a 即办件 is overdue exactly once its day has ended")
 	}
 }
+
+func TestJointLimitHoldsOnCreateAndEveryEdit(t *testing.T) {
+	s := adminCatalogue(t)
+	ctx := context.Background()
+	// Adding a second department to a 20-day licence makes it joint: its limit must become 45.
+	edited := *adminItem(t, s, "A1")
+	edited.Departments = append(edited.Departments, ItemDepartment{Sort: 2, DepartmentCode: "zjj", Stages: StringList{"review", "decide"}})
+	_, err := s.UpdateItem(ctx, "A1", edited, "catalog", "改为并联审批", 1)
+	var ve *ValidationError
+	if !errors.As(err, &ve) || ve.Rule("statutory_days") != RuleJointLimit {
+		t.Fatalf("a joint licence at 20 days: %v", err)
+	}
+	edited.StatutoryDays = IntPtr(45)
+	if _, err := s.UpdateItem(ctx, "A1", edited, "catalog", "改为并联审批", 1); err != nil {
+		t.Fatalf("a joint licence at 45 days: %v", err)
+	}
+	// A later edit cannot take the joint limit away.
+	again := *adminItem(t, s, "A2")
+	again.StatutoryDays = IntPtr(30)
+	if _, err := s.UpdateItem(ctx, "A2", again, "catalog", "缩短", again.Version); !errors.As(err, &ve) || ve.Rule("statutory_days") != RuleJointLimit {
+		t.Fatalf("editing a joint licence to 30 days: %v", err)
+	}
+	// A new joint licence is held to it as well; a type whose law sets no joint limit is not.
+	it := *adminItem(t, s, "A2")
+	it.ID, it.Code, it.StatutoryDays = 0, "A9", IntPtr(60)
+	for i := range it.Materials {
+		it.Materials[i].ID = 0
+	}
+	for i := range it.Departments {
+		it.Departments[i].ID = 0
+	}
+	if _, err := s.CreateItem(ctx, it, "catalog", "新增"); !errors.As(err, &ve) || ve.Rule("statutory_days") != RuleJointLimit {
+		t.Fatalf("creating a joint licence at 60 days: %v", err)
+	}
+	it.TypeCode = "07"
+	if _, err := s.CreateItem(ctx, it, "catalog", "新增"); err != nil {
+		t.Fatalf("a joint confirmation at 60 days: %v", err)
+	}
+}
