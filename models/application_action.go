@@ -166,8 +166,29 @@ func applyAction(tx *gorm.DB, app *Application, req ActionRequest) error {
 	if err := applyEffects(tx, app, task, req); err != nil {
 		return err
 	}
-	clock = app.Clock()
-	switch rows[0].Clock {
+	if err := runClock(tx, app, rows[0].Clock, req, today); err != nil {
+		return err
+	}
+	if err := saveTasks(tx, app, req.Now); err != nil {
+		return err
+	}
+	ev := eventInput{Actor: req.Actor, Role: req.Role, Department: req.Department, Action: req.Action,
+		To: rows[0].To, Comment: req.Comment, Detail: req.Fields, Now: req.Now}
+	if err := appendEvent(tx, app, ev); err != nil {
+		return err
+	}
+	if app.BundleFilingID != 0 && !Undecided(app.State) {
+		return noteChildDecided(tx, app, req) // 统一发证 waits for the last child
+	}
+	return nil
+}
+
+// runClock applies the transition's effect on the legal clock and records
+// in the event what the notices tell: an extension's new deadline, a
+// special procedure's days not counted.
+func runClock(tx *gorm.DB, app *Application, effect workflow.ClockEffect, req ActionRequest, today time.Time) error {
+	clock := app.Clock()
+	switch effect {
 	case workflow.ClockStart:
 		start, err := acceptanceDay(tx, app, req.Cal, today)
 		if err != nil {
@@ -186,7 +207,7 @@ func applyAction(tx *gorm.DB, app *Application, req ActionRequest) error {
 	}
 	stoppedBefore := app.StoppedDays
 	app.setClock(clock, req.Cal, today)
-	switch rows[0].Clock {
+	switch effect {
 	case workflow.ClockExtend:
 		// The 延期通知书 tells the new deadline as it stood when granted.
 		req.Fields["deadline"] = app.StatutoryDeadline
@@ -194,17 +215,6 @@ func applyAction(tx *gorm.DB, app *Application, req ActionRequest) error {
 		// The 特别程序告知书 tells how many working days were not counted.
 		req.Fields["stopped_days"] = strconv.Itoa(app.StoppedDays - stoppedBefore)
 		req.Fields["deadline"] = app.StatutoryDeadline
-	}
-	if err := saveTasks(tx, app, req.Now); err != nil {
-		return err
-	}
-	ev := eventInput{Actor: req.Actor, Role: req.Role, Department: req.Department, Action: req.Action,
-		To: rows[0].To, Comment: req.Comment, Detail: req.Fields, Now: req.Now}
-	if err := appendEvent(tx, app, ev); err != nil {
-		return err
-	}
-	if app.BundleFilingID != 0 && !Undecided(app.State) {
-		return noteChildDecided(tx, app, req) // 统一发证 waits for the last child
 	}
 	return nil
 }
@@ -226,14 +236,17 @@ func applyEffects(tx *gorm.DB, app *Application, task *Task, req ActionRequest) 
 		if err := saveChecklist(tx, app); err != nil {
 			return err
 		}
+		app.PendingDue = ""
 		if req.Action == workflow.AcceptPending {
 			due, err := pendingDue(app, req.Cal, CentreDay(req.Now), f["due"])
 			if err != nil {
 				return err
 			}
 			f["due"] = due // recorded with the event: the notice and the sweeper read it
+			app.PendingDue = due
+		} else {
+			delete(f, "due") // a plain acceptance has nothing to follow, so no due date
 		}
-		app.PendingDue = f["due"]
 		if !app.Immediate {
 			app.Tasks = newTasks(app, req.Now)
 		}
