@@ -140,8 +140,8 @@ func TestCreateItemRefusesBadInputInFormAndAPI(t *testing.T) {
 		{"duplicate code", "code", func(v url.Values) { v.Set("code", existing) }, func(m map[string]any) { m["code"] = existing }},
 		{"unknown department", "department", func(v url.Values) { v.Set("department", "nosuch") },
 			func(m map[string]any) { m["department"] = "nosuch" }},
-		{"promised above statutory", "promised_days", func(v url.Values) { v.Set("promised_days", "21") },
-			func(m map[string]any) { m["promised_days"] = 21 }},
+		{"promised above statutory", "promised_days", func(v url.Values) { v.Set("promised_days", "46") },
+			func(m map[string]any) { m["promised_days"] = 46 }},
 		{"empty name", "name", func(v url.Values) { v.Set("name", " ") }, func(m map[string]any) { m["name"] = " " }},
 	}
 	for _, tc := range cases {
