@@ -168,20 +168,22 @@ func materialViews(a *models.Application) []materialView {
 
 // statusView is what the applicant sees: no staff names, no internal comments.
 type statusView struct {
-	Number     string            `json:"number"`
-	Item       string            `json:"item"`
-	ItemCode   string            `json:"item_code"`
-	Department string            `json:"department"`
-	State      workflow.State    `json:"state"`
-	StateLabel string            `json:"state_label"`
-	Deadline   string            `json:"deadline,omitempty"` // the promised completion date
-	Statutory  string            `json:"statutory_deadline,omitempty"`
-	Result     string            `json:"result,omitempty"`
-	Missing    string            `json:"missing,omitempty"` // what the last one-time notice asked for
-	Materials  []materialView    `json:"materials"`
-	Timeline   []timelineEntry   `json:"timeline"`
-	CanAct     []workflow.Action `json:"can_act"` // withdraw, supplement
-	Form       form.Values       `json:"form"`    // the applicant's own answers, as filed
+	Number     string         `json:"number"`
+	Item       string         `json:"item"`
+	ItemCode   string         `json:"item_code"`
+	Department string         `json:"department"`
+	State      workflow.State `json:"state"`
+	StateLabel string         `json:"state_label"`
+	// Version is what the applicant's next action sends back (a stale one gets 409).
+	Version   int               `json:"version"`
+	Deadline  string            `json:"deadline,omitempty"` // the promised completion date
+	Statutory string            `json:"statutory_deadline,omitempty"`
+	Result    string            `json:"result,omitempty"`
+	Missing   string            `json:"missing,omitempty"` // what the last one-time notice asked for
+	Materials []materialView    `json:"materials"`
+	Timeline  []timelineEntry   `json:"timeline"`
+	CanAct    []workflow.Action `json:"can_act"` // withdraw, supplement
+	Form      form.Values       `json:"form"`    // the applicant's own answers, as filed
 	// ResultLabel is the result in the words of the item type (确认, 不予给付 …).
 	ResultLabel string       `json:"result_label,omitempty"`
 	Decision    decisionView `json:"decision"`
@@ -198,7 +200,7 @@ type timelineEntry struct {
 func (s *Server) statusViewOf(lang string, a *models.Application) statusView {
 	c := s.clockOf(a)
 	v := statusView{Number: a.Number, Item: a.ItemName, ItemCode: a.ItemCode, Department: a.DepartmentCode, State: a.State,
-		StateLabel: s.stateLabel(lang, a, a.State), Deadline: c.PromisedDeadline, Statutory: c.StatutoryDeadline,
+		StateLabel: s.stateLabel(lang, a, a.State), Version: a.Version, Deadline: c.PromisedDeadline, Statutory: c.StatutoryDeadline,
 		Result: a.Result, Materials: materialViews(a), Timeline: []timelineEntry{}, CanAct: applicantActions(a),
 		Form: form.Values(a.Form), Decision: s.decisionViewOf(lang, a.Terms())}
 	if a.Result != "" {

@@ -243,6 +243,7 @@ func actionIdempotency(token, number string, act workflow.Action, comment string
 // supplementForm is the applicant's supplement (补正) form; the files are
 // read per listed material.
 type supplementForm struct {
+	Version   int    `form:"version"` // the version the page showed; 0 from an older page skips the check
 	Code      string `form:"code"`
 	Comment   string `form:"comment"`
 	FormToken string `form:"form_token"`
@@ -263,6 +264,7 @@ func (f supplementForm) Validate() error {
 
 // withdrawForm is the applicant's withdrawal, confirmed.
 type withdrawForm struct {
+	Version   int    `form:"version"` // the version the page showed; 0 from an older page skips the check
 	Code      string `form:"code"`
 	Reason    string `form:"reason"`
 	Confirm   string `form:"confirm"`
@@ -334,7 +336,7 @@ func (s *Server) uiSupplement(c *gin.Context) error {
 			}
 		}
 	}
-	in := actionInput{Code: code, Comment: comment, asApplicant: code != "", Fields: map[string]string{}}
+	in := actionInput{Version: f.Version, Code: code, Comment: comment, asApplicant: code != "", Fields: map[string]string{}}
 	idem := actionIdempotency(f.FormToken, app.Number, workflow.Supplement, comment)
 	return s.citizenAct(c, app, code, workflow.Supplement, in, idem, "citizen.notice.supplemented")
 }
@@ -355,7 +357,7 @@ func (s *Server) uiWithdraw(c *gin.Context) error {
 	if err := f.Validate(); err != nil {
 		return s.renderResult(c, http.StatusUnprocessableEntity, app, code, "", problems(err), typed{Reason: reason})
 	}
-	in := actionInput{Code: code, Comment: reason, asApplicant: code != "", Fields: map[string]string{}}
+	in := actionInput{Version: f.Version, Code: code, Comment: reason, asApplicant: code != "", Fields: map[string]string{}}
 	idem := actionIdempotency(f.FormToken, app.Number, workflow.Withdraw, reason)
 	return s.citizenAct(c, app, code, workflow.Withdraw, in, idem, "citizen.notice.withdrawn")
 }
