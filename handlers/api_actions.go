@@ -37,7 +37,17 @@ type actionInput struct {
 
 // actionFields are the body keys an action may carry.
 var actionFields = []string{"reason", "missing", "pending", "due", "kind", "expected_days", "days",
-	"result_number", "delivery", "tracking_number"}
+	"result_number", "delivery", "tracking_number", "received"}
+
+// requireVersion refuses a state-changing call without the version the
+// caller saw: a missing version is a missing field (422 naming it), never a
+// conflict; 409 stays for a version that is really stale.
+func requireVersion(v int) error {
+	if v < 1 {
+		return invalid(map[string]string{"version": "is required: send the version of the application (or bundle) as you last read it"})
+	}
+	return nil
+}
 
 func parseActionInput(body []byte) (actionInput, error) {
 	var in actionInput
@@ -80,6 +90,9 @@ func (s *Server) apiAct(c *gin.Context) error {
 	act := workflow.Action(c.Param("action"))
 	if !act.Valid() || act == workflow.Submit || act == workflow.Register {
 		return notFound("action")
+	}
+	if err := requireVersion(in.Version); err != nil {
+		return err
 	}
 	app, err := s.doAction(c, c.Param("number"), act, in, idempotency(c, body))
 	if err != nil {

@@ -258,7 +258,7 @@ func TestConcurrentClerksAcceptOnce(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			results[i], _ = call(t, env, http.MethodPost, "/api/v1/applications/"+f.Number+"/actions/accept", tok, map[string]any{"version": 1})
+			results[i], _ = call(t, env, http.MethodPost, "/api/v1/applications/"+f.Number+"/actions/accept", tok, acceptBody(t, env, f.Number, 1))
 		}()
 	}
 	wg.Wait()
@@ -306,16 +306,23 @@ func TestActionsFollowTableAndPolicy(t *testing.T) {
 		t.Fatalf("one-time notice: %d %s", s, b)
 	}
 	// The applicant supplements with the query code; then the window accepts.
-	if s, b := act("", "supplement", map[string]any{"code": f.QueryCode}); s != http.StatusOK || !strings.Contains(b, `"state":"submitted"`) {
+	// Every state-changing call carries the version it saw: without it, a 422 naming it, not a 409.
+	for _, tok := range []string{"", clerk} {
+		s, b := act(tok, "supplement", map[string]any{"code": f.QueryCode})
+		if s != http.StatusUnprocessableEntity || !strings.Contains(b, `"version"`) {
+			t.Fatalf("an action without version: %d %s", s, b)
+		}
+	}
+	if s, b := act("", "supplement", map[string]any{"code": f.QueryCode, "version": 2}); s != http.StatusOK || !strings.Contains(b, `"state":"submitted"`) {
 		t.Fatalf("supplement: %d %s", s, b)
 	}
-	if s, _ := act("", "accept", map[string]any{"code": f.QueryCode}); s != http.StatusForbidden {
+	if s, _ := act("", "accept", map[string]any{"code": f.QueryCode, "version": 3}); s != http.StatusForbidden {
 		t.Fatalf("an applicant accepting: %d", s)
 	}
 	if s, _ := act(clerk, "accept", map[string]any{"version": 2}); s != http.StatusConflict {
 		t.Fatalf("stale version: %d", s)
 	}
-	if s, b := act(clerk, "accept", map[string]any{"version": 3}); s != http.StatusOK {
+	if s, b := act(clerk, "accept", acceptBody(t, env, f.Number, 3)); s != http.StatusOK {
 		t.Fatalf("accept: %d %s", s, b)
 	}
 	rev := loginToken(t, env, it.DepartmentCode+".review")
@@ -326,10 +333,10 @@ func TestActionsFollowTableAndPolicy(t *testing.T) {
 	if len(a.Actions) == 0 || a.Actions[0] != "claim" {
 		t.Fatalf("reviewer's actions %v", a.Actions)
 	}
-	if s, _ := act("", "withdraw", map[string]any{"code": f.QueryCode}); s != http.StatusOK {
+	if s, _ := act("", "withdraw", map[string]any{"code": f.QueryCode, "version": 4}); s != http.StatusOK {
 		t.Fatalf("withdraw: %d", s)
 	}
-	if s, _ := act(rev, "claim", map[string]any{}); s != http.StatusConflict {
+	if s, _ := act(rev, "claim", map[string]any{"version": 5}); s != http.StatusConflict {
 		t.Fatalf("claim after withdrawal: %d", s)
 	}
 }

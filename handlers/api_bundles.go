@@ -176,6 +176,9 @@ func (s *Server) apiBundleAct(c *gin.Context) error {
 		return badRequest("the body is not valid JSON for a bundle action")
 	}
 	act := workflow.Action(path.Base(c.FullPath()))
+	if err := requireVersion(in.Version); err != nil {
+		return err
+	}
 	in2 := in.service()
 	in2.Idem = idempotency(c, body)
 	f, err := s.bundleAction(c, c.Param("number"), act, in.Version, in.Code, in2)

@@ -122,11 +122,18 @@ func bundleAct(t *testing.T, env *demoEnv, token, number, act string, body map[s
 func decideInDepartment(env *demoEnv, tokens map[string]string, number, dept, decision string) error {
 	steps := []struct{ user, act string }{{dept + ".review", "claim"}, {dept + ".review", "review_pass"}, {dept + ".approve", decision}}
 	for _, st := range steps {
-		body := map[string]any{}
+		status, b := callQuiet(env, http.MethodGet, "/api/v1/applications/"+number, tokens[st.user], nil)
+		var seen struct {
+			Version int `json:"version"`
+		}
+		if err := json.Unmarshal([]byte(b), &seen); status != http.StatusOK || err != nil {
+			return fmt.Errorf("read %s as %s: %d %s", number, st.user, status, b)
+		}
+		body := map[string]any{"version": seen.Version}
 		if st.act == "deny" {
 			body["reason"] = "经营场所不符合卫生要求"
 		}
-		status, b := callQuiet(env, http.MethodPost, "/api/v1/applications/"+number+"/actions/"+st.act, tokens[st.user], body)
+		status, b = callQuiet(env, http.MethodPost, "/api/v1/applications/"+number+"/actions/"+st.act, tokens[st.user], body)
 		if status != http.StatusOK {
 			return fmt.Errorf("%s by %s on %s: %d %s", st.act, st.user, number, status, b)
 		}
@@ -168,7 +175,7 @@ func runBundleToDecision(t *testing.T, env *demoEnv, deny string) (bundleFiled, 
 		t.Fatalf("filed %+v", f)
 	}
 	clerk := loginToken(t, env, "window1")
-	status, v, b := bundleAct(t, env, clerk, f.Number, "accept", map[string]any{"version": 1})
+	status, v, b := bundleAct(t, env, clerk, f.Number, "accept", map[string]any{"version": 1, "materials": bundleReceived(t, env, f.Number)})
 	if status != http.StatusOK || v.State != "accepted" {
 		t.Fatalf("accept: %d %s", status, b)
 	}
@@ -245,8 +252,12 @@ func TestBundleFiledAcceptedDecidedInParallelAndIssuedTogether(t *testing.T) {
 		t.Fatalf("status after the decisions: %+v", v)
 	}
 	// A child is never issued on its own: the window issues the bundle.
+	child, err := env.store.Application(context.Background(), f.Children[0].Number)
+	if err != nil {
+		t.Fatal(err)
+	}
 	status, b := call(t, env, http.MethodPost, "/api/v1/applications/"+f.Children[0].Number+"/actions/issue", clerk,
-		map[string]any{"delivery": "window", "result_number": "X-1"})
+		map[string]any{"delivery": "window", "result_number": "X-1", "version": child.Version})
 	if status != http.StatusConflict || !strings.Contains(string(b), "bundle_child") {
 		t.Fatalf("issuing a child alone: %d %s", status, b)
 	}
@@ -374,11 +385,15 @@ func TestBundleOfImmediateItemsIsDecidedAtTheWindow(t *testing.T) {
 	var f bundleFiled
 	_ = json.Unmarshal(b, &f)
 	clerk := loginToken(t, env, "window1")
-	if status, _, body := bundleAct(t, env, clerk, f.Number, "accept", map[string]any{"version": 1}); status != http.StatusOK {
+	if status, _, body := bundleAct(t, env, clerk, f.Number, "accept", map[string]any{"version": 1, "materials": bundleReceived(t, env, f.Number)}); status != http.StatusOK {
 		t.Fatalf("accept: %d %s", status, body)
 	}
 	for _, c := range f.Children {
-		if status, b := call(t, env, http.MethodPost, "/api/v1/applications/"+c.Number+"/actions/approve", clerk, map[string]any{}); status != http.StatusOK {
+		app, err := env.store.Application(context.Background(), c.Number)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if status, b := call(t, env, http.MethodPost, "/api/v1/applications/"+c.Number+"/actions/approve", clerk, map[string]any{"version": app.Version}); status != http.StatusOK {
 			t.Fatalf("approve %s at the window: %d %s", c.Number, status, b)
 		}
 	}

@@ -24,16 +24,19 @@ type siteJSON struct {
 	Hotline  string `json:"hotline"`
 	Hours    string `json:"hours"`
 	Footer   string `json:"footer"`
+	// Where a refused applicant applies for 行政复议 and sues (行政诉讼); "" is not set.
+	ReviewBody string `json:"review_body"`
+	Court      string `json:"court"`
 }
 
 func toSiteJSON(st models.SiteSettings) siteJSON {
 	return siteJSON{District: st.District, Centre: st.Centre, Address: st.Address, Hotline: st.Hotline,
-		Hours: st.Hours, Footer: st.Footer}
+		Hours: st.Hours, Footer: st.Footer, ReviewBody: st.ReviewBody, Court: st.Court}
 }
 
 func (f siteJSON) settings() models.SiteSettings {
 	return models.SiteSettings{District: f.District, Centre: f.Centre, Address: f.Address, Hotline: f.Hotline,
-		Hours: f.Hours, Footer: f.Footer}
+		Hours: f.Hours, Footer: f.Footer, ReviewBody: f.ReviewBody, Court: f.Court}
 }
 
 // loadSite reads the site settings again.
@@ -98,7 +101,7 @@ func (s *Server) apiSite(c *gin.Context) error {
 func (s *Server) apiSetSite(c *gin.Context) error {
 	var f siteJSON
 	if err := c.ShouldBindJSON(&f); err != nil {
-		return badRequest(`the body must be JSON {"district","centre","address","hotline","hours","footer"}`)
+		return badRequest(`the body must be JSON {"district","centre","address","hotline","hours","footer","review_body","court"}`)
 	}
 	st, err := s.setSite(c, f.settings())
 	if err != nil {

@@ -102,6 +102,10 @@ type applicationView struct {
 	Tasks       []taskView        `json:"tasks"`
 	Events      []eventView       `json:"events"`
 	Actions     []workflow.Action `json:"actions"` // what the caller may do now
+	// Decision is how this item type's decisions are worded; ResultLabel the result in those words.
+	Decision    decisionView `json:"decision"`
+	ResultLabel string       `json:"result_label,omitempty"`
+	terms       models.DecisionTerms
 }
 
 func (s *Server) clockOf(a *models.Application) clockView {
@@ -127,13 +131,16 @@ func (s *Server) clockOf(a *models.Application) clockView {
 func (s *Server) applicationViewOf(lang string, a *models.Application, actions []workflow.Action) applicationView {
 	v := applicationView{Number: a.Number, ItemCode: a.ItemCode, ItemName: a.ItemName, ItemVersion: a.ItemVersion,
 		Department: a.DepartmentCode, Joint: a.Joint, Immediate: a.Immediate, Channel: a.Channel, State: a.State,
-		StateLabel: s.site.T(lang, "state."+string(a.State)), Version: a.Version,
+		StateLabel: s.stateLabel(lang, a, a.State), Version: a.Version, terms: a.Terms(), Decision: s.decisionViewOf(lang, a.Terms()),
 		Applicant: maskedApplicant(a.ApplicantKind, a.ApplicantName, a.ApplicantIDNumber, a.ApplicantPhone),
 		Form:      maskedAnswers(a), SubmittedAt: a.SubmittedAt, Clock: s.clockOf(a), PendingDue: a.PendingDue,
 		Result: a.Result, ResultNo: a.ResultNumber, Delivery: a.Delivery, Tracking: a.TrackingNumber,
 		Materials: materialViews(a), Files: []fileView{}, Tasks: []taskView{}, Events: []eventView{}, Actions: actions}
 	if v.Actions == nil {
 		v.Actions = []workflow.Action{}
+	}
+	if a.Result != "" {
+		v.ResultLabel = s.site.T(lang, resultKey(a.Terms(), a.Result))
 	}
 	for _, f := range a.Files {
 		v.Files = append(v.Files, fileView{ID: f.ID, Material: f.MaterialKey, SHA256: f.SHA256, Size: f.Size,
@@ -161,20 +168,25 @@ func materialViews(a *models.Application) []materialView {
 
 // statusView is what the applicant sees: no staff names, no internal comments.
 type statusView struct {
-	Number     string            `json:"number"`
-	Item       string            `json:"item"`
-	ItemCode   string            `json:"item_code"`
-	Department string            `json:"department"`
-	State      workflow.State    `json:"state"`
-	StateLabel string            `json:"state_label"`
-	Deadline   string            `json:"deadline,omitempty"` // the promised completion date
-	Statutory  string            `json:"statutory_deadline,omitempty"`
-	Result     string            `json:"result,omitempty"`
-	Missing    string            `json:"missing,omitempty"` // what the last one-time notice asked for
-	Materials  []materialView    `json:"materials"`
-	Timeline   []timelineEntry   `json:"timeline"`
-	CanAct     []workflow.Action `json:"can_act"` // withdraw, supplement
-	Form       form.Values       `json:"form"`    // the applicant's own answers, as filed
+	Number     string         `json:"number"`
+	Item       string         `json:"item"`
+	ItemCode   string         `json:"item_code"`
+	Department string         `json:"department"`
+	State      workflow.State `json:"state"`
+	StateLabel string         `json:"state_label"`
+	// Version is what the applicant's next action sends back (a stale one gets 409).
+	Version   int               `json:"version"`
+	Deadline  string            `json:"deadline,omitempty"` // the promised completion date
+	Statutory string            `json:"statutory_deadline,omitempty"`
+	Result    string            `json:"result,omitempty"`
+	Missing   string            `json:"missing,omitempty"` // what the last one-time notice asked for
+	Materials []materialView    `json:"materials"`
+	Timeline  []timelineEntry   `json:"timeline"`
+	CanAct    []workflow.Action `json:"can_act"` // withdraw, supplement
+	Form      form.Values       `json:"form"`    // the applicant's own answers, as filed
+	// ResultLabel is the result in the words of the item type (确认, 不予给付 …).
+	ResultLabel string       `json:"result_label,omitempty"`
+	Decision    decisionView `json:"decision"`
 }
 
 type timelineEntry struct {
@@ -188,9 +200,12 @@ type timelineEntry struct {
 func (s *Server) statusViewOf(lang string, a *models.Application) statusView {
 	c := s.clockOf(a)
 	v := statusView{Number: a.Number, Item: a.ItemName, ItemCode: a.ItemCode, Department: a.DepartmentCode, State: a.State,
-		StateLabel: s.site.T(lang, "state."+string(a.State)), Deadline: c.PromisedDeadline, Statutory: c.StatutoryDeadline,
+		StateLabel: s.stateLabel(lang, a, a.State), Version: a.Version, Deadline: c.PromisedDeadline, Statutory: c.StatutoryDeadline,
 		Result: a.Result, Materials: materialViews(a), Timeline: []timelineEntry{}, CanAct: applicantActions(a),
-		Form: maskedAnswers(a)}
+		Form: maskedAnswers(a), Decision: s.decisionViewOf(lang, a.Terms())}
+	if a.Result != "" {
+		v.ResultLabel = s.site.T(lang, resultKey(a.Terms(), a.Result))
+	}
 	for _, e := range a.Events {
 		if e.Action == models.ActionWarning {
 			continue // 黄牌 / 红牌 supervise the staff; they are no step of the handling
@@ -198,7 +213,7 @@ func (s *Server) statusViewOf(lang string, a *models.Application) statusView {
 		if e.Action == workflow.RequestSupplement || e.Action == workflow.SendBack {
 			v.Missing = strings.Join(materialNames(a, workflow.SplitList(e.Fields()["missing"])), "；")
 		}
-		v.Timeline = append(v.Timeline, timelineEntry{At: e.At, Action: e.Action, Label: s.site.T(lang, "action."+string(e.Action)),
+		v.Timeline = append(v.Timeline, timelineEntry{At: e.At, Action: e.Action, Label: s.site.T(lang, actionKey(a.Terms(), e.Action)),
 			State: e.ToState, Department: e.Department})
 	}
 	return v

@@ -191,6 +191,7 @@ func TestTransferPageDryRunThenConfirm(t *testing.T) {
 	before := adminItem(t, env, code)
 	items[0].Fees = append(items[0].Fees, models.Fee{Name: "导入新增收费", Standard: "5 元"})
 	items[0].Departments = append(items[0].Departments, models.ItemDepartment{DepartmentCode: "zjj", Stages: models.StringList{"review"}})
+	items[0].StatutoryDays = models.IntPtr(45) // joint now: the joint limit
 	fresh := items[0]
 	fresh.Code, fresh.Name, fresh.Materials = "150902019990000001000", "导入新建事项", nil
 	var buf bytes.Buffer

@@ -21,6 +21,9 @@ type siteForm struct {
 	Hotline  string `form:"hotline"`
 	Hours    string `form:"hours"`
 	Footer   string `form:"footer"`
+	// ReviewBody and Court are printed on refusals as the applicant's remedies.
+	ReviewBody string `form:"review_body"`
+	Court      string `form:"court"`
 }
 
 // siteField is one input of the form, with what the template needs.

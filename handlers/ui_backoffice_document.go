@@ -31,6 +31,10 @@ type documentPage struct {
 	Delivery     string
 	Tracking     string
 	Decision     string // the document a receipt is for
+	// In the words of the item type (models.TermsOf): the title, the
+	// decision sentence with the law it cites, and the remedies.
+	Title, DecisionText string
+	Remedies            []string
 }
 
 // documentKinds maps a document to the result it needs.
@@ -85,11 +89,18 @@ func (s *Server) uiDocument(c *gin.Context) error {
 	if app.Delivery != "" {
 		p.Delivery = s.site.T(lang, "delivery."+app.Delivery)
 	}
-	p.Decision = s.site.T(lang, "office.doc.approval.title")
+	terms := app.Terms()
+	p.Decision = s.site.T(lang, termsKey(terms, "doc.approval"))
 	if app.Result == "denied" {
-		p.Decision = s.site.T(lang, "office.doc.denial.title")
+		p.Decision = s.site.T(lang, termsKey(terms, "doc.denial"))
 	}
 	title := s.site.T(lang, "office.doc."+kind+".title")
+	if kind != "receipt" {
+		title = s.site.T(lang, termsKey(terms, "doc."+kind))
+		p.DecisionText = s.decisionText(lang, terms, kind, app.ItemName)
+		p.Remedies = s.remedies(lang, terms)
+	}
+	p.Title = title
 	s.render(c, http.StatusOK, "document_"+kind, title, "staff", p)
 	return nil
 }

@@ -127,6 +127,9 @@ func (s *Server) newTaskPage(c *gin.Context, app *models.Application) (*taskPage
 	p.App.Applicant, p.Reveal = s.pageApplicant(c, app, "/tasks/"+app.Number+"/reveal", shown)
 	p.ItemType = s.site.TOr(lang, "enum.type."+app.Definition.ItemType, app.Definition.ItemType)
 	p.ExtendLeft = max(0, p.MaxExtend-app.ExtendedDays)
+	if app.ExtendedDays > 0 {
+		p.ExtendLeft = 0 // the law allows one extension (Art. 42)
+	}
 	if p.Clock.OnTime != nil {
 		p.Completion = "late"
 		if *p.Clock.OnTime {
@@ -152,8 +155,8 @@ func (s *Server) newTaskPage(c *gin.Context, app *models.Application) (*taskPage
 	}
 	for i := len(app.Events) - 1; i >= 0; i-- {
 		e := app.Events[i]
-		l := eventLine{At: e.At.In(shanghai).Format("2006-01-02 15:04"), Actor: s.actorLabel(lang, e.Actor), Action: s.site.T(lang, "action."+string(e.Action)),
-			State: s.site.T(lang, "state."+string(e.ToState)), Comment: e.Comment}
+		l := eventLine{At: e.At.In(shanghai).Format("2006-01-02 15:04"), Actor: s.actorLabel(lang, e.Actor), Action: s.site.T(lang, actionKey(app.Terms(), e.Action)),
+			State: s.stateLabel(lang, app, e.ToState), Comment: e.Comment}
 		if e.Department != "" {
 			l.Department = name(e.Department)
 		}
@@ -186,8 +189,8 @@ func (s *Server) actionForms(c *gin.Context, app *models.Application, p *taskPag
 	perms := s.permissionsOf(c)
 	var out []actionForm
 	for _, act := range p.App.Actions {
-		if !slices.Contains(taskActions, act) {
-			continue
+		if !slices.Contains(taskActions, act) || (act == workflow.Extend && app.ExtendedDays > 0) {
+			continue // an extension is granted once: no form for a second
 		}
 		f := actionForm{Action: string(act), Values: map[string]string{}, Errors: map[string]string{}, ExtendLeft: p.ExtendLeft}
 		for _, d := range actingDepartments(perms, app, act) {

@@ -128,7 +128,7 @@ func officeFileWithCode(t *testing.T, env *demoEnv, code string) (string, string
 	if err := json.Unmarshal(body, &f); err != nil {
 		t.Fatal(err)
 	}
-	status, body = call(t, env, "POST", "/api/v1/applications/"+f.Number+"/actions/accept", tok, map[string]any{"version": 1})
+	status, body = call(t, env, "POST", "/api/v1/applications/"+f.Number+"/actions/accept", tok, acceptBody(t, env, f.Number, 1))
 	if status != 200 {
 		t.Fatalf("accept %s: %d %s", f.Number, status, body)
 	}

@@ -90,6 +90,15 @@ func windowAcceptsDecidesAndIssues(t *testing.T, env *demoEnv, clerk context.Con
 		chromedp.WaitVisible(chromedp.CSS(`#bundles a[href="/window/bundles/`+number+`"]`)),
 		chromedp.Click(chromedp.CSS(`#bundles a[href="/window/bundles/`+number+`"]`)),
 		chromedp.WaitVisible(chromedp.ID("form-accept")),
+	)
+	if err != nil {
+		t.Fatalf("open the bundle at the window: %v", err)
+	}
+	// Acceptance follows the materials: the clerk ticks every one received.
+	if _, err := chromedp.Run(clerk, chromedp.Evaluate[bool](`(() => { document.querySelectorAll('#form-accept input[type=checkbox][name^="m_"]').forEach(e => { e.checked = true }); return true })()`)); err != nil {
+		t.Fatal(err)
+	}
+	err = chromedp.Do(clerk,
 		chromedp.Click(chromedp.ID("act-accept")),
 		chromedp.WaitVisible(chromedp.ID("done")),
 	)

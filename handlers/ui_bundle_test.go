@@ -2,6 +2,7 @@ package handlers_test
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -201,7 +202,7 @@ func TestBundlePagesFileOnlineShowTheStatusAndAdministerBundles(t *testing.T) {
 	}
 	token := csrfToken(t, win, env)
 	status, _, resp = fetch(t, win, http.MethodPost, env.http.URL+"/window/bundles/"+number[1]+"/actions/accept",
-		url.Values{"csrf_token": {token}, "version": {"1"}, "m_m1": {"1"}})
+		bundleReceivedForm(t, env, number[1], url.Values{"csrf_token": {token}, "version": {"1"}}))
 	if status != http.StatusSeeOther {
 		t.Fatalf("accept at the window: %d", status)
 	}
@@ -283,8 +284,12 @@ func TestBundleChildIsNotWithdrawnOrSupplementedAlone(t *testing.T) {
 	fetch(t, citizen, http.MethodPost, env.http.URL+"/status/"+child+"/withdraw",
 		url.Values{"csrf_token": {token}, "form_token": {"tok-child-withdraw"}, "confirm": {"yes"}, "reason": {"不办了"}})
 	tok := loginToken(t, env, "citizen1")
+	cur, err := env.store.Application(context.Background(), child)
+	if err != nil {
+		t.Fatal(err)
+	}
 	for _, act := range []string{"withdraw", "supplement"} {
-		status, b := call(t, env, http.MethodPost, "/api/v1/applications/"+child+"/actions/"+act, tok, map[string]any{"reason": "不办了"})
+		status, b := call(t, env, http.MethodPost, "/api/v1/applications/"+child+"/actions/"+act, tok, map[string]any{"reason": "不办了", "version": cur.Version})
 		if status != http.StatusConflict || !strings.Contains(string(b), "bundle_child") {
 			t.Fatalf("%s of a bundle child alone: %d %s", act, status, b)
 		}
@@ -399,7 +404,7 @@ func TestBundleWindowPageShowsAnswersInWordsCentreTimeAndDepartments(t *testing.
 	answers, _ = json.Marshal(raw)
 	f := fileBundle(t, env, "", restaurantBundle, answers)
 	clerk := loginToken(t, env, "window1")
-	if status, _, b := bundleAct(t, env, clerk, f.Number, "accept", map[string]any{"version": 1}); status != http.StatusOK {
+	if status, _, b := bundleAct(t, env, clerk, f.Number, "accept", map[string]any{"version": 1, "materials": bundleReceived(t, env, f.Number)}); status != http.StatusOK {
 		t.Fatalf("accept: %d %s", status, b)
 	}
 	var view struct {

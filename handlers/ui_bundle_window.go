@@ -248,6 +248,13 @@ func (s *Server) bundleWindowAct(c *gin.Context, act workflow.Action) error {
 // missing result number by the child's item; a stale page as the desk says it.
 func (s *Server) bundleWindowProblems(lang string, v bundleFilingView, err error) (string, map[string]string) {
 	errs := map[string]string{}
+	var me *models.MaterialsError
+	if errors.As(err, &me) { // a child's materials stop the acceptance: name each
+		for _, m := range me.Problems {
+			errs["materials."+m.Key] = s.site.T(lang, "window.err.material_"+m.Problem, m.Name)
+		}
+		return s.site.T(lang, "window.err.materials"), errs
+	}
 	fields := map[string]string{} // key → rule code
 	var fe *models.FieldsError
 	if errors.As(err, &fe) {

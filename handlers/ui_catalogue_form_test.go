@@ -45,7 +45,8 @@ type fullGuide struct {
 func newItemForm(token, code string) url.Values {
 	it := &models.Item{Code: code, CatalogCode: "010220000901", Name: "户外广告设施设置许可", TypeCode: "01",
 		DepartmentCode: "scj", OnApplication: true, PowerSource: "statutory", UseLevel: "district",
-		HandlingKind: models.KindPromised, StatutoryDays: models.IntPtr(20), PromisedDays: models.IntPtr(10), Visits: models.IntPtr(1), OnlineDepth: models.IntPtr(2),
+		// Joint (scj with zjj): the statutory limit is the joint limit of 45 working days.
+		HandlingKind: models.KindPromised, StatutoryDays: models.IntPtr(45), PromisedDays: models.IntPtr(10), Visits: models.IntPtr(1), OnlineDepth: models.IntPtr(2),
 		ServiceObjects: models.StringList{"enterprise"}, HandleForms: models.StringList{"window", "online"},
 		IsFee: models.BoolPtr(true), FeeBasis: "《行政事业性收费标准》", ResultType: "licence", ResultName: "户外广告设置许可证",
 		Area: "集宁区", EffectiveOn: "2026-03-01", Location: "政务服务中心一楼", Hours: "工作日", Phone: "0474-1234567",
@@ -139,8 +140,8 @@ func TestCreateItemRefusesBadInputInFormAndAPI(t *testing.T) {
 		{"duplicate code", "code", func(v url.Values) { v.Set("code", existing) }, func(m map[string]any) { m["code"] = existing }},
 		{"unknown department", "department", func(v url.Values) { v.Set("department", "nosuch") },
 			func(m map[string]any) { m["department"] = "nosuch" }},
-		{"promised above statutory", "promised_days", func(v url.Values) { v.Set("promised_days", "21") },
-			func(m map[string]any) { m["promised_days"] = 21 }},
+		{"promised above statutory", "promised_days", func(v url.Values) { v.Set("promised_days", "46") },
+			func(m map[string]any) { m["promised_days"] = 46 }},
 		{"empty name", "name", func(v url.Values) { v.Set("name", " ") }, func(m map[string]any) { m["name"] = " " }},
 	}
 	for _, tc := range cases {
@@ -196,6 +197,7 @@ func TestEditFeesStepsAndJointDepartments(t *testing.T) {
 	d := len(before.Departments)
 	v.Set("d"+strconv.Itoa(d)+"_code", "zjj")
 	v["d"+strconv.Itoa(d)+"_stages"] = []string{"review", "decide"}
+	v.Set("statutory_days", "45") // joint now: the joint limit (行政许可法 Art. 42)
 	v.Set("reason", "增加收费、调整流程并与住建局并联审批")
 	status, body, resp := fetch(t, client, http.MethodPost, env.http.URL+"/admin/items/"+code+"/edit", v)
 	if status != http.StatusSeeOther {

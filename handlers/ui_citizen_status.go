@@ -48,6 +48,13 @@ type statusResult struct {
 	Answers       answersView     // the applicant's own answers to the application form
 	Bundle        *bundleRef      // the 一件事 the application is a child of, or nil
 	Rating        *evaluationView // 好差评: the rating given, or its form
+	// Notices are the written notices and decisions of the application so far.
+	Notices []noticeDoc
+	// Pending are the 容缺 materials still to come, due on PendingDue
+	// (overdue once the day has passed): the applicant's reminder.
+	Pending        []string
+	PendingDue     string
+	PendingOverdue bool
 }
 
 // bundleRef names the bundle filing a child application belongs to.
@@ -164,6 +171,14 @@ func (s *Server) renderResult(c *gin.Context, status int, app *models.Applicatio
 	for _, k := range kept {
 		r.Comment, r.Reason = k.Comment, k.Reason
 	}
+	r.Notices = s.noticesOf(c, lang, app, applicantNoticeKinds)
+	if app.PendingDue != "" && !app.State.Final() {
+		for _, m := range app.PendingMaterials() {
+			r.Pending = append(r.Pending, m.Name)
+		}
+		r.PendingDue = app.PendingDue
+		r.PendingOverdue = app.PendingDue < models.FormatDay(models.CentreDay(s.now()))
+	}
 	// A bundle's child is supplemented and withdrawn only with its bundle.
 	if r.Bundle, err = s.bundleRefOf(c, app); err != nil {
 		return err
@@ -232,6 +247,7 @@ func actionIdempotency(token, number string, act workflow.Action, comment string
 // supplementForm is the applicant's supplement (补正) form; the files are
 // read per listed material.
 type supplementForm struct {
+	Version   int    `form:"version"` // the version the page showed; 0 from an older page skips the check
 	Code      string `form:"code"`
 	Comment   string `form:"comment"`
 	FormToken string `form:"form_token"`
@@ -252,6 +268,7 @@ func (f supplementForm) Validate() error {
 
 // withdrawForm is the applicant's withdrawal, confirmed.
 type withdrawForm struct {
+	Version   int    `form:"version"` // the version the page showed; 0 from an older page skips the check
 	Code      string `form:"code"`
 	Reason    string `form:"reason"`
 	Confirm   string `form:"confirm"`
@@ -323,7 +340,7 @@ func (s *Server) uiSupplement(c *gin.Context) error {
 			}
 		}
 	}
-	in := actionInput{Code: code, Comment: comment, asApplicant: code != "", Fields: map[string]string{}}
+	in := actionInput{Version: f.Version, Code: code, Comment: comment, asApplicant: code != "", Fields: map[string]string{}}
 	idem := actionIdempotency(f.FormToken, app.Number, workflow.Supplement, comment)
 	return s.citizenAct(c, app, code, workflow.Supplement, in, idem, "citizen.notice.supplemented")
 }
@@ -344,7 +361,7 @@ func (s *Server) uiWithdraw(c *gin.Context) error {
 	if err := f.Validate(); err != nil {
 		return s.renderResult(c, http.StatusUnprocessableEntity, app, code, "", problems(err), typed{Reason: reason})
 	}
-	in := actionInput{Code: code, Comment: reason, asApplicant: code != "", Fields: map[string]string{}}
+	in := actionInput{Version: f.Version, Code: code, Comment: reason, asApplicant: code != "", Fields: map[string]string{}}
 	idem := actionIdempotency(f.FormToken, app.Number, workflow.Withdraw, reason)
 	return s.citizenAct(c, app, code, workflow.Withdraw, in, idem, "citizen.notice.withdrawn")
 }

@@ -304,7 +304,7 @@ func TestStatusPageTimelineWrongCodeAndRateLimit(t *testing.T) {
 	var app struct{ Version int }
 	_, b := call(t, env, "GET", "/api/v1/applications/"+number, tok, nil)
 	json.Unmarshal(b, &app)
-	if status, b := call(t, env, "POST", "/api/v1/applications/"+number+"/actions/accept", tok, map[string]any{"version": app.Version}); status != 200 {
+	if status, b := call(t, env, "POST", "/api/v1/applications/"+number+"/actions/accept", tok, acceptBody(t, env, number, app.Version)); status != 200 {
 		t.Fatalf("accept: %d %s", status, b)
 	}
 	cl := browserClient(t)

@@ -61,6 +61,31 @@ type deskPage struct {
 	ToIssue   windowQueue
 	// Bundles wait for acceptance as a whole; BundlesToIssue for 统一发证.
 	Bundles, BundlesToIssue []bundleQueueRow
+	// Pending lists the 容缺受理 whose materials are still to come, earliest due first.
+	Pending []pendingRow
+}
+
+// pendingRow is one application in the window's list of pending 容缺.
+type pendingRow struct {
+	Number, Item, Department, Applicant, Due string
+	Overdue                                  bool
+}
+
+// pendingQueueSize is how many pending 容缺 the desk lists.
+const pendingQueueSize = 50
+
+func (s *Server) pendingRows(c *gin.Context) ([]pendingRow, error) {
+	cases, err := s.store.PendingCases(c.Request.Context(), "", pendingQueueSize)
+	if err != nil {
+		return nil, err
+	}
+	ref, today := s.ref.Load(), models.CentreDay(s.now())
+	out := make([]pendingRow, 0, len(cases))
+	for _, pc := range cases {
+		out = append(out, pendingRow{Number: pc.Number, Item: pc.ItemName, Department: ref.deptByKey[pc.DepartmentCode].ShortName,
+			Applicant: pc.ApplicantName, Due: pc.Due, Overdue: pc.Overdue(today)})
+	}
+	return out, nil
 }
 
 func (s *Server) uiWindowDesk(c *gin.Context) error {
@@ -91,6 +116,9 @@ func (s *Server) uiWindowDesk(c *gin.Context) error {
 		return err
 	}
 	if p.Bundles, p.BundlesToIssue, err = s.bundleQueues(c); err != nil {
+		return err
+	}
+	if p.Pending, err = s.pendingRows(c); err != nil {
 		return err
 	}
 	s.render(c, http.StatusOK, "window_desk", s.site.T(langOf(c), "window.desk.title"), "staff", p)

@@ -31,6 +31,7 @@ var windowActions = map[workflow.Action]string{
 	workflow.Deny:              policies.ActDecideImmediate,
 	workflow.Issue:             policies.ActIssue,
 	workflow.Terminate:         policies.ActTerminate,
+	workflow.ReceivePending:    policies.ActAcceptPending,
 }
 
 // windowMaterial is a checklist line with its scans.
@@ -49,8 +50,8 @@ type windowEvent struct {
 
 type kv struct{ Key, Value string }
 
-// noticeLink is a printable notice the history allows.
-type noticeLink struct{ Kind string }
+// noticeLink is a printable notice the history allows, with its title.
+type noticeLink struct{ Kind, Title string }
 
 // windowAppPage is the data of the processing page.
 type windowAppPage struct {
@@ -63,19 +64,21 @@ type windowAppPage struct {
 	Events     []windowEvent
 	Notices    []noticeLink
 	Errors     map[string]string
-	Failed     string            // the action whose form was refused
-	Form       map[string]string // what was posted, to show it again
-	Alert      string
-	Done       string
-	QueryCode  string
-	Filed      string
-	MinDue     string
-	Kinds      []string
-	Deliveries []string
-	Commitment string
-	CanUpload  bool
-	Answers    answersView // the application form's answers, in words
-	Bundle     *bundleRef  // the 一件事 of a child, acted on as a whole at /window/bundles/{number}
+	// MaterialErrs say which materials stopped an acceptance, in words.
+	MaterialErrs []string
+	Failed       string            // the action whose form was refused
+	Form         map[string]string // what was posted, to show it again
+	Alert        string
+	Done         string
+	QueryCode    string
+	Filed        string
+	MinDue       string
+	Kinds        []string
+	Deliveries   []string
+	Commitment   string
+	CanUpload    bool
+	Answers      answersView // the application form's answers, in words
+	Bundle       *bundleRef  // the 一件事 of a child, acted on as a whole at /window/bundles/{number}
 }
 
 // Err is the message of a field of the refused form, or "".
@@ -193,8 +196,15 @@ func (s *Server) newWindowAppPage(c *gin.Context, app *models.Application) (wind
 		p.Events = append(p.Events, we)
 	}
 	for _, k := range noticeKinds {
-		if noticeEvent(app, k) != nil {
-			p.Notices = append(p.Notices, noticeLink{Kind: k})
+		if ev := noticeEvent(app, k); ev != nil {
+			title := s.site.T(lang, "notice."+k+".title")
+			switch {
+			case k == "denial":
+				title = s.site.T(lang, termsKey(app.Terms(), "doc.denial"))
+			case k == "supplement" && ev.Action == workflow.SendBack:
+				title = s.site.T(lang, "notice.send_back.title")
+			}
+			p.Notices = append(p.Notices, noticeLink{Kind: k, Title: title})
 		}
 	}
 	return p, nil
@@ -240,8 +250,8 @@ func (s *Server) uiWindowAct(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	if f.Version < 1 {
-		return badRequest("version must be the application's version as shown")
+	if err := requireVersion(f.Version); err != nil {
+		return err
 	}
 	in := f.input(app, c.PostForm)
 	if err = f.Validate(); err == nil {
@@ -259,6 +269,7 @@ func (s *Server) uiWindowAct(c *gin.Context) error {
 func (s *Server) windowActRefused(c *gin.Context, number string, act workflow.Action, err error) error {
 	lang := langOf(c)
 	var fe *models.FieldsError
+	var me *models.MaterialsError
 	e := asError(err)
 	if bad := problems(err); bad != nil {
 		e = invalid(bad)
@@ -277,6 +288,11 @@ func (s *Server) windowActRefused(c *gin.Context, number string, act workflow.Ac
 		p.Form[k] = strings.Join(c.Request.PostForm[k], "\n")
 	}
 	switch {
+	case errors.As(err, &me):
+		for _, m := range me.Problems {
+			p.MaterialErrs = append(p.MaterialErrs, s.site.T(lang, "window.err.material_"+m.Problem, m.Name))
+		}
+		p.Alert = s.site.T(lang, "window.err.materials")
 	case errors.As(err, &fe):
 		for f, code := range fe.Fields {
 			p.Errors[f] = s.site.T(lang, "window.err."+code)
@@ -318,6 +334,7 @@ type windowActionForm struct {
 	Delivery       string   `form:"delivery"`
 	TrackingNumber string   `form:"tracking_number"`
 	FormToken      string   `form:"form_token"`
+	Received       []string `form:"received"` // 容缺补齐: the pending materials handed in
 }
 
 // Validate checks what the form must carry (the applicant's code for a
@@ -380,6 +397,8 @@ func (f windowActionForm) input(app *models.Application, posted func(string) str
 		set("missing", strings.Join(keep, "\n"))
 	case workflow.Supplement:
 		in.Code, in.asApplicant = strings.ToUpper(strings.TrimSpace(f.Code)), true
+	case workflow.ReceivePending:
+		set("received", strings.Join(f.Received, ","))
 	case workflow.Issue:
 		set("result_number", f.ResultNumber)
 		set("delivery", f.Delivery)

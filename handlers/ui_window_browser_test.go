@@ -8,6 +8,7 @@ import (
 
 	"github.com/chromedp/chromedp"
 
+	"onewindow/models"
 	"onewindow/models/demo"
 	"onewindow/workflow"
 )
@@ -19,6 +20,12 @@ func TestBrowserWindowClerkRegistersNotifiesAndAccepts(t *testing.T) {
 	env := newStaffEnv(t)
 	it := windowItem(t, env, false)
 	first, second := it.Materials[0], it.Materials[1]
+	for _, m := range it.Materials[1:] {
+		if m.Necessity == models.NecessityRequired { // the one-time notice pre-ticks required materials only
+			second = m
+			break
+		}
+	}
 	ctx := newBrowser(t)
 	base := env.http.URL
 	err := chromedp.Do(ctx,
@@ -76,14 +83,28 @@ func TestBrowserWindowClerkRegistersNotifiesAndAccepts(t *testing.T) {
 		t.Fatalf("one-time notice lists %q; want %q and not %q (%v)", missing, second.Name, first.Name, err)
 	}
 	// The applicant supplements online with the query code.
-	status, body := call(t, env, "POST", "/api/v1/applications/"+number+"/actions/supplement", "", map[string]string{"code": code})
+	before, err := env.store.Application(context.Background(), number)
+	if err != nil {
+		t.Fatal(err)
+	}
+	status, body := call(t, env, "POST", "/api/v1/applications/"+number+"/actions/supplement", "", map[string]any{"code": code, "version": before.Version})
 	if status != 200 {
 		t.Fatalf("supplement with the code = %d %s", status, body)
 	}
 	err = chromedp.Do(ctx,
 		chromedp.Navigate(base+"/window/applications/"+number),
 		chromedp.WaitVisible(chromedp.ID("form-accept")),
-		chromedp.Click(chromedp.ID("acc_"+second.Key+"_provided")),
+	)
+	if err != nil {
+		t.Fatalf("open the acceptance form: %v", err)
+	}
+	// Acceptance follows the materials: every one is ticked received.
+	for _, m := range it.Materials[1:] {
+		if err := chromedp.Do(ctx, chromedp.Click(chromedp.ID("acc_"+m.Key+"_provided"))); err != nil {
+			t.Fatalf("tick %s: %v", m.Name, err)
+		}
+	}
+	err = chromedp.Do(ctx,
 		chromedp.Click(chromedp.ID("do-accept")),
 		chromedp.WaitVisible(chromedp.ID("done")),
 		chromedp.Click(chromedp.ID("notice-acceptance")),

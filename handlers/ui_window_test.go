@@ -46,12 +46,22 @@ func windowItem(t *testing.T, env *demoEnv, immediate bool) *models.Item {
 			}
 			var g guide
 			getJSONFrom(t, env, "/api/v1/items/"+e.Code, &g)
-			if len(it.Materials) >= 2 && g.Open {
+			if len(it.Materials) >= 2 && g.Open && (immediate || deferredMaterial(it) != nil) {
 				return it
 			}
 		}
 	}
 	t.Fatalf("no demo item with immediate=%v and two materials", immediate)
+	return nil
+}
+
+// deferredMaterial is the item's 容缺后补 material, or nil.
+func deferredMaterial(it *models.Item) *models.Material {
+	for i, m := range it.Materials {
+		if m.Necessity == models.NecessityDeferred {
+			return &it.Materials[i]
+		}
+	}
 	return nil
 }
 
@@ -199,8 +209,10 @@ func TestWindowDecisionsThroughTheForms(t *testing.T) {
 		n := registerWalkIn(t, env, client, it)
 		app := application(t, env, n)
 		// The page's text box holds the 容缺 pledge; a plain acceptance must not record it.
-		fields := url.Values{"m_" + second.Key + "_provided": {"1"}, "m_" + it.Materials[0].Key + "_provided": {"1"},
-			"comment": {"申请人承诺在期限内补齐容缺材料，逾期未补齐的，同意终止办理。"}}
+		fields := url.Values{"comment": {"申请人承诺在期限内补齐容缺材料，逾期未补齐的，同意终止办理。"}}
+		for _, m := range it.Materials {
+			fields.Set("m_"+m.Key+"_provided", "1")
+		}
 		if status, body := windowAct(t, env, client, n, "accept", app.Version, fields); status != http.StatusSeeOther {
 			t.Fatalf("accept = %d %.300s", status, body)
 		}
@@ -266,19 +278,29 @@ func TestWindowDecisionsThroughTheForms(t *testing.T) {
 	t.Run("accept_pending with a due date", func(t *testing.T) {
 		n := registerWalkIn(t, env, client, it)
 		app := application(t, env, n)
-		due := time.Now().AddDate(0, 0, 10).Format(time.DateOnly)
-		fields := url.Values{"pending": {second.Key}, "due": {due}, "comment": {"申请人承诺十日内补齐"},
-			"m_" + it.Materials[0].Key + "_provided": {"1"}}
-		// Without a due date the form comes back.
-		if status, body := windowAct(t, env, client, n, "accept_pending", app.Version, url.Values{"pending": {second.Key}}); status != http.StatusUnprocessableEntity || !strings.Contains(body, `id="err-due"`) {
-			t.Fatalf("accept_pending without due = %d", status)
+		second := *deferredMaterial(it)
+		fields := url.Values{"pending": {second.Key}, "comment": {"申请人承诺十日内补齐"}}
+		for _, m := range it.Materials {
+			if m.Key != second.Key {
+				fields.Set("m_"+m.Key+"_provided", "1")
+			}
 		}
+		// A due date beyond the item's 容缺 period brings the form back.
+		late := url.Values{"due": {time.Now().AddDate(0, 2, 0).Format(time.DateOnly)}}
+		for k, v := range fields {
+			late[k] = v
+		}
+		if status, body := windowAct(t, env, client, n, "accept_pending", app.Version, late); status != http.StatusUnprocessableEntity || !strings.Contains(body, `id="err-due"`) {
+			t.Fatalf("accept_pending with a due date too late = %d", status)
+		}
+		// Without one, the due date is the period's last working day.
 		if status, body := windowAct(t, env, client, n, "accept_pending", app.Version, fields); status != http.StatusSeeOther {
 			t.Fatalf("accept_pending = %d %.300s", status, body)
 		}
 		app = application(t, env, n)
-		if app.State != workflow.Accepted || app.PendingDue != due {
-			t.Fatalf("after accept_pending: %s due %q", app.State, app.PendingDue)
+		due := app.PendingDue
+		if app.State != workflow.Accepted || due <= time.Now().Format(time.DateOnly) {
+			t.Fatalf("after accept_pending: %s due %q", app.State, due)
 		}
 		for _, m := range app.Materials {
 			if m.Pending != (m.MaterialKey == second.Key) {
@@ -288,6 +310,12 @@ func TestWindowDecisionsThroughTheForms(t *testing.T) {
 		status, body, _ := fetch(t, client, http.MethodGet, env.http.URL+"/window/applications/"+n+"/notice/pending", nil)
 		if status != http.StatusOK || !strings.Contains(body, due) || !strings.Contains(body, second.Name) || !strings.Contains(body, "申请人承诺十日内补齐") {
 			t.Errorf("pending notice = %d, want the material, the date and the commitment", status)
+		}
+		// The applicant's pledge prints for signing, with the materials and the day they are due.
+		status, body, _ = fetch(t, client, http.MethodGet, env.http.URL+"/window/applications/"+n+"/notice/pledge", nil)
+		if status != http.StatusOK || !strings.Contains(body, "容缺受理承诺书") || !strings.Contains(body, second.Name) ||
+			!strings.Contains(body, due) || !strings.Contains(body, `id="pledge-sign"`) || !strings.Contains(body, "申请人承诺十日内补齐") {
+			t.Errorf("pledge = %d, want the materials, the due date, the pledge and a place to sign", status)
 		}
 	})
 

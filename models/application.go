@@ -49,7 +49,10 @@ type Definition struct {
 	Departments   []DefinitionDept `json:"departments"`
 	Materials     []Material       `json:"materials"`
 	ResultName    string           `json:"result_name"`
-	LegalBasis    string           `json:"legal_basis"`
+	// PendingDays is how many working days a 容缺 material may follow in;
+	// 0 is the default (DefaultPendingDays).
+	PendingDays int    `json:"pending_days,omitempty"`
+	LegalBasis  string `json:"legal_basis"`
 	// Form is the application form the filing answered; an application keeps it whatever
 	// the item's form becomes later. Nil for applications filed before forms existed.
 	Form *form.Schema `json:"form,omitempty"`
@@ -182,6 +185,7 @@ func (a *Application) Clock() workflow.Clock {
 		StoppedDays:   a.StoppedDays,
 		StoppedSince:  parseDay(a.StoppedSince),
 		EndedOn:       parseDay(a.EndedOn),
+		Immediate:     a.Immediate,
 	}
 }
 

@@ -127,6 +127,9 @@ func replayAction(tx *gorm.DB, idem *Idempotency, app *Application) (bool, error
 }
 
 func applyAction(tx *gorm.DB, app *Application, req ActionRequest) error {
+	if req.Fields == nil {
+		req.Fields = map[string]string{} // the effects record what they decided here
+	}
 	rows, err := workflow.Next(app.State, req.Action, app.Facts(req.Department))
 	if err != nil {
 		return err
@@ -154,14 +157,39 @@ func applyAction(tx *gorm.DB, app *Application, req ActionRequest) error {
 	today := CentreDay(req.Now)
 	clock := app.Clock()
 	maxExtend := workflow.MaxExtension(app.Joint) - clock.ExtendedDays
+	if req.Action == workflow.Extend && clock.ExtendedDays > 0 {
+		// 行政许可法 Art. 42: the limit may be extended once.
+		return &FieldsError{Fields: map[string]string{"days": workflow.FieldAlreadyExtended}}
+	}
 	if p := workflow.CheckFields(req.Action, req.Fields, today, maxExtend); len(p) > 0 {
 		return &FieldsError{Fields: p}
 	}
 	if err := applyEffects(tx, app, task, req); err != nil {
 		return err
 	}
-	clock = app.Clock()
-	switch rows[0].Clock {
+	if err := runClock(tx, app, rows[0].Clock, req, today); err != nil {
+		return err
+	}
+	if err := saveTasks(tx, app, req.Now); err != nil {
+		return err
+	}
+	ev := eventInput{Actor: req.Actor, Role: req.Role, Department: req.Department, Action: req.Action,
+		To: rows[0].To, Comment: req.Comment, Detail: req.Fields, Now: req.Now}
+	if err := appendEvent(tx, app, ev); err != nil {
+		return err
+	}
+	if app.BundleFilingID != 0 && !Undecided(app.State) {
+		return noteChildDecided(tx, app, req) // 统一发证 waits for the last child
+	}
+	return nil
+}
+
+// runClock applies the transition's effect on the legal clock and records
+// in the event what the notices tell: an extension's new deadline, a
+// special procedure's days not counted.
+func runClock(tx *gorm.DB, app *Application, effect workflow.ClockEffect, req ActionRequest, today time.Time) error {
+	clock := app.Clock()
+	switch effect {
 	case workflow.ClockStart:
 		start, err := acceptanceDay(tx, app, req.Cal, today)
 		if err != nil {
@@ -178,17 +206,16 @@ func applyAction(tx *gorm.DB, app *Application, req ActionRequest) error {
 	case workflow.ClockEnd:
 		clock = clock.End(req.Cal, today)
 	}
+	stoppedBefore := app.StoppedDays
 	app.setClock(clock, req.Cal, today)
-	if err := saveTasks(tx, app, req.Now); err != nil {
-		return err
-	}
-	ev := eventInput{Actor: req.Actor, Role: req.Role, Department: req.Department, Action: req.Action,
-		To: rows[0].To, Comment: req.Comment, Detail: req.Fields, Now: req.Now}
-	if err := appendEvent(tx, app, ev); err != nil {
-		return err
-	}
-	if app.BundleFilingID != 0 && !Undecided(app.State) {
-		return noteChildDecided(tx, app, req) // 统一发证 waits for the last child
+	switch effect {
+	case workflow.ClockExtend:
+		// The 延期通知书 tells the new deadline as it stood when granted.
+		req.Fields["deadline"] = app.StatutoryDeadline
+	case workflow.ClockResume:
+		// The 特别程序告知书 tells how many working days were not counted.
+		req.Fields["stopped_days"] = strconv.Itoa(app.StoppedDays - stoppedBefore)
+		req.Fields["deadline"] = app.StatutoryDeadline
 	}
 	return nil
 }
@@ -199,15 +226,35 @@ func applyEffects(tx *gorm.DB, app *Application, task *Task, req ActionRequest) 
 	f := req.Fields
 	switch req.Action {
 	case workflow.Accept, workflow.AcceptPending:
-		if err := updateChecklist(tx, app, req.Checks, workflow.SplitList(f["pending"])); err != nil {
+		pending := workflow.SplitList(f["pending"])
+		if req.Action == workflow.Accept {
+			pending = nil // a plain acceptance leaves nothing to follow
+		}
+		applyChecks(app, req.Checks, pending)
+		if err := checkAcceptance(app, req.Action, pending); err != nil {
 			return err
 		}
-		app.PendingDue = f["due"]
+		if err := saveChecklist(tx, app); err != nil {
+			return err
+		}
+		app.PendingDue = ""
+		if req.Action == workflow.AcceptPending {
+			due, err := pendingDue(app, req.Cal, CentreDay(req.Now), f["due"])
+			if err != nil {
+				return err
+			}
+			f["due"] = due // recorded with the event: the notice and the sweeper read it
+			app.PendingDue = due
+		} else {
+			delete(f, "due") // a plain acceptance has nothing to follow, so no due date
+		}
 		if !app.Immediate {
 			app.Tasks = newTasks(app, req.Now)
 		}
 	case workflow.Supplement:
 		app.PendingDue = ""
+	case workflow.ReceivePending:
+		return receivePending(tx, app, workflow.SplitList(f["received"]))
 	case workflow.Claim:
 		task.ClaimedBy = req.Actor
 	case workflow.ReviewPass:
@@ -220,6 +267,13 @@ func applyEffects(tx *gorm.DB, app *Application, task *Task, req ActionRequest) 
 		}
 		app.ResultNumber, app.Delivery, app.TrackingNumber = f["result_number"], f["delivery"], f["tracking_number"]
 	case workflow.Withdraw, workflow.Terminate:
+		if f["rule"] == RulePendingOverdue {
+			// The sweeper's termination holds only while the pledge is still broken.
+			if app.PendingDue == "" || app.PendingDue >= FormatDay(CentreDay(req.Now)) || len(app.PendingMaterials()) == 0 {
+				return ErrConflict
+			}
+			f["pending"] = pendingKeys(app)
+		}
 		closeTasks(app, "", req.Now)
 	}
 	return nil
@@ -288,14 +342,21 @@ func saveTasks(tx *gorm.DB, app *Application, now time.Time) error {
 	return nil
 }
 
-func updateChecklist(tx *gorm.DB, app *Application, checks map[string]MaterialCheck, pending []string) error {
+// applyChecks sets the checklist as the clerk left it; a material received
+// is never pending.
+func applyChecks(app *Application, checks map[string]MaterialCheck, pending []string) {
 	for i := range app.Materials {
 		m := &app.Materials[i]
 		if c, ok := checks[m.MaterialKey]; ok {
 			m.Provided, m.Kind, m.Copies = c.Provided, c.Kind, c.Copies
 		}
-		m.Pending = slices.Contains(pending, m.MaterialKey)
-		if err := tx.Save(m).Error; err != nil {
+		m.Pending = !m.Provided && slices.Contains(pending, m.MaterialKey)
+	}
+}
+
+func saveChecklist(tx *gorm.DB, app *Application) error {
+	for i := range app.Materials {
+		if err := tx.Save(&app.Materials[i]).Error; err != nil {
 			return err
 		}
 	}

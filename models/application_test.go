@@ -36,8 +36,12 @@ func file(t *testing.T, s *Store, code string, now time.Time, idem *Idempotency)
 }
 
 func act(s *Store, cal *workflow.Calendar, number string, a workflow.Action, dept string, version int, now time.Time, fields map[string]string) (*Application, error) {
-	return s.Act(context.Background(), ActionRequest{Number: number, Action: a, Version: version, Actor: "tester",
-		Department: dept, Fields: fields, Cal: cal, Now: now})
+	req := ActionRequest{Number: number, Action: a, Version: version, Actor: "tester",
+		Department: dept, Fields: fields, Cal: cal, Now: now}
+	if a == workflow.Accept {
+		req.Checks = receivedChecks(s, number)
+	}
+	return s.Act(context.Background(), req)
 }
 
 func TestFilingPinsTheItemAndFindsTheApplicantAgain(t *testing.T) {

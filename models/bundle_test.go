@@ -23,6 +23,10 @@ func bundleDefinition(t testing.TB, s *Store, codes ...string) (*BundleDefinitio
 			t.Fatal(err)
 		}
 		def.Items = append(def.Items, BundleItemRef{Code: it.Code, Name: it.Name, Department: it.DepartmentCode})
+		for _, m := range it.Materials {
+			def.Materials = append(def.Materials, MergedMaterial{Key: it.Code + "_" + m.Key, Name: m.Name,
+				Necessity: m.Necessity, Items: map[string]string{it.Code: m.Key}})
+		}
 		children = append(children, NewApplication{Item: it, Form: FormData{}})
 	}
 	return def, children
@@ -156,7 +160,7 @@ func TestBundleIsDecidedExactlyOnceWhenLastDecisionsRace(t *testing.T) {
 	now := time.Date(2026, 9, 18, 2, 0, 0, 0, time.UTC)
 	for run := range 100 {
 		f := fileTestBundle(t, s, now, "A1", "A3")
-		acc, err := s.ActOnBundle(ctx, BundleActionRequest{Number: f.Number, Action: workflow.Accept, Version: 1, Actor: "window1", Cal: cal, Now: now})
+		acc, err := s.ActOnBundle(ctx, BundleActionRequest{Number: f.Number, Action: workflow.Accept, Version: 1, Actor: "window1", Cal: cal, Now: now, Checks: bundleReceivedChecks(s, f.Number)})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -36,6 +36,7 @@ func adminCatalogue(t testing.TB) *Store {
 	food.Steps = []Step{{Sort: 1, Name: "受理", Days: 1, CountsTime: true}, {Sort: 2, Name: "决定", Days: 9, CountsTime: true}}
 	build := item("A2", "建筑工程施工许可", "01", "zjj", true)
 	build.Departments = append(build.Departments, ItemDepartment{Sort: 2, DepartmentCode: "scj", Stages: StringList{"review"}})
+	build.StatutoryDays = IntPtr(45) // the joint limit (行政许可法 Art. 42)
 	items := []Item{food, build, item("A3", "失业保险金申领确认", "07", "rsj", true), item("A4", "食品安全违法行为处罚", "02", "scj", false)}
 	if _, err := s.SeedCatalogue(context.Background(), depts, DefaultItemTypes(), items); err != nil {
 		t.Fatalf("seed: %v", err)

@@ -39,7 +39,7 @@ func TestGuideStatsNeverCountUnknownAsZero(t *testing.T) {
 			wantIncomplete++
 		}
 	}
-	// A1–A3 have 20/10 days; B2 has 60 statutory and no promise; B1, B3 nothing.
+	// A1 and A3 have 20/10 days, the joint A2 45/10; B2 has 60 statutory and no promise; B1, B3 nothing.
 	checks := []struct {
 		name      string
 		got, want any
@@ -52,7 +52,7 @@ func TestGuideStatsNeverCountUnknownAsZero(t *testing.T) {
 		{"kind unknown", g.KindUnknown, 1},
 		{"statutory unknown", g.StatutoryUnknown, 2},
 		{"promised unknown", g.PromisedUnknown, 3},
-		{"avg statutory", *g.AvgStatutoryDays, 30.0}, // (20*3+60)/4, not 120/6
+		{"avg statutory", *g.AvgStatutoryDays, 36.3}, // (20+45+20+60)/4 to one decimal, not 145/6
 		{"avg promised", *g.AvgPromisedDays, 10.0},   // 30/3, not 30/6
 		{"fee no", g.FeeNo, 1},
 		{"fee unknown", g.FeeUnknown, 5},

@@ -26,14 +26,17 @@ const (
 
 // Rule names: the kind of problem a field has, for translated messages.
 const (
-	RuleRequired          = "required"
-	RuleTooLong           = "too_long"
-	RulePadded            = "padded"
-	RuleLength            = "length"
-	RuleUnknown           = "unknown"
-	RuleOneOf             = "one_of"
-	RuleNegative          = "negative"
-	RuleExceedsStatutory  = "exceeds_statutory"
+	RuleRequired         = "required"
+	RuleTooLong          = "too_long"
+	RulePadded           = "padded"
+	RuleLength           = "length"
+	RuleUnknown          = "unknown"
+	RuleOneOf            = "one_of"
+	RuleNegative         = "negative"
+	RuleExceedsStatutory = "exceeds_statutory"
+	// RuleJointLimit is a joint item whose statutory limit is not the joint
+	// limit its type's law sets (行政许可法 Art. 42: 45 working days).
+	RuleJointLimit        = "joint_limit"
 	RuleDate              = "date"
 	RuleListValue         = "list_value"
 	RuleBadChar           = "bad_char"
@@ -228,6 +231,9 @@ func (v *itemRules) guide(it *Item) {
 	v.nonNegative("promised_days", it.PromisedDays)
 	if it.PromisedDays != nil && it.StatutoryDays != nil && *it.PromisedDays > *it.StatutoryDays {
 		v.fail("promised_days", RuleExceedsStatutory, "{f} %d exceeds statutory_days %d", *it.PromisedDays, *it.StatutoryDays)
+	}
+	if joint := TermsOf(it.TypeCode).JointDays; joint > 0 && len(it.Departments) > 1 && it.StatutoryDays != nil && *it.StatutoryDays != joint {
+		v.fail("statutory_days", RuleJointLimit, "{f} %d: items several departments decide together have the joint limit of %d working days", *it.StatutoryDays, joint)
 	}
 	v.nonNegative("visits", it.Visits)
 	v.nonNegative("online_depth", it.OnlineDepth)

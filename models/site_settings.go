@@ -15,15 +15,19 @@ import (
 // SiteSettings are the service centre's own facts that every page and
 // printed notice shows (DESIGN §8). An empty value is not set yet.
 type SiteSettings struct {
-	ID        uint       `gorm:"primaryKey"` // always 1: there is one row
-	District  string     `gorm:"not null"`   // the district the centre serves, e.g. 某某区
-	Centre    string     `gorm:"not null"`   // the centre's full name
-	Address   string     `gorm:"not null"`
-	Hotline   string     `gorm:"not null"`
-	Hours     string     `gorm:"not null"`             // opening hours as published
-	Footer    string     `gorm:"not null"`             // a line under every page
-	UpdatedAt *time.Time `gorm:"autoUpdateTime:false"` // nil until first set; the caller's clock
-	UpdatedBy string     `gorm:"not null"`             // the account (or "onewindow site") that last set them
+	ID       uint   `gorm:"primaryKey"` // always 1: there is one row
+	District string `gorm:"not null"`   // the district the centre serves, e.g. 某某区
+	Centre   string `gorm:"not null"`   // the centre's full name
+	Address  string `gorm:"not null"`
+	Hotline  string `gorm:"not null"`
+	Hours    string `gorm:"not null"` // opening hours as published
+	Footer   string `gorm:"not null"` // a line under every page
+	// ReviewBody is where a refused applicant applies for 行政复议 (administrative
+	// reconsideration); Court where they sue (行政诉讼). Printed on refusals.
+	ReviewBody string     `gorm:"not null"`
+	Court      string     `gorm:"not null"`
+	UpdatedAt  *time.Time `gorm:"autoUpdateTime:false"` // nil until first set; the caller's clock
+	UpdatedBy  string     `gorm:"not null"`             // the account (or "onewindow site") that last set them
 }
 
 // TableName keeps gorm off its plural guess.
@@ -32,12 +36,13 @@ func (SiteSettings) TableName() string { return "site_settings" }
 // SiteKeys are the settings' names as the API, the page and the command
 // spell them, in the order they are shown.
 func SiteKeys() []string {
-	return []string{"district", "centre", "address", "hotline", "hours", "footer"}
+	return []string{"district", "centre", "address", "hotline", "hours", "footer", "review_body", "court"}
 }
 
 // siteLimits bounds each setting, in characters.
 var siteLimits = map[string]int{
 	"district": 50, "centre": 100, "address": 200, "hotline": 40, "hours": 200, "footer": 500,
+	"review_body": 100, "court": 100,
 }
 
 // SiteLimit is the most characters the named setting may hold.
@@ -83,6 +88,10 @@ func (st *SiteSettings) field(key string) *string {
 		return &st.Hours
 	case "footer":
 		return &st.Footer
+	case "review_body":
+		return &st.ReviewBody
+	case "court":
+		return &st.Court
 	}
 	return nil
 }
@@ -162,7 +171,7 @@ func (s *Store) saveSite(ctx context.Context, st SiteSettings, by string, now ti
 		if onlyUnset {
 			q = q.Where("district = ''")
 		}
-		res := q.Select("district", "centre", "address", "hotline", "hours", "footer", "updated_at", "updated_by").Updates(&st)
+		res := q.Select("district", "centre", "address", "hotline", "hours", "footer", "review_body", "court", "updated_at", "updated_by").Updates(&st)
 		if res.Error != nil {
 			return res.Error
 		}

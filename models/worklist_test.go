@@ -35,8 +35,12 @@ func fileItem(t testing.TB, s *Store, it *Item, now time.Time) string {
 
 func mustAct(t testing.TB, s *Store, cal *workflow.Calendar, number string, a workflow.Action, dept string, now time.Time, fields map[string]string) *Application {
 	t.Helper()
-	app, err := s.Act(context.Background(), ActionRequest{Number: number, Action: a, Actor: dept + ".user",
-		Department: dept, Fields: fields, Cal: cal, Now: now})
+	req := ActionRequest{Number: number, Action: a, Actor: dept + ".user",
+		Department: dept, Fields: fields, Cal: cal, Now: now}
+	if a == workflow.Accept {
+		req.Checks = receivedChecks(s, number)
+	}
+	app, err := s.Act(context.Background(), req)
 	if err != nil {
 		t.Fatalf("%s by %q: %v", a, dept, err)
 	}
@@ -160,11 +164,11 @@ func TestTaskDeadlinesAcross2026HolidaysWithSuspensionAndExtension(t *testing.T)
 	if app.StatutoryDeadline != cal.AddWorkdays(day("2026-09-18"), 29).Format(time.DateOnly) {
 		t.Fatalf("statutory deadline %s", app.StatutoryDeadline)
 	}
-	// The law allows ten working days in all for one department: five more is the most.
+	// The law allows one extension (Art. 42): a second is refused, however short.
 	_, err := s.Act(context.Background(), ActionRequest{Number: number, Action: workflow.Extend, Department: "scj",
-		Fields: map[string]string{"days": "6", "reason": "再延"}, Cal: cal, Now: day("2026-10-13")})
+		Fields: map[string]string{"days": "1", "reason": "再延"}, Cal: cal, Now: day("2026-10-13")})
 	var fe *FieldsError
-	if !errors.As(err, &fe) || fe.Fields["days"] != workflow.FieldTooLarge {
+	if !errors.As(err, &fe) || fe.Fields["days"] != workflow.FieldAlreadyExtended {
 		t.Fatalf("extension beyond the bound: %v", err)
 	}
 	if !c.DueSoon(cal, day("2026-10-19"), 3) || c.Overdue(cal, day("2026-10-21")) || !c.Overdue(cal, day("2026-10-22")) {

@@ -29,6 +29,19 @@ type Clock struct {
 	StoppedDays   int       // working days of completed stops
 	StoppedSince  time.Time // zero while the clock runs
 	EndedOn       time.Time // zero until decided or ended
+	// Immediate is a 即办件's same-day clock: decided on the day of
+	// acceptance, whatever days the guide lists; still open once that day
+	// has ended, it is overdue.
+	Immediate bool
+}
+
+// limit is a limit of days as the clock counts it: none beyond the day of
+// acceptance for a 即办件.
+func (c Clock) limit(days int) int {
+	if c.Immediate {
+		return 0
+	}
+	return days
 }
 
 // Started reports whether the clock was started by an acceptance.
@@ -77,7 +90,7 @@ func (c Clock) deadline(cal *Calendar, days int, today time.Time) time.Time {
 	if !c.Started() {
 		return time.Time{}
 	}
-	return cal.AddWorkdays(c.AcceptedOn, days+c.ExtendedDays+c.stoppedSoFar(cal, today))
+	return cal.AddWorkdays(c.AcceptedOn, c.limit(days)+c.ExtendedDays+c.stoppedSoFar(cal, today))
 }
 
 // StatutoryDeadline is the last working day of the statutory limit; zero
@@ -106,9 +119,21 @@ func (c Clock) Used(cal *Calendar, today time.Time) int {
 	return max(0, cal.WorkdaysBetween(c.AcceptedOn, until)-c.StoppedDays)
 }
 
-// Remaining counts the working days left of the promised limit; negative when overdue.
+// Remaining counts the working days left of the promised limit; negative when
+// overdue. A 即办件 has none left on its day and is overdue from the next
+// calendar day on (the working day it was due on has ended).
 func (c Clock) Remaining(cal *Calendar, today time.Time) int {
-	return c.PromisedDays + c.ExtendedDays - c.Used(cal, today)
+	if c.Immediate && c.Started() {
+		until := today
+		if !c.EndedOn.IsZero() {
+			until = c.EndedOn
+		}
+		if !until.After(c.AcceptedOn) {
+			return 0
+		}
+		return -max(1, cal.WorkdaysBetween(c.AcceptedOn, until))
+	}
+	return c.limit(c.PromisedDays) + c.ExtendedDays - c.Used(cal, today)
 }
 
 // Overdue reports whether the promised limit has passed.

@@ -78,3 +78,29 @@ func TestExtensionBounds(t *testing.T) {
 		t.Fatalf("post without tracking: %v", p)
 	}
 }
+
+func TestImmediateItemsRunASameDayClock(t *testing.T) {
+	t.Parallel()
+	cal, err := NewCalendar(DefaultCalendarDays())
+	if err != nil {
+		t.Fatal(err)
+	}
+	day := func(s string) time.Time { d, _ := ParseDate(s); return d }
+	// Accepted Fri 6 Mar 2026; the guide's 5 days do not apply to a 即办件.
+	c := Clock{AcceptedOn: day("2026-03-06"), StatutoryDays: 5, PromisedDays: 5, Immediate: true}
+	if got := c.PromisedDeadline(cal, day("2026-03-06")); !got.Equal(day("2026-03-06")) {
+		t.Fatalf("deadline %s, want the day of acceptance", got)
+	}
+	if c.Overdue(cal, day("2026-03-06")) || !c.DueSoon(cal, day("2026-03-06"), 0) {
+		t.Fatal("on its day a 即办件 is due, not overdue")
+	}
+	// Still open the next day, a Saturday, it is overdue: its working day has ended.
+	if !c.Overdue(cal, day("2026-03-07")) || c.Remaining(cal, day("2026-03-09")) != -1 {
+		t.Fatalf("the next days: overdue %v, remaining on Monday %d", c.Overdue(cal, day("2026-03-07")), c.Remaining(cal, day("2026-03-09")))
+	}
+	// Decided on the day, it stays on time.
+	done := c.End(cal, day("2026-03-06"))
+	if done.Overdue(cal, day("2026-03-20")) {
+		t.Fatal("a 即办件 decided on its day is overdue later")
+	}
+}

@@ -20,6 +20,10 @@ const (
 	FieldInvalid  = "invalid"
 	FieldTooLarge = "too_large"
 	FieldPast     = "not_in_future"
+	// FieldTooLate is a due date beyond what the rules allow (a 容缺 period).
+	FieldTooLate = "too_late"
+	// FieldAlreadyExtended is a second extension: the law allows one (Art. 42).
+	FieldAlreadyExtended = "already_extended"
 )
 
 // CheckFields checks the fields an action needs (DESIGN §4) and returns the
@@ -40,7 +44,7 @@ func CheckFields(act Action, f map[string]string, today time.Time, maxExtend int
 	case RequestSupplement:
 		need("missing")
 	case AcceptPending:
-		need("pending", "due")
+		need("pending") // the due date defaults to the item's 容缺 period
 		if d := f["due"]; d != "" {
 			if t, err := ParseDate(d); err != nil {
 				p["due"] = FieldInvalid
@@ -48,6 +52,8 @@ func CheckFields(act Action, f map[string]string, today time.Time, maxExtend int
 				p["due"] = FieldPast
 			}
 		}
+	case ReceivePending:
+		need("received")
 	case Suspend:
 		need("kind", "reason", "expected_days")
 		if k := f["kind"]; k != "" && !slices.Contains(SuspendKinds, k) {

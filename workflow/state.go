@@ -110,11 +110,13 @@ const (
 	Withdraw Action = "withdraw"
 	// Terminate ends the application without a decision.
 	Terminate Action = "terminate"
+	// ReceivePending records 容缺 materials handed in after a 容缺受理 (容缺补齐).
+	ReceivePending Action = "receive_pending"
 )
 
 // Actions lists every action.
 var Actions = []Action{Submit, Register, Accept, AcceptPending, Reject, RequestSupplement, Supplement,
-	Claim, ReviewPass, SendBack, Approve, Deny, Suspend, Resume, Extend, Issue, Withdraw, Terminate}
+	Claim, ReviewPass, SendBack, Approve, Deny, Suspend, Resume, Extend, Issue, Withdraw, Terminate, ReceivePending}
 
 // Valid reports whether a is a known action.
 func (a Action) Valid() bool {

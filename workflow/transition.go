@@ -115,6 +115,9 @@ var Table = []Transition{
 	{Suspended, Terminate, Terminated, Staff, objApp, "terminate", Always, ClockEnd},
 	{InReview, Terminate, Terminated, Staff, objTask, "terminate", Always, ClockEnd},
 	{Suspended, Terminate, Terminated, Staff, objTask, "terminate", Always, ClockEnd},
+	{Accepted, ReceivePending, Accepted, Staff, objApp, "accept_pending", Always, ClockNone},
+	{InReview, ReceivePending, InReview, Staff, objApp, "accept_pending", Always, ClockNone},
+	{Suspended, ReceivePending, Suspended, Staff, objApp, "accept_pending", Always, ClockNone},
 }
 
 // Facts are what the conditions of the table look at.

@@ -184,6 +184,8 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		return err
 	}
 	go maintain(ctx, store, log)
+	// 容缺受理 whose materials are overdue are terminated (终止) within a minute of their due day ending.
+	go srv.RunPendingSweeper(ctx, time.Minute, log)
 	// 黄牌 / 红牌: open tasks near or past their promised deadline are carded within a minute.
 	go srv.RunCardSweeper(ctx, time.Minute, log)
 	// The integrity probe stops at shutdown (or when serving fails), before the deferred

@@ -22,12 +22,13 @@ type env struct {
 	samples       []sample
 	items         []string                   // on-application item codes
 	answers       map[string]json.RawMessage // item code → answers its application form accepts
+	acceptBodies  map[string][]byte          // item code → an acceptance with every material received
 	withMaterials []itemMaterial             // items with a listed material, for uploads
 	pdf           []byte
 	windowToken   string
 	reviewerToken string
 	worklistPath  string // /tasks, or /api/v1/tasks where the page is missing
-	pool          chan string
+	pool          chan pooled
 	poolSize      int
 	poolDry       atomic.Bool  // a client found the pool empty
 	seq           atomic.Int64 // identity numbers drawn
@@ -38,6 +39,9 @@ type env struct {
 type sample struct{ number, code string }
 
 type itemMaterial struct{ code, material string }
+
+// pooled is a submitted application waiting for acceptance, with its item.
+type pooled struct{ number, code string }
 
 // client is one simulated user: its own random source and connections, the
 // shared env. One goroutine uses it at a time.

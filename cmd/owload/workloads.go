@@ -133,15 +133,15 @@ func fileWithPDFOp(ctx context.Context, cl *client) outcome {
 // client whose pool ran dry stops: the run then ends early, which the report
 // shows as a shorter time, and its throughput stays right.
 func acceptOp(ctx context.Context, cl *client) outcome {
-	var number string
+	var p pooled
 	select {
-	case number = <-cl.env.pool:
+	case p = <-cl.env.pool:
 	default:
 		cl.env.poolDry.Store(true)
 		return outcome{stop: true}
 	}
-	o, _ := cl.post(ctx, cl.env.url+"/api/v1/applications/"+number+"/actions/accept", cl.env.windowToken,
-		"application/json", []byte(`{"version":1,"comment":"材料齐全"}`), http.StatusOK)
+	o, _ := cl.post(ctx, cl.env.url+"/api/v1/applications/"+p.number+"/actions/accept", cl.env.windowToken,
+		"application/json", cl.env.acceptBodies[p.code], http.StatusOK)
 	return o
 }
 
@@ -171,9 +171,10 @@ func (e *env) fillPool(ctx context.Context) error {
 		if left.Add(-1) < 0 {
 			return outcome{stop: true}
 		}
-		o, f := cl.file(ctx, e.items[cl.rnd.IntN(len(e.items))])
+		code := e.items[cl.rnd.IntN(len(e.items))]
+		o, f := cl.file(ctx, code)
 		if o.err == "" {
-			e.pool <- f.Number
+			e.pool <- pooled{f.Number, code}
 		}
 		return o
 	}, e.clients, 0)

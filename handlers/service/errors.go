@@ -3,6 +3,7 @@ package service
 import (
 	"errors"
 	"fmt"
+	"strings"
 
 	"onewindow/models"
 	"onewindow/models/form"
@@ -98,10 +99,12 @@ func IsWrongCode(err error) bool {
 // FieldMessages turns the workflow's field problem codes into messages.
 func FieldMessages(p map[string]string) map[string]string {
 	text := map[string]string{
-		workflow.FieldRequired: "is required",
-		workflow.FieldInvalid:  "is not valid",
-		workflow.FieldTooLarge: "is too large",
-		workflow.FieldPast:     "must be a later date",
+		workflow.FieldRequired:        "is required",
+		workflow.FieldInvalid:         "is not valid",
+		workflow.FieldTooLarge:        "is too large",
+		workflow.FieldPast:            "must be a later date",
+		workflow.FieldTooLate:         "is later than the item's 容缺 period allows",
+		workflow.FieldAlreadyExtended: "the time limit was already extended once; the law allows one extension",
 	}
 	out := make(map[string]string, len(p))
 	for k, v := range p {
@@ -119,9 +122,12 @@ func actionError(err error) error {
 	var fe *models.FieldsError
 	var ve *models.ValidationError
 	var forbidden *workflow.ForbiddenError
+	var me *models.MaterialsError
 	switch {
 	case err == nil:
 		return nil
+	case errors.As(err, &me):
+		return &Error{Kind: Invalid, Message: materialsMessage(me), Fields: MaterialFields(me), Err: err}
 	case errors.As(err, &fe):
 		return &Error{Kind: Invalid, Message: "some fields are invalid", Fields: FieldMessages(fe.Fields), Err: err}
 	case errors.As(err, &ve):
@@ -134,4 +140,31 @@ func actionError(err error) error {
 		return &Error{Kind: Forbidden, Message: forbidden.Error(), Err: err}
 	}
 	return err
+}
+
+// materialProblemText words a material's problem at acceptance.
+var materialProblemText = map[string]string{
+	models.MaterialNotReceived:   "a required material that was not received: send a one-time notice (request_supplement) or refuse (reject)",
+	models.MaterialDeferrable:    "a 容缺后补 material that was not received: accept it as pending (accept_pending) or send a one-time notice",
+	models.MaterialNotDeferrable: "not marked 容缺后补 by the item, so it cannot be accepted as pending",
+	models.MaterialUnknown:       "is not on the application's materials list",
+	models.MaterialNotPending:    "is not a pending (容缺) material of this application",
+}
+
+// MaterialFields names each material that stopped an acceptance, keyed
+// "materials.<key>", with its name and what is wrong.
+func MaterialFields(me *models.MaterialsError) map[string]string {
+	out := make(map[string]string, len(me.Problems))
+	for _, p := range me.Problems {
+		out["materials."+p.Key] = p.Name + ": " + materialProblemText[p.Problem]
+	}
+	return out
+}
+
+func materialsMessage(me *models.MaterialsError) string {
+	names := make([]string, len(me.Problems))
+	for i, p := range me.Problems {
+		names[i] = p.Name
+	}
+	return string(me.Action) + " refused: the materials list is not complete (" + strings.Join(names, ", ") + ")"
 }

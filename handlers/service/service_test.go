@@ -144,7 +144,8 @@ func TestActWhoMayDoWhat(t *testing.T) {
 		{name: "comment too long", who: service.Actor{Username: "window1"}, act: workflow.Accept, version: 1,
 			in: service.ActionInput{Comment: strings.Repeat("长", 2001)}, kind: service.Invalid},
 		{name: "stale version", who: service.Actor{Username: "window1"}, act: workflow.Accept, version: 7, is: models.ErrConflict},
-		{name: "the clerk accepts", who: service.Actor{Username: "window1"}, act: workflow.Accept, version: 1, role: "window_clerk", dept: "zjj"},
+		{name: "the clerk accepts", who: service.Actor{Username: "window1"}, act: workflow.Accept, version: 1, role: "window_clerk", dept: "zjj",
+			in: allReceived(t, s, n)},
 		{name: "illegal now", who: service.Actor{Username: "window1"}, act: workflow.Accept, version: 2, is: workflow.ErrIllegal},
 		{name: "a reviewer of another department's task", who: service.Actor{Username: "scj.review"}, act: workflow.Claim, version: 2,
 			in: service.ActionInput{Department: "zjj"}, kind: service.Forbidden},
@@ -324,4 +325,18 @@ func TestWorkflowDepartmentsNeedTheirOwnPermission(t *testing.T) {
 	if _, err := s.UpdateItem(ctx, service.Actor{Username: "catalog"}, "A1", joint, "联办", a1.Version); kindOf(err) == service.Forbidden {
 		t.Fatalf("an all-department administrator was refused")
 	}
+}
+
+// allReceived is an acceptance input with every material of the application received.
+func allReceived(t *testing.T, s *service.Service, number string) service.ActionInput {
+	t.Helper()
+	app, err := s.Store.Application(context.Background(), number)
+	if err != nil {
+		t.Fatal(err)
+	}
+	in := service.ActionInput{Materials: map[string]models.MaterialCheck{}}
+	for _, m := range app.Materials {
+		in.Materials[m.MaterialKey] = models.MaterialCheck{Provided: true, Kind: "original", Copies: 1}
+	}
+	return in
 }

@@ -61,7 +61,7 @@ func TestReleaseWhoMay(t *testing.T) {
 		t.Fatal(err)
 	}
 	n := filed.Number
-	if _, err := s.Act(ctx, service.Actor{Username: "window1"}, n, workflow.Accept, 1, service.ActionInput{}); err != nil {
+	if _, err := s.Act(ctx, service.Actor{Username: "window1"}, n, workflow.Accept, 1, allReceived(t, s, n)); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := s.Act(ctx, service.Actor{Username: "scj.review"}, n, workflow.Claim, 2, service.ActionInput{Department: "scj"}); err != nil {

@@ -15,5 +15,9 @@ func Site() models.SiteSettings {
 		Hotline:  "0474-12345",
 		Hours:    "工作日 9:00–12:00，13:30–17:30（夏季 14:30–18:00）",
 		Footer:   "事项目录与办事指南依法公开 · 办事不求人，服务零距离",
+		// 行政复议 goes to the government at the district's level (行政复议法 2023, art. 24);
+		// 行政诉讼 to the basic people's court of the district.
+		ReviewBody: "集宁区人民政府",
+		Court:      "集宁区人民法院",
 	}
 }

@@ -31,7 +31,7 @@ func sampleItems() []models.Item {
 		DispositionBasis: "《国务院关于取消和下放一批行政许可事项的决定》", OnApplication: true,
 		PowerSource: "statutory", UseLevel: "district", LegalBasis: "《中华人民共和国食品安全法》第三十五条\r\n《食品经营许可和备案管理办法》第四条",
 		ServiceObjects: models.StringList{"person", "enterprise", "个体|工商户", `a\b`}, HandlingKind: models.KindPromised,
-		StatutoryDays: models.IntPtr(20), PromisedDays: models.IntPtr(15),
+		StatutoryDays: models.IntPtr(45), PromisedDays: models.IntPtr(15), // joint: the joint limit
 		AcceptConditions: "1. 申请人具有与经营的食品品种、数量相适应的经营场所；\n2. 有\"食品安全管理制度\"，包括进货查验、记录",
 		HandleForms:      models.StringList{"window", "online", "post"}, Visits: models.IntPtr(1),
 		Location: "集宁区察哈尔大街集宁区政务服务中心一楼 A 区 12 号窗口", Hours: "工作日 9:00-12:00，13:30-17:30",

@@ -133,9 +133,13 @@ async function main() {
   const path = { path: { number } };
   const window1 = await staff("window1");
   let app = await application(window1, number);
+  // Acceptance follows the materials: the clerk checks every one received.
+  const checklist = Object.fromEntries(
+    app.materials.map((m) => [m.key, { provided: true, kind: "original" as const, copies: 1 }]),
+  );
   const accepted = await window1.POST("/api/v1/applications/{number}/actions/accept", {
     params: path,
-    body: { version: app.version },
+    body: { version: app.version, materials: checklist },
   });
   if (!accepted.data) fail("accept", accepted.response.status, accepted.error);
   expectState("window1 accepts", accepted.data, "accepted");

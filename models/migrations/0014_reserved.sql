@@ -1,3 +1,0 @@
--- Reserved: migration 0014 is written on another branch of the same change.
--- This placeholder keeps the numbering whole until it is merged; drop it then.
-SELECT 1;
