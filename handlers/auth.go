@@ -193,9 +193,11 @@ func (s *Server) refuseCSRF(c *gin.Context, msg string) {
 // login checks a password under the login throttle and starts a session. An unknown
 // username, a disabled account and a wrong password answer alike, in the same time.
 func (s *Server) login(ctx context.Context, c *gin.Context, username, password, kind string) (string, *models.Session, error) {
-	now := s.now()
+	// Sessions and the login log keep the wall clock (the session check reads it); the
+	// throttle's delays follow the server's clock, which tests may hold still.
+	now, throttled := time.Now(), s.now()
 	ev := models.LoginEvent{Username: username, At: now.UTC(), IP: c.ClientIP(), UserAgent: truncate(c.Request.UserAgent(), 200)}
-	if wait := s.logins.Wait(username, ev.IP, now); wait > 0 {
+	if wait := s.logins.Wait(username, ev.IP, throttled); wait > 0 {
 		ev.Result = models.LoginLocked
 		if err := s.store.RecordLogin(ctx, ev, noLockout, now); err != nil {
 			return "", nil, err
@@ -228,7 +230,7 @@ func (s *Server) login(ctx context.Context, c *gin.Context, username, password, 
 		return "", nil, err
 	}
 	if ev.Result != models.LoginOK {
-		s.logins.Fail(username, ev.IP, now)
+		s.logins.Fail(username, ev.IP, throttled)
 		return "", nil, &Error{Status: http.StatusUnauthorized, Code: "invalid_credentials", Message: "wrong username or password"}
 	}
 	s.logins.Succeed(username)

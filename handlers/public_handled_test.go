@@ -40,7 +40,7 @@ func fileAtWindow(t *testing.T, env *demoEnv, item string, a handledApplicant) (
 	if err := json.Unmarshal(body, &f); err != nil {
 		t.Fatal(err)
 	}
-	if status, body = call(t, env, "POST", "/api/v1/applications/"+f.Number+"/actions/accept", tok, map[string]any{"version": 1}); status != 200 {
+	if status, body = call(t, env, "POST", "/api/v1/applications/"+f.Number+"/actions/accept", tok, acceptBody(t, env, f.Number, 1)); status != 200 {
 		t.Fatalf("accept %s: %d %s", f.Number, status, body)
 	}
 	return f.Number, f.QueryCode
