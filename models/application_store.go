@@ -94,7 +94,8 @@ func hashQueryCode(number, code string) string {
 // DefinitionOf takes the workflow definition and guide facts of an item.
 func DefinitionOf(it *Item) Definition {
 	d := Definition{ItemType: it.TypeCode, Immediate: it.HandlingKind == KindImmediate,
-		StatutoryDays: Days(it.StatutoryDays), PromisedDays: Days(it.PromisedDays), Materials: it.Materials,
+		StatutoryDays: Days(it.StatutoryDays), PromisedDays: Days(it.PromisedDays),
+		Materials:  slices.Clone(it.Materials), // cleared of row ids below: never the item's own (shared, cached)
 		ResultName: it.ResultName, LegalBasis: it.LegalBasis}
 	for _, dep := range it.Departments {
 		stages := append([]string(nil), dep.Stages...)
