@@ -28,8 +28,10 @@ func durableEnv(b *testing.B) *demoEnv {
 		b.Fatal(err)
 	}
 	dir := b.TempDir()
-	if err := copyFile(filepath.Join(src, models.DatabaseFile), filepath.Join(dir, models.DatabaseFile)); err != nil {
-		b.Fatal(err)
+	for _, name := range []string{models.DatabaseFile, models.KeyFileName} {
+		if err := copyFile(filepath.Join(src, name), filepath.Join(dir, name)); err != nil {
+			b.Fatal(err)
+		}
 	}
 	ctx := context.Background()
 	store, err := models.Open(ctx, dir, models.Options{})
