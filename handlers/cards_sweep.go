@@ -22,9 +22,7 @@ func (s *Server) SweepCards(ctx context.Context) (models.SweepResult, error) {
 // RunCardSweeper sweeps every interval until ctx ends, logging the cards it
 // recorded; the first sweep runs at once.
 func (s *Server) RunCardSweeper(ctx context.Context, every time.Duration, log *slog.Logger) {
-	t := time.NewTicker(every)
-	defer t.Stop()
-	for {
+	repeat(ctx, every, func() {
 		got, err := s.SweepCards(ctx)
 		switch {
 		case err != nil && ctx.Err() == nil:
@@ -32,6 +30,16 @@ func (s *Server) RunCardSweeper(ctx context.Context, every time.Duration, log *s
 		case got.Yellow+got.Red > 0:
 			log.Info("card sweep: recorded 黄牌 / 红牌", "yellow", got.Yellow, "red", got.Red)
 		}
+	})
+}
+
+// repeat runs fn at once and then every interval until ctx ends: the loop of
+// the server's sweepers.
+func repeat(ctx context.Context, every time.Duration, fn func()) {
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		fn()
 		select {
 		case <-ctx.Done():
 			return

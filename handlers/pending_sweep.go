@@ -22,9 +22,7 @@ func (s *Server) SweepPending(ctx context.Context) ([]string, error) {
 // RunPendingSweeper sweeps every interval until ctx ends, logging what it
 // terminated; the first sweep runs at once.
 func (s *Server) RunPendingSweeper(ctx context.Context, every time.Duration, log *slog.Logger) {
-	t := time.NewTicker(every)
-	defer t.Stop()
-	for {
+	repeat(ctx, every, func() {
 		done, err := s.SweepPending(ctx)
 		switch {
 		case err != nil && ctx.Err() == nil:
@@ -33,10 +31,5 @@ func (s *Server) RunPendingSweeper(ctx context.Context, every time.Duration, log
 			log.Info("容缺 sweep: terminated applications whose pending materials are overdue", "numbers", done,
 				"rule", models.RulePendingOverdue)
 		}
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-		}
-	}
+	})
 }
