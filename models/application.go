@@ -56,6 +56,11 @@ type Definition struct {
 	// Form is the application form the filing answered; an application keeps it whatever
 	// the item's form becomes later. Nil for applications filed before forms existed.
 	Form *form.Schema `json:"form,omitempty"`
+	// Charges: the item charges a fee (是否收费 published as 是) when filed;
+	// such an application gets a 缴费 step before its result is issued.
+	Charges bool `json:"charges,omitempty"`
+	// Fees are the item's fee items as filed (name, standard, basis, exemption).
+	Fees []Fee `json:"fees,omitempty"`
 }
 
 // DefinitionDept is one department taking part, with the stages it runs.

@@ -49,6 +49,7 @@ func (e *FieldsError) Error() string { return "models: action fields are invalid
 // apply the effects, append the chained event. A stale version is
 // ErrConflict; an illegal action is workflow.ErrIllegal.
 func (s *Store) Act(ctx context.Context, req ActionRequest) (*Application, error) {
+	req = s.sealReceiver(req)
 	var out *Application
 	replayed := false
 	err := s.writeTx(ctx, func(tx *gorm.DB) error {
@@ -170,6 +171,9 @@ func applyAction(tx *gorm.DB, app *Application, req ActionRequest) error {
 	if err := runClock(tx, app, rows[0].Clock, req, today); err != nil {
 		return err
 	}
+	if err := noteDelivery(tx, app, rows[0].To, req, today); err != nil {
+		return err
+	}
 	if err := saveTasks(tx, app, req.Now); err != nil {
 		return err
 	}
@@ -264,6 +268,9 @@ func applyEffects(tx *gorm.DB, app *Application, task *Task, req ActionRequest) 
 	case workflow.Issue:
 		if app.Result == "approved" && strings.TrimSpace(f["result_number"]) == "" {
 			return &FieldsError{Fields: map[string]string{"result_number": workflow.FieldRequired}}
+		}
+		if err := checkPaid(tx, app); err != nil {
+			return err
 		}
 		app.ResultNumber, app.Delivery, app.TrackingNumber = f["result_number"], f["delivery"], f["tracking_number"]
 	case workflow.Withdraw, workflow.Terminate:

@@ -111,6 +111,7 @@ func DefinitionOf(it *Item) Definition {
 	for i := range d.Materials {
 		d.Materials[i].ID, d.Materials[i].ItemID = 0, 0
 	}
+	d.Charges, d.Fees = feesOf(it)
 	return d
 }
 

@@ -182,6 +182,8 @@ type Fee struct {
 	Name     string `gorm:"not null"`
 	Standard string `gorm:"not null"`
 	Basis    string `gorm:"not null"`
+	// Exemption is the published 减免 rule; empty when none is published.
+	Exemption string `gorm:"not null"`
 }
 
 // Step is one step of an item's handling process.

@@ -11,8 +11,9 @@ import (
 var SuspendKinds = []string{"hearing", "tender", "auction", "inspection", "testing", "quarantine",
 	"appraisal", "expert_review", "site_survey"}
 
-// Deliveries of a result (统一出件).
-var Deliveries = []string{"window", "post"}
+// Deliveries of a result (统一出件): window pickup, post with carrier and
+// tracking number, electronic (download / e-licence).
+var Deliveries = []string{"window", "post", "online"}
 
 // Field problems, as short codes a caller turns into a message.
 const (
@@ -69,7 +70,7 @@ func CheckFields(act Action, f map[string]string, today time.Time, maxExtend int
 			p["delivery"] = FieldInvalid
 		}
 		if f["delivery"] == "post" {
-			need("tracking_number")
+			need("tracking_number", "carrier")
 		}
 	}
 	for k, v := range f {
