@@ -37,7 +37,7 @@ type actionInput struct {
 
 // actionFields are the body keys an action may carry.
 var actionFields = []string{"reason", "missing", "pending", "due", "kind", "expected_days", "days",
-	"result_number", "delivery", "tracking_number", "received"}
+	"result_number", "delivery", "tracking_number", "received", "carrier", "receiver"}
 
 // requireVersion refuses a state-changing call without the version the
 // caller saw: a missing version is a missing field (422 naming it), never a
@@ -219,7 +219,11 @@ func (s *Server) apiStatus(c *gin.Context) error {
 		return err
 	}
 	c.Header("Cache-Control", "no-store")
-	c.JSON(http.StatusOK, s.statusViewOf(langOf(c), app))
+	v := s.statusViewOf(langOf(c), app)
+	if v.Payment, v.Delivery, err = s.feesAndDelivery(c, langOf(c), app); err != nil {
+		return err
+	}
+	c.JSON(http.StatusOK, v)
 	return nil
 }
 

@@ -187,6 +187,9 @@ type statusView struct {
 	// ResultLabel is the result in the words of the item type (确认, 不予给付 …).
 	ResultLabel string       `json:"result_label,omitempty"`
 	Decision    decisionView `json:"decision"`
+	// Payment is the 缴费 step of a charging item; Delivery how the result reaches the applicant.
+	Payment  *feesStatus   `json:"payment,omitempty"`
+	Delivery *deliveryView `json:"delivery,omitempty"`
 }
 
 type timelineEntry struct {

@@ -59,6 +59,7 @@ var errorStatus = []struct {
 	{service.ErrClosed, http.StatusConflict, "illegal_transition", "the application is closed"},
 	{models.ErrNotFound, http.StatusNotFound, "not_found", "not found"},
 	{models.ErrConflict, http.StatusConflict, "conflict", "the resource was changed by someone else; reload and try again"},
+	{models.ErrPaymentRequired, http.StatusConflict, "payment_required", "the fee is not paid: the result is issued once the payment notice is paid or exempted"},
 	{models.ErrBundleChild, http.StatusConflict, "bundle_child", "this application is part of an 一件事 bundle: the window accepts, returns and issues the bundle as a whole"},
 	{workflow.ErrIllegal, http.StatusConflict, "illegal_transition", "this action is not allowed in the application's current state"},
 	{models.ErrIdempotencyMismatch, http.StatusUnprocessableEntity, "idempotency_key_reused", "this Idempotency-Key was used for a different request"},

@@ -88,6 +88,10 @@ var routeTable = []route{
 	{"GET", "/login", page, public, "", "", (*Server).uiLoginForm},
 	{"POST", "/login", page, public, "", "", (*Server).uiLogin},
 	{"POST", "/logout", page, public, "", "", (*Server).uiLogout},
+	// The 收费项目目录清单, and the payment platform's signed callback (its HMAC is its authorization).
+	{"GET", "/fees", page, public, "", "", (*Server).uiFeeCatalogue},
+	{"GET", "/api/v1/fees", api, public, "", "", (*Server).apiFeeCatalogue},
+	{"POST", "/api/v1/payments/callback", api, public, "", "", (*Server).apiPaymentCallback},
 	{"GET", "/static/*filepath", static, public, "", "", nil}, // and HEAD; cached by cacheStatic
 
 	// Applicant (一网通办): filing without an account, and the applicant's own
@@ -105,6 +109,7 @@ var routeTable = []route{
 	{"GET", "/status", page, applicant, "", "", (*Server).uiStatusForm},
 	{"POST", "/status", page, applicant, "", "", (*Server).uiStatusLookup},
 	{"GET", "/status/:number", page, applicant, "", "", (*Server).uiStatus},
+	{"GET", "/status/:number/payment-notice", page, applicant, "", "", (*Server).uiStatusPaymentPrint},
 	// 一件事 bundles: the published bundles and their merged forms; the
 	// applicant's supplement and the window's actions on a bundle as a whole
 	// (each child authorized inside the store's transaction, as an action).
@@ -242,6 +247,16 @@ var routeTable = []route{
 	{"POST", "/window/applications/:number", page, staff, "application", ofAction, (*Server).uiWindowAct},
 	{"POST", "/window/applications/:number/files", page, staff, "application", "register", (*Server).uiWindowUpload},
 	{"GET", "/window/applications/:number/notice/:kind", page, staff, "application", "register", (*Server).uiWindowNotice},
+	// 缴费 and delivery of the result at the window (fees.go, delivery.go, ui_fees.go).
+	{"POST", "/window/applications/:number/payment-notice", page, staff, "application", "issue", (*Server).uiWindowPaymentNotice},
+	{"GET", "/window/applications/:number/payment-notice", page, staff, "application", "register", (*Server).uiWindowPaymentPrint},
+	{"POST", "/window/applications/:number/payment-paid", page, staff, "application", "issue", (*Server).uiWindowPaymentPaid},
+	{"POST", "/window/applications/:number/delivery", page, staff, "application", "issue", (*Server).uiWindowDeliveryMode},
+	{"POST", "/window/applications/:number/receipt", page, staff, "application", "issue", (*Server).uiWindowReceipt},
+	{"POST", "/api/v1/applications/:number/payment-notice", api, staff, "application", "issue", (*Server).apiIssuePaymentNotice},
+	{"POST", "/api/v1/applications/:number/payment-notice/paid", api, staff, "application", "issue", (*Server).apiMarkPaid},
+	{"POST", "/api/v1/applications/:number/delivery", api, staff, "application", "issue", (*Server).apiChangeDeliveryMode},
+	{"POST", "/api/v1/applications/:number/delivery/receipt", api, staff, "application", "issue", (*Server).apiRecordReceipt},
 	{"GET", "/applications/:number/form/print", page, staff, "application", "register", (*Server).uiFormPrint},
 	// 一件事 at the window: the bundle as a whole (each child authorized as an action).
 	{"GET", "/window/bundles/new", page, staff, "application", "register", (*Server).uiBundleWindowNewForm},

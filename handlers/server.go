@@ -58,6 +58,9 @@ type Config struct {
 	// MetricsToken, when set, is the bearer token /metrics asks of every scraper;
 	// empty: /metrics answers loopback connections only.
 	MetricsToken string
+	// PaymentSecret is the HMAC-SHA256 key of the payment platform's signed
+	// callbacks (POST /api/v1/payments/callback); empty: every callback is refused.
+	PaymentSecret string
 }
 
 // Server is the HTTP side of OneWindow.
@@ -110,6 +113,7 @@ type Server struct {
 	// maxPasswordAge is Config.PasswordMaxAge (0: no expiry).
 	maxPasswordAge time.Duration
 	metrics        *metrics // the Prometheus registry of this server (metrics.go)
+	paymentSecret  []byte   // Config.PaymentSecret
 }
 
 // reference is the small, read-mostly data that validates filters and labels
@@ -142,6 +146,7 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 		s.now = time.Now
 	}
 	s.maxPasswordAge = cfg.PasswordMaxAge
+	s.paymentSecret = []byte(cfg.PaymentSecret)
 	if cfg.FilingsPerHour > 0 {
 		s.filings = newLimiter(cfg.FilingsPerHour, filingCapWindow)
 	}

@@ -63,6 +63,8 @@ type deskPage struct {
 	Bundles, BundlesToIssue []bundleQueueRow
 	// Pending lists the 容缺受理 whose materials are still to come, earliest due first.
 	Pending []pendingRow
+	// Deliveries are the results to deliver (Art. 44), earliest due first.
+	Deliveries []deliveryRow
 }
 
 // pendingRow is one application in the window's list of pending 容缺.
@@ -119,6 +121,9 @@ func (s *Server) uiWindowDesk(c *gin.Context) error {
 		return err
 	}
 	if p.Pending, err = s.pendingRows(c); err != nil {
+		return err
+	}
+	if p.Deliveries, err = s.deliveryRows(c); err != nil {
 		return err
 	}
 	s.render(c, http.StatusOK, "window_desk", s.site.T(langOf(c), "window.desk.title"), "staff", p)

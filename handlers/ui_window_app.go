@@ -79,6 +79,8 @@ type windowAppPage struct {
 	CanUpload    bool
 	Answers      answersView // the application form's answers, in words
 	Bundle       *bundleRef  // the 一件事 of a child, acted on as a whole at /window/bundles/{number}
+	// FeesDelivery is the 缴费 step and the delivery of the result (ui_fees.go).
+	FeesDelivery feesWindowView
 }
 
 // Err is the message of a field of the refused form, or "".
@@ -207,6 +209,9 @@ func (s *Server) newWindowAppPage(c *gin.Context, app *models.Application) (wind
 			p.Notices = append(p.Notices, noticeLink{Kind: k, Title: title})
 		}
 	}
+	if p.FeesDelivery, err = s.feesWindowOf(c, lang, app); err != nil {
+		return windowAppPage{}, err
+	}
 	return p, nil
 }
 
@@ -333,6 +338,8 @@ type windowActionForm struct {
 	ResultNumber   string   `form:"result_number"`
 	Delivery       string   `form:"delivery"`
 	TrackingNumber string   `form:"tracking_number"`
+	Carrier        string   `form:"carrier"`  // the post's carrier
+	Receiver       string   `form:"receiver"` // who signed for a result handed out at the window
 	FormToken      string   `form:"form_token"`
 	Received       []string `form:"received"` // 容缺补齐: the pending materials handed in
 }
@@ -404,6 +411,10 @@ func (f windowActionForm) input(app *models.Application, posted func(string) str
 		set("delivery", f.Delivery)
 		if f.Delivery == "post" {
 			set("tracking_number", f.TrackingNumber)
+			set("carrier", f.Carrier)
+		}
+		if f.Delivery == "window" {
+			set("receiver", f.Receiver)
 		}
 	}
 	return in

@@ -43,6 +43,9 @@ type serveConfig struct {
 	// metricsToken, when set, is the bearer token /metrics asks of every scraper; empty:
 	// /metrics answers loopback connections only.
 	metricsToken string
+	// paymentSecret is the HMAC-SHA256 key the payment platform signs its callbacks
+	// with; empty: the callback endpoint refuses every report.
+	paymentSecret string
 }
 
 // minMetricsToken is the shortest bearer token /metrics accepts as a setting.
@@ -89,6 +92,8 @@ func parseServe(args []string, getenv func(string) string, stderr io.Writer) (se
 		"days a password lasts: staff are warned 14 days before and must change an expired one before anything else; 0 turns expiry off (ONEWINDOW_PASSWORD_MAX_DAYS)")
 	fs.IntVar(&cfg.filingsPerHour, "filings-per-hour", filingsPerHour,
 		"online filings (single or 一件事) one client address may make in an hour; staff at the window are not counted; 0 turns the cap off (ONEWINDOW_FILINGS_PER_HOUR)")
+	fs.StringVar(&cfg.paymentSecret, "payment-secret", env("PAYMENT_SECRET", ""),
+		"the shared secret (at least 16 characters) of the payment platform's signed callbacks (or ONEWINDOW_PAYMENT_SECRET); empty disables the callback")
 	fs.StringVar(&cfg.metricsToken, "metrics-token", env("METRICS_TOKEN", ""),
 		"bearer token for GET /metrics (Prometheus); without one /metrics answers loopback connections only; at least 16 characters; prefer the environment variable, a flag shows in the process list (ONEWINDOW_METRICS_TOKEN)")
 	if err := fs.Parse(args); err != nil {
@@ -104,6 +109,8 @@ func parseServe(args []string, getenv func(string) string, stderr io.Writer) (se
 		return cfg, fmt.Errorf("serve: --password-max-days must be 0 (off) to 3650")
 	case cfg.filingsPerHour < 0:
 		return cfg, fmt.Errorf("serve: --filings-per-hour must not be negative")
+	case cfg.paymentSecret != "" && len(cfg.paymentSecret) < minMetricsToken:
+		return cfg, fmt.Errorf("serve: --payment-secret must be at least %d characters", minMetricsToken)
 	case cfg.metricsToken != "" && (len(cfg.metricsToken) < minMetricsToken || strings.TrimSpace(cfg.metricsToken) != cfg.metricsToken):
 		return cfg, fmt.Errorf("serve: --metrics-token must be at least %d characters with no surrounding spaces", minMetricsToken)
 	}
@@ -168,7 +175,8 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	}
 	srv, err := handlers.New(ctx, handlers.Config{Store: store, Site: site, Logger: log, Demo: cfg.demo,
 		TrustedProxies: splitList(cfg.trustedProxies), PublicURL: cfg.publicURL, FilingsPerHour: cfg.filingsPerHour,
-		PasswordMaxAge: time.Duration(cfg.passwordMaxDays) * 24 * time.Hour, MetricsToken: cfg.metricsToken})
+		PasswordMaxAge: time.Duration(cfg.passwordMaxDays) * 24 * time.Hour, MetricsToken: cfg.metricsToken,
+		PaymentSecret: cfg.paymentSecret})
 	if err != nil {
 		return err
 	}
