@@ -299,9 +299,10 @@ type materialJSON struct {
 }
 
 type feeJSON struct {
-	Name     string `json:"name"`
-	Standard string `json:"standard"`
-	Basis    string `json:"basis"`
+	Name      string `json:"name"`
+	Standard  string `json:"standard"`
+	Basis     string `json:"basis"`
+	Exemption string `json:"exemption,omitempty"` // the published 减免; absent when none
 }
 
 type stepJSON struct {
@@ -352,7 +353,7 @@ func guideJSON(it *models.Item, ref *reference) itemGuideJSON {
 			Copies: m.Copies, Source: m.Source, BlankForm: m.BlankForm, Remark: m.Remark}
 	}
 	for i, f := range it.Fees {
-		g.Fees[i] = feeJSON{Name: f.Name, Standard: f.Standard, Basis: f.Basis}
+		g.Fees[i] = feeJSON{Name: f.Name, Standard: f.Standard, Basis: f.Basis, Exemption: f.Exemption}
 	}
 	for i, st := range it.Steps {
 		g.Steps[i] = stepJSON{Name: st.Name, Actor: st.Actor, Days: st.Days, CountsTime: st.CountsTime, Note: st.Note}

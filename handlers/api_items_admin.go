@@ -67,7 +67,7 @@ func (in *itemInput) item() models.Item {
 			Kind: m.Kind, Copies: m.Copies, Source: m.Source, BlankForm: m.BlankForm, Remark: m.Remark})
 	}
 	for _, f := range in.Fees {
-		it.Fees = append(it.Fees, models.Fee{Name: f.Name, Standard: f.Standard, Basis: f.Basis})
+		it.Fees = append(it.Fees, models.Fee{Name: f.Name, Standard: f.Standard, Basis: f.Basis, Exemption: f.Exemption})
 	}
 	for _, st := range in.Steps {
 		it.Steps = append(it.Steps, models.Step{Name: st.Name, Actor: st.Actor, Days: st.Days, CountsTime: st.CountsTime, Note: st.Note})

@@ -218,15 +218,20 @@ func specialProcedure(it *models.Item, e entry, rng *rand.Rand) string {
 	return ""
 }
 
-// fees reads "名称|标准|依据" rows separated by "//".
+// fees reads "名称|标准|依据" rows, or "名称|标准|依据|减免" where an
+// exemption is published, separated by "//".
 func fees(spec string) []models.Fee {
 	var out []models.Fee
 	for i, row := range splitList(spec, "//") {
-		f := strings.SplitN(row, "|", 3)
-		if len(f) != 3 {
+		f := strings.SplitN(row, "|", 4)
+		if len(f) < 3 {
 			continue
 		}
-		out = append(out, models.Fee{Sort: i + 1, Name: f[0], Standard: f[1], Basis: f[2]})
+		fee := models.Fee{Sort: i + 1, Name: f[0], Standard: f[1], Basis: f[2]}
+		if len(f) == 4 {
+			fee.Exemption = f[3]
+		}
+		out = append(out, fee)
 	}
 	return out
 }

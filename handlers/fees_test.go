@@ -1,0 +1,277 @@
+package handlers_test
+
+import (
+	"bytes"
+	"encoding/json"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"onewindow/handlers"
+	"onewindow/models"
+	"onewindow/web"
+)
+
+// feesSecret is the payment platform's shared secret in these tests.
+const feesSecret = "test-payment-secret-0123456789"
+
+// newFeesEnv is a private demo server with a clock the test sets and a
+// payment platform's secret.
+func newFeesEnv(t *testing.T, clock *officeClock) *demoEnv {
+	t.Helper()
+	parallel(t)
+	store, err := openSeeded(t.TempDir(), true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	site, err := web.New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv, err := handlers.New(t.Context(), handlers.Config{Store: store, Site: site, Demo: true, Now: clock.Now, PaymentSecret: feesSecret})
+	if err != nil {
+		t.Fatal(err)
+	}
+	env := &demoEnv{store: store, srv: srv, http: httptest.NewServer(srv.Handler())}
+	t.Cleanup(func() { env.http.Close(); env.store.Close() })
+	return env
+}
+
+// chargingItem is the demo's 不动产首次登记: it charges a fee and lists an exemption.
+func chargingItem(t *testing.T) models.Item {
+	return demoItem(t, func(it models.Item) bool { return it.Name == "不动产首次登记" })
+}
+
+// approvedApplication files an application for it online and runs it to a positive decision.
+func approvedApplication(t *testing.T, env *demoEnv, it models.Item) (filedAnswer, map[string]string) {
+	t.Helper()
+	f := fileOnline(t, env, it.Code)
+	dept := it.DepartmentCode
+	tokens := map[string]string{"window1": loginToken(t, env, "window1"), dept + ".review": loginToken(t, env, dept+".review"),
+		dept + ".approve": loginToken(t, env, dept+".approve")}
+	v := staffView(t, env, tokens["window1"], f.Number)
+	if status, b := call(t, env, http.MethodPost, "/api/v1/applications/"+f.Number+"/actions/accept", tokens["window1"], acceptBody(t, env, f.Number, v.Version)); status != http.StatusOK {
+		t.Fatalf("accept: %d %s", status, b)
+	}
+	if err := decideInDepartment(env, tokens, f.Number, dept, "approve"); err != nil {
+		t.Fatal(err)
+	}
+	return f, tokens
+}
+
+type feesStatusAnswer struct {
+	State   string `json:"state"`
+	Version int    `json:"version"`
+	Payment *struct {
+		Charges bool `json:"charges"`
+		Notice  *struct {
+			Number string `json:"notice_number"`
+			Amount string `json:"amount"`
+			State  string `json:"state"`
+		} `json:"notice"`
+	} `json:"payment"`
+	Delivery struct {
+		Mode       string `json:"mode"`
+		State      string `json:"state"`
+		DueOn      string `json:"due_on"`
+		Overdue    bool   `json:"overdue"`
+		Carrier    string `json:"carrier"`
+		Tracking   string `json:"tracking_number"`
+		ReceivedOn string `json:"received_on"`
+		Receiver   string `json:"receiver"`
+	} `json:"delivery"`
+}
+
+func feesStatus(t *testing.T, env *demoEnv, f filedAnswer) feesStatusAnswer {
+	t.Helper()
+	status, b := call(t, env, http.MethodGet, "/api/v1/status/"+f.Number+"?code="+f.QueryCode, "", nil)
+	if status != http.StatusOK {
+		t.Fatalf("status: %d %s", status, b)
+	}
+	var s feesStatusAnswer
+	if err := json.Unmarshal(b, &s); err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+// callback posts a payment report signed with secret.
+func callback(t *testing.T, env *demoEnv, secret string, report map[string]any) (int, string) {
+	t.Helper()
+	body, _ := json.Marshal(report)
+	req, err := http.NewRequest(http.MethodPost, env.http.URL+"/api/v1/payments/callback", bytes.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("X-Signature", handlers.SignPaymentCallback([]byte(secret), body))
+	resp, got := checkedDo(t, http.DefaultClient, req, body)
+	return resp.StatusCode, string(got)
+}
+
+func TestFeesHoldTheResultUntilPaidAndTheCallbackPaysOnce(t *testing.T) {
+	clock := &officeClock{t: time.Date(2026, 3, 2, 2, 0, 0, 0, time.UTC)} // Mon 2 Mar 2026, 10:00
+	env := newFeesEnv(t, clock)
+	f, tokens := approvedApplication(t, env, chargingItem(t))
+	window := tokens["window1"]
+	st := feesStatus(t, env, f)
+	// Ten working days from Mon 2 Mar: 3–6, 9–13, 16 Mar.
+	if st.State != "approved" || st.Payment == nil || !st.Payment.Charges || st.Payment.Notice != nil ||
+		st.Delivery.DueOn != "2026-03-16" || st.Delivery.State != models.DeliveryToIssue {
+		t.Fatalf("after the decision: %+v", st)
+	}
+	issue := map[string]any{"version": st.Version, "result_number": "蒙(2026)集宁区不动产权第0000001号", "delivery": "window"}
+	if status, b := call(t, env, http.MethodPost, "/api/v1/applications/"+f.Number+"/actions/issue", window, issue); status != http.StatusConflict || !strings.Contains(string(b), "payment_required") {
+		t.Fatalf("issue before payment: %d %s", status, b)
+	}
+	if st2 := feesStatus(t, env, f); st2.State != "approved" || st2.Version != st.Version {
+		t.Fatalf("a refused issue changed the application: %+v", st2)
+	}
+	status, b := call(t, env, http.MethodPost, "/api/v1/applications/"+f.Number+"/payment-notice", window, map[string]any{"version": st.Version, "amount": "80"})
+	if status != http.StatusCreated {
+		t.Fatalf("notice: %d %s", status, b)
+	}
+	var notice struct {
+		Number string `json:"notice_number"`
+	}
+	_ = json.Unmarshal(b, &notice)
+	report := map[string]any{"notice_number": notice.Number, "amount_fen": 8000, "transaction_id": "PAY-1", "timestamp": clock.Now().Unix()}
+	if status, b := callback(t, env, "another-secret-0123456789", report); status != http.StatusUnauthorized {
+		t.Fatalf("bad signature: %d %s", status, b)
+	}
+	old := map[string]any{"notice_number": notice.Number, "amount_fen": 8000, "transaction_id": "PAY-0", "timestamp": clock.Now().Add(-time.Hour).Unix()}
+	if status, b := callback(t, env, feesSecret, old); status != http.StatusConflict || !strings.Contains(b, "stale_callback") {
+		t.Fatalf("replayed old report: %d %s", status, b)
+	}
+	wrong := map[string]any{"notice_number": notice.Number, "amount_fen": 800, "transaction_id": "PAY-2", "timestamp": clock.Now().Unix()}
+	if status, b := callback(t, env, feesSecret, wrong); status != http.StatusUnprocessableEntity || !strings.Contains(b, "amount_fen") {
+		t.Fatalf("wrong amount: %d %s", status, b)
+	}
+	if st2 := feesStatus(t, env, f); st2.Payment.Notice.State != models.PaymentUnpaid || st2.Version != st.Version+1 {
+		t.Fatalf("a refused report changed something: %+v", st2.Payment.Notice)
+	}
+	if status, b := callback(t, env, feesSecret, report); status != http.StatusOK || !strings.Contains(b, `"replayed":false`) {
+		t.Fatalf("pay: %d %s", status, b)
+	}
+	paid := feesStatus(t, env, f)
+	if status, b := callback(t, env, feesSecret, report); status != http.StatusOK || !strings.Contains(b, `"replayed":true`) {
+		t.Fatalf("the same report again: %d %s", status, b)
+	}
+	if again := feesStatus(t, env, f); again.Version != paid.Version || again.Payment.Notice.State != models.PaymentPaid {
+		t.Fatalf("the repeated report changed the application: v%d → v%d", paid.Version, again.Version)
+	}
+	second := map[string]any{"notice_number": notice.Number, "amount_fen": 8000, "transaction_id": "PAY-3", "timestamp": clock.Now().Unix()}
+	if status, b := callback(t, env, feesSecret, second); status != http.StatusConflict {
+		t.Fatalf("a second payment of a paid notice: %d %s", status, b)
+	}
+	post := map[string]any{"version": paid.Version, "result_number": "蒙(2026)集宁区不动产权第0000001号", "delivery": "post", "tracking_number": "EMS1234567890"}
+	if status, b := call(t, env, http.MethodPost, "/api/v1/applications/"+f.Number+"/actions/issue", window, post); status != http.StatusUnprocessableEntity || !strings.Contains(string(b), "carrier") {
+		t.Fatalf("post without a carrier: %d %s", status, b)
+	}
+	post["carrier"] = "中国邮政速递物流"
+	if status, b := call(t, env, http.MethodPost, "/api/v1/applications/"+f.Number+"/actions/issue", window, post); status != http.StatusOK {
+		t.Fatalf("issue after payment: %d %s", status, b)
+	}
+	sent := feesStatus(t, env, f)
+	if sent.State != "completed" || sent.Delivery.State != models.DeliverySent || sent.Delivery.Tracking != "EMS1234567890" || sent.Delivery.Carrier != "中国邮政速递物流" {
+		t.Fatalf("sent: %+v", sent.Delivery)
+	}
+	clock.Set(time.Date(2026, 3, 4, 2, 0, 0, 0, time.UTC))
+	receipt := map[string]any{"version": sent.Version, "receiver": "张三", "received_on": "2026-03-05"}
+	if status, b := call(t, env, http.MethodPost, "/api/v1/applications/"+f.Number+"/delivery/receipt", window, receipt); status != http.StatusUnprocessableEntity || !strings.Contains(string(b), "received_on") {
+		t.Fatalf("a receipt dated tomorrow: %d %s", status, b)
+	}
+	receipt["received_on"] = "2026-03-03"
+	if status, b := call(t, env, http.MethodPost, "/api/v1/applications/"+f.Number+"/delivery/receipt", window, receipt); status != http.StatusOK {
+		t.Fatalf("receipt: %d %s", status, b)
+	}
+	done := feesStatus(t, env, f)
+	if done.Delivery.State != models.DeliveryDelivered || done.Delivery.ReceivedOn != "2026-03-03" || done.Delivery.Receiver != "张*" {
+		t.Fatalf("delivered: %+v", done.Delivery)
+	}
+}
+
+func TestDeliveryOverdueShowsOnTheWindowDesk(t *testing.T) {
+	clock := &officeClock{t: time.Date(2026, 3, 2, 2, 0, 0, 0, time.UTC)}
+	env := newFeesEnv(t, clock)
+	free := demoItem(t, func(it models.Item) bool {
+		return it.HandlingKind == models.KindPromised && len(it.Departments) <= 1 && (it.IsFee == nil || !*it.IsFee) && len(it.Fees) == 0
+	})
+	f, _ := approvedApplication(t, env, free)
+	clerk := loginSession(t, env, "window1", "demo1234")
+	row := func() string {
+		status, body, _ := clerk.get("/window")
+		if status != http.StatusOK {
+			t.Fatalf("desk: %d", status)
+		}
+		i := strings.Index(body, `id="deliveries"`)
+		if i < 0 {
+			t.Fatalf("the desk lists no delivery:\n%s", body)
+		}
+		j := strings.Index(body[i:], f.Number)
+		if j < 0 {
+			t.Fatalf("%s is not in the deliveries", f.Number)
+		}
+		start := strings.LastIndex(body[:i+j], "<tr")
+		end := strings.Index(body[i+j:], "</tr>")
+		return body[start : i+j+end]
+	}
+	if r := row(); strings.Contains(r, "overdue") || !strings.Contains(r, "2026-03-16") {
+		t.Fatalf("on its due day's eve: %s", r)
+	}
+	clock.Set(time.Date(2026, 3, 16, 9, 0, 0, 0, time.UTC)) // the due day, 17:00
+	if r := row(); strings.Contains(r, "overdue") {
+		t.Fatalf("overdue on the due day itself: %s", r)
+	}
+	clock.Set(time.Date(2026, 3, 17, 1, 0, 0, 0, time.UTC))
+	if r := row(); !strings.Contains(r, `class="overdue"`) {
+		t.Fatalf("not overdue the day after: %s", r)
+	}
+	if st := feesStatus(t, env, f); !st.Delivery.Overdue || st.Payment != nil {
+		t.Fatalf("status of an overdue free item: %+v", st)
+	}
+}
+
+func TestFeeCatalogueListsChargingItemsAndUnknownIsNotZero(t *testing.T) {
+	parallel(t)
+	status, body := get(t, "/fees")
+	if status != http.StatusOK {
+		t.Fatalf("/fees = %d", status)
+	}
+	it := chargingItem(t)
+	i := strings.Index(body, `data-item="`+it.Code+`"`)
+	if i < 0 {
+		t.Fatalf("%s is not listed", it.Name)
+	}
+	row := body[i : i+strings.Index(body[i:], "</tr>")]
+	for _, want := range []string{"不动产登记费", "住宅类每件 80 元", "发改价格规〔2016〕2559号", "小微企业（含个体工商户）"} {
+		if !strings.Contains(row, want) {
+			t.Errorf("the row lacks %q: %s", want, row)
+		}
+	}
+	var doc struct {
+		Items []struct {
+			Code string `json:"code"`
+			Fees []struct {
+				Exemption *string `json:"exemption"`
+			} `json:"fees"`
+		} `json:"items"`
+	}
+	getJSON(t, "/api/v1/fees", 200, &doc)
+	nulls := 0
+	for _, x := range doc.Items {
+		for _, fee := range x.Fees {
+			if fee.Exemption == nil {
+				nulls++
+			}
+		}
+	}
+	if len(doc.Items) < 2 || nulls == 0 {
+		t.Fatalf("charging items %d, unpublished exemptions %d", len(doc.Items), nulls)
+	}
+	if !strings.Contains(body, "未公布") {
+		t.Fatal("an unpublished exemption is not shown as 未公布")
+	}
+}
