@@ -43,6 +43,9 @@ func (s *Server) deliveryOf(c *gin.Context, lang string, app *models.Application
 	}
 	v := &deliveryView{Mode: models.PreferredDelivery(app, d), State: models.DeliveryState(app, d),
 		IssuedBy: app.Delivery, Tracking: app.TrackingNumber, Lang: lang}
+	if app.Delivery != "" {
+		v.Mode = app.Delivery // issued: the mode it went out by
+	}
 	v.ModeLabel = s.site.T(lang, "delivery.unchosen")
 	if v.Mode != "" {
 		v.ModeLabel = s.site.T(lang, "delivery."+v.Mode)

@@ -9,6 +9,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/chromedp"
+
 	"onewindow/handlers"
 	"onewindow/models"
 	"onewindow/web"
@@ -273,5 +275,91 @@ func TestFeeCatalogueListsChargingItemsAndUnknownIsNotZero(t *testing.T) {
 	}
 	if !strings.Contains(body, "未公布") {
 		t.Fatal("an unpublished exemption is not shown as 未公布")
+	}
+}
+
+// The window writes the payment notice; the applicant sees it on the status
+// page and prints it; once paid, the window changes the delivery to post and
+// issues with carrier and tracking number, and the applicant sees both.
+func TestBrowserStatusShowsThePaymentNoticeThenTheDelivery(t *testing.T) {
+	clock := &officeClock{t: time.Date(2026, 3, 2, 2, 0, 0, 0, time.UTC)}
+	env := newFeesEnv(t, clock)
+	f, _ := approvedApplication(t, env, chargingItem(t))
+	ctx := newBrowser(t)
+	page := env.http.URL + "/window/applications/" + f.Number
+	status := env.http.URL + "/status/" + f.Number + "?code=" + f.QueryCode
+	text := func(id string) string {
+		t.Helper()
+		got, err := chromedp.Run(ctx, chromedp.Text(chromedp.ID(id)))
+		if err != nil {
+			saveScreenshot(t, ctx)
+			t.Fatalf("%s: %v", id, err)
+		}
+		return got
+	}
+	must := func(step string, err error) {
+		t.Helper()
+		if err != nil {
+			saveScreenshot(t, ctx)
+			t.Fatalf("%s: %v", step, err)
+		}
+	}
+	must("log in", loginBrowser(ctx, env.http.URL, "window1"))
+	must("issue the payment notice", chromedp.Do(ctx,
+		chromedp.Navigate(page),
+		chromedp.WaitVisible(chromedp.ID("form-payment-notice")),
+		chromedp.SendKeys(chromedp.ID("amount"), "80"),
+		chromedp.Click(chromedp.ID("do-payment-notice")),
+		chromedp.WaitVisible(chromedp.ID("form-payment-paid")),
+	))
+	must("the applicant's status page", chromedp.Do(ctx,
+		chromedp.Navigate(status),
+		chromedp.WaitVisible(chromedp.ID("payment")),
+	))
+	notice := text("payment-number")
+	if got := text("payment"); !strings.Contains(got, "80.00 元") || !strings.Contains(got, "待缴费") || !strings.Contains(got, "不动产登记费") {
+		t.Fatalf("the status page's payment: %q", got)
+	}
+	must("print the notice", chromedp.Do(ctx,
+		chromedp.Click(chromedp.ID("status-payment-notice")),
+		chromedp.WaitVisible(chromedp.ID("payment-notice")),
+	))
+	if got := text("payment-notice"); !strings.Contains(got, "缴款通知书") || !strings.Contains(got, notice) || !strings.Contains(got, "80.00 元") {
+		t.Fatalf("the printed notice: %q", got)
+	}
+	must("pay at the window and choose post", chromedp.Do(ctx,
+		chromedp.Navigate(page),
+		chromedp.WaitVisible(chromedp.ID("form-payment-paid")),
+		chromedp.SendKeys(chromedp.ID("receipt_number"), "PJ2026000123"),
+		chromedp.Click(chromedp.ID("do-payment-paid")),
+		// The page after the payment has no payment form: wait for it, not for the old page.
+		chromedp.WaitNotPresent(chromedp.ID("form-payment-paid")),
+		chromedp.WaitVisible(chromedp.ID("form-delivery-mode")),
+		chromedp.SetValue(chromedp.ID("delivery-mode"), "post"),
+		chromedp.Click(chromedp.ID("do-delivery-mode")),
+		// The page after the change has post as the issue form's default.
+		chromedp.WaitReady(chromedp.CSS("#delivery_post[checked]")),
+		chromedp.WaitVisible(chromedp.ID("form-issue")),
+	))
+	if got := text("delivery-mode-value"); got != "邮寄送达" {
+		t.Fatalf("the mode after the change: %q", got)
+	}
+	must("issue by post", chromedp.Do(ctx,
+		chromedp.SendKeys(chromedp.ID("result_number"), "蒙(2026)集宁区不动产权第0000002号"),
+		chromedp.SendKeys(chromedp.ID("tracking_number"), "1180000000001"),
+		chromedp.SendKeys(chromedp.ID("carrier"), "中国邮政速递物流"),
+		chromedp.Click(chromedp.ID("do-issue")),
+		chromedp.WaitVisible(chromedp.ID("form-receipt")),
+		chromedp.Navigate(status),
+		chromedp.WaitVisible(chromedp.ID("delivery")),
+	))
+	got := text("delivery")
+	for _, want := range []string{"邮寄送达", "1180000000001", "中国邮政速递物流", "已寄出，待签收", "2026-03-16"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("the status page's delivery lacks %q: %q", want, got)
+		}
+	}
+	if got := text("payment-state"); !strings.Contains(got, "已缴费") {
+		t.Errorf("the payment after it was paid: %q", got)
 	}
 }
