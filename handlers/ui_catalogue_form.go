@@ -412,8 +412,9 @@ func (s *guideSubmission) readMaterials(f guideFormReader, n int) {
 func (s *guideSubmission) readFees(f guideFormReader, n int) {
 	s.fees, s.feeOf = readRows(f, n, "fees", func(i int) feeRow {
 		r := feeRow{guideRowState: newRowState(f, "f", i), Fee: models.Fee{
-			Name: f.cell("f", i, "name"), Standard: f.cell("f", i, "standard"), Basis: f.cell("f", i, "basis")}}
-		r.Blank = r.Name == "" && r.Standard == "" && r.Basis == ""
+			Name: f.cell("f", i, "name"), Standard: f.cell("f", i, "standard"), Basis: f.cell("f", i, "basis"),
+			Exemption: f.cell("f", i, "exemption")}}
+		r.Blank = r.Name == "" && r.Standard == "" && r.Basis == "" && r.Exemption == ""
 		return r
 	}, func(r *feeRow) *guideRowState { return &r.guideRowState })
 	s.item.Fees = pick(s.fees, s.feeOf, func(r feeRow) models.Fee { return r.Fee })

@@ -98,6 +98,7 @@ func feeColumns() []column[models.Fee] {
 		{name: "name", ptr: func(v *f) any { return &v.Name }},
 		{name: "standard", ptr: func(v *f) any { return &v.Standard }},
 		{name: "basis", ptr: func(v *f) any { return &v.Basis }},
+		{name: "exemption", ptr: func(v *f) any { return &v.Exemption }}, // addedLater: older files have none
 	}
 }
 

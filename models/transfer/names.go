@@ -85,7 +85,7 @@ func zhColumns(sheet string) map[string]string {
 		return map[string]string{colItemCode: "实施编码", "key": "材料编号", "sort": "序号", "name": "材料名称", "necessity": "必要性",
 			"form": "材料形式", "kind": "原件复印件", "copies": "份数", "source": "来源渠道", "blank_form": "空白表格", "remark": "备注"}
 	case sheetFees:
-		return map[string]string{colItemCode: "实施编码", "sort": "序号", "name": "收费项目", "standard": "收费标准", "basis": "收费依据"}
+		return map[string]string{colItemCode: "实施编码", "sort": "序号", "name": "收费项目", "standard": "收费标准", "basis": "收费依据", "exemption": "减免规定"}
 	case sheetSteps:
 		return map[string]string{colItemCode: "实施编码", "sort": "序号", "name": "环节名称", "actor": "办理人员", "days": "办理时限",
 			"counts_time": "计入时限", "note": "说明"}

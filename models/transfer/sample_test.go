@@ -49,7 +49,7 @@ func sampleItems() []models.Item {
 				Form: "electronic", Kind: "both", Copies: models.IntPtr(3), Source: "other", Remark: "容缺后补"},
 		},
 		Fees: []models.Fee{
-			{ID: 1, ItemID: 7, Sort: 1, Name: "工本费", Standard: "10 元/证", Basis: "内发改费字〔2019〕1号"},
+			{ID: 1, ItemID: 7, Sort: 1, Name: "工本费", Standard: "10 元/证", Basis: "内发改费字〔2019〕1号", Exemption: "残疾人凭残疾人证免收"},
 			{ID: 2, ItemID: 7, Sort: 2, Name: "邮寄费", Standard: "按实收取, 不超过 20 元", Basis: ""},
 		},
 		Steps: []models.Step{
