@@ -3,8 +3,10 @@ package handlers_test
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -361,5 +363,46 @@ func TestBrowserStatusShowsThePaymentNoticeThenTheDelivery(t *testing.T) {
 	}
 	if got := text("payment-state"); !strings.Contains(got, "已缴费") {
 		t.Errorf("the payment after it was paid: %q", got)
+	}
+}
+
+// The window's forms refuse bad input with the field named and change nothing.
+func TestWindowFeeFormsRefuseBadInput(t *testing.T) {
+	clock := &officeClock{t: time.Date(2026, 3, 2, 2, 0, 0, 0, time.UTC)}
+	env := newFeesEnv(t, clock)
+	f, tokens := approvedApplication(t, env, demoItem(t, func(it models.Item) bool { return it.Name == "普通护照签发" }))
+	v := staffView(t, env, tokens["window1"], f.Number)
+	clerk := loginSession(t, env, "window1", "demo1234")
+	path := "/window/applications/" + f.Number
+	status, body, _ := clerk.post(path+"/payment-notice", url.Values{"version": {fmt.Sprint(v.Version)}, "amount": {"12.345"}})
+	if status != http.StatusUnprocessableEntity || !strings.Contains(body, `id="err-amount"`) {
+		t.Fatalf("a bad amount: %d", status)
+	}
+	// 普通护照签发 lists no exemption: the form offers none and the API refuses one.
+	if !strings.Contains(body, `id="no-exemption"`) {
+		t.Fatal("the form offers an exemption the item does not list")
+	}
+	code, b := call(t, env, http.MethodPost, "/api/v1/applications/"+f.Number+"/payment-notice", tokens["window1"],
+		map[string]any{"version": v.Version, "amount": "0", "exemption": "困难群众"})
+	if code != http.StatusUnprocessableEntity || !strings.Contains(string(b), "exemption") {
+		t.Fatalf("an exemption the item does not list: %d %s", code, b)
+	}
+	if code, b := call(t, env, http.MethodPost, "/api/v1/applications/"+f.Number+"/payment-notice", tokens["window1"], map[string]any{"amount": "120"}); code != http.StatusUnprocessableEntity || !strings.Contains(string(b), "version") {
+		t.Fatalf("no version: %d %s", code, b)
+	}
+	if after := staffView(t, env, tokens["window1"], f.Number); after.Version != v.Version {
+		t.Fatalf("refused forms changed the application: v%d → v%d", v.Version, after.Version)
+	}
+	status, _, loc := clerk.post(path+"/payment-notice", url.Values{"version": {fmt.Sprint(v.Version)}, "amount": {"120"}})
+	if status != http.StatusSeeOther {
+		t.Fatalf("the notice: %d", status)
+	}
+	page := clerk.follow(status, "", loc)
+	if !strings.Contains(page, "120.00 元") || !strings.Contains(page, `id="form-payment-paid"`) {
+		t.Fatal("the page after the notice shows no notice to pay")
+	}
+	status, body, _ = clerk.post(path+"/payment-paid", url.Values{"version": {fmt.Sprint(v.Version + 1)}})
+	if status != http.StatusUnprocessableEntity || !strings.Contains(body, `id="err-receipt_number"`) {
+		t.Fatalf("paid without a receipt number: %d", status)
 	}
 }
