@@ -268,8 +268,8 @@ type Task struct {
 	ClaimedBy        string     `gorm:"not null"`
 	DecidedBy        string     `gorm:"not null"`
 	DecidedAt        *time.Time
-	Comment          string    `gorm:"not null"`
-	PromisedDeadline string    `gorm:"not null"`
+	Comment          string `gorm:"not null"`
+	PromisedDeadline string `gorm:"not null"`
 	// Step is where the task stands in its department's own sequence of
 	// stages, StageName that stage's name and StageDue its own due date
 	// (YYYY-MM-DD, "" when the stage has no share of the limit). All three
