@@ -111,7 +111,11 @@ type workItemView struct {
 	Joint          bool           `json:"joint"`
 	Stage          workflow.Stage `json:"stage"`
 	StageLabel     string         `json:"stage_label"`
-	ClaimedBy      string         `json:"claimed_by"`
+	// StageName and StageDue are the stage of the item's own sequence and
+	// its own due date; absent for the default review and decide.
+	StageName string `json:"stage_name,omitempty"`
+	StageDue  string `json:"stage_due,omitempty"`
+	ClaimedBy string `json:"claimed_by"`
 	State          workflow.State `json:"state"`
 	StateLabel     string         `json:"state_label"`
 	Version        int            `json:"version"`
@@ -139,7 +143,7 @@ func (s *Server) workItemViews(lang string, items []models.WorkItem, warn int) [
 		clk := w.Clock()
 		v := workItemView{Number: w.Number, ItemCode: w.ItemCode, ItemName: w.ItemName, Applicant: w.ApplicantName,
 			Department: w.Department, DepartmentName: ref.deptByKey[w.Department].ShortName, Joint: w.Joint,
-			Stage: w.Stage, StageLabel: s.site.T(lang, "office.stage."+string(w.Stage)), ClaimedBy: w.ClaimedBy,
+			Stage: w.Stage, StageLabel: stagesLabel(s, lang, string(w.Stage), w.StageName), StageName: w.StageName, StageDue: w.StageDue, ClaimedBy: w.ClaimedBy,
 			State: w.State, StateLabel: s.site.T(lang, "state."+string(w.State)), Version: w.Version,
 			Deadline: models.FormatDay(clk.PromisedDeadline(cal, today)), Remaining: clk.Remaining(cal, today),
 			Stopped: clk.Stopped(), Overdue: clk.Overdue(cal, today), Bundle: w.BundleFilingID != 0}

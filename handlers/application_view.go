@@ -207,13 +207,13 @@ func (s *Server) statusViewOf(lang string, a *models.Application) statusView {
 		v.ResultLabel = s.site.T(lang, resultKey(a.Terms(), a.Result))
 	}
 	for _, e := range a.Events {
-		if e.Action == models.ActionWarning {
-			continue // 黄牌 / 红牌 supervise the staff; they are no step of the handling
+		if e.Action == models.ActionWarning || e.Action == workflow.Claim {
+			continue // 黄牌 / 红牌 supervise the staff and 签收 is the office's own step: no step of the handling
 		}
 		if e.Action == workflow.RequestSupplement || e.Action == workflow.SendBack {
 			v.Missing = strings.Join(materialNames(a, workflow.SplitList(e.Fields()["missing"])), "；")
 		}
-		v.Timeline = append(v.Timeline, timelineEntry{At: e.At, Action: e.Action, Label: s.site.T(lang, actionKey(a.Terms(), e.Action)),
+		v.Timeline = append(v.Timeline, timelineEntry{At: e.At, Action: e.Action, Label: s.stagesTimelineLabel(lang, a, e),
 			State: e.ToState, Department: e.Department})
 	}
 	return v

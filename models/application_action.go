@@ -310,7 +310,7 @@ func (a *Application) Case() workflow.Case {
 		Tasks: make([]workflow.TaskState, len(a.Tasks))}
 	for i, t := range a.Tasks {
 		c.Tasks[i] = workflow.TaskState{Department: t.DepartmentCode, Stage: workflow.Stage(t.Stage),
-			StageName: t.StageName, StageRole: a.stageRole(t)}
+			StageName: t.StageName, StageRole: a.StageRole(t)}
 	}
 	return c
 }

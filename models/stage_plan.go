@@ -133,11 +133,28 @@ func enterStep(app *Application, task *Task, step int, cal *workflow.Calendar, d
 	task.StageDue = FormatDay(workflow.StageDue(cal, day, st.Share, app.PromisedDays))
 }
 
-// stageRole is the role that takes the task's current stage, "" for the default sequence.
-func (a *Application) stageRole(t Task) string {
+// StageRole is the role that takes the task's current stage of its
+// department's own sequence, "" for the default review and decide.
+func (a *Application) StageRole(t Task) string {
 	plan := a.planOf(t.DepartmentCode)
 	if t.Step < len(plan) && workflow.Stage(t.Stage).Open() {
 		return plan[t.Step].Role
 	}
 	return ""
+}
+
+// CheckStagePlans checks every workflow department's own sequence of stages
+// against the roles that may take them, and returns the problems by field
+// ("departments[0].plan[2].role") or nil. The store re-checks an edit
+// without the roles, which live in the policy; callers that know the
+// policy check them here first.
+func CheckStagePlans(it *Item, roles StageRoles) *ValidationError {
+	v := &itemRules{out: &ValidationError{}}
+	for i, d := range it.Departments {
+		v.plan(fmt.Sprintf("departments[%d].", i), d.Plan, roles)
+	}
+	if len(v.out.Fields) == 0 {
+		return nil
+	}
+	return v.out
 }
