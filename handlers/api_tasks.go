@@ -113,17 +113,17 @@ type workItemView struct {
 	StageLabel     string         `json:"stage_label"`
 	// StageName and StageDue are the stage of the item's own sequence and
 	// its own due date; absent for the default review and decide.
-	StageName string `json:"stage_name,omitempty"`
-	StageDue  string `json:"stage_due,omitempty"`
-	ClaimedBy string `json:"claimed_by"`
-	State          workflow.State `json:"state"`
-	StateLabel     string         `json:"state_label"`
-	Version        int            `json:"version"`
-	Deadline       string         `json:"promised_deadline"`
-	Remaining      int            `json:"remaining"` // working days of the promised limit; negative when overdue
-	Stopped        bool           `json:"stopped"`   // waiting for a supplement or a special procedure
-	Overdue        bool           `json:"overdue"`
-	DueSoon        bool           `json:"due_soon"`
+	StageName  string         `json:"stage_name,omitempty"`
+	StageDue   string         `json:"stage_due,omitempty"`
+	ClaimedBy  string         `json:"claimed_by"`
+	State      workflow.State `json:"state"`
+	StateLabel string         `json:"state_label"`
+	Version    int            `json:"version"`
+	Deadline   string         `json:"promised_deadline"`
+	Remaining  int            `json:"remaining"` // working days of the promised limit; negative when overdue
+	Stopped    bool           `json:"stopped"`   // waiting for a supplement or a special procedure
+	Overdue    bool           `json:"overdue"`
+	DueSoon    bool           `json:"due_soon"`
 	// Mark is "overdue", "due_soon", "stopped" or "": the one flag a list shows.
 	Mark string `json:"mark"`
 	// For the pages: the days in words, and whether the caller holds the

@@ -41,7 +41,7 @@ func (s *Server) newEditPage(c *gin.Context, it *models.Item, d *models.Draft) i
 		MaterialForms: editMaterialForms, MaterialSources: editMaterialSources, ServiceObjects: editServiceObjects,
 		HandleForms: editHandleForms, ResultTypes: editResultTypes, PowerSources: editPowerSources, Stages: editStages,
 		StageRoles: s.stagesRoleChoices(c),
-		Saved: c.Query("saved"),
+		Saved:      c.Query("saved"),
 	}
 	for _, t := range ref.types {
 		p.Types = append(p.Types, itemChoice{Value: t.Code, Label: t.Code + " " + s.site.TOr(lang, "enum.type."+t.Code, t.Name)})
