@@ -27,6 +27,10 @@ func TestBrowserStagesEditedInTheItemForm(t *testing.T) {
 	}
 	run := func(steps ...chromedp.Action[chromedp.Void]) error { return chromedp.Do(ctx, steps...) }
 	save := func(reason string) error {
+		// The notice of the previous save goes first, so that waiting for it waits for this one.
+		if _, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`(document.getElementById("saved")?.remove(), true)`)); err != nil {
+			return err
+		}
 		return run(
 			chromedp.SetValue(chromedp.ID("reason"), reason),
 			chromedp.Click(chromedp.ID("save-publish")),
