@@ -4,6 +4,7 @@ import (
 	"database/sql/driver"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -157,4 +158,23 @@ func CheckStagePlans(it *Item, roles StageRoles) *ValidationError {
 		return nil
 	}
 	return v.out
+}
+
+// keepPlans gives every department of next that the stored item also has
+// the stored department's own sequence of stages: the spreadsheet layouts
+// carry no sequences (they are edited in the item form), so an import must
+// not clear them.
+func keepPlans(next, stored *Item) {
+	for i := range next.Departments {
+		d := &next.Departments[i]
+		if len(d.Plan) > 0 {
+			continue
+		}
+		for _, o := range stored.Departments {
+			if o.DepartmentCode == d.DepartmentCode && len(o.Plan) > 0 {
+				d.Plan = slices.Clone(o.Plan)
+				normalizePlan(d)
+			}
+		}
+	}
 }

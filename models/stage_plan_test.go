@@ -227,3 +227,16 @@ func TestStagePlanIsVersionedWithTheItem(t *testing.T) {
 		t.Fatalf("plan after removing %+v", it.Departments[0].Plan)
 	}
 }
+
+func TestStagePlanSurvivesAnImportOfTheItem(t *testing.T) {
+	s := adminCatalogue(t)
+	withPlans(t, s, "A1", threeStages())
+	stored := adminItem(t, s, "A1")
+	in := *stored
+	in.Departments = []ItemDepartment{{DepartmentCode: "scj", Stages: StringList{"review", "decide"}}} // as a spreadsheet holds it
+	in.Hours = "工作日 9:00-17:00"
+	op, ok := importedItem(in, stored)
+	if !ok || len(op.next.Departments[0].Plan) != 3 || op.next.Departments[0].Plan[0].Name != "初审" {
+		t.Fatalf("import: changed %v, departments %+v", ok, op.next.Departments)
+	}
+}
