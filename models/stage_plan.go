@@ -160,10 +160,9 @@ func CheckStagePlans(it *Item, roles StageRoles) *ValidationError {
 	return v.out
 }
 
-// keepPlans gives every department of next that the stored item also has
-// the stored department's own sequence of stages: the spreadsheet layouts
-// carry no sequences (they are edited in the item form), so an import must
-// not clear them.
+// keepPlans gives every department of next without a sequence of its own
+// the stored department's sequence: a blank plan cell, or a file from before
+// the column, must not clear what the item form set.
 func keepPlans(next, stored *Item) {
 	for i := range next.Departments {
 		d := &next.Departments[i]
