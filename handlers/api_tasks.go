@@ -111,19 +111,15 @@ type workItemView struct {
 	Joint          bool           `json:"joint"`
 	Stage          workflow.Stage `json:"stage"`
 	StageLabel     string         `json:"stage_label"`
-	// StageName and StageDue are the stage of the item's own sequence and
-	// its own due date; absent for the default review and decide.
-	StageName  string         `json:"stage_name,omitempty"`
-	StageDue   string         `json:"stage_due,omitempty"`
-	ClaimedBy  string         `json:"claimed_by"`
-	State      workflow.State `json:"state"`
-	StateLabel string         `json:"state_label"`
-	Version    int            `json:"version"`
-	Deadline   string         `json:"promised_deadline"`
-	Remaining  int            `json:"remaining"` // working days of the promised limit; negative when overdue
-	Stopped    bool           `json:"stopped"`   // waiting for a supplement or a special procedure
-	Overdue    bool           `json:"overdue"`
-	DueSoon    bool           `json:"due_soon"`
+	ClaimedBy      string         `json:"claimed_by"`
+	State          workflow.State `json:"state"`
+	StateLabel     string         `json:"state_label"`
+	Version        int            `json:"version"`
+	Deadline       string         `json:"promised_deadline"`
+	Remaining      int            `json:"remaining"` // working days of the promised limit; negative when overdue
+	Stopped        bool           `json:"stopped"`   // waiting for a supplement or a special procedure
+	Overdue        bool           `json:"overdue"`
+	DueSoon        bool           `json:"due_soon"`
 	// Mark is "overdue", "due_soon", "stopped" or "": the one flag a list shows.
 	Mark string `json:"mark"`
 	// For the pages: the days in words, and whether the caller holds the
@@ -133,6 +129,13 @@ type workItemView struct {
 	Bundle        bool   `json:"-"` // a child of an 一件事 bundle
 	Card          string `json:"-"` // the task's strongest 黄牌 / 红牌: yellow, red or "" (pages only)
 	CardText      string `json:"-"`
+
+	// StageName and StageDue are the current stage of the item's own
+	// sequence and its own due date, StageOverdue a stage past that date;
+	// absent for the default review and decide.
+	StageName    string `json:"stage_name,omitempty"`
+	StageDue     string `json:"stage_due,omitempty"`
+	StageOverdue bool   `json:"stage_overdue,omitempty"`
 }
 
 func (s *Server) workItemViews(lang string, items []models.WorkItem, warn int) []workItemView {
@@ -148,6 +151,7 @@ func (s *Server) workItemViews(lang string, items []models.WorkItem, warn int) [
 			Deadline: models.FormatDay(clk.PromisedDeadline(cal, today)), Remaining: clk.Remaining(cal, today),
 			Stopped: clk.Stopped(), Overdue: clk.Overdue(cal, today), Bundle: w.BundleFilingID != 0}
 		v.DueSoon = !v.Stopped && clk.DueSoon(cal, today, warn)
+		v.StageOverdue = w.StageDue != "" && w.StageDue < models.FormatDay(today)
 		switch {
 		case v.Overdue:
 			v.Mark = "overdue"
