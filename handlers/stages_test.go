@@ -36,11 +36,18 @@ type stagesTaskList struct {
 		StageLabel string `json:"stage_label"`
 		StageName  string `json:"stage_name"`
 		StageDue   string `json:"stage_due"`
+		Overdue    bool   `json:"stage_overdue"`
 	} `json:"tasks"`
 }
 
 // stagesOfList is the stage label and due date the work list shows for number.
 func stagesOfList(t *testing.T, env *demoEnv, tok, number string) (string, string) {
+	label, due, _ := stagesListed(t, env, tok, number)
+	return label, due
+}
+
+// stagesListed is stagesOfList with the stage's overdue mark.
+func stagesListed(t *testing.T, env *demoEnv, tok, number string) (string, string, bool) {
 	t.Helper()
 	status, body := call(t, env, "GET", "/api/v1/tasks", tok, nil)
 	if status != http.StatusOK {
@@ -52,10 +59,10 @@ func stagesOfList(t *testing.T, env *demoEnv, tok, number string) (string, strin
 	}
 	for _, w := range l.Tasks {
 		if w.Number == number {
-			return w.StageLabel, w.StageDue
+			return w.StageLabel, w.StageDue, w.Overdue
 		}
 	}
-	return "", ""
+	return "", "", false
 }
 
 func TestStagesThreeStageItemRunsWithItsRolesThroughTheAPI(t *testing.T) {
@@ -71,8 +78,14 @@ func TestStagesThreeStageItemRunsWithItsRolesThroughTheAPI(t *testing.T) {
 	rev, appr := loginToken(t, env, "scj.review"), loginToken(t, env, "scj.approve")
 	cal, _ := workflow.NewCalendar(workflow.DefaultCalendarDays())
 	due := models.FormatDay(cal.AddWorkdays(models.CentreDay(clock.Now()), workflow.ShareDays(40, models.Days(it.PromisedDays))))
-	if label, got := stagesOfList(t, env, rev, n); label != "初审" || got != due {
-		t.Fatalf("work list shows %q due %q, want 初审 due %s", label, got, due)
+	if label, got, late := stagesListed(t, env, rev, n); label != "初审" || got != due || late {
+		t.Fatalf("work list shows %q due %q (overdue %v), want 初审 due %s", label, got, late, due)
+	}
+	// The day after the stage's own due date, the list marks the stage overdue.
+	dueDay, _ := workflow.ParseDate(due)
+	clock.Set(dueDay.AddDate(0, 0, 1).Add(2 * time.Hour))
+	if _, _, late := stagesListed(t, env, rev, n); !late {
+		t.Error("a stage past its own due date is not marked overdue")
 	}
 	// The approver may not take the reviewer's 初审: 403 naming the stage, and nothing changes.
 	status, body := actAPI(t, env, appr, n, "claim", nil)
