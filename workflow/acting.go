@@ -124,7 +124,7 @@ func ChooseActing(c Case, act Action, rows []Transition, who Caller) (Acting, er
 			return Acting{Department: dept, Role: role}, nil
 		}
 	}
-	return Acting{}, c.refusal(act, who.Department)
+	return Acting{}, c.refusal(act, who)
 }
 
 // stagedActions are the actions that only the role of a task's current
@@ -147,12 +147,14 @@ func (c Case) stageRole(dept string, act Action) string {
 }
 
 // refusal names the stage of the item's sequence the action was refused
-// at, when an open task (of dept, when given) is at a named stage that
-// takes the action.
-func (c Case) refusal(act Action, dept string) error {
+// at, when an open task (of the department asked for, if any) is at a named
+// stage that takes the action and the caller works on that department's
+// tasks at all; a stranger to the department learns nothing of its stages.
+func (c Case) refusal(act Action, who Caller) error {
 	if stagedAction(act) {
 		for _, t := range c.Tasks {
-			if (dept == "" || t.Department == dept) && t.Stage.Open() && t.StageName != "" {
+			if (who.Department == "" || t.Department == who.Department) && t.Stage.Open() && t.StageName != "" &&
+				worksOnTasks(who.Permissions, t.Department) {
 				if _, err := TaskStage(t.Stage, act); err == nil {
 					return &ForbiddenError{Act: act, Stage: t.StageName, Role: t.StageRole}
 				}
@@ -181,6 +183,16 @@ func actingTask(c Case, r Transition, perms []Permission) string {
 		}
 	}
 	return ""
+}
+
+// worksOnTasks reports whether perms hold any permission on the tasks of dept.
+func worksOnTasks(perms []Permission, dept string) bool {
+	for _, p := range perms {
+		if p.Obj == objTask && (p.Domain == dept || p.Domain == allDomains) {
+			return true
+		}
+	}
+	return false
 }
 
 // RoleFor reports whether perms allow verb on obj in the department dept,

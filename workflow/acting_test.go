@@ -139,6 +139,15 @@ func TestChooseActingStageRole(t *testing.T) {
 	if _, err := ChooseActing(decide, Approve, rows, Caller{Permissions: both}); !errors.As(err, &fe) || fe.Stage != "决定" {
 		t.Fatalf("approve at a reviewer's 决定: %v, want forbidden naming 决定", err)
 	}
+	// A stranger to the department is refused without learning its stages.
+	stranger := []Permission{{Role: "approver", Domain: "zjj", Obj: objTask, Verb: "claim"}}
+	rows, err = Next(InReview, Claim, Facts{WasAccepted: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := ChooseActing(first, Claim, rows, Caller{Permissions: stranger}); !errors.As(err, &fe) || fe.Stage != "" {
+		t.Fatalf("another department's approver claiming 初审: %v, want forbidden without the stage", err)
+	}
 	// Other task actions keep the policy's verbs whatever the stage's role.
 	ext := []Permission{{Role: "approver", Domain: "scj", Obj: objTask, Verb: "extend"}}
 	rows, err = Next(InReview, Extend, Facts{WasAccepted: true})
