@@ -101,8 +101,8 @@ func TestStagesThreeStageItemRunsWithItsRolesThroughTheAPI(t *testing.T) {
 		t.Fatalf("after 初审 the work list shows %q due %q, want 复审 without a due date", label, got)
 	}
 	_, page := officePage(t, env, rev, "/tasks/"+n)
-	if !strings.Contains(page, "复审") {
-		t.Error("the task page does not name the stage 复审")
+	if !strings.Contains(page, "复审") || !strings.Contains(page, "初审 → 复审 → 决定") {
+		t.Error("the task page does not name the stage 复审 and the sequence it belongs to")
 	}
 	mustActAPI(t, env, rev, n, "claim", nil)
 	mustActAPI(t, env, rev, n, "review_pass", nil)

@@ -59,6 +59,8 @@ type taskLine struct {
 	DecidedBy  string
 	DecidedAt  string
 	Comment    string
+
+	Sequence string // the department's own sequence of stages as filed ("初审 → 复审 → 决定"), "" for the default
 }
 
 type eventLine struct {
@@ -152,6 +154,7 @@ func (s *Server) newTaskPage(c *gin.Context, app *models.Application) (*taskPage
 		if workflow.Stage(t.Stage).Open() {
 			l.StageDue = t.StageDue
 		}
+		l.Sequence = stagesSequence(app.PlanOf(t.DepartmentCode))
 		if t.DecidedAt != nil {
 			l.DecidedAt = t.DecidedAt.In(shanghai).Format("2006-01-02 15:04")
 		}

@@ -139,3 +139,12 @@ func (s *Server) stagesTimelineLabel(lang string, a *models.Application, e model
 	}
 	return label
 }
+
+// stagesSequence writes a sequence of stages as "初审 → 复审 → 决定".
+func stagesSequence(plan []workflow.StageStep) string {
+	names := make([]string, len(plan))
+	for i, st := range plan {
+		names[i] = st.Name
+	}
+	return strings.Join(names, " → ")
+}

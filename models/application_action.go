@@ -342,7 +342,7 @@ func newTasks(app *Application, now time.Time, cal *workflow.Calendar) []Task {
 // and the event names both for the timeline.
 func passStage(app *Application, task *Task, req ActionRequest) {
 	task.ClaimedBy = ""
-	plan := app.planOf(task.DepartmentCode)
+	plan := app.PlanOf(task.DepartmentCode)
 	if len(plan) == 0 {
 		task.Stage = string(workflow.StageDecide)
 		return

@@ -109,9 +109,9 @@ func normalizePlan(d *ItemDepartment) {
 	d.Stages = workflow.StagesOf(len(d.Plan))
 }
 
-// planOf is the sequence of the application's department dept, or nil for
+// PlanOf is the sequence of stages the application's department dept runs, or nil for
 // the default review and decide.
-func (a *Application) planOf(dept string) []workflow.StageStep {
+func (a *Application) PlanOf(dept string) []workflow.StageStep {
 	for _, d := range a.Definition.Departments {
 		if d.Department == dept {
 			return d.Plan
@@ -124,7 +124,7 @@ func (a *Application) planOf(dept string) []workflow.StageStep {
 // decide stage, the stage's name and, for a stage with a share of the
 // promised limit, its own due date counted from day.
 func enterStep(app *Application, task *Task, step int, cal *workflow.Calendar, day time.Time) {
-	plan := app.planOf(task.DepartmentCode)
+	plan := app.PlanOf(task.DepartmentCode)
 	if len(plan) == 0 {
 		return
 	}
@@ -137,7 +137,7 @@ func enterStep(app *Application, task *Task, step int, cal *workflow.Calendar, d
 // StageRole is the role that takes the task's current stage of its
 // department's own sequence, "" for the default review and decide.
 func (a *Application) StageRole(t Task) string {
-	plan := a.planOf(t.DepartmentCode)
+	plan := a.PlanOf(t.DepartmentCode)
 	if t.Step < len(plan) && workflow.Stage(t.Stage).Open() {
 		return plan[t.Step].Role
 	}
