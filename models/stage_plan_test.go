@@ -240,3 +240,23 @@ func TestStagePlanSurvivesAnImportOfTheItem(t *testing.T) {
 		t.Fatalf("import: changed %v, departments %+v", ok, op.next.Departments)
 	}
 }
+
+func TestStagePlanGoesThroughADraft(t *testing.T) {
+	s := adminCatalogue(t)
+	ctx := context.Background()
+	it := adminItem(t, s, "A1")
+	it.Departments[0].Plan = threeStages()
+	if _, err := s.SaveDraft(ctx, "A1", *it, "catalog", "草拟三级审批", it.Version); err != nil {
+		t.Fatal(err)
+	}
+	if got := adminItem(t, s, "A1"); len(got.Departments[0].Plan) != 0 {
+		t.Fatalf("a draft changed the published item: %+v", got.Departments[0].Plan)
+	}
+	if _, err := s.PublishItem(ctx, "A1", "catalog", "发布三级审批", it.Version); err != nil {
+		t.Fatal(err)
+	}
+	got := adminItem(t, s, "A1").Departments[0].Plan
+	if len(got) != 3 || got[0] != threeStages()[0] || got[2].Role != "approver" {
+		t.Fatalf("published plan %+v", got)
+	}
+}
