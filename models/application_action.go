@@ -216,6 +216,7 @@ func runClock(tx *gorm.DB, app *Application, effect workflow.ClockEffect, req Ac
 		// The 特别程序告知书 tells how many working days were not counted.
 		req.Fields["stopped_days"] = strconv.Itoa(app.StoppedDays - stoppedBefore)
 		req.Fields["deadline"] = app.StatutoryDeadline
+		shiftStageDues(app, req.Cal, app.StoppedDays-stoppedBefore)
 	}
 	return nil
 }

@@ -177,3 +177,20 @@ func keepPlans(next, stored *Item) {
 		}
 	}
 }
+
+// shiftStageDues moves the own due dates of the open stages on by the
+// working days the clock stood still, as the limits themselves move.
+func shiftStageDues(app *Application, cal *workflow.Calendar, days int) {
+	if days <= 0 || cal == nil {
+		return
+	}
+	for i := range app.Tasks {
+		t := &app.Tasks[i]
+		if t.StageDue == "" || !workflow.Stage(t.Stage).Open() {
+			continue
+		}
+		if due := parseDay(t.StageDue); !due.IsZero() {
+			t.StageDue = FormatDay(cal.AddWorkdays(due, days))
+		}
+	}
+}

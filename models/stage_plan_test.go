@@ -260,3 +260,33 @@ func TestStagePlanGoesThroughADraft(t *testing.T) {
 		t.Fatalf("published plan %+v", got)
 	}
 }
+
+func TestStagePlanDueDateMovesWithAStoppedClock(t *testing.T) {
+	s := adminCatalogue(t)
+	cal := testCalendar(t)
+	mon := time.Date(2026, 11, 30, 2, 0, 0, 0, time.UTC) // Monday 30 November
+	withPlans(t, s, "A1", threeStages())
+	f := file(t, s, "A1", mon, nil)
+	app, err := act(s, cal, f.Number, workflow.Accept, "", 1, mon, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	due := app.Tasks[0].StageDue // 3 working days after Monday: Thursday 3 December
+	if due != "2026-12-03" {
+		t.Fatalf("初审 due %s, want 2026-12-03", due)
+	}
+	fields := map[string]string{"kind": "inspection", "reason": "现场检验", "expected_days": "2"}
+	if app, err = act(s, cal, f.Number, workflow.Claim, "scj", app.Version, mon, nil); err != nil {
+		t.Fatal(err)
+	}
+	if app, err = act(s, cal, f.Number, workflow.Suspend, "scj", app.Version, mon, fields); err != nil {
+		t.Fatal(err)
+	}
+	wed := mon.AddDate(0, 0, 2) // two working days stand still
+	if app, err = act(s, cal, f.Number, workflow.Resume, "scj", app.Version, wed, nil); err != nil {
+		t.Fatal(err)
+	}
+	if app.Tasks[0].StageDue != "2026-12-07" || app.StoppedDays != 2 {
+		t.Fatalf("after two stopped days 初审 is due %s (stopped %d), want 2026-12-07", app.Tasks[0].StageDue, app.StoppedDays)
+	}
+}
