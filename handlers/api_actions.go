@@ -200,7 +200,7 @@ func mayAct(perms []workflow.Permission, app *models.Application, act workflow.A
 			if _, err := workflow.Next(app.State, act, app.Facts(task.DepartmentCode)); err != nil {
 				continue
 			}
-			if _, ok := workflow.RoleFor(perms, task.DepartmentCode, t.Obj, t.Verb); ok {
+			if _, ok := workflow.RoleFor(stagesPerms(perms, app, task, act), task.DepartmentCode, t.Obj, t.Verb); ok {
 				return true
 			}
 		}

@@ -323,6 +323,8 @@ type workflowDeptJSON struct {
 	Code   string   `json:"code"`
 	Name   string   `json:"name"`
 	Stages []string `json:"stages"`
+	// Plan is the department's own sequence of stages; absent for the default review and decide.
+	Plan []workflow.StageStep `json:"plan,omitempty"`
 }
 
 func guideJSON(it *models.Item, ref *reference) itemGuideJSON {
@@ -359,7 +361,8 @@ func guideJSON(it *models.Item, ref *reference) itemGuideJSON {
 		g.Steps[i] = stepJSON{Name: st.Name, Actor: st.Actor, Days: st.Days, CountsTime: st.CountsTime, Note: st.Note}
 	}
 	for i, d := range it.Departments {
-		g.Workflow.Departments[i] = workflowDeptJSON{Code: d.DepartmentCode, Name: ref.deptByKey[d.DepartmentCode].ShortName, Stages: nonNil(d.Stages)}
+		g.Workflow.Departments[i] = workflowDeptJSON{Code: d.DepartmentCode, Name: ref.deptByKey[d.DepartmentCode].ShortName, Stages: nonNil(d.Stages),
+			Plan: d.Plan}
 	}
 	return g
 }

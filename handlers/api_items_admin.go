@@ -73,7 +73,7 @@ func (in *itemInput) item() models.Item {
 		it.Steps = append(it.Steps, models.Step{Name: st.Name, Actor: st.Actor, Days: st.Days, CountsTime: st.CountsTime, Note: st.Note})
 	}
 	for _, d := range in.Workflow.Departments {
-		it.Departments = append(it.Departments, models.ItemDepartment{DepartmentCode: d.Code, Stages: d.Stages})
+		it.Departments = append(it.Departments, models.ItemDepartment{DepartmentCode: d.Code, Stages: d.Stages, Plan: d.Plan})
 	}
 	if len(it.Departments) == 0 && it.DepartmentCode != "" {
 		it.Departments = []models.ItemDepartment{{DepartmentCode: it.DepartmentCode, Stages: []string{"review", "decide"}}}

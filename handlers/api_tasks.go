@@ -129,6 +129,13 @@ type workItemView struct {
 	Bundle        bool   `json:"-"` // a child of an 一件事 bundle
 	Card          string `json:"-"` // the task's strongest 黄牌 / 红牌: yellow, red or "" (pages only)
 	CardText      string `json:"-"`
+
+	// StageName and StageDue are the current stage of the item's own
+	// sequence and its own due date, StageOverdue a stage past that date;
+	// absent for the default review and decide.
+	StageName    string `json:"stage_name,omitempty"`
+	StageDue     string `json:"stage_due,omitempty"`
+	StageOverdue bool   `json:"stage_overdue,omitempty"`
 }
 
 func (s *Server) workItemViews(lang string, items []models.WorkItem, warn int) []workItemView {
@@ -139,11 +146,12 @@ func (s *Server) workItemViews(lang string, items []models.WorkItem, warn int) [
 		clk := w.Clock()
 		v := workItemView{Number: w.Number, ItemCode: w.ItemCode, ItemName: w.ItemName, Applicant: w.ApplicantName,
 			Department: w.Department, DepartmentName: ref.deptByKey[w.Department].ShortName, Joint: w.Joint,
-			Stage: w.Stage, StageLabel: s.site.T(lang, "office.stage."+string(w.Stage)), ClaimedBy: w.ClaimedBy,
+			Stage: w.Stage, StageLabel: stagesLabel(s, lang, string(w.Stage), w.StageName), StageName: w.StageName, StageDue: w.StageDue, ClaimedBy: w.ClaimedBy,
 			State: w.State, StateLabel: s.site.T(lang, "state."+string(w.State)), Version: w.Version,
 			Deadline: models.FormatDay(clk.PromisedDeadline(cal, today)), Remaining: clk.Remaining(cal, today),
 			Stopped: clk.Stopped(), Overdue: clk.Overdue(cal, today), Bundle: w.BundleFilingID != 0}
 		v.DueSoon = !v.Stopped && clk.DueSoon(cal, today, warn)
+		v.StageOverdue = w.StageDue != "" && w.StageDue < models.FormatDay(today)
 		switch {
 		case v.Overdue:
 			v.Mark = "overdue"

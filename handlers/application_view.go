@@ -60,6 +60,12 @@ type taskView struct {
 	ClaimedBy  string     `json:"claimed_by,omitempty"`
 	DecidedBy  string     `json:"decided_by,omitempty"`
 	DecidedAt  *time.Time `json:"decided_at,omitempty"`
+
+	// The open task's stage of the item's own sequence, the role that takes
+	// it and its own due date; absent for the default review and decide.
+	StageName string `json:"stage_name,omitempty"`
+	StageRole string `json:"stage_role,omitempty"`
+	StageDue  string `json:"stage_due,omitempty"`
 }
 
 type eventView struct {
@@ -147,8 +153,12 @@ func (s *Server) applicationViewOf(lang string, a *models.Application, actions [
 			ContentType: f.ContentType, Name: f.DisplayName, At: f.CreatedAt})
 	}
 	for _, t := range a.Tasks {
-		v.Tasks = append(v.Tasks, taskView{Department: t.DepartmentCode, Stage: t.Stage, ClaimedBy: t.ClaimedBy,
-			DecidedBy: t.DecidedBy, DecidedAt: t.DecidedAt})
+		tv := taskView{Department: t.DepartmentCode, Stage: t.Stage, ClaimedBy: t.ClaimedBy,
+			DecidedBy: t.DecidedBy, DecidedAt: t.DecidedAt}
+		if workflow.Stage(t.Stage).Open() {
+			tv.StageName, tv.StageRole, tv.StageDue = t.StageName, a.StageRole(t), t.StageDue
+		}
+		v.Tasks = append(v.Tasks, tv)
 	}
 	for _, e := range a.Events {
 		v.Events = append(v.Events, eventView{Seq: e.Seq, At: e.At, Actor: e.Actor, Role: e.Role, Department: e.Department,
@@ -210,13 +220,13 @@ func (s *Server) statusViewOf(lang string, a *models.Application) statusView {
 		v.ResultLabel = s.site.T(lang, resultKey(a.Terms(), a.Result))
 	}
 	for _, e := range a.Events {
-		if e.Action == models.ActionWarning {
-			continue // 黄牌 / 红牌 supervise the staff; they are no step of the handling
+		if e.Action == models.ActionWarning || e.Action == workflow.Claim {
+			continue // 黄牌 / 红牌 supervise the staff and 签收 is the office's own step: no step of the handling
 		}
 		if e.Action == workflow.RequestSupplement || e.Action == workflow.SendBack {
 			v.Missing = strings.Join(materialNames(a, workflow.SplitList(e.Fields()["missing"])), "；")
 		}
-		v.Timeline = append(v.Timeline, timelineEntry{At: e.At, Action: e.Action, Label: s.site.T(lang, actionKey(a.Terms(), e.Action)),
+		v.Timeline = append(v.Timeline, timelineEntry{At: e.At, Action: e.Action, Label: s.stagesTimelineLabel(lang, a, e),
 			State: e.ToState, Department: e.Department})
 	}
 	return v

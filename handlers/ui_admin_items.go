@@ -40,7 +40,8 @@ func (s *Server) newEditPage(c *gin.Context, it *models.Item, d *models.Draft) i
 		HandlingKinds: editHandlingKinds, Necessities: editNecessities, MaterialKinds: editMaterialKinds,
 		MaterialForms: editMaterialForms, MaterialSources: editMaterialSources, ServiceObjects: editServiceObjects,
 		HandleForms: editHandleForms, ResultTypes: editResultTypes, PowerSources: editPowerSources, Stages: editStages,
-		Saved: c.Query("saved"),
+		StageRoles: s.stagesRoleChoices(c),
+		Saved:      c.Query("saved"),
 	}
 	for _, t := range ref.types {
 		p.Types = append(p.Types, itemChoice{Value: t.Code, Label: t.Code + " " + s.site.TOr(lang, "enum.type."+t.Code, t.Name)})
@@ -164,7 +165,8 @@ func (s *Server) saveItemEdit(c *gin.Context, publish bool, code string, sub *gu
 // known is the reference data items are checked against.
 func (s *Server) catalogueKnown() models.Known {
 	ref := s.ref.Load()
-	k := models.Known{Departments: make(map[string]bool, len(ref.deptByKey)), Types: make(map[string]bool, len(ref.typeByKey))}
+	k := models.Known{Departments: make(map[string]bool, len(ref.deptByKey)), Types: make(map[string]bool, len(ref.typeByKey)),
+		StageRoles: s.stagesKnownRoles()}
 	for code := range ref.deptByKey {
 		k.Departments[code] = true
 	}

@@ -128,6 +128,17 @@ func editForm(it *models.Item, token string) url.Values {
 		v.Set(p+"order", strconv.Itoa(i+1))
 		v.Set(p+"code", d.DepartmentCode)
 		v[p+"stages"] = d.Stages
+		q := "d" + strconv.Itoa(i) + "p"
+		v.Set(q+"_rows", strconv.Itoa(len(d.Plan)+2))
+		for j, st := range d.Plan {
+			r := q + strconv.Itoa(j) + "_"
+			v.Set(r+"order", strconv.Itoa(j+1))
+			v.Set(r+"name", st.Name)
+			v.Set(r+"role", st.Role)
+			if st.Share > 0 {
+				v.Set(r+"share", strconv.Itoa(st.Share))
+			}
+		}
 	}
 	return v
 }

@@ -54,10 +54,13 @@ type taskLine struct {
 	Name       string
 	Stage      string
 	StageLabel string
+	StageDue   string // the own due date of a stage of the item's sequence
 	ClaimedBy  string
 	DecidedBy  string
 	DecidedAt  string
 	Comment    string
+
+	Sequence string // the department's own sequence of stages as filed ("初审 → 复审 → 决定"), "" for the default
 }
 
 type eventLine struct {
@@ -147,7 +150,11 @@ func (s *Server) newTaskPage(c *gin.Context, app *models.Application) (*taskPage
 	}
 	for _, t := range app.Tasks {
 		l := taskLine{Department: t.DepartmentCode, Name: name(t.DepartmentCode), Stage: t.Stage,
-			StageLabel: s.site.T(lang, "office.stage."+t.Stage), ClaimedBy: t.ClaimedBy, DecidedBy: t.DecidedBy, Comment: t.Comment}
+			StageLabel: stagesLabel(s, lang, t.Stage, t.StageName), ClaimedBy: t.ClaimedBy, DecidedBy: t.DecidedBy, Comment: t.Comment}
+		if workflow.Stage(t.Stage).Open() {
+			l.StageDue = t.StageDue
+		}
+		l.Sequence = stagesSequence(app.PlanOf(t.DepartmentCode))
 		if t.DecidedAt != nil {
 			l.DecidedAt = t.DecidedAt.In(shanghai).Format("2006-01-02 15:04")
 		}
@@ -228,7 +235,7 @@ func actingDepartments(perms []workflow.Permission, app *models.Application, act
 			continue
 		}
 		for _, r := range rows {
-			if _, ok := workflow.RoleFor(perms, t.DepartmentCode, r.Obj, r.Verb); ok && r.By == workflow.Staff && r.Obj == policies.ObjTask {
+			if _, ok := workflow.RoleFor(stagesPerms(perms, app, t, act), t.DepartmentCode, r.Obj, r.Verb); ok && r.By == workflow.Staff && r.Obj == policies.ObjTask {
 				out = append(out, t.DepartmentCode)
 				break
 			}

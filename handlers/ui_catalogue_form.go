@@ -70,6 +70,8 @@ type stepRow struct {
 type deptRow struct {
 	models.ItemDepartment
 	guideRowState
+	StageRows []stagesPlanRow // the department's own sequence, with blank rows
+	stageOf   []int           // the form row of each stage of the sequence
 }
 
 // itemChoice is one option of a select whose labels the handler translates.
@@ -102,6 +104,7 @@ type itemEditPage struct {
 	HandlingKinds, Necessities, MaterialKinds, MaterialForms  []string
 	MaterialSources, ServiceObjects, HandleForms, ResultTypes []string
 	PowerSources, Stages                                      []string
+	StageRoles                                                []itemChoice // roles a stage of a sequence may name
 }
 
 // Has reports whether list holds v (for check boxes).
@@ -131,7 +134,7 @@ func (p *itemEditPage) withRows(it *models.Item) {
 		p.Steps = append(p.Steps, stepRow{Step: s, guideRowState: guideRowState{Order: order(i)}})
 	}
 	for i, d := range it.Departments {
-		p.Workflow = append(p.Workflow, deptRow{ItemDepartment: d, guideRowState: guideRowState{Order: order(i)}})
+		p.Workflow = append(p.Workflow, deptRow{ItemDepartment: d, guideRowState: guideRowState{Order: order(i)}, StageRows: stagesRows(d.Plan)})
 	}
 	p.addBlankRows(1)
 }
@@ -148,8 +151,12 @@ func (p *itemEditPage) addBlankRows(times int) {
 	for range blankStepRows * times {
 		p.Steps = append(p.Steps, stepRow{Step: models.Step{CountsTime: true}, guideRowState: blank})
 	}
+	for i := range p.Workflow {
+		p.Workflow[i].StageRows = withBlankStages(p.Workflow[i].StageRows, times)
+	}
 	for range blankDeptRows * times {
-		p.Workflow = append(p.Workflow, deptRow{ItemDepartment: models.ItemDepartment{Stages: models.StringList{models.StageReview}}, guideRowState: blank})
+		p.Workflow = append(p.Workflow, deptRow{ItemDepartment: models.ItemDepartment{Stages: models.StringList{models.StageReview}}, guideRowState: blank,
+			StageRows: withBlankStages(nil, times)})
 	}
 }
 
@@ -439,6 +446,7 @@ func (s *guideSubmission) readWorkflow(f guideFormReader, n int) {
 	s.workflow, s.deptOf = readRows(f, n, "departments", func(i int) deptRow {
 		r := deptRow{guideRowState: newRowState(f, "d", i), ItemDepartment: models.ItemDepartment{
 			DepartmentCode: f.cell("d", i, "code"), Stages: trimmedList(f.cells["d"+strconv.Itoa(i)+"_stages"])}}
+		r.StageRows, r.stageOf, r.Plan = readStages(f, i)
 		r.Blank = r.DepartmentCode == ""
 		return r
 	}, func(r *deptRow) *guideRowState { return &r.guideRowState })

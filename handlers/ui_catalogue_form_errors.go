@@ -48,6 +48,10 @@ func (s *Server) setGuideErrors(c *gin.Context, p *itemEditPage, sub *guideSubmi
 			if field == "reason" {
 				msg = s.site.T(lang, "admin.err.reason")
 			}
+			if sub.setStagesError(field, msg) {
+				p.Errors["departments"] = s.site.T(lang, "catalogue.err.rows")
+				continue
+			}
 			if m := guideRowField.FindStringSubmatch(field); m != nil {
 				i, _ := strconv.Atoi(m[2])
 				if st := sub.guideRowState(m[1], i); st != nil {
@@ -116,6 +120,9 @@ func (sub *guideSubmission) states() []*guideRowState {
 	}
 	for i := range sub.workflow {
 		out = append(out, &sub.workflow[i].guideRowState)
+		for j := range sub.workflow[i].StageRows {
+			out = append(out, &sub.workflow[i].StageRows[j].guideRowState)
+		}
 	}
 	return out
 }

@@ -67,6 +67,9 @@ type Definition struct {
 type DefinitionDept struct {
 	Department string   `json:"department"`
 	Stages     []string `json:"stages"`
+	// Plan is the department's own sequence of stages as filed; empty for
+	// the default review and decide.
+	Plan []workflow.StageStep `json:"plan,omitempty"`
 }
 
 // Value stores the definition as JSON.
@@ -270,10 +273,17 @@ type Task struct {
 	ClaimedBy        string     `gorm:"not null"`
 	DecidedBy        string     `gorm:"not null"`
 	DecidedAt        *time.Time
-	Comment          string    `gorm:"not null"`
-	PromisedDeadline string    `gorm:"not null"`
-	CreatedAt        time.Time `gorm:"not null"`
-	UpdatedAt        time.Time `gorm:"not null"`
+	Comment          string `gorm:"not null"`
+	PromisedDeadline string `gorm:"not null"`
+	// Step is where the task stands in its department's own sequence of
+	// stages, StageName that stage's name and StageDue its own due date
+	// (YYYY-MM-DD, "" when the stage has no share of the limit). All three
+	// stay zero for the default review and decide.
+	Step      int       `gorm:"not null"`
+	StageName string    `gorm:"not null"`
+	StageDue  string    `gorm:"not null"`
+	CreatedAt time.Time `gorm:"not null"`
+	UpdatedAt time.Time `gorm:"not null"`
 }
 
 // TableName keeps the table name of the migration.

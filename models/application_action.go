@@ -220,6 +220,7 @@ func runClock(tx *gorm.DB, app *Application, effect workflow.ClockEffect, req Ac
 		// The 特别程序告知书 tells how many working days were not counted.
 		req.Fields["stopped_days"] = strconv.Itoa(app.StoppedDays - stoppedBefore)
 		req.Fields["deadline"] = app.StatutoryDeadline
+		shiftStageDues(app, req.Cal, app.StoppedDays-stoppedBefore)
 	}
 	return nil
 }
@@ -253,7 +254,7 @@ func applyEffects(tx *gorm.DB, app *Application, task *Task, req ActionRequest) 
 			delete(f, "due") // a plain acceptance has nothing to follow, so no due date
 		}
 		if !app.Immediate {
-			app.Tasks = newTasks(app, req.Now)
+			app.Tasks = newTasks(app, req.Now, req.Cal)
 		}
 	case workflow.Supplement:
 		app.PendingDue = ""
@@ -262,7 +263,7 @@ func applyEffects(tx *gorm.DB, app *Application, task *Task, req ActionRequest) 
 	case workflow.Claim:
 		task.ClaimedBy = req.Actor
 	case workflow.ReviewPass:
-		task.Stage, task.ClaimedBy = string(workflow.StageDecide), ""
+		passStage(app, task, req)
 	case workflow.Approve, workflow.Deny:
 		return decide(app, task, req)
 	case workflow.Issue:
@@ -295,6 +296,9 @@ func decide(app *Application, task *Task, req ActionRequest) error {
 		result = "denied"
 	}
 	if task != nil {
+		if task.StageName != "" {
+			req.Fields["stage"] = task.StageName // the timeline names the stage that decided
+		}
 		task.Stage, task.DecidedBy, task.DecidedAt, task.Comment = result, req.Actor, &now, req.Fields["reason"]
 	}
 	if req.Action == workflow.Deny {
@@ -313,7 +317,8 @@ func (a *Application) Case() workflow.Case {
 	c := workflow.Case{Department: a.DepartmentCode, ApplicantID: a.ApplicantIDNumber,
 		Tasks: make([]workflow.TaskState, len(a.Tasks))}
 	for i, t := range a.Tasks {
-		c.Tasks[i] = workflow.TaskState{Department: t.DepartmentCode, Stage: workflow.Stage(t.Stage)}
+		c.Tasks[i] = workflow.TaskState{Department: t.DepartmentCode, Stage: workflow.Stage(t.Stage),
+			StageName: t.StageName, StageRole: a.StageRole(t)}
 	}
 	return c
 }
@@ -328,13 +333,32 @@ func closeTasks(app *Application, except string, now time.Time) {
 	}
 }
 
-func newTasks(app *Application, now time.Time) []Task {
+// newTasks starts every department's task at the first stage of its
+// sequence: its own first stage, or review (decide when it has no review).
+func newTasks(app *Application, now time.Time, cal *workflow.Calendar) []Task {
 	tasks := make([]Task, len(app.Definition.Departments))
 	for i, d := range app.Definition.Departments {
 		tasks[i] = Task{ApplicationID: app.ID, DepartmentCode: d.Department, Sort: i + 1, Stages: d.Stages,
 			Stage: string(workflow.FirstStage(d.Stages)), CreatedAt: now, UpdatedAt: now}
+		enterStep(app, &tasks[i], 0, cal, CentreDay(now))
 	}
 	return tasks
+}
+
+// passStage passes the task's stage on: the default review goes to the
+// decision; a stage of the department's own sequence goes to the next one,
+// and the event names both for the timeline.
+func passStage(app *Application, task *Task, req ActionRequest) {
+	task.ClaimedBy = ""
+	plan := app.PlanOf(task.DepartmentCode)
+	if len(plan) == 0 {
+		task.Stage = string(workflow.StageDecide)
+		return
+	}
+	next, _ := workflow.PassStep(len(plan), task.Step) // TaskStage let only a review stage pass
+	req.Fields["stage"] = task.StageName
+	enterStep(app, task, next, req.Cal, CentreDay(req.Now))
+	req.Fields["next_stage"] = task.StageName
 }
 
 func saveTasks(tx *gorm.DB, app *Application, now time.Time) error {

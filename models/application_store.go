@@ -103,7 +103,12 @@ func DefinitionOf(it *Item) Definition {
 		if !slices.Contains(stages, string(workflow.StageDecide)) {
 			stages = append(stages, string(workflow.StageDecide))
 		}
-		d.Departments = append(d.Departments, DefinitionDept{Department: dep.DepartmentCode, Stages: stages})
+		dd := DefinitionDept{Department: dep.DepartmentCode, Stages: stages}
+		if len(dep.Plan) > 0 {
+			// The application keeps the sequence it was filed under.
+			dd.Plan, dd.Stages = slices.Clone(dep.Plan), workflow.StagesOf(len(dep.Plan))
+		}
+		d.Departments = append(d.Departments, dd)
 	}
 	if len(d.Departments) == 0 {
 		d.Departments = []DefinitionDept{{Department: it.DepartmentCode, Stages: []string{"review", "decide"}}}

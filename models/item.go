@@ -205,6 +205,9 @@ type ItemDepartment struct {
 	Sort           int        `gorm:"not null"`
 	DepartmentCode string     `gorm:"size:16;not null"`
 	Stages         StringList `gorm:"type:text;not null"` // review, decide
+	// Plan is the department's own sequence of stages (初审 → 复审 → 决定);
+	// empty runs the default review and decide of Stages.
+	Plan StagePlan `gorm:"column:stage_plan;type:text"`
 }
 
 // Known values of a guide's optional numbers: unknown (nil) is never 0.

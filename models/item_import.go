@@ -245,6 +245,7 @@ func importedItem(in Item, stored *Item) (op importOp, ok bool) {
 	next.CreatedAt, next.UpdatedAt = stored.CreatedAt, stored.UpdatedAt
 	// A list carries no application forms: an imported item keeps its own.
 	next.FormSchema = stored.FormSchema
+	keepPlans(&next, stored)
 	if len(DiffItems(normalized(stored), &next)) == 0 {
 		return importOp{}, false
 	}

@@ -54,6 +54,9 @@ const (
 type Known struct {
 	Departments map[string]bool
 	Types       map[string]bool
+	// StageRoles are the roles a department's own stages may name; the
+	// zero value skips that check (the store re-checking a checked edit).
+	StageRoles StageRoles
 }
 
 func loadRef(db *gorm.DB) (Known, error) {
@@ -270,6 +273,10 @@ func (v *itemRules) department(p string, d *ItemDepartment, before []ItemDepartm
 	if slices.ContainsFunc(before, func(o ItemDepartment) bool { return o.DepartmentCode == d.DepartmentCode }) {
 		v.fail(p+"code", RuleDuplicate, "department %q takes part twice", d.DepartmentCode)
 	}
+	if len(d.Plan) > 0 {
+		v.plan(p, d.Plan, known.StageRoles)
+		return // the review and decide stages follow from the sequence
+	}
 	if len(d.Stages) == 0 {
 		v.fail(p+"stages", RuleRequired, "{f} is required (review, decide)")
 	}
@@ -369,6 +376,8 @@ func normalizeItem(it *Item, reserved []Material) {
 	}
 	for i := range it.Departments {
 		it.Departments[i].ID, it.Departments[i].ItemID, it.Departments[i].Sort = 0, 0, i+1
+		it.Departments[i].Plan = slices.Clone(it.Departments[i].Plan)
+		normalizePlan(&it.Departments[i])
 	}
 }
 

@@ -45,6 +45,8 @@ type WorkItem struct {
 	ApplicationID    uint
 	Department       string
 	Stage            workflow.Stage
+	StageName        string // the stage of the department's own sequence, "" for the default
+	StageDue         string // that stage's own due date, "" when it has none
 	ClaimedBy        string
 	PromisedDeadline string
 	Number           string
@@ -80,7 +82,7 @@ type Worklist struct {
 // ErrBadCursor is a work-list cursor that was not made by Worklist.
 var ErrBadCursor = errors.New("models: bad work-list cursor")
 
-const worklistColumns = `t.id AS task_id, t.application_id, t.department_code AS department, t.stage, t.claimed_by,
+const worklistColumns = `t.id AS task_id, t.application_id, t.department_code AS department, t.stage, t.stage_name, t.stage_due, t.claimed_by,
 	t.promised_deadline, a.number, a.item_code, a.item_name, a.applicant_name, a.state, a.version, a.joint,
 	a.accepted_on, a.statutory_days, a.promised_days, a.extended_days, a.stopped_days, a.stopped_since, a.ended_on,
 	a.bundle_filing_id`

@@ -42,6 +42,11 @@ type Caller struct {
 type TaskState struct {
 	Department string
 	Stage      Stage
+	// StageName and StageRole are the task's current stage of its item's
+	// own sequence ("" for the default review and decide): only StageRole
+	// claims, passes and decides it.
+	StageName string
+	StageRole string
 }
 
 // Case is what ChooseActing reads of the locked application.
@@ -66,11 +71,17 @@ type ForbiddenError struct {
 	Act Action
 	// StaffOnly says the applicant asked for an action only staff take.
 	StaffOnly bool
+	// Stage and Role name the stage of the item's sequence that the caller
+	// may not take, and the role that takes it ("" when no stage is at issue).
+	Stage, Role string
 }
 
 func (e *ForbiddenError) Error() string {
 	if e.StaffOnly {
 		return fmt.Sprintf("only staff may %s this application", e.Act)
+	}
+	if e.Stage != "" {
+		return fmt.Sprintf("the stage %s is taken by the role %s: you may not %s it", e.Stage, e.Role, e.Act)
 	}
 	return fmt.Sprintf("you may not %s this application", e.Act)
 }
@@ -101,18 +112,56 @@ func ChooseActing(c Case, act Action, rows []Transition, who Caller) (Acting, er
 		if r.By != Staff {
 			continue
 		}
-		dept := c.Department
+		dept, perms := c.Department, who.Permissions
 		if r.Obj == objTask {
 			dept = who.Department
 			if dept == "" {
 				dept = actingTask(c, r, who.Permissions)
 			}
+			perms = OnlyRole(perms, c.stageRole(dept, act))
 		}
-		if role, ok := RoleFor(who.Permissions, dept, r.Obj, r.Verb); ok {
+		if role, ok := RoleFor(perms, dept, r.Obj, r.Verb); ok {
 			return Acting{Department: dept, Role: role}, nil
 		}
 	}
-	return Acting{}, &ForbiddenError{Act: act}
+	return Acting{}, c.refusal(act, who)
+}
+
+// stagedActions are the actions that only the role of a task's current
+// stage takes: claiming it, passing it on and deciding it.
+func stagedAction(act Action) bool {
+	return act == Claim || act == ReviewPass || act == Approve || act == Deny
+}
+
+// stageRole is the role the open task of dept needs for act, or "".
+func (c Case) stageRole(dept string, act Action) string {
+	if !stagedAction(act) {
+		return ""
+	}
+	for _, t := range c.Tasks {
+		if t.Department == dept && t.Stage.Open() {
+			return t.StageRole
+		}
+	}
+	return ""
+}
+
+// refusal names the stage of the item's sequence the action was refused
+// at, when an open task (of the department asked for, if any) is at a named
+// stage that takes the action and the caller works on that department's
+// tasks at all; a stranger to the department learns nothing of its stages.
+func (c Case) refusal(act Action, who Caller) error {
+	if stagedAction(act) {
+		for _, t := range c.Tasks {
+			if (who.Department == "" || t.Department == who.Department) && t.Stage.Open() && t.StageName != "" &&
+				worksOnTasks(who.Permissions, t.Department) {
+				if _, err := TaskStage(t.Stage, act); err == nil {
+					return &ForbiddenError{Act: act, Stage: t.StageName, Role: t.StageRole}
+				}
+			}
+		}
+	}
+	return &ForbiddenError{Act: act}
 }
 
 // actingTask picks the department of the first open task, at a stage that
@@ -122,7 +171,11 @@ func actingTask(c Case, r Transition, perms []Permission) string {
 		if !t.Stage.Open() {
 			continue
 		}
-		if _, ok := RoleFor(perms, t.Department, r.Obj, r.Verb); !ok {
+		staged := perms
+		if stagedAction(r.Act) {
+			staged = OnlyRole(perms, t.StageRole)
+		}
+		if _, ok := RoleFor(staged, t.Department, r.Obj, r.Verb); !ok {
 			continue
 		}
 		if _, err := TaskStage(t.Stage, r.Act); err == nil {
@@ -130,6 +183,16 @@ func actingTask(c Case, r Transition, perms []Permission) string {
 		}
 	}
 	return ""
+}
+
+// worksOnTasks reports whether perms hold any permission on the tasks of dept.
+func worksOnTasks(perms []Permission, dept string) bool {
+	for _, p := range perms {
+		if p.Obj == objTask && (p.Domain == dept || p.Domain == allDomains) {
+			return true
+		}
+	}
+	return false
 }
 
 // RoleFor reports whether perms allow verb on obj in the department dept,

@@ -14,9 +14,9 @@ func TestChooseActing(t *testing.T) {
 	twoApprover := []Permission{{Role: "approver", Domain: "scj", Obj: objTask, Verb: "approve"},
 		{Role: "approver", Domain: "zjj", Obj: objTask, Verb: "approve"}}
 	citizen := Case{Department: "scj", ApplicantID: "11010519491231002X"}
-	joint := Case{Department: "scj", Tasks: []TaskState{{"scj", StageDecide}, {"zjj", StageDecide}}}
-	reviewing := Case{Department: "scj", Tasks: []TaskState{{"scj", StageReview}}}
-	closed := Case{Department: "scj", Tasks: []TaskState{{"scj", StageClosed}}}
+	joint := Case{Department: "scj", Tasks: []TaskState{{Department: "scj", Stage: StageDecide}, {Department: "zjj", Stage: StageDecide}}}
+	reviewing := Case{Department: "scj", Tasks: []TaskState{{Department: "scj", Stage: StageReview}}}
+	closed := Case{Department: "scj", Tasks: []TaskState{{Department: "scj", Stage: StageClosed}}}
 	row := func(from State, act Action, f Facts) []Transition {
 		rows, err := Next(from, act, f)
 		if err != nil {
@@ -104,5 +104,57 @@ func TestRoleFor(t *testing.T) {
 		if role != tt.role || ok != tt.ok {
 			t.Errorf("RoleFor(%q, %s, %s) = %q %v, want %q %v", tt.dept, tt.obj, tt.verb, role, ok, tt.role, tt.ok)
 		}
+	}
+}
+
+func TestChooseActingStageRole(t *testing.T) {
+	t.Parallel()
+	both := []Permission{{Role: "approver", Domain: "scj", Obj: objTask, Verb: "approve"},
+		{Role: "approver", Domain: "scj", Obj: objTask, Verb: "claim"},
+		{Role: "reviewer", Domain: "scj", Obj: objTask, Verb: "claim"},
+		{Role: "reviewer", Domain: "scj", Obj: objTask, Verb: "review_pass"}}
+	first := Case{Department: "scj", Tasks: []TaskState{{Department: "scj", Stage: StageReview, StageName: "初审", StageRole: "reviewer"}}}
+	rows, err := Next(InReview, Claim, Facts{WasAccepted: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// A user holding both roles claims the 初审 as its reviewer.
+	got, err := ChooseActing(first, Claim, rows, Caller{Permissions: both})
+	if err != nil || got.Role != "reviewer" {
+		t.Fatalf("claim at 初审 = %+v %v, want the reviewer role", got, err)
+	}
+	// An approver alone may not claim a reviewer's stage, and is told which stage.
+	approverOnly := both[:2]
+	_, err = ChooseActing(first, Claim, rows, Caller{Permissions: approverOnly})
+	var fe *ForbiddenError
+	if !errors.As(err, &fe) || fe.Stage != "初审" || fe.Role != "reviewer" {
+		t.Fatalf("approver claiming 初审: %v, want forbidden naming 初审 and reviewer", err)
+	}
+	// A decision stage taken by the reviewer role refuses the approver.
+	decide := Case{Department: "scj", Tasks: []TaskState{{Department: "scj", Stage: StageDecide, StageName: "决定", StageRole: "reviewer"}}}
+	rows, err = Next(InReview, Approve, Facts{WasAccepted: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := ChooseActing(decide, Approve, rows, Caller{Permissions: both}); !errors.As(err, &fe) || fe.Stage != "决定" {
+		t.Fatalf("approve at a reviewer's 决定: %v, want forbidden naming 决定", err)
+	}
+	// A stranger to the department is refused without learning its stages.
+	stranger := []Permission{{Role: "approver", Domain: "zjj", Obj: objTask, Verb: "claim"}}
+	rows, err = Next(InReview, Claim, Facts{WasAccepted: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := ChooseActing(first, Claim, rows, Caller{Permissions: stranger}); !errors.As(err, &fe) || fe.Stage != "" {
+		t.Fatalf("another department's approver claiming 初审: %v, want forbidden without the stage", err)
+	}
+	// Other task actions keep the policy's verbs whatever the stage's role.
+	ext := []Permission{{Role: "approver", Domain: "scj", Obj: objTask, Verb: "extend"}}
+	rows, err = Next(InReview, Extend, Facts{WasAccepted: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, err := ChooseActing(first, Extend, rows, Caller{Permissions: ext}); err != nil || got.Role != "approver" {
+		t.Fatalf("extend at 初审 = %+v %v, want the approver", got, err)
 	}
 }

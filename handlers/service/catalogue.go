@@ -25,6 +25,9 @@ func (s *Service) UpdateItem(ctx context.Context, who Actor, code string, edited
 	if err := s.allowWorkflow(ctx, who, stored, &edited, policies.ActEdit); err != nil {
 		return nil, err
 	}
+	if err := s.checkStages(&edited); err != nil {
+		return nil, err
+	}
 	it, err := s.Store.UpdateItem(ctx, stored.Code, edited, who.Username, reason, version)
 	return it, itemError(err)
 }
@@ -36,6 +39,9 @@ func (s *Service) SaveItemDraft(ctx context.Context, who Actor, code string, edi
 		return nil, err
 	}
 	if err := s.allowWorkflow(ctx, who, stored, &edited, policies.ActEdit); err != nil {
+		return nil, err
+	}
+	if err := s.checkStages(&edited); err != nil {
 		return nil, err
 	}
 	d, err := s.Store.SaveDraft(ctx, stored.Code, edited, who.Username, reason, version)
@@ -94,6 +100,9 @@ func (s *Service) CreateItem(ctx context.Context, who Actor, it models.Item, rea
 		}
 	}
 	if err := s.allowWorkflow(ctx, who, &models.Item{DepartmentCode: dept}, &it, policies.ActCreate); err != nil {
+		return nil, err
+	}
+	if err := s.checkStages(&it); err != nil {
 		return nil, err
 	}
 	created, err := s.Store.CreateItem(ctx, it, who.Username, reason)

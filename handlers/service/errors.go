@@ -137,7 +137,11 @@ func actionError(err error) error {
 	case errors.Is(err, models.ErrNotFound):
 		return &Error{Kind: NotFound, Message: "application not found", Err: err}
 	case errors.As(err, &forbidden):
-		return &Error{Kind: Forbidden, Message: forbidden.Error(), Err: err}
+		e := &Error{Kind: Forbidden, Message: forbidden.Error(), Err: err}
+		if forbidden.Stage != "" {
+			e.Fields = map[string]string{"stage": forbidden.Stage} // the stage of the item's sequence refused
+		}
+		return e
 	}
 	return err
 }

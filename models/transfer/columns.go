@@ -1,6 +1,7 @@
 package transfer
 
 import (
+	"encoding/json"
 	"fmt"
 	"math"
 	"strconv"
@@ -10,6 +11,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"onewindow/models"
+	"onewindow/workflow"
 )
 
 // Sheet names of the XLSX layout; the CSV layout uses them in problems too.
@@ -25,7 +27,7 @@ const (
 const colItemCode = "item_code"
 
 // column is one column of a sheet: its header name and the field it holds. ptr returns a
-// *string, *int, *bool or *models.StringList pointing into the row value, so that one table
+// *string, *int, *bool, *models.StringList or *models.StagePlan pointing into the row value, so that one table
 // both reads and writes the field and a field cannot be exported without being imported.
 type column[T any] struct {
 	name string
@@ -120,6 +122,7 @@ func departmentColumns() []column[models.ItemDepartment] {
 		{name: "sort", ptr: func(v *d) any { return &v.Sort }},
 		{name: "department_code", ptr: func(v *d) any { return &v.DepartmentCode }},
 		{name: "stages", ptr: func(v *d) any { return &v.Stages }},
+		{name: "plan", ptr: func(v *d) any { return &v.Plan }},
 	}
 }
 
@@ -156,6 +159,12 @@ func text(p any) string {
 		return strconv.FormatBool(**v)
 	case *models.StringList:
 		return joinList(*v)
+	case *models.StagePlan: // the department's own stages as JSON; blank for the default
+		if len(*v) == 0 {
+			return ""
+		}
+		b, _ := json.Marshal([]workflow.StageStep(*v)) // plain strings and numbers always marshal
+		return string(b)
 	}
 	panic(fmt.Sprintf("transfer: column of type %T", p))
 }
@@ -202,6 +211,16 @@ func decode(p any, name, s string, date bool) error {
 		*v = &b
 	case *models.StringList:
 		*v = splitList(s)
+	case *models.StagePlan:
+		*v = nil
+		if strings.TrimSpace(s) == "" {
+			return nil
+		}
+		var steps []workflow.StageStep
+		if err := json.Unmarshal([]byte(s), &steps); err != nil {
+			return cellError{RuleNotStages, s, fmt.Sprintf(`%s %q is not a list of stages ([{"name","role","share"}])`, name, s)}
+		}
+		*v = steps
 	}
 	return nil
 }

@@ -90,7 +90,7 @@ func zhColumns(sheet string) map[string]string {
 		return map[string]string{colItemCode: "实施编码", "sort": "序号", "name": "环节名称", "actor": "办理人员", "days": "办理时限",
 			"counts_time": "计入时限", "note": "说明"}
 	case sheetDepartments:
-		return map[string]string{colItemCode: "实施编码", "sort": "序号", "department_code": "部门代码", "stages": "办理阶段"}
+		return map[string]string{colItemCode: "实施编码", "sort": "序号", "department_code": "部门代码", "stages": "办理阶段", "plan": "审批环节"}
 	}
 	return nil
 }

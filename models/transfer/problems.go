@@ -7,6 +7,7 @@ import "strings"
 const (
 	RuleNotWhole      = "not_whole"      // args: value
 	RuleNotBool       = "not_bool"       // args: value
+	RuleNotStages     = "not_stages"     // args: value; a plan cell that is not a JSON list of stages
 	RuleNoItem        = "no_item"        // args: item code
 	RuleNoHeader      = "no_header"      // args: the header row's first cell ("#item")
 	RuleUnknownRecord = "unknown_record" // args: record kind as written

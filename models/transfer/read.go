@@ -208,7 +208,7 @@ func (p *parser) sheetOf(row int, kind string) (string, bool) {
 
 // addedLater are columns newer than the layout's first files: a file without
 // one reads as if each of its cells were blank.
-var addedLater = map[string]bool{"main_name": true, "exemption": true}
+var addedLater = map[string]bool{"main_name": true, "exemption": true, "plan": true}
 
 // header reads a header row; skip is the number of leading cells that are not columns.
 func (p *parser) header(sheet string, num int, cells []string, skip int) *header {

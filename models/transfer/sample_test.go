@@ -60,7 +60,8 @@ func sampleItems() []models.Item {
 			{ID: 5, ItemID: 7, Sort: 5, Name: "送达", Actor: "综合受理窗口", Days: 1, CountsTime: true},
 		},
 		Departments: []models.ItemDepartment{
-			{ID: 1, ItemID: 7, Sort: 1, DepartmentCode: "scj", Stages: models.StringList{"review", "decide"}},
+			{ID: 1, ItemID: 7, Sort: 1, DepartmentCode: "scj", Stages: models.StringList{"review", "decide"},
+				Plan: models.StagePlan{{Name: "初审", Role: "reviewer", Share: 30}, {Name: "复审", Role: "reviewer"}, {Name: "决定", Role: "approver"}}},
 			{ID: 2, ItemID: 7, Sort: 2, DepartmentCode: "zjj", Stages: models.StringList{"review"}},
 		},
 	}

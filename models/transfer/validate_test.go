@@ -65,10 +65,13 @@ func TestValidate(t *testing.T) {
 		{"workflow departments", func(it *models.Item) {
 			it.Departments[1].DepartmentCode = "scj"
 			it.Departments[0].Stages = models.StringList{"review", "approve"}
+			it.Departments[0].Plan = nil // the stages of a department without its own sequence
 		}, map[string]string{"departments[1].department_code": `department "scj" takes part twice`,
 			"departments[0].stages": `stages "approve" is not one of review, decide`}, 0},
-		{"no stages", func(it *models.Item) { it.Departments[0].Stages = nil },
+		{"no stages", func(it *models.Item) { it.Departments[0].Stages, it.Departments[0].Plan = nil, nil },
 			map[string]string{"departments[0].stages": "stages is required (review, decide)"}, 3},
+		{"stage sequence", func(it *models.Item) { it.Departments[0].Plan[1].Name = "初审" },
+			map[string]string{"departments[0].plan[1].name": `stage "初审" is listed twice`}, 0},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
