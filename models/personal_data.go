@@ -74,6 +74,7 @@ var sealedColumns = []struct {
 	{"applications", []string{"applicant_id_number", "applicant_phone", "form"}, "applicant_id_number", "applicant_id_index"},
 	{"bundle_filings", []string{"applicant_id_number", "form"}, "applicant_id_number", "applicant_id_index"},
 	{"users", []string{"citizen_id"}, "", ""},
+	{"applications", []string{"applicant_email"}, "", ""}, // the notification address (outbox)
 }
 
 // loadKeys finds the database's keyring (opt.Keyring, else the key file) and checks it
