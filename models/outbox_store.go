@@ -187,22 +187,24 @@ func (s *Store) Messages(ctx context.Context, f MessageFilter) ([]Message, error
 	return out, nil
 }
 
-// OutboxStats is the outbox's depth by state and the age of its oldest
+// OutboxStats is the outbox's depth by state (queued, sending and failed;
+// sent messages are history and not counted) and the age of its oldest
 // message not yet sent.
 type OutboxStats struct {
 	ByState      map[string]int
 	OldestUnsent time.Time // zero when every message is sent or failed
 }
 
-// OutboxStats counts the outbox for the metrics and the supervisors' page.
+// OutboxStats counts the outbox for the metrics and the supervisors' page;
+// both queries read the (state, next_ms) index over the unsent messages only.
 func (s *Store) OutboxStats(ctx context.Context) (OutboxStats, error) {
-	out := OutboxStats{ByState: map[string]int{}}
+	out := OutboxStats{ByState: map[string]int{MessageQueued: 0, MessageSending: 0, MessageFailed: 0}}
 	var rows []struct {
 		State string
 		N     int
 	}
 	db := s.read.WithContext(ctx)
-	if err := db.Raw(`SELECT state, COUNT(*) AS n FROM outbox_messages GROUP BY state`).Scan(&rows).Error; err != nil {
+	if err := db.Raw(`SELECT state, COUNT(*) AS n FROM outbox_messages WHERE state IN ('queued', 'sending', 'failed') GROUP BY state`).Scan(&rows).Error; err != nil {
 		return out, fmt.Errorf("models: outbox stats: %w", err)
 	}
 	for _, r := range rows {

@@ -139,12 +139,18 @@ func TestDispatcherKilledMidDispatchDeliversEveryMessageExactlyOnce(t *testing.T
 		t.Fatal(err)
 	}
 	defer store.Close()
-	st, err := store.OutboxStats(context.Background())
+	msgs, err := store.Messages(context.Background(), models.MessageFilter{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if st.ByState[models.MessageSent] != 2*apps || len(st.ByState) != 1 {
-		t.Errorf("outbox after the restart: %v, want %d sent", st.ByState, 2*apps)
+	sent := 0
+	for _, m := range msgs {
+		if m.State == models.MessageSent {
+			sent++
+		}
+	}
+	if sent != 2*apps || len(msgs) != 2*apps {
+		t.Errorf("outbox after the restart: %d of %d messages sent, want %d", sent, len(msgs), 2*apps)
 	}
 }
 
