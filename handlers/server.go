@@ -18,6 +18,7 @@ import (
 	"onewindow/handlers/service"
 	"onewindow/models"
 	"onewindow/models/search"
+	"onewindow/notify"
 	"onewindow/policies"
 	"onewindow/web"
 	"onewindow/workflow"
@@ -58,6 +59,9 @@ type Config struct {
 	// MetricsToken, when set, is the bearer token /metrics asks of every scraper;
 	// empty: /metrics answers loopback connections only.
 	MetricsToken string
+	// Senders deliver the outbox's messages by channel ("sms", "email"); a
+	// channel without one fails its messages with that reason.
+	Senders map[string]notify.Sender
 }
 
 // Server is the HTTP side of OneWindow.
@@ -109,7 +113,8 @@ type Server struct {
 	filings       *limiter                      // online filings per client address (Config.FilingsPerHour); nil: no cap
 	// maxPasswordAge is Config.PasswordMaxAge (0: no expiry).
 	maxPasswordAge time.Duration
-	metrics        *metrics // the Prometheus registry of this server (metrics.go)
+	metrics        *metrics           // the Prometheus registry of this server (metrics.go)
+	dispatcher     *notify.Dispatcher // sends the outbox (outbox.go)
 }
 
 // reference is the small, read-mostly data that validates filters and labels
@@ -142,6 +147,7 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 		s.now = time.Now
 	}
 	s.maxPasswordAge = cfg.PasswordMaxAge
+	s.dispatcher = s.newDispatcher(cfg.Senders)
 	if cfg.FilingsPerHour > 0 {
 		s.filings = newLimiter(cfg.FilingsPerHour, filingCapWindow)
 	}

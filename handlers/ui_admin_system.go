@@ -79,6 +79,9 @@ func (s *Server) systemTools(c *gin.Context) adminSection {
 			sec.Links = append(sec.Links, adminLink{"tool-personal-log", "/supervise/personal-data", "personal.log.title", "personal.log.hint"})
 		}
 	}
+	if s.can(c, all, policies.ObjOutbox, policies.ActRead) {
+		sec.Links = append(sec.Links, adminLink{"tool-outbox", "/supervise/outbox", "outbox.title", "outbox.hint"})
+	}
 	return sec
 }
 

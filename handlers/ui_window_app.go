@@ -79,6 +79,7 @@ type windowAppPage struct {
 	CanUpload    bool
 	Answers      answersView // the application form's answers, in words
 	Bundle       *bundleRef  // the 一件事 of a child, acted on as a whole at /window/bundles/{number}
+	Outbox       outboxAppView // the notifications the applicant chose and their states
 }
 
 // Err is the message of a field of the refused form, or "".
@@ -207,7 +208,8 @@ func (s *Server) newWindowAppPage(c *gin.Context, app *models.Application) (wind
 			p.Notices = append(p.Notices, noticeLink{Kind: k, Title: title})
 		}
 	}
-	return p, nil
+	p.Outbox, err = s.outboxAppView(c, app)
+	return p, err
 }
 
 // actorLabel is who took an action as a history shows it: the internal
