@@ -13,6 +13,8 @@ import (
 	"os"
 	"sync"
 	"time"
+
+	"onewindow/workflow"
 )
 
 // Envelope is one message ready to send.
@@ -50,8 +52,7 @@ type LogSender struct {
 // NewLogSender writes to w.
 func NewLogSender(w io.Writer) *LogSender { return &LogSender{w: w} }
 
-// OpenLogSender appends to the file at path, creating it (mode 0600: the
-// lines hold phone numbers and addresses).
+// OpenLogSender appends to the file at path, creating it (mode 0600).
 func OpenLogSender(path string) (*LogSender, io.Closer, error) {
 	f, err := os.OpenFile(path, os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o600)
 	if err != nil {
@@ -60,8 +61,14 @@ func OpenLogSender(path string) (*LogSender, io.Closer, error) {
 	return NewLogSender(f), f, nil
 }
 
-// Send implements Sender.
+// Send implements Sender. The recipient is written masked: the file is not
+// sealed like the database.
 func (l *LogSender) Send(_ context.Context, e Envelope) error {
+	if e.Channel == "email" {
+		e.To = workflow.MaskEmail(e.To)
+	} else {
+		e.To = workflow.MaskPhone(e.To)
+	}
 	b, err := json.Marshal(struct {
 		At time.Time `json:"at"`
 		Envelope

@@ -141,3 +141,25 @@ func TestDispatcherRetriesWithBackoffThenGivesUp(t *testing.T) {
 		t.Errorf("sms sent %+v", sms.sent)
 	}
 }
+
+func TestLogSenderWritesTheMessageWithTheRecipientMasked(t *testing.T) {
+	var buf strings.Builder
+	l := notify.NewLogSender(&buf)
+	ctx := context.Background()
+	for _, e := range []notify.Envelope{
+		{ID: "k1", Channel: "sms", To: "13800138000", Kind: "accepted", Body: "已受理"},
+		{ID: "k2", Channel: "email", To: "zhangsan@example.cn", Kind: "accepted", Subject: "受理通知", Body: "已受理"},
+	} {
+		if err := l.Send(ctx, e); err != nil {
+			t.Fatal(err)
+		}
+	}
+	got := buf.String()
+	if strings.Count(got, "\n") != 2 || !strings.Contains(got, `"ID":"k1"`) || !strings.Contains(got, "已受理") {
+		t.Fatalf("log %s", got)
+	}
+	if strings.Contains(got, "13800138000") || strings.Contains(got, "zhangsan@") ||
+		!strings.Contains(got, "138****8000") || !strings.Contains(got, "z***@example.cn") {
+		t.Errorf("recipients not masked: %s", got)
+	}
+}

@@ -43,6 +43,8 @@ type serveConfig struct {
 	// metricsToken, when set, is the bearer token /metrics asks of every scraper; empty:
 	// /metrics answers loopback connections only.
 	metricsToken string
+	// outbox is how notifications are sent (outbox.go).
+	outbox outboxConfig
 }
 
 // minMetricsToken is the shortest bearer token /metrics accepts as a setting.
@@ -91,7 +93,11 @@ func parseServe(args []string, getenv func(string) string, stderr io.Writer) (se
 		"online filings (single or 一件事) one client address may make in an hour; staff at the window are not counted; 0 turns the cap off (ONEWINDOW_FILINGS_PER_HOUR)")
 	fs.StringVar(&cfg.metricsToken, "metrics-token", env("METRICS_TOKEN", ""),
 		"bearer token for GET /metrics (Prometheus); without one /metrics answers loopback connections only; at least 16 characters; prefer the environment variable, a flag shows in the process list (ONEWINDOW_METRICS_TOKEN)")
+	addOutboxFlags(fs, env, &cfg.outbox)
 	if err := fs.Parse(args); err != nil {
+		return cfg, err
+	}
+	if err := cfg.outbox.check(); err != nil {
 		return cfg, err
 	}
 	if fs.NArg() > 0 {
@@ -166,7 +172,12 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	if err != nil {
 		return err
 	}
-	srv, err := handlers.New(ctx, handlers.Config{Store: store, Site: site, Logger: log, Demo: cfg.demo,
+	senders, outboxLog, err := cfg.outbox.senders(cfg.data)
+	if err != nil {
+		return err
+	}
+	defer outboxLog.Close()
+	srv, err := handlers.New(ctx, handlers.Config{Store: store, Site: site, Logger: log, Demo: cfg.demo, Senders: senders,
 		TrustedProxies: splitList(cfg.trustedProxies), PublicURL: cfg.publicURL, FilingsPerHour: cfg.filingsPerHour,
 		PasswordMaxAge: time.Duration(cfg.passwordMaxDays) * 24 * time.Hour, MetricsToken: cfg.metricsToken})
 	if err != nil {
@@ -188,6 +199,8 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	go srv.RunPendingSweeper(ctx, time.Minute, log)
 	// 黄牌 / 红牌: open tasks near or past their promised deadline are carded within a minute.
 	go srv.RunCardSweeper(ctx, time.Minute, log)
+	// Notifications: the outbox's due messages are sent (leased, so every instance may run it).
+	go srv.RunOutboxDispatcher(ctx, cfg.outbox.every, log)
 	// The integrity probe stops at shutdown (or when serving fails), before the deferred
 	// Close of the store.
 	probeCtx, stopProbe := context.WithCancel(ctx)
