@@ -39,7 +39,7 @@ func (in applicationInput) filing() service.Filing {
 	a := in.Applicant
 	return service.Filing{ItemCode: in.ItemCode, Form: service.FormInput{JSON: in.Form}, Materials: in.Materials,
 		Applicant: service.ApplicantInput{Kind: a.Kind, Name: a.Name, IDNumber: a.IDNumber, Phone: a.Phone, Address: a.Address},
-		Notify: in.Notify.input()}
+		Notify:    in.Notify.input()}
 }
 
 // actorOf is who asks, resolved once per request: the signed-in user, or

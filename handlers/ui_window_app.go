@@ -77,8 +77,8 @@ type windowAppPage struct {
 	Deliveries   []string
 	Commitment   string
 	CanUpload    bool
-	Answers      answersView // the application form's answers, in words
-	Bundle       *bundleRef  // the 一件事 of a child, acted on as a whole at /window/bundles/{number}
+	Answers      answersView   // the application form's answers, in words
+	Bundle       *bundleRef    // the 一件事 of a child, acted on as a whole at /window/bundles/{number}
 	Outbox       outboxAppView // the notifications the applicant chose and their states
 }
 
