@@ -3,6 +3,7 @@ package models
 import (
 	"context"
 	"errors"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -154,5 +155,37 @@ func TestNoticeRulesCoverTheEventsThatTellTheApplicant(t *testing.T) {
 		if got := noticeKind(c.act, c.to, c.detail); got != c.want {
 			t.Errorf("%s → %s: %q, want %q", c.act, c.to, got, c.want)
 		}
+	}
+}
+
+func TestADepartmentsReplyToAPoorRatingQueuesANotice(t *testing.T) {
+	s := legalCatalogue(t)
+	cal := testCalendar(t)
+	ctx := context.Background()
+	now := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
+	f := fileNotified(t, s, Notify{Email: "zhang@example.cn"}, "", now)
+	if _, err := act(s, cal, f.Number, workflow.Accept, "", 1, now, nil); err != nil {
+		t.Fatal(err)
+	}
+	e, err := s.Evaluate(ctx, NewEvaluation{Number: f.Number, Source: SourceWindow, Clerk: "window1", Level: LevelVeryDissatisfied,
+		Cal: cal, Now: now})
+	if err != nil || e.Case == nil {
+		t.Fatalf("rating: %+v %v", e, err)
+	}
+	c := e.Case
+	for _, step := range []string{StepVerify, StepReply} {
+		if c, err = s.AdvanceCase(ctx, CaseStep{CaseID: c.ID, Step: step, Version: c.Version, Actor: "scj.approve",
+			Note: "已核实并答复", Now: now}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	msgs, err := s.Messages(ctx, MessageFilter{Number: f.Number})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The acceptance's e-mail and the reply's; the applicant gave no phone, so no SMS.
+	if len(msgs) != 2 || msgs[0].Kind != NoticeEvaluationReply || msgs[0].Channel != NotifyEmail ||
+		msgs[0].DedupeKey != f.Number+"-r"+strconv.Itoa(int(c.ID))+"-email" || msgs[1].Kind != NoticeAccepted {
+		t.Fatalf("messages %+v", msgs)
 	}
 }
