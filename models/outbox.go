@@ -146,6 +146,9 @@ func queueNotices(tx *gorm.DB, app *Application, e *Event, detail map[string]str
 // queueMessages inserts the messages of one cause (source, unique within the
 // application) for each channel the applicant chose and can be reached on.
 func queueMessages(tx *gorm.DB, app *Application, seq int, kind, source string, params map[string]string, at time.Time) error {
+	if app.NotifyChannels == "" {
+		return nil // the applicant chose no notifications
+	}
 	b, err := json.Marshal(params)
 	if err != nil {
 		return err
