@@ -97,6 +97,17 @@ func TestOutboxFromFilingToSentThroughTheAPIAndPages(t *testing.T) {
 	if status, raw = call(t, env, "POST", "/api/v1/applications", "", noPhone); status != 422 || !strings.Contains(string(raw), `"notify.sms"`) {
 		t.Fatalf("SMS without a phone: %d %s", status, raw)
 	}
+	var bundles struct {
+		Bundles []struct{ Code string } `json:"bundles"`
+	}
+	if _, raw = call(t, env, "GET", "/api/v1/bundles", "", nil); json.Unmarshal(raw, &bundles) != nil || len(bundles.Bundles) == 0 {
+		t.Fatalf("bundles: %s", raw)
+	}
+	status, raw = call(t, env, "POST", "/api/v1/applications", "", map[string]any{"bundle_code": bundles.Bundles[0].Code,
+		"applicant": map[string]string{"kind": a.kind, "name": a.name, "id_number": a.id}, "notify": map[string]any{"sms": true}})
+	if status != 422 || !strings.Contains(string(raw), `"notify"`) {
+		t.Fatalf("a bundle with notifications: %d %s", status, raw)
+	}
 	sup := loginToken(t, env, "supervisor")
 	var got outboxAnswer
 	if _, raw = call(t, env, "GET", "/api/v1/outbox", sup, nil); json.Unmarshal(raw, &got) != nil || len(got.Messages) != 0 {
