@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"onewindow/handlers"
+	"onewindow/models"
 	"onewindow/notify"
 	"onewindow/web"
 )
@@ -207,5 +208,34 @@ func TestWindowIntakeAsksHowTheApplicantWantsToHear(t *testing.T) {
 	}
 	if app.NotifyChannels != "sms,email" || app.ApplicantEmail != "li@example.cn" || app.NotifyLang != "" {
 		t.Errorf("stored choice %q %q %q", app.NotifyChannels, app.ApplicantEmail, app.NotifyLang)
+	}
+}
+
+// Every kind of message has its subject, body, short body and label in every
+// language, and a short body names nothing but the number and the item (what
+// every event records): a kind added to the store's table without its texts
+// fails here, not in an applicant's inbox.
+func TestEveryNoticeKindHasItsTexts(t *testing.T) {
+	site, err := web.New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, lang := range web.Langs() {
+		keys := map[string]bool{}
+		for _, k := range site.Keys(lang) {
+			keys[k] = true
+		}
+		for _, kind := range models.NoticeKinds() {
+			for _, k := range []string{"outbox.msg." + kind + ".subject", "outbox.msg." + kind + ".body",
+				"outbox.msg." + kind + ".short", "outbox.kind." + kind} {
+				if !keys[k] {
+					t.Errorf("%s: no %s", lang, k)
+				}
+			}
+			short := strings.NewReplacer("{number}", "", "{item}", "").Replace(site.T(lang, "outbox.msg."+kind+".short"))
+			if strings.Contains(short, "{") {
+				t.Errorf("%s: the short text of %s names more than the number and the item: %s", lang, kind, short)
+			}
+		}
 	}
 }
