@@ -29,13 +29,17 @@ type applicationInput struct {
 	} `json:"applicant"`
 	Form      json.RawMessage                 `json:"form"`      // the application form's answers (GET /api/v1/items/{code}/form)
 	Materials map[string]models.MaterialCheck `json:"materials"` // the clerk's checklist
+	// Notify is how the applicant wants to hear of the application (outbox):
+	// {"sms":true,"email":"a@example.cn","lang":"en"}; absent: not notified.
+	Notify *outboxNotifyInput `json:"notify"`
 }
 
 // filing is the service's input of the body.
 func (in applicationInput) filing() service.Filing {
 	a := in.Applicant
 	return service.Filing{ItemCode: in.ItemCode, Form: service.FormInput{JSON: in.Form}, Materials: in.Materials,
-		Applicant: service.ApplicantInput{Kind: a.Kind, Name: a.Name, IDNumber: a.IDNumber, Phone: a.Phone, Address: a.Address}}
+		Applicant: service.ApplicantInput{Kind: a.Kind, Name: a.Name, IDNumber: a.IDNumber, Phone: a.Phone, Address: a.Address},
+		Notify:    in.Notify.input()}
 }
 
 // actorOf is who asks, resolved once per request: the signed-in user, or

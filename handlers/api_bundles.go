@@ -117,6 +117,10 @@ func (s *Server) apiBundle(c *gin.Context) error {
 // "bundle_code"): online when anonymous, a walk-in registration when a
 // window clerk calls. Its body is the application's, with the merged form.
 func (s *Server) apiFileBundle(c *gin.Context, in applicationInput, body []byte) error {
+	if in.Notify != nil {
+		// Said rather than ignored: the outbox follows single applications' events only.
+		return invalid(map[string]string{"notify": "notifications are not offered for 一件事 bundles yet"})
+	}
 	a := in.Applicant
 	f := service.BundleFiling{BundleCode: in.BundleCode, Form: service.FormInput{JSON: in.Form}, Materials: in.Materials,
 		Applicant: service.ApplicantInput{Kind: a.Kind, Name: a.Name, IDNumber: a.IDNumber, Phone: a.Phone, Address: a.Address},

@@ -74,7 +74,7 @@ func newMetrics(s *Server, token string) *metrics {
 		Help:    "Time from a request's arrival at the router to its answer, by route template and method.",
 		Buckets: latencyBuckets,
 	}, []string{"route", "method"})
-	m.reg.MustRegister(m.requests, m.latency, &storeCollector{s: s},
+	m.reg.MustRegister(m.requests, m.latency, &storeCollector{s: s}, outboxCollector{s: s},
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	m.serve = promhttp.HandlerFor(m.reg, promhttp.HandlerOpts{
 		ErrorLog:      slogPrinter{s},

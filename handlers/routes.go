@@ -296,6 +296,9 @@ var routeTable = []route{
 	// 黄牌 / 红牌 recorded by the card sweeper, read by supervisors.
 	{"GET", "/api/v1/cards", api, staff, "report", "read", (*Server).apiCards},
 	{"GET", "/supervise/cards", page, staff, "report", "read", (*Server).uiSuperviseCards},
+	// Notifications (outbox): every message's state, for supervisors and system administrators.
+	{"GET", "/api/v1/outbox", api, staff, "outbox", "read", (*Server).apiOutbox},
+	{"GET", "/supervise/outbox", page, staff, "outbox", "read", (*Server).uiSuperviseOutbox},
 }
 
 // routes builds the engine from routeTable: public and applicant routes

@@ -18,6 +18,7 @@ import (
 	"onewindow/handlers/service"
 	"onewindow/models"
 	"onewindow/models/search"
+	"onewindow/notify"
 	"onewindow/policies"
 	"onewindow/web"
 	"onewindow/workflow"
@@ -61,6 +62,9 @@ type Config struct {
 	// PaymentSecret is the HMAC-SHA256 key of the payment platform's signed
 	// callbacks (POST /api/v1/payments/callback); empty: every callback is refused.
 	PaymentSecret string
+	// Senders deliver the outbox's messages by channel ("sms", "email"); a
+	// channel without one fails its messages with that reason.
+	Senders map[string]notify.Sender
 }
 
 // Server is the HTTP side of OneWindow.
@@ -112,8 +116,9 @@ type Server struct {
 	filings       *limiter                      // online filings per client address (Config.FilingsPerHour); nil: no cap
 	// maxPasswordAge is Config.PasswordMaxAge (0: no expiry).
 	maxPasswordAge time.Duration
-	metrics        *metrics // the Prometheus registry of this server (metrics.go)
-	paymentSecret  []byte   // Config.PaymentSecret
+	paymentSecret  []byte             // Config.PaymentSecret
+	metrics        *metrics           // the Prometheus registry of this server (metrics.go)
+	dispatcher     *notify.Dispatcher // sends the outbox (outbox.go)
 }
 
 // reference is the small, read-mostly data that validates filters and labels
@@ -147,6 +152,7 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	}
 	s.maxPasswordAge = cfg.PasswordMaxAge
 	s.paymentSecret = []byte(cfg.PaymentSecret)
+	s.dispatcher = s.newDispatcher(cfg.Senders)
 	if cfg.FilingsPerHour > 0 {
 		s.filings = newLimiter(cfg.FilingsPerHour, filingCapWindow)
 	}

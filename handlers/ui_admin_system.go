@@ -78,6 +78,10 @@ func (s *Server) systemTools(c *gin.Context) adminSection {
 		if s.can(c, all, policies.ObjDataLog, policies.ActRead) {
 			sec.Links = append(sec.Links, adminLink{"tool-personal-log", "/supervise/personal-data", "personal.log.title", "personal.log.hint"})
 		}
+		// So is the notification outbox (supervisors: beside the cards on their page).
+		if s.can(c, all, policies.ObjOutbox, policies.ActRead) {
+			sec.Links = append(sec.Links, adminLink{"tool-outbox", "/supervise/outbox", "outbox.title", "outbox.hint"})
+		}
 	}
 	return sec
 }

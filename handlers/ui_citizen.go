@@ -46,6 +46,8 @@ type applyForm struct {
 	Phone    string `form:"phone"`
 	Address  string `form:"address"`
 	Token    string `form:"form_token"`
+	// Notify is how the applicant wants to hear of the application (outbox).
+	Notify outboxNotifyForm
 }
 
 // applyPage is the data of the online application form.
@@ -60,6 +62,7 @@ type applyPage struct {
 	Kinds      []string
 	LimitMB    int64
 	Limited    string // the filing cap was reached: why nothing was filed
+	Notify     outboxNotifyView
 }
 
 // applyItem loads the item of the URL and refuses, with a page that says why,
@@ -91,6 +94,7 @@ func (s *Server) applyItem(c *gin.Context) (*models.Item, bool, error) {
 
 func (s *Server) renderApply(c *gin.Context, status int, p applyPage) {
 	c.Header("Cache-Control", "no-store")
+	p.Notify = outboxNotifyView{Lang: langOf(c), Form: p.Form.Notify, Errors: p.Errors}
 	s.render(c, status, "citizen_apply", s.site.T(langOf(c), "citizen.apply.title", p.Item.Name), "items", p)
 }
 
@@ -133,7 +137,8 @@ func (f applyForm) applicant() service.ApplicantInput {
 
 // filing is what the form files, as the API's body would carry it.
 func (f applyForm) filing(itemCode string, post url.Values) service.Filing {
-	return service.Filing{ItemCode: itemCode, Form: service.FormInput{Post: post}, Applicant: f.applicant()}
+	return service.Filing{ItemCode: itemCode, Form: service.FormInput{Post: post}, Applicant: f.applicant(),
+		Notify: f.Notify.input()}
 }
 
 // uiApply files an online application: the same validation as the API
@@ -156,6 +161,7 @@ func (s *Server) uiApply(c *gin.Context) error {
 		return err
 	}
 	f.normalize()
+	f.Notify.Lang = langOf(c) // the applicant hears in the language they filed in
 	lang, post := langOf(c), c.Request.PostForm
 	keys := map[string]string{} // field → locale key
 	for k, v := range problems(f.Validate()) {

@@ -92,6 +92,7 @@ func (s *Server) applyRefused(c *gin.Context, it *models.Item, f applyForm, post
 			p.Problems = append(p.Problems, formProblem{Href: "#" + k, Label: s.site.T(lang, "citizen.field."+k), Message: msg})
 		}
 	}
+	p.Problems = append(p.Problems, s.outboxProblems(lang, p.Errors)...)
 	p.Problems = append(p.Problems, formProblems(p.Fields)...)
 	for _, m := range it.Materials {
 		if msg := p.Errors["file_"+m.Key]; msg != "" {
@@ -148,6 +149,8 @@ func (s *Server) applyRequestErrors(lang string, errs map[string]string, f apply
 			if errs["phone"] == "" && errs["address"] == "" {
 				set("address", "citizen.err.too_long")
 			}
+		case strings.HasPrefix(k, "notify."):
+			s.outboxFieldError(lang, errs, k)
 		case k == "form" || strings.HasPrefix(k, form.PostPrefix):
 			// The item's form: its issues, shown by its fields.
 		default:

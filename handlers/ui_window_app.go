@@ -77,8 +77,9 @@ type windowAppPage struct {
 	Deliveries   []string
 	Commitment   string
 	CanUpload    bool
-	Answers      answersView // the application form's answers, in words
-	Bundle       *bundleRef  // the 一件事 of a child, acted on as a whole at /window/bundles/{number}
+	Answers      answersView   // the application form's answers, in words
+	Bundle       *bundleRef    // the 一件事 of a child, acted on as a whole at /window/bundles/{number}
+	Outbox       outboxAppView // the notifications the applicant chose and their states
 	// FeesDelivery is the 缴费 step and the delivery of the result (ui_fees.go).
 	FeesDelivery feesWindowView
 }
@@ -212,7 +213,8 @@ func (s *Server) newWindowAppPage(c *gin.Context, app *models.Application) (wind
 	if p.FeesDelivery, err = s.feesWindowOf(c, lang, app); err != nil {
 		return windowAppPage{}, err
 	}
-	return p, nil
+	p.Outbox, err = s.outboxAppView(c, app)
+	return p, err
 }
 
 // actorLabel is who took an action as a history shows it: the internal

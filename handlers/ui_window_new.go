@@ -61,6 +61,9 @@ type intakePage struct {
 	Alert          string
 	Kinds          []string
 	ApplicantKinds []string
+	// NotifyForm is how the applicant wants to hear of it; Notify its view.
+	NotifyForm outboxNotifyForm
+	Notify     outboxNotifyView
 }
 
 // Err is the message of a field, or "".
@@ -149,6 +152,7 @@ func (a intakeApplicant) filed() service.ApplicantInput {
 }
 
 func (s *Server) renderIntake(c *gin.Context, status int, p intakePage) {
+	p.Notify = outboxNotifyView{Lang: langOf(c), Form: p.NotifyForm, Errors: p.Errors}
 	p.Summary = s.intakeSummary(langOf(c), p)
 	s.render(c, status, "window_new", s.site.T(langOf(c), "window.new.title"), "staff", p)
 }
@@ -170,6 +174,8 @@ func (s *Server) intakeSummary(lang string, p intakePage) []formProblem {
 		pr := formProblem{Message: p.Errors[k]}
 		if key, ok := intakeApplicantLabels[k]; ok {
 			pr.Href, pr.Label = "#"+k, s.site.T(lang, key)
+		} else if strings.HasPrefix(k, "notify_") {
+			pr.Href, pr.Label = "#"+k, s.site.T(lang, "outbox.field."+k)
 		}
 		out = append(out, pr)
 	}
@@ -251,6 +257,7 @@ type intakeForm struct {
 	Phone    string `form:"phone"`
 	Address  string `form:"address"`
 	Token    string `form:"form_token"`
+	Notify   outboxNotifyForm
 }
 
 // uiWindowRegister handles the intake form: "lookup" shows the form again
@@ -267,6 +274,7 @@ func (s *Server) uiWindowRegister(c *gin.Context) error {
 	if f.Token != "" {
 		p.Token = f.Token
 	}
+	p.NotifyForm = f.Notify // the window does not know the applicant's language: zh
 	p.Applicant = intakeApplicant{Kind: f.Kind, IDNumber: strings.TrimSpace(f.IDNumber),
 		Name: strings.TrimSpace(f.Name), Phone: strings.TrimSpace(f.Phone), Address: strings.TrimSpace(f.Address)}
 	if err := s.intakeItem(c, &p, strings.TrimSpace(f.ItemCode), c.PostForm); err != nil {
@@ -296,7 +304,7 @@ func (s *Server) registerIntake(c *gin.Context, p intakePage) error {
 	a := p.Applicant
 	post := c.Request.PostForm
 	in := service.Filing{ItemCode: p.ItemCode, Materials: map[string]models.MaterialCheck{},
-		Applicant: a.filed(), Form: service.FormInput{Post: post}}
+		Applicant: a.filed(), Form: service.FormInput{Post: post}, Notify: p.NotifyForm.input()}
 	files := map[string]*multipart.FileHeader{}
 	for _, m := range p.Materials {
 		if m.Kind != "" && !slices.Contains(materialKinds, m.Kind) {
@@ -386,6 +394,8 @@ func (s *Server) applicantErrors(lang string, p *intakePage, fields map[string]s
 			p.Errors["name"] = s.site.T(lang, "window.err.name")
 		case "applicant.phone":
 			p.Errors["phone"] = s.site.T(lang, "window.err.too_long")
+		case "notify.sms", "notify.email", "notify.lang":
+			s.outboxFieldError(lang, p.Errors, f)
 		default:
 			// The item's form: its issues are shown by its fields (intakeFields).
 			if f != "form" && !strings.HasPrefix(f, form.PostPrefix) {

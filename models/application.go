@@ -176,6 +176,11 @@ type Application struct {
 	EventCount        int            `gorm:"not null"`
 	UpdatedAt         time.Time      `gorm:"not null"`
 	BundleFilingID    uint           `gorm:"not null"` // the bundle filing this is a child of; 0 for none
+	// NotifyChannels are the channels the applicant chose for notifications
+	// ("sms", "email", "sms,email" or ""); NotifyLang the language to write in.
+	NotifyChannels string `gorm:"not null"`
+	NotifyLang     string `gorm:"not null"`
+	ApplicantEmail string `gorm:"not null;serializer:sealed"`
 
 	Materials []AppMaterial `gorm:"foreignKey:ApplicationID"`
 	Files     []AppFile     `gorm:"foreignKey:ApplicationID"`

@@ -36,6 +36,8 @@ type NewApplication struct {
 	// UpdateProfile lets the filing bring the stored applicant profile up to date (the
 	// number's own citizen account, or the window); otherwise an existing profile is kept.
 	UpdateProfile bool
+	// Notify is how the applicant wants to hear of the application (the outbox).
+	Notify Notify
 
 	formJSON string // Form encoded before the write transaction (CreateApplication)
 
@@ -133,6 +135,9 @@ func (s *Store) CreateApplication(ctx context.Context, na NewApplication) (*File
 	}
 	// The single writer's time is the filing rate: encode and seal outside it.
 	na.Applicant = s.sealApplicant(na.Applicant)
+	if na.Notify.Email != "" && !isSealed(na.Notify.Email) {
+		na.Notify.Email = s.keys.seal(na.Notify.Email)
+	}
 	if na.formJSON, err = s.sealForm(na.Form); err != nil {
 		return nil, fmt.Errorf("models: create application: %w", err)
 	}
@@ -230,12 +235,12 @@ func fileFor(st *stmtTx, na NewApplication, enc encodedDefinition, applicant *Ap
 	err = st.row(`INSERT INTO applications (number, query_code_hash, item_code, item_version, item_name, department_code,
 		definition_id, joint, immediate, applicant_id, applicant_kind, applicant_name, applicant_id_number, applicant_id_index,
 		applicant_phone, channel, form, state, version, submitted_at, statutory_days, promised_days, created_by, last_hash,
-		event_count, updated_at, bundle_filing_id)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?, ?, 1, ?, ?) RETURNING id`,
+		event_count, updated_at, bundle_filing_id, notify_channels, notify_lang, applicant_email)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?, ?) RETURNING id`,
 		number, hashQueryCode(number, code), na.Item.Code, na.Item.Version, na.Item.Name, na.Item.DepartmentCode,
 		defID, len(def.Departments) > 1, def.Immediate, applicant.ID, na.Applicant.Kind, na.Applicant.Name, applicant.IDNumber,
 		applicant.IDIndex, cmp.Or(na.Applicant.Phone, applicant.Phone), na.Channel, form, next[0].To, na.Now, def.StatutoryDays, def.PromisedDays, na.Actor, ev.Hash, na.Now,
-		na.BundleFilingID).
+		na.BundleFilingID, na.Notify.channels(), na.Notify.Lang, na.Notify.Email).
 		Scan(&appID)
 	if err != nil {
 		return nil, err
@@ -369,7 +374,7 @@ func appendEvent(tx *gorm.DB, app *Application, ev eventInput) error {
 	if res.RowsAffected != 1 {
 		return ErrConflict
 	}
-	return nil
+	return queueNotices(tx, app, &e, ev.Detail)
 }
 
 // Application returns an application with its checklist, files, tasks and events.

@@ -196,6 +196,11 @@ func (s *Store) AdvanceCase(ctx context.Context, cs CaseStep) (*RectificationCas
 		if res.RowsAffected != 1 {
 			return ErrConflict
 		}
+		if cs.Step == StepReply {
+			if err := queueReplyNotice(tx, out, now); err != nil {
+				return err
+			}
+		}
 		return tx.Where("id = ?", out.ID).Take(&out).Error
 	})
 	if err != nil {

@@ -75,6 +75,7 @@ var sealedColumns = []struct {
 	{"bundle_filings", []string{"applicant_id_number", "form"}, "applicant_id_number", "applicant_id_index"},
 	{"users", []string{"citizen_id"}, "", ""},
 	{"application_deliveries", []string{"receiver"}, "", ""},
+	{"applications", []string{"applicant_email"}, "", ""}, // the notification address (outbox)
 }
 
 // loadKeys finds the database's keyring (opt.Keyring, else the key file) and checks it

@@ -55,6 +55,8 @@ const (
 	ObjDataLog = "datalog"
 	// ObjEvaluation is an applicant's 好差评 rating and a 差评's rectification case.
 	ObjEvaluation = "evaluation"
+	// ObjOutbox is the notifications sent to applicants (SMS, e-mail) and their states.
+	ObjOutbox = "outbox"
 )
 
 // Verbs: the actions a permission allows.

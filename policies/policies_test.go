@@ -140,6 +140,9 @@ func TestCan(t *testing.T) {
 		{"supervisor", "scj", ObjTask, ActApprove, false},
 		{"supervisor", "scj", ObjApplication, ActAccept, false},
 		{"supervisor", AllDomains, ObjUser, ActManage, false},
+		{"supervisor", AllDomains, ObjOutbox, ActRead, true},
+		{"window1", AllDomains, ObjOutbox, ActRead, false},
+		{"admin", AllDomains, ObjOutbox, ActRead, true},
 
 		// citizen: only their own applications.
 		{"citizen1", "scj", ObjApplication, ActOwn, true},
@@ -191,7 +194,7 @@ func TestCanCancelledContext(t *testing.T) {
 
 var (
 	knownObjects = []string{ObjItem, ObjApplication, ObjTask, ObjUser, ObjRole, ObjDepartment,
-		ObjCalendar, ObjLoginLog, ObjAudit, ObjReport, ObjSite, ObjEvaluation, ObjDataLog}
+		ObjCalendar, ObjLoginLog, ObjAudit, ObjReport, ObjSite, ObjEvaluation, ObjDataLog, ObjOutbox}
 	knownVerbs = []string{ActRead, ActEdit, ActCreate, ActDispose, ActPublish, ActImport, ActExport,
 		ActManage, ActAssign, ActVerify, ActOwn, ActRegister, ActAccept, ActAcceptPending, ActReject,
 		ActRequestSupplement, ActIssue, ActDecideImmediate, ActTerminate, ActClaim, ActReviewPass,

@@ -46,6 +46,8 @@ type serveConfig struct {
 	// paymentSecret is the HMAC-SHA256 key the payment platform signs its callbacks
 	// with; empty: the callback endpoint refuses every report.
 	paymentSecret string
+	// outbox is how notifications are sent (outbox.go).
+	outbox outboxConfig
 }
 
 // minMetricsToken is the shortest bearer token /metrics accepts as a setting.
@@ -96,7 +98,11 @@ func parseServe(args []string, getenv func(string) string, stderr io.Writer) (se
 		"the shared secret (at least 16 characters) of the payment platform's signed callbacks (or ONEWINDOW_PAYMENT_SECRET); empty disables the callback")
 	fs.StringVar(&cfg.metricsToken, "metrics-token", env("METRICS_TOKEN", ""),
 		"bearer token for GET /metrics (Prometheus); without one /metrics answers loopback connections only; at least 16 characters; prefer the environment variable, a flag shows in the process list (ONEWINDOW_METRICS_TOKEN)")
+	addOutboxFlags(fs, env, &cfg.outbox)
 	if err := fs.Parse(args); err != nil {
+		return cfg, err
+	}
+	if err := cfg.outbox.check(); err != nil {
 		return cfg, err
 	}
 	if fs.NArg() > 0 {
@@ -173,7 +179,12 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	if err != nil {
 		return err
 	}
-	srv, err := handlers.New(ctx, handlers.Config{Store: store, Site: site, Logger: log, Demo: cfg.demo,
+	senders, outboxLog, err := cfg.outbox.senders(cfg.data)
+	if err != nil {
+		return err
+	}
+	defer outboxLog.Close()
+	srv, err := handlers.New(ctx, handlers.Config{Store: store, Site: site, Logger: log, Demo: cfg.demo, Senders: senders,
 		TrustedProxies: splitList(cfg.trustedProxies), PublicURL: cfg.publicURL, FilingsPerHour: cfg.filingsPerHour,
 		PasswordMaxAge: time.Duration(cfg.passwordMaxDays) * 24 * time.Hour, MetricsToken: cfg.metricsToken,
 		PaymentSecret: cfg.paymentSecret})
@@ -196,6 +207,8 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	go srv.RunPendingSweeper(ctx, time.Minute, log)
 	// 黄牌 / 红牌: open tasks near or past their promised deadline are carded within a minute.
 	go srv.RunCardSweeper(ctx, time.Minute, log)
+	// Notifications: the outbox's due messages are sent (leased, so every instance may run it).
+	go srv.RunOutboxDispatcher(ctx, cfg.outbox.every, log)
 	// The integrity probe stops at shutdown (or when serving fails), before the deferred
 	// Close of the store.
 	probeCtx, stopProbe := context.WithCancel(ctx)

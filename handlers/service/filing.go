@@ -21,6 +21,8 @@ type Filing struct {
 	// Materials is the window clerk's checklist, by material key.
 	Materials map[string]models.MaterialCheck
 	Idem      *models.Idempotency
+	// Notify is how the applicant wants to hear of the application.
+	Notify NotifyInput
 }
 
 // ApplicantInput is who an application is filed for.
@@ -52,6 +54,7 @@ func (s *Service) CheckFiling(ctx context.Context, in Filing) (*models.NewApplic
 		}
 	}
 	applicant := checkApplicant(in.Applicant, s.Now(), fields)
+	notify := s.checkNotify(ctx, in.Notify, applicant, fields)
 	var (
 		f      *ItemForm
 		values form.Values
@@ -76,7 +79,8 @@ func (s *Service) CheckFiling(ctx context.Context, in Filing) (*models.NewApplic
 		return nil, e
 	}
 	return &models.NewApplication{Item: it, Form: models.FormData(values), Schema: f.Filed, Provided: in.Materials,
-		Now: s.Now(), Idem: in.Idem, Channel: models.ChannelOnline, Actor: "applicant", Applicant: applicant}, nil
+		Now: s.Now(), Idem: in.Idem, Channel: models.ChannelOnline, Actor: "applicant", Applicant: applicant,
+		Notify: notify}, nil
 }
 
 // checkApplicant validates who a filing is for (a single item's or a bundle's), adding

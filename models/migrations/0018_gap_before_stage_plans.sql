@@ -1,3 +1,0 @@
--- Empty: stands in for the migration 0018 of another branch so that this branch migrates
--- gaplessly on its own. Remove this file when merging that branch.
-SELECT 1;
