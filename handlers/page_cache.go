@@ -23,6 +23,7 @@ type pageKey struct {
 	session string
 	uri     string // path and query as asked
 	lang    string
+	elder   bool   // 长辈版 pages differ in markup
 	depts   string // the departments the list covers after authorization
 }
 

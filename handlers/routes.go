@@ -313,7 +313,7 @@ func (s *Server) routes(trustedProxies []string) (*gin.Engine, error) {
 	}
 	r.RemoteIPHeaders = []string{"X-Forwarded-For"}
 	r.HandleMethodNotAllowed = true
-	r.Use(s.metrics.observe(), requestID(), accessLog(s.log), s.recovery(), securityHeaders(s.secure), language(s.site, s.secure), s.authenticate(), s.csrf())
+	r.Use(s.metrics.observe(), requestID(), accessLog(s.log), s.recovery(), securityHeaders(s.secure), language(s.site, s.secure), elderMode(s.secure), s.authenticate(), s.csrf())
 	for _, rt := range routeTable {
 		s.register(r, rt)
 	}

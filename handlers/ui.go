@@ -3,7 +3,6 @@ package handlers
 import (
 	"bytes"
 	"net/http"
-	"net/url"
 
 	"github.com/gin-gonic/gin"
 
@@ -16,6 +15,8 @@ type pageData struct {
 	Lang      string
 	OtherLang string
 	SwitchURL string
+	Elder     bool   // 长辈版: large print, simpler pages
+	ElderURL  string // this page with 长辈版 switched
 	Title     string
 	Nav       string
 	Demo      bool
@@ -46,11 +47,9 @@ func (s *Server) renderPage(c *gin.Context, page, title, nav string, data any) (
 	if lang == web.DefaultLang {
 		other = "en"
 	}
-	u := *c.Request.URL
-	v := u.Query()
-	v.Set("lang", other)
-	u.RawQuery = v.Encode()
-	pd := pageData{Lang: lang, OtherLang: other, SwitchURL: (&url.URL{Path: u.Path, RawQuery: u.RawQuery}).String(),
+	elder := elderOf(c)
+	switchLang, switchElder := switchURLs(c.Request.URL, other, elder)
+	pd := pageData{Lang: lang, OtherLang: other, SwitchURL: switchLang, Elder: elder, ElderURL: switchElder,
 		Title: title, Nav: nav, Demo: s.demo, Query: c.Query("q"), Data: data}
 	pd.Site = s.siteView(lang)
 	if p := principalOf(c); p != nil {

@@ -83,7 +83,7 @@ func worklistPageKey(c *gin.Context, r *worklistRequest) (pageKey, bool) {
 	if p == nil || p.session == nil {
 		return pageKey{}, false
 	}
-	return pageKey{session: p.session.ID, uri: c.Request.URL.RequestURI(), lang: langOf(c),
+	return pageKey{session: p.session.ID, uri: c.Request.URL.RequestURI(), lang: langOf(c), elder: elderOf(c),
 		depts: strings.Join(r.filter.Departments, ",")}, true
 }
 
