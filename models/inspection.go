@@ -143,15 +143,15 @@ type InspectionPlan struct {
 	Year             int        `gorm:"not null"`
 	Title            string     `gorm:"not null"`
 	ListItemID       *uint
-	Industry         string     `gorm:"not null"`
-	State            string     `gorm:"not null"`
-	Params           string     `gorm:"not null"`
-	ParamsSHA256     string     `gorm:"column:params_sha256;not null"`
-	EntitiesSHA256   string     `gorm:"column:entities_sha256;not null"`
-	InspectorsSHA256 string     `gorm:"column:inspectors_sha256;not null"`
-	InputsSHA256     string     `gorm:"column:inputs_sha256;not null"`
-	Commitment       string     `gorm:"not null"`
-	Seed             string     `gorm:"not null"`
+	Industry         string `gorm:"not null"`
+	State            string `gorm:"not null"`
+	Params           string `gorm:"not null"`
+	ParamsSHA256     string `gorm:"column:params_sha256;not null"`
+	EntitiesSHA256   string `gorm:"column:entities_sha256;not null"`
+	InspectorsSHA256 string `gorm:"column:inspectors_sha256;not null"`
+	InputsSHA256     string `gorm:"column:inputs_sha256;not null"`
+	Commitment       string `gorm:"not null"`
+	Seed             string `gorm:"not null"`
 	CommittedAt      *time.Time
 	DrawnAt          *time.Time
 	PublishedAt      *time.Time
