@@ -526,3 +526,33 @@ func (s *Store) EntityInspections(ctx context.Context, code string) ([]EntityIns
 	}
 	return out, nil
 }
+
+// PublishedDraw returns what a plan has published for verification: the
+// frozen input, the digests and commitment, the tasks and, once the plan is
+// published, the seed (nil before).
+func (s *Store) PublishedDraw(ctx context.Context, id uint) (*InspectionPlan, workflow.DrawInput, workflow.PublishedDraw, error) {
+	var pub workflow.PublishedDraw
+	p, err := s.InspectionPlan(ctx, id)
+	if err != nil {
+		return nil, workflow.DrawInput{}, pub, err
+	}
+	in, err := s.InspectionDrawInput(ctx, id)
+	if err != nil {
+		return nil, in, pub, err
+	}
+	pub.Digests = workflow.DrawDigests{Params: p.ParamsSHA256, Entities: p.EntitiesSHA256, Inspectors: p.InspectorsSHA256, Inputs: p.InputsSHA256}
+	pub.Commitment = p.Commitment
+	if seed := p.PublicSeed(); seed != "" {
+		if pub.Seed, err = hex.DecodeString(seed); err != nil {
+			return nil, in, pub, fmt.Errorf("models: seed of plan %d: %w", id, err)
+		}
+	}
+	var tasks []InspectionTask
+	if err := s.read.WithContext(ctx).Where("plan_id = ?", id).Order("seq").Find(&tasks).Error; err != nil {
+		return nil, in, pub, fmt.Errorf("models: tasks of plan %d: %w", id, err)
+	}
+	for _, t := range tasks {
+		pub.Tasks = append(pub.Tasks, workflow.DrawTask{Entity: t.CreditCode, Stratum: t.Stratum, Inspectors: strings.Split(t.Inspectors, ",")})
+	}
+	return p, in, pub, nil
+}
