@@ -176,8 +176,9 @@ func departmentKeys(tx *gorm.DB) (map[string]string, error) {
 
 // ImportInspectors adds or updates (by 执法证号) the inspectors of rows and
 // replaces their recorded conflicts when every row is valid; otherwise it
-// returns the report with ErrImportRows and changes nothing.
-func (s *Store) ImportInspectors(ctx context.Context, rows []InspectorRow, now time.Time) (*InspectionImportReport, error) {
+// returns the report with ErrImportRows and changes nothing. Only
+// departments in allowed may be named ("*" allows every one).
+func (s *Store) ImportInspectors(ctx context.Context, rows []InspectorRow, allowed []string, now time.Time) (*InspectionImportReport, error) {
 	rep := &InspectionImportReport{Rows: len(rows)}
 	err := s.writeTx(ctx, func(tx *gorm.DB) error {
 		depts, err := departmentKeys(tx)
@@ -214,11 +215,14 @@ func (s *Store) ImportInspectors(ctx context.Context, rows []InspectorRow, now t
 			if r.Name == "" {
 				bad(ColInspectorName, "required", "")
 			}
-			if code, ok := depts[r.Department]; ok {
-				rows[i].Department = code
-			} else {
+			code, ok := depts[r.Department]
+			switch {
+			case !ok:
 				bad(ColDepartment, "unknown_department", r.Department)
+			case !slices.Contains(allowed, "*") && !slices.Contains(allowed, code):
+				bad(ColDepartment, "other_department", r.Department)
 			}
+			rows[i].Department = code
 			switch r.Status {
 			case "", "在岗", "active":
 				rows[i].Status = "active"

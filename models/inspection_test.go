@@ -35,7 +35,7 @@ func inspectionFixture(t *testing.T) (*Store, []string) {
 		{Row: 3, CertNo: "15090002", Name: "乙", Department: "市场监管局"}, {Row: 4, CertNo: "15090003", Name: "丙", Department: "scj"},
 		{Row: 5, CertNo: "15090004", Name: "丁", Department: "scj"}, {Row: 6, CertNo: "15090005", Name: "戊", Department: "hbj"},
 		{Row: 7, CertNo: "15090006", Name: "己", Department: "生态环境分局"}}
-	if _, err := s.ImportInspectors(ctx, xs, time.Now()); err != nil {
+	if _, err := s.ImportInspectors(ctx, xs, []string{"*"}, time.Now()); err != nil {
 		t.Fatal(err)
 	}
 	return s, codes
@@ -158,7 +158,7 @@ func TestInspectionImportsWithBadRowsChangeNothing(t *testing.T) {
 	}
 	rep, err = s.ImportInspectors(ctx, []InspectorRow{{Row: 2, CertNo: "X1", Name: "新", Department: "scj"},
 		{Row: 3, CertNo: "X2", Name: "外", Department: "不存在局"},
-		{Row: 4, CertNo: "X1", Name: "重", Department: "scj", Avoid: []string{good}}}, time.Now())
+		{Row: 4, CertNo: "X1", Name: "重", Department: "scj", Avoid: []string{good}}}, []string{"*"}, time.Now())
 	if !errors.Is(err, ErrImportRows) || len(rep.Problems) != 3 {
 		t.Fatalf("err = %v, problems %v", err, rep)
 	}

@@ -25,6 +25,8 @@ const (
 	Supervisor Role = "supervisor"
 	// Citizen files and follows their own applications.
 	Citizen Role = "citizen"
+	// InspectionAdmin runs a department's random inspections (双随机一公开).
+	InspectionAdmin Role = "inspection_admin"
 )
 
 // Objects: the kinds of resource a permission is about.
@@ -55,6 +57,8 @@ const (
 	ObjDataLog = "datalog"
 	// ObjEvaluation is an applicant's 好差评 rating and a 差评's rectification case.
 	ObjEvaluation = "evaluation"
+	// ObjInspection is a department's random inspections: list, rules, libraries, plans and results.
+	ObjInspection = "inspection"
 )
 
 // Verbs: the actions a permission allows.
@@ -118,9 +122,11 @@ const (
 	ActExtend = "extend"
 	// ActHandle takes the steps of a department's rectification case.
 	ActHandle = "handle"
+	// ActRecord records the result of an inspection task.
+	ActRecord = "record"
 )
 
-var allRoles = []Role{Sysadmin, CatalogueAdmin, WindowClerk, Reviewer, Approver, Supervisor, Citizen}
+var allRoles = []Role{Sysadmin, CatalogueAdmin, WindowClerk, Reviewer, Approver, Supervisor, Citizen, InspectionAdmin}
 
 // ValidRole reports whether r names a known role.
 func ValidRole(r string) bool {
