@@ -2,7 +2,9 @@ package handlers
 
 import (
 	"encoding/hex"
+	"encoding/json"
 	"errors"
+	"fmt"
 	"net/http"
 	"strconv"
 	"strings"
@@ -78,11 +80,13 @@ func (s *Server) planView(c *gin.Context, p *models.InspectionPlan, withTasks bo
 		v.DeptLinks = append(v.DeptLinks, option{Value: d, Label: ref.deptByKey[d].ShortName})
 	}
 	if p.State != models.PlanDraft {
-		in, err := s.store.InspectionDrawInput(ctx, p.ID)
-		if err != nil {
+		if err := json.Unmarshal([]byte(p.Params), &v.Params); err != nil {
+			return nil, fmt.Errorf("handlers: parameters of plan %d: %w", p.ID, err)
+		}
+		var err error
+		if v.Entities, v.Inspectors, err = s.store.InspectionCandidateCounts(ctx, p.ID); err != nil {
 			return nil, err
 		}
-		v.Params, v.Entities, v.Inspectors = in.Params, len(in.Entities), len(in.Inspectors)
 	}
 	if !withTasks {
 		return v, nil

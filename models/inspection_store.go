@@ -556,3 +556,23 @@ func (s *Store) PublishedDraw(ctx context.Context, id uint) (*InspectionPlan, wo
 	}
 	return p, in, pub, nil
 }
+
+// InspectionCandidateCounts returns how many entities and inspectors a plan froze.
+func (s *Store) InspectionCandidateCounts(ctx context.Context, id uint) (entities, inspectors int, err error) {
+	var rows []struct {
+		Kind string
+		N    int
+	}
+	if err := s.read.WithContext(ctx).Raw("SELECT kind, COUNT(*) AS n FROM inspection_candidates WHERE plan_id = ? GROUP BY kind", id).
+		Scan(&rows).Error; err != nil {
+		return 0, 0, fmt.Errorf("models: candidates of plan %d: %w", id, err)
+	}
+	for _, r := range rows {
+		if r.Kind == "entity" {
+			entities = r.N
+		} else {
+			inspectors = r.N
+		}
+	}
+	return entities, inspectors, nil
+}
