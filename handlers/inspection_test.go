@@ -144,8 +144,13 @@ func TestInspectionAdminRunsAPlanAndOtherDepartmentsAreRefused(t *testing.T) {
 	}
 	var p inspectionPlanAnswer
 	_ = json.Unmarshal(body, &p)
-	if status, _ := call(t, env, "POST", "/api/v1/inspection/plans", other, map[string]any{"department": "scj", "year": 2026, "title": "越权"}); status != http.StatusUnprocessableEntity && status != http.StatusForbidden {
-		t.Errorf("zjj creating an scj plan: %d, want 403 or 422", status)
+	if status, _ := call(t, env, "POST", "/api/v1/inspection/plans", other, map[string]any{"department": "scj", "year": 2026, "title": "越权"}); status != http.StatusForbidden {
+		t.Errorf("zjj creating an scj plan: %d, want 403", status)
+	}
+	zjjList, _ := env.store.InspectionLists(t.Context(), "zjj")
+	if status, body := call(t, env, "POST", "/api/v1/inspection/plans", tok, map[string]any{"department": "scj", "year": 2026,
+		"title": "挂错清单", "list_item_id": zjjList[0].ID}); status != http.StatusUnprocessableEntity || !strings.Contains(string(body), "list_item_id") {
+		t.Errorf("a plan on another department's list item: %d %s, want 422 naming list_item_id", status, body)
 	}
 	step := func(token, name string, version int) (int, inspectionPlanAnswer) {
 		status, body := call(t, env, "POST", fmt.Sprintf("/api/v1/inspection/plans/%d/%s", p.ID, name), token, map[string]int{"version": version})
