@@ -111,13 +111,63 @@ type NewInspectionPlan struct {
 
 // CreateInspectionPlan stores a draft plan.
 func (s *Store) CreateInspectionPlan(ctx context.Context, np NewInspectionPlan) (*InspectionPlan, error) {
+	var out *InspectionPlan
+	err := s.writeTx(ctx, func(tx *gorm.DB) error {
+		var err error
+		out, err = createPlan(tx, np)
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("models: create inspection plan: %w", err)
+	}
+	return out, nil
+}
+
+func createPlan(tx *gorm.DB, np NewInspectionPlan) (*InspectionPlan, error) {
 	p := InspectionPlan{DepartmentCode: np.Departments[0], Departments: StringList(slices.Clone(np.Departments)), Year: np.Year,
 		Title: np.Title, ListItemID: np.ListItemID, Industry: np.Industry, State: PlanDraft, Version: 1,
 		CreatedBy: np.Actor, CreatedAt: np.Now.UTC()}
-	if err := s.writeTx(ctx, func(tx *gorm.DB) error { return tx.Create(&p).Error }); err != nil {
-		return nil, fmt.Errorf("models: create inspection plan: %w", err)
+	return &p, tx.Create(&p).Error
+}
+
+// PlanBatch takes several steps of plans in one transaction: what the
+// demonstration seeds at start-up, without a commit per step. Its methods
+// are the Store's of the same names.
+type PlanBatch struct{ tx *gorm.DB }
+
+// Create is CreateInspectionPlan.
+func (b PlanBatch) Create(np NewInspectionPlan) (*InspectionPlan, error) { return createPlan(b.tx, np) }
+
+// Commit is CommitInspectionPlan.
+func (b PlanBatch) Commit(id uint, version int, seed []byte, now time.Time) (*InspectionPlan, error) {
+	return commitPlan(b.tx, id, version, seed, now)
+}
+
+// Draw is DrawInspectionPlan.
+func (b PlanBatch) Draw(id uint, version int, cal *workflow.Calendar, now time.Time) (*InspectionPlan, error) {
+	return drawPlan(b.tx, id, version, cal, now)
+}
+
+// Publish is PublishInspectionPlan.
+func (b PlanBatch) Publish(id uint, version int, now time.Time) (*InspectionPlan, error) {
+	return publishPlan(b.tx, id, version, now)
+}
+
+// Record is RecordInspectionResult.
+func (b PlanBatch) Record(r InspectionResult) (*InspectionTask, error) { return recordResult(b.tx, r) }
+
+// Tasks returns a plan's tasks in drawn order (without names).
+func (b PlanBatch) Tasks(plan uint) ([]InspectionTask, error) {
+	var tasks []InspectionTask
+	return tasks, b.tx.Where("plan_id = ?", plan).Order("seq").Find(&tasks).Error
+}
+
+// InspectionBatch runs fn's plan steps in one write transaction: all or none.
+func (s *Store) InspectionBatch(ctx context.Context, fn func(PlanBatch) error) error {
+	if err := s.writeTx(ctx, func(tx *gorm.DB) error { return fn(PlanBatch{tx}) }); err != nil {
+		return fmt.Errorf("models: inspection batch: %w", err)
 	}
-	return &p, nil
+	return nil
 }
 
 // InspectionPlan returns a plan.
@@ -180,39 +230,11 @@ func planStep(tx *gorm.DB, id uint, version int, state string) (*InspectionPlan,
 // digests and the commitment to seed (a fresh random seed when nil). The
 // lists must allow a fair draw (workflow.ErrDrawInput otherwise).
 func (s *Store) CommitInspectionPlan(ctx context.Context, id uint, version int, seed []byte, now time.Time) (*InspectionPlan, error) {
-	if seed == nil {
-		seed = make([]byte, 32)
-		if _, err := rand.Read(seed); err != nil {
-			return nil, fmt.Errorf("models: commit inspection plan: %w", err)
-		}
-	}
 	var out *InspectionPlan
 	err := s.writeTx(ctx, func(tx *gorm.DB) error {
-		p, err := planStep(tx, id, version, PlanDraft)
-		if err != nil {
-			return err
-		}
-		in, err := freezeInput(tx, p, now)
-		if err != nil {
-			return err
-		}
-		if err := in.Validate(); err != nil {
-			return err
-		}
-		if err := writeCandidates(tx, p.ID, in); err != nil {
-			return err
-		}
-		params, err := json.Marshal(in.Params)
-		if err != nil {
-			return err
-		}
-		d := in.Digests()
-		at := now.UTC()
-		p.State, p.Params, p.Seed, p.Commitment, p.CommittedAt = PlanCommitted, string(params), hex.EncodeToString(seed), workflow.Commitment(seed), &at
-		p.ParamsSHA256, p.EntitiesSHA256, p.InspectorsSHA256, p.InputsSHA256 = d.Params, d.Entities, d.Inspectors, d.Inputs
-		p.Version++
-		out = p
-		return tx.Save(p).Error
+		var err error
+		out, err = commitPlan(tx, id, version, seed, now)
+		return err
 	})
 	if err != nil {
 		return nil, fmt.Errorf("models: commit inspection plan %d: %w", id, err)
@@ -333,37 +355,9 @@ func drawInput(db *gorm.DB, id uint) (workflow.DrawInput, error) {
 func (s *Store) DrawInspectionPlan(ctx context.Context, id uint, version int, cal *workflow.Calendar, now time.Time) (*InspectionPlan, error) {
 	var out *InspectionPlan
 	err := s.writeTx(ctx, func(tx *gorm.DB) error {
-		p, err := planStep(tx, id, version, PlanCommitted)
-		if err != nil {
-			return err
-		}
-		in, err := drawInput(tx, id)
-		if err != nil {
-			return err
-		}
-		seed, err := hex.DecodeString(p.Seed)
-		if err != nil {
-			return err
-		}
-		tasks, err := workflow.Draw(in, seed)
-		if err != nil {
-			return err
-		}
-		rows := make([]InspectionTask, len(tasks))
-		for i, t := range tasks {
-			rows[i] = InspectionTask{PlanID: id, Seq: i + 1, CreditCode: t.Entity, Stratum: t.Stratum,
-				Inspectors: strings.Join(t.Inspectors, ","), Version: 1}
-		}
-		if len(rows) > 0 {
-			if err := tx.CreateInBatches(rows, 500).Error; err != nil {
-				return err
-			}
-		}
-		at := now.UTC()
-		p.State, p.DrawnAt, p.Version = PlanDrawn, &at, p.Version+1
-		p.ResultsDueOn = FormatDay(cal.AddWorkdays(CentreDay(now), InspectionResultDays))
-		out = p
-		return tx.Save(p).Error
+		var err error
+		out, err = drawPlan(tx, id, version, cal, now)
+		return err
 	})
 	if err != nil {
 		return nil, fmt.Errorf("models: draw inspection plan %d: %w", id, err)
@@ -375,14 +369,9 @@ func (s *Store) DrawInspectionPlan(ctx context.Context, id uint, version int, ca
 func (s *Store) PublishInspectionPlan(ctx context.Context, id uint, version int, now time.Time) (*InspectionPlan, error) {
 	var out *InspectionPlan
 	err := s.writeTx(ctx, func(tx *gorm.DB) error {
-		p, err := planStep(tx, id, version, PlanDrawn)
-		if err != nil {
-			return err
-		}
-		at := now.UTC()
-		p.State, p.PublishedAt, p.Version = PlanPublished, &at, p.Version+1
-		out = p
-		return tx.Save(p).Error
+		var err error
+		out, err = publishPlan(tx, id, version, now)
+		return err
 	})
 	if err != nil {
 		return nil, fmt.Errorf("models: publish inspection plan %d: %w", id, err)
@@ -448,41 +437,9 @@ type InspectionResult struct {
 func (s *Store) RecordInspectionResult(ctx context.Context, r InspectionResult) (*InspectionTask, error) {
 	var out *InspectionTask
 	err := s.writeTx(ctx, func(tx *gorm.DB) error {
-		var t InspectionTask
-		err := tx.Where("id = ?", r.TaskID).Take(&t).Error
-		if errors.Is(err, gorm.ErrRecordNotFound) {
-			return ErrNotFound
-		}
-		if err != nil {
-			return err
-		}
-		if t.Version != r.Version {
-			return ErrConflict
-		}
-		var state string
-		if err := tx.Model(&InspectionPlan{}).Select("state").Where("id = ?", t.PlanID).Scan(&state).Error; err != nil {
-			return err
-		}
-		if state != PlanDrawn && state != PlanPublished {
-			return ErrPlanState
-		}
-		first := t.Result == ""
-		t.Result, t.ResultNote, t.ResultOn, t.RecordedBy, t.Version = r.Result, r.Note, r.Day, r.Actor, t.Version+1
-		if err := tx.Save(&t).Error; err != nil {
-			return err
-		}
-		if first {
-			if err := tx.Model(&InspectionEntity{}).Where("credit_code = ? AND last_inspected_on < ?", t.CreditCode, r.Day).
-				Update("last_inspected_on", r.Day).Error; err != nil {
-				return err
-			}
-			if err := tx.Model(&Inspector{}).Where("cert_no IN ?", strings.Split(t.Inspectors, ",")).
-				Update("inspections", gorm.Expr("inspections + 1")).Error; err != nil {
-				return err
-			}
-		}
-		out = &t
-		return nil
+		var err error
+		out, err = recordResult(tx, r)
+		return err
 	})
 	if err != nil {
 		return nil, fmt.Errorf("models: record inspection result %d: %w", r.TaskID, err)
@@ -575,4 +532,117 @@ func (s *Store) InspectionCandidateCounts(ctx context.Context, id uint) (entitie
 		}
 	}
 	return entities, inspectors, nil
+}
+
+func commitPlan(tx *gorm.DB, id uint, version int, seed []byte, now time.Time) (*InspectionPlan, error) {
+	if seed == nil {
+		seed = make([]byte, 32)
+		if _, err := rand.Read(seed); err != nil {
+			return nil, err
+		}
+	}
+	p, err := planStep(tx, id, version, PlanDraft)
+	if err != nil {
+		return nil, err
+	}
+	in, err := freezeInput(tx, p, now)
+	if err != nil {
+		return nil, err
+	}
+	if err := in.Validate(); err != nil {
+		return nil, err
+	}
+	if err := writeCandidates(tx, p.ID, in); err != nil {
+		return nil, err
+	}
+	params, err := json.Marshal(in.Params)
+	if err != nil {
+		return nil, err
+	}
+	d := in.Digests()
+	at := now.UTC()
+	p.State, p.Params, p.Seed, p.Commitment, p.CommittedAt = PlanCommitted, string(params), hex.EncodeToString(seed), workflow.Commitment(seed), &at
+	p.ParamsSHA256, p.EntitiesSHA256, p.InspectorsSHA256, p.InputsSHA256 = d.Params, d.Entities, d.Inspectors, d.Inputs
+	p.Version++
+	return p, tx.Save(p).Error
+}
+
+func drawPlan(tx *gorm.DB, id uint, version int, cal *workflow.Calendar, now time.Time) (*InspectionPlan, error) {
+	p, err := planStep(tx, id, version, PlanCommitted)
+	if err != nil {
+		return nil, err
+	}
+	in, err := drawInput(tx, id)
+	if err != nil {
+		return nil, err
+	}
+	seed, err := hex.DecodeString(p.Seed)
+	if err != nil {
+		return nil, err
+	}
+	tasks, err := workflow.Draw(in, seed)
+	if err != nil {
+		return nil, err
+	}
+	rows := make([]InspectionTask, len(tasks))
+	for i, t := range tasks {
+		rows[i] = InspectionTask{PlanID: id, Seq: i + 1, CreditCode: t.Entity, Stratum: t.Stratum,
+			Inspectors: strings.Join(t.Inspectors, ","), Version: 1}
+	}
+	if len(rows) > 0 {
+		if err := tx.CreateInBatches(rows, 500).Error; err != nil {
+			return nil, err
+		}
+	}
+	at := now.UTC()
+	p.State, p.DrawnAt, p.Version = PlanDrawn, &at, p.Version+1
+	p.ResultsDueOn = FormatDay(cal.AddWorkdays(CentreDay(now), InspectionResultDays))
+	return p, tx.Save(p).Error
+}
+
+func publishPlan(tx *gorm.DB, id uint, version int, now time.Time) (*InspectionPlan, error) {
+	p, err := planStep(tx, id, version, PlanDrawn)
+	if err != nil {
+		return nil, err
+	}
+	at := now.UTC()
+	p.State, p.PublishedAt, p.Version = PlanPublished, &at, p.Version+1
+	return p, tx.Save(p).Error
+}
+
+func recordResult(tx *gorm.DB, r InspectionResult) (*InspectionTask, error) {
+	var t InspectionTask
+	err := tx.Where("id = ?", r.TaskID).Take(&t).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return nil, ErrNotFound
+	}
+	if err != nil {
+		return nil, err
+	}
+	if t.Version != r.Version {
+		return nil, ErrConflict
+	}
+	var state string
+	if err := tx.Model(&InspectionPlan{}).Select("state").Where("id = ?", t.PlanID).Scan(&state).Error; err != nil {
+		return nil, err
+	}
+	if state != PlanDrawn && state != PlanPublished {
+		return nil, ErrPlanState
+	}
+	first := t.Result == ""
+	t.Result, t.ResultNote, t.ResultOn, t.RecordedBy, t.Version = r.Result, r.Note, r.Day, r.Actor, t.Version+1
+	if err := tx.Save(&t).Error; err != nil {
+		return nil, err
+	}
+	if first {
+		if err := tx.Model(&InspectionEntity{}).Where("credit_code = ? AND last_inspected_on < ?", t.CreditCode, r.Day).
+			Update("last_inspected_on", r.Day).Error; err != nil {
+			return nil, err
+		}
+		if err := tx.Model(&Inspector{}).Where("cert_no IN ?", strings.Split(t.Inspectors, ",")).
+			Update("inspections", gorm.Expr("inspections + 1")).Error; err != nil {
+			return nil, err
+		}
+	}
+	return &t, nil
 }

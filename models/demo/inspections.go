@@ -36,6 +36,10 @@ var industries = []industry{
 	{"取水单位", "slj", "水业有限公司"}, {"木材经营", "lcj", "木业有限公司"},
 	{"消防重点单位", "xfdd", "商贸有限公司"}, {"户外广告", "cgj", "广告传媒有限公司"},
 	{"民办培训", "jyj", "培训学校"}, {"定点医药机构", "ybj", "医药连锁有限公司"},
+	{"粮食经营", "fgw", "粮油购销有限公司"}, {"高新技术企业", "kjj", "科技有限公司"}, {"工业企业", "gxj", "制造有限公司"},
+	{"公章刻制", "gaj", "刻字社"}, {"养老机构", "mzj", "养老院"}, {"法律服务机构", "sfj", "法律服务所"},
+	{"代理记账机构", "czj", "财务咨询有限公司"}, {"矿产开采", "zrj", "矿业有限公司"}, {"人防工程使用单位", "rfb", "地下商城"},
+	{"清真食品经营", "mzzjj", "清真餐厅"}, {"涉税服务机构", "sw", "税务师事务所"}, {"统计调查对象", "tjj", "实业有限公司"},
 }
 
 var (
@@ -199,42 +203,44 @@ func SeedInspections(ctx context.Context, store *models.Store, depts []models.De
 	if err != nil || !ok {
 		return ok, err
 	}
-	at := time.Date(2026, 3, 2, 1, 0, 0, 0, time.UTC)
-	for _, d := range depts {
-		ind := ""
-		for _, x := range industries {
-			if x.dept == d.Code {
-				ind = x.name
-				break
+	return true, store.InspectionBatch(ctx, func(b models.PlanBatch) error {
+		at := time.Date(2026, 3, 2, 1, 0, 0, 0, time.UTC)
+		for _, d := range depts {
+			ind := ""
+			for _, x := range industries {
+				if x.dept == d.Code {
+					ind = x.name
+					break
+				}
+			}
+			p, err := b.Create(models.NewInspectionPlan{Departments: []string{d.Code}, Year: 2026,
+				Title: "2026年度" + d.ShortName + "双随机抽查计划", Industry: ind, Actor: "demo", Now: at})
+			if err != nil {
+				return err
+			}
+			if _, err := b.Commit(p.ID, p.Version, nil, at); err != nil {
+				return err
 			}
 		}
-		p, err := store.CreateInspectionPlan(ctx, models.NewInspectionPlan{Departments: []string{d.Code}, Year: 2026,
-			Title: "2026年度" + d.ShortName + "双随机抽查计划", Industry: ind, Actor: "demo", Now: at})
-		if err != nil {
-			return false, err
-		}
-		if _, err := store.CommitInspectionPlan(ctx, p.ID, p.Version, nil, at); err != nil {
-			return false, err
-		}
-	}
-	return true, seedJointDraw(ctx, store, cal)
+		return seedJointDraw(b, cal)
+	})
 }
 
 // seedJointDraw draws, records and publishes the demonstration joint plan.
-func seedJointDraw(ctx context.Context, store *models.Store, cal *workflow.Calendar) error {
+func seedJointDraw(b models.PlanBatch, cal *workflow.Calendar) error {
 	at := time.Date(2026, 4, 7, 2, 0, 0, 0, time.UTC)
-	p, err := store.CreateInspectionPlan(ctx, models.NewInspectionPlan{Departments: []string{"scj", "wjw"}, Year: 2026,
+	p, err := b.Create(models.NewInspectionPlan{Departments: []string{"scj", "wjw"}, Year: 2026,
 		Title: "2026年餐饮服务单位食品安全与卫生部门联合抽查", Industry: "餐饮服务", Actor: "demo", Now: at})
 	if err != nil {
 		return err
 	}
-	if p, err = store.CommitInspectionPlan(ctx, p.ID, p.Version, demoSeed(), at); err != nil {
+	if p, err = b.Commit(p.ID, p.Version, demoSeed(), at); err != nil {
 		return err
 	}
-	if p, err = store.DrawInspectionPlan(ctx, p.ID, p.Version, cal, at.AddDate(0, 0, 1)); err != nil {
+	if p, err = b.Draw(p.ID, p.Version, cal, at.AddDate(0, 0, 1)); err != nil {
 		return err
 	}
-	tasks, err := store.InspectionTasks(ctx, p.ID)
+	tasks, err := b.Tasks(p.ID)
 	if err != nil {
 		return err
 	}
@@ -244,11 +250,11 @@ func seedJointDraw(ctx context.Context, store *models.Store, cal *workflow.Calen
 	for i, t := range tasks {
 		res := results[i%len(results)]
 		day := models.FormatDay(cal.AddWorkdays(models.CentreDay(at), 2+i%10))
-		if _, err := store.RecordInspectionResult(ctx, models.InspectionResult{TaskID: t.ID, Version: t.Version, Result: res,
+		if _, err := b.Record(models.InspectionResult{TaskID: t.ID, Version: t.Version, Result: res,
 			Note: notes[res], Day: day, Actor: "demo"}); err != nil {
 			return err
 		}
 	}
-	_, err = store.PublishInspectionPlan(ctx, p.ID, p.Version, at.AddDate(0, 0, 20))
+	_, err = b.Publish(p.ID, p.Version, at.AddDate(0, 0, 20))
 	return err
 }
