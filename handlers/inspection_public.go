@@ -233,8 +233,9 @@ func (s *Server) verifyPlan(c *gin.Context, p *models.InspectionPlan, seedHex st
 	if err != nil {
 		return inspectionVerifyView{}, err
 	}
+	verify := workflow.VerifyDraw
 	if p.State != models.PlanPublished {
-		pub.Tasks = nil // not public yet: only the commitment can be checked
+		verify = workflow.VerifyCommitment // the result is not public yet: only the commitment and the lists
 	}
 	if seedHex = strings.TrimSpace(seedHex); seedHex != "" {
 		seed, err := hex.DecodeString(seedHex)
@@ -247,8 +248,11 @@ func (s *Server) verifyPlan(c *gin.Context, p *models.InspectionPlan, seedHex st
 		return inspectionVerifyView{}, &Error{Status: http.StatusConflict, Code: "seed_not_revealed",
 			Message: "the plan has not revealed its seed yet", Fields: map[string]string{"seed": "give a seed to check against the commitment"}}
 	}
-	v := inspectionVerifyView{Done: true, Seed: hex.EncodeToString(pub.Seed), Tasks: len(pub.Tasks)}
-	err = workflow.VerifyDraw(in, pub)
+	v := inspectionVerifyView{Done: true, Seed: hex.EncodeToString(pub.Seed)}
+	if p.State == models.PlanPublished {
+		v.Tasks = len(pub.Tasks)
+	}
+	err = verify(in, pub)
 	var m *workflow.DrawMismatch
 	switch {
 	case err == nil:

@@ -171,6 +171,13 @@ func TestInspectionAdminRunsAPlanAndOtherDepartmentsAreRefused(t *testing.T) {
 	if status, _ := step(tok, "draw", p.Version); status != http.StatusConflict {
 		t.Fatalf("draw with a stale version: %d, want 409", status)
 	}
+	// Before the draw whoever holds the seed can check it against the commitment and the lists.
+	stored, _ := env.store.InspectionPlan(t.Context(), uint(p.ID))
+	var v verifyAnswer
+	if status, body = call(t, env, "GET", fmt.Sprintf("/api/v1/inspection/plans/%d/verify?seed=%s", p.ID, stored.Seed), "", nil); status != http.StatusOK ||
+		json.Unmarshal(body, &v) != nil || !v.Verified || v.Tasks != 0 {
+		t.Fatalf("the committed seed before the draw: %d %s", status, body)
+	}
 	_, p3 := step(tok, "draw", p2.Version)
 	if p3.State != models.PlanDrawn || p3.Seed != nil || p3.Result == nil || len(p3.Result.Tasks) == 0 {
 		t.Fatalf("draw: %+v", p3)
@@ -203,7 +210,6 @@ func TestInspectionAdminRunsAPlanAndOtherDepartmentsAreRefused(t *testing.T) {
 	if p4.State != models.PlanPublished || p4.Seed == nil {
 		t.Fatalf("publish: %+v", p4)
 	}
-	var v verifyAnswer
 	if status, body = call(t, env, "GET", fmt.Sprintf("/api/v1/inspection/plans/%d/verify", p.ID), "", nil); status != http.StatusOK || json.Unmarshal(body, &v) != nil || !v.Verified {
 		t.Fatalf("verify the new plan: %d %s", status, body)
 	}

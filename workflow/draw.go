@@ -362,6 +362,23 @@ type PublishedDraw struct {
 func VerifyDraw(in DrawInput, pub PublishedDraw) error {
 	in = in.clone()
 	in.Normalize()
+	if err := verifyInputs(in, pub); err != nil {
+		return err
+	}
+	return verifyTasks(in, pub)
+}
+
+// VerifyCommitment checks what a plan publishes before its draw: the seed
+// hashes to the commitment and the inputs to their digests. It is the part
+// of VerifyDraw that can be checked before the result is published.
+func VerifyCommitment(in DrawInput, pub PublishedDraw) error {
+	in = in.clone()
+	in.Normalize()
+	return verifyInputs(in, pub)
+}
+
+// verifyInputs checks the commitment and the digests of normalized inputs.
+func verifyInputs(in DrawInput, pub PublishedDraw) error {
 	if Commitment(pub.Seed) != strings.ToLower(pub.Commitment) {
 		return &DrawMismatch{CheckCommitment, "SHA-256 of the seed is " + Commitment(pub.Seed) + ", the commitment published before the draw is " + pub.Commitment}
 	}
@@ -376,6 +393,11 @@ func VerifyDraw(in DrawInput, pub PublishedDraw) error {
 			return &DrawMismatch{c.check, "the list hashes to " + c.got + ", the digest published before the draw is " + c.want}
 		}
 	}
+	return nil
+}
+
+// verifyTasks redraws normalized inputs and compares the published tasks.
+func verifyTasks(in DrawInput, pub PublishedDraw) error {
 	tasks, err := Draw(in, pub.Seed)
 	if err != nil {
 		return &DrawMismatch{CheckResult, err.Error()}

@@ -185,6 +185,24 @@ func TestVerifyDraw(t *testing.T) {
 	}
 }
 
+func TestVerifyCommitmentChecksOnlyWhatIsPublishedBeforeTheDraw(t *testing.T) {
+	t.Parallel()
+	in := drawFixture(200, 10)
+	pub := publish(t, in, testSeed)
+	pub.Tasks = nil
+	if err := VerifyCommitment(in, pub); err != nil {
+		t.Fatalf("the commitment does not verify: %v", err)
+	}
+	var m *DrawMismatch
+	if err := VerifyDraw(in, pub); !errors.As(err, &m) || m.Check != CheckResult {
+		t.Fatalf("a draw without its tasks verified: %v", err)
+	}
+	pub.Seed = []byte("wrong")
+	if err := VerifyCommitment(in, pub); !errors.As(err, &m) || m.Check != CheckCommitment {
+		t.Fatalf("a wrong seed: %v", err)
+	}
+}
+
 func TestDrawRankIsTheHMACOfLabelAndID(t *testing.T) {
 	t.Parallel()
 	// HMAC-SHA256(key "key", "entity\x1fA\x1fE1"), computed independently.
