@@ -69,6 +69,13 @@ func seed(dir string, withUsers bool) error {
 	if _, err := store.SeedBundles(ctx, bundles, time.Now()); err != nil {
 		return err
 	}
+	cal, err := workflow.NewCalendar(workflow.DefaultCalendarDays())
+	if err != nil {
+		return err
+	}
+	if _, err := demo.SeedInspections(ctx, store, depts, items, cal); err != nil {
+		return err
+	}
 	if _, err := store.SeedSite(ctx, demo.Site(), time.Now()); err != nil {
 		return err
 	}

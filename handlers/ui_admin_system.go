@@ -47,7 +47,7 @@ func (s *Server) uiAdminHome(c *gin.Context) error {
 		return err
 	}
 	p := adminHomePage{Roles: s.roleRows(principalOf(c).user.Roles)}
-	for _, sec := range []adminSection{s.systemTools(c), s.catalogueTools(c), s.workTools(c)} {
+	for _, sec := range []adminSection{s.systemTools(c), s.catalogueTools(c), s.workTools(c), s.inspectionTools(c)} {
 		if len(sec.Links) > 0 {
 			p.Sections = append(p.Sections, sec)
 		}

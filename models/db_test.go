@@ -24,7 +24,9 @@ func allModels() []any {
 	return []any{&Department{}, &ItemType{}, &Item{}, &Material{}, &Fee{}, &Step{}, &ItemDepartment{}, &CalendarDay{},
 		&SiteSettings{}, &User{}, &RoleAssignment{}, &Session{}, &LoginEvent{}, &Revision{}, &Draft{},
 		&Applicant{}, &Application{}, &AppMaterial{}, &AppFile{}, &Task{}, &Event{}, &BundleFiling{}, &BundleEvent{},
-		&Evaluation{}, &RectificationCase{}, &RectificationStep{}, &Card{}}
+		&Evaluation{}, &RectificationCase{}, &RectificationStep{}, &Card{},
+		&InspectionListItem{}, &InspectionEntity{}, &Inspector{}, &InspectionConflict{}, &InspectionRules{}, &InspectionPlan{},
+		&InspectionCandidate{}, &InspectionTask{}}
 }
 
 func TestMigrationsCoverEveryModelField(t *testing.T) {

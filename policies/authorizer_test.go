@@ -211,8 +211,8 @@ func TestDomainsAgreesWithCan(t *testing.T) {
 func TestAllRoles(t *testing.T) {
 	t.Parallel()
 	roles := AllRoles()
-	if len(roles) != 7 {
-		t.Fatalf("AllRoles = %v, want 7 roles", roles)
+	if len(roles) != 8 {
+		t.Fatalf("AllRoles = %v, want 8 roles", roles)
 	}
 	for _, r := range roles {
 		if !ValidRole(string(r)) {

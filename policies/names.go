@@ -25,6 +25,8 @@ const (
 	Supervisor Role = "supervisor"
 	// Citizen files and follows their own applications.
 	Citizen Role = "citizen"
+	// InspectionAdmin runs a department's random inspections (双随机一公开).
+	InspectionAdmin Role = "inspection_admin"
 )
 
 // Objects: the kinds of resource a permission is about.
@@ -57,6 +59,8 @@ const (
 	ObjEvaluation = "evaluation"
 	// ObjOutbox is the notifications sent to applicants (SMS, e-mail) and their states.
 	ObjOutbox = "outbox"
+	// ObjInspection is a department's random inspections: list, rules, libraries, plans and results.
+	ObjInspection = "inspection"
 )
 
 // Verbs: the actions a permission allows.
@@ -120,9 +124,11 @@ const (
 	ActExtend = "extend"
 	// ActHandle takes the steps of a department's rectification case.
 	ActHandle = "handle"
+	// ActRecord records the result of an inspection task.
+	ActRecord = "record"
 )
 
-var allRoles = []Role{Sysadmin, CatalogueAdmin, WindowClerk, Reviewer, Approver, Supervisor, Citizen}
+var allRoles = []Role{Sysadmin, CatalogueAdmin, WindowClerk, Reviewer, Approver, Supervisor, Citizen, InspectionAdmin}
 
 // ValidRole reports whether r names a known role.
 func ValidRole(r string) bool {

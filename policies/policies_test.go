@@ -24,6 +24,7 @@ var fixture = []Assignment{
 	{User: "multi", Role: Approver, Domain: "zjj"},
 	{User: "multi", Role: Reviewer, Domain: "gaj"},
 	{User: "approver", Role: Citizen, Domain: AllDomains}, // a user named like a role
+	{User: "scj.inspect", Role: InspectionAdmin, Domain: "scj"},
 }
 
 func newFixture(t testing.TB) *Authorizer {
@@ -78,6 +79,16 @@ func TestCan(t *testing.T) {
 		{"scj.review", "zjj", ObjEvaluation, ActHandle, false},
 		{"window1", "scj", ObjEvaluation, ActHandle, false},
 		{"citizen1", AllDomains, ObjEvaluation, ActRead, false},
+
+		// 双随机一公开: a department's inspection administrator, in its department only.
+		{"scj.inspect", "scj", ObjInspection, ActManage, true},
+		{"scj.inspect", "scj", ObjInspection, ActRecord, true},
+		{"scj.inspect", "scj", ObjInspection, ActImport, true},
+		{"scj.inspect", "zjj", ObjInspection, ActManage, false},
+		{"scj.inspect", "scj", ObjItem, ActEdit, false},
+		{"supervisor", "scj", ObjInspection, ActRead, true},
+		{"supervisor", "scj", ObjInspection, ActManage, false},
+		{"scj.review", "scj", ObjInspection, ActManage, false},
 
 		// window_clerk in "*" works for every department.
 		{"window1", "scj", ObjApplication, ActAccept, true},
@@ -194,11 +205,11 @@ func TestCanCancelledContext(t *testing.T) {
 
 var (
 	knownObjects = []string{ObjItem, ObjApplication, ObjTask, ObjUser, ObjRole, ObjDepartment,
-		ObjCalendar, ObjLoginLog, ObjAudit, ObjReport, ObjSite, ObjEvaluation, ObjDataLog, ObjOutbox}
+		ObjCalendar, ObjLoginLog, ObjAudit, ObjReport, ObjSite, ObjEvaluation, ObjDataLog, ObjOutbox, ObjInspection}
 	knownVerbs = []string{ActRead, ActEdit, ActCreate, ActDispose, ActPublish, ActImport, ActExport,
 		ActManage, ActAssign, ActVerify, ActOwn, ActRegister, ActAccept, ActAcceptPending, ActReject,
 		ActRequestSupplement, ActIssue, ActDecideImmediate, ActTerminate, ActClaim, ActReviewPass,
-		ActSendBack, ActSuspend, ActResume, ActApprove, ActDeny, ActExtend, ActHandle, ActReveal}
+		ActSendBack, ActSuspend, ActResume, ActApprove, ActDeny, ActExtend, ActHandle, ActReveal, ActRecord}
 )
 
 func TestPolicyFile(t *testing.T) {

@@ -28,7 +28,7 @@ func seedAccounts(ctx context.Context, store *models.Store, withDemo bool, out i
 			fmt.Fprintf(out, "DEMO ACCOUNTS (password %q; for trying OneWindow out only, never in production):\n", demo.Password)
 			fmt.Fprintln(out, "  admin (system administrator), catalog (catalogue administrator), window1 (window clerk),")
 			fmt.Fprintln(out, "  supervisor, citizen1 (resident ID "+demo.CitizenID+"),")
-			fmt.Fprintln(out, "  <department>.review and <department>.approve for every department, e.g. scj.review, zjj.approve")
+			fmt.Fprintln(out, "  <department>.review, <department>.approve and <department>.inspect (random inspections) for every department, e.g. scj.review, zjj.approve, scj.inspect")
 		}
 		return nil
 	}

@@ -30,6 +30,7 @@ commands:
   user      add an account, change a password, list or set roles (see user -h)
   catalogue import or export the item catalogue as XLSX or CSV (see catalogue -h)
   audit     verify every application's event chain (audit verify)
+  draw      recompute a random inspection plan's published draw (draw verify --plan ID [--seed HEX])
   alias     list, import or export the search alias dictionary (see alias -h)
   site      show or set the district, centre, address, hotline, hours, footer (see site -h)
   backup    write a consistent copy of the data folder while the server runs (backup -o FILE)
@@ -54,6 +55,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return catalogueCommand(ctx, args[1:], getenv, stdout, stderr)
 	case "audit":
 		return auditCommand(ctx, args[1:], getenv, stdout, stderr)
+	case "draw":
+		return drawCommand(ctx, args[1:], getenv, stdout, stderr)
 	case "alias":
 		return aliasCommand(ctx, args[1:], getenv, stdout, stderr)
 	case "site":

@@ -247,6 +247,16 @@ func seed(ctx context.Context, store *models.Store, withDemo bool, log *slog.Log
 	} else if ok {
 		log.Info("seeded the demonstration 一件事 bundles", "bundles", len(bundles))
 	}
+	cal, err := workflow.NewCalendar(workflow.DefaultCalendarDays())
+	if err != nil {
+		return err
+	}
+	start = time.Now()
+	if ok, err := demo.SeedInspections(ctx, store, depts, items, cal); err != nil {
+		return err
+	} else if ok {
+		log.Info("seeded the demonstration 双随机一公开 (lists, entities, inspectors, plans)", "took", time.Since(start))
+	}
 	if ok, err := store.SeedSite(ctx, demo.Site(), time.Now()); err != nil {
 		return err
 	} else if ok {

@@ -10,7 +10,8 @@ const CitizenID = "11010519491231002X"
 
 // Accounts returns the demonstration accounts of DESIGN §7, all with the
 // given password hash: admin, catalog, window1, supervisor, citizen1, and a
-// reviewer and an approver for every department.
+// reviewer, an approver and a random inspection administrator (<code>.inspect)
+// for every department.
 func Accounts(depts []models.Department, passwordHash string) []models.NewUser {
 	one := func(user, name, dept, role, domain string) models.NewUser {
 		return models.NewUser{Username: user, DisplayName: name, DepartmentCode: dept, PasswordHash: passwordHash,
@@ -28,7 +29,8 @@ func Accounts(depts []models.Department, passwordHash string) []models.NewUser {
 	for _, d := range depts {
 		out = append(out,
 			one(d.Code+".review", d.ShortName+"审查员", d.Code, "reviewer", d.Code),
-			one(d.Code+".approve", d.ShortName+"审批人", d.Code, "approver", d.Code))
+			one(d.Code+".approve", d.ShortName+"审批人", d.Code, "approver", d.Code),
+			one(d.Code+".inspect", d.ShortName+"双随机抽查管理员", d.Code, "inspection_admin", d.Code))
 	}
 	return out
 }
