@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"log/slog"
+	"maps"
 	"os"
 	"regexp"
 	"slices"
@@ -33,7 +34,7 @@ func (s *Server) newDispatcher(senders map[string]notify.Sender) *notify.Dispatc
 	host, _ := os.Hostname()
 	var b [4]byte
 	_, _ = rand.Read(b[:])
-	return &notify.Dispatcher{Queue: s.store, Senders: senders, Render: s.renderMessage,
+	return &notify.Dispatcher{Queue: s.store, Senders: senders, Render: s.renderMessage, Params: s.messageParams,
 		Now: func() time.Time { return s.now() }, Lease: outboxLease,
 		Owner: fmt.Sprintf("%s:%d:%s", host, os.Getpid(), hex.EncodeToString(b[:]))}
 }
@@ -61,16 +62,39 @@ func (s *Server) RunOutboxDispatcher(ctx context.Context, every time.Duration, l
 // placeholder is one {name} of a message text.
 var placeholder = regexp.MustCompile(`\{([a-z_]+)\}`)
 
+// messageLang is the language a message is written in.
+func (s *Server) messageLang(m models.Message) string {
+	if m.Lang == "" || !s.site.Has(m.Lang) {
+		return web.DefaultLang
+	}
+	return m.Lang
+}
+
+// messageParams are a message's parameters with those its language
+// resolves: a decision's {result} in the item type's own words (确认, 给付,
+// 办结 …), so a 行政确认 is never told "准予许可". The vocabulary itself is
+// internal and leaves with no message.
+func (s *Server) messageParams(m models.Message) map[string]string {
+	v, ok := m.Params["vocabulary"]
+	if !ok {
+		return m.Params
+	}
+	params := maps.Clone(m.Params)
+	delete(params, "vocabulary")
+	if outcome := map[string]string{models.NoticeApproved: "approved", models.NoticeDenied: "denied"}[m.Kind]; outcome != "" && v != "" {
+		params["result"] = s.site.T(s.messageLang(m), "decision."+v+".result."+outcome)
+	}
+	return params
+}
+
 // renderMessage writes a message's subject and body in its language from
 // outbox.msg.<kind>.subject and .body; a body naming a parameter the event
 // did not record (unknown is not zero) falls back to .short, which names
 // only the number and the item.
 func (s *Server) renderMessage(m models.Message) (string, string) {
-	lang := m.Lang
-	if lang == "" || !s.site.Has(lang) {
-		lang = web.DefaultLang
-	}
+	lang := s.messageLang(m)
 	key := "outbox.msg." + m.Kind
+	m.Params = s.messageParams(m)
 	body := s.site.T(lang, key+".body")
 	for _, ph := range placeholder.FindAllStringSubmatch(body, -1) {
 		if m.Params[ph[1]] == "" {

@@ -46,6 +46,7 @@ const (
 	NoticeIssued          = "issued"
 	NoticePendingOverdue  = "pending_overdue" // terminated: 容缺 materials not in by their due date
 	NoticeEvaluationReply = "evaluation_reply"
+	NoticePayment         = "payment_notice" // 缴款通知书 issued: amount and notice number
 )
 
 // noticeRule says which event tells the applicant what: an event of action
@@ -70,6 +71,7 @@ var noticeRules = []noticeRule{
 	{Act: workflow.Deny, To: workflow.Denied, Kind: NoticeDenied},
 	{Act: workflow.Issue, Kind: NoticeIssued},
 	{Act: workflow.Terminate, Rule: RulePendingOverdue, Kind: NoticePendingOverdue},
+	{Act: workflow.Action(EventPaymentNoticeIssued), Kind: NoticePayment},
 }
 
 // NoticeKinds lists every kind of message, for the locale and template checks.
@@ -85,7 +87,7 @@ func NoticeKinds() []string {
 
 // noticeParams are the event fields a message may tell; nothing else of the
 // event (comments, reasons) leaves the database in a message.
-var noticeParams = []string{"days", "expected_days", "deadline", "due", "delivery", "tracking_number", "result_number"}
+var noticeParams = []string{"days", "expected_days", "deadline", "due", "delivery", "tracking_number", "result_number", "notice", "amount"}
 
 // NotifyChannels normalises the channels an applicant chose into the stored
 // form: "sms", "email", "sms,email" or "".
@@ -139,6 +141,11 @@ func queueNotices(tx *gorm.DB, app *Application, e *Event, detail map[string]str
 	}
 	if kind == NoticeAccepted || kind == NoticePendingAccepted {
 		params["deadline"] = app.PromisedDeadline
+	}
+	if kind == NoticeApproved || kind == NoticeDenied {
+		// The decision is told in the item type's own words (确认, 给付, 办结 …),
+		// which the message's language resolves: a 行政确认 is never "准予许可".
+		params["vocabulary"] = app.Terms().Vocabulary
 	}
 	return queueMessages(tx, app, e.Seq, kind, "e"+strconv.Itoa(e.Seq), params, e.At)
 }

@@ -27,6 +27,10 @@ type Dispatcher struct {
 	Senders map[string]Sender // by channel ("sms", "email")
 	// Render writes the message's subject and body (from the locale files).
 	Render func(m models.Message) (subject, body string)
+	// Params, when set, gives the parameters a template-based channel (SMS)
+	// receives, the ones the message's language resolves included; nil: the
+	// message's own.
+	Params func(m models.Message) map[string]string
 	Now    func() time.Time
 	Owner  string // this instance's lease name (host and process)
 
@@ -101,8 +105,12 @@ func (d *Dispatcher) send(ctx context.Context, m models.Message, res *Result) er
 		err = fmt.Errorf("notify: the application has no %s to send to: %w", m.Channel, ErrPermanent)
 	default:
 		subject, body := d.Render(m)
+		params := m.Params
+		if d.Params != nil {
+			params = d.Params(m)
+		}
 		err = sender.Send(ctx, Envelope{ID: m.DedupeKey, Channel: m.Channel, To: m.Recipient, Kind: m.Kind,
-			Lang: m.Lang, Subject: subject, Body: body, Params: m.Params})
+			Lang: m.Lang, Subject: subject, Body: body, Params: params})
 	}
 	if err == nil {
 		err := d.Queue.MessageSent(ctx, m.ID, d.Owner, d.Now())
