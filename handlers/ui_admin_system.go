@@ -40,13 +40,19 @@ type adminSection struct {
 type adminHomePage struct {
 	Sections []adminSection
 	Roles    []roleRow
+	Work     []landingLink // each role's starting page: the chooser for an account with several
 }
 
 func (s *Server) uiAdminHome(c *gin.Context) error {
 	if err := s.loginOnly(c); err != nil {
 		return err
 	}
-	p := adminHomePage{Roles: s.roleRows(principalOf(c).user.Roles)}
+	user := principalOf(c).user.Username
+	if s.citizenOnly(user) { // a citizen's work is their own applications; nothing else is here
+		c.Redirect(http.StatusSeeOther, "/my")
+		return nil
+	}
+	p := adminHomePage{Roles: s.roleRows(principalOf(c).user.Roles), Work: s.landings(user)}
 	for _, sec := range []adminSection{s.systemTools(c), s.catalogueTools(c), s.workTools(c)} {
 		if len(sec.Links) > 0 {
 			p.Sections = append(p.Sections, sec)
