@@ -305,12 +305,12 @@ func (s *Site) Pages() []string {
 	return out
 }
 
-// dataHTML is v escaped; on a page not in Chinese (lang), inside
+// dataHTML is v escaped; on a page known not to be in Chinese (lang), inside
 // <span lang="zh-CN"> when it holds Chinese.
 func dataHTML(lang string, v any) template.HTML {
 	text := fmt.Sprint(v)
 	esc := template.HTMLEscapeString(text)
-	if !strings.HasPrefix(lang, "zh") && strings.ContainsFunc(text, func(r rune) bool {
+	if lang != "" && !strings.HasPrefix(lang, "zh") && strings.ContainsFunc(text, func(r rune) bool {
 		return unicode.Is(unicode.Han, r) || (r >= 0x3000 && r <= 0x303f) || (r >= 0xff00 && r <= 0xffef)
 	}) {
 		return template.HTML(`<span lang="zh-CN">` + esc + `</span>`)
