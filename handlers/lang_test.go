@@ -9,6 +9,8 @@ import (
 
 	"golang.org/x/net/html"
 	"golang.org/x/net/html/atom"
+
+	"onewindow/models"
 )
 
 // One language per page: an English page shows no Chinese and no full-width
@@ -154,6 +156,77 @@ func TestEnglishPagesHoldNoChineseOutsideData(t *testing.T) {
 			}
 			for _, s := range found {
 				t.Errorf("%s, English %s shows Chinese outside data: %s", user, path, s)
+			}
+		}
+	}
+}
+
+// TestEveryPageNamesADepartmentOneWay: a department is named by its name
+// in the department data on every page, in both languages, never by its
+// short form (区市场监督管理局 beside 集宁区市场监督管理局 on another page).
+func TestEveryPageNamesADepartmentOneWay(t *testing.T) {
+	env := newStaffEnv(t)
+	var depts struct {
+		Departments []struct {
+			Code, Name string
+			Short      string `json:"short_name"`
+		} `json:"departments"`
+	}
+	getJSONFrom(t, env, "/api/v1/departments", &depts)
+	full, short := "", ""
+	for _, d := range depts.Departments {
+		if d.Code == "scj" {
+			full, short = d.Name, d.Short
+		}
+	}
+	if full == "" || short == "" || full == short || !strings.Contains(full, short) {
+		t.Fatalf("the demo's scj is named %q, short %q: the test needs a short form inside the name", full, short)
+	}
+	it := demoItem(t, func(it models.Item) bool {
+		return it.DepartmentCode == "scj" && it.OnApplication && it.HandlingKind == models.KindPromised && len(it.Departments) <= 1
+	})
+	f := fileOnline(t, env, it.Code)
+	clerk := loginToken(t, env, "window1")
+	a := staffView(t, env, clerk, f.Number)
+	if status, b := call(t, env, http.MethodPost, "/api/v1/applications/"+f.Number+"/actions/accept", clerk,
+		acceptBody(t, env, f.Number, a.Version)); status != http.StatusOK {
+		t.Fatalf("accept: %d %s", status, b)
+	}
+	pages := map[string][]string{
+		"":           {"/", "/items?department=scj", "/items/" + it.Code, "/catalogue", "/departments/scj", "/handled", "/status/" + f.Number + "?code=" + f.QueryCode},
+		"citizen1":   {"/my"},
+		"window1":    {"/window", "/window/applications/" + f.Number},
+		"scj.review": {"/tasks", "/tasks/" + f.Number},
+		"supervisor": {"/supervise", "/supervise/cards"},
+		"catalog":    {"/admin/items"},
+		"admin":      {"/admin/users"},
+	}
+	for user, paths := range pages {
+		get := func(path string) (int, string) {
+			_, body, resp := fetch(t, staffClientless(), http.MethodGet, env.http.URL+path, nil)
+			return resp.StatusCode, body
+		}
+		if user != "" {
+			s := loginSession(t, env, user, "demo1234")
+			get = func(path string) (int, string) { st, body, _ := s.get(path); return st, body }
+		}
+		for _, path := range paths {
+			for _, lang := range []string{"zh-CN", "en"} {
+				sep := "?"
+				if strings.Contains(path, "?") {
+					sep = "&"
+				}
+				status, body := get(path + sep + "lang=" + lang)
+				if status != http.StatusOK {
+					t.Errorf("%s GET %s (%s) = %d", user, path, lang, status)
+					continue
+				}
+				if path != "/window" && !strings.Contains(body, full) { // the accepted application has left the window's queue
+					t.Errorf("%s, %s (%s) does not name %s", user, path, lang, full)
+				}
+				if n := strings.Count(body, short) - strings.Count(body, full); n > 0 {
+					t.Errorf("%s, %s (%s) names the department %d times as %s", user, path, lang, n, short)
+				}
 			}
 		}
 	}
