@@ -5,11 +5,13 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 	"unicode"
 
 	"golang.org/x/net/html"
 	"golang.org/x/net/html/atom"
 
+	"onewindow/handlers"
 	"onewindow/models"
 )
 
@@ -227,6 +229,46 @@ func TestEveryPageNamesADepartmentOneWay(t *testing.T) {
 				if n := strings.Count(body, short) - strings.Count(body, full); n > 0 {
 					t.Errorf("%s, %s (%s) names the department %d times as %s", user, path, lang, n, short)
 				}
+			}
+		}
+	}
+}
+
+// TestEveryShownTimeIsTheCentres: at 23:30 UTC it is already 07:30 the next
+// morning in the centre (Asia/Shanghai); every page that shows when an
+// application was filed or acted on shows the centre's time, never UTC.
+func TestEveryShownTimeIsTheCentres(t *testing.T) {
+	at := time.Date(2026, 3, 10, 23, 30, 0, 0, time.UTC)
+	env := newConfiguredEnv(t, func(c *handlers.Config) { c.Now = func() time.Time { return at } })
+	it := singleItem(t)
+	f := fileOnline(t, env, it.Code)
+	clerk := loginToken(t, env, "window1")
+	a := staffView(t, env, clerk, f.Number)
+	if status, b := call(t, env, http.MethodPost, "/api/v1/applications/"+f.Number+"/actions/accept", clerk,
+		acceptBody(t, env, f.Number, a.Version)); status != http.StatusOK {
+		t.Fatalf("accept: %d %s", status, b)
+	}
+	const local, utc = "2026-03-11 07:30", "2026-03-10 23:30"
+	pages := map[string][]string{
+		"":                            {"/status/" + f.Number + "?code=" + f.QueryCode},
+		"citizen1":                    {"/status/" + f.Number},
+		"window1":                     {"/window/applications/" + f.Number},
+		it.DepartmentCode + ".review": {"/tasks/" + f.Number},
+	}
+	for user, paths := range pages {
+		get := func(path string) (int, string) {
+			_, body, resp := fetch(t, staffClientless(), http.MethodGet, env.http.URL+path, nil)
+			return resp.StatusCode, body
+		}
+		if user != "" {
+			s := loginSession(t, env, user, "demo1234")
+			get = func(path string) (int, string) { st, body, _ := s.get(path); return st, body }
+		}
+		for _, path := range paths {
+			status, body := get(path)
+			if status != http.StatusOK || !strings.Contains(body, local) || strings.Contains(body, utc) {
+				t.Errorf("%s %s = %d: shows %s %v, UTC %s %v", user, path, status,
+					local, strings.Contains(body, local), utc, strings.Contains(body, utc))
 			}
 		}
 	}

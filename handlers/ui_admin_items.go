@@ -5,7 +5,6 @@ import (
 	"net/http"
 	"slices"
 	"strings"
-	"time"
 
 	"github.com/gin-gonic/gin"
 
@@ -262,12 +261,8 @@ type revisionView struct {
 	Other     []models.FieldChange // the other changes, as rows
 }
 
-var shanghai = func() *time.Location {
-	if loc, err := time.LoadLocation("Asia/Shanghai"); err == nil {
-		return loc
-	}
-	return time.FixedZone("CST", 8*3600)
-}()
+// shanghai is the centre's time zone, the one every shown time is in.
+var shanghai = models.CentreZone()
 
 func (s *Server) uiItemHistory(c *gin.Context) error {
 	it, _, err := s.adminItem(c, policies.ActEdit)

@@ -8,6 +8,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"onewindow/models"
 	"onewindow/policies"
 )
 
@@ -163,11 +164,6 @@ func redirectDone(c *gin.Context, path string, q url.Values, done string) {
 }
 
 // displayZone is where staff read times: the district's local time.
-var displayZone = func() *time.Location {
-	if loc, err := time.LoadLocation("Asia/Shanghai"); err == nil {
-		return loc
-	}
-	return time.FixedZone("CST", 8*60*60)
-}()
+var displayZone = models.CentreZone()
 
 func localTime(t time.Time) string { return t.In(displayZone).Format("2006-01-02 15:04:05") }
