@@ -124,7 +124,8 @@ func TestEnglishPagesHoldNoChineseOutsideData(t *testing.T) {
 	dept := it.DepartmentCode
 	pages := map[string][]string{
 		"": {"/", "/items?q=%E9%A3%9F%E5%93%81", "/items/" + it.Code, "/catalogue", "/departments/" + dept,
-			"/bundles", "/status", "/status/" + f.Number + "?code=" + f.QueryCode, "/login", "/handled"},
+			"/bundles", "/status", "/status/" + f.Number + "?code=" + f.QueryCode, "/login", "/handled",
+			"/items/" + it.Code + "/apply", "/bundles/restaurant", "/bundles/restaurant/apply"},
 		"citizen1":        {"/my", "/status/" + f.Number},
 		"window1":         {"/window", "/window/new", "/window/applications/" + f.Number},
 		dept + ".review":  {"/tasks", "/tasks/" + f.Number},
