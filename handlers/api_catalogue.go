@@ -332,7 +332,7 @@ func guideJSON(it *models.Item, ref *reference) itemGuideJSON {
 	g := itemGuideJSON{
 		itemSummaryJSON: itemSummaryJSON{
 			Code: it.Code, Name: it.Name, Type: it.TypeCode, TypeName: ref.typeByKey[it.TypeCode].Name,
-			Department: it.DepartmentCode, DepartmentName: dept.ShortName, Disposition: it.Disposition,
+			Department: it.DepartmentCode, DepartmentName: dept.Name, Disposition: it.Disposition,
 			OnApplication: it.OnApplication, Joint: it.Joint(), Immediate: it.HandlingKind == models.KindImmediate,
 			StatutoryDays: it.StatutoryDays, PromisedDays: it.PromisedDays,
 		},
@@ -361,7 +361,7 @@ func guideJSON(it *models.Item, ref *reference) itemGuideJSON {
 		g.Steps[i] = stepJSON{Name: st.Name, Actor: st.Actor, Days: st.Days, CountsTime: st.CountsTime, Note: st.Note}
 	}
 	for i, d := range it.Departments {
-		g.Workflow.Departments[i] = workflowDeptJSON{Code: d.DepartmentCode, Name: ref.deptByKey[d.DepartmentCode].ShortName, Stages: nonNil(d.Stages),
+		g.Workflow.Departments[i] = workflowDeptJSON{Code: d.DepartmentCode, Name: ref.deptByKey[d.DepartmentCode].Name, Stages: nonNil(d.Stages),
 			Plan: d.Plan}
 	}
 	return g

@@ -145,7 +145,7 @@ func (s *Server) workItemViews(lang string, items []models.WorkItem, warn int) [
 	for _, w := range items {
 		clk := w.Clock()
 		v := workItemView{Number: w.Number, ItemCode: w.ItemCode, ItemName: w.ItemName, Applicant: w.ApplicantName,
-			Department: w.Department, DepartmentName: ref.deptByKey[w.Department].ShortName, Joint: w.Joint,
+			Department: w.Department, DepartmentName: ref.deptByKey[w.Department].Name, Joint: w.Joint,
 			Stage: w.Stage, StageLabel: stagesLabel(s, lang, string(w.Stage), w.StageName), StageName: w.StageName, StageDue: w.StageDue, ClaimedBy: w.ClaimedBy,
 			State: w.State, StateLabel: s.site.T(lang, "state."+string(w.State)), Version: w.Version,
 			Deadline: models.FormatDay(clk.PromisedDeadline(cal, today)), Remaining: clk.Remaining(cal, today),

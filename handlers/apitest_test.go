@@ -232,14 +232,14 @@ func loginSession(t *testing.T, env *demoEnv, user, password string) *sysSession
 	jar, _ := cookiejar.New(nil)
 	s := &sysSession{t: t, env: env, client: &http.Client{Jar: jar,
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}}
-	status, _, _ := s.post("/login", url.Values{"username": {user}, "password": {password}})
+	status, _, landing := s.post("/login", url.Values{"username": {user}, "password": {password}})
 	if status != http.StatusSeeOther {
 		t.Fatalf("login %s = %d", user, status)
 	}
-	_, body, _ := s.get("/admin")
+	_, body, _ := s.get(landing)
 	m := sysCSRF.FindStringSubmatch(body)
 	if m == nil {
-		t.Fatalf("no CSRF token on /admin for %s", user)
+		t.Fatalf("no CSRF token on %s for %s", landing, user)
 	}
 	s.csrf = m[1]
 	return s

@@ -171,7 +171,7 @@ func (s *Server) uiSuperviseCards(c *gin.Context) error {
 	q, bad := s.parseCardQuery(c.Request.URL.Query())
 	p := cardsPage{Query: q, Errors: bad, EscalationDays: s.escalationDays()}
 	for _, d := range ref.depts {
-		p.Departments = append(p.Departments, option{Value: d.Code, Label: d.ShortName})
+		p.Departments = append(p.Departments, option{Value: d.Code, Label: d.Name})
 	}
 	for _, col := range models.CardColours {
 		p.Colours = append(p.Colours, option{Value: col, Label: s.site.T(lang, "card."+col)})
@@ -186,7 +186,7 @@ func (s *Server) uiSuperviseCards(c *gin.Context) error {
 		}
 		p.Report = rep
 		for _, d := range rep.ByDepartment {
-			p.ByDepartment = append(p.ByDepartment, cardCountView{cardCountJSON: d, Name: ref.deptByKey[d.Key].ShortName})
+			p.ByDepartment = append(p.ByDepartment, cardCountView{cardCountJSON: d, Name: ref.deptByKey[d.Key].Name})
 		}
 		for _, d := range rep.ByPerson {
 			name := d.Key
@@ -196,7 +196,7 @@ func (s *Server) uiSuperviseCards(c *gin.Context) error {
 			p.ByPerson = append(p.ByPerson, cardCountView{cardCountJSON: d, Name: name})
 		}
 		for _, r := range rep.Cards {
-			p.Rows = append(p.Rows, cardView{cardJSON: r, DepartmentName: ref.deptByKey[r.Department].ShortName,
+			p.Rows = append(p.Rows, cardView{cardJSON: r, DepartmentName: ref.deptByKey[r.Department].Name,
 				ColourLabel: s.site.T(lang, "card."+r.Colour), AtText: r.At.In(shanghai).Format("2006-01-02 15:04")})
 		}
 	}

@@ -13,6 +13,7 @@ type contactLine struct {
 	Value   string // empty when nobody published one
 	Unknown string // 未公布 in the page's language
 	Phone   bool   // a telephone number: kept on one line
+	Lang    string // the page's language, so that Chinese data on an English page is marked
 }
 
 // Text is the line as plain text, for a sentence or a form's field error.
@@ -34,7 +35,7 @@ type contactSource struct{ value, label string }
 // contact picks the first published candidate. When none is published the
 // line reads 未公布 under the first candidate's label.
 func (s *Server) contact(lang string, phone bool, cands ...contactSource) contactLine {
-	l := contactLine{Unknown: s.site.T(lang, "unknown"), Phone: phone}
+	l := contactLine{Unknown: s.site.T(lang, "unknown"), Phone: phone, Lang: lang}
 	pick := contactSource{}
 	if len(cands) > 0 {
 		pick = contactSource{label: cands[0].label}

@@ -125,8 +125,8 @@ func TestHostileOpenRedirectVariants(t *testing.T) {
 		}
 		form := url.Values{"username": {"window1"}, "password": {demo.Password}, "next": {next}}
 		status, _, resp := fetch(t, staffClientless(), http.MethodPost, env.http.URL+"/login", form)
-		if loc := resp.Header.Get("Location"); status != http.StatusSeeOther || loc != "/admin" {
-			t.Errorf("next %q: %d to %q, want /admin", next, status, loc)
+		if loc := resp.Header.Get("Location"); status != http.StatusSeeOther || loc != "/window" {
+			t.Errorf("next %q: %d to %q, want the clerk's window /window", next, status, loc)
 		}
 	}
 }

@@ -53,7 +53,7 @@ func TestPrintedNoticeContactRowNeverPrintsEmpty(t *testing.T) {
 		t.Errorf("the contact row does not show the department's office: %q", cell)
 	}
 	editGuide(t, env, app.ItemCode, func(it *models.Item) { it.Location, it.Phone = "政务服务中心一楼 3 号窗口", "0474-7100002" })
-	_, page, _ = fetch(t, window, http.MethodGet, noticeURL, nil)
+	_, page, _ = fetch(t, window, http.MethodGet, noticeURL+"?lang=zh-CN", nil) // back in Chinese after the English look
 	if cell := noticeContactCell(t, page); cell != `政务服务中心一楼 3 号窗口 <span class="phone">0474-7100002</span>` {
 		t.Errorf("the contact row does not show the item's own: %q", cell)
 	}

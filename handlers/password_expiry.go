@@ -191,19 +191,16 @@ func (s *Server) uiAccountPassword(c *gin.Context) error {
 }
 
 // landingAfterLogin is where a fresh sign-in goes when the form named no page: the
-// change-password page for staff whose password has expired, a citizen's own
-// applications, or the staff landing page.
+// change-password page for staff whose password has expired, else where the
+// account's work is (landingOf: a citizen's own applications, a clerk's window …).
 func (s *Server) landingAfterLogin(ctx context.Context, username, next string) string {
 	if u, err := s.store.UserByName(ctx, username); err == nil {
 		if st := s.passwordState(u); st != nil && st.Must {
 			return accountPasswordPath
 		}
 	}
-	switch {
-	case next != "":
+	if next != "" {
 		return next
-	case s.citizenOnly(username):
-		return "/my"
 	}
-	return "/admin"
+	return s.landingOf(username)
 }

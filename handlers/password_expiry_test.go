@@ -62,7 +62,7 @@ func TestPasswordExpiryWarnsThenConfinesStaffToTheChangePage(t *testing.T) {
 
 	// Warned: days left and a link, in both languages; nothing else changes.
 	window, landing := pageSession(t, env, "window1", demo.Password)
-	if landing != "/admin" {
+	if landing != "/window" {
 		t.Fatalf("window1 landed on %s", landing)
 	}
 	for _, l := range []struct{ q, want string }{{"", "您的密码将在 10 天后过期"}, {"?lang=en", "Days until your password expires: 10."}} {

@@ -163,7 +163,7 @@ func (s *Server) uiHandled(c *gin.Context) error {
 	q, bad := s.parseHandledQuery(c.Request.URL.Query())
 	p := handledPage{Query: q, Errors: bad}
 	for _, d := range ref.depts {
-		p.Departments = append(p.Departments, option{Value: d.Code, Label: d.ShortName})
+		p.Departments = append(p.Departments, option{Value: d.Code, Label: d.Name})
 	}
 	status := http.StatusOK
 	if len(bad) > 0 {
@@ -178,7 +178,7 @@ func (s *Server) uiHandled(c *gin.Context) error {
 			p.OnTimeRate = percent(page.Counts.OnTime, known)
 		}
 		for _, r := range page.Rows {
-			p.Rows = append(p.Rows, handledRowView{HandledRow: r, DepartmentName: ref.deptByKey[r.Department].ShortName,
+			p.Rows = append(p.Rows, handledRowView{HandledRow: r, DepartmentName: ref.deptByKey[r.Department].Name,
 				StateLabel: s.site.T(lang, "state."+string(r.State))})
 		}
 		p.Pages = (page.Counts.Total + q.PageSize - 1) / q.PageSize
@@ -200,7 +200,7 @@ func (s *Server) satisfactionTables(c *gin.Context, p *handledPage) error {
 		return err
 	}
 	for _, d := range depts {
-		p.ByDept = append(p.ByDept, satisfactionOf(d, ref.deptByKey[d.Key].ShortName))
+		p.ByDept = append(p.ByDept, satisfactionOf(d, ref.deptByKey[d.Key].Name))
 	}
 	items, err := s.store.SatisfactionBy(ctx, "item", p.Query.Department, 20)
 	if err != nil {

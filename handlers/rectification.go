@@ -200,7 +200,7 @@ func (s *Server) renderEvaluationList(c *gin.Context, supervisor bool, action st
 	p := evaluationListPage{Supervisor: supervisor, Action: action, Query: q, Errors: bad, Levels: []int{1, 2, 3, 4, 5}}
 	for _, d := range ref.depts {
 		if depts == nil || slices.Contains(depts, d.Code) || slices.Contains(depts, policies.AllDomains) {
-			p.Departments = append(p.Departments, option{Value: d.Code, Label: d.ShortName})
+			p.Departments = append(p.Departments, option{Value: d.Code, Label: d.Name})
 		}
 	}
 	for _, st := range evaluationStates {
@@ -219,7 +219,7 @@ func (s *Server) renderEvaluationList(c *gin.Context, supervisor bool, action st
 		for _, r := range rows {
 			j := rowJSON(r, today)
 			p.Rows = append(p.Rows, evaluationRowView{evaluationRowJSON: j, CaseID: r.CaseID,
-				DepartmentName: ref.deptByKey[r.DepartmentCode].ShortName,
+				DepartmentName: ref.deptByKey[r.DepartmentCode].Name,
 				LevelLabel:     s.site.T(lang, "evaluation.level."+strconv.Itoa(r.Level)),
 				StateL:         s.site.T(lang, "evaluation.case."+j.State)})
 		}

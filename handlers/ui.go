@@ -25,6 +25,7 @@ type pageData struct {
 	CSRF      string          // the session's token for forms
 	Password  *passwordNotice // the viewer's password expires soon or has expired (landing pages say so)
 	Site      siteView        // the centre's name, address, hotline … as the header, footer and notices show them
+	Work      []landingLink   // the starting pages of the viewer's roles (landing.go), first is where they land
 	Data      any
 }
 
@@ -54,6 +55,7 @@ func (s *Server) renderPage(c *gin.Context, page, title, nav string, data any) (
 	pd.Site = s.siteView(lang)
 	if p := principalOf(c); p != nil {
 		pd.User, pd.CSRF, pd.Password = p.user, p.session.CSRFToken, s.passwordState(p.user)
+		pd.Work = s.landings(p.user.Username)
 	}
 	var buf bytes.Buffer
 	if err := s.site.Render(&buf, page, pd); err != nil {

@@ -148,7 +148,7 @@ type itemFormPage struct {
 func (s *Server) renderFormEditor(c *gin.Context, status int, e *formEditor, st editorState) {
 	lang := langOf(c)
 	p := itemFormPage{Item: e.item, Code: e.item.Code, Version: e.version, Custom: e.custom,
-		Department: s.ref.Load().deptByKey[e.item.DepartmentCode].ShortName, FormVersion: st.draft.Version,
+		Department: s.ref.Load().deptByKey[e.item.DepartmentCode].Name, FormVersion: st.draft.Version,
 		PageErrors: map[string][]string{}, Reason: st.reason, Notice: st.notice, Stale: st.stale,
 		ShowPreview: st.preview, Problems: len(st.problems)}
 	opts := s.editorChoices(lang, e.dicts)

@@ -79,7 +79,7 @@ func (s *Server) uiAdminItems(c *gin.Context) error {
 	}
 	p.Total, p.Offset, p.Pages = total, f.Offset, max((total+adminItemsPageSize-1)/adminItemsPageSize, 1)
 	for _, r := range rows {
-		row := adminItemRow{AdminItemRow: r, Department: ref.deptByKey[r.DepartmentCode].ShortName}
+		row := adminItemRow{AdminItemRow: r, Department: ref.deptByKey[r.DepartmentCode].Name}
 		names := make([]string, len(r.Gaps))
 		for i, g := range r.Gaps {
 			names[i] = s.site.T(lang, "closed.gap."+g)

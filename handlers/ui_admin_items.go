@@ -5,7 +5,6 @@ import (
 	"net/http"
 	"slices"
 	"strings"
-	"time"
 
 	"github.com/gin-gonic/gin"
 
@@ -33,7 +32,7 @@ func (s *Server) newEditPage(c *gin.Context, it *models.Item, d *models.Draft) i
 	lang := langOf(c)
 	ref := s.ref.Load()
 	p := itemEditPage{
-		Item: it, Code: it.Code, Version: it.Version, Department: ref.deptByKey[it.DepartmentCode].ShortName,
+		Item: it, Code: it.Code, Version: it.Version, Department: ref.deptByKey[it.DepartmentCode].Name,
 		Action: "/admin/items/" + it.Code + "/edit", Unpublished: it.Status == models.ItemDraft,
 		Errors: map[string]string{}, CanPublish: s.can(c, it.DepartmentCode, policies.ObjItem, policies.ActPublish),
 		CanDispose:    s.can(c, it.DepartmentCode, policies.ObjItem, policies.ActDispose),
@@ -47,7 +46,7 @@ func (s *Server) newEditPage(c *gin.Context, it *models.Item, d *models.Draft) i
 		p.Types = append(p.Types, itemChoice{Value: t.Code, Label: t.Code + " " + s.site.TOr(lang, "enum.type."+t.Code, t.Name)})
 	}
 	for _, dp := range ref.depts {
-		p.Departments = append(p.Departments, itemChoice{Value: dp.Code, Label: dp.ShortName})
+		p.Departments = append(p.Departments, itemChoice{Value: dp.Code, Label: dp.Name})
 	}
 	for _, l := range editUseLevels {
 		p.UseLevels = append(p.UseLevels, itemChoice{Value: l, Label: s.site.TOr(lang, "enum.use_level."+l, s.site.T(lang, "catalogue.use_level."+l))})
@@ -264,12 +263,8 @@ type revisionView struct {
 	Other     []models.FieldChange // the other changes, as rows
 }
 
-var shanghai = func() *time.Location {
-	if loc, err := time.LoadLocation("Asia/Shanghai"); err == nil {
-		return loc
-	}
-	return time.FixedZone("CST", 8*3600)
-}()
+// shanghai is the centre's time zone, the one every shown time is in.
+var shanghai = models.CentreZone()
 
 func (s *Server) uiItemHistory(c *gin.Context) error {
 	it, _, err := s.adminItem(c, policies.ActEdit)

@@ -8,6 +8,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"onewindow/models"
 	"onewindow/policies"
 )
 
@@ -40,13 +41,19 @@ type adminSection struct {
 type adminHomePage struct {
 	Sections []adminSection
 	Roles    []roleRow
+	Work     []landingLink // each role's starting page: the chooser for an account with several
 }
 
 func (s *Server) uiAdminHome(c *gin.Context) error {
 	if err := s.loginOnly(c); err != nil {
 		return err
 	}
-	p := adminHomePage{Roles: s.roleRows(principalOf(c).user.Roles)}
+	user := principalOf(c).user.Username
+	if s.citizenOnly(user) { // a citizen's work is their own applications; nothing else is here
+		c.Redirect(http.StatusSeeOther, "/my")
+		return nil
+	}
+	p := adminHomePage{Roles: s.roleRows(principalOf(c).user.Roles), Work: s.landings(user)}
 	for _, sec := range []adminSection{s.systemTools(c), s.catalogueTools(c), s.workTools(c), s.inspectionTools(c)} {
 		if len(sec.Links) > 0 {
 			p.Sections = append(p.Sections, sec)
@@ -161,11 +168,6 @@ func redirectDone(c *gin.Context, path string, q url.Values, done string) {
 }
 
 // displayZone is where staff read times: the district's local time.
-var displayZone = func() *time.Location {
-	if loc, err := time.LoadLocation("Asia/Shanghai"); err == nil {
-		return loc
-	}
-	return time.FixedZone("CST", 8*60*60)
-}()
+var displayZone = models.CentreZone()
 
 func localTime(t time.Time) string { return t.In(displayZone).Format("2006-01-02 15:04:05") }

@@ -81,7 +81,6 @@ func TestLandingShowsOnlyTheToolsOfTheUser(t *testing.T) {
 		{"window1", []string{`id="tool-window"`}, []string{`id="tools-system"`, `id="tool-tasks"`}},
 		{"scj.review", []string{`id="tool-tasks"`}, []string{`id="tools-system"`, `id="tool-window"`, `id="tool-supervise"`}},
 		{"supervisor", []string{`id="tool-supervise"`}, []string{`id="tools-system"`, `id="tool-tasks"`}},
-		{"citizen1", []string{`id="tool-my"`}, []string{`id="tools-system"`, `id="tool-tasks"`, `id="tool-window"`}},
 	}
 	for _, tc := range cases {
 		s := loginSession(t, env, tc.user, demo.Password)

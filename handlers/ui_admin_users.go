@@ -30,7 +30,7 @@ func (s *Server) roleRows(roles []models.RoleAssignment) []roleRow {
 	ref := s.ref.Load()
 	out := make([]roleRow, len(roles))
 	for i, r := range roles {
-		out[i] = roleRow{Role: r.Role, Domain: r.Domain, DomainName: ref.deptByKey[r.Domain].ShortName}
+		out[i] = roleRow{Role: r.Role, Domain: r.Domain, DomainName: ref.deptByKey[r.Domain].Name}
 	}
 	return out
 }
@@ -74,7 +74,7 @@ func (s *Server) uiUsers(c *gin.Context) error {
 		if q != "" && !strings.Contains(strings.ToLower(u.Username), q) && !strings.Contains(strings.ToLower(u.DisplayName), q) {
 			continue
 		}
-		rows = append(rows, userRow{User: u, Locked: u.Locked(now), DeptName: ref.deptByKey[u.DepartmentCode].ShortName,
+		rows = append(rows, userRow{User: u, Locked: u.Locked(now), DeptName: ref.deptByKey[u.DepartmentCode].Name,
 			Roles: s.roleRows(u.Roles)})
 	}
 	page, _ := strconv.Atoi(c.Query("page"))
@@ -188,7 +188,7 @@ func (s *Server) uiUser(c *gin.Context) error {
 func (s *Server) renderUser(c *gin.Context, status int, u *models.User, p userPage) {
 	ref := s.ref.Load()
 	p.U, p.Locked, p.Self, p.Active = u, u.Locked(time.Now()), principalOf(c).user.ID == u.ID, u.Active
-	p.DeptName, p.Roles, p.RoleChoices, p.Depts = ref.deptByKey[u.DepartmentCode].ShortName, s.roleRows(u.Roles), policies.AllRoles(), ref.depts
+	p.DeptName, p.Roles, p.RoleChoices, p.Depts = ref.deptByKey[u.DepartmentCode].Name, s.roleRows(u.Roles), policies.AllRoles(), ref.depts
 	p.CanAssign = s.can(c, policies.AllDomains, policies.ObjRole, policies.ActAssign)
 	p.MaskedCitizenID = workflow.MaskID(u.CitizenID)
 	if p.Errors == nil {

@@ -104,7 +104,7 @@ func (s *Server) taskListPage(c *gin.Context, r *worklistRequest, w *models.Work
 	ref := s.ref.Load()
 	for _, d := range ref.depts {
 		if p.AllDepts || slices.Contains(r.allowed, d.Code) {
-			p.Departments = append(p.Departments, option{Value: d.Code, Label: d.ShortName})
+			p.Departments = append(p.Departments, option{Value: d.Code, Label: d.Name})
 		}
 	}
 	if w.Next != "" {
@@ -211,7 +211,7 @@ func (s *Server) uiSupervise(c *gin.Context) error {
 	}
 	ref := s.ref.Load()
 	for _, l := range load {
-		v := workloadView{Department: l.Department, Name: ref.deptByKey[l.Department].ShortName, Open: l.Open,
+		v := workloadView{Department: l.Department, Name: ref.deptByKey[l.Department].Name, Open: l.Open,
 			Overdue: l.Overdue, DueSoon: l.DueSoon, Stopped: l.Stopped}
 		p.Load = append(p.Load, v)
 		p.Total.Open += v.Open

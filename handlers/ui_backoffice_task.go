@@ -119,7 +119,7 @@ func (s *Server) newTaskPage(c *gin.Context, app *models.Application) (*taskPage
 	ref := s.ref.Load()
 	name := func(code string) string {
 		if d, ok := ref.deptByKey[code]; ok {
-			return d.ShortName
+			return d.Name
 		}
 		return code
 	}

@@ -11,8 +11,15 @@ import (
 	"onewindow/models/search"
 )
 
+// homeChip is a search offered on the home page: the query (the catalogue's
+// Chinese) and the locale key of its label in the page's language.
+type homeChip struct{ Query, Label string }
+
 // homeSuggestions are the searches offered on the home page.
-var homeSuggestions = []string{"营业执照", "食品", "户口", "建设工程", "社会保险", "婚姻登记"}
+var homeSuggestions = []homeChip{
+	{"营业执照", "lang.chip.business_licence"}, {"食品", "lang.chip.food"}, {"户口", "lang.chip.household"},
+	{"建设工程", "lang.chip.construction"}, {"社会保险", "lang.chip.social_insurance"}, {"婚姻登记", "lang.chip.marriage"},
+}
 
 type typeFacet struct {
 	Code  string
@@ -23,7 +30,7 @@ type homePage struct {
 	Stats       models.CatalogueStats
 	Types       []typeFacet
 	Departments []models.DepartmentCount
-	Suggestions []string
+	Suggestions []homeChip
 }
 
 func (s *Server) uiHome(c *gin.Context) error {
@@ -156,7 +163,7 @@ func (s *Server) uiCatalogue(c *gin.Context) error {
 	data := cataloguePage{Stats: st, ByType: byType, Guides: guides,
 		AvgStatutory: avgText(guides.AvgStatutoryDays), AvgPromised: avgText(guides.AvgPromisedDays)}
 	for _, r := range byDept {
-		data.ByDepartment = append(data.ByDepartment, departmentRow{CountRow: r, Code: r.Key, Name: ref.deptByKey[r.Key].ShortName})
+		data.ByDepartment = append(data.ByDepartment, departmentRow{CountRow: r, Code: r.Key, Name: ref.deptByKey[r.Key].Name})
 	}
 	s.render(c, http.StatusOK, "catalogue", s.site.T(langOf(c), "title.catalogue"), "catalogue", data)
 	return nil

@@ -94,7 +94,7 @@ func (s *Server) newTransferPage(c *gin.Context) transferPage {
 	p := transferPage{CanImport: s.can(c, policies.AllDomains, policies.ObjItem, policies.ActImport),
 		Statuses: []string{"retained", "reduced", "all"}, Formats: []string{"xlsx", "csv"}}
 	for _, d := range ref.depts {
-		p.Departments = append(p.Departments, itemChoice{Value: d.Code, Label: d.ShortName})
+		p.Departments = append(p.Departments, itemChoice{Value: d.Code, Label: d.Name})
 	}
 	for _, t := range ref.types {
 		p.Types = append(p.Types, itemChoice{Value: t.Code, Label: t.Code + " " + s.site.TOr(lang, "enum.type."+t.Code, t.Name)})

@@ -24,7 +24,7 @@ import (
 
 // citizenZone is the centre's local time (Asia/Shanghai, UTC+8 all year),
 // fixed so that no time-zone database is needed.
-var citizenZone = time.FixedZone("CST", 8*3600)
+var citizenZone = models.CentreZone()
 
 func citizenTime(t time.Time) string { return t.In(citizenZone).Format("2006-01-02 15:04") }
 

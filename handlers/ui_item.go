@@ -112,13 +112,13 @@ func (s *Server) uiItem(c *gin.Context) error {
 func (s *Server) renderItem(c *gin.Context, status int, it *models.Item) error {
 	ctx := c.Request.Context()
 	ref := s.ref.Load()
-	data := itemPage{Item: it, Department: ref.deptByKey[it.DepartmentCode].ShortName, Joint: it.Joint(),
+	data := itemPage{Item: it, Department: ref.deptByKey[it.DepartmentCode].Name, Joint: it.Joint(),
 		CanEdit: s.can(c, it.DepartmentCode, policies.ObjItem, policies.ActEdit),
 		Closed:  s.closedNotice(langOf(c), it)}
 	data.Office = ref.deptByKey[it.DepartmentCode].Department
 	data.OfficeLines, data.Contact = s.guideContacts(langOf(c), it, data.Office)
 	for _, d := range it.Departments {
-		data.JointDepartments = append(data.JointDepartments, ref.deptByKey[d.DepartmentCode].ShortName)
+		data.JointDepartments = append(data.JointDepartments, ref.deptByKey[d.DepartmentCode].Name)
 	}
 	if it.MergedInto != "" {
 		if m, err := s.store.Item(ctx, it.MergedInto); err == nil {

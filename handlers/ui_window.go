@@ -84,7 +84,7 @@ func (s *Server) pendingRows(c *gin.Context) ([]pendingRow, error) {
 	ref, today := s.ref.Load(), models.CentreDay(s.now())
 	out := make([]pendingRow, 0, len(cases))
 	for _, pc := range cases {
-		out = append(out, pendingRow{Number: pc.Number, Item: pc.ItemName, Department: ref.deptByKey[pc.DepartmentCode].ShortName,
+		out = append(out, pendingRow{Number: pc.Number, Item: pc.ItemName, Department: ref.deptByKey[pc.DepartmentCode].Name,
 			Applicant: pc.ApplicantName, Due: pc.Due, Overdue: pc.Overdue(today)})
 	}
 	return out, nil
@@ -158,7 +158,7 @@ func (s *Server) queueRows(apps []models.Application) []queueRow {
 		if a.BundleFilingID != 0 {
 			continue // the bundle's list shows it as a whole
 		}
-		out = append(out, queueRow{Number: a.Number, Item: a.ItemName, Department: ref.deptByKey[a.DepartmentCode].ShortName,
+		out = append(out, queueRow{Number: a.Number, Item: a.ItemName, Department: ref.deptByKey[a.DepartmentCode].Name,
 			Applicant: a.ApplicantName, Channel: a.Channel, State: a.State, Immediate: a.Immediate,
 			Submitted: a.SubmittedAt.In(shanghai).Format("2006-01-02 15:04"), Deadline: a.PromisedDeadline})
 	}

@@ -12,7 +12,7 @@ import (
 // localDate is the date in the district (UTC+8, no daylight saving); a
 // fixed zone needs no tzdata on the machine.
 func localDate(t time.Time) string {
-	return t.In(time.FixedZone("CST", 8*60*60)).Format(time.DateOnly)
+	return t.In(centreZone).Format(time.DateOnly)
 }
 
 // SetDisposition cancels, merges, delegates or restores ("retained") an item,

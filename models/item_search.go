@@ -51,7 +51,7 @@ func (s *Store) SearchEntries(ctx context.Context) ([]search.Entry, error) {
 			return nil, fmt.Errorf("models: load search entries: %w", err)
 		}
 		d := byCode[e.DepartmentCode]
-		e.DepartmentName, e.DepartmentSort = d.ShortName, d.Sort
+		e.DepartmentName, e.DepartmentSort = d.Name, d.Sort
 		e.Joint, e.Immediate = joint[id] > 1, kind == KindImmediate
 		e.StatutoryDays, e.PromisedDays = nullInt(statutory), nullInt(promised)
 		e.Applications = apps[e.Code]

@@ -16,6 +16,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"unicode"
 )
 
 //go:embed templates/*.html
@@ -204,6 +205,11 @@ func (s *Site) funcs() template.FuncMap {
 		"numOr": func(lang string, v any) string { return numText(v, s.T(lang, "unknown")) },
 		"dash":  func(v any) string { return numText(v, "—") },
 		"deref": deref,
+		// data marks a value that comes from data (an item's or a department's
+		// name, what an applicant wrote) as Chinese where it is, so that an
+		// English page says so (lang="zh-CN"); tdata is t with its arguments so marked.
+		"data":  dataHTML,
+		"tdata": func(lang, key string, args ...any) template.HTML { return s.tData(lang, key, args...) },
 		// tn formats a message with a number that may be unknown: 未公布
 		// instead of the message when it is.
 		"tn": func(lang, key string, v any) string {
@@ -297,4 +303,34 @@ func (s *Site) Pages() []string {
 	}
 	sort.Strings(out)
 	return out
+}
+
+// dataHTML is v escaped; on a page known not to be in Chinese (lang), inside
+// <span lang="zh-CN"> when it holds Chinese.
+func dataHTML(lang string, v any) template.HTML {
+	text := fmt.Sprint(v)
+	esc := template.HTMLEscapeString(text)
+	if lang != "" && !strings.HasPrefix(lang, "zh") && strings.ContainsFunc(text, func(r rune) bool {
+		return unicode.Is(unicode.Han, r) || (r >= 0x3000 && r <= 0x303f) || (r >= 0xff00 && r <= 0xffef)
+	}) {
+		return template.HTML(`<span lang="zh-CN">` + esc + `</span>`)
+	}
+	return template.HTML(esc)
+}
+
+// tData translates key with each argument marked as data (dataHTML); the
+// message itself is escaped.
+func (s *Site) tData(lang, key string, args ...any) template.HTML {
+	msg := template.HTMLEscapeString(s.T(lang, key))
+	if len(args) == 0 {
+		return template.HTML(msg)
+	}
+	marked := make([]any, len(args))
+	for i, a := range args {
+		marked[i] = a
+		if str, ok := a.(string); ok { // numbers keep their verbs (%d)
+			marked[i] = dataHTML(lang, str)
+		}
+	}
+	return template.HTML(fmt.Sprintf(msg, marked...))
 }

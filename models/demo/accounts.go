@@ -28,9 +28,9 @@ func Accounts(depts []models.Department, passwordHash string) []models.NewUser {
 	out = append(out, citizen)
 	for _, d := range depts {
 		out = append(out,
-			one(d.Code+".review", d.ShortName+"审查员", d.Code, "reviewer", d.Code),
-			one(d.Code+".approve", d.ShortName+"审批人", d.Code, "approver", d.Code),
-			one(d.Code+".inspect", d.ShortName+"双随机抽查管理员", d.Code, "inspection_admin", d.Code))
+			one(d.Code+".review", d.Name+"审查员", d.Code, "reviewer", d.Code),
+			one(d.Code+".approve", d.Name+"审批人", d.Code, "approver", d.Code),
+			one(d.Code+".inspect", d.Name+"双随机抽查管理员", d.Code, "inspection_admin", d.Code))
 	}
 	return out
 }

@@ -34,7 +34,7 @@ func fillGuide(it *models.Item, d deptSpec, sort int, e entry, rng *rand.Rand) {
 		it.Visits = models.IntPtr(0)
 	}
 	floor := []string{"一", "二", "三"}[sort%3]
-	it.Location = fmt.Sprintf("集宁区政务服务中心%s楼综合受理窗口（%s）", floor, d.short)
+	it.Location = fmt.Sprintf("集宁区政务服务中心%s楼综合受理窗口（%s）", floor, "集宁"+d.short) // the department as its name reads everywhere
 	if joint {
 		it.Location = "集宁区政务服务中心一楼“一件事”综合受理窗口"
 	}
