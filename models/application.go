@@ -53,9 +53,17 @@ type Definition struct {
 	// 0 is the default (DefaultPendingDays).
 	PendingDays int    `json:"pending_days,omitempty"`
 	LegalBasis  string `json:"legal_basis"`
+	// Pledge is the item's 告知承诺 as filed; nil when the item takes none.
+	Pledge *DefinitionPledge `json:"pledge,omitempty"`
 	// Form is the application form the filing answered; an application keeps it whatever
 	// the item's form becomes later. Nil for applications filed before forms existed.
 	Form *form.Schema `json:"form,omitempty"`
+}
+
+// DefinitionPledge is an item's 告知承诺 as an application keeps it.
+type DefinitionPledge struct {
+	Text      string `json:"text"`
+	CheckDays int    `json:"check_days"`
 }
 
 // DefinitionDept is one department taking part, with the stages it runs.
@@ -233,6 +241,7 @@ type AppMaterial struct {
 	Copies        int    `gorm:"not null"`
 	Provided      bool   `gorm:"not null"`
 	Pending       bool   `gorm:"not null"`
+	Pledged       bool   `gorm:"not null"` // replaced by the applicant's pledge (告知承诺)
 }
 
 // TableName keeps the table name of the migration.

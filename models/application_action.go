@@ -231,6 +231,10 @@ func applyEffects(tx *gorm.DB, app *Application, task *Task, req ActionRequest) 
 			pending = nil // a plain acceptance leaves nothing to follow
 		}
 		applyChecks(app, req.Checks, pending)
+		pledged, err := pledgeAtAcceptance(tx, app)
+		if err != nil {
+			return err
+		}
 		if err := checkAcceptance(app, req.Action, pending); err != nil {
 			return err
 		}
@@ -249,7 +253,7 @@ func applyEffects(tx *gorm.DB, app *Application, task *Task, req ActionRequest) 
 			delete(f, "due") // a plain acceptance has nothing to follow, so no due date
 		}
 		if !app.Immediate {
-			app.Tasks = newTasks(app, req.Now)
+			app.Tasks = newTasks(app, req.Now, pledged)
 		}
 	case workflow.Supplement:
 		app.PendingDue = ""
@@ -260,7 +264,14 @@ func applyEffects(tx *gorm.DB, app *Application, task *Task, req ActionRequest) 
 	case workflow.ReviewPass:
 		task.Stage, task.ClaimedBy = string(workflow.StageDecide), ""
 	case workflow.Approve, workflow.Deny:
-		return decide(app, task, req)
+		if err := decide(app, task, req); err != nil {
+			return err
+		}
+		if app.Result == "approved" && req.Action == workflow.Approve {
+			return openPledgeCheck(tx, app, req)
+		}
+	case workflow.Revoke:
+		return revokeForPledge(tx, app, req)
 	case workflow.Issue:
 		if app.Result == "approved" && strings.TrimSpace(f["result_number"]) == "" {
 			return &FieldsError{Fields: map[string]string{"result_number": workflow.FieldRequired}}
@@ -321,11 +332,17 @@ func closeTasks(app *Application, except string, now time.Time) {
 	}
 }
 
-func newTasks(app *Application, now time.Time) []Task {
+// newTasks opens every department's task; on a pledge (告知承诺) the proofs
+// are replaced by the pledge, so each department decides without a review.
+func newTasks(app *Application, now time.Time, pledged bool) []Task {
 	tasks := make([]Task, len(app.Definition.Departments))
 	for i, d := range app.Definition.Departments {
-		tasks[i] = Task{ApplicationID: app.ID, DepartmentCode: d.Department, Sort: i + 1, Stages: d.Stages,
-			Stage: string(workflow.FirstStage(d.Stages)), CreatedAt: now, UpdatedAt: now}
+		stages := StringList(d.Stages)
+		if pledged {
+			stages = StringList{string(workflow.StageDecide)}
+		}
+		tasks[i] = Task{ApplicationID: app.ID, DepartmentCode: d.Department, Sort: i + 1, Stages: stages,
+			Stage: string(workflow.FirstStage(stages)), CreatedAt: now, UpdatedAt: now}
 	}
 	return tasks
 }

@@ -125,6 +125,15 @@ type Item struct {
 	OnlineDepth       *int       // nil: not published
 	Area              string     `gorm:"not null"`
 	FormSchema        string     `gorm:"type:text;not null"` // the application form (form.Schema as JSON); empty: the default form
+	// 告知承诺制: whether the item takes the applicant's written pledge in place
+	// of the proofs other bodies issue, the pledge's text, and the working days
+	// within which the department checks (核查) it after the decision.
+	PledgeAllowed   bool   `gorm:"not null"`
+	PledgeText      string `gorm:"not null"`
+	PledgeCheckDays *int   // nil: not published (required when the pledge is allowed)
+	// PendingDays is how many working days a 容缺 material may follow in;
+	// nil is unknown and the default (DefaultPendingDays) applies.
+	PendingDays *int
 	Status            string     `gorm:"size:16;not null"`
 	Version           int        `gorm:"not null"`
 	EffectiveOn       string     `gorm:"size:10;not null"` // YYYY-MM-DD or empty

@@ -55,6 +55,8 @@ const (
 	ObjDataLog = "datalog"
 	// ObjEvaluation is an applicant's 好差评 rating and a 差评's rectification case.
 	ObjEvaluation = "evaluation"
+	// ObjPledge is an applicant's 告知承诺 and its check (核查) after the decision.
+	ObjPledge = "pledge"
 )
 
 // Verbs: the actions a permission allows.
@@ -118,6 +120,12 @@ const (
 	ActExtend = "extend"
 	// ActHandle takes the steps of a department's rectification case.
 	ActHandle = "handle"
+	// ActSign records the signed 告知承诺书 handed in at the window.
+	ActSign = "sign"
+	// ActCheck records the check (核查) of a pledge after the decision.
+	ActCheck = "check"
+	// ActRevoke revokes (撤销) a grant whose pledge failed its check.
+	ActRevoke = "revoke"
 )
 
 var allRoles = []Role{Sysadmin, CatalogueAdmin, WindowClerk, Reviewer, Approver, Supervisor, Citizen}
