@@ -134,12 +134,12 @@ type Item struct {
 	// PendingDays is how many working days a 容缺 material may follow in;
 	// nil is unknown and the default (DefaultPendingDays) applies.
 	PendingDays *int
-	Status            string     `gorm:"size:16;not null"`
-	Version           int        `gorm:"not null"`
-	EffectiveOn       string     `gorm:"size:10;not null"` // YYYY-MM-DD or empty
-	CancelOn          string     `gorm:"size:10;not null"`
-	CreatedAt         time.Time  `gorm:"not null"`
-	UpdatedAt         time.Time  `gorm:"not null"`
+	Status      string    `gorm:"size:16;not null"`
+	Version     int       `gorm:"not null"`
+	EffectiveOn string    `gorm:"size:10;not null"` // YYYY-MM-DD or empty
+	CancelOn    string    `gorm:"size:10;not null"`
+	CreatedAt   time.Time `gorm:"not null"`
+	UpdatedAt   time.Time `gorm:"not null"`
 
 	Materials   []Material       `gorm:"foreignKey:ItemID"`
 	Fees        []Fee            `gorm:"foreignKey:ItemID"`
