@@ -29,12 +29,13 @@ type applicationInput struct {
 	} `json:"applicant"`
 	Form      json.RawMessage                 `json:"form"`      // the application form's answers (GET /api/v1/items/{code}/form)
 	Materials map[string]models.MaterialCheck `json:"materials"` // the clerk's checklist
+	Pledge    bool                            `json:"pledge"`    // 告知承诺: ticked online, to be signed at the window
 }
 
 // filing is the service's input of the body.
 func (in applicationInput) filing() service.Filing {
 	a := in.Applicant
-	return service.Filing{ItemCode: in.ItemCode, Form: service.FormInput{JSON: in.Form}, Materials: in.Materials,
+	return service.Filing{ItemCode: in.ItemCode, Form: service.FormInput{JSON: in.Form}, Materials: in.Materials, Pledge: in.Pledge,
 		Applicant: service.ApplicantInput{Kind: a.Kind, Name: a.Name, IDNumber: a.IDNumber, Phone: a.Phone, Address: a.Address}}
 }
 

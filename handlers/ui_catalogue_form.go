@@ -191,6 +191,10 @@ type guideForm struct {
 	OnlineDepth      string   `form:"online_depth"`
 	Area             string   `form:"area"`
 	EffectiveOn      string   `form:"effective_on"`
+	PledgeAllowed    string   `form:"pledge_allowed"`
+	PledgeText       string   `form:"pledge_text"`
+	PledgeCheckDays  string   `form:"pledge_check_days"`
+	PendingDays      string   `form:"pending_days"`
 
 	MaterialRows string `form:"material_rows"`
 	FeeRows      string `form:"fee_rows"`
@@ -312,6 +316,9 @@ func itemFromForm(g *guideForm, base *models.Item) *guideSubmission {
 	f.num("online_depth", g.OnlineDepth, &it.OnlineDepth)
 	it.Area = t(g.Area)
 	it.EffectiveOn = t(g.EffectiveOn)
+	it.PledgeAllowed, it.PledgeText = g.PledgeAllowed == "1", t(g.PledgeText)
+	f.num("pledge_check_days", g.PledgeCheckDays, &it.PledgeCheckDays)
+	f.num("pending_days", g.PendingDays, &it.PendingDays)
 
 	s := &guideSubmission{item: &it, bad: f.bad}
 	s.readMaterials(f, rowCount(g.MaterialRows))

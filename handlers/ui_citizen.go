@@ -46,6 +46,7 @@ type applyForm struct {
 	Phone    string `form:"phone"`
 	Address  string `form:"address"`
 	Token    string `form:"form_token"`
+	Pledge   string `form:"pledge"` // "1": the applicant ticked the item's 告知承诺
 }
 
 // applyPage is the data of the online application form.
@@ -133,7 +134,7 @@ func (f applyForm) applicant() service.ApplicantInput {
 
 // filing is what the form files, as the API's body would carry it.
 func (f applyForm) filing(itemCode string, post url.Values) service.Filing {
-	return service.Filing{ItemCode: itemCode, Form: service.FormInput{Post: post}, Applicant: f.applicant()}
+	return service.Filing{ItemCode: itemCode, Form: service.FormInput{Post: post}, Applicant: f.applicant(), Pledge: f.Pledge == "1"}
 }
 
 // uiApply files an online application: the same validation as the API

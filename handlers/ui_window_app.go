@@ -79,6 +79,7 @@ type windowAppPage struct {
 	CanUpload    bool
 	Answers      answersView // the application form's answers, in words
 	Bundle       *bundleRef  // the 一件事 of a child, acted on as a whole at /window/bundles/{number}
+	Pledge       *pledgeView // the applicant's 告知承诺, nil when none
 }
 
 // Err is the message of a field of the refused form, or "".
@@ -124,7 +125,7 @@ func (s *Server) uiWindowApplication(c *gin.Context) error {
 		return err
 	}
 	p.Done = c.Query("done")
-	if _, ok := windowActions[workflow.Action(p.Done)]; !ok && p.Done != string(workflow.Supplement) && p.Done != "upload" {
+	if _, ok := windowActions[workflow.Action(p.Done)]; !ok && p.Done != string(workflow.Supplement) && p.Done != "upload" && p.Done != "pledge_signed" {
 		p.Done = ""
 	}
 	if tok := c.Query("filed"); tok != "" {
@@ -174,6 +175,9 @@ func (s *Server) newWindowAppPage(c *gin.Context, app *models.Application) (wind
 				delete(p.Can, act)
 			}
 		}
+	}
+	if p.Pledge, err = s.pledgeViewOf(c, app); err != nil {
+		return windowAppPage{}, err
 	}
 	p.CanUpload = !app.State.Final() && !app.State.Decided() && len(app.Materials) > 0
 	for _, m := range v.Materials {

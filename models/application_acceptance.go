@@ -123,6 +123,18 @@ func (a *Application) PendingMaterials() []AppMaterial {
 // when the item does not say.
 const DefaultPendingDays = 5
 
+// EffectivePendingDays is the 容缺 period that applies for an item's own
+// period n: n, or the default when the item does not say.
+func EffectivePendingDays(n *int) int {
+	if n == nil || *n <= 0 {
+		return DefaultPendingDays
+	}
+	return *n
+}
+
+// EffectivePendingDays is the item's 容缺 period, the default when it does not say.
+func (it *Item) EffectivePendingDays() int { return EffectivePendingDays(it.PendingDays) }
+
 // PendingLimit is the last day a 容缺 material of the application may follow on.
 func (a *Application) PendingLimit(cal *workflow.Calendar, today time.Time) time.Time {
 	days := a.Definition.PendingDays

@@ -78,6 +78,10 @@ func pledgeReplaces(m AppMaterial, source string) bool {
 	return !m.Provided && (source == "government" || source == "other")
 }
 
+// PledgeReplaceable reports whether a pledge may stand for the material: a
+// proof issued by a government department or another body.
+func (m Material) PledgeReplaceable() bool { return m.Source == "government" || m.Source == "other" }
+
 // insertPledge records the pledge of a filing: the item version's text and
 // its checksum; online the ticked pledge is the signed one.
 func insertPledge(st *stmtTx, appID uint, number string, na NewApplication, def Definition) error {
@@ -256,18 +260,27 @@ type PledgeFilter struct {
 	Limit       int
 }
 
+// PledgeRow is a pledge with the state and version of its application.
+type PledgeRow struct {
+	Pledge     `gorm:"embedded"`
+	AppState   workflow.State
+	AppVersion int
+}
+
 // PledgeChecks lists the pledges whose check is due or done, the earliest
 // due first.
-func (s *Store) PledgeChecks(ctx context.Context, f PledgeFilter) ([]Pledge, error) {
-	q := s.read.WithContext(ctx).Where("check_state <> ''")
+func (s *Store) PledgeChecks(ctx context.Context, f PledgeFilter) ([]PledgeRow, error) {
+	q := s.read.WithContext(ctx).Table("application_pledges AS p").
+		Select("p.*, a.state AS app_state, a.version AS app_version").
+		Joins("JOIN applications a ON a.id = p.application_id").Where("p.check_state <> ''")
 	if f.State != "" {
-		q = q.Where("check_state = ?", f.State)
+		q = q.Where("p.check_state = ?", f.State)
 	}
 	if f.Departments != nil {
-		q = q.Where("department_code IN ?", f.Departments)
+		q = q.Where("p.department_code IN ?", f.Departments)
 	}
-	var out []Pledge
-	if err := q.Order("check_due, id").Limit(max(f.Limit, 1)).Find(&out).Error; err != nil {
+	var out []PledgeRow
+	if err := q.Order("p.check_due, p.id").Limit(max(f.Limit, 1)).Scan(&out).Error; err != nil {
 		return nil, fmt.Errorf("models: pledge checks: %w", err)
 	}
 	return out, nil

@@ -21,6 +21,9 @@ type Filing struct {
 	// Materials is the window clerk's checklist, by material key.
 	Materials map[string]models.MaterialCheck
 	Idem      *models.Idempotency
+	// Pledge files the applicant's 告知承诺 (the item must take one): ticked
+	// online, chosen at the window to be printed and signed.
+	Pledge bool
 }
 
 // ApplicantInput is who an application is filed for.
@@ -51,6 +54,9 @@ func (s *Service) CheckFiling(ctx context.Context, in Filing) (*models.NewApplic
 			fields["item_code"] = msg
 		}
 	}
+	if in.Pledge && it != nil && !it.PledgeAllowed && fields["item_code"] == "" {
+		fields["pledge"] = "this item takes no pledge (告知承诺)"
+	}
 	applicant := checkApplicant(in.Applicant, s.Now(), fields)
 	var (
 		f      *ItemForm
@@ -76,7 +82,7 @@ func (s *Service) CheckFiling(ctx context.Context, in Filing) (*models.NewApplic
 		return nil, e
 	}
 	return &models.NewApplication{Item: it, Form: models.FormData(values), Schema: f.Filed, Provided: in.Materials,
-		Now: s.Now(), Idem: in.Idem, Channel: models.ChannelOnline, Actor: "applicant", Applicant: applicant}, nil
+		Now: s.Now(), Idem: in.Idem, Channel: models.ChannelOnline, Actor: "applicant", Applicant: applicant, Pledge: in.Pledge}, nil
 }
 
 // checkApplicant validates who a filing is for (a single item's or a bundle's), adding
