@@ -304,6 +304,8 @@ type materialJSON struct {
 	Source    string `json:"source"`
 	BlankForm bool   `json:"blank_form"`
 	Remark    string `json:"remark"`
+	// PledgeReplaces: the item's 告知承诺 may stand for this material.
+	PledgeReplaces bool `json:"pledge_replaces"`
 }
 
 type feeJSON struct {
@@ -359,7 +361,7 @@ func guideJSON(it *models.Item, ref *reference) itemGuideJSON {
 	g.PendingDays, g.PendingDaysEffective = it.PendingDays, models.EffectivePendingDays(it.PendingDays)
 	for i, m := range it.Materials {
 		g.Materials[i] = materialJSON{Key: m.Key, Name: m.Name, Necessity: m.Necessity, Form: m.Form, Kind: m.Kind,
-			Copies: m.Copies, Source: m.Source, BlankForm: m.BlankForm, Remark: m.Remark}
+			Copies: m.Copies, Source: m.Source, BlankForm: m.BlankForm, Remark: m.Remark, PledgeReplaces: m.PledgeReplaces}
 	}
 	for i, f := range it.Fees {
 		g.Fees[i] = feeJSON{Name: f.Name, Standard: f.Standard, Basis: f.Basis}

@@ -70,7 +70,7 @@ func (in *itemInput) item() models.Item {
 		PledgeAllowed: in.PledgeAllowed, PledgeText: in.PledgeText, PledgeCheckDays: in.PledgeCheckDays, PendingDays: in.PendingDays}
 	for _, m := range in.Materials {
 		it.Materials = append(it.Materials, models.Material{Key: m.Key, Name: m.Name, Necessity: m.Necessity, Form: m.Form,
-			Kind: m.Kind, Copies: m.Copies, Source: m.Source, BlankForm: m.BlankForm, Remark: m.Remark})
+			Kind: m.Kind, Copies: m.Copies, Source: m.Source, BlankForm: m.BlankForm, Remark: m.Remark, PledgeReplaces: m.PledgeReplaces})
 	}
 	for _, f := range in.Fees {
 		it.Fees = append(it.Fees, models.Fee{Name: f.Name, Standard: f.Standard, Basis: f.Basis})

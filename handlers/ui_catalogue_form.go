@@ -408,7 +408,8 @@ func (s *guideSubmission) readMaterials(f guideFormReader, n int) {
 		r := materialRow{guideRowState: newRowState(f, "m", i), Material: models.Material{
 			Key: f.cell("m", i, "key"), Name: f.cell("m", i, "name"), Necessity: f.cell("m", i, "necessity"),
 			Kind: f.cell("m", i, "kind"), Form: f.cell("m", i, "form"), Source: f.cell("m", i, "source"),
-			Remark: f.cell("m", i, "remark"), BlankForm: f.cell("m", i, "blank_form") == "1"}}
+			Remark: f.cell("m", i, "remark"), BlankForm: f.cell("m", i, "blank_form") == "1",
+			PledgeReplaces: f.cell("m", i, "pledge_replaces") == "1"}}
 		r.Copies = rowOptional(f, f.cell("m", i, "copies"), &r.guideRowState, "copies", "materials")
 		r.Blank = r.Key == "" && r.Name == "" && r.Remark == ""
 		return r

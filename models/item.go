@@ -181,6 +181,9 @@ type Material struct {
 	Source    string `gorm:"size:16;not null"` // applicant, government, other
 	BlankForm bool   `gorm:"not null"`
 	Remark    string `gorm:"not null"`
+	// PledgeReplaces: on an item that takes a 告知承诺, the applicant's pledge
+	// may stand for this material (a proof).
+	PledgeReplaces bool `gorm:"not null"`
 }
 
 // Fee is one fee item with its standard.

@@ -413,6 +413,11 @@ func (v *itemRules) pledge(it *Item) {
 	atLeastOne("pending_days", it.PendingDays)
 	atLeastOne("pledge_check_days", it.PledgeCheckDays)
 	if !it.PledgeAllowed {
+		for i, m := range it.Materials {
+			if m.PledgeReplaces {
+				v.fail(fmt.Sprintf("materials[%d].pledge_replaces", i), RuleInvalid, "{f}: the item takes no pledge")
+			}
+		}
 		return
 	}
 	v.required("pledge_text", it.PledgeText)

@@ -15,8 +15,8 @@ import (
 )
 
 // 告知承诺制: on an item that allows it, the applicant's written pledge (告知
-// 承诺书) takes the place of the proofs other bodies issue (materials whose
-// source is a government department or another body). The application skips
+// 承诺书) takes the place of the proofs the item marks (Material.PledgeReplaces:
+// 证明 that other bodies issue). The application skips
 // the review of those proofs: its department decides at once. After a grant
 // the department checks (核查) the pledge within the item's period; a failed
 // check lets the department revoke (撤销) the grant, a transition recorded in
@@ -72,15 +72,6 @@ func (p *Pledge) Overdue(today time.Time) bool {
 	return p.CheckState == PledgeCheckOpen && p.CheckDue < FormatDay(today)
 }
 
-// pledgeReplaces reports whether the pledge takes the place of material m:
-// a proof issued by a government department or another body.
-func pledgeReplaces(m AppMaterial, source string) bool {
-	return !m.Provided && (source == "government" || source == "other")
-}
-
-// PledgeReplaceable reports whether a pledge may stand for the material: a
-// proof issued by a government department or another body.
-func (m Material) PledgeReplaceable() bool { return m.Source == "government" || m.Source == "other" }
 
 // insertPledge records the pledge of a filing: the item version's text and
 // its checksum; online the ticked pledge is the signed one.
@@ -129,13 +120,13 @@ func pledgeAtAcceptance(tx *gorm.DB, app *Application) (bool, error) {
 	if p.SignedAt == nil {
 		return false, &FieldsError{Fields: map[string]string{"pledge": PledgeNotSigned}}
 	}
-	source := map[string]string{}
+	replaces := map[string]bool{}
 	for _, m := range app.Definition.Materials {
-		source[m.Key] = m.Source
+		replaces[m.Key] = m.PledgeReplaces
 	}
 	for i := range app.Materials {
 		m := &app.Materials[i]
-		m.Pledged = pledgeReplaces(*m, source[m.MaterialKey])
+		m.Pledged = !m.Provided && replaces[m.MaterialKey]
 	}
 	return true, nil
 }

@@ -26,7 +26,7 @@ func seedPledge(t *testing.T, s *Store) {
 	p.PledgeAllowed, p.PledgeText, p.PledgeCheckDays = true, "本人承诺所填信息及场所符合卫生要求，如有不实愿承担撤销许可的后果。", IntPtr(10)
 	p.Materials = []Material{
 		{Key: "m1", Sort: 1, Name: "申请书", Necessity: NecessityRequired, Source: "applicant", Copies: IntPtr(1)},
-		{Key: "m2", Sort: 2, Name: "卫生检测报告", Necessity: NecessityRequired, Source: "other", Copies: IntPtr(1)},
+		{Key: "m2", Sort: 2, Name: "卫生检测报告", Necessity: NecessityRequired, Source: "other", Copies: IntPtr(1), PledgeReplaces: true},
 	}
 	r := base("R1", "临时占用道路许可")
 	r.PendingDays = IntPtr(3)

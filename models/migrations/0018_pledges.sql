@@ -9,6 +9,9 @@ ALTER TABLE items ADD COLUMN pledge_text       TEXT    NOT NULL DEFAULT '';
 ALTER TABLE items ADD COLUMN pledge_check_days INTEGER;
 ALTER TABLE items ADD COLUMN pending_days      INTEGER;
 
+-- The materials (proofs) an item's pledge may replace, marked one by one.
+ALTER TABLE materials ADD COLUMN pledge_replaces BOOLEAN NOT NULL DEFAULT 0;
+
 -- A material the pledge replaces is neither received nor missing.
 ALTER TABLE application_materials ADD COLUMN pledged BOOLEAN NOT NULL DEFAULT 0;
 
