@@ -13,11 +13,12 @@ import (
 	"onewindow/models"
 )
 
-// pledgeCandidate is a demo licence one department decides with at least
-// two required materials: the second becomes the proof a pledge replaces.
+// pledgeCandidate is a demo licence one department decides, taking no pledge
+// yet, with at least two required materials: the second becomes the proof a
+// pledge replaces.
 func pledgeCandidate(t *testing.T) models.Item {
 	return demoItem(t, func(it models.Item) bool {
-		return it.TypeCode == "01" && it.HandlingKind == models.KindPromised && len(it.Departments) <= 1 &&
+		return it.TypeCode == "01" && it.HandlingKind == models.KindPromised && len(it.Departments) <= 1 && !it.PledgeAllowed &&
 			len(it.Materials) >= 2 && it.Materials[1].Necessity == models.NecessityRequired
 	})
 }

@@ -80,6 +80,11 @@ type windowAppPage struct {
 	Answers      answersView // the application form's answers, in words
 	Bundle       *bundleRef  // the 一件事 of a child, acted on as a whole at /window/bundles/{number}
 	Pledge       *pledgeView // the applicant's 告知承诺, nil when none
+	// The 容缺 period a 容缺受理 may give: the item's (or the default, when the
+	// item does not say) and the last due date it allows.
+	PendingDays    int
+	PendingDefault bool
+	MaxDue         string
 }
 
 // Err is the message of a field of the refused form, or "".
@@ -176,6 +181,8 @@ func (s *Server) newWindowAppPage(c *gin.Context, app *models.Application) (wind
 			}
 		}
 	}
+	p.PendingDays, p.PendingDefault = models.EffectivePendingDays(&app.Definition.PendingDays), app.Definition.PendingDays <= 0
+	p.MaxDue = models.FormatDay(app.PendingLimit(s.cal.Load(), models.CentreDay(s.now())))
 	if p.Pledge, err = s.pledgeViewOf(c, app); err != nil {
 		return windowAppPage{}, err
 	}
