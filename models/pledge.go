@@ -72,7 +72,6 @@ func (p *Pledge) Overdue(today time.Time) bool {
 	return p.CheckState == PledgeCheckOpen && p.CheckDue < FormatDay(today)
 }
 
-
 // insertPledge records the pledge of a filing: the item version's text and
 // its checksum; online the ticked pledge is the signed one.
 func insertPledge(st *stmtTx, appID uint, number string, na NewApplication, def Definition) error {
