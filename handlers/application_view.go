@@ -40,6 +40,7 @@ type materialView struct {
 	Necessity string `json:"necessity"`
 	Provided  bool   `json:"provided"`
 	Pending   bool   `json:"pending"`
+	Pledged   bool   `json:"pledged"` // replaced by the applicant's 告知承诺
 	Kind      string `json:"kind,omitempty"`
 	Copies    int    `json:"copies,omitempty"`
 }
@@ -161,7 +162,7 @@ func materialViews(a *models.Application) []materialView {
 	out := make([]materialView, 0, len(a.Materials))
 	for _, m := range a.Materials {
 		out = append(out, materialView{Key: m.MaterialKey, Name: m.Name, Necessity: m.Necessity, Provided: m.Provided,
-			Pending: m.Pending, Kind: m.Kind, Copies: m.Copies})
+			Pending: m.Pending, Pledged: m.Pledged, Kind: m.Kind, Copies: m.Copies})
 	}
 	return out
 }

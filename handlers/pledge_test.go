@@ -306,7 +306,14 @@ func TestWindowPledgeIsPrintedSignedAndThenAccepted(t *testing.T) {
 	if len(app.Tasks) != 1 || app.Tasks[0].Stage != "decide" {
 		t.Fatalf("tasks %+v: the pledge goes straight to the decision", app.Tasks)
 	}
-	if page := statusPage(t, env, f.Number, f.QueryCode); !strings.Contains(page, "窗口于") || !strings.Contains(page, testPledgeText) {
-		t.Error("the status page does not show the signed pledge")
+	page = statusPage(t, env, f.Number, f.QueryCode)
+	for _, want := range []string{"窗口于", testPledgeText, `id="acceptance-pledged"`, "以告知承诺代替"} {
+		if !strings.Contains(page, want) {
+			t.Errorf("the status page lacks %q", want)
+		}
+	}
+	// The department deciding sees the proof as replaced, not as missing.
+	if _, task := officePage(t, env, loginToken(t, env, it.DepartmentCode+".approve"), "/tasks/"+f.Number); !strings.Contains(task, "以告知承诺代替") {
+		t.Error("the task page does not show the replaced proof")
 	}
 }

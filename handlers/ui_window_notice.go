@@ -115,6 +115,8 @@ type noticePage struct {
 	// day of the grant, the day of the check and what it found; PledgeText is
 	// the pledge as filed (the 告知承诺书 printed for signing).
 	GrantedOn, CheckedOn, Findings, PledgeText string
+	// Pledged are the materials the applicant's 告知承诺 stands for.
+	Pledged []string
 }
 
 // noticeDoc is what the notice partial renders: the page's language and
@@ -185,6 +187,9 @@ func (s *Server) noticeOf(c *gin.Context, lang string, app *models.Application, 
 	for _, m := range materialViews(app) {
 		if m.Provided {
 			p.Received = append(p.Received, m)
+		}
+		if m.Pledged {
+			p.Pledged = append(p.Pledged, m.Name)
 		}
 	}
 	switch kind {
