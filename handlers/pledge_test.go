@@ -317,3 +317,48 @@ func TestWindowPledgeIsPrintedSignedAndThenAccepted(t *testing.T) {
 		t.Error("the task page does not show the replaced proof")
 	}
 }
+
+func TestOnlineApplyFormRecordsTheTickedPledge(t *testing.T) {
+	clock := &officeClock{t: time.Date(2026, 3, 2, 2, 0, 0, 0, time.UTC)}
+	env := newOfficeEnv(t, clock)
+	it := makePledgeItem(t, env)
+	cl := browserClient(t)
+	resp, page := send(t, cl, http.MethodGet, env.http.URL+"/items/"+it.Code+"/apply", nil, "")
+	if resp.StatusCode != http.StatusOK || !strings.Contains(page, `id="apply-pledge"`) || !strings.Contains(page, testPledgeText) {
+		t.Fatalf("the apply form does not offer the pledge: %d", resp.StatusCode)
+	}
+	replaced := regexp.MustCompile(`<input id="file_` + it.Materials[1].Key + `"[^>]*>`).FindString(page)
+	if replaced == "" || strings.Contains(replaced, "required") {
+		t.Errorf("the replaced proof's upload: %q", replaced)
+	}
+	v := applyFields(t, it.Code, citizenID, "tok-pledge")
+	v.Set("pledge", "1")
+	// Every required material but the replaced proof is uploaded.
+	var files []filePart
+	for _, m := range it.Materials {
+		if m.Necessity == models.NecessityRequired && !m.PledgeReplaces {
+			files = append(files, filePart{field: "file_" + m.Key, name: "scan.pdf"})
+		}
+	}
+	mp, ctype := formBody(t, v, files, tinyPDF)
+	resp, body := send(t, cl, http.MethodPost, env.http.URL+"/items/"+it.Code+"/apply", mp, ctype)
+	loc := resp.Header.Get("Location")
+	if resp.StatusCode != http.StatusSeeOther || !strings.HasPrefix(loc, "/receipt/") {
+		t.Fatalf("apply with the pledge: %d %q %s", resp.StatusCode, loc, body)
+	}
+	number := strings.TrimPrefix(loc, "/receipt/")
+	p, err := env.store.Pledge(context.Background(), number)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.Channel != models.ChannelOnline || p.SignedAt == nil || !p.SignedAt.Equal(clock.Now()) || p.Text != testPledgeText || p.ItemVersion != it.Version {
+		t.Fatalf("the recorded pledge: %+v", p)
+	}
+	// Without the tick the proof is required again, and nothing is filed.
+	v = applyFields(t, it.Code, citizenID, "tok-plain")
+	mp, ctype = formBody(t, v, files, tinyPDF)
+	resp, body = send(t, cl, http.MethodPost, env.http.URL+"/items/"+it.Code+"/apply", mp, ctype)
+	if resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, `id="err-file_`+it.Materials[1].Key+`"`) {
+		t.Errorf("without the pledge the missing proof: %d", resp.StatusCode)
+	}
+}

@@ -162,7 +162,7 @@ func (s *Server) uiApply(c *gin.Context) error {
 	for k, v := range problems(f.Validate()) {
 		keys[k] = v
 	}
-	files := s.applyFiles(c, it, keys)
+	files := s.applyFiles(c, it, f.Pledge == "1", keys)
 	errs := make(map[string]string, len(keys)) // field → message
 	for k, v := range keys {
 		errs[k] = s.site.T(lang, v)
@@ -231,14 +231,15 @@ type upload struct {
 }
 
 // applyFiles picks the file of each listed material and checks it (size,
-// sniffed type); a required material without a file is an error too.
-func (s *Server) applyFiles(c *gin.Context, it *models.Item, errs map[string]string) []upload {
+// sniffed type); a required material without a file is an error too, unless
+// the applicant ticked the item's 告知承诺 and the pledge replaces it.
+func (s *Server) applyFiles(c *gin.Context, it *models.Item, pledged bool, errs map[string]string) []upload {
 	var out []upload
 	for _, m := range it.Materials {
 		name := "file_" + m.Key
 		fh := formFile(c, name)
 		if fh == nil {
-			if m.Necessity == models.NecessityRequired {
+			if m.Necessity == models.NecessityRequired && !(pledged && it.PledgeAllowed && m.PledgeReplaces) {
 				errs[name] = "citizen.err.file_required"
 			}
 			continue
