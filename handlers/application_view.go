@@ -143,6 +143,9 @@ func (s *Server) applicationViewOf(lang string, a *models.Application, actions [
 	if a.Result != "" {
 		v.ResultLabel = s.site.T(lang, resultKey(a.Terms(), a.Result))
 	}
+	if a.State == workflow.Revoked { // the grant stands no more
+		v.ResultLabel = s.site.T(lang, "pledge.result.revoked", v.ResultLabel)
+	}
 	for _, f := range a.Files {
 		v.Files = append(v.Files, fileView{ID: f.ID, Material: f.MaterialKey, SHA256: f.SHA256, Size: f.Size,
 			ContentType: f.ContentType, Name: f.DisplayName, At: f.CreatedAt})
@@ -206,6 +209,9 @@ func (s *Server) statusViewOf(lang string, a *models.Application) statusView {
 		Form: maskedAnswers(a), Decision: s.decisionViewOf(lang, a.Terms())}
 	if a.Result != "" {
 		v.ResultLabel = s.site.T(lang, resultKey(a.Terms(), a.Result))
+	}
+	if a.State == workflow.Revoked { // the grant stands no more
+		v.ResultLabel = s.site.T(lang, "pledge.result.revoked", v.ResultLabel)
 	}
 	for _, e := range a.Events {
 		if e.Action == models.ActionWarning {

@@ -141,17 +141,15 @@ func (s *Server) apiRecordPledgeCheck(c *gin.Context) error {
 	if _, err := s.recordPledgeCheck(c, c.Param("number"), in); err != nil {
 		return err
 	}
-	rows, err := s.store.PledgeChecks(c.Request.Context(), models.PledgeFilter{Limit: 500})
+	rows, err := s.store.PledgeChecks(c.Request.Context(), models.PledgeFilter{Number: c.Param("number"), Limit: 1})
 	if err != nil {
 		return err
 	}
-	for _, r := range rows {
-		if r.Number == c.Param("number") {
-			c.JSON(http.StatusOK, pledgeCheckOf(r, models.CentreDay(s.now())))
-			return nil
-		}
+	if len(rows) == 0 {
+		return notFound("pledge")
 	}
-	return notFound("pledge")
+	c.JSON(http.StatusOK, pledgeCheckOf(rows[0], models.CentreDay(s.now())))
+	return nil
 }
 
 // signPledge records the signed pledge handed in at the window.

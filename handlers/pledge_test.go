@@ -243,10 +243,11 @@ func TestPledgeCheckIsListedOverdueAndAFailedCheckRevokesTheGrant(t *testing.T) 
 	}
 	mustActAPI(t, env, appr, f.Number, "revoke", map[string]any{"reason": "承诺内容与实际情况不符"})
 	var st struct {
-		State string `json:"state"`
+		State       string `json:"state"`
+		ResultLabel string `json:"result_label"`
 	}
 	getJSONFrom(t, env, "/api/v1/status/"+f.Number+"?code="+f.QueryCode, &st)
-	if st.State != "revoked" {
+	if st.State != "revoked" || !strings.Contains(st.ResultLabel, "已撤销") {
 		t.Fatalf("status answer: %+v", st)
 	}
 	page := statusPage(t, env, f.Number, f.QueryCode)

@@ -245,6 +245,7 @@ func (s *Store) RecordPledgeCheck(ctx context.Context, in PledgeCheck) (*Pledge,
 
 // PledgeFilter narrows the list of pledge checks.
 type PledgeFilter struct {
+	Number      string   // one application's; "" for all
 	Departments []string // nil: every department
 	State       string   // a check state; "" lists every decided pledge
 	Limit       int
@@ -265,6 +266,9 @@ func (s *Store) PledgeChecks(ctx context.Context, f PledgeFilter) ([]PledgeRow, 
 		Joins("JOIN applications a ON a.id = p.application_id").Where("p.check_state <> ''")
 	if f.State != "" {
 		q = q.Where("p.check_state = ?", f.State)
+	}
+	if f.Number != "" {
+		q = q.Where("p.number = ?", f.Number)
 	}
 	if f.Departments != nil {
 		q = q.Where("p.department_code IN ?", f.Departments)
