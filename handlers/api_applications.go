@@ -32,12 +32,13 @@ type applicationInput struct {
 	// Notify is how the applicant wants to hear of the application (outbox):
 	// {"sms":true,"email":"a@example.cn","lang":"en"}; absent: not notified.
 	Notify *outboxNotifyInput `json:"notify"`
+	Pledge bool               `json:"pledge"` // 告知承诺: ticked online, to be signed at the window
 }
 
 // filing is the service's input of the body.
 func (in applicationInput) filing() service.Filing {
 	a := in.Applicant
-	return service.Filing{ItemCode: in.ItemCode, Form: service.FormInput{JSON: in.Form}, Materials: in.Materials,
+	return service.Filing{ItemCode: in.ItemCode, Form: service.FormInput{JSON: in.Form}, Materials: in.Materials, Pledge: in.Pledge,
 		Applicant: service.ApplicantInput{Kind: a.Kind, Name: a.Name, IDNumber: a.IDNumber, Phone: a.Phone, Address: a.Address},
 		Notify:    in.Notify.input()}
 }

@@ -246,37 +246,45 @@ func (s *Server) apiDeadline(c *gin.Context) error {
 // itemGuideJSON is the full service guide of one item.
 type itemGuideJSON struct {
 	itemSummaryJSON
-	CatalogCode       string          `json:"catalog_code"`
-	Status            string          `json:"status"`
-	Version           int             `json:"version"`
-	DispositionReason string          `json:"disposition_reason,omitempty"`
-	DispositionBasis  string          `json:"disposition_basis,omitempty"`
-	MergedInto        string          `json:"merged_into,omitempty"`
-	PowerSource       string          `json:"power_source"`
-	UseLevel          string          `json:"use_level"`
-	LegalBasis        string          `json:"legal_basis"`
-	ServiceObjects    []string        `json:"service_objects"`
-	HandlingKind      string          `json:"handling_kind"`
-	AcceptConditions  string          `json:"accept_conditions"`
-	HandleForms       []string        `json:"handle_forms"`
-	Visits            *int            `json:"visits"`
-	Location          string          `json:"location"`
-	Hours             string          `json:"hours"`
-	Phone             string          `json:"phone"`
-	ComplaintPhone    string          `json:"complaint_phone"`
-	IsFee             *bool           `json:"is_fee"`
-	FeeBasis          string          `json:"fee_basis"`
-	Fees              []feeJSON       `json:"fees"`
-	SpecialProcedure  string          `json:"special_procedure"`
-	ResultType        string          `json:"result_type"`
-	ResultName        string          `json:"result_name"`
-	OnlineDepth       *int            `json:"online_depth"`
-	Area              string          `json:"area"`
-	EffectiveOn       string          `json:"effective_on"`
-	CancelOn          string          `json:"cancel_on,omitempty"`
-	Materials         []materialJSON  `json:"materials"`
-	Steps             []stepJSON      `json:"steps"`
-	Workflow          workflowDefJSON `json:"workflow"`
+	CatalogCode       string    `json:"catalog_code"`
+	Status            string    `json:"status"`
+	Version           int       `json:"version"`
+	DispositionReason string    `json:"disposition_reason,omitempty"`
+	DispositionBasis  string    `json:"disposition_basis,omitempty"`
+	MergedInto        string    `json:"merged_into,omitempty"`
+	PowerSource       string    `json:"power_source"`
+	UseLevel          string    `json:"use_level"`
+	LegalBasis        string    `json:"legal_basis"`
+	ServiceObjects    []string  `json:"service_objects"`
+	HandlingKind      string    `json:"handling_kind"`
+	AcceptConditions  string    `json:"accept_conditions"`
+	HandleForms       []string  `json:"handle_forms"`
+	Visits            *int      `json:"visits"`
+	Location          string    `json:"location"`
+	Hours             string    `json:"hours"`
+	Phone             string    `json:"phone"`
+	ComplaintPhone    string    `json:"complaint_phone"`
+	IsFee             *bool     `json:"is_fee"`
+	FeeBasis          string    `json:"fee_basis"`
+	Fees              []feeJSON `json:"fees"`
+	SpecialProcedure  string    `json:"special_procedure"`
+	ResultType        string    `json:"result_type"`
+	ResultName        string    `json:"result_name"`
+	OnlineDepth       *int      `json:"online_depth"`
+	Area              string    `json:"area"`
+	EffectiveOn       string    `json:"effective_on"`
+	CancelOn          string    `json:"cancel_on,omitempty"`
+	// 告知承诺制: whether a pledge may replace the proofs, its text and its
+	// check period; pending_days is the 容缺 period, null when the item does not
+	// say, and pending_days_effective the period that applies (the default then).
+	PledgeAllowed        bool            `json:"pledge_allowed"`
+	PledgeText           string          `json:"pledge_text"`
+	PledgeCheckDays      *int            `json:"pledge_check_days"`
+	PendingDays          *int            `json:"pending_days"`
+	PendingDaysEffective int             `json:"pending_days_effective"`
+	Materials            []materialJSON  `json:"materials"`
+	Steps                []stepJSON      `json:"steps"`
+	Workflow             workflowDefJSON `json:"workflow"`
 	// OpenForApplication is false for an item that takes no application;
 	// Missing names what an incomplete guide of an item filed on application lacks.
 	OpenForApplication bool     `json:"open_for_application"`
@@ -296,6 +304,8 @@ type materialJSON struct {
 	Source    string `json:"source"`
 	BlankForm bool   `json:"blank_form"`
 	Remark    string `json:"remark"`
+	// PledgeReplaces: the item's 告知承诺 may stand for this material.
+	PledgeReplaces bool `json:"pledge_replaces"`
 }
 
 type feeJSON struct {
@@ -350,9 +360,11 @@ func guideJSON(it *models.Item, ref *reference) itemGuideJSON {
 			Departments: make([]workflowDeptJSON, len(it.Departments))},
 	}
 	g.MainName, g.SubItems = it.MainName, []string{}
+	g.PledgeAllowed, g.PledgeText, g.PledgeCheckDays = it.PledgeAllowed, it.PledgeText, it.PledgeCheckDays
+	g.PendingDays, g.PendingDaysEffective = it.PendingDays, models.EffectivePendingDays(it.PendingDays)
 	for i, m := range it.Materials {
 		g.Materials[i] = materialJSON{Key: m.Key, Name: m.Name, Necessity: m.Necessity, Form: m.Form, Kind: m.Kind,
-			Copies: m.Copies, Source: m.Source, BlankForm: m.BlankForm, Remark: m.Remark}
+			Copies: m.Copies, Source: m.Source, BlankForm: m.BlankForm, Remark: m.Remark, PledgeReplaces: m.PledgeReplaces}
 	}
 	for i, f := range it.Fees {
 		g.Fees[i] = feeJSON{Name: f.Name, Standard: f.Standard, Basis: f.Basis, Exemption: f.Exemption}

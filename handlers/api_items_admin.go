@@ -15,38 +15,43 @@ import (
 // itemInput is an item's editable service guide as the API accepts it; the
 // names are those of the guide the API returns.
 type itemInput struct {
-	Code             string         `json:"code"`
-	CatalogCode      string         `json:"catalog_code"`
-	Name             string         `json:"name"`
-	Type             string         `json:"type"`
-	Department       string         `json:"department"`
-	OnApplication    bool           `json:"on_application"`
-	PowerSource      string         `json:"power_source"`
-	UseLevel         string         `json:"use_level"`
-	LegalBasis       string         `json:"legal_basis"`
-	ServiceObjects   []string       `json:"service_objects"`
-	HandlingKind     string         `json:"handling_kind"`
-	StatutoryDays    *int           `json:"statutory_days"`
-	PromisedDays     *int           `json:"promised_days"`
-	AcceptConditions string         `json:"accept_conditions"`
-	HandleForms      []string       `json:"handle_forms"`
-	Visits           *int           `json:"visits"`
-	Location         string         `json:"location"`
-	Hours            string         `json:"hours"`
-	Phone            string         `json:"phone"`
-	ComplaintPhone   string         `json:"complaint_phone"`
-	IsFee            *bool          `json:"is_fee"`
-	FeeBasis         string         `json:"fee_basis"`
-	Fees             []feeJSON      `json:"fees"`
-	SpecialProcedure string         `json:"special_procedure"`
-	ResultType       string         `json:"result_type"`
-	ResultName       string         `json:"result_name"`
-	OnlineDepth      *int           `json:"online_depth"`
-	Area             string         `json:"area"`
-	EffectiveOn      string         `json:"effective_on"`
-	Materials        []materialJSON `json:"materials"`
-	Steps            []stepJSON     `json:"steps"`
-	Workflow         struct {
+	Code             string    `json:"code"`
+	CatalogCode      string    `json:"catalog_code"`
+	Name             string    `json:"name"`
+	Type             string    `json:"type"`
+	Department       string    `json:"department"`
+	OnApplication    bool      `json:"on_application"`
+	PowerSource      string    `json:"power_source"`
+	UseLevel         string    `json:"use_level"`
+	LegalBasis       string    `json:"legal_basis"`
+	ServiceObjects   []string  `json:"service_objects"`
+	HandlingKind     string    `json:"handling_kind"`
+	StatutoryDays    *int      `json:"statutory_days"`
+	PromisedDays     *int      `json:"promised_days"`
+	AcceptConditions string    `json:"accept_conditions"`
+	HandleForms      []string  `json:"handle_forms"`
+	Visits           *int      `json:"visits"`
+	Location         string    `json:"location"`
+	Hours            string    `json:"hours"`
+	Phone            string    `json:"phone"`
+	ComplaintPhone   string    `json:"complaint_phone"`
+	IsFee            *bool     `json:"is_fee"`
+	FeeBasis         string    `json:"fee_basis"`
+	Fees             []feeJSON `json:"fees"`
+	SpecialProcedure string    `json:"special_procedure"`
+	ResultType       string    `json:"result_type"`
+	ResultName       string    `json:"result_name"`
+	OnlineDepth      *int      `json:"online_depth"`
+	Area             string    `json:"area"`
+	EffectiveOn      string    `json:"effective_on"`
+	// 告知承诺制 and the 容缺 period; null days are unknown.
+	PledgeAllowed   bool           `json:"pledge_allowed"`
+	PledgeText      string         `json:"pledge_text"`
+	PledgeCheckDays *int           `json:"pledge_check_days"`
+	PendingDays     *int           `json:"pending_days"`
+	Materials       []materialJSON `json:"materials"`
+	Steps           []stepJSON     `json:"steps"`
+	Workflow        struct {
 		Departments []workflowDeptJSON `json:"departments"`
 	} `json:"workflow"`
 	Reason  string `json:"reason"`
@@ -61,10 +66,11 @@ func (in *itemInput) item() models.Item {
 		HandleForms: in.HandleForms, Visits: in.Visits, Location: in.Location, Hours: in.Hours, Phone: in.Phone,
 		ComplaintPhone: in.ComplaintPhone, IsFee: in.IsFee, FeeBasis: in.FeeBasis, SpecialProcedure: in.SpecialProcedure,
 		ResultType: in.ResultType, ResultName: in.ResultName, OnlineDepth: in.OnlineDepth, Area: in.Area,
-		EffectiveOn: in.EffectiveOn, Disposition: models.DispositionRetained}
+		EffectiveOn: in.EffectiveOn, Disposition: models.DispositionRetained,
+		PledgeAllowed: in.PledgeAllowed, PledgeText: in.PledgeText, PledgeCheckDays: in.PledgeCheckDays, PendingDays: in.PendingDays}
 	for _, m := range in.Materials {
 		it.Materials = append(it.Materials, models.Material{Key: m.Key, Name: m.Name, Necessity: m.Necessity, Form: m.Form,
-			Kind: m.Kind, Copies: m.Copies, Source: m.Source, BlankForm: m.BlankForm, Remark: m.Remark})
+			Kind: m.Kind, Copies: m.Copies, Source: m.Source, BlankForm: m.BlankForm, Remark: m.Remark, PledgeReplaces: m.PledgeReplaces})
 	}
 	for _, f := range in.Fees {
 		it.Fees = append(it.Fees, models.Fee{Name: f.Name, Standard: f.Standard, Basis: f.Basis, Exemption: f.Exemption})

@@ -40,6 +40,7 @@ type materialView struct {
 	Necessity string `json:"necessity"`
 	Provided  bool   `json:"provided"`
 	Pending   bool   `json:"pending"`
+	Pledged   bool   `json:"pledged"` // replaced by the applicant's 告知承诺
 	Kind      string `json:"kind,omitempty"`
 	Copies    int    `json:"copies,omitempty"`
 }
@@ -148,6 +149,9 @@ func (s *Server) applicationViewOf(lang string, a *models.Application, actions [
 	if a.Result != "" {
 		v.ResultLabel = s.site.T(lang, resultKey(a.Terms(), a.Result))
 	}
+	if a.State == workflow.Revoked { // the grant stands no more
+		v.ResultLabel = s.site.T(lang, "pledge.result.revoked", v.ResultLabel)
+	}
 	for _, f := range a.Files {
 		v.Files = append(v.Files, fileView{ID: f.ID, Material: f.MaterialKey, SHA256: f.SHA256, Size: f.Size,
 			ContentType: f.ContentType, Name: f.DisplayName, At: f.CreatedAt})
@@ -171,7 +175,7 @@ func materialViews(a *models.Application) []materialView {
 	out := make([]materialView, 0, len(a.Materials))
 	for _, m := range a.Materials {
 		out = append(out, materialView{Key: m.MaterialKey, Name: m.Name, Necessity: m.Necessity, Provided: m.Provided,
-			Pending: m.Pending, Kind: m.Kind, Copies: m.Copies})
+			Pending: m.Pending, Pledged: m.Pledged, Kind: m.Kind, Copies: m.Copies})
 	}
 	return out
 }
@@ -218,6 +222,9 @@ func (s *Server) statusViewOf(lang string, a *models.Application) statusView {
 		Form: maskedAnswers(a), Decision: s.decisionViewOf(lang, a.Terms())}
 	if a.Result != "" {
 		v.ResultLabel = s.site.T(lang, resultKey(a.Terms(), a.Result))
+	}
+	if a.State == workflow.Revoked { // the grant stands no more
+		v.ResultLabel = s.site.T(lang, "pledge.result.revoked", v.ResultLabel)
 	}
 	for _, e := range a.Events {
 		if e.Action == models.ActionWarning || e.Action == workflow.Claim {

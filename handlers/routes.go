@@ -326,6 +326,18 @@ var routeTable = []route{
 	{"GET", "/admin/inspection/plans/:id/export", page, staff, "inspection", "export", (*Server).apiInspectionExport},
 	{"POST", "/admin/inspection/tasks/:id", page, staff, "inspection", "record", (*Server).uiInspectionResult},
 	{"GET", "/admin/inspection/lists/export", page, staff, "inspection", "export", (*Server).uiInspectionListExport},
+	// 告知承诺制: the window records the signed pledge (and prints it for
+	// signing); a department checks its granted pledges (checked in the
+	// pledge's department) and revokes a grant whose pledge failed (the
+	// action's permission, in the application's department); supervisors read.
+	{"GET", "/api/v1/pledge-checks", api, staff, "pledge", "read", (*Server).apiPledgeChecks},
+	{"POST", "/api/v1/pledge-checks/:number", api, staff, "pledge", "check", (*Server).apiRecordPledgeCheck},
+	{"POST", "/api/v1/applications/:number/pledge/signed", api, staff, "pledge", "sign", (*Server).apiSignPledge},
+	{"GET", "/pledge-checks", page, staff, "pledge", "read", (*Server).uiPledgeChecks},
+	{"POST", "/pledge-checks/:number", page, staff, "pledge", "check", (*Server).uiRecordPledgeCheck},
+	{"POST", "/pledge-checks/:number/revoke", page, staff, "application", "revoke", (*Server).uiRevokePledge},
+	{"GET", "/window/applications/:number/pledge", page, staff, "pledge", "sign", (*Server).uiPledgePrint},
+	{"POST", "/window/applications/:number/pledge", page, staff, "pledge", "sign", (*Server).uiSignPledge},
 	// 黄牌 / 红牌 recorded by the card sweeper, read by supervisors.
 	{"GET", "/api/v1/cards", api, staff, "report", "read", (*Server).apiCards},
 	{"GET", "/supervise/cards", page, staff, "report", "read", (*Server).uiSuperviseCards},

@@ -134,6 +134,9 @@ func (s *Server) workTools(c *gin.Context) adminSection {
 			sec.Links = append(sec.Links, adminLink{"tool-personal-log", "/supervise/personal-data", "personal.log.title", "personal.log.hint"})
 		}
 	}
+	if len(s.authz.Domains(user, policies.ObjPledge, policies.ActCheck)) > 0 || s.can(c, policies.AllDomains, policies.ObjPledge, policies.ActRead) {
+		sec.Links = append(sec.Links, adminLink{"tool-pledge-checks", "/pledge-checks", "pledge.list.title", "pledge.home.hint"})
+	}
 	if s.can(c, policies.AllDomains, policies.ObjApplication, policies.ActOwn) {
 		sec.Links = append(sec.Links, adminLink{"tool-my", "/my", "admin.home.my", "admin.home.my_hint"})
 	}

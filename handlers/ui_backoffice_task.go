@@ -46,6 +46,7 @@ type materialLine struct {
 	Necessity string
 	Provided  bool
 	Pending   bool
+	Pledged   bool // replaced by the applicant's 告知承诺
 	Files     []fileView
 }
 
@@ -140,7 +141,7 @@ func (s *Server) newTaskPage(c *gin.Context, app *models.Application) (*taskPage
 		}
 	}
 	for _, m := range app.Materials {
-		line := materialLine{Key: m.MaterialKey, Name: m.Name, Necessity: m.Necessity, Provided: m.Provided, Pending: m.Pending}
+		line := materialLine{Key: m.MaterialKey, Name: m.Name, Necessity: m.Necessity, Provided: m.Provided, Pending: m.Pending, Pledged: m.Pledged}
 		for _, f := range p.App.Files {
 			if f.Material == m.MaterialKey {
 				line.Files = append(line.Files, f)

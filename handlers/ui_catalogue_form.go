@@ -198,6 +198,10 @@ type guideForm struct {
 	OnlineDepth      string   `form:"online_depth"`
 	Area             string   `form:"area"`
 	EffectiveOn      string   `form:"effective_on"`
+	PledgeAllowed    string   `form:"pledge_allowed"`
+	PledgeText       string   `form:"pledge_text"`
+	PledgeCheckDays  string   `form:"pledge_check_days"`
+	PendingDays      string   `form:"pending_days"`
 
 	MaterialRows string `form:"material_rows"`
 	FeeRows      string `form:"fee_rows"`
@@ -319,6 +323,9 @@ func itemFromForm(g *guideForm, base *models.Item) *guideSubmission {
 	f.num("online_depth", g.OnlineDepth, &it.OnlineDepth)
 	it.Area = t(g.Area)
 	it.EffectiveOn = t(g.EffectiveOn)
+	it.PledgeAllowed, it.PledgeText = g.PledgeAllowed == "1", t(g.PledgeText)
+	f.num("pledge_check_days", g.PledgeCheckDays, &it.PledgeCheckDays)
+	f.num("pending_days", g.PendingDays, &it.PendingDays)
 
 	s := &guideSubmission{item: &it, bad: f.bad}
 	s.readMaterials(f, rowCount(g.MaterialRows))
@@ -408,7 +415,8 @@ func (s *guideSubmission) readMaterials(f guideFormReader, n int) {
 		r := materialRow{guideRowState: newRowState(f, "m", i), Material: models.Material{
 			Key: f.cell("m", i, "key"), Name: f.cell("m", i, "name"), Necessity: f.cell("m", i, "necessity"),
 			Kind: f.cell("m", i, "kind"), Form: f.cell("m", i, "form"), Source: f.cell("m", i, "source"),
-			Remark: f.cell("m", i, "remark"), BlankForm: f.cell("m", i, "blank_form") == "1"}}
+			Remark: f.cell("m", i, "remark"), BlankForm: f.cell("m", i, "blank_form") == "1",
+			PledgeReplaces: f.cell("m", i, "pledge_replaces") == "1"}}
 		r.Copies = rowOptional(f, f.cell("m", i, "copies"), &r.guideRowState, "copies", "materials")
 		r.Blank = r.Key == "" && r.Name == "" && r.Remark == ""
 		return r

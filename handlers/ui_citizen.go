@@ -48,6 +48,7 @@ type applyForm struct {
 	Token    string `form:"form_token"`
 	// Notify is how the applicant wants to hear of the application (outbox).
 	Notify outboxNotifyForm
+	Pledge string `form:"pledge"` // "1": the applicant ticked the item's 告知承诺
 }
 
 // applyPage is the data of the online application form.
@@ -138,7 +139,7 @@ func (f applyForm) applicant() service.ApplicantInput {
 // filing is what the form files, as the API's body would carry it.
 func (f applyForm) filing(itemCode string, post url.Values) service.Filing {
 	return service.Filing{ItemCode: itemCode, Form: service.FormInput{Post: post}, Applicant: f.applicant(),
-		Notify: f.Notify.input()}
+		Notify: f.Notify.input(), Pledge: f.Pledge == "1"}
 }
 
 // uiApply files an online application: the same validation as the API
@@ -167,7 +168,7 @@ func (s *Server) uiApply(c *gin.Context) error {
 	for k, v := range problems(f.Validate()) {
 		keys[k] = v
 	}
-	files := s.applyFiles(c, it, keys)
+	files := s.applyFiles(c, it, f.Pledge == "1", keys)
 	errs := make(map[string]string, len(keys)) // field → message
 	for k, v := range keys {
 		errs[k] = s.site.T(lang, v)
@@ -236,14 +237,15 @@ type upload struct {
 }
 
 // applyFiles picks the file of each listed material and checks it (size,
-// sniffed type); a required material without a file is an error too.
-func (s *Server) applyFiles(c *gin.Context, it *models.Item, errs map[string]string) []upload {
+// sniffed type); a required material without a file is an error too, unless
+// the applicant ticked the item's 告知承诺 and the pledge replaces it.
+func (s *Server) applyFiles(c *gin.Context, it *models.Item, pledged bool, errs map[string]string) []upload {
 	var out []upload
 	for _, m := range it.Materials {
 		name := "file_" + m.Key
 		fh := formFile(c, name)
 		if fh == nil {
-			if m.Necessity == models.NecessityRequired {
+			if m.Necessity == models.NecessityRequired && !(pledged && it.PledgeAllowed && m.PledgeReplaces) {
 				errs[name] = "citizen.err.file_required"
 			}
 			continue

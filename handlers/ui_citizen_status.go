@@ -55,6 +55,8 @@ type statusResult struct {
 	Pending        []string
 	PendingDue     string
 	PendingOverdue bool
+	// Pledge is the applicant's 告知承诺 as recorded, nil when none.
+	Pledge *pledgeView
 }
 
 // bundleRef names the bundle filing a child application belongs to.
@@ -175,6 +177,12 @@ func (s *Server) renderResult(c *gin.Context, status int, app *models.Applicatio
 		r.Comment, r.Reason = k.Comment, k.Reason
 	}
 	r.Notices = s.noticesOf(c, lang, app, applicantNoticeKinds)
+	if r.Pledge, err = s.pledgeViewOf(c, app); err != nil {
+		return err
+	}
+	if r.Pledge != nil {
+		r.Pledge.CanSign = false // the window records the signed pledge
+	}
 	if app.PendingDue != "" && !app.State.Final() {
 		for _, m := range app.PendingMaterials() {
 			r.Pending = append(r.Pending, m.Name)

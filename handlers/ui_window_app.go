@@ -82,6 +82,12 @@ type windowAppPage struct {
 	Outbox       outboxAppView // the notifications the applicant chose and their states
 	// FeesDelivery is the 缴费 step and the delivery of the result (ui_fees.go).
 	FeesDelivery feesWindowView
+	Pledge       *pledgeView // the applicant's 告知承诺, nil when none
+	// The 容缺 period a 容缺受理 may give: the item's (or the default, when the
+	// item does not say) and the last due date it allows.
+	PendingDays    int
+	PendingDefault bool
+	MaxDue         string
 }
 
 // Err is the message of a field of the refused form, or "".
@@ -127,7 +133,7 @@ func (s *Server) uiWindowApplication(c *gin.Context) error {
 		return err
 	}
 	p.Done = c.Query("done")
-	if _, ok := windowActions[workflow.Action(p.Done)]; !ok && p.Done != string(workflow.Supplement) && p.Done != "upload" {
+	if _, ok := windowActions[workflow.Action(p.Done)]; !ok && p.Done != string(workflow.Supplement) && p.Done != "upload" && p.Done != "pledge_signed" {
 		p.Done = ""
 	}
 	if tok := c.Query("filed"); tok != "" {
@@ -177,6 +183,11 @@ func (s *Server) newWindowAppPage(c *gin.Context, app *models.Application) (wind
 				delete(p.Can, act)
 			}
 		}
+	}
+	p.PendingDays, p.PendingDefault = models.EffectivePendingDays(&app.Definition.PendingDays), app.Definition.PendingDays <= 0
+	p.MaxDue = models.FormatDay(app.PendingLimit(s.cal.Load(), models.CentreDay(s.now())))
+	if p.Pledge, err = s.pledgeViewOf(c, app); err != nil {
+		return windowAppPage{}, err
 	}
 	p.CanUpload = !app.State.Final() && !app.State.Decided() && len(app.Materials) > 0
 	for _, m := range v.Materials {

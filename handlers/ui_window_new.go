@@ -64,6 +64,8 @@ type intakePage struct {
 	// NotifyForm is how the applicant wants to hear of it; Notify its view.
 	NotifyForm outboxNotifyForm
 	Notify     outboxNotifyView
+	// Pledge: the clerk chose 告知承诺 (the item takes one); the pledge is printed for signing.
+	Pledge bool
 }
 
 // Err is the message of a field, or "".
@@ -303,8 +305,9 @@ func (s *Server) registerIntake(c *gin.Context, p intakePage) error {
 	lang := langOf(c)
 	a := p.Applicant
 	post := c.Request.PostForm
+	p.Pledge = post.Get("pledge") == "1"
 	in := service.Filing{ItemCode: p.ItemCode, Materials: map[string]models.MaterialCheck{},
-		Applicant: a.filed(), Form: service.FormInput{Post: post}, Notify: p.NotifyForm.input()}
+		Applicant: a.filed(), Form: service.FormInput{Post: post}, Notify: p.NotifyForm.input(), Pledge: p.Pledge}
 	files := map[string]*multipart.FileHeader{}
 	for _, m := range p.Materials {
 		if m.Kind != "" && !slices.Contains(materialKinds, m.Kind) {

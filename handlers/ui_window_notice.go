@@ -17,12 +17,12 @@ import (
 
 // noticeKinds lists the notices in the order of an application's life.
 var noticeKinds = []string{"receipt", "supplement", "refusal", "acceptance", "pending", "pledge", "extension",
-	"special", "denial", "termination"}
+	"special", "denial", "termination", "revocation"}
 
 // applicantNoticeKinds are the notices the status page shows the applicant
 // (the receipt carries the query code and stays at the window).
 var applicantNoticeKinds = []string{"supplement", "refusal", "acceptance", "pending", "extension", "special",
-	"denial", "termination"}
+	"denial", "termination", "revocation"}
 
 // noticeActions are the actions whose event a notice prints.
 var noticeActions = map[string][]workflow.Action{
@@ -36,6 +36,7 @@ var noticeActions = map[string][]workflow.Action{
 	"special":     {workflow.Suspend},       // 特别程序告知书
 	"denial":      {workflow.Deny},          // 不予许可决定书, in the item type's words
 	"termination": {workflow.Terminate},     // 终止办理通知书
+	"revocation":  {workflow.Revoke},        // 撤销决定书 after a failed check of a 告知承诺
 }
 
 // noticeEvent is the latest event of the application a notice of kind
@@ -110,6 +111,12 @@ type noticePage struct {
 	// Licensing says the licensing law's articles on extension and special
 	// procedures (42, 45) apply: the item is a 行政许可.
 	Licensing bool
+	// Revocation (撤销) after a failed check of the applicant's 告知承诺: the
+	// day of the grant, the day of the check and what it found; PledgeText is
+	// the pledge as filed (the 告知承诺书 printed for signing).
+	GrantedOn, CheckedOn, Findings, PledgeText string
+	// Pledged are the materials the applicant's 告知承诺 stands for.
+	Pledged []string
 }
 
 // noticeDoc is what the notice partial renders: the page's language and
@@ -181,6 +188,9 @@ func (s *Server) noticeOf(c *gin.Context, lang string, app *models.Application, 
 		if m.Provided {
 			p.Received = append(p.Received, m)
 		}
+		if m.Pledged {
+			p.Pledged = append(p.Pledged, m.Name)
+		}
 	}
 	switch kind {
 	case "supplement":
@@ -201,6 +211,13 @@ func (s *Server) noticeOf(c *gin.Context, lang string, app *models.Application, 
 		}
 	case "denial":
 		s.denialNotice(lang, app, &p)
+	case "revocation":
+		p.Findings, p.CheckedOn, p.Remedies = fields["findings"], fields["checked_on"], s.remedies(lang, app.Terms())
+		for _, e := range app.Events[:i] {
+			if e.ToState == workflow.Approved {
+				p.GrantedOn = e.At.In(shanghai).Format("2006-01-02")
+			}
+		}
 	}
 	return p, true
 }

@@ -53,6 +53,8 @@ type Definition struct {
 	// 0 is the default (DefaultPendingDays).
 	PendingDays int    `json:"pending_days,omitempty"`
 	LegalBasis  string `json:"legal_basis"`
+	// Pledge is the item's 告知承诺 as filed; nil when the item takes none.
+	Pledge *DefinitionPledge `json:"pledge,omitempty"`
 	// Form is the application form the filing answered; an application keeps it whatever
 	// the item's form becomes later. Nil for applications filed before forms existed.
 	Form *form.Schema `json:"form,omitempty"`
@@ -61,6 +63,12 @@ type Definition struct {
 	Charges bool `json:"charges,omitempty"`
 	// Fees are the item's fee items as filed (name, standard, basis, exemption).
 	Fees []Fee `json:"fees,omitempty"`
+}
+
+// DefinitionPledge is an item's 告知承诺 as an application keeps it.
+type DefinitionPledge struct {
+	Text      string `json:"text"`
+	CheckDays int    `json:"check_days"`
 }
 
 // DefinitionDept is one department taking part, with the stages it runs.
@@ -246,6 +254,7 @@ type AppMaterial struct {
 	Copies        int    `gorm:"not null"`
 	Provided      bool   `gorm:"not null"`
 	Pending       bool   `gorm:"not null"`
+	Pledged       bool   `gorm:"not null"` // replaced by the applicant's pledge (告知承诺)
 }
 
 // TableName keeps the table name of the migration.

@@ -70,7 +70,7 @@ func checkAcceptance(app *Application, act workflow.Action, pending []string) er
 		switch {
 		case isPending && m.Necessity != NecessityDeferred:
 			problem = MaterialNotDeferrable
-		case m.Provided || isPending:
+		case m.Provided || isPending || m.Pledged:
 		case m.Necessity == NecessityRequired:
 			problem = MaterialNotReceived
 		case m.Necessity == NecessityDeferred:
@@ -90,7 +90,7 @@ func checkAcceptance(app *Application, act workflow.Action, pending []string) er
 // application is received: what a 受理通知书 may call 材料齐全.
 func (a *Application) Complete() bool {
 	for _, m := range a.Materials {
-		if !m.Provided && (m.Necessity == NecessityRequired || m.Necessity == NecessityDeferred) {
+		if !m.Provided && !m.Pledged && (m.Necessity == NecessityRequired || m.Necessity == NecessityDeferred) {
 			return false
 		}
 	}
@@ -101,7 +101,7 @@ func (a *Application) Complete() bool {
 // received: what a 容缺受理通知书 may call 主要申请材料齐全.
 func (a *Application) RequiredReceived() bool {
 	for _, m := range a.Materials {
-		if !m.Provided && m.Necessity == NecessityRequired {
+		if !m.Provided && !m.Pledged && m.Necessity == NecessityRequired {
 			return false
 		}
 	}
@@ -122,6 +122,18 @@ func (a *Application) PendingMaterials() []AppMaterial {
 // DefaultPendingDays is how many working days a 容缺 material may follow in
 // when the item does not say.
 const DefaultPendingDays = 5
+
+// EffectivePendingDays is the 容缺 period that applies for an item's own
+// period n: n, or the default when the item does not say.
+func EffectivePendingDays(n *int) int {
+	if n == nil || *n <= 0 {
+		return DefaultPendingDays
+	}
+	return *n
+}
+
+// EffectivePendingDays is the item's 容缺 period, the default when it does not say.
+func (it *Item) EffectivePendingDays() int { return EffectivePendingDays(it.PendingDays) }
 
 // PendingLimit is the last day a 容缺 material of the application may follow on.
 func (a *Application) PendingLimit(cal *workflow.Calendar, today time.Time) time.Time {

@@ -236,6 +236,10 @@ func applyEffects(tx *gorm.DB, app *Application, task *Task, req ActionRequest) 
 			pending = nil // a plain acceptance leaves nothing to follow
 		}
 		applyChecks(app, req.Checks, pending)
+		pledged, err := pledgeAtAcceptance(tx, app)
+		if err != nil {
+			return err
+		}
 		if err := checkAcceptance(app, req.Action, pending); err != nil {
 			return err
 		}
@@ -254,7 +258,7 @@ func applyEffects(tx *gorm.DB, app *Application, task *Task, req ActionRequest) 
 			delete(f, "due") // a plain acceptance has nothing to follow, so no due date
 		}
 		if !app.Immediate {
-			app.Tasks = newTasks(app, req.Now, req.Cal)
+			app.Tasks = newTasks(app, req.Now, req.Cal, pledged)
 		}
 	case workflow.Supplement:
 		app.PendingDue = ""
@@ -265,7 +269,14 @@ func applyEffects(tx *gorm.DB, app *Application, task *Task, req ActionRequest) 
 	case workflow.ReviewPass:
 		passStage(app, task, req)
 	case workflow.Approve, workflow.Deny:
-		return decide(app, task, req)
+		if err := decide(app, task, req); err != nil {
+			return err
+		}
+		if app.Result == "approved" && req.Action == workflow.Approve {
+			return openPledgeCheck(tx, app, req)
+		}
+	case workflow.Revoke:
+		return revokeForPledge(tx, app, req)
 	case workflow.Issue:
 		if app.Result == "approved" && strings.TrimSpace(f["result_number"]) == "" {
 			return &FieldsError{Fields: map[string]string{"result_number": workflow.FieldRequired}}
@@ -335,12 +346,21 @@ func closeTasks(app *Application, except string, now time.Time) {
 
 // newTasks starts every department's task at the first stage of its
 // sequence: its own first stage, or review (decide when it has no review).
-func newTasks(app *Application, now time.Time, cal *workflow.Calendar) []Task {
+// On a pledge (告知承诺) the proofs are replaced by the pledge, so each
+// department decides without a review: at its sequence's deciding stage.
+func newTasks(app *Application, now time.Time, cal *workflow.Calendar, pledged bool) []Task {
 	tasks := make([]Task, len(app.Definition.Departments))
 	for i, d := range app.Definition.Departments {
-		tasks[i] = Task{ApplicationID: app.ID, DepartmentCode: d.Department, Sort: i + 1, Stages: d.Stages,
-			Stage: string(workflow.FirstStage(d.Stages)), CreatedAt: now, UpdatedAt: now}
-		enterStep(app, &tasks[i], 0, cal, CentreDay(now))
+		stages, step := StringList(d.Stages), 0
+		if pledged {
+			stages = StringList{string(workflow.StageDecide)}
+			if plan := app.PlanOf(d.Department); len(plan) > 0 {
+				step = len(plan) - 1
+			}
+		}
+		tasks[i] = Task{ApplicationID: app.ID, DepartmentCode: d.Department, Sort: i + 1, Stages: stages,
+			Stage: string(workflow.FirstStage(stages)), CreatedAt: now, UpdatedAt: now}
+		enterStep(app, &tasks[i], step, cal, CentreDay(now))
 	}
 	return tasks
 }

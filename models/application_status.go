@@ -20,7 +20,7 @@ const (
 		FROM applications WHERE number = ?`
 	statusEventsSQL = `SELECT id, seq, at, department, action, from_state, to_state, detail
 		FROM application_events WHERE application_id = ? ORDER BY seq`
-	statusMaterialsSQL = `SELECT id, material_key, sort, name, necessity, kind, copies, provided, pending
+	statusMaterialsSQL = `SELECT id, material_key, sort, name, necessity, kind, copies, provided, pending, pledged
 		FROM application_materials WHERE application_id = ? ORDER BY sort, id`
 )
 
@@ -85,7 +85,7 @@ func statusMaterials(ctx context.Context, st pool, id uint) ([]AppMaterial, erro
 	var out []AppMaterial
 	for rows.Next() {
 		m := AppMaterial{ApplicationID: id}
-		if err := rows.Scan(&m.ID, &m.MaterialKey, &m.Sort, &m.Name, &m.Necessity, &m.Kind, &m.Copies, &m.Provided, &m.Pending); err != nil {
+		if err := rows.Scan(&m.ID, &m.MaterialKey, &m.Sort, &m.Name, &m.Necessity, &m.Kind, &m.Copies, &m.Provided, &m.Pending, &m.Pledged); err != nil {
 			return nil, err
 		}
 		out = append(out, m)

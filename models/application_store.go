@@ -41,6 +41,10 @@ type NewApplication struct {
 
 	formJSON string // Form encoded before the write transaction (CreateApplication)
 
+	// Pledge files the applicant's 告知承诺 (the item must allow it): ticked
+	// online, or chosen at the window to be printed and signed.
+	Pledge bool
+
 	// BundleFilingID makes the application a child of a bundle filing (0: none).
 	BundleFilingID uint
 	// number is the number a bundle drew for its child with its own; "" draws one.
@@ -98,7 +102,10 @@ func DefinitionOf(it *Item) Definition {
 	d := Definition{ItemType: it.TypeCode, Immediate: it.HandlingKind == KindImmediate,
 		StatutoryDays: Days(it.StatutoryDays), PromisedDays: Days(it.PromisedDays),
 		Materials:  slices.Clone(it.Materials), // cleared of row ids below: never the item's own (shared, cached)
-		ResultName: it.ResultName, LegalBasis: it.LegalBasis}
+		ResultName: it.ResultName, LegalBasis: it.LegalBasis, PendingDays: Days(it.PendingDays)}
+	if it.PledgeAllowed {
+		d.Pledge = &DefinitionPledge{Text: it.PledgeText, CheckDays: Days(it.PledgeCheckDays)}
+	}
 	for _, dep := range it.Departments {
 		stages := append([]string(nil), dep.Stages...)
 		// Every department taking part records a decision of its own.
@@ -247,6 +254,11 @@ func fileFor(st *stmtTx, na NewApplication, enc encodedDefinition, applicant *Ap
 	}
 	if err := createChecklist(st, appID, def.Materials, na.Provided); err != nil {
 		return nil, err
+	}
+	if na.Pledge {
+		if err := insertPledge(st, appID, number, na, def); err != nil {
+			return nil, err
+		}
 	}
 	err = st.exec(`INSERT INTO application_events (application_id, seq, at, actor, role, department, action, from_state,
 		to_state, comment, detail, prev_hash, hash) VALUES (?, 1, ?, ?, ?, '', ?, ?, ?, '', ?, ?, ?)`,

@@ -125,12 +125,21 @@ type Item struct {
 	OnlineDepth       *int       // nil: not published
 	Area              string     `gorm:"not null"`
 	FormSchema        string     `gorm:"type:text;not null"` // the application form (form.Schema as JSON); empty: the default form
-	Status            string     `gorm:"size:16;not null"`
-	Version           int        `gorm:"not null"`
-	EffectiveOn       string     `gorm:"size:10;not null"` // YYYY-MM-DD or empty
-	CancelOn          string     `gorm:"size:10;not null"`
-	CreatedAt         time.Time  `gorm:"not null"`
-	UpdatedAt         time.Time  `gorm:"not null"`
+	// 告知承诺制: whether the item takes the applicant's written pledge in place
+	// of the proofs other bodies issue, the pledge's text, and the working days
+	// within which the department checks (核查) it after the decision.
+	PledgeAllowed   bool   `gorm:"not null"`
+	PledgeText      string `gorm:"not null"`
+	PledgeCheckDays *int   // nil: not published (required when the pledge is allowed)
+	// PendingDays is how many working days a 容缺 material may follow in;
+	// nil is unknown and the default (DefaultPendingDays) applies.
+	PendingDays *int
+	Status      string    `gorm:"size:16;not null"`
+	Version     int       `gorm:"not null"`
+	EffectiveOn string    `gorm:"size:10;not null"` // YYYY-MM-DD or empty
+	CancelOn    string    `gorm:"size:10;not null"`
+	CreatedAt   time.Time `gorm:"not null"`
+	UpdatedAt   time.Time `gorm:"not null"`
 
 	Materials   []Material       `gorm:"foreignKey:ItemID"`
 	Fees        []Fee            `gorm:"foreignKey:ItemID"`
@@ -172,6 +181,9 @@ type Material struct {
 	Source    string `gorm:"size:16;not null"` // applicant, government, other
 	BlankForm bool   `gorm:"not null"`
 	Remark    string `gorm:"not null"`
+	// PledgeReplaces: on an item that takes a 告知承诺, the applicant's pledge
+	// may stand for this material (a proof).
+	PledgeReplaces bool `gorm:"not null"`
 }
 
 // Fee is one fee item with its standard.

@@ -87,6 +87,7 @@ func CheckItem(it *Item, known Known, rename func(string) string) *ValidationErr
 	v.identity(it, known)
 	v.disposition(it)
 	v.guide(it)
+	v.pledge(it)
 	v.text("", reflect.ValueOf(it).Elem())
 	for i := range it.Materials {
 		p := fmt.Sprintf("materials[%d].", i)
@@ -406,5 +407,30 @@ func validateItem(it *Item, ref Known, prefix string, v *ValidationError) {
 func requireReason(reason string, v *ValidationError) {
 	if blank(reason) {
 		v.addRule("reason", RuleRequired, "must say why the change is made")
+	}
+}
+
+// pledge checks the 告知承诺 and 容缺 fields: an item that takes a pledge
+// says what is pledged and within how many working days it is checked; a
+// period, when given, is at least one working day (blank is the default).
+func (v *itemRules) pledge(it *Item) {
+	atLeastOne := func(field string, n *int) {
+		if n != nil && *n < 1 {
+			v.fail(field, RuleInvalid, "{f} %d must be at least 1 working day", *n)
+		}
+	}
+	atLeastOne("pending_days", it.PendingDays)
+	atLeastOne("pledge_check_days", it.PledgeCheckDays)
+	if !it.PledgeAllowed {
+		for i, m := range it.Materials {
+			if m.PledgeReplaces {
+				v.fail(fmt.Sprintf("materials[%d].pledge_replaces", i), RuleInvalid, "{f}: the item takes no pledge")
+			}
+		}
+		return
+	}
+	v.required("pledge_text", it.PledgeText)
+	if it.PledgeCheckDays == nil {
+		v.fail("pledge_check_days", RuleRequired, "{f} is required when the item takes a pledge")
 	}
 }

@@ -61,6 +61,8 @@ const (
 	ObjOutbox = "outbox"
 	// ObjInspection is a department's random inspections: list, rules, libraries, plans and results.
 	ObjInspection = "inspection"
+	// ObjPledge is an applicant's 告知承诺 and its check (核查) after the decision.
+	ObjPledge = "pledge"
 )
 
 // Verbs: the actions a permission allows.
@@ -126,6 +128,12 @@ const (
 	ActHandle = "handle"
 	// ActRecord records the result of an inspection task.
 	ActRecord = "record"
+	// ActSign records the signed 告知承诺书 handed in at the window.
+	ActSign = "sign"
+	// ActCheck records the check (核查) of a pledge after the decision.
+	ActCheck = "check"
+	// ActRevoke revokes (撤销) a grant whose pledge failed its check.
+	ActRevoke = "revoke"
 )
 
 var allRoles = []Role{Sysadmin, CatalogueAdmin, WindowClerk, Reviewer, Approver, Supervisor, Citizen, InspectionAdmin}

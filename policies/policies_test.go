@@ -89,6 +89,16 @@ func TestCan(t *testing.T) {
 		{"supervisor", "scj", ObjInspection, ActRead, true},
 		{"supervisor", "scj", ObjInspection, ActManage, false},
 		{"scj.review", "scj", ObjInspection, ActManage, false},
+		// 告知承诺制: the window signs, a department checks its own, its approver revokes.
+		{"window1", "scj", ObjPledge, ActSign, true},
+		{"window1", "scj", ObjPledge, ActCheck, false},
+		{"scj.review", "scj", ObjPledge, ActCheck, true},
+		{"scj.review", "zjj", ObjPledge, ActCheck, false},
+		{"scj.review", "scj", ObjApplication, ActRevoke, false},
+		{"scj.approve", "scj", ObjApplication, ActRevoke, true},
+		{"scj.approve", "zjj", ObjApplication, ActRevoke, false},
+		{"supervisor", AllDomains, ObjPledge, ActRead, true},
+		{"supervisor", "scj", ObjPledge, ActCheck, false},
 
 		// window_clerk in "*" works for every department.
 		{"window1", "scj", ObjApplication, ActAccept, true},
@@ -205,11 +215,11 @@ func TestCanCancelledContext(t *testing.T) {
 
 var (
 	knownObjects = []string{ObjItem, ObjApplication, ObjTask, ObjUser, ObjRole, ObjDepartment,
-		ObjCalendar, ObjLoginLog, ObjAudit, ObjReport, ObjSite, ObjEvaluation, ObjDataLog, ObjOutbox, ObjInspection}
+		ObjCalendar, ObjLoginLog, ObjAudit, ObjReport, ObjSite, ObjEvaluation, ObjDataLog, ObjOutbox, ObjInspection, ObjPledge}
 	knownVerbs = []string{ActRead, ActEdit, ActCreate, ActDispose, ActPublish, ActImport, ActExport,
 		ActManage, ActAssign, ActVerify, ActOwn, ActRegister, ActAccept, ActAcceptPending, ActReject,
 		ActRequestSupplement, ActIssue, ActDecideImmediate, ActTerminate, ActClaim, ActReviewPass,
-		ActSendBack, ActSuspend, ActResume, ActApprove, ActDeny, ActExtend, ActHandle, ActReveal, ActRecord}
+		ActSendBack, ActSuspend, ActResume, ActApprove, ActDeny, ActExtend, ActHandle, ActReveal, ActRecord, ActSign, ActCheck, ActRevoke}
 )
 
 func TestPolicyFile(t *testing.T) {

@@ -40,7 +40,7 @@ func CheckFields(act Action, f map[string]string, today time.Time, maxExtend int
 		}
 	}
 	switch act {
-	case Reject, SendBack, Deny, Terminate:
+	case Reject, SendBack, Deny, Terminate, Revoke:
 		need("reason")
 	case RequestSupplement:
 		need("missing")

@@ -34,16 +34,19 @@ const (
 	Withdrawn State = "withdrawn"
 	// Terminated was ended without a decision (终止); final.
 	Terminated State = "terminated"
+	// Revoked had its grant revoked (撤销) after a failed check of the
+	// applicant's pledge (告知承诺); final.
+	Revoked State = "revoked"
 )
 
 // States lists every state in the order of a typical life.
 var States = []State{Draft, Submitted, SupplementRequired, NotAccepted, Accepted, InReview,
-	Suspended, Approved, Denied, Completed, Withdrawn, Terminated}
+	Suspended, Approved, Denied, Completed, Withdrawn, Terminated, Revoked}
 
 // Final reports whether nothing can happen to an application in s any more.
 func (s State) Final() bool {
 	switch s {
-	case NotAccepted, Completed, Withdrawn, Terminated:
+	case NotAccepted, Completed, Withdrawn, Terminated, Revoked:
 		return true
 	}
 	return false
@@ -112,11 +115,13 @@ const (
 	Terminate Action = "terminate"
 	// ReceivePending records 容缺 materials handed in after a 容缺受理 (容缺补齐).
 	ReceivePending Action = "receive_pending"
+	// Revoke takes back a grant whose pledge (告知承诺) failed its check (撤销).
+	Revoke Action = "revoke"
 )
 
 // Actions lists every action.
 var Actions = []Action{Submit, Register, Accept, AcceptPending, Reject, RequestSupplement, Supplement,
-	Claim, ReviewPass, SendBack, Approve, Deny, Suspend, Resume, Extend, Issue, Withdraw, Terminate, ReceivePending}
+	Claim, ReviewPass, SendBack, Approve, Deny, Suspend, Resume, Extend, Issue, Withdraw, Terminate, ReceivePending, Revoke}
 
 // Valid reports whether a is a known action.
 func (a Action) Valid() bool {

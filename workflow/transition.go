@@ -118,6 +118,10 @@ var Table = []Transition{
 	{Accepted, ReceivePending, Accepted, Staff, objApp, "accept_pending", Always, ClockNone},
 	{InReview, ReceivePending, InReview, Staff, objApp, "accept_pending", Always, ClockNone},
 	{Suspended, ReceivePending, Suspended, Staff, objApp, "accept_pending", Always, ClockNone},
+	// 撤销 (行政许可法 Art. 69, 告知承诺制): a grant whose pledge failed its
+	// check is revoked, issued or not; the one row that leaves a final state.
+	{Approved, Revoke, Revoked, Staff, objApp, "revoke", Always, ClockNone},
+	{Completed, Revoke, Revoked, Staff, objApp, "revoke", Always, ClockNone},
 }
 
 // Facts are what the conditions of the table look at.

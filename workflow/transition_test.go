@@ -40,7 +40,7 @@ func TestEveryPairOfTheTable(t *testing.T) {
 func TestTableRules(t *testing.T) {
 	t.Parallel()
 	for _, row := range Table {
-		if row.From.Final() {
+		if row.From.Final() && !(row.Act == Revoke && row.From == Completed && row.To == Revoked) {
 			t.Errorf("row leaves final state %s", row.From)
 		}
 		if row.By == Staff && (row.Obj == "" || row.Verb == "") {

@@ -23,6 +23,9 @@ type Filing struct {
 	Idem      *models.Idempotency
 	// Notify is how the applicant wants to hear of the application.
 	Notify NotifyInput
+	// Pledge files the applicant's 告知承诺 (the item must take one): ticked
+	// online, chosen at the window to be printed and signed.
+	Pledge bool
 }
 
 // ApplicantInput is who an application is filed for.
@@ -53,6 +56,9 @@ func (s *Service) CheckFiling(ctx context.Context, in Filing) (*models.NewApplic
 			fields["item_code"] = msg
 		}
 	}
+	if in.Pledge && it != nil && !it.PledgeAllowed && fields["item_code"] == "" {
+		fields["pledge"] = "this item takes no pledge (告知承诺)"
+	}
 	applicant := checkApplicant(in.Applicant, s.Now(), fields)
 	notify := s.checkNotify(ctx, in.Notify, applicant, fields)
 	var (
@@ -80,7 +86,7 @@ func (s *Service) CheckFiling(ctx context.Context, in Filing) (*models.NewApplic
 	}
 	return &models.NewApplication{Item: it, Form: models.FormData(values), Schema: f.Filed, Provided: in.Materials,
 		Now: s.Now(), Idem: in.Idem, Channel: models.ChannelOnline, Actor: "applicant", Applicant: applicant,
-		Notify: notify}, nil
+		Notify: notify, Pledge: in.Pledge}, nil
 }
 
 // checkApplicant validates who a filing is for (a single item's or a bundle's), adding

@@ -50,6 +50,7 @@ func Catalogue() ([]models.Department, []models.ItemType, []models.Item) {
 			items[i].FormSchema = string(b)
 		}
 	}
+	addPledges(items)
 	return departments(specs), itemTypes(), items
 }
 

@@ -74,6 +74,10 @@ func itemColumns() []column[models.Item] {
 		{name: "version", ptr: func(v *it) any { return &v.Version }},
 		{name: "effective_on", ptr: func(v *it) any { return &v.EffectiveOn }, date: true},
 		{name: "cancel_on", ptr: func(v *it) any { return &v.CancelOn }, date: true},
+		{name: "pledge_allowed", ptr: func(v *it) any { return &v.PledgeAllowed }},
+		{name: "pledge_text", ptr: func(v *it) any { return &v.PledgeText }},
+		{name: "pledge_check_days", ptr: func(v *it) any { return &v.PledgeCheckDays }},
+		{name: "pending_days", ptr: func(v *it) any { return &v.PendingDays }},
 	}
 }
 
@@ -90,6 +94,7 @@ func materialColumns() []column[models.Material] {
 		{name: "source", ptr: func(v *m) any { return &v.Source }},
 		{name: "blank_form", ptr: func(v *m) any { return &v.BlankForm }},
 		{name: "remark", ptr: func(v *m) any { return &v.Remark }},
+		{name: "pledge_replaces", ptr: func(v *m) any { return &v.PledgeReplaces }},
 	}
 }
 
@@ -184,6 +189,11 @@ func decode(p any, name, s string, date bool) error {
 		}
 		*v = n
 	case *bool:
+		if addedLater[name] && strings.TrimSpace(s) == "" {
+			// A file older than the column: the flag it did not know is off.
+			*v = false
+			return nil
+		}
 		b, err := parseBool(name, s)
 		if err != nil {
 			return err

@@ -80,10 +80,12 @@ func zhColumns(sheet string) map[string]string {
 			"handle_forms": "办理形式", "visits": "到现场次数", "location": "办理地点", "hours": "办理时间", "phone": "咨询电话",
 			"complaint_phone": "监督投诉电话", "is_fee": "是否收费", "fee_basis": "收费依据", "special_procedure": "特别程序",
 			"result_type": "审批结果类型", "result_name": "审批结果名称", "online_depth": "网办深度", "area": "适用区域",
-			"status": "发布状态", "version": "版本", "effective_on": "生效日期", "cancel_on": "取消日期"}
+			"status": "发布状态", "version": "版本", "effective_on": "生效日期", "cancel_on": "取消日期",
+			"pledge_allowed": "告知承诺", "pledge_text": "承诺书内容", "pledge_check_days": "承诺核查期限", "pending_days": "容缺补齐期限"}
 	case sheetMaterials:
 		return map[string]string{colItemCode: "实施编码", "key": "材料编号", "sort": "序号", "name": "材料名称", "necessity": "必要性",
-			"form": "材料形式", "kind": "原件复印件", "copies": "份数", "source": "来源渠道", "blank_form": "空白表格", "remark": "备注"}
+			"form": "材料形式", "kind": "原件复印件", "copies": "份数", "source": "来源渠道", "blank_form": "空白表格", "remark": "备注",
+			"pledge_replaces": "可承诺代替"}
 	case sheetFees:
 		return map[string]string{colItemCode: "实施编码", "sort": "序号", "name": "收费项目", "standard": "收费标准", "basis": "收费依据", "exemption": "减免规定"}
 	case sheetSteps:

@@ -208,7 +208,9 @@ func (p *parser) sheetOf(row int, kind string) (string, bool) {
 
 // addedLater are columns newer than the layout's first files: a file without
 // one reads as if each of its cells were blank.
-var addedLater = map[string]bool{"main_name": true, "exemption": true, "plan": true}
+var addedLater = map[string]bool{"main_name": true, "exemption": true, "plan": true,
+	// 告知承诺制 and the per-item 容缺 period (migration 0018).
+	"pledge_allowed": true, "pledge_text": true, "pledge_check_days": true, "pending_days": true, "pledge_replaces": true}
 
 // header reads a header row; skip is the number of leading cells that are not columns.
 func (p *parser) header(sheet string, num int, cells []string, skip int) *header {

@@ -39,6 +39,8 @@ func sampleItems() []models.Item {
 		SpecialProcedure: "现场核查（10 个工作日，不计入承诺时限）", ResultType: "licence", ResultName: "食品经营许可证",
 		OnlineDepth: models.IntPtr(3), Area: "集宁区", Status: models.ItemPublished, Version: 4, EffectiveOn: "2025-06-30",
 		CancelOn: "2027-12-31", CreatedAt: stamp, UpdatedAt: stamp,
+		PledgeAllowed: true, PledgeText: "本人承诺经营场所符合要求，\"如有不实\"，愿承担责任。", PledgeCheckDays: models.IntPtr(20),
+		PendingDays: models.IntPtr(3),
 		Materials: []models.Material{
 			{ID: 1, ItemID: 7, Key: "m1", Sort: 1, Name: "食品经营许可申请书", Necessity: models.NecessityRequired,
 				Form: "both", Kind: "original", Copies: models.IntPtr(1), Source: "applicant", BlankForm: true,
@@ -46,7 +48,7 @@ func sampleItems() []models.Item {
 			{ID: 2, ItemID: 7, Key: "m2", Sort: 2, Name: "营业执照复印件", Necessity: models.NecessityOptional,
 				Form: "paper", Kind: "copy", Copies: models.IntPtr(2), Source: "government", Remark: "查验原件\n留存复印件"},
 			{ID: 3, ItemID: 7, Key: "m3", Sort: 3, Name: "经营场所平面图", Necessity: models.NecessityDeferred,
-				Form: "electronic", Kind: "both", Copies: models.IntPtr(3), Source: "other", Remark: "容缺后补"},
+				Form: "electronic", Kind: "both", Copies: models.IntPtr(3), Source: "other", Remark: "容缺后补", PledgeReplaces: true},
 		},
 		Fees: []models.Fee{
 			{ID: 1, ItemID: 7, Sort: 1, Name: "工本费", Standard: "10 元/证", Basis: "内发改费字〔2019〕1号", Exemption: "残疾人凭残疾人证免收"},
