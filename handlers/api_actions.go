@@ -218,8 +218,14 @@ func (s *Server) apiStatus(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
+	v := s.statusViewOf(langOf(c), app)
+	e, err := s.evaluationOf(c, app.Number)
+	if err != nil {
+		return err
+	}
+	v.Evaluation = s.evaluationJSONOf(langOf(c), e)
 	c.Header("Cache-Control", "no-store")
-	c.JSON(http.StatusOK, s.statusViewOf(langOf(c), app))
+	c.JSON(http.StatusOK, v)
 	return nil
 }
 
