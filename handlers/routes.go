@@ -170,6 +170,7 @@ var routeTable = []route{
 	{"POST", "/admin/calendar", page, staff, "calendar", "manage", (*Server).uiCalendarAdd},
 	{"POST", "/admin/calendar/remove", page, staff, "calendar", "manage", (*Server).uiCalendarRemove},
 	{"POST", "/admin/calendar/import", page, staff, "calendar", "manage", (*Server).uiCalendarImport},
+	{"POST", "/admin/calendar/provisional", page, staff, "calendar", "manage", (*Server).uiCalendarProvisional},
 
 	// Staff, the catalogue (in the item's department; a new item in the
 	// department it names).

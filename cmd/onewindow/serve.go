@@ -205,6 +205,11 @@ func seed(ctx context.Context, store *models.Store, withDemo bool, log *slog.Log
 	} else if ok {
 		log.Info("seeded the 2025–2026 working-day calendar")
 	}
+	// 2025–2026 are the official schedules above; 2027 counts weekends only
+	// until its schedule is imported (an imported year stays official).
+	if err := store.SeedCalendarYears(ctx, workflow.DefaultCalendarYears(), time.Now()); err != nil {
+		return err
+	}
 	if !withDemo {
 		return store.SeedItemTypes(ctx, models.DefaultItemTypes())
 	}
