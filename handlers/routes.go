@@ -282,6 +282,11 @@ var routeTable = []route{
 	// 黄牌 / 红牌 recorded by the card sweeper, read by supervisors.
 	{"GET", "/api/v1/cards", api, staff, "report", "read", (*Server).apiCards},
 	{"GET", "/supervise/cards", page, staff, "report", "read", (*Server).uiSuperviseCards},
+	// Statistics per department, item, channel and month, with SVG charts and an XLSX export.
+	{"GET", "/api/v1/statistics", api, staff, "report", "read", (*Server).apiStatistics},
+	{"GET", "/supervise/statistics", page, staff, "report", "read", (*Server).uiSuperviseStatistics},
+	{"GET", "/supervise/statistics.xlsx", page, staff, "report", "read", (*Server).uiStatisticsExport},
+	{"GET", "/supervise/statistics/charts/:name", page, staff, "report", "read", (*Server).uiStatisticsChart},
 }
 
 // routes builds the engine from routeTable: public and applicant routes

@@ -188,6 +188,8 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	go srv.RunPendingSweeper(ctx, time.Minute, log)
 	// 黄牌 / 红牌: open tasks near or past their promised deadline are carded within a minute.
 	go srv.RunCardSweeper(ctx, time.Minute, log)
+	// Statistics: new events are counted into the daily and monthly aggregates every 30 s.
+	go srv.RunStatsCatchUp(ctx, 30*time.Second, log)
 	// The integrity probe stops at shutdown (or when serving fails), before the deferred
 	// Close of the store.
 	probeCtx, stopProbe := context.WithCancel(ctx)
