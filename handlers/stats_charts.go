@@ -28,7 +28,7 @@ type chartSeries struct {
 
 // chartSpec is what a chart shows.
 type chartSpec struct {
-	Kind       string // bar, hbar, line
+	Kind       string // bar, line
 	Title      string
 	Categories []string
 	Series     []chartSeries
@@ -61,7 +61,10 @@ func renderChart(spec chartSpec) ([]byte, error) {
 	p := charts.NewPainter(charts.PainterOptions{OutputFormat: charts.ChartOutputSVG, Width: spec.Width, Height: spec.Height,
 		Font: charts.GetFont(charts.FontFamilyNotoSans)})
 	title := charts.TitleOption{Text: spec.Title}
-	legend := charts.LegendOption{SeriesNames: names, Offset: charts.OffsetStr{Left: charts.PositionRight}}
+	// One legend entry a line: laid out in a row, entries measured too
+	// narrow (no CJK glyphs in the measuring font) would overlap.
+	legend := charts.LegendOption{SeriesNames: names, Offset: charts.OffsetStr{Left: charts.PositionRight}, Vertical: charts.Ptr(true)}
+	padding := charts.Box{Left: 20, Top: 20, Right: 40 + 7*maxRunes(names), Bottom: 20, IsSet: true}
 	formatter := func(f float64) string { return fmt.Sprintf("%.0f", f) }
 	if spec.Percent {
 		formatter = func(f float64) string { return fmt.Sprintf("%.1f%%", f) }
@@ -70,25 +73,21 @@ func renderChart(spec chartSpec) ([]byte, error) {
 	switch spec.Kind {
 	case "line":
 		opt := charts.NewLineChartOptionWithData(values)
-		opt.Title, opt.Legend, opt.ValueFormatter = title, legend, formatter
+		opt.Title, opt.Legend, opt.ValueFormatter, opt.Padding = title, legend, formatter, padding
 		opt.XAxis.Labels = spec.Categories
 		for i := range opt.SeriesList {
 			opt.SeriesList[i].Label.Show = charts.Ptr(true)
 			opt.SeriesList[i].Label.ValueFormatter = formatter
 		}
 		if spec.Percent {
-			opt.YAxis = []charts.YAxisOption{{Min: charts.Ptr(0.0), Max: charts.Ptr(100.0)}}
+			opt.YAxis = []charts.YAxisOption{{Min: charts.Ptr(0.0), Max: charts.Ptr(100.0), LabelCount: 6}}
 		}
 		err = p.LineChart(opt)
 	default:
 		opt := charts.NewBarChartOptionWithData(values)
-		opt.Title, opt.Legend, opt.ValueFormatter = title, legend, formatter
+		opt.Title, opt.Legend, opt.ValueFormatter, opt.Padding = title, legend, formatter, padding
 		opt.CategoryAxis.Labels = spec.Categories
-		opt.Horizontal = spec.Kind == "hbar"
-		if opt.Horizontal {
-			// The measuring font has no CJK glyphs: make room for the names.
-			opt.Padding = charts.Box{Left: 12 + 8*maxRunes(spec.Categories), Top: 20, Right: 40, Bottom: 20, IsSet: true}
-		}
+		opt.ValueAxis = []charts.ValueAxisOption{{Min: charts.Ptr(0.0)}}
 		for i := range opt.SeriesList {
 			opt.SeriesList[i].Label.Show = charts.Ptr(true)
 			opt.SeriesList[i].Label.ValueFormatter = formatter

@@ -15,7 +15,7 @@ import (
 var statsChartNames = []string{"months", "rates", "departments", "channels"}
 
 // statsChartDepartments is how many departments the department chart shows.
-const statsChartDepartments = 10
+const statsChartDepartments = 8
 
 // uiStatisticsChart answers GET /supervise/statistics/charts/{name}.svg.
 func (s *Server) uiStatisticsChart(c *gin.Context) error {
@@ -75,15 +75,8 @@ func (s *Server) statsChart(lang, name string, rep *statsJSON) chartSpec {
 		}
 		spec.Series = []chartSeries{on, sat}
 	case "departments":
-		spec.Kind = "hbar"
 		rows := rep.ByDepartment[:min(len(rep.ByDepartment), statsChartDepartments)]
-		// Horizontal bars run bottom to top: reverse so the largest is on top.
-		rev := make([]statsCountsJSON, len(rows))
-		for i, r := range rows {
-			rev[len(rows)-1-i] = r
-		}
-		counts(rev, func(r statsCountsJSON) string { return r.Name })
-		spec.Height = 120 + 44*len(rows)
+		counts(rows, func(r statsCountsJSON) string { return strings.TrimPrefix(r.Name, "区") })
 	case "channels":
 		counts(rep.ByChannel, func(r statsCountsJSON) string { return t("stats.channel." + r.Key) })
 		spec.Height = 320
