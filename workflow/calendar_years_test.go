@@ -7,7 +7,6 @@ import (
 	"time"
 )
 
-
 func TestCalendarYearsBoundDeadlinesAndMarkProvisionalOnes(t *testing.T) {
 	t.Parallel()
 	base, err := NewCalendar(DefaultCalendarDays())
