@@ -23,6 +23,12 @@ import (
 // statsMaxMonths bounds the month range of one query.
 const statsMaxMonths = 120
 
+// statsInlineBatch is how many new events a request counts itself before
+// answering, so that a figure is current to the second without a backlog
+// (after an upgrade, say) holding the page up: the background catch-up
+// (RunStatsCatchUp) counts the rest, and the page says how many are pending.
+const statsInlineBatch = 1000
+
 // statsQuery is a parsed filter of the statistics.
 type statsQuery struct {
 	Department string
@@ -149,7 +155,7 @@ type statsJSON struct {
 // statsReport catches the aggregates up by one batch and reads them.
 func (s *Server) statsReport(c *gin.Context, q statsQuery) (*statsJSON, error) {
 	ctx := c.Request.Context()
-	if _, err := s.store.CatchUpStats(ctx, s.cal.Load(), 0); err != nil {
+	if _, err := s.store.CatchUpStats(ctx, s.cal.Load(), statsInlineBatch); err != nil {
 		return nil, err
 	}
 	st, err := s.store.Statistics(ctx, q.filter())

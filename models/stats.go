@@ -3,6 +3,7 @@ package models
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 
 	"gorm.io/gorm"
@@ -157,13 +158,21 @@ func (s *Store) CatchUpStats(ctx context.Context, cal *workflow.Calendar, limit 
 			}
 			cur.LastEvaluation = r.ID
 		}
+		if err := upsertStats(tx, "stats_daily", "day", sums, names, func(k statsKey) string { return k.day }); err != nil {
+			return err
+		}
+		months := map[statsKey]*StatsCounts{}
 		for k, c := range sums {
-			if err := upsertStats(tx, "stats_daily", "day", k.day, k, names[k.item], c); err != nil {
-				return err
+			k.day = k.day[:7]
+			if m := months[k]; m != nil {
+				m.add(*c)
+			} else {
+				cc := *c
+				months[k] = &cc
 			}
-			if err := upsertStats(tx, "stats_monthly", "month", k.day[:7], k, names[k.item], c); err != nil {
-				return err
-			}
+		}
+		if err := upsertStats(tx, "stats_monthly", "month", months, names, func(k statsKey) string { return k.day }); err != nil {
+			return err
 		}
 		n = len(evs) + len(rates)
 		if lastAt.IsZero() {
@@ -226,17 +235,40 @@ func countEvent(e statsEvent, cal *workflow.Calendar, c *StatsCounts) {
 	}
 }
 
-func upsertStats(tx *gorm.DB, table, col, period string, k statsKey, name string, c *StatsCounts) error {
-	return tx.Exec(`INSERT INTO `+table+` (`+col+`, department_code, item_code, channel, item_name,
-		received, accepted, refused, completed, on_time, late, days_used, days_counted, rated, rated_good, rated_sum)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-		ON CONFLICT (`+col+`, department_code, item_code, channel) DO UPDATE SET
+// statsUpsertRows is how many rows one INSERT … ON CONFLICT statement adds
+// (16 parameters each, well under SQLite's limit).
+const statsUpsertRows = 50
+
+// upsertStats adds the sums to table, many rows a statement.
+func upsertStats(tx *gorm.DB, table, col string, sums map[statsKey]*StatsCounts, names map[string]string, period func(statsKey) string) error {
+	head := `INSERT INTO ` + table + ` (` + col + `, department_code, item_code, channel, item_name,
+		received, accepted, refused, completed, on_time, late, days_used, days_counted, rated, rated_good, rated_sum) VALUES `
+	tail := ` ON CONFLICT (` + col + `, department_code, item_code, channel) DO UPDATE SET
 		item_name = excluded.item_name,
 		received = received + excluded.received, accepted = accepted + excluded.accepted,
 		refused = refused + excluded.refused, completed = completed + excluded.completed,
 		on_time = on_time + excluded.on_time, late = late + excluded.late,
 		days_used = days_used + excluded.days_used, days_counted = days_counted + excluded.days_counted,
-		rated = rated + excluded.rated, rated_good = rated_good + excluded.rated_good, rated_sum = rated_sum + excluded.rated_sum`,
-		period, k.dept, k.item, k.channel, name, c.Received, c.Accepted, c.Refused, c.Completed, c.OnTime, c.Late,
-		c.DaysUsed, c.DaysCounted, c.Rated, c.RatedGood, c.RatedSum).Error
+		rated = rated + excluded.rated, rated_good = rated_good + excluded.rated_good, rated_sum = rated_sum + excluded.rated_sum`
+	var values []string
+	var args []any
+	flush := func() error {
+		if len(values) == 0 {
+			return nil
+		}
+		err := tx.Exec(head+strings.Join(values, ",")+tail, args...).Error
+		values, args = values[:0], args[:0]
+		return err
+	}
+	for k, c := range sums {
+		values = append(values, "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+		args = append(args, period(k), k.dept, k.item, k.channel, names[k.item], c.Received, c.Accepted, c.Refused, c.Completed,
+			c.OnTime, c.Late, c.DaysUsed, c.DaysCounted, c.Rated, c.RatedGood, c.RatedSum)
+		if len(values) == statsUpsertRows {
+			if err := flush(); err != nil {
+				return err
+			}
+		}
+	}
+	return flush()
 }

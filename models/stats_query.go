@@ -36,12 +36,6 @@ type Statistics struct {
 	Pending      int64      // events recorded but not counted yet
 }
 
-// statsMonthRow is one row of stats_monthly.
-type statsMonthRow struct {
-	Month, DepartmentCode, ItemCode, Channel, ItemName string
-	StatsCounts
-}
-
 // Statistics reads the monthly aggregates of the selection. It counts only
 // what the catch-up has counted; Pending says how much is left.
 func (s *Store) Statistics(ctx context.Context, f StatsFilter) (*Statistics, error) {
@@ -58,41 +52,33 @@ func (s *Store) Statistics(ctx context.Context, f StatsFilter) (*Statistics, err
 	if f.To != "" {
 		conds, args = append(conds, "month <= ?"), append(args, f.To)
 	}
-	q := `SELECT month, department_code, item_code, channel, item_name, received, accepted, refused, completed,
-		on_time, late, days_used, days_counted, rated, rated_good, rated_sum FROM stats_monthly`
+	where := ""
 	if len(conds) > 0 {
-		q += " WHERE " + strings.Join(conds, " AND ")
+		where = " WHERE " + strings.Join(conds, " AND ")
 	}
-	rows, err := s.read.WithContext(ctx).Raw(q, args...).Rows()
-	if err != nil {
-		return nil, fmt.Errorf("models: statistics: %w", err)
-	}
-	defer rows.Close()
 	out := &Statistics{}
-	months, depts, items, channels := map[string]*StatsRow{}, map[string]*StatsRow{}, map[string]*StatsRow{}, map[string]*StatsRow{}
-	into := func(m map[string]*StatsRow, key, name string, c StatsCounts) {
-		r := m[key]
-		if r == nil {
-			r = &StatsRow{Key: key, Name: name}
-			m[key] = r
+	// Summed by SQLite per view: a year of every item is tens of thousands
+	// of rows, and handing each to Go costs more than summing them.
+	views := []struct {
+		col  string
+		into map[string]*StatsRow
+	}{{"month", map[string]*StatsRow{}}, {"department_code", map[string]*StatsRow{}}, {"item_code", map[string]*StatsRow{}},
+		{"channel", map[string]*StatsRow{}}}
+	for _, v := range views {
+		name := "''"
+		if v.col == "item_code" {
+			name = "MAX(item_name)"
 		}
-		r.add(c)
-	}
-	for rows.Next() {
-		var r statsMonthRow
-		c := &r.StatsCounts
-		if err := rows.Scan(&r.Month, &r.DepartmentCode, &r.ItemCode, &r.Channel, &r.ItemName, &c.Received, &c.Accepted,
-			&c.Refused, &c.Completed, &c.OnTime, &c.Late, &c.DaysUsed, &c.DaysCounted, &c.Rated, &c.RatedGood, &c.RatedSum); err != nil {
-			return nil, fmt.Errorf("models: statistics: %w", err)
+		q := `SELECT ` + v.col + `, ` + name + `, SUM(received), SUM(accepted), SUM(refused), SUM(completed), SUM(on_time),
+			SUM(late), SUM(days_used), SUM(days_counted), SUM(rated), SUM(rated_good), SUM(rated_sum)
+			FROM stats_monthly` + where + ` GROUP BY ` + v.col
+		if err := s.sumStats(ctx, q, args, v.into); err != nil {
+			return nil, err
 		}
-		out.Total.add(*c)
-		into(months, r.Month, "", *c)
-		into(depts, r.DepartmentCode, "", *c)
-		into(items, r.ItemCode, r.ItemName, *c)
-		into(channels, r.Channel, "", *c)
 	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("models: statistics: %w", err)
+	months, depts, items, channels := views[0].into, views[1].into, views[2].into, views[3].into
+	for _, r := range channels {
+		out.Total.add(r.StatsCounts)
 	}
 	out.ByMonth = monthRows(months, f.From, f.To)
 	out.ByDepartment, out.ByItem = byReceived(depts), byReceived(items)
@@ -124,6 +110,28 @@ func (s *Store) Statistics(ctx context.Context, f StatsFilter) (*Statistics, err
 		out.Pending = max(0, *maxID-cur.LastEvent)
 	}
 	return out, nil
+}
+
+// sumStats runs one grouped query of stats_monthly into m by its first column.
+func (s *Store) sumStats(ctx context.Context, q string, args []any, m map[string]*StatsRow) error {
+	rows, err := s.read.WithContext(ctx).Raw(q, args...).Rows()
+	if err != nil {
+		return fmt.Errorf("models: statistics: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		r := &StatsRow{}
+		c := &r.StatsCounts
+		if err := rows.Scan(&r.Key, &r.Name, &c.Received, &c.Accepted, &c.Refused, &c.Completed, &c.OnTime, &c.Late,
+			&c.DaysUsed, &c.DaysCounted, &c.Rated, &c.RatedGood, &c.RatedSum); err != nil {
+			return fmt.Errorf("models: statistics: %w", err)
+		}
+		m[r.Key] = r
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("models: statistics: %w", err)
+	}
+	return nil
 }
 
 // monthRows lists every month from..to (or the months with data when an end

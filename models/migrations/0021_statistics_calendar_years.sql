@@ -46,6 +46,7 @@ CREATE TABLE stats_monthly (
     PRIMARY KEY (month, department_code, item_code, channel)
 );
 CREATE INDEX idx_stats_monthly_department ON stats_monthly (department_code, month);
+CREATE INDEX idx_stats_monthly_item ON stats_monthly (item_code, month);
 
 CREATE TABLE stats_cursor (
     id              INTEGER PRIMARY KEY CHECK (id = 1),
