@@ -83,8 +83,22 @@ func TestCalendarRefusesADeadlineBeyondItsYearsUntilTheYearIsImported(t *testing
 	if _, page, _ := sup.get("/supervise?lang=zh-CN"); strings.Contains(page, `id="calendar-warning"`) {
 		t.Fatal("still warned with 2027 loaded")
 	}
-	if _, page, _ := loginSession(t, env, "admin", "demo1234").get("/admin/calendar?year=2027&lang=zh-CN"); !strings.Contains(page, `data-status="official"`) {
+	adm := loginSession(t, env, "admin", "demo1234")
+	if _, page, _ := adm.get("/admin/calendar?year=2027&lang=zh-CN"); !strings.Contains(page, `id="year-status" data-status="official"`) {
 		t.Fatal("the calendar page does not show 2027 as official")
+	}
+	// 2028 is not loaded: the page says so and loads it with weekends only.
+	if _, page, _ := adm.get("/admin/calendar?year=2028&lang=zh-CN"); !strings.Contains(page, `data-status="none"`) || !strings.Contains(page, `id="add-provisional"`) {
+		t.Fatal("the calendar page does not offer to load 2028")
+	}
+	if status, _, loc := adm.post("/admin/calendar/provisional", url.Values{"year": {"2028"}}); status != http.StatusSeeOther || !strings.Contains(loc, "year=2028") {
+		t.Fatalf("load 2028 provisionally: %d %s", status, loc)
+	}
+	if _, page, _ := adm.get("/admin/calendar?year=2028&lang=zh-CN"); !strings.Contains(page, `id="year-status" data-status="provisional"`) {
+		t.Fatal("2028 is not shown as provisional")
+	}
+	if status, _, _ := adm.post("/admin/calendar/provisional", url.Values{"year": {"2028"}}); status != http.StatusConflict {
+		t.Fatalf("load 2028 twice: %d", status)
 	}
 }
 
