@@ -162,10 +162,24 @@ func TestStatisticsMatchTheEventsOnThePageChartsAndExport(t *testing.T) {
 		t.Fatalf("rating: %d %s", status, body)
 	}
 
+	// The applicant's status answer carries the rating and the 差评's case.
+	var st struct {
+		Evaluation *struct {
+			Level   int                     `json:"level"`
+			Comment string                  `json:"comment"`
+			Case    *struct{ State string } `json:"case"`
+		} `json:"evaluation"`
+	}
+	status, body := call(t, env, "GET", "/api/v1/status/"+a2+"?code="+code2, "", nil)
+	if json.Unmarshal(body, &st); status != 200 || st.Evaluation == nil || st.Evaluation.Level != 1 || st.Evaluation.Comment != "太慢" ||
+		st.Evaluation.Case == nil || st.Evaluation.Case.State != "open" {
+		t.Fatalf("the status with its rating: %d %s", status, body)
+	}
+
 	byMonth, byChannel, days := statsExpect(t, env, []string{a1, a2, a3, b1, b2})
 	sup := loginToken(t, env, "supervisor")
 	var got statsAnswer
-	status, body := call(t, env, "GET", "/api/v1/statistics?from=2026-03&to=2026-05", sup, nil)
+	status, body = call(t, env, "GET", "/api/v1/statistics?from=2026-03&to=2026-05", sup, nil)
 	if status != 200 || json.Unmarshal(body, &got) != nil || got.Pending != 0 {
 		t.Fatalf("statistics: %d %s", status, body)
 	}
