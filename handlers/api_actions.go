@@ -218,8 +218,13 @@ func (s *Server) apiStatus(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	c.Header("Cache-Control", "no-store")
 	v := s.statusViewOf(langOf(c), app)
+	e, err := s.evaluationOf(c, app.Number)
+	if err != nil {
+		return err
+	}
+	v.Evaluation = s.evaluationJSONOf(langOf(c), e)
+	c.Header("Cache-Control", "no-store")
 	if v.Payment, v.Delivery, err = s.feesAndDelivery(c, langOf(c), app); err != nil {
 		return err
 	}

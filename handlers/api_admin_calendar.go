@@ -106,7 +106,7 @@ func (s *Server) importCalendar(c *gin.Context) (year, n int, err error) {
 	case errors.As(err, &tooBig) || (err == nil && fh.Size > maxCalendarUpload):
 		return 0, 0, &Error{Status: http.StatusRequestEntityTooLarge, Code: "too_large", Message: "the calendar file must be at most 1 MB"}
 	case err != nil:
-		return 0, 0, invalid(map[string]string{"file": "choose a CSV or JSON file"})
+		return 0, 0, invalid(map[string]string{"file": "choose a CSV, JSON or iCalendar (.ics) file"})
 	}
 	var form calendarYearForm
 	if err := c.ShouldBind(&form); err != nil {
@@ -150,13 +150,37 @@ func (s *Server) importCalendar(c *gin.Context) (year, n int, err error) {
 func decodeCalendarFile(name string, b []byte) (days []workflow.CalendarDay, rows []int, problems []models.CalendarProblem, err error) {
 	b = bytes.TrimPrefix(b, []byte("\xef\xbb\xbf"))
 	switch ext := strings.ToLower(filepath.Ext(name)); {
+	case ext == ".ics" || bytes.HasPrefix(bytes.ToUpper(bytes.TrimSpace(b)), []byte("BEGIN:VCALENDAR")):
+		return decodeCalendarICS(b)
 	case ext == ".json" || (ext != ".csv" && bytes.HasPrefix(bytes.TrimSpace(b), []byte("["))):
 		return decodeCalendarJSON(b)
 	case ext == ".csv" || (ext == "" || ext == ".txt") && utf8.Valid(b):
 		return decodeCalendarCSV(b)
 	}
 	return nil, nil, nil, &Error{Status: http.StatusUnsupportedMediaType, Code: "unsupported_file",
-		Message: "the calendar file must be CSV (date,kind,name) or JSON"}
+		Message: "the calendar file must be CSV (date,kind,name), JSON or iCalendar (.ics)"}
+}
+
+// decodeCalendarICS reads the all-day events of an iCalendar file; rows
+// are the entries' positions (an event of several days gives several).
+func decodeCalendarICS(b []byte) ([]workflow.CalendarDay, []int, []models.CalendarProblem, error) {
+	days, err := workflow.ParseScheduleICS(bytes.NewReader(b))
+	var ie *workflow.ImportError
+	if errors.As(err, &ie) {
+		var out []models.CalendarProblem
+		for _, p := range ie.Problems {
+			out = append(out, models.CalendarProblem{Row: p.Line, Column: "file", Code: "syntax", Message: p.Message})
+		}
+		return nil, nil, out, nil
+	}
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	rows := make([]int, len(days))
+	for i := range rows {
+		rows[i] = i + 1
+	}
+	return days, rows, nil, nil
 }
 
 func fileProblem(row int, column, code, msg string) []models.CalendarProblem {

@@ -32,6 +32,9 @@ type clockView struct {
 	Remaining         int    `json:"remaining"`
 	Overdue           bool   `json:"overdue"`
 	OnTime            *bool  `json:"on_time,omitempty"` // set once the clock ended
+	// Provisional is set when a deadline falls in a year counted with
+	// weekends only: it may move once that year's holidays are published.
+	Provisional bool `json:"deadline_provisional,omitempty"`
 }
 
 type materialView struct {
@@ -124,6 +127,7 @@ func (s *Server) clockOf(a *models.Application) clockView {
 		v.StatutoryDeadline = models.FormatDay(c.StatutoryDeadline(cal, today))
 		v.PromisedDeadline = models.FormatDay(c.PromisedDeadline(cal, today))
 		v.Used, v.Remaining, v.Overdue = c.Used(cal, today), c.Remaining(cal, today), c.Overdue(cal, today)
+		v.Provisional = c.EndedOn.IsZero() && (cal.Provisional(c.StatutoryDeadline(cal, today)) || cal.Provisional(c.PromisedDeadline(cal, today)))
 		if c.Stopped() {
 			v.SuspendedDays += cal.WorkdaysBetween(c.StoppedSince, today)
 		}
@@ -204,6 +208,10 @@ type statusView struct {
 	// Payment is the 缴费 step of a charging item; Delivery how the result reaches the applicant.
 	Payment  *feesStatus   `json:"payment,omitempty"`
 	Delivery *deliveryView `json:"delivery,omitempty"`
+	// Provisional: the deadline falls in a year counted with weekends only.
+	Provisional bool `json:"deadline_provisional,omitempty"`
+	// Evaluation is the applicant's 好差评 with the rectification reply, if any (null before rating).
+	Evaluation *evaluationJSON `json:"evaluation"`
 }
 
 type timelineEntry struct {
@@ -219,7 +227,7 @@ func (s *Server) statusViewOf(lang string, a *models.Application) statusView {
 	v := statusView{Number: a.Number, Item: a.ItemName, ItemCode: a.ItemCode, Department: a.DepartmentCode, State: a.State,
 		StateLabel: s.stateLabel(lang, a, a.State), Version: a.Version, Deadline: c.PromisedDeadline, Statutory: c.StatutoryDeadline,
 		Result: a.Result, Materials: materialViews(a), Timeline: []timelineEntry{}, CanAct: applicantActions(a),
-		Form: maskedAnswers(a), Decision: s.decisionViewOf(lang, a.Terms())}
+		Form: maskedAnswers(a), Decision: s.decisionViewOf(lang, a.Terms()), Provisional: c.Provisional}
 	if a.Result != "" {
 		v.ResultLabel = s.site.T(lang, resultKey(a.Terms(), a.Result))
 	}

@@ -175,6 +175,7 @@ var routeTable = []route{
 	{"POST", "/admin/calendar", page, staff, "calendar", "manage", (*Server).uiCalendarAdd},
 	{"POST", "/admin/calendar/remove", page, staff, "calendar", "manage", (*Server).uiCalendarRemove},
 	{"POST", "/admin/calendar/import", page, staff, "calendar", "manage", (*Server).uiCalendarImport},
+	{"POST", "/admin/calendar/provisional", page, staff, "calendar", "manage", (*Server).uiCalendarProvisional},
 
 	// Staff, the catalogue (in the item's department; a new item in the
 	// department it names).
@@ -344,6 +345,11 @@ var routeTable = []route{
 	// Notifications (outbox): every message's state, for supervisors and system administrators.
 	{"GET", "/api/v1/outbox", api, staff, "outbox", "read", (*Server).apiOutbox},
 	{"GET", "/supervise/outbox", page, staff, "outbox", "read", (*Server).uiSuperviseOutbox},
+	// Statistics per department, item, channel and month, with SVG charts and an XLSX export.
+	{"GET", "/api/v1/statistics", api, staff, "report", "read", (*Server).apiStatistics},
+	{"GET", "/supervise/statistics", page, staff, "report", "read", (*Server).uiSuperviseStatistics},
+	{"GET", "/supervise/statistics.xlsx", page, staff, "report", "read", (*Server).uiStatisticsExport},
+	{"GET", "/supervise/statistics/charts/:name", page, staff, "report", "read", (*Server).uiStatisticsChart},
 }
 
 // routes builds the engine from routeTable: public and applicant routes

@@ -304,11 +304,15 @@ func (s *Server) loadCalendar(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	years, err := s.store.CalendarYears(ctx)
+	if err != nil {
+		return err
+	}
 	cal, err := workflow.NewCalendar(days)
 	if err != nil {
 		return fmt.Errorf("handlers: calendar: %w", err)
 	}
-	s.cal.Store(cal)
+	s.cal.Store(cal.WithYears(coveredYears(cal, years)))
 	return nil
 }
 

@@ -26,6 +26,7 @@ type pageData struct {
 	Password  *passwordNotice // the viewer's password expires soon or has expired (landing pages say so)
 	Site      siteView        // the centre's name, address, hotline … as the header, footer and notices show them
 	Work      []landingLink   // the starting pages of the viewer's roles (landing.go), first is where they land
+	Calendar  *calendarNote   // provisional years and the warning that the calendar runs out
 	Data      any
 }
 
@@ -53,6 +54,7 @@ func (s *Server) renderPage(c *gin.Context, page, title, nav string, data any) (
 	pd := pageData{Lang: lang, OtherLang: other, SwitchURL: switchLang, Elder: elder, ElderURL: switchElder,
 		Title: title, Nav: nav, Demo: s.demo, Query: c.Query("q"), Data: data}
 	pd.Site = s.siteView(lang)
+	pd.Calendar = s.calendarNoteFor(c.Request.URL.Path)
 	if p := principalOf(c); p != nil {
 		pd.User, pd.CSRF, pd.Password = p.user, p.session.CSRFToken, s.passwordState(p.user)
 		pd.Work = s.landings(p.user.Username)

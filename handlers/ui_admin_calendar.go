@@ -36,6 +36,8 @@ type calendarPage struct {
 	Flash       string
 	Kinds       []workflow.DayKind
 	MaxUploadKB int
+	YearStatus  string                  // official, provisional, none (deadlines refused) or unbounded
+	Loaded      []workflow.CalendarYear // the years the calendar covers
 }
 
 func (s *Server) uiCalendar(c *gin.Context) error {
@@ -64,6 +66,15 @@ func (s *Server) renderCalendar(c *gin.Context, status int, p calendarPage) erro
 		}
 	}
 	cal := s.cal.Load()
+	p.Loaded, p.YearStatus = cal.LoadedYears(), "unbounded"
+	if cal.Bounded() {
+		p.YearStatus = "none"
+		for _, y := range p.Loaded {
+			if y.Year == p.Year {
+				p.YearStatus = string(y.Status)
+			}
+		}
+	}
 	p.WorkingDays = cal.WorkdaysBetween(time.Date(p.Year-1, 12, 31, 0, 0, 0, 0, time.UTC), time.Date(p.Year, 12, 31, 0, 0, 0, 0, time.UTC))
 	now := time.Now().In(displayZone).Year()
 	p.Years = append(cal.Years(), now-1, now, now+1, p.Year)
@@ -185,4 +196,30 @@ func (s *Server) uiCalendarImport(c *gin.Context) error {
 		return err
 	}
 	return s.renderCalendar(c, e.Status, p)
+}
+
+// uiCalendarProvisional covers a year with weekends only until its
+// schedule is published (issue 16 item 8).
+func (s *Server) uiCalendarProvisional(c *gin.Context) error {
+	if err := s.authorize(c, policies.AllDomains, policies.ObjCalendar, policies.ActManage); err != nil {
+		return err
+	}
+	var f calendarYearForm
+	if err := bindForm(c, &f); err != nil {
+		return err
+	}
+	year, err := f.year()
+	if err != nil {
+		return err
+	}
+	err = s.store.AddProvisionalYear(c.Request.Context(), year, s.now())
+	if isConflict(err) {
+		return s.renderCalendar(c, http.StatusConflict, calendarPage{Year: year, Errors: map[string]string{"import": "calyear.err.exists"}})
+	}
+	if err != nil {
+		return err
+	}
+	path, q := calendarURL(year)
+	redirectDone(c, path, q, "calyear_added")
+	return nil
 }

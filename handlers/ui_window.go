@@ -50,6 +50,8 @@ type windowQueue struct {
 	ID      string
 	Rows    []queueRow
 	NextURL string
+	// Calendar marks deadlines that fall in a provisional year.
+	Calendar *calendarNote
 }
 
 // deskPage is the data of the window desk.
@@ -108,7 +110,7 @@ func (s *Server) uiWindowDesk(c *gin.Context) error {
 		if err != nil {
 			return err
 		}
-		p.Found = windowQueue{Lang: langOf(c), ID: "found", Rows: s.queueRows(apps)}
+		p.Found = windowQueue{Lang: langOf(c), ID: "found", Rows: s.queueRows(apps), Calendar: s.calendarNoteFor("")}
 	}
 	var err error
 	if p.PreReview, err = s.windowQueue(c, "prereview", preReviewStates, "after", "issue_after"); err != nil {
@@ -138,7 +140,7 @@ func (s *Server) windowQueue(c *gin.Context, id string, states []workflow.State,
 	if err != nil {
 		return windowQueue{}, err
 	}
-	q := windowQueue{Lang: langOf(c), ID: id}
+	q := windowQueue{Lang: langOf(c), ID: id, Calendar: s.calendarNoteFor("")}
 	if len(apps) > windowQueueSize {
 		apps = apps[:windowQueueSize]
 		v := url.Values{cursor: {strconv.FormatUint(uint64(apps[len(apps)-1].ID), 10)}}

@@ -316,6 +316,9 @@ func (s *Server) windowActRefused(c *gin.Context, number string, act workflow.Ac
 			p.Errors[f] = s.site.T(lang, "window.err."+code)
 		}
 		p.Alert = s.site.T(lang, "window.err.summary")
+		if fe.Fields["deadline"] == workflow.FieldBeyondCalendar {
+			p.Alert = p.Errors["deadline"] // no field of the form shows it
+		}
 	case act == workflow.Supplement && (e.Status == http.StatusNotFound || e.Status == http.StatusUnprocessableEntity):
 		p.Errors["code"], p.Alert = s.site.T(lang, "window.err.code"), s.site.T(lang, "window.err.summary")
 	case e.Status == http.StatusUnprocessableEntity:

@@ -88,6 +88,7 @@ type noticePage struct {
 	Promised                     string
 	Statutory                    string
 	Immediate                    bool
+	Provisional                  bool // a deadline falls in a year counted with weekends only
 	QueryCode                    string
 	// Complete says the acceptance found every material the item asks for
 	// (材料齐全); MainComplete that every required one was there (主要材料齐全).
@@ -179,7 +180,7 @@ func (s *Server) noticeOf(c *gin.Context, lang string, app *models.Application, 
 		Channel:   app.Channel, Reason: fields["reason"], Comment: ev.Comment, Due: fields["due"],
 		Missing: missingLines(app, fields["missing"]), Pending: materialNames(app, workflow.SplitList(fields["pending"])),
 		AcceptedOn: app.AcceptedOn, PromisedDays: app.PromisedDays, StatutoryDays: app.StatutoryDays,
-		Promised: clock.PromisedDeadline, Statutory: clock.StatutoryDeadline, Immediate: app.Immediate,
+		Promised: clock.PromisedDeadline, Statutory: clock.StatutoryDeadline, Immediate: app.Immediate, Provisional: clock.Provisional,
 		Complete: ev.Action == workflow.Accept && app.Complete(), MainComplete: app.RequiredReceived(),
 		Days: fields["days"], NewDeadline: fields["deadline"], ExpectedDays: fields["expected_days"], Rule: fields["rule"],
 		Licensing: app.Terms().Law == "licensing"}

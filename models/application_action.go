@@ -212,6 +212,9 @@ func runClock(tx *gorm.DB, app *Application, effect workflow.ClockEffect, req Ac
 	}
 	stoppedBefore := app.StoppedDays
 	app.setClock(clock, req.Cal, today)
+	if err := checkCovered(app, effect, req.Cal); err != nil {
+		return err
+	}
 	switch effect {
 	case workflow.ClockExtend:
 		// The 延期通知书 tells the new deadline as it stood when granted.
@@ -432,4 +435,21 @@ func acceptanceDay(tx *gorm.DB, app *Application, cal *workflow.Calendar, today 
 		return today, err
 	}
 	return received, nil
+}
+
+// checkCovered refuses a clock change whose deadline falls beyond the years
+// the working-day calendar covers: counted there, it would silently treat
+// that year as having no holidays.
+func checkCovered(app *Application, effect workflow.ClockEffect, cal *workflow.Calendar) error {
+	switch effect {
+	case workflow.ClockStart, workflow.ClockExtend, workflow.ClockResume:
+	default:
+		return nil
+	}
+	for _, d := range []string{app.StatutoryDeadline, app.PromisedDeadline} {
+		if d != "" && !cal.Covers(parseDay(d)) {
+			return &FieldsError{Fields: map[string]string{"deadline": workflow.FieldBeyondCalendar}}
+		}
+	}
+	return nil
 }

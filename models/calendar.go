@@ -208,10 +208,16 @@ func (s *Store) ReplaceCalendarYear(ctx context.Context, year int, days []workfl
 	err := s.write(ctx, func(tx *gorm.DB) error {
 		err := tx.Where("date >= ? AND date <= ?", fmt.Sprintf("%04d-01-01", year), fmt.Sprintf("%04d-12-31", year)).
 			Delete(&CalendarDay{}).Error
-		if err != nil || len(rows) == 0 {
+		if err != nil {
 			return err
 		}
-		return tx.CreateInBatches(rows, 200).Error
+		if len(rows) > 0 {
+			if err := tx.CreateInBatches(rows, 200).Error; err != nil {
+				return err
+			}
+		}
+		// A whole year's schedule loaded is that year's official calendar.
+		return markYearOfficial(tx, year, "import", time.Now().UTC())
 	}, AreaCalendar)
 	if err != nil {
 		return fmt.Errorf("models: replace calendar %d: %w", year, err)

@@ -41,6 +41,11 @@ type Calendar struct {
 	shift []int
 	days  []CalendarDay // sorted copy of the input, for Days
 	years []int
+	// loaded holds the years the calendar covers and their status; nil
+	// covers every year. first..through is the run of consecutive years
+	// that deadlines may fall in.
+	loaded         map[int]YearStatus
+	first, through int
 }
 
 type entry struct {

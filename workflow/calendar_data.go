@@ -2,6 +2,13 @@ package workflow
 
 import "fmt"
 
+// DefaultCalendarYears are the years DefaultCalendarDays holds, official,
+// and the year after, provisional (weekends only) until its schedule is
+// published and imported.
+func DefaultCalendarYears() []CalendarYear {
+	return []CalendarYear{{2025, YearOfficial}, {2026, YearOfficial}, {2027, YearProvisional}}
+}
+
 // DefaultCalendarDays returns the State Council's 2025 and 2026 holiday schedules (DESIGN §2) as
 // calendar entries, a fresh slice on every call.
 func DefaultCalendarDays() []CalendarDay {

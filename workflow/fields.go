@@ -25,6 +25,9 @@ const (
 	FieldTooLate = "too_late"
 	// FieldAlreadyExtended is a second extension: the law allows one (Art. 42).
 	FieldAlreadyExtended = "already_extended"
+	// FieldBeyondCalendar is a deadline in a year the working-day calendar
+	// does not cover: it cannot be counted until that year's schedule is loaded.
+	FieldBeyondCalendar = "calendar_beyond"
 )
 
 // CheckFields checks the fields an action needs (DESIGN §4) and returns the

@@ -33,6 +33,8 @@ commands:
   draw      recompute a random inspection plan's published draw (draw verify --plan ID [--seed HEX])
   alias     list, import or export the search alias dictionary (see alias -h)
   site      show or set the district, centre, address, hotline, hours, footer (see site -h)
+  calendar  import a year's holiday schedule (CSV or iCalendar) or list the years covered (see calendar -h)
+  stats     count new events into the statistics (stats catch-up)
   backup    write a consistent copy of the data folder while the server runs (backup -o FILE)
   restore   unpack a backup into an empty data folder and verify it (restore FILE)
   keys      rotate the keys that seal personal data (keys rotate)
@@ -61,6 +63,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return aliasCommand(ctx, args[1:], getenv, stdout, stderr)
 	case "site":
 		return siteCommand(ctx, args[1:], getenv, stdout, stderr)
+	case "calendar":
+		return calendarCommand(ctx, args[1:], getenv, stdout, stderr)
+	case "stats":
+		return statsCommand(ctx, args[1:], getenv, stdout, stderr)
 	case "keys":
 		return keysCommand(ctx, args[1:], getenv, stdout, stderr)
 	case "backup":

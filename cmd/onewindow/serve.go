@@ -209,6 +209,8 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	go srv.RunCardSweeper(ctx, time.Minute, log)
 	// Notifications: the outbox's due messages are sent (leased, so every instance may run it).
 	go srv.RunOutboxDispatcher(ctx, cfg.outbox.every, log)
+	// Statistics: new events are counted into the daily and monthly aggregates every 30 s.
+	go srv.RunStatsCatchUp(ctx, 30*time.Second, log)
 	// The integrity probe stops at shutdown (or when serving fails), before the deferred
 	// Close of the store.
 	probeCtx, stopProbe := context.WithCancel(ctx)
@@ -225,6 +227,11 @@ func seed(ctx context.Context, store *models.Store, withDemo bool, log *slog.Log
 		return err
 	} else if ok {
 		log.Info("seeded the 2025–2026 working-day calendar")
+	}
+	// 2025–2026 are the official schedules above; 2027 counts weekends only
+	// until its schedule is imported (an imported year stays official).
+	if err := store.SeedCalendarYears(ctx, workflow.DefaultCalendarYears(), time.Now()); err != nil {
+		return err
 	}
 	if !withDemo {
 		return store.SeedItemTypes(ctx, models.DefaultItemTypes())

@@ -105,6 +105,7 @@ func FieldMessages(p map[string]string) map[string]string {
 		workflow.FieldPast:            "must be a later date",
 		workflow.FieldTooLate:         "is later than the item's 容缺 period allows",
 		workflow.FieldAlreadyExtended: "the time limit was already extended once; the law allows one extension",
+		workflow.FieldBeyondCalendar:  "falls in a year the working-day calendar does not cover yet; import that year's holiday schedule first",
 	}
 	out := make(map[string]string, len(p))
 	for k, v := range p {
