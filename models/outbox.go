@@ -47,6 +47,7 @@ const (
 	NoticePendingOverdue  = "pending_overdue" // terminated: 容缺 materials not in by their due date
 	NoticeEvaluationReply = "evaluation_reply"
 	NoticePayment         = "payment_notice" // 缴款通知书 issued: amount and notice number
+	NoticeRevoked         = "revoked"        // a grant taken back after its pledge failed the check
 )
 
 // noticeRule says which event tells the applicant what: an event of action
@@ -72,6 +73,7 @@ var noticeRules = []noticeRule{
 	{Act: workflow.Issue, Kind: NoticeIssued},
 	{Act: workflow.Terminate, Rule: RulePendingOverdue, Kind: NoticePendingOverdue},
 	{Act: workflow.Action(EventPaymentNoticeIssued), Kind: NoticePayment},
+	{Act: workflow.Revoke, Kind: NoticeRevoked},
 }
 
 // NoticeKinds lists every kind of message, for the locale and template checks.

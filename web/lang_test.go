@@ -23,6 +23,8 @@ var quotesChinese = map[string]bool{
 	"inspection.admin.import_lists_hint":      true,
 	"inspection.import.method":                true,
 	"inspection.import.status":                true,
+	// An iCalendar file's adjusted working days are named with 班.
+	"calyear.import_hint": true,
 }
 
 // TestEnglishMessagesHoldNoChinese: every English message is English, with
