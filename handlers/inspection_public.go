@@ -223,6 +223,9 @@ type inspectionVerifyView struct {
 	Verified bool
 	Check    string
 	Reason   string
+	Got      string // the recomputed value, when the check has one
+	Want     string // the published value it was compared with
+	Task     int    // the task that differs (0 when none)
 	Seed     string // the seed checked (hex)
 	Tasks    int
 }
@@ -258,7 +261,7 @@ func (s *Server) verifyPlan(c *gin.Context, p *models.InspectionPlan, seedHex st
 	case err == nil:
 		v.Verified = true
 	case errors.As(err, &m):
-		v.Check, v.Reason = m.Check, m.Reason
+		v.Check, v.Reason, v.Got, v.Want, v.Task = m.Check, m.Reason, m.Got, m.Want, m.Task
 	default:
 		return v, err
 	}
