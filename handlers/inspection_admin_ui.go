@@ -154,6 +154,7 @@ func (s *Server) uiInspectionImport(c *gin.Context) error {
 	p.ImportKind, p.Report = kind, rep
 	status := http.StatusOK
 	lang := langOf(c)
+	var fault *inspectionSheetFault
 	switch e := asError(ierr); {
 	case errors.Is(ierr, models.ErrImportRows):
 		status = http.StatusUnprocessableEntity
@@ -161,10 +162,10 @@ func (s *Server) uiInspectionImport(c *gin.Context) error {
 			p.Problems = append(p.Problems, importProblemView{ImportRowProblem: pr, Message: s.site.T(lang, "inspection.import."+pr.Code, pr.Detail)})
 		}
 	case ierr == nil:
-	case e.Status < 500:
-		status, p.ImportError = e.Status, e.Message
-		if f := e.Fields["file"]; f != "" {
-			p.ImportError = f
+	case errors.As(ierr, &fault): // the file as a whole: said on the page, in its language
+		status = e.Status
+		if p.ImportError = s.site.T(lang, "inspection.sheet."+fault.Key); len(fault.Columns) > 0 {
+			p.ImportError = s.site.T(lang, "inspection.sheet."+fault.Key, strings.Join(fault.Columns, s.site.T(lang, "inspection.sep")))
 		}
 	default:
 		return ierr
