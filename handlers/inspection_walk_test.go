@@ -2,6 +2,7 @@ package handlers_test
 
 import (
 	"bytes"
+	"fmt"
 	"io"
 	"mime/multipart"
 	"net/http"
@@ -55,5 +56,25 @@ func TestInspectionImportPageSaysWhatIsWrongWithTheFile(t *testing.T) {
 	}
 	if _, after, _ := env.store.InspectionEntities(t.Context(), "", 0); after != before {
 		t.Fatalf("a refused import changed the library: %d → %d", before, after)
+	}
+}
+
+// TestInspectionPlanPageSaysWhenTheSeedIsNotPublic: before the result is
+// published the verification form does not offer "the published seed"
+// (clicking it with a blank field only got an error).
+func TestInspectionPlanPageSaysWhenTheSeedIsNotPublic(t *testing.T) {
+	parallel(t)
+	joint, committed := demoPlans(t)
+	for _, tt := range []struct {
+		id        int
+		want, not string
+	}{
+		{committed.ID, "本计划的种子在抽取结果公布时公开", "留空则使用已公布的种子"},
+		{joint.ID, "留空则使用已公布的种子", "本计划的种子在抽取结果公布时公开"},
+	} {
+		status, page, _ := fetch(t, http.DefaultClient, http.MethodGet, fmt.Sprintf("%s/inspection/plans/%d?lang=zh-CN", shared.http.URL, tt.id), nil)
+		if status != http.StatusOK || !strings.Contains(page, tt.want) || strings.Contains(page, tt.not) {
+			t.Errorf("plan %d: %d, want %q and not %q", tt.id, status, tt.want, tt.not)
+		}
 	}
 }
