@@ -4,6 +4,7 @@ import (
 	"errors"
 	"math"
 	"net/http"
+	"net/url"
 	"slices"
 	"strconv"
 	"strings"
@@ -245,7 +246,7 @@ func (s *Server) uiInspectionRules(c *gin.Context) error {
 	if err := s.store.SaveInspectionRules(c.Request.Context(), r, s.now()); err != nil {
 		return err
 	}
-	c.Redirect(http.StatusSeeOther, "/admin/inspection?department="+f.Department+"&done=rules")
+	c.Redirect(http.StatusSeeOther, "/admin/inspection?department="+url.QueryEscape(f.Department)+"&done=rules#admin-notice") // the notice is at the top; the form sent the browser to #rules-h
 	return nil
 }
 

@@ -2,12 +2,17 @@ package handlers_test
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"io"
 	"mime/multipart"
 	"net/http"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/chromedp/chromedp"
 )
 
 // postImportPage posts a sheet to the dashboard's import form as a browser
@@ -76,5 +81,51 @@ func TestInspectionPlanPageSaysWhenTheSeedIsNotPublic(t *testing.T) {
 		if status != http.StatusOK || !strings.Contains(page, tt.want) || strings.Contains(page, tt.not) {
 			t.Errorf("plan %d: %d, want %q and not %q", tt.id, status, tt.want, tt.not)
 		}
+	}
+}
+
+// inspectionInView reports whether the element with id is on the screen.
+func inspectionInView(ctx context.Context, id string) (bool, error) {
+	return chromedp.Run(ctx, chromedp.Evaluate[bool](`(function () {
+		var r = document.getElementById("`+id+`").getBoundingClientRect();
+		return r.top >= 0 && r.top < window.innerHeight;
+	})()`))
+}
+
+// TestBrowserInspectionDashboardShowsFeedbackWhereTheFormIs: the 细则 and
+// import forms are far down the dashboard; after sending one the browser
+// shows its section, with the errors or the import report, not the top of
+// the page.
+func TestBrowserInspectionDashboardShowsFeedbackWhereTheFormIs(t *testing.T) {
+	ctx := newBrowser(t)
+	env := newStaffEnv(t)
+	if err := loginBrowser(ctx, env.http.URL, "scj.inspect"); err != nil {
+		t.Fatalf("login: %v", err)
+	}
+	sheet := filepath.Join(t.TempDir(), "entities.csv")
+	os.WriteFile(sheet, []byte("统一社会信用代码,名称,风险等级\n91150902MB00000010,错码公司,A\n"), 0o600)
+	err := chromedp.Do(ctx,
+		chromedp.Navigate(env.http.URL+"/admin/inspection"),
+		chromedp.WaitVisible(chromedp.ID("rules-form")),
+		chromedp.SetValue(chromedp.ID("ratio_a"), "abc"),
+		chromedp.Click(chromedp.CSS(`#rules-form button[type="submit"]`)),
+		chromedp.WaitVisible(chromedp.CSS(`#rules-form .field-error`)),
+	)
+	if err != nil {
+		t.Fatalf("send bad rules: %v", err)
+	}
+	if ok, err := inspectionInView(ctx, "rules-h"); err != nil || !ok {
+		t.Errorf("after bad rules the 抽查细则 section is not on the screen (%v)", err)
+	}
+	err = chromedp.Do(ctx,
+		chromedp.SetUploadFiles(chromedp.ID("file-entities"), []string{sheet}),
+		chromedp.Click(chromedp.CSS(`#import-entities button[type="submit"]`)),
+		chromedp.WaitVisible(chromedp.ID("import-problems")),
+	)
+	if err != nil {
+		t.Fatalf("import a bad sheet: %v", err)
+	}
+	if ok, err := inspectionInView(ctx, "libraries-h"); err != nil || !ok {
+		t.Errorf("after a refused import the report is not on the screen (%v)", err)
 	}
 }
