@@ -128,4 +128,24 @@ func TestBrowserInspectionDashboardShowsFeedbackWhereTheFormIs(t *testing.T) {
 	if ok, err := inspectionInView(ctx, "libraries-h"); err != nil || !ok {
 		t.Errorf("after a refused import the report is not on the screen (%v)", err)
 	}
+	// A result "problems found" without a note is refused at its own row.
+	err = chromedp.Do(ctx,
+		chromedp.SetValue(chromedp.ID("plan-title"), "餐饮服务第四季度抽查"),
+		chromedp.SetValue(chromedp.ID("plan-industry"), "餐饮服务"),
+		chromedp.Click(chromedp.ID("plan-create")),
+		chromedp.WaitVisible(chromedp.ID("step-commit")),
+		chromedp.Click(chromedp.ID("step-commit")),
+		chromedp.WaitVisible(chromedp.ID("step-draw")),
+		chromedp.Click(chromedp.ID("step-draw")),
+		chromedp.WaitVisible(chromedp.CSS(`#result-6 select`)),
+		chromedp.SetValue(chromedp.CSS(`#result-6 select`), "rectify"),
+		chromedp.Click(chromedp.CSS(`#result-6 button`)),
+		chromedp.WaitVisible(chromedp.CSS(`#result-6 .field-error`)),
+	)
+	if err != nil {
+		t.Fatalf("record a result without its note: %v", err)
+	}
+	if ok, err := inspectionInView(ctx, "task-6"); err != nil || !ok {
+		t.Errorf("after a refused result its row is not on the screen (%v)", err)
+	}
 }
