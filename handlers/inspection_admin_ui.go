@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"errors"
+	"fmt"
 	"math"
 	"net/http"
 	"net/url"
@@ -137,6 +138,11 @@ func (s *Server) uiInspectionAdmin(c *gin.Context) error {
 	if n := c.Query("done"); n != "" {
 		p.Notice = "inspection.admin.done." + n
 	}
+	created, err1 := strconv.Atoi(c.Query("created"))
+	updated, err2 := strconv.Atoi(c.Query("updated"))
+	if err1 == nil && err2 == nil { // the report of the import that redirected here
+		p.Report = &models.InspectionImportReport{Created: created, Updated: updated}
+	}
 	s.renderInspectionAdmin(c, http.StatusOK, p)
 	return nil
 }
@@ -162,7 +168,10 @@ func (s *Server) uiInspectionImport(c *gin.Context) error {
 		for _, pr := range rep.Problems {
 			p.Problems = append(p.Problems, importProblemView{ImportRowProblem: pr, Message: s.site.T(lang, "inspection.import."+pr.Code, pr.Detail)})
 		}
-	case ierr == nil:
+	case ierr == nil: // PRG: a reload must not import the file again
+		c.Redirect(http.StatusSeeOther, fmt.Sprintf("/admin/inspection?department=%s&created=%d&updated=%d#libraries-h",
+			url.QueryEscape(p.Dept.Code), rep.Created, rep.Updated))
+		return nil
 	case errors.As(ierr, &fault): // the file as a whole: said on the page, in its language
 		status = e.Status
 		if p.ImportError = s.site.T(lang, "inspection.sheet."+fault.Key); len(fault.Columns) > 0 {

@@ -13,6 +13,8 @@ import (
 	"testing"
 
 	"github.com/chromedp/chromedp"
+
+	"onewindow/workflow"
 )
 
 // postImportPage posts a sheet to the dashboard's import form as a browser
@@ -61,6 +63,20 @@ func TestInspectionImportPageSaysWhatIsWrongWithTheFile(t *testing.T) {
 	}
 	if _, after, _ := env.store.InspectionEntities(t.Context(), "", 0); after != before {
 		t.Fatalf("a refused import changed the library: %d → %d", before, after)
+	}
+	// A good sheet is imported once and the browser is sent on (303), so
+	// that reloading the report does not send the file again.
+	good := workflow.CompleteCreditCode("91150902MB0000001")
+	status, page = postImportPage(t, s, "?lang=zh-CN", "entities", "entities.csv", []byte("统一社会信用代码,名称,风险等级\n"+good+",集宁区新开张超市,B\n"))
+	if status != http.StatusSeeOther {
+		t.Fatalf("a good sheet: %d, want 303\n%s", status, page)
+	}
+	status, page, _ = s.get("/admin/inspection?department=scj&created=1&updated=0")
+	if status != http.StatusOK || !strings.Contains(page, "导入完成：新增 1 条，更新 0 条") {
+		t.Fatalf("the report after the import: %d\n%s", status, page)
+	}
+	if _, after, _ := env.store.InspectionEntities(t.Context(), "", 0); after != before+1 {
+		t.Fatalf("%d entities after importing one, want %d", after, before+1)
 	}
 }
 
