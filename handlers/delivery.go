@@ -162,7 +162,7 @@ func (s *Server) deliveryRows(c *gin.Context) ([]deliveryRow, error) {
 	lang, ref, today := langOf(c), s.ref.Load(), models.CentreDay(s.now())
 	out := make([]deliveryRow, 0, len(cases))
 	for _, dc := range cases {
-		r := deliveryRow{Number: dc.Number, Item: dc.ItemName, Department: ref.deptByKey[dc.DepartmentCode].ShortName,
+		r := deliveryRow{Number: dc.Number, Item: dc.ItemName, Department: ref.deptByKey[dc.DepartmentCode].Name,
 			Applicant: models.MaskName(models.ApplicantPerson, dc.ApplicantName), Due: dc.DueOn, Issued: dc.IssuedOn,
 			Tracking: dc.TrackingNumber, Overdue: dc.Overdue(today)}
 		r.State = s.site.T(lang, "delivery.state."+models.DeliveryToIssue)

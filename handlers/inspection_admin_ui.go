@@ -2,8 +2,10 @@ package handlers
 
 import (
 	"errors"
+	"fmt"
 	"math"
 	"net/http"
+	"net/url"
 	"slices"
 	"strconv"
 	"strings"
@@ -64,7 +66,7 @@ func (s *Server) inspectionDept(c *gin.Context, asked string) (models.Department
 	var choices []option
 	for _, d := range ref.depts {
 		if slices.Contains(domains, policies.AllDomains) || slices.Contains(domains, d.Code) {
-			choices = append(choices, option{Value: d.Code, Label: d.ShortName})
+			choices = append(choices, option{Value: d.Code, Label: d.Name})
 		}
 	}
 	if len(choices) == 0 {
@@ -93,7 +95,7 @@ func (s *Server) adminPage(c *gin.Context, asked string) (*inspectionAdminPage, 
 	p.ImportKinds = []string{"entities", "inspectors", "lists"}
 	for _, x := range ref.depts {
 		if x.Code != d.Code {
-			p.AllDepts = append(p.AllDepts, jointChoice{Value: x.Code, Label: x.ShortName})
+			p.AllDepts = append(p.AllDepts, jointChoice{Value: x.Code, Label: x.Name})
 		}
 	}
 	if p.Items, err = s.store.InspectionLists(ctx, d.Code); err != nil {
@@ -124,7 +126,7 @@ func (s *Server) renderInspectionAdmin(c *gin.Context, status int, p *inspection
 	for i := range p.AllDepts {
 		p.AllDepts[i].Selected = slices.Contains(p.Plan.Joint, p.AllDepts[i].Value)
 	}
-	s.render(c, status, "inspection_admin", s.site.T(langOf(c), "inspection.admin.title", p.Dept.ShortName), "staff", p)
+	s.render(c, status, "inspection_admin", s.site.T(langOf(c), "inspection.admin.title", p.Dept.Name), "staff", p)
 }
 
 // uiInspectionAdmin is GET /admin/inspection?department=.
@@ -135,6 +137,11 @@ func (s *Server) uiInspectionAdmin(c *gin.Context) error {
 	}
 	if n := c.Query("done"); n != "" {
 		p.Notice = "inspection.admin.done." + n
+	}
+	created, err1 := strconv.Atoi(c.Query("created"))
+	updated, err2 := strconv.Atoi(c.Query("updated"))
+	if err1 == nil && err2 == nil { // the report of the import that redirected here
+		p.Report = &models.InspectionImportReport{Created: created, Updated: updated}
 	}
 	s.renderInspectionAdmin(c, http.StatusOK, p)
 	return nil
@@ -154,17 +161,21 @@ func (s *Server) uiInspectionImport(c *gin.Context) error {
 	p.ImportKind, p.Report = kind, rep
 	status := http.StatusOK
 	lang := langOf(c)
+	var fault *inspectionSheetFault
 	switch e := asError(ierr); {
 	case errors.Is(ierr, models.ErrImportRows):
 		status = http.StatusUnprocessableEntity
 		for _, pr := range rep.Problems {
 			p.Problems = append(p.Problems, importProblemView{ImportRowProblem: pr, Message: s.site.T(lang, "inspection.import."+pr.Code, pr.Detail)})
 		}
-	case ierr == nil:
-	case e.Status < 500:
-		status, p.ImportError = e.Status, e.Message
-		if f := e.Fields["file"]; f != "" {
-			p.ImportError = f
+	case ierr == nil: // PRG: a reload must not import the file again
+		c.Redirect(http.StatusSeeOther, fmt.Sprintf("/admin/inspection?department=%s&created=%d&updated=%d#libraries-h",
+			url.QueryEscape(p.Dept.Code), rep.Created, rep.Updated))
+		return nil
+	case errors.As(ierr, &fault): // the file as a whole: said on the page, in its language
+		status = e.Status
+		if p.ImportError = s.site.T(lang, "inspection.sheet."+fault.Key); len(fault.Columns) > 0 {
+			p.ImportError = s.site.T(lang, "inspection.sheet."+fault.Key, strings.Join(fault.Columns, s.site.T(lang, "inspection.sep")))
 		}
 	default:
 		return ierr
@@ -244,7 +255,7 @@ func (s *Server) uiInspectionRules(c *gin.Context) error {
 	if err := s.store.SaveInspectionRules(c.Request.Context(), r, s.now()); err != nil {
 		return err
 	}
-	c.Redirect(http.StatusSeeOther, "/admin/inspection?department="+f.Department+"&done=rules")
+	c.Redirect(http.StatusSeeOther, "/admin/inspection?department="+url.QueryEscape(f.Department)+"&done=rules#admin-notice") // the notice is at the top; the form sent the browser to #rules-h
 	return nil
 }
 

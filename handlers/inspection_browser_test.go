@@ -58,6 +58,12 @@ func TestBrowserInspectionPublicVerifiesADraw(t *testing.T) {
 	if ok.Value != "false" || !strings.Contains(why, "承诺值") {
 		t.Fatalf("another seed: verified %q, why %q; want a commitment mismatch", ok.Value, why)
 	}
+	// The details are in the page's language: both hashes under Chinese
+	// labels, no English sentence from the recomputation.
+	detail, _ := chromedp.Run(ctx, chromedp.Text(chromedp.ID("verify-reason")))
+	if !strings.Contains(detail, "重新计算得到") || !strings.Contains(detail, joint.Commitment) || strings.Contains(detail, "the commitment") {
+		t.Fatalf("another seed: the details %q, want the recomputed and published commitment under Chinese labels", detail)
+	}
 	err = chromedp.Do(ctx,
 		chromedp.Click(chromedp.CSS(`#plan-tasks tbody tr:first-child a`)),
 		chromedp.WaitVisible(chromedp.ID("entity-inspections")),

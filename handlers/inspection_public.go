@@ -76,8 +76,8 @@ func (s *Server) planView(c *gin.Context, p *models.InspectionPlan, withTasks bo
 	ctx, ref := c.Request.Context(), s.ref.Load()
 	v := &inspectionPlanView{Plan: p, ShowResults: withTasks}
 	for _, d := range p.Departments {
-		v.DeptNames = append(v.DeptNames, ref.deptByKey[d].ShortName)
-		v.DeptLinks = append(v.DeptLinks, option{Value: d, Label: ref.deptByKey[d].ShortName})
+		v.DeptNames = append(v.DeptNames, ref.deptByKey[d].Name)
+		v.DeptLinks = append(v.DeptLinks, option{Value: d, Label: ref.deptByKey[d].Name})
 	}
 	if p.State != models.PlanDraft {
 		if err := json.Unmarshal([]byte(p.Params), &v.Params); err != nil {
@@ -136,7 +136,7 @@ func (s *Server) planRows(plans []models.InspectionPlan) []inspectionPlanRow {
 	for _, p := range plans {
 		var names []string
 		for _, d := range p.Departments {
-			names = append(names, ref.deptByKey[d].ShortName)
+			names = append(names, ref.deptByKey[d].Name)
 		}
 		out = append(out, inspectionPlanRow{InspectionPlan: p, DeptNames: strings.Join(names, " · ")})
 	}
@@ -165,7 +165,7 @@ func (s *Server) uiInspection(c *gin.Context) error {
 	}
 	var p inspectionIndexPage
 	for _, d := range ref.depts {
-		p.Departments = append(p.Departments, inspectionDeptRow{Code: d.Code, Name: d.ShortName, Items: items[d.Code], Plans: nplans[d.Code]})
+		p.Departments = append(p.Departments, inspectionDeptRow{Code: d.Code, Name: d.Name, Items: items[d.Code], Plans: nplans[d.Code]})
 	}
 	for _, pl := range s.planRows(plans) {
 		if pl.Joint() || pl.State == models.PlanPublished {
@@ -213,7 +213,7 @@ func (s *Server) uiInspectionDepartment(c *gin.Context) error {
 	for _, lvl := range models.RiskLevels {
 		p.Ratios = append(p.Ratios, option{Value: lvl, Label: permille(rules.Ratio(lvl))})
 	}
-	s.render(c, http.StatusOK, "inspection_department", s.site.T(langOf(c), "inspection.dept.title", d.ShortName), "inspection", p)
+	s.render(c, http.StatusOK, "inspection_department", s.site.T(langOf(c), "inspection.dept.title", d.Name), "inspection", p)
 	return nil
 }
 
@@ -223,6 +223,9 @@ type inspectionVerifyView struct {
 	Verified bool
 	Check    string
 	Reason   string
+	Got      string // the recomputed value, when the check has one
+	Want     string // the published value it was compared with
+	Task     int    // the task that differs (0 when none)
 	Seed     string // the seed checked (hex)
 	Tasks    int
 }
@@ -258,7 +261,7 @@ func (s *Server) verifyPlan(c *gin.Context, p *models.InspectionPlan, seedHex st
 	case err == nil:
 		v.Verified = true
 	case errors.As(err, &m):
-		v.Check, v.Reason = m.Check, m.Reason
+		v.Check, v.Reason, v.Got, v.Want, v.Task = m.Check, m.Reason, m.Got, m.Want, m.Task
 	default:
 		return v, err
 	}
@@ -345,7 +348,7 @@ func (s *Server) uiInspectionEntity(c *gin.Context) error {
 	p := inspectionEntityPage{Entity: e}
 	ref := s.ref.Load()
 	for _, i := range ins {
-		p.Inspections = append(p.Inspections, entityInspectionView{EntityInspection: i, DeptName: ref.deptByKey[i.Department].ShortName})
+		p.Inspections = append(p.Inspections, entityInspectionView{EntityInspection: i, DeptName: ref.deptByKey[i.Department].Name})
 	}
 	s.render(c, http.StatusOK, "inspection_entity", e.Name, "inspection", p)
 	return nil

@@ -37,14 +37,31 @@ func (s *sheetRows) cell(i int, header string) string {
 	return strings.TrimSpace(s.rows[i][j])
 }
 
+// inspectionSheetFault is what is wrong with an uploaded file as a whole,
+// for a page to say in its own language (the API answers the English
+// message of the field "file").
+type inspectionSheetFault struct {
+	Key     string   // inspection.sheet.<Key> in the locales
+	Columns []string // the missing header names, for missing_columns
+}
+
+func (f *inspectionSheetFault) Error() string { return "sheet: " + f.Key }
+
+// sheetFault is a 422 on the field "file" with its fault for pages.
+func sheetFault(key, msg string) *Error {
+	e := invalid(map[string]string{"file": msg})
+	e.Err = &inspectionSheetFault{Key: key}
+	return e
+}
+
 // readUpload reads the multipart file "file" as CSV or XLSX (by its name).
 func readUpload(c *gin.Context) (*sheetRows, error) {
 	fh, err := c.FormFile("file")
 	if err != nil {
-		return nil, invalid(map[string]string{"file": "choose a CSV or XLSX file"})
+		return nil, sheetFault("no_file", "choose a CSV or XLSX file")
 	}
 	if fh.Size > inspectionUploadLimit {
-		return nil, &Error{Status: http.StatusRequestEntityTooLarge, Code: "too_large", Message: "the file is larger than 8 MB"}
+		return nil, &Error{Status: http.StatusRequestEntityTooLarge, Code: "too_large", Message: "the file is larger than 8 MB", Err: &inspectionSheetFault{Key: "too_large"}}
 	}
 	f, err := fh.Open()
 	if err != nil {
@@ -60,23 +77,23 @@ func readUpload(c *gin.Context) (*sheetRows, error) {
 	case ".xlsx":
 		x, err := excelize.OpenReader(bytes.NewReader(b))
 		if err != nil {
-			return nil, invalid(map[string]string{"file": "the file is not a readable XLSX workbook"})
+			return nil, sheetFault("not_xlsx", "the file is not a readable XLSX workbook")
 		}
 		defer x.Close()
 		if records, err = x.GetRows(x.GetSheetName(0)); err != nil {
-			return nil, invalid(map[string]string{"file": "the workbook's first sheet cannot be read"})
+			return nil, sheetFault("no_sheet", "the workbook's first sheet cannot be read")
 		}
 	case ".csv":
 		r := csv.NewReader(bytes.NewReader(bytes.TrimPrefix(b, []byte("\xef\xbb\xbf"))))
 		r.FieldsPerRecord = -1
 		if records, err = r.ReadAll(); err != nil {
-			return nil, invalid(map[string]string{"file": "the CSV file cannot be read: " + err.Error()})
+			return nil, sheetFault("bad_csv", "the CSV file cannot be read: "+err.Error())
 		}
 	default:
-		return nil, &Error{Status: http.StatusUnsupportedMediaType, Code: "unsupported_file", Message: "the file must be CSV or XLSX"}
+		return nil, &Error{Status: http.StatusUnsupportedMediaType, Code: "unsupported_file", Message: "the file must be CSV or XLSX", Err: &inspectionSheetFault{Key: "unsupported"}}
 	}
 	if len(records) == 0 {
-		return nil, invalid(map[string]string{"file": "the file is empty"})
+		return nil, sheetFault("empty", "the file is empty")
 	}
 	s := &sheetRows{cols: map[string]int{}}
 	for j, h := range records[0] {
@@ -93,14 +110,16 @@ func readUpload(c *gin.Context) (*sheetRows, error) {
 
 // requireColumns names the required headers missing from the sheet.
 func (s *sheetRows) requireColumns(headers ...string) error {
-	bad := map[string]string{}
+	var missing []string
 	for _, h := range headers {
 		if _, ok := s.cols[h]; !ok {
-			bad["file"] = "the header row lacks " + h
+			missing = append(missing, h)
 		}
 	}
-	if len(bad) > 0 {
-		return invalid(bad)
+	if len(missing) > 0 {
+		e := sheetFault("missing_columns", "the header row lacks "+strings.Join(missing, ", "))
+		e.Err.(*inspectionSheetFault).Columns = missing
+		return e
 	}
 	return nil
 }

@@ -226,7 +226,7 @@ func (s *Server) renderPledgeChecks(c *gin.Context, status int, notice, problem 
 		p.States = append(p.States, option{Value: st, Label: s.site.T(lang, "pledge.state."+st)})
 	}
 	for _, r := range rows {
-		p.Rows = append(p.Rows, pledgeRowView{pledgeCheckJSON: r, DepartmentName: ref.deptByKey[r.Department].ShortName,
+		p.Rows = append(p.Rows, pledgeRowView{pledgeCheckJSON: r, DepartmentName: ref.deptByKey[r.Department].Name,
 			StateLabel: s.site.T(lang, "pledge.state."+r.State),
 			CanCheck:   r.State == models.PledgeCheckOpen && s.can(c, r.Department, policies.ObjPledge, policies.ActCheck),
 			CanRevoke:  r.State == models.PledgeCheckFailed && !r.Revoked && s.can(c, r.Department, policies.ObjApplication, policies.ActRevoke)})

@@ -173,7 +173,7 @@ func (s *Server) statsReport(c *gin.Context, q statsQuery) (*statsJSON, error) {
 		out.ByMonth = append(out.ByMonth, statsCountsOf(r.Key, "", r.StatsCounts))
 	}
 	for _, r := range st.ByDepartment {
-		out.ByDepartment = append(out.ByDepartment, statsCountsOf(r.Key, ref.deptByKey[r.Key].ShortName, r.StatsCounts))
+		out.ByDepartment = append(out.ByDepartment, statsCountsOf(r.Key, ref.deptByKey[r.Key].Name, r.StatsCounts))
 	}
 	for _, r := range st.ByItem {
 		out.ByItem = append(out.ByItem, statsCountsOf(r.Key, r.Name, r.StatsCounts))
@@ -283,7 +283,7 @@ func (s *Server) uiSuperviseStatistics(c *gin.Context) error {
 	lang, ref := langOf(c), s.ref.Load()
 	p := statsPage{Query: q, Errors: bad}
 	for _, d := range ref.depts {
-		p.Departments = append(p.Departments, option{Value: d.Code, Label: d.ShortName})
+		p.Departments = append(p.Departments, option{Value: d.Code, Label: d.Name})
 	}
 	for _, ch := range []string{models.ChannelOnline, models.ChannelWindow} {
 		p.Channels = append(p.Channels, option{Value: ch, Label: s.site.T(lang, "stats.channel."+ch)})

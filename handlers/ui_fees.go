@@ -263,7 +263,7 @@ func (s *Server) uiFeeCatalogue(c *gin.Context) error {
 	ref := s.ref.Load()
 	var rows []feeCatalogueRow
 	for _, it := range items {
-		base := feeCatalogueRow{Code: it.Code, Item: it.Name, Department: ref.deptByKey[it.DepartmentCode].ShortName}
+		base := feeCatalogueRow{Code: it.Code, Item: it.Name, Department: ref.deptByKey[it.DepartmentCode].Name}
 		if len(it.Fees) == 0 {
 			// 是否收费 says 是 but no fee item is published: one row of 未公布.
 			r := base

@@ -331,7 +331,13 @@ func (in DrawInput) clone() DrawInput {
 // DrawMismatch says why a published draw does not recompute.
 type DrawMismatch struct {
 	Check  string // commitment, params, entities, inspectors, inputs, result
-	Reason string
+	Reason string // in English, for logs, the API and the command line
+	// Got and Want are the recomputed and the published value (a digest, a
+	// count of tasks, or a task's entity and inspectors), and Task the
+	// 1-based task they belong to (0 when none), so that a page can say
+	// the same in its own language.
+	Got, Want string
+	Task      int
 }
 
 func (m *DrawMismatch) Error() string { return "draw does not verify: " + m.Check + ": " + m.Reason }
@@ -380,7 +386,8 @@ func VerifyCommitment(in DrawInput, pub PublishedDraw) error {
 // verifyInputs checks the commitment and the digests of normalized inputs.
 func verifyInputs(in DrawInput, pub PublishedDraw) error {
 	if Commitment(pub.Seed) != strings.ToLower(pub.Commitment) {
-		return &DrawMismatch{CheckCommitment, "SHA-256 of the seed is " + Commitment(pub.Seed) + ", the commitment published before the draw is " + pub.Commitment}
+		return &DrawMismatch{Check: CheckCommitment, Got: Commitment(pub.Seed), Want: pub.Commitment,
+			Reason: "SHA-256 of the seed is " + Commitment(pub.Seed) + ", the commitment published before the draw is " + pub.Commitment}
 	}
 	got := in.Digests()
 	for _, c := range []struct{ check, got, want string }{
@@ -390,7 +397,8 @@ func verifyInputs(in DrawInput, pub PublishedDraw) error {
 		{CheckInputs, got.Inputs, pub.Digests.Inputs},
 	} {
 		if c.got != c.want {
-			return &DrawMismatch{c.check, "the list hashes to " + c.got + ", the digest published before the draw is " + c.want}
+			return &DrawMismatch{Check: c.check, Got: c.got, Want: c.want,
+				Reason: "the list hashes to " + c.got + ", the digest published before the draw is " + c.want}
 		}
 	}
 	return nil
@@ -400,16 +408,19 @@ func verifyInputs(in DrawInput, pub PublishedDraw) error {
 func verifyTasks(in DrawInput, pub PublishedDraw) error {
 	tasks, err := Draw(in, pub.Seed)
 	if err != nil {
-		return &DrawMismatch{CheckResult, err.Error()}
+		return &DrawMismatch{Check: CheckResult, Reason: err.Error()}
 	}
 	if len(tasks) != len(pub.Tasks) {
-		return &DrawMismatch{CheckResult, fmt.Sprintf("the draw gives %d tasks, %d were published", len(tasks), len(pub.Tasks))}
+		return &DrawMismatch{Check: CheckResult, Got: strconv.Itoa(len(tasks)), Want: strconv.Itoa(len(pub.Tasks)),
+			Reason: fmt.Sprintf("the draw gives %d tasks, %d were published", len(tasks), len(pub.Tasks))}
 	}
 	for i, t := range tasks {
 		p := pub.Tasks[i]
 		if t.Entity != p.Entity || t.Stratum != p.Stratum || !slices.Equal(t.Inspectors, p.Inspectors) {
-			return &DrawMismatch{CheckResult, fmt.Sprintf("task %d: the draw gives %s with %s, the published result says %s with %s",
-				i+1, t.Entity, strings.Join(t.Inspectors, "+"), p.Entity, strings.Join(p.Inspectors, "+"))}
+			got, want := t.Entity+" + "+strings.Join(t.Inspectors, " + "), p.Entity+" + "+strings.Join(p.Inspectors, " + ")
+			return &DrawMismatch{Check: CheckResult, Got: got, Want: want, Task: i + 1,
+				Reason: fmt.Sprintf("task %d: the draw gives %s with %s, the published result says %s with %s",
+					i+1, t.Entity, strings.Join(t.Inspectors, "+"), p.Entity, strings.Join(p.Inspectors, "+"))}
 		}
 	}
 	return nil

@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strconv"
+	"strings"
 	"testing"
 )
 
@@ -197,9 +199,27 @@ func TestVerifyCommitmentChecksOnlyWhatIsPublishedBeforeTheDraw(t *testing.T) {
 	if err := VerifyDraw(in, pub); !errors.As(err, &m) || m.Check != CheckResult {
 		t.Fatalf("a draw without its tasks verified: %v", err)
 	}
+	if m.Got != strconv.Itoa(len(publish(t, in, testSeed).Tasks)) || m.Want != "0" || m.Task != 0 {
+		t.Errorf("a draw without its tasks: got %q, want %q, task %d; want the recomputed and published counts", m.Got, m.Want, m.Task)
+	}
 	pub.Seed = []byte("wrong")
 	if err := VerifyCommitment(in, pub); !errors.As(err, &m) || m.Check != CheckCommitment {
 		t.Fatalf("a wrong seed: %v", err)
+	}
+	if m.Got != Commitment([]byte("wrong")) || m.Want != pub.Commitment {
+		t.Errorf("a wrong seed: got %q, want %q; want the seed's hash and the published commitment", m.Got, m.Want)
+	}
+}
+
+func TestVerifyDrawNamesTheTaskThatDiffers(t *testing.T) {
+	t.Parallel()
+	in := drawFixture(200, 10)
+	pub := publish(t, in, testSeed)
+	pub.Tasks = slices.Clone(pub.Tasks)
+	pub.Tasks[2] = DrawTask{pub.Tasks[2].Entity, pub.Tasks[2].Stratum, []string{"I0001", "I0002"}}
+	var m *DrawMismatch
+	if err := VerifyDraw(in, pub); !errors.As(err, &m) || m.Task != 3 || m.Want != pub.Tasks[2].Entity+" + I0001 + I0002" || !strings.HasPrefix(m.Got, pub.Tasks[2].Entity+" + ") {
+		t.Fatalf("a swapped inspector in task 3: %+v (%v)", m, err)
 	}
 }
 

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"slices"
+	"strings"
 	"time"
 
 	"onewindow/models"
@@ -151,12 +152,45 @@ func InspectionLists(depts []models.Department, items []models.Item) []models.In
 				basis = "未公布"
 			}
 			out = append(out, models.InspectionListItem{DepartmentCode: d.Code, ItemCode: it.Code, Name: it.Name,
-				Basis: basis, Subject: d.Name, Object: "辖区内" + objectOf(d.Code), Content: "对" + it.Name + "涉及的事项进行检查",
+				Basis: basis, Subject: d.Name, Object: "辖区内" + listObject(it.Name, d.Code), Content: listContent(it.Name),
 				Method: methods[k%len(methods)], Ratio: "按风险等级 3%–20%", Frequency: "每年不少于1次",
 				Requirement: "持有执法证件的在编人员，每组不少于2人，与检查对象有利害关系的应当回避", CreatedAt: stamp()})
 		}
 	}
 	return out
+}
+
+// checkedOf is what a 行政检查 item named "对X的行政检查" checks: X, or ""
+// when the name has another form.
+func checkedOf(name string) string {
+	x, ok := strings.CutPrefix(name, "对")
+	if x, ok2 := strings.CutSuffix(x, "的行政检查"); ok && ok2 && x != "" {
+		return x
+	}
+	return ""
+}
+
+// listObject names whom an item inspects: the kind of unit its name checks,
+// else 相关单位 (a 药品零售企业 item is not about 餐饮服务等单位).
+func listObject(name, dept string) string {
+	x := checkedOf(name)
+	for _, unit := range []string{"单位", "企业", "者", "机构", "市场", "平台", "户", "食堂", "站"} {
+		if x != "" && strings.HasSuffix(x, unit) {
+			return x
+		}
+	}
+	if x != "" {
+		return "相关单位"
+	}
+	return objectOf(dept)
+}
+
+// listContent says what an item inspects, from its name ("对对…" before).
+func listContent(name string) string {
+	if x := checkedOf(name); x != "" {
+		return "对" + x + "遵守有关法律、法规和规章的情况进行检查"
+	}
+	return name
 }
 
 // objectOf names what a department inspects, from the industries it draws.

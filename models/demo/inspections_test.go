@@ -2,6 +2,7 @@ package demo
 
 import (
 	"context"
+	"strings"
 	"testing"
 	"time"
 
@@ -70,5 +71,28 @@ func TestDemoInspectionsSeedAndVerify(t *testing.T) {
 	}
 	if again, _ := SeedInspections(ctx, store, depts, items, cal); again {
 		t.Fatal("seeded twice")
+	}
+}
+
+// TestDemoInspectionListsSayWhatEachItemChecks: the public 清单 says what an
+// item checks, without "对对…", and names its own kind of unit as 抽查对象 (an
+// item on 药品零售企业 was listed as 辖区内餐饮服务等单位).
+func TestDemoInspectionListsSayWhatEachItemChecks(t *testing.T) {
+	t.Parallel()
+	depts, _, items := Catalogue()
+	var drugs int
+	for _, li := range InspectionLists(depts, items) {
+		if strings.HasPrefix(li.Content, "对对") || strings.HasSuffix(li.Content, "的行政检查涉及的事项进行检查") {
+			t.Fatalf("%s: content %q", li.Name, li.Content)
+		}
+		if li.Name == "对药品零售企业的行政检查" {
+			drugs++
+			if li.Object != "辖区内药品零售企业" || li.Content != "对药品零售企业遵守有关法律、法规和规章的情况进行检查" {
+				t.Errorf("%s: object %q, content %q", li.Name, li.Object, li.Content)
+			}
+		}
+	}
+	if drugs == 0 {
+		t.Fatal("the demonstration lists have no 对药品零售企业的行政检查 to check")
 	}
 }
