@@ -202,7 +202,13 @@ func (s *Server) actionForms(c *gin.Context, app *models.Application, p *taskPag
 		}
 		f := actionForm{Action: string(act), Values: map[string]string{}, Errors: map[string]string{}, ExtendLeft: p.ExtendLeft}
 		for _, d := range actingDepartments(perms, app, act) {
+			if act == workflow.Claim && claimedBy(app, d) == principalOf(c).user.Username {
+				continue // already the user's own: 签收 again would do nothing
+			}
 			f.Departments = append(f.Departments, option{Value: d, Label: name(d)})
+		}
+		if act == workflow.Claim && len(f.Departments) == 0 {
+			continue
 		}
 		switch act {
 		case workflow.SendBack:
@@ -221,6 +227,16 @@ func (s *Server) actionForms(c *gin.Context, app *models.Application, p *taskPag
 		out = append(out, f)
 	}
 	return out
+}
+
+// claimedBy is who holds the department's task of app, or "".
+func claimedBy(app *models.Application, dept string) string {
+	for _, t := range app.Tasks {
+		if t.DepartmentCode == dept {
+			return t.ClaimedBy
+		}
+	}
+	return ""
 }
 
 // actingDepartments lists the departments whose task the user may take act
