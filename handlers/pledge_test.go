@@ -192,6 +192,11 @@ func TestPledgeCheckIsListedOverdueAndAFailedCheckRevokesTheGrant(t *testing.T) 
 	if app.State != "approved" {
 		t.Fatalf("state %s", app.State)
 	}
+	// The grant's record names its due dates in words, not field keys.
+	_, task := officePage(t, env, loginToken(t, env, it.DepartmentCode+".approve"), "/tasks/"+f.Number+"?lang=zh-CN")
+	if !strings.Contains(task, "承诺核查期限：2026-03-16") || strings.Contains(task, "pledge_check_due") || strings.Contains(task, "delivery_due") {
+		t.Error("the task record of a grant on a pledge does not name the check's due date in words")
+	}
 	sup := loginToken(t, env, "supervisor")
 	got := listChecks(t, env, sup, "?state=open")
 	if len(got.Checks) != 1 || got.Checks[0].Number != f.Number || got.Checks[0].Due != "2026-03-16" || got.Checks[0].Overdue {

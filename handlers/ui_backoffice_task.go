@@ -169,13 +169,20 @@ func (s *Server) newTaskPage(c *gin.Context, app *models.Application) (*taskPage
 			l.Department = name(e.Department)
 		}
 		for k, v := range e.Fields() {
-			if k == "kind" {
+			switch k {
+			case "kind":
 				v = s.site.TOr(lang, "suspend."+v, v)
+			case "pending", "missing", "delivery":
+				v = s.fieldValue(lang, app, k, v) // material names and labels, not keys
 			}
 			if k == "colour" && e.Action == models.ActionWarning {
 				v = s.site.TOr(lang, "card."+v, v)
 			}
-			l.Fields = append(l.Fields, option{Value: v, Label: s.site.TOr(lang, "office.field."+k, k)})
+			label := k
+			if k == "deadline" && e.Action != models.ActionWarning {
+				label = "statutory_deadline" // an extension or a special procedure moves the statutory deadline
+			}
+			l.Fields = append(l.Fields, option{Value: v, Label: s.site.TOr(lang, "office.field."+label, k)})
 		}
 		slices.SortFunc(l.Fields, func(a, b option) int { return strings.Compare(a.Label, b.Label) })
 		p.Events = append(p.Events, l)
