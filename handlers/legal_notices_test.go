@@ -171,6 +171,12 @@ func TestStatusPageShowsTheNoticesOfTheLegalClock(t *testing.T) {
 			t.Errorf("the status page lacks %q", want)
 		}
 	}
+	// The acceptance notice tells the limits as they stood on acceptance, not as extended later.
+	accepted := page[strings.Index(page, `id="notice-acceptance"`):]
+	accepted = accepted[:strings.Index(accepted, `data-kind="pending"`)]
+	if !strings.Contains(accepted, app.StatutoryDeadline) || strings.Contains(accepted, extended.StatutoryDeadline) {
+		t.Errorf("the acceptance notice does not keep the statutory deadline %s of its day (extended: %s): %s", app.StatutoryDeadline, extended.StatutoryDeadline, accepted)
+	}
 	var status struct {
 		ResultLabel string `json:"result_label"`
 		Decision    struct {
