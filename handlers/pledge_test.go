@@ -265,6 +265,10 @@ func TestPledgeCheckIsListedOverdueAndAFailedCheckRevokesTheGrant(t *testing.T) 
 	if strings.Contains(page, "11010519491231002X") {
 		t.Error("the status page shows the identity number")
 	}
+	// The grant was revoked before it went out: no decision pending, no delivery due.
+	if !strings.Contains(page, "准予决定已撤销，不再送达") || strings.Contains(page, "尚未作出决定") || strings.Contains(page, `id="delivery-due"`) {
+		t.Error("the status page of a revoked grant does not say it will not be delivered")
+	}
 	if done := listChecks(t, env, sup, "?state=failed"); len(done.Checks) != 1 || !done.Checks[0].Revoked {
 		t.Fatalf("failed checks: %+v", done.Checks)
 	}
