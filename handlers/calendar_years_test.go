@@ -91,6 +91,10 @@ func TestCalendarRefusesADeadlineBeyondItsYearsUntilTheYearIsImported(t *testing
 	if _, page, _ := adm.get("/admin/calendar?year=2028&lang=zh-CN"); !strings.Contains(page, `data-status="none"`) || !strings.Contains(page, `id="add-provisional"`) {
 		t.Fatal("the calendar page does not offer to load 2028")
 	}
+	// A year not loaded counts no working days, so the page must not claim any.
+	if _, page, _ := adm.get("/admin/calendar?year=2028&lang=zh-CN"); strings.Contains(page, `id="cal-summary"`) || strings.Contains(page, "周一至周五均按工作日计算") || !strings.Contains(page, "该年度尚未加载") {
+		t.Fatal("the page for an unloaded 2028 claims working days it does not count")
+	}
 	if status, _, loc := adm.post("/admin/calendar/provisional", url.Values{"year": {"2028"}}); status != http.StatusSeeOther || !strings.Contains(loc, "year=2028") {
 		t.Fatalf("load 2028 provisionally: %d %s", status, loc)
 	}

@@ -54,6 +54,9 @@ func (s *Server) deliveryOf(c *gin.Context, lang string, app *models.Application
 	if d != nil {
 		v.DecidedOn, v.DueOn, v.IssuedOn, v.Carrier, v.ReceivedOn = d.DecidedOn, d.DueOn, d.IssuedOn, d.Carrier, d.ReceivedOn
 		v.Overdue = d.Overdue(models.CentreDay(s.now()))
+		if v.State == models.DeliveryRevoked {
+			v.DueOn, v.Overdue = "", false // a revoked grant is not delivered, so it has no delivery due
+		}
 		v.Receiver = models.MaskName(models.ApplicantPerson, d.Receiver)
 	}
 	return v, nil

@@ -148,6 +148,18 @@ func TestStatusPageShowsTheNoticesOfTheLegalClock(t *testing.T) {
 	extended, _ := env.store.Application(ctx, n)
 	mustActAPI(t, env, appr, n, "deny", map[string]any{"reason": "经营场所不符合卫生要求"})
 
+	// The department's record names the moved deadline for what it is, and speaks no field keys.
+	_, task := officePage(t, env, appr, "/tasks/"+n+"?lang=zh-CN")
+	if !strings.Contains(task, "法定办结期限") || !strings.Contains(task, "不计入时限的工作日数") ||
+		!strings.Contains(task, "容缺材料："+deferredMaterial(&it).Name) {
+		t.Errorf("the task record does not name the statutory deadline, the days not counted and the delivery due date: %.3000s", task[strings.Index(task, "办理记录"):])
+	}
+	for _, raw := range []string{"stopped_days", "容缺材料：m"} {
+		if strings.Contains(task, raw+"：") || strings.Contains(task, raw+"<") {
+			t.Errorf("the task record shows the field key %s", raw)
+		}
+	}
+
 	page = statusPage(t, env, n, code)
 	for _, want := range []string{
 		`id="notice-special"`, "特别程序告知书", "检验", "2026-03-03", "2026-03-06 恢复计时，本次特别程序 3 个工作日不计入办理期限",
@@ -158,6 +170,12 @@ func TestStatusPageShowsTheNoticesOfTheLegalClock(t *testing.T) {
 		if !strings.Contains(page, want) {
 			t.Errorf("the status page lacks %q", want)
 		}
+	}
+	// The acceptance notice tells the limits as they stood on acceptance, not as extended later.
+	accepted := page[strings.Index(page, `id="notice-acceptance"`):]
+	accepted = accepted[:strings.Index(accepted, `data-kind="pending"`)]
+	if !strings.Contains(accepted, app.StatutoryDeadline) || strings.Contains(accepted, extended.StatutoryDeadline) {
+		t.Errorf("the acceptance notice does not keep the statutory deadline %s of its day (extended: %s): %s", app.StatutoryDeadline, extended.StatutoryDeadline, accepted)
 	}
 	var status struct {
 		ResultLabel string `json:"result_label"`

@@ -192,6 +192,11 @@ func TestPledgeCheckIsListedOverdueAndAFailedCheckRevokesTheGrant(t *testing.T) 
 	if app.State != "approved" {
 		t.Fatalf("state %s", app.State)
 	}
+	// The grant's record names its due dates in words, not field keys.
+	_, task := officePage(t, env, loginToken(t, env, it.DepartmentCode+".approve"), "/tasks/"+f.Number+"?lang=zh-CN")
+	if !strings.Contains(task, "承诺核查期限：2026-03-16") || strings.Contains(task, "pledge_check_due") || strings.Contains(task, "delivery_due") {
+		t.Error("the task record of a grant on a pledge does not name the check's due date in words")
+	}
 	sup := loginToken(t, env, "supervisor")
 	got := listChecks(t, env, sup, "?state=open")
 	if len(got.Checks) != 1 || got.Checks[0].Number != f.Number || got.Checks[0].Due != "2026-03-16" || got.Checks[0].Overdue {
@@ -259,6 +264,10 @@ func TestPledgeCheckIsListedOverdueAndAFailedCheckRevokesTheGrant(t *testing.T) 
 	}
 	if strings.Contains(page, "11010519491231002X") {
 		t.Error("the status page shows the identity number")
+	}
+	// The grant was revoked before it went out: no decision pending, no delivery due.
+	if !strings.Contains(page, "准予决定已撤销，不再送达") || strings.Contains(page, "尚未作出决定") || strings.Contains(page, `id="delivery-due"`) {
+		t.Error("the status page of a revoked grant does not say it will not be delivered")
 	}
 	if done := listChecks(t, env, sup, "?state=failed"); len(done.Checks) != 1 || !done.Checks[0].Revoked {
 		t.Fatalf("failed checks: %+v", done.Checks)

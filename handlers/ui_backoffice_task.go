@@ -169,13 +169,20 @@ func (s *Server) newTaskPage(c *gin.Context, app *models.Application) (*taskPage
 			l.Department = name(e.Department)
 		}
 		for k, v := range e.Fields() {
-			if k == "kind" {
+			switch k {
+			case "kind":
 				v = s.site.TOr(lang, "suspend."+v, v)
+			case "pending", "missing", "delivery":
+				v = s.fieldValue(lang, app, k, v) // material names and labels, not keys
 			}
 			if k == "colour" && e.Action == models.ActionWarning {
 				v = s.site.TOr(lang, "card."+v, v)
 			}
-			l.Fields = append(l.Fields, option{Value: v, Label: s.site.TOr(lang, "office.field."+k, k)})
+			label := k
+			if k == "deadline" && e.Action != models.ActionWarning {
+				label = "statutory_deadline" // an extension or a special procedure moves the statutory deadline
+			}
+			l.Fields = append(l.Fields, option{Value: v, Label: s.site.TOr(lang, "office.field."+label, k)})
 		}
 		slices.SortFunc(l.Fields, func(a, b option) int { return strings.Compare(a.Label, b.Label) })
 		p.Events = append(p.Events, l)
@@ -202,7 +209,13 @@ func (s *Server) actionForms(c *gin.Context, app *models.Application, p *taskPag
 		}
 		f := actionForm{Action: string(act), Values: map[string]string{}, Errors: map[string]string{}, ExtendLeft: p.ExtendLeft}
 		for _, d := range actingDepartments(perms, app, act) {
+			if act == workflow.Claim && claimedBy(app, d) == principalOf(c).user.Username {
+				continue // already the user's own: 签收 again would do nothing
+			}
 			f.Departments = append(f.Departments, option{Value: d, Label: name(d)})
+		}
+		if act == workflow.Claim && len(f.Departments) == 0 {
+			continue
 		}
 		switch act {
 		case workflow.SendBack:
@@ -221,6 +234,16 @@ func (s *Server) actionForms(c *gin.Context, app *models.Application, p *taskPag
 		out = append(out, f)
 	}
 	return out
+}
+
+// claimedBy is who holds the department's task of app, or "".
+func claimedBy(app *models.Application, dept string) string {
+	for _, t := range app.Tasks {
+		if t.DepartmentCode == dept {
+			return t.ClaimedBy
+		}
+	}
+	return ""
 }
 
 // actingDepartments lists the departments whose task the user may take act

@@ -374,6 +374,10 @@ func TestTaskPageFormsClaimReleaseStaleAndDocuments(t *testing.T) {
 	if status, loc := officePost(t, env, rev, "/tasks/"+n+"/actions/claim", form); status != 303 || !strings.Contains(loc, "done=claim") {
 		t.Fatalf("claim: %d %s", status, loc)
 	}
+	// The reviewer now holds the task: 签收 is not offered to them again.
+	if _, html := officePage(t, env, rev, "/tasks/"+n); strings.Contains(html, `id="form-claim"`) || !strings.Contains(html, `id="form-review_pass"`) {
+		t.Fatal("the reviewer who claimed the task is offered 签收 again")
+	}
 	// The same version again is stale: 409 and nothing changes.
 	if status, body := officePost(t, env, rev, "/tasks/"+n+"/actions/review_pass", form); status != 409 || !strings.Contains(body, `id="problem"`) {
 		t.Fatalf("stale review_pass: %d", status)

@@ -199,6 +199,10 @@ func (s *Server) newWindowAppPage(c *gin.Context, app *models.Application) (wind
 		}
 		p.Materials = append(p.Materials, wm)
 	}
+	// 容缺 is only for a 容缺后补 material: with none, the window is not offered it.
+	if !slices.ContainsFunc(v.Materials, func(m materialView) bool { return m.Necessity == models.NecessityDeferred }) {
+		delete(p.Can, string(workflow.AcceptPending))
+	}
 	for _, e := range v.Events {
 		we := windowEvent{At: e.At.In(shanghai).Format("2006-01-02 15:04"), Actor: s.actorLabel(lang, e.Actor), Comment: e.Comment,
 			Action: e.Action, From: e.From, To: e.State}

@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"net/http"
+	"time"
 
 	"github.com/gin-gonic/gin"
 
@@ -174,6 +175,9 @@ func (s *Server) noticeOf(c *gin.Context, lang string, app *models.Application, 
 	dept := s.ref.Load().deptByKey[app.DepartmentCode]
 	fields := ev.Fields()
 	clock := s.clockOf(app)
+	if ev.Action == workflow.Accept || ev.Action == workflow.AcceptPending {
+		clock = s.acceptedClockOf(app) // the notice tells the limits as they stood that day
+	}
 	p := noticePage{Kind: kind, Title: s.site.T(lang, "notice."+kind+".title"), Number: app.Number, Department: dept.Name,
 		Date: ev.At.In(shanghai).Format("2006-01-02"), SubmittedOn: app.SubmittedAt.In(shanghai).Format("2006-01-02"), Item: app.ItemName, ItemCode: app.ItemCode,
 		Applicant: maskedApplicant(app.ApplicantKind, app.ApplicantName, app.ApplicantIDNumber, app.ApplicantPhone),
@@ -263,4 +267,21 @@ func (s *Server) noticeContact(c *gin.Context, lang string, app *models.Applicat
 	phone = s.contact(lang, true, contactSource{it.Phone, ""}, contactSource{dept.Phone, ""},
 		contactSource{site.Hotline, "contact.centre_hotline"})
 	return addr, phone
+}
+
+// acceptedClockOf is the clock of app as it stood on acceptance: before any
+// extension or special procedure moved its deadlines, which their own
+// notices tell.
+func (s *Server) acceptedClockOf(app *models.Application) clockView {
+	cal := s.cal.Load()
+	c := app.Clock()
+	c.ExtendedDays, c.StoppedDays, c.StoppedSince, c.EndedOn = 0, 0, time.Time{}, time.Time{}
+	v := clockView{AcceptedOn: app.AcceptedOn, StatutoryDays: c.StatutoryDays, PromisedDays: c.PromisedDays}
+	if c.Started() {
+		day := c.AcceptedOn
+		statutory, promised := c.StatutoryDeadline(cal, day), c.PromisedDeadline(cal, day)
+		v.StatutoryDeadline, v.PromisedDeadline = models.FormatDay(statutory), models.FormatDay(promised)
+		v.Provisional = cal.Provisional(statutory) || cal.Provisional(promised)
+	}
+	return v
 }

@@ -509,3 +509,36 @@ func TestWindowReceivesScansAndASupplementAtTheWindow(t *testing.T) {
 		t.Fatalf("after the supplement: %s", app.State)
 	}
 }
+
+// TestWindowOffersPendingAcceptanceOnlyForDeferredMaterials walks the
+// checklist a clerk sees: 容缺 is offered on the 容缺后补 material alone,
+// and not at all on an item that has none.
+func TestWindowOffersPendingAcceptanceOnlyForDeferredMaterials(t *testing.T) {
+	env := newStaffEnv(t)
+	client := staffClient(t, env, "window1")
+	it := windowItem(t, env, false)
+	deferred := deferredMaterial(it)
+	n := registerWalkIn(t, env, client, it)
+	_, page, _ := fetch(t, client, http.MethodGet, env.http.URL+"/window/applications/"+n, nil)
+	if !strings.Contains(page, `id="do-accept_pending"`) || !strings.Contains(page, `id="pending_`+deferred.Key+`"`) {
+		t.Fatal("容缺 is not offered on the 容缺后补 material")
+	}
+	for _, m := range it.Materials {
+		if m.Necessity != models.NecessityDeferred && strings.Contains(page, `id="pending_`+m.Key+`"`) {
+			t.Errorf("容缺 is offered on %s, a %s material", m.Name, m.Necessity)
+		}
+	}
+
+	plain, err := env.store.Item(context.Background(), "150902010020000003000")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if deferredMaterial(plain) != nil {
+		t.Fatal("the demo item now has a 容缺后补 material; pick another")
+	}
+	n = registerWalkIn(t, env, client, plain)
+	_, page, _ = fetch(t, client, http.MethodGet, env.http.URL+"/window/applications/"+n, nil)
+	if !strings.Contains(page, `id="do-accept"`) || strings.Contains(page, `id="do-accept_pending"`) || strings.Contains(page, `name="pending"`) {
+		t.Error("an item without a 容缺后补 material offers 容缺受理 at the window")
+	}
+}

@@ -30,6 +30,7 @@ const (
 	DeliveryToIssue   = "to_issue"  // decided, not yet handed out or sent
 	DeliverySent      = "sent"      // posted, receipt not yet recorded
 	DeliveryDelivered = "delivered" // received (签收) or made available electronically
+	DeliveryRevoked   = "revoked"   // the grant was revoked before it went out: nothing to deliver
 )
 
 // Delivery is how an application's result reaches the applicant.
@@ -68,6 +69,8 @@ func DeliveryState(app *Application, d *Delivery) string {
 	switch {
 	case d != nil && d.ReceivedOn != "":
 		return DeliveryDelivered
+	case app.State == workflow.Revoked && (d == nil || d.IssuedOn == ""):
+		return DeliveryRevoked
 	case app.State == workflow.Completed:
 		return DeliverySent
 	case app.State == workflow.Approved || app.State == workflow.Denied:
