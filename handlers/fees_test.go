@@ -374,7 +374,15 @@ func TestWindowFeeFormsRefuseBadInput(t *testing.T) {
 	v := staffView(t, env, tokens["window1"], f.Number)
 	clerk := loginSession(t, env, "window1", "demo1234")
 	path := "/window/applications/" + f.Number
-	status, body, _ := clerk.post(path+"/payment-notice", url.Values{"version": {fmt.Sprint(v.Version)}, "amount": {"12.345"}})
+	// Issuing before the fee is paid keeps the clerk on the processing page, told
+	// in Chinese what comes first, and changes nothing.
+	status, body, _ := clerk.post(path, url.Values{"action": {"issue"}, "version": {fmt.Sprint(v.Version)},
+		"form_token": {"tok-issue-unpaid"}, "result_number": {"J150902000001"}, "delivery": {"window"}})
+	if status != http.StatusConflict || !strings.Contains(body, `id="form-errors"`) || !strings.Contains(body, "出件前须缴清费用") ||
+		!strings.Contains(body, `id="app-state"`) || strings.Contains(body, "the fee is not paid") {
+		t.Fatalf("issue before payment at the window: %d, want 409 on the processing page with the reason in Chinese", status)
+	}
+	status, body, _ = clerk.post(path+"/payment-notice", url.Values{"version": {fmt.Sprint(v.Version)}, "amount": {"12.345"}})
 	if status != http.StatusUnprocessableEntity || !strings.Contains(body, `id="err-amount"`) {
 		t.Fatalf("a bad amount: %d", status)
 	}
