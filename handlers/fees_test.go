@@ -401,9 +401,14 @@ func TestWindowFeeFormsRefuseBadInput(t *testing.T) {
 	if after := staffView(t, env, tokens["window1"], f.Number); after.Version != v.Version {
 		t.Fatalf("refused forms changed the application: v%d → v%d", v.Version, after.Version)
 	}
+	// 17:00 UTC on Monday is 01:00 on Tuesday at the centre: the notice is dated Tuesday.
+	clock.Set(time.Date(2026, 3, 2, 17, 0, 0, 0, time.UTC))
 	status, _, loc := clerk.post(path+"/payment-notice", url.Values{"version": {fmt.Sprint(v.Version)}, "amount": {"120"}})
 	if status != http.StatusSeeOther {
 		t.Fatalf("the notice: %d", status)
+	}
+	if _, printed, _ := clerk.get(path + "/payment-notice"); !strings.Contains(printed, "<p>2026-03-03</p>") {
+		t.Error("the printed 缴款通知书 is not dated with the centre's date 2026-03-03")
 	}
 	page := clerk.follow(status, "", loc)
 	if !strings.Contains(page, "120.00 元") || !strings.Contains(page, `id="form-payment-paid"`) {
