@@ -418,4 +418,16 @@ func TestWindowFeeFormsRefuseBadInput(t *testing.T) {
 	if status != http.StatusUnprocessableEntity || !strings.Contains(body, `id="err-receipt_number"`) {
 		t.Fatalf("paid without a receipt number: %d", status)
 	}
+	// Paid and issued at the window, the result waits to be collected: nothing was posted.
+	if status, _, _ = clerk.post(path+"/payment-paid", url.Values{"version": {fmt.Sprint(v.Version + 1)}, "receipt_number": {"NO0001"}}); status != http.StatusSeeOther {
+		t.Fatalf("paid: %d", status)
+	}
+	status, _, loc = clerk.post(path, url.Values{"action": {"issue"}, "version": {fmt.Sprint(v.Version + 2)},
+		"form_token": {"tok-issue-paid"}, "result_number": {"J150902000001"}, "delivery": {"window"}})
+	if status != http.StatusSeeOther {
+		t.Fatalf("issue after payment: %d", status)
+	}
+	if page = clerk.follow(status, "", loc); !strings.Contains(page, "已出件，待领取") || strings.Contains(page, "已寄出") {
+		t.Error("a result issued at the window is said to be posted, or not to await collection")
+	}
 }
