@@ -1,0 +1,42 @@
+package handlers
+
+import (
+	"regexp"
+	"slices"
+	"testing"
+)
+
+// A chart of small counts labels its axis with whole numbers, each once, and
+// its top label is the largest count: a bar of 1 reaches the line marked 1.
+func TestCountChartAxisLabelsWholeNumbersOnce(t *testing.T) {
+	t.Parallel()
+	svg, err := renderChart(chartSpec{Kind: "bar", Title: "各月收件", Categories: []string{"2026-11", "2026-12"},
+		Series: []chartSeries{{Name: "收件", Values: []float64{0, 1}}}, Width: 640, Height: 320})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var labels []string
+	for _, m := range regexp.MustCompile(`<text[^>]*>([^<]*)</text>`).FindAllStringSubmatch(string(svg), -1) {
+		if regexp.MustCompile(`^\d+$`).MatchString(m[1]) {
+			labels = append(labels, m[1])
+		}
+	}
+	// The axis labels 0 and 1, once each; the bar labels add the values 0 and 1.
+	zeros, ones := 0, 0
+	for _, l := range labels {
+		switch l {
+		case "0":
+			zeros++
+		case "1":
+			ones++
+		default:
+			t.Errorf("axis or value label %q on a chart whose largest count is 1", l)
+		}
+	}
+	if zeros != 2 || ones != 2 {
+		t.Errorf("numeric labels %v: want 0 and 1 once on the axis and once as values", labels)
+	}
+	if slices.Contains(labels, "2") {
+		t.Error("the axis runs past the largest count")
+	}
+}
