@@ -144,7 +144,7 @@ func xmlEscape(s string) string {
 }
 
 // countAxis is the value axis of a chart of counts. Small counts get one label
-// per whole number: left to itself the axis puts fractional steps under 5 and
+// per whole number, one step above the largest: left to itself the axis puts fractional steps under 5 and
 // rounds their labels, showing 0, 0, 1, 1 and a bar of 1 below the line marked 1.
 func countAxis(values [][]float64) charts.ValueAxisOption {
 	top := 0.0
@@ -158,7 +158,7 @@ func countAxis(values [][]float64) charts.ValueAxisOption {
 	if top >= 5 {
 		return charts.ValueAxisOption{Min: charts.Ptr(0.0)}
 	}
-	top = math.Max(math.Ceil(top), 1)
+	top = math.Ceil(top) + 1 // a step of headroom keeps the top bars clear of the legend
 	return charts.ValueAxisOption{Min: charts.Ptr(0.0), Max: charts.Ptr(top), LabelCount: int(top) + 1,
 		PreferNiceIntervals: charts.Ptr(false)}
 }
