@@ -32,6 +32,15 @@ type deliveryView struct {
 	Lang       string `json:"-"`                  // the page's language, for the partials
 }
 
+// sentStateKey is the locale key of a delivery state; an issued result not yet
+// received is 待领取 at the window, 待下载 online and 已寄出 only by post.
+func sentStateKey(state, mode string) string {
+	if state == models.DeliverySent && (mode == "window" || mode == "online") {
+		return "delivery.state.sent_" + mode
+	}
+	return "delivery.state." + state
+}
+
 // deliveryOf reads an application's delivery.
 func (s *Server) deliveryOf(c *gin.Context, lang string, app *models.Application) (*deliveryView, error) {
 	d, err := s.store.Delivery(c.Request.Context(), app.ID)
@@ -50,7 +59,7 @@ func (s *Server) deliveryOf(c *gin.Context, lang string, app *models.Application
 	if v.Mode != "" {
 		v.ModeLabel = s.site.T(lang, "delivery."+v.Mode)
 	}
-	v.StateLabel = s.site.T(lang, "delivery.state."+v.State)
+	v.StateLabel = s.site.T(lang, sentStateKey(v.State, v.Mode))
 	if d != nil {
 		v.DecidedOn, v.DueOn, v.IssuedOn, v.Carrier, v.ReceivedOn = d.DecidedOn, d.DueOn, d.IssuedOn, d.Carrier, d.ReceivedOn
 		v.Overdue = d.Overdue(models.CentreDay(s.now()))
@@ -170,7 +179,7 @@ func (s *Server) deliveryRows(c *gin.Context) ([]deliveryRow, error) {
 			Tracking: dc.TrackingNumber, Overdue: dc.Overdue(today)}
 		r.State = s.site.T(lang, "delivery.state."+models.DeliveryToIssue)
 		if dc.IssuedOn != "" {
-			r.State = s.site.T(lang, "delivery.state."+models.DeliverySent)
+			r.State = s.site.T(lang, sentStateKey(models.DeliverySent, dc.Delivery))
 			r.Mode = s.site.T(lang, "delivery."+dc.Delivery)
 		}
 		out = append(out, r)

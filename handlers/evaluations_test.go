@@ -150,7 +150,8 @@ func TestBrowserPoorRatingIsFollowedUpAndTheApplicantSeesTheReply(t *testing.T) 
 		t.Fatalf("the case after its steps %q: %v", st.Value, err)
 	}
 	record, err := chromedp.Run(ctx, chromedp.Text(chromedp.ID("case-steps")))
-	if err != nil || !strings.Contains(record, "回访核实") || !strings.Contains(record, "答复申请人") || !strings.Contains(record, "完成整改") || !strings.Contains(record, "scj.review") {
+	if err != nil || !strings.Contains(record, "回访核实") || !strings.Contains(record, "答复申请人") || !strings.Contains(record, "完成整改") || !strings.Contains(record, "scj.review") ||
+		!strings.Contains(record, "申请人") || strings.Contains(record, "applicant") {
 		t.Fatalf("the case record %q: %v", record, err)
 	}
 	if err := officeBrowserLogout(ctx); err != nil {

@@ -36,6 +36,7 @@ type paymentView struct {
 	StateLabel    string     `json:"state_label"`
 	Exemption     string     `json:"exemption,omitempty"`
 	IssuedAt      time.Time  `json:"issued_at"`
+	IssuedOn      string     `json:"-"` // the date of issue at the centre, as the notice is dated
 	PaidAt        *time.Time `json:"paid_at,omitempty"`
 	PaidVia       string     `json:"paid_via,omitempty"`
 	ReceiptNumber string     `json:"receipt_number,omitempty"`
@@ -51,7 +52,8 @@ type feesStatus struct {
 func (s *Server) paymentViewOf(lang string, p models.PaymentNotice) *paymentView {
 	v := &paymentView{Number: p.Number, Amount: models.FormatFen(p.AmountFen), AmountFen: p.AmountFen, State: p.State,
 		StateLabel: s.site.T(lang, "fees.state."+p.State), Exemption: p.Exemption, IssuedAt: p.IssuedAt, PaidAt: p.PaidAt,
-		PaidVia: p.PaidVia, ReceiptNumber: p.ReceiptNumber, FeeNames: []string{}, Lang: lang}
+		IssuedOn: models.FormatDay(models.CentreDay(p.IssuedAt)),
+		PaidVia:  p.PaidVia, ReceiptNumber: p.ReceiptNumber, FeeNames: []string{}, Lang: lang}
 	for _, n := range strings.Split(p.FeeNames, "\n") {
 		if n != "" {
 			v.FeeNames = append(v.FeeNames, n)

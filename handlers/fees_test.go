@@ -374,7 +374,15 @@ func TestWindowFeeFormsRefuseBadInput(t *testing.T) {
 	v := staffView(t, env, tokens["window1"], f.Number)
 	clerk := loginSession(t, env, "window1", "demo1234")
 	path := "/window/applications/" + f.Number
-	status, body, _ := clerk.post(path+"/payment-notice", url.Values{"version": {fmt.Sprint(v.Version)}, "amount": {"12.345"}})
+	// Issuing before the fee is paid keeps the clerk on the processing page, told
+	// in Chinese what comes first, and changes nothing.
+	status, body, _ := clerk.post(path, url.Values{"action": {"issue"}, "version": {fmt.Sprint(v.Version)},
+		"form_token": {"tok-issue-unpaid"}, "result_number": {"J150902000001"}, "delivery": {"window"}})
+	if status != http.StatusConflict || !strings.Contains(body, `id="form-errors"`) || !strings.Contains(body, "出件前须缴清费用") ||
+		!strings.Contains(body, `id="app-state"`) || strings.Contains(body, "the fee is not paid") {
+		t.Fatalf("issue before payment at the window: %d, want 409 on the processing page with the reason in Chinese", status)
+	}
+	status, body, _ = clerk.post(path+"/payment-notice", url.Values{"version": {fmt.Sprint(v.Version)}, "amount": {"12.345"}})
 	if status != http.StatusUnprocessableEntity || !strings.Contains(body, `id="err-amount"`) {
 		t.Fatalf("a bad amount: %d", status)
 	}
@@ -393,9 +401,14 @@ func TestWindowFeeFormsRefuseBadInput(t *testing.T) {
 	if after := staffView(t, env, tokens["window1"], f.Number); after.Version != v.Version {
 		t.Fatalf("refused forms changed the application: v%d → v%d", v.Version, after.Version)
 	}
+	// 17:00 UTC on Monday is 01:00 on Tuesday at the centre: the notice is dated Tuesday.
+	clock.Set(time.Date(2026, 3, 2, 17, 0, 0, 0, time.UTC))
 	status, _, loc := clerk.post(path+"/payment-notice", url.Values{"version": {fmt.Sprint(v.Version)}, "amount": {"120"}})
 	if status != http.StatusSeeOther {
 		t.Fatalf("the notice: %d", status)
+	}
+	if _, printed, _ := clerk.get(path + "/payment-notice"); !strings.Contains(printed, "<p>2026-03-03</p>") {
+		t.Error("the printed 缴款通知书 is not dated with the centre's date 2026-03-03")
 	}
 	page := clerk.follow(status, "", loc)
 	if !strings.Contains(page, "120.00 元") || !strings.Contains(page, `id="form-payment-paid"`) {
@@ -404,5 +417,17 @@ func TestWindowFeeFormsRefuseBadInput(t *testing.T) {
 	status, body, _ = clerk.post(path+"/payment-paid", url.Values{"version": {fmt.Sprint(v.Version + 1)}})
 	if status != http.StatusUnprocessableEntity || !strings.Contains(body, `id="err-receipt_number"`) {
 		t.Fatalf("paid without a receipt number: %d", status)
+	}
+	// Paid and issued at the window, the result waits to be collected: nothing was posted.
+	if status, _, _ = clerk.post(path+"/payment-paid", url.Values{"version": {fmt.Sprint(v.Version + 1)}, "receipt_number": {"NO0001"}}); status != http.StatusSeeOther {
+		t.Fatalf("paid: %d", status)
+	}
+	status, _, loc = clerk.post(path, url.Values{"action": {"issue"}, "version": {fmt.Sprint(v.Version + 2)},
+		"form_token": {"tok-issue-paid"}, "result_number": {"J150902000001"}, "delivery": {"window"}})
+	if status != http.StatusSeeOther {
+		t.Fatalf("issue after payment: %d", status)
+	}
+	if page = clerk.follow(status, "", loc); !strings.Contains(page, "已出件，待领取") || strings.Contains(page, "已寄出") {
+		t.Error("a result issued at the window is said to be posted, or not to await collection")
 	}
 }

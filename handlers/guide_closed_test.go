@@ -164,6 +164,22 @@ func TestMainItemListsItsSubItemsAndSubItemsLinkTheirMain(t *testing.T) {
 	if !strings.Contains(page, `id="main-item"`) || !strings.Contains(page, `href="/items/`+mainCode+`"`) || !strings.Contains(page, "Main item") {
 		t.Error("sub-item guide does not link its main item")
 	}
+	// At the window the main item is refused and its sub-items are offered, each
+	// leading to the intake form of that sub-item.
+	clerk := staffClient(t, env, "window1")
+	status, page, _ = fetch(t, clerk, http.MethodGet, env.http.URL+"/window/new?item="+mainCode, nil)
+	if status != 200 || !strings.Contains(page, `id="err-item_code"`) || strings.Contains(page, `id="intake-form"`) {
+		t.Errorf("window, main item: status %d, want the refusal and no intake form", status)
+	}
+	for c := range subs {
+		if !strings.Contains(page, `id="window-sub-items"`) || !strings.Contains(page, `href="/window/new?item=`+c+`"`) {
+			t.Errorf("window, main item: sub-item %s is not offered", c)
+		}
+	}
+	if _, page, _ = fetch(t, clerk, http.MethodGet, env.http.URL+"/window/new?item="+subCode, nil); !strings.Contains(page, `id="intake-form"`) ||
+		strings.Contains(page, `id="window-sub-items"`) {
+		t.Errorf("window, sub-item %s: no intake form, or sub-items offered", subCode)
+	}
 	// An item that is no group's main item lists no sub-items, as [] rather than null.
 	var single itemList
 	_, body = call(t, env, http.MethodGet, "/api/v1/items?department=scj&type=02&scope=all&page_size=1", "", nil)

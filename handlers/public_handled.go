@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"errors"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -148,6 +149,24 @@ type handledPage struct {
 type handledRowView struct {
 	models.HandledRow
 	DepartmentName, StateLabel string
+	// ResultLabel is the decision in the words of the item's type: 准予许可 for a
+	// licence, 予以确认 for a confirmation, and so on; "" when there is none.
+	ResultLabel string
+}
+
+// handledTerms is the decision wording of an item, looked up once per page.
+func (s *Server) handledTerms(c *gin.Context, seen map[string]models.DecisionTerms, code string) (models.DecisionTerms, error) {
+	if t, ok := seen[code]; ok {
+		return t, nil
+	}
+	it, err := s.store.Item(c.Request.Context(), code)
+	if errors.Is(err, models.ErrNotFound) {
+		it = &models.Item{} // an item gone from the catalogue speaks the default words
+	} else if err != nil {
+		return models.DecisionTerms{}, err
+	}
+	seen[code] = models.TermsOf(it.TypeCode)
+	return seen[code], nil
 }
 
 // satisfactionView is a 好差评 tally as shown: the rate only when someone rated.
@@ -177,9 +196,18 @@ func (s *Server) uiHandled(c *gin.Context) error {
 		if known := page.Counts.OnTime + page.Counts.Late; known > 0 {
 			p.OnTimeRate = percent(page.Counts.OnTime, known)
 		}
+		terms := map[string]models.DecisionTerms{}
 		for _, r := range page.Rows {
-			p.Rows = append(p.Rows, handledRowView{HandledRow: r, DepartmentName: ref.deptByKey[r.Department].Name,
-				StateLabel: s.site.T(lang, "state."+string(r.State))})
+			v := handledRowView{HandledRow: r, DepartmentName: ref.deptByKey[r.Department].Name,
+				StateLabel: s.site.T(lang, "state."+string(r.State))}
+			if r.Result != "" {
+				t, err := s.handledTerms(c, terms, r.ItemCode)
+				if err != nil {
+					return err
+				}
+				v.ResultLabel = s.site.T(lang, resultKey(t, r.Result))
+			}
+			p.Rows = append(p.Rows, v)
 		}
 		p.Pages = (page.Counts.Total + q.PageSize - 1) / q.PageSize
 		p.Prev, p.Next = pagerLinks(c.Request.URL, q.Page, p.Pages)

@@ -301,7 +301,7 @@ func (s *Server) renderCase(c *gin.Context, status int, e *models.Evaluation, ha
 		p.Tags = append(p.Tags, s.site.T(lang, "evaluation.tag."+t))
 	}
 	for _, st := range k.Steps {
-		p.Steps = append(p.Steps, caseStepView{Label: s.site.T(lang, "evaluation.step."+st.Step), Actor: st.Actor,
+		p.Steps = append(p.Steps, caseStepView{Label: s.site.T(lang, "evaluation.step."+st.Step), Actor: s.actorLabel(lang, st.Actor),
 			Note: st.Note, At: citizenTime(st.At)})
 	}
 	if handles {

@@ -87,7 +87,7 @@ func renderChart(spec chartSpec) ([]byte, error) {
 		opt := charts.NewBarChartOptionWithData(values)
 		opt.Title, opt.Legend, opt.ValueFormatter, opt.Padding = title, legend, formatter, padding
 		opt.CategoryAxis.Labels = spec.Categories
-		opt.ValueAxis = []charts.ValueAxisOption{{Min: charts.Ptr(0.0)}}
+		opt.ValueAxis = []charts.ValueAxisOption{countAxis(values)}
 		for i := range opt.SeriesList {
 			opt.SeriesList[i].Label.Show = charts.Ptr(true)
 			opt.SeriesList[i].Label.ValueFormatter = formatter
@@ -141,4 +141,24 @@ func xmlEscape(s string) string {
 		}
 	}
 	return b.String()
+}
+
+// countAxis is the value axis of a chart of counts. Small counts get one label
+// per whole number, one step above the largest: left to itself the axis puts fractional steps under 5 and
+// rounds their labels, showing 0, 0, 1, 1 and a bar of 1 below the line marked 1.
+func countAxis(values [][]float64) charts.ValueAxisOption {
+	top := 0.0
+	for _, s := range values {
+		for _, v := range s {
+			if v != charts.GetNullValue() {
+				top = math.Max(top, v)
+			}
+		}
+	}
+	if top >= 5 {
+		return charts.ValueAxisOption{Min: charts.Ptr(0.0)}
+	}
+	top = math.Ceil(top) + 1 // a step of headroom keeps the top bars clear of the legend
+	return charts.ValueAxisOption{Min: charts.Ptr(0.0), Max: charts.Ptr(top), LabelCount: int(top) + 1,
+		PreferNiceIntervals: charts.Ptr(false)}
 }

@@ -330,6 +330,9 @@ func (s *Server) windowActRefused(c *gin.Context, number string, act workflow.Ac
 			p.Errors[f] = s.site.T(lang, "window.err.invalid")
 		}
 		p.Alert = s.site.T(lang, "window.err.summary")
+	case errors.Is(err, models.ErrPaymentRequired):
+		// The clerk stays on the page, told in the page's language what comes first.
+		status, p.Alert = http.StatusConflict, s.site.T(lang, "fees.window.issue_unpaid")
 	case errors.Is(err, models.ErrBundleChild) && p.Bundle != nil:
 		status, p.Failed, p.Alert = http.StatusConflict, "", s.site.T(lang, "bundle.child.window_note", p.Bundle.Name, p.Bundle.Number)
 	case isConflict(err) || errors.Is(err, workflow.ErrIllegal) || errors.Is(err, models.ErrIdempotencyMismatch):

@@ -51,9 +51,12 @@ type intakePage struct {
 	Known      bool
 	// OnFile are the phone and address the applicant's profile holds, masked: the clerk asks
 	// the applicant rather than reading them out of the system.
-	OnFile         intakeApplicant
-	Earlier        []queueRow
-	Materials      []intakeMaterial
+	OnFile    intakeApplicant
+	Earlier   []queueRow
+	Materials []intakeMaterial
+	// SubItems are the sub-items to choose from when the chosen item is a main item,
+	// which takes no application itself.
+	SubItems       []models.ItemRef
 	Errors         map[string]string // field → message
 	Fields         *formView         // the chosen item's application form
 	Problems       []formProblem     // the form's refused answers
@@ -201,6 +204,11 @@ func (s *Server) intakeItem(c *gin.Context, p *intakePage, code string, posted f
 	}
 	if b := s.closedNotice(langOf(c), it); b != nil {
 		p.Errors["item_code"] = b.message()
+		g, err := s.store.ItemGroup(c.Request.Context(), it)
+		if err != nil {
+			return err
+		}
+		p.SubItems = g.Subs
 		return nil
 	}
 	if err := s.authorize(c, it.DepartmentCode, policies.ObjApplication, policies.ActRegister); err != nil {
