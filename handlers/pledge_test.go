@@ -364,6 +364,12 @@ func TestOnlineApplyFormRecordsTheTickedPledge(t *testing.T) {
 	if p.Channel != models.ChannelOnline || p.SignedAt == nil || !p.SignedAt.Equal(clock.Now()) || p.Text != testPledgeText || p.ItemVersion != it.Version {
 		t.Fatalf("the recorded pledge: %+v", p)
 	}
+	// The window is told how it was made: ticked online, not signed on paper.
+	win := staffClient(t, env, "window1")
+	if _, page, _ := fetch(t, win, http.MethodGet, env.http.URL+"/window/applications/"+number+"?lang=zh-CN", nil); !strings.Contains(page, "网上申请时勾选确认承诺") ||
+		strings.Contains(page, "签字的承诺书（") {
+		t.Errorf("the window page does not say the pledge was ticked online")
+	}
 	// Without the tick the proof is required again, and nothing is filed.
 	v = applyFields(t, it.Code, citizenID, "tok-plain")
 	mp, ctype = formBody(t, v, files, tinyPDF)
