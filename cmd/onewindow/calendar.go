@@ -35,8 +35,7 @@ func calendarCommand(ctx context.Context, args []string, getenv func(string) str
 	}
 	fs := flag.NewFlagSet("calendar "+args[0], flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	data := fs.String("data", envOr(getenv, "DATA", "./data"), "data folder (ONEWINDOW_DATA)")
-	keyFile := keyFileFlag(fs, getenv)
+	open := storeFlags(fs, getenv)
 	if err := fs.Parse(args[1:]); err != nil {
 		return err
 	}
@@ -56,7 +55,7 @@ func calendarCommand(ctx context.Context, args []string, getenv func(string) str
 	} else if fs.NArg() > 0 {
 		return fmt.Errorf("calendar years: unexpected argument %q", fs.Arg(0))
 	}
-	store, err := openStore(ctx, *data, getenv, *keyFile)
+	store, err := open(ctx)
 	if err != nil {
 		return err
 	}

@@ -33,8 +33,7 @@ func drawCommand(ctx context.Context, args []string, getenv func(string) string,
 	}
 	fs := flag.NewFlagSet("draw verify", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	data := fs.String("data", envOr(getenv, "DATA", "./data"), "data folder (ONEWINDOW_DATA)")
-	keyFile := keyFileFlag(fs, getenv)
+	open := storeFlags(fs, getenv)
 	planFlag := fs.String("plan", "", "the plan's id")
 	seedFlag := fs.String("seed", "", "a seed (hex) to check instead of the revealed one")
 	if err := fs.Parse(args[1:]); err != nil {
@@ -51,7 +50,7 @@ func drawCommand(ctx context.Context, args []string, getenv func(string) string,
 			return fmt.Errorf("draw: --seed must be hexadecimal: %q", *seedFlag)
 		}
 	}
-	store, err := openStore(ctx, *data, getenv, *keyFile)
+	store, err := open(ctx)
 	if err != nil {
 		return err
 	}

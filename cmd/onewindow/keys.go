@@ -29,6 +29,14 @@ func keyFileFlag(fs *flag.FlagSet, getenv func(string) string) *string {
 		"the key file sealing personal data (ONEWINDOW_KEY_FILE; default: onewindow.key in the data folder)")
 }
 
+// storeFlags adds --data and --key-file to fs, for a command that works on
+// the data folder's store; the returned open, called after fs.Parse, opens it.
+func storeFlags(fs *flag.FlagSet, getenv func(string) string) (open func(context.Context) (*models.Store, error)) {
+	data := fs.String("data", envOr(getenv, "DATA", "./data"), "data folder (ONEWINDOW_DATA)")
+	keyFile := keyFileFlag(fs, getenv)
+	return func(ctx context.Context) (*models.Store, error) { return openStore(ctx, *data, getenv, *keyFile) }
+}
+
 // storeOptions are the options every command opens the store with: the key file, or the
 // keyring from ONEWINDOW_KEYRING.
 func storeOptions(getenv func(string) string, keyFile string) (models.Options, error) {

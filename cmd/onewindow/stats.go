@@ -28,12 +28,11 @@ func statsCommand(ctx context.Context, args []string, getenv func(string) string
 	}
 	fs := flag.NewFlagSet("stats catch-up", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	data := fs.String("data", envOr(getenv, "DATA", "./data"), "data folder (ONEWINDOW_DATA)")
-	keyFile := keyFileFlag(fs, getenv)
+	open := storeFlags(fs, getenv)
 	if err := fs.Parse(args[1:]); err != nil {
 		return err
 	}
-	store, err := openStore(ctx, *data, getenv, *keyFile)
+	store, err := open(ctx)
 	if err != nil {
 		return err
 	}
