@@ -66,6 +66,14 @@ func (s *Store) writeStmts(ctx context.Context, fn func(tx *gorm.DB, st *stmtTx)
 	if c == nil {
 		return errClosed
 	}
+	if s.dialect.name() == "postgres" {
+		select {
+		case <-c.stop:
+			return errClosed
+		default:
+		}
+		return s.writeDirect(ctx, fn)
+	}
 	req := &writeReq{fn: fn, done: make(chan error, 1)}
 	select {
 	case c.reqs <- req:
@@ -117,6 +125,46 @@ func (s *Store) commitLoop(c *committer) {
 		}
 		s.commitBatch(batch)
 	}
+}
+
+// maxRetries bounds how often writeDirect runs a transaction that lost a race.
+const maxRetries = 20
+
+// writeDirect runs fn in a transaction of its own. On PostgreSQL the writer
+// pool has several connections, so concurrent requests commit
+// concurrently instead of in a batch; each transaction is SERIALIZABLE,
+// and one that lost a race with another (which PostgreSQL reports rather
+// than let both commit) runs again from the start, seeing the winner's
+// writes. fn may therefore run more than once and must not act outside
+// the transaction. Like writeTx, it runs to its end after ctx is
+// cancelled.
+func (s *Store) writeDirect(ctx context.Context, fn func(tx *gorm.DB, st *stmtTx) error) error {
+	ctx = context.WithoutCancel(ctx)
+	err := s.retry(func() error { return s.directOnce(ctx, fn) })
+	if err == nil {
+		s.counters.batch(1)
+	}
+	return err
+}
+
+func (s *Store) directOnce(ctx context.Context, fn func(tx *gorm.DB, st *stmtTx) error) (err error) {
+	var slot txSlot
+	tx := s.db.WithContext(beginWith(ctx, &slot)).Begin()
+	if tx.Error != nil {
+		return tx.Error
+	}
+	defer func() {
+		if p := recover(); p != nil {
+			err = fmt.Errorf("models: panic in write: %v", p)
+		}
+		if err != nil {
+			tx.Rollback()
+		}
+	}()
+	if err = fn(tx, slot.tx); err != nil {
+		return err
+	}
+	return tx.Commit().Error
 }
 
 // errBatchBroken marks a request whose savepoint could not be rolled back:

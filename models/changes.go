@@ -97,13 +97,15 @@ func bumpChanges(tx *gorm.DB, areas []Area) (map[Area]int64, error) {
 // committed, so that this process's next look at the stamp sees it.
 func (s *Store) write(ctx context.Context, fn func(tx *gorm.DB) error, areas ...Area) error {
 	var seen map[Area]int64
-	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		if err := fn(tx); err != nil {
+	err := s.retry(func() error {
+		return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+			if err := fn(tx); err != nil {
+				return err
+			}
+			var err error
+			seen, err = bumpChanges(tx, areas)
 			return err
-		}
-		var err error
-		seen, err = bumpChanges(tx, areas)
-		return err
+		})
 	})
 	if err != nil {
 		return err

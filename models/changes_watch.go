@@ -35,6 +35,9 @@ type changeWatch struct {
 	// ownEvents counts the application events this process committed
 	// since the last poll that saw the highest event id move.
 	ownEvents atomic.Int64
+	// wake and eventsNoticed carry PostgreSQL's notices (changes_listen.go).
+	wake          chan struct{}
+	eventsNoticed atomic.Bool
 }
 
 // appended notes n application events committed by this process.
@@ -51,9 +54,13 @@ func (w *changeWatch) start(s *Store) {
 		return
 	}
 	w.stop, w.done = make(chan struct{}), make(chan struct{})
+	w.wake = make(chan struct{}, 1)
 	w.started.Store(true)
 	w.mu.Unlock()
 	w.poll(s)
+	if pg, ok := s.dialect.(postgresDialect); ok {
+		go w.listen(pg.url, w.stop)
+	}
 	go w.run(s)
 }
 
@@ -75,6 +82,11 @@ func (w *changeWatch) run(s *Store) {
 			return
 		case <-t.C:
 			w.poll(s)
+		case <-w.wake:
+			w.poll(s)
+			if w.eventsNoticed.Swap(false) {
+				s.work.bumpAll()
+			}
 		}
 	}
 }

@@ -7,8 +7,10 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"sync/atomic"
+	"testing"
 	"time"
 
 	"gorm.io/gorm"
@@ -42,6 +44,11 @@ type Options struct {
 	// folder); Keyring, when set, is used instead of any file.
 	KeyFile string
 	Keyring *Keyring
+	// DB is a PostgreSQL URL (postgres://…) to keep the data in instead of
+	// the SQLite file in the data folder; empty means ONEWINDOW_DB, and
+	// when that is empty too, SQLite. The data folder still holds the
+	// uploaded files and the key file.
+	DB string
 }
 
 func (o Options) withDefaults() Options {
@@ -103,14 +110,23 @@ type Store struct {
 // DatabaseFile is the name of the SQLite file inside the data folder.
 const DatabaseFile = "onewindow.db"
 
-// Open opens (creating if needed) the database in dir and applies pending
-// migrations. It refuses a database written by a newer binary.
+// DBEnv names the environment variable that Options.DB defaults to.
+const DBEnv = "ONEWINDOW_DB"
+
+// Open opens (creating if needed) the database of the data folder dir —
+// the SQLite file in it, or the PostgreSQL database opt.DB names — and
+// applies pending migrations. It refuses a database written by a newer
+// binary.
 func Open(ctx context.Context, dir string, opt Options) (*Store, error) {
 	opt = opt.withDefaults()
 	if err := os.MkdirAll(dir, 0o750); err != nil {
 		return nil, fmt.Errorf("models: open: %w", err)
 	}
-	s := &Store{path: filepath.Join(dir, DatabaseFile), dialect: sqliteDialect{}, diskFloor: opt.DiskFloor,
+	d, err := chooseDialect(ctx, dir, opt)
+	if err != nil {
+		return nil, err
+	}
+	s := &Store{path: filepath.Join(dir, DatabaseFile), dialect: d, diskFloor: opt.DiskFloor,
 		fileCaps: fileCaps{files: opt.FilesPerApplication, bytes: opt.BytesPerApplication}}
 	writer, err := s.dialect.open(s.path, opt, false)
 	if err != nil {
@@ -128,8 +144,10 @@ func Open(ctx context.Context, dir string, opt Options) (*Store, error) {
 		return nil, errors.Join(err, s.Close())
 	}
 	// The database holds personal data: readable by the service's account only.
-	if err := os.Chmod(s.path, 0o600); err != nil {
-		return nil, errors.Join(fmt.Errorf("models: open: %w", err), s.Close())
+	if s.dialect.name() == "sqlite" {
+		if err := os.Chmod(s.path, 0o600); err != nil {
+			return nil, errors.Join(fmt.Errorf("models: open: %w", err), s.Close())
+		}
 	}
 	reader, err := s.dialect.open(s.path, opt, true)
 	if err != nil {
@@ -183,8 +201,36 @@ func (s *Store) Close() error {
 	return errors.Join(errs...)
 }
 
-// Path is the database file's location.
+// Path is the database file's location in the data folder (on PostgreSQL
+// there is no file there, but its folder is still the data folder).
 func (s *Store) Path() string { return s.path }
+
+// Engine is the database engine's name: "sqlite" or "postgres".
+func (s *Store) Engine() string { return s.dialect.name() }
+
+// chooseDialect picks the engine for dir from opt.DB or ONEWINDOW_DB.
+func chooseDialect(ctx context.Context, dir string, opt Options) (dialect, error) {
+	url := opt.DB
+	if url == "" {
+		url = os.Getenv(DBEnv)
+	}
+	switch {
+	case url == "" || url == "sqlite" || strings.HasPrefix(url, "sqlite:"):
+		return sqliteDialect{}, nil
+	case isPostgresURL(url):
+		if testing.Testing() {
+			// Tests open a fresh data folder for a fresh store: each
+			// folder gets a database of its own on the server.
+			var err error
+			if url, err = testDatabase(ctx, url, dir); err != nil {
+				return nil, err
+			}
+		}
+		return postgresDialect{url: url}, nil
+	default:
+		return nil, fmt.Errorf("models: open: the database %q is neither a postgres:// URL nor sqlite", redactURL(url))
+	}
+}
 
 // Maintain checkpoints the write-ahead log and refreshes the planner's
 // statistics; call it periodically.

@@ -28,6 +28,9 @@ type dialect interface {
 	maintain(ctx context.Context, db *sql.DB) error
 	// setting reads one connection setting (for checks and tests).
 	setting(ctx context.Context, db *sql.DB, name string) (string, error)
+	// name is the engine's name, which is also the folder of its own
+	// migrations under migrations/ ("" for SQLite's, the first).
+	name() string
 }
 
 // sqliteDriver is the database/sql driver that gorm.io/driver/sqlite registers (mattn/go-sqlite3).
@@ -82,6 +85,8 @@ func (sqliteDialect) gorm(conn gorm.ConnPool) gorm.Dialector {
 
 func (sqliteDialect) rebind(q string) string { return q }
 
+func (sqliteDialect) name() string { return "sqlite" }
+
 // maintain reads the checkpoint's result row, so that no statement stays
 // open on the connection.
 func (sqliteDialect) maintain(ctx context.Context, db *sql.DB) error {
@@ -106,9 +111,9 @@ func (sqliteDialect) setting(ctx context.Context, db *sql.DB, name string) (stri
 	return v, err
 }
 
-// isUniqueViolation tells whether err is a broken UNIQUE constraint. It
-// reads the driver's message (SQLite's extended code would need the driver
-// package itself); a PostgreSQL dialect checks SQLSTATE 23505 instead.
+// isUniqueViolation tells whether err is a broken UNIQUE constraint. On
+// SQLite it reads the driver's message (the extended code would need the
+// driver package itself); on PostgreSQL it is SQLSTATE 23505.
 func isUniqueViolation(err error) bool {
-	return err != nil && strings.Contains(err.Error(), "UNIQUE constraint failed")
+	return err != nil && (strings.Contains(err.Error(), "UNIQUE constraint failed") || pgCode(err) == "23505")
 }

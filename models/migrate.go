@@ -12,7 +12,10 @@ import (
 	"time"
 )
 
-//go:embed migrations/*.sql
+// migrations/ holds SQLite's migrations, migrations/postgres/ the same
+// numbered changes in PostgreSQL's dialect.
+//
+//go:embed migrations/*.sql migrations/postgres/*.sql
 var migrationFiles embed.FS
 
 // Migration is one numbered, forward-only schema change.
@@ -22,21 +25,31 @@ type Migration struct {
 	SQL     string
 }
 
-// Migrations returns the embedded migrations in order.
-func Migrations() ([]Migration, error) {
-	entries, err := fs.ReadDir(migrationFiles, "migrations")
+// Migrations returns the embedded (SQLite) migrations in order.
+func Migrations() ([]Migration, error) { return migrationsFor(sqliteDialect{}) }
+
+// migrationsFor returns the embedded migrations of d's engine in order.
+func migrationsFor(d dialect) ([]Migration, error) {
+	dir := "migrations"
+	if d.name() != "sqlite" {
+		dir += "/" + d.name()
+	}
+	entries, err := fs.ReadDir(migrationFiles, dir)
 	if err != nil {
 		return nil, fmt.Errorf("models: read migrations: %w", err)
 	}
 	var out []Migration
 	for _, e := range entries {
+		if e.IsDir() {
+			continue
+		}
 		name := e.Name()
 		num, rest, ok := strings.Cut(name, "_")
 		v, err := strconv.Atoi(num)
 		if !ok || err != nil || !strings.HasSuffix(name, ".sql") {
 			return nil, fmt.Errorf("models: migration file %q is not NNNN_name.sql", name)
 		}
-		body, err := migrationFiles.ReadFile("migrations/" + name)
+		body, err := migrationFiles.ReadFile(dir + "/" + name)
 		if err != nil {
 			return nil, fmt.Errorf("models: read migration %s: %w", name, err)
 		}
@@ -61,20 +74,42 @@ func SchemaVersion() int {
 }
 
 func (s *Store) migrate(ctx context.Context) error {
-	ms, err := Migrations()
-	if err != nil {
-		return err
-	}
 	// Plain database/sql: a migration file holds several statements, which a
 	// prepared statement cannot.
 	db, err := s.db.DB()
 	if err != nil {
 		return fmt.Errorf("models: migrate: %w", err)
 	}
+	return migrateDB(ctx, db, s.dialect)
+}
+
+// migrationLock serialises migrations of one PostgreSQL database by several
+// instances starting at once.
+const migrationLock = 7_204_910
+
+// migrateDB applies d's pending migrations to db.
+func migrateDB(ctx context.Context, db *sql.DB, d dialect) error {
+	ms, err := migrationsFor(d)
+	if err != nil {
+		return err
+	}
+	stamp := "DATETIME"
+	if d.name() == "postgres" {
+		stamp = "TIMESTAMPTZ"
+		conn, err := db.Conn(ctx)
+		if err != nil {
+			return fmt.Errorf("models: migrate: %w", err)
+		}
+		defer conn.Close()
+		if _, err := conn.ExecContext(ctx, "SELECT pg_advisory_lock($1)", migrationLock); err != nil {
+			return fmt.Errorf("models: migrate: %w", err)
+		}
+		defer conn.ExecContext(context.WithoutCancel(ctx), "SELECT pg_advisory_unlock($1)", migrationLock) //nolint:errcheck // the connection closes next
+	}
 	if _, err := db.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
 		version INTEGER PRIMARY KEY,
 		name TEXT NOT NULL,
-		applied_at DATETIME NOT NULL)`); err != nil {
+		applied_at `+stamp+` NOT NULL)`); err != nil {
 		return fmt.Errorf("models: create schema_migrations: %w", err)
 	}
 	var current int
@@ -85,7 +120,7 @@ func (s *Store) migrate(ctx context.Context) error {
 		return fmt.Errorf("models: database schema version %d is newer than this binary's %d; use a newer onewindow", current, len(ms))
 	}
 	for _, m := range ms[current:] {
-		if err := applyMigration(ctx, db, m); err != nil {
+		if err := applyMigration(ctx, db, d, m); err != nil {
 			return fmt.Errorf("models: apply migration %04d_%s: %w", m.Version, m.Name, err)
 		}
 	}
@@ -99,7 +134,7 @@ func (s *Store) migrate(ctx context.Context) error {
 const foreignKeysOff = "-- migrate: foreign_keys off"
 
 // applyMigration runs one migration and records it in the same transaction.
-func applyMigration(ctx context.Context, db *sql.DB, m Migration) error {
+func applyMigration(ctx context.Context, db *sql.DB, d dialect, m Migration) error {
 	conn, err := db.Conn(ctx)
 	if err != nil {
 		return err
@@ -120,10 +155,13 @@ func applyMigration(ctx context.Context, db *sql.DB, m Migration) error {
 	if _, err := tx.ExecContext(ctx, m.SQL); err != nil {
 		return err
 	}
-	if err := checkForeignKeys(ctx, tx); err != nil {
-		return err
+	if d.name() == "sqlite" {
+		// PostgreSQL checks foreign keys as it goes.
+		if err := checkForeignKeys(ctx, tx); err != nil {
+			return err
+		}
 	}
-	if _, err := tx.ExecContext(ctx, "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)",
+	if _, err := tx.ExecContext(ctx, d.rebind("INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)"),
 		m.Version, m.Name, time.Now().UTC()); err != nil {
 		return err
 	}

@@ -27,7 +27,7 @@ func migrateTo(t *testing.T, dir string, n int) {
 		t.Fatal(err)
 	}
 	for _, m := range ms[:n] {
-		if err := applyMigration(ctx, db, m); err != nil {
+		if err := applyMigration(ctx, db, sqliteDialect{}, m); err != nil {
 			t.Fatalf("migration %d: %v", m.Version, err)
 		}
 	}

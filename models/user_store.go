@@ -303,7 +303,17 @@ func (s *Store) updateUser(ctx context.Context, userID uint, fields map[string]a
 // changes no role and ends no session.
 func (s *Store) RecordLogin(ctx context.Context, ev LoginEvent, maxFailures int, lockUntil time.Time) error {
 	defer s.sessions.forget("")
-	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err := s.retry(func() error {
+		return s.recordLogin(ctx, ev, maxFailures, lockUntil)
+	})
+	if err != nil {
+		return fmt.Errorf("models: record login: %w", err)
+	}
+	return nil
+}
+
+func (s *Store) recordLogin(ctx context.Context, ev LoginEvent, maxFailures int, lockUntil time.Time) error {
+	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		if err := tx.Create(&ev).Error; err != nil {
 			return err
 		}
@@ -323,10 +333,6 @@ func (s *Store) RecordLogin(ctx context.Context, ev LoginEvent, maxFailures int,
 		}
 		return nil
 	})
-	if err != nil {
-		return fmt.Errorf("models: record login: %w", err)
-	}
-	return nil
 }
 
 // LoginEvents returns the newest login log lines first.
