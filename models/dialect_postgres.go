@@ -5,8 +5,8 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"strconv"
 	"math/rand/v2"
+	"strconv"
 	"strings"
 	"time"
 
