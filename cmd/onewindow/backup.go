@@ -39,6 +39,9 @@ func backupCommand(ctx context.Context, args []string, getenv func(string) strin
 		fs.Usage()
 		return errors.New("backup: give the file to write with -o")
 	}
+	if db := getenv(models.DBEnv); db != "" && db != "sqlite" {
+		return errors.New("backup: the data is kept in PostgreSQL (ONEWINDOW_DB): back it up with pg_dump and WAL archiving (DEPLOY.md), and the files folder beside it")
+	}
 	if _, err := os.Stat(filepath.Join(*data, models.DatabaseFile)); err != nil {
 		return fmt.Errorf("backup: no database in %s: %w", *data, err)
 	}

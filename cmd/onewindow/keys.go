@@ -29,18 +29,32 @@ func keyFileFlag(fs *flag.FlagSet, getenv func(string) string) *string {
 		"the key file sealing personal data (ONEWINDOW_KEY_FILE; default: onewindow.key in the data folder)")
 }
 
-// storeFlags adds --data and --key-file to fs, for a command that works on
+// dbFlag adds --db to a command that opens the store.
+func dbFlag(fs *flag.FlagSet, getenv func(string) string) *string {
+	return fs.String("db", envOr(getenv, "DB", ""),
+		"a postgres:// URL to keep the data in PostgreSQL (ONEWINDOW_DB; default: SQLite in the data folder)")
+}
+
+// storeFlags adds --data, --db and --key-file to fs, for a command that works on
 // the data folder's store; the returned open, called after fs.Parse, opens it.
 func storeFlags(fs *flag.FlagSet, getenv func(string) string) (open func(context.Context) (*models.Store, error)) {
 	data := fs.String("data", envOr(getenv, "DATA", "./data"), "data folder (ONEWINDOW_DATA)")
+	db := dbFlag(fs, getenv)
 	keyFile := keyFileFlag(fs, getenv)
-	return func(ctx context.Context) (*models.Store, error) { return openStore(ctx, *data, getenv, *keyFile) }
+	return func(ctx context.Context) (*models.Store, error) {
+		opt, err := storeOptions(getenv, *keyFile)
+		if err != nil {
+			return nil, err
+		}
+		opt.DB = *db
+		return models.Open(ctx, *data, opt)
+	}
 }
 
 // storeOptions are the options every command opens the store with: the key file, or the
 // keyring from ONEWINDOW_KEYRING.
 func storeOptions(getenv func(string) string, keyFile string) (models.Options, error) {
-	opt := models.Options{KeyFile: keyFile}
+	opt := models.Options{KeyFile: keyFile, DB: getenv(models.DBEnv)}
 	if ring := getenv("ONEWINDOW_KEYRING"); ring != "" {
 		k, err := models.ParseKeyring([]byte(ring))
 		if err != nil {

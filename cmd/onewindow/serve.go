@@ -33,6 +33,7 @@ type serveConfig struct {
 	trustedProxies string
 	publicURL      string // https://… behind a TLS proxy: Secure cookies and HSTS
 	keyFile        string // seals personal data; default onewindow.key in the data folder
+	db             *string // --db: a postgres:// URL, or "" for SQLite in the data folder
 	// integrityEvery is how often PRAGMA quick_check probes the database; 0: never.
 	integrityEvery time.Duration
 	// passwordMaxDays is the largest age of a password in days before it must be changed
@@ -78,6 +79,7 @@ func parseServe(args []string, getenv func(string) string, stderr io.Writer) (se
 	fs.SetOutput(stderr)
 	fs.StringVar(&cfg.addr, "addr", env("ADDR", "127.0.0.1:8080"), "listen address (ONEWINDOW_ADDR)")
 	fs.StringVar(&cfg.data, "data", env("DATA", "./data"), "data folder holding the database and uploads (ONEWINDOW_DATA)")
+	cfg.db = dbFlag(fs, getenv)
 	fs.BoolVar(&cfg.demo, "demo", demoDefault, "seed the demonstration catalogue and accounts into a new data folder (ONEWINDOW_DEMO)")
 	fs.StringVar(&cfg.synchronous, "synchronous", env("SYNCHRONOUS", "FULL"), "SQLite synchronous setting; FULL keeps every acknowledged write through a power cut (ONEWINDOW_SYNCHRONOUS)")
 	fs.StringVar(&cfg.logFormat, "log-format", env("LOG_FORMAT", "text"), "log format: text or json (ONEWINDOW_LOG_FORMAT)")
@@ -164,6 +166,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		return err
 	}
 	opt.Synchronous = cfg.synchronous
+	opt.DB = *cfg.db
 	store, err := models.Open(ctx, cfg.data, opt)
 	if err != nil {
 		return err
