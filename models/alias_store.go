@@ -61,7 +61,9 @@ func (s *Store) findAliases(ctx context.Context, q string) ([]SearchAlias, error
 	db := s.read.WithContext(ctx).Order("term")
 	if q != "" {
 		like := "%" + escapeLike(q) + "%"
-		db = db.Where(`term LIKE ? ESCAPE '\' OR targets LIKE ? ESCAPE '\' OR note LIKE ? ESCAPE '\'`, like, like, like)
+		// lower() on both sides: SQLite's LIKE ignores ASCII case, PostgreSQL's does not.
+		db = db.Where(`lower(term) LIKE lower(?) ESCAPE '\' OR lower(targets) LIKE lower(?) ESCAPE '\'
+			OR lower(note) LIKE lower(?) ESCAPE '\'`, like, like, like)
 	}
 	var rows []aliasRow
 	if err := db.Find(&rows).Error; err != nil {

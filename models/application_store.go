@@ -276,9 +276,9 @@ func fileFor(st *stmtTx, na NewApplication, enc encodedDefinition, applicant *Ap
 // update keeps one statement that returns the row either way. Every personal value is sealed.
 const (
 	upsertApplicantSQL = `INSERT INTO applicants (kind, id_kind, id_number, id_index, name, phone, address, created_at, updated_at, proven)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 1)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, TRUE)
 		ON CONFLICT (id_index) WHERE id_index <> '' DO UPDATE SET kind = excluded.kind, name = excluded.name,
-			updated_at = excluded.updated_at, proven = 1,
+			updated_at = excluded.updated_at, proven = TRUE,
 			phone = CASE WHEN excluded.phone <> '' THEN excluded.phone WHEN applicants.proven THEN applicants.phone ELSE '' END,
 			address = CASE WHEN excluded.address <> '' THEN excluded.address WHEN applicants.proven THEN applicants.address ELSE '' END
 		RETURNING id, kind, id_kind, id_number, id_index, name, phone, address`
@@ -315,7 +315,7 @@ func nextNumber(st *stmtTx, now time.Time) (string, error) {
 	day := now.In(centreZone).Format("20060102")
 	var last int
 	err := st.row(`INSERT INTO application_sequences (day, last) VALUES (?, 1)
-		ON CONFLICT (day) DO UPDATE SET last = last + 1 RETURNING last`, day).Scan(&last)
+		ON CONFLICT (day) DO UPDATE SET last = application_sequences.last + 1 RETURNING last`, day).Scan(&last)
 	if err != nil {
 		return "", err
 	}
@@ -335,7 +335,7 @@ func createChecklist(st *stmtTx, appID uint, mats []Material, checks map[string]
 		if i > 0 {
 			q.WriteString(", ")
 		}
-		q.WriteString("(?, ?, ?, ?, ?, ?, ?, ?, 0)")
+		q.WriteString("(?, ?, ?, ?, ?, ?, ?, ?, FALSE)")
 		c := checks[m.Key]
 		args = append(args, appID, m.Key, m.Sort, m.Name, m.Necessity, c.Kind, c.Copies, c.Provided)
 	}

@@ -474,7 +474,7 @@ func nextNumbers(st *stmtTx, now time.Time, n int) ([]string, error) {
 	day := now.In(centreZone).Format("20060102")
 	var last int
 	err := st.row(`INSERT INTO application_sequences (day, last) VALUES (?, ?)
-		ON CONFLICT (day) DO UPDATE SET last = last + ? RETURNING last`, day, n, n).Scan(&last)
+		ON CONFLICT (day) DO UPDATE SET last = application_sequences.last + ? RETURNING last`, day, n, n).Scan(&last)
 	if err != nil {
 		return nil, err
 	}

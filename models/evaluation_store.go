@@ -298,7 +298,8 @@ func (s *Store) SatisfactionBy(ctx context.Context, by, dept string, limit int) 
 	if by == "item" {
 		col, name = "item_code", "MAX(item_name)"
 	}
-	q := `SELECT ` + col + ` AS key, ` + name + ` AS name, COUNT(*) AS total, SUM(level >= 3) AS good, SUM(level <= 2) AS poor
+	q := `SELECT ` + col + ` AS key, ` + name + ` AS name, COUNT(*) AS total,
+		SUM(CASE WHEN level >= 3 THEN 1 ELSE 0 END) AS good, SUM(CASE WHEN level <= 2 THEN 1 ELSE 0 END) AS poor
 		FROM evaluations`
 	var args []any
 	if dept != "" {

@@ -12,7 +12,7 @@ func (s *Store) ChargingItems(ctx context.Context) ([]Item, error) {
 	var out []Item
 	err := s.read.WithContext(ctx).Preload("Fees", orderBySort).
 		Where("status = ? AND disposition = ?", ItemPublished, DispositionRetained).
-		Where("is_fee = 1 OR (is_fee IS NULL AND EXISTS (SELECT 1 FROM fees WHERE fees.item_id = items.id))").
+		Where("is_fee = TRUE OR (is_fee IS NULL AND EXISTS (SELECT 1 FROM fees WHERE fees.item_id = items.id))").
 		Order("department_code, code").Find(&out).Error
 	if err != nil {
 		return nil, fmt.Errorf("models: charging items: %w", err)

@@ -129,9 +129,10 @@ func (s *Store) Handled(ctx context.Context, f HandledFilter) (*HandledPage, err
 	}
 	var c struct{ Total, Approved, Denied, OnTime, Late int }
 	cq := `SELECT COUNT(*) AS total,
-		COALESCE(SUM(result = 'approved'), 0) AS approved, COALESCE(SUM(result = 'denied'), 0) AS denied,
-		COALESCE(SUM(ended_on <> '' AND promised_deadline <> '' AND ended_on <= promised_deadline), 0) AS on_time,
-		COALESCE(SUM(ended_on <> '' AND promised_deadline <> '' AND ended_on > promised_deadline), 0) AS late
+		COALESCE(SUM(CASE WHEN result = 'approved' THEN 1 ELSE 0 END), 0) AS approved,
+		COALESCE(SUM(CASE WHEN result = 'denied' THEN 1 ELSE 0 END), 0) AS denied,
+		COALESCE(SUM(CASE WHEN ended_on <> '' AND promised_deadline <> '' AND ended_on <= promised_deadline THEN 1 ELSE 0 END), 0) AS on_time,
+		COALESCE(SUM(CASE WHEN ended_on <> '' AND promised_deadline <> '' AND ended_on > promised_deadline THEN 1 ELSE 0 END), 0) AS late
 		` + from
 	if err := db.Raw(cq, args...).Scan(&c).Error; err != nil {
 		return nil, fmt.Errorf("models: handled counts: %w", err)

@@ -49,7 +49,8 @@ func (s *Store) InspectionEntities(ctx context.Context, q string, limit int) ([]
 	db := s.read.WithContext(ctx).Model(&InspectionEntity{})
 	if q = strings.TrimSpace(q); q != "" {
 		like := "%" + strings.NewReplacer(`\`, `\\`, "%", `\%`, "_", `\_`).Replace(q) + "%"
-		db = db.Where(`name LIKE ? ESCAPE '\' OR credit_code LIKE ? ESCAPE '\'`, like, like)
+		// lower() on both sides: SQLite's LIKE ignores ASCII case, PostgreSQL's does not.
+		db = db.Where(`lower(name) LIKE lower(?) ESCAPE '\' OR lower(credit_code) LIKE lower(?) ESCAPE '\'`, like, like)
 	}
 	var n int64
 	if err := db.Count(&n).Error; err != nil {

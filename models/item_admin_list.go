@@ -37,7 +37,8 @@ func (s *Store) AdminItems(ctx context.Context, f AdminItemFilter) ([]AdminItemR
 	}
 	if t := strings.TrimSpace(f.Text); t != "" {
 		like := "%" + escapeLike(t) + "%"
-		q = q.Where(`(items.name LIKE ? ESCAPE '\' OR items.code LIKE ? ESCAPE '\')`, like, like)
+		// lower() on both sides: SQLite's LIKE ignores ASCII case, PostgreSQL's does not.
+		q = q.Where(`(lower(items.name) LIKE lower(?) ESCAPE '\' OR lower(items.code) LIKE lower(?) ESCAPE '\')`, like, like)
 	}
 	if f.Status != "" {
 		q = q.Where("items.status = ?", f.Status)

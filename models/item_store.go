@@ -163,13 +163,19 @@ func (s *Store) Breakdown(ctx context.Context, by string) ([]CountRow, error) {
 	}
 	var rows []CountRow
 	q := s.read.WithContext(ctx).Table("items").
-		Select(key+" AS key, COUNT(*) AS reviewed, SUM(items.disposition = ?) AS retained, SUM(items.disposition <> ?) AS reduced",
+		Select(key+` AS key, COUNT(*) AS reviewed, SUM(CASE WHEN items.disposition = ? THEN 1 ELSE 0 END) AS retained,
+			SUM(CASE WHEN items.disposition <> ? THEN 1 ELSE 0 END) AS reduced`,
 			DispositionRetained, DispositionRetained).
 		Joins("JOIN item_types ON item_types.code = items.type_code AND item_types.power_list")
 	if join != "" {
 		q = q.Joins(join)
 	}
-	err := q.Where("items.status = ?", ItemPublished).Group(key).Order(order).Scan(&rows).Error
+	// The order column is grouped by as well: PostgreSQL refuses to order groups by a column it does not group by.
+	group := key
+	if order != key {
+		group += ", " + order
+	}
+	err := q.Where("items.status = ?", ItemPublished).Group(group).Order(order).Scan(&rows).Error
 	if err != nil {
 		return nil, fmt.Errorf("models: catalogue breakdown by %s: %w", by, err)
 	}

@@ -225,8 +225,9 @@ func (t *levelTally) tally(db *gorm.DB) ([]LevelCount, error) {
 		MaxID uint
 	}
 	// GROUP BY +level: grouping by the bare column makes SQLite walk the whole level
-	// index rather than seek the new ids by the primary key.
-	if err := db.Raw(`SELECT level, COUNT(*) AS count, MAX(id) AS max_id FROM evaluations WHERE id > ? GROUP BY +level`, t.lastID).
+	// index rather than seek the new ids by the primary key. The select list
+	// repeats the expression, as PostgreSQL only returns what it grouped by.
+	if err := db.Raw(`SELECT +level AS level, COUNT(*) AS count, MAX(id) AS max_id FROM evaluations WHERE id > ? GROUP BY +level`, t.lastID).
 		Scan(&rows).Error; err != nil {
 		return nil, err
 	}

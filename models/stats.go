@@ -78,14 +78,15 @@ type statsKey struct {
 const statsBatch = 5000
 
 type statsEvent struct {
-	ID                                   int64
-	At                                   time.Time
-	Action, FromState, ToState           string
-	DepartmentCode, ItemCode, ItemName   string
-	Channel, AcceptedOn, EndedOn         string
-	PromisedDeadline, StoppedSince       string
-	StatutoryDays, PromisedDays          int
-	ExtendedDays, StoppedDays, Immediate int
+	ID                                 int64
+	At                                 time.Time
+	Action, FromState, ToState         string
+	DepartmentCode, ItemCode, ItemName string
+	Channel, AcceptedOn, EndedOn       string
+	PromisedDeadline, StoppedSince     string
+	StatutoryDays, PromisedDays        int
+	ExtendedDays, StoppedDays          int
+	Immediate                          bool
 }
 
 type statsEvaluation struct {
@@ -108,8 +109,8 @@ func (s *Store) CatchUpStats(ctx context.Context, cal *workflow.Calendar, limit 
 	// Most calls find nothing new: ask a reader before taking the writer.
 	var fresh struct{ Events, Evaluations int64 }
 	err := s.read.WithContext(ctx).Raw(`SELECT
-		(SELECT COUNT(*) FROM (SELECT 1 FROM application_events WHERE id > c.last_event LIMIT 1)) AS events,
-		(SELECT COUNT(*) FROM (SELECT 1 FROM evaluations WHERE id > c.last_evaluation LIMIT 1)) AS evaluations
+		(SELECT COUNT(*) FROM (SELECT 1 FROM application_events WHERE id > c.last_event LIMIT 1) AS e) AS events,
+		(SELECT COUNT(*) FROM (SELECT 1 FROM evaluations WHERE id > c.last_evaluation LIMIT 1) AS v) AS evaluations
 		FROM stats_cursor c WHERE c.id = 1`).Scan(&fresh).Error
 	if err != nil {
 		return 0, fmt.Errorf("models: catch up statistics: %w", err)
@@ -241,7 +242,7 @@ func countEvent(e statsEvent, cal *workflow.Calendar, c *StatsCounts) {
 	if e.AcceptedOn != "" && e.EndedOn != "" && cal != nil {
 		clock := workflow.Clock{AcceptedOn: parseDay(e.AcceptedOn), StatutoryDays: e.StatutoryDays,
 			PromisedDays: e.PromisedDays, ExtendedDays: e.ExtendedDays, StoppedDays: e.StoppedDays,
-			StoppedSince: parseDay(e.StoppedSince), EndedOn: parseDay(e.EndedOn), Immediate: e.Immediate != 0}
+			StoppedSince: parseDay(e.StoppedSince), EndedOn: parseDay(e.EndedOn), Immediate: e.Immediate}
 		c.DaysUsed += clock.Used(cal, clock.EndedOn)
 		c.DaysCounted++
 	}
@@ -255,13 +256,14 @@ const statsUpsertRows = 50
 func upsertStats(tx *gorm.DB, table, col string, sums map[statsKey]*StatsCounts, names map[string]string, period func(statsKey) string) error {
 	head := `INSERT INTO ` + table + ` (` + col + `, department_code, item_code, channel, item_name,
 		received, accepted, refused, completed, on_time, late, days_used, days_counted, rated, rated_good, rated_sum) VALUES `
-	tail := ` ON CONFLICT (` + col + `, department_code, item_code, channel) DO UPDATE SET
-		item_name = excluded.item_name,
-		received = received + excluded.received, accepted = accepted + excluded.accepted,
-		refused = refused + excluded.refused, completed = completed + excluded.completed,
-		on_time = on_time + excluded.on_time, late = late + excluded.late,
-		days_used = days_used + excluded.days_used, days_counted = days_counted + excluded.days_counted,
-		rated = rated + excluded.rated, rated_good = rated_good + excluded.rated_good, rated_sum = rated_sum + excluded.rated_sum`
+	// The existing row is named by its table: PostgreSQL finds a bare column
+	// ambiguous beside excluded's.
+	sets := []string{"item_name = excluded.item_name"}
+	for _, c := range []string{"received", "accepted", "refused", "completed", "on_time", "late", "days_used",
+		"days_counted", "rated", "rated_good", "rated_sum"} {
+		sets = append(sets, c+" = "+table+"."+c+" + excluded."+c)
+	}
+	tail := ` ON CONFLICT (` + col + `, department_code, item_code, channel) DO UPDATE SET ` + strings.Join(sets, ", ")
 	var values []string
 	var args []any
 	flush := func() error {

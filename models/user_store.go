@@ -255,7 +255,7 @@ func (s *Store) RecentPasswordHashes(ctx context.Context, userID uint) ([]string
 	err := s.read.WithContext(ctx).Raw(`SELECT password_hash FROM (
 			SELECT password_hash, 1 AS k, 0 AS id FROM users WHERE id = ?
 			UNION ALL
-			SELECT password_hash, 2 AS k, id FROM password_history WHERE user_id = ?)
+			SELECT password_hash, 2 AS k, id FROM password_history WHERE user_id = ?) AS h
 		ORDER BY k, id DESC LIMIT ?`, userID, userID, PasswordHistory).Scan(&out).Error
 	if err != nil {
 		return nil, fmt.Errorf("models: password history of user %d: %w", userID, err)
