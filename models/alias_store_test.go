@@ -69,10 +69,7 @@ func TestAliasRowsHaveTheirColumns(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		var cols []string
-		if err := s.db.Raw("SELECT name FROM pragma_table_info(?)", sch.Table).Scan(&cols).Error; err != nil {
-			t.Fatal(err)
-		}
+		cols := tableColumns(t, s, sch.Table)
 		for _, f := range sch.Fields {
 			if f.DBName != "" && !slices.Contains(cols, f.DBName) {
 				t.Errorf("%T.%s: column %s.%s missing", m, f.Name, sch.Table, f.DBName)
@@ -158,10 +155,7 @@ func TestAliasCreateEditDeleteAreLoggedAndSignalled(t *testing.T) {
 func TestAliasChangeRollsBackWithItsLog(t *testing.T) {
 	s := openTest(t)
 	ctx := context.Background()
-	if err := s.db.Exec(`CREATE TRIGGER refuse_log BEFORE INSERT ON search_alias_changes
-		BEGIN SELECT RAISE(ABORT, 'log refused'); END`).Error; err != nil {
-		t.Fatal(err)
-	}
+	refuseInserts(t, s, "search_alias_changes", "log refused")
 	before := counters(t, s)[AreaCatalogue]
 	if _, err := s.CreateSearchAlias(ctx, "catalog", AliasInput{Term: "办暂住", Targets: []string{"居住证"}}); err == nil {
 		t.Fatal("created a word whose log line failed")

@@ -185,10 +185,7 @@ func TestAuditFindsAnEventEditedByHand(t *testing.T) {
 	if br := verify(); br != nil {
 		t.Fatalf("intact chain reported broken: %v", br)
 	}
-	db := s.db.Exec(`DROP TRIGGER application_events_no_update`)
-	if db.Error != nil {
-		t.Fatal(db.Error)
-	}
+	dropTrigger(t, s, "application_events_no_update", "application_events")
 	if err := s.db.Exec(`UPDATE application_events SET comment = 'edited' WHERE seq = 2`).Error; err != nil {
 		t.Fatal(err)
 	}

@@ -22,11 +22,13 @@ import (
 const changeChannel = "onewindow_changes"
 
 // listen delivers the notices of changeChannel to w.wake until stop is closed.
-func (w *changeWatch) listen(url string, stop <-chan struct{}) {
+// Notices of events appended by own writer connections (d.writers) are this
+// process's own work, which its work generations have counted already.
+func (w *changeWatch) listen(d postgresDialect, stop <-chan struct{}) {
 	ctx, cancel := context.WithCancel(context.Background())
 	go func() { <-stop; cancel() }()
 	for ctx.Err() == nil {
-		if err := w.listenOnce(ctx, url); err != nil && ctx.Err() == nil {
+		if err := w.listenOnce(ctx, d); err != nil && ctx.Err() == nil {
 			select {
 			case <-ctx.Done():
 			case <-time.After(time.Second):
@@ -35,8 +37,8 @@ func (w *changeWatch) listen(url string, stop <-chan struct{}) {
 	}
 }
 
-func (w *changeWatch) listenOnce(ctx context.Context, url string) error {
-	conn, err := pgx.Connect(ctx, url)
+func (w *changeWatch) listenOnce(ctx context.Context, d postgresDialect) error {
+	conn, err := pgx.Connect(ctx, d.url)
 	if err != nil {
 		return err
 	}
@@ -50,6 +52,9 @@ func (w *changeWatch) listenOnce(ctx context.Context, url string) error {
 		n, err := conn.WaitForNotification(ctx)
 		if err != nil {
 			return err
+		}
+		if _, own := d.writers.Load(n.PID); own && n.Payload == string(areaEvents) {
+			continue
 		}
 		w.signal(n.Payload)
 	}

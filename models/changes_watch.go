@@ -59,7 +59,7 @@ func (w *changeWatch) start(s *Store) {
 	w.mu.Unlock()
 	w.poll(s)
 	if pg, ok := s.dialect.(postgresDialect); ok {
-		go w.listen(pg.url, w.stop)
+		go w.listen(pg, w.stop)
 	}
 	go w.run(s)
 }

@@ -226,7 +226,7 @@ func chooseDialect(ctx context.Context, dir string, opt Options) (dialect, error
 				return nil, err
 			}
 		}
-		return postgresDialect{url: url}, nil
+		return postgresDialect{url: url, writers: &sync.Map{}}, nil
 	default:
 		return nil, fmt.Errorf("models: open: the database %q is neither a postgres:// URL nor sqlite", redactURL(url))
 	}

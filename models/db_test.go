@@ -2,6 +2,7 @@ package models
 
 import (
 	"context"
+	"os"
 	"strings"
 	"sync"
 	"testing"
@@ -19,6 +20,59 @@ func openTest(t testing.TB) *Store {
 	return s
 }
 
+// sqliteOnly skips a test of something only the SQLite engine has (when
+// ONEWINDOW_DB runs the tests on PostgreSQL).
+func sqliteOnly(t testing.TB, s *Store, what string) {
+	t.Helper()
+	if s.Engine() != "sqlite" {
+		t.Skip("SQLite only: " + what)
+	}
+}
+
+// onPostgres tells whether the tests run on PostgreSQL (ONEWINDOW_DB).
+func onPostgres() bool { return isPostgresURL(os.Getenv(DBEnv)) }
+
+// tableColumns lists the columns of table on either engine.
+func tableColumns(t testing.TB, s *Store, table string) []string {
+	t.Helper()
+	q := "SELECT name FROM pragma_table_info(?)"
+	if s.Engine() == "postgres" {
+		q = "SELECT column_name FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = ?"
+	}
+	var cols []string
+	if err := s.db.Raw(q, table).Scan(&cols).Error; err != nil {
+		t.Fatalf("columns of %s: %v", table, err)
+	}
+	return cols
+}
+
+// dropTrigger drops a trigger of table on either engine.
+func dropTrigger(t testing.TB, s *Store, name, table string) {
+	t.Helper()
+	q := "DROP TRIGGER " + name
+	if s.Engine() == "postgres" {
+		q += " ON " + table
+	}
+	if err := s.db.Exec(q).Error; err != nil {
+		t.Fatal(err)
+	}
+}
+
+// refuseInserts makes every insert into table fail with msg, on either engine.
+func refuseInserts(t testing.TB, s *Store, table, msg string) {
+	t.Helper()
+	qs := []string{`CREATE TRIGGER refuse_` + table + ` BEFORE INSERT ON ` + table + ` BEGIN SELECT RAISE(ABORT, '` + msg + `'); END`}
+	if s.Engine() == "postgres" {
+		qs = []string{`CREATE FUNCTION refuse_` + table + `() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION '` + msg + `'; END $$`,
+			`CREATE TRIGGER refuse_` + table + ` BEFORE INSERT ON ` + table + ` FOR EACH ROW EXECUTE FUNCTION refuse_` + table + `()`}
+	}
+	for _, q := range qs {
+		if err := s.db.Exec(q).Error; err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
 // allModels lists every gorm model the migrations must cover.
 func allModels() []any {
 	return []any{&Department{}, &ItemType{}, &Item{}, &Material{}, &Fee{}, &Step{}, &ItemDepartment{}, &CalendarDay{},
@@ -31,7 +85,6 @@ func allModels() []any {
 
 func TestMigrationsCoverEveryModelField(t *testing.T) {
 	s := openTest(t)
-	ctx := context.Background()
 	var cache sync.Map
 	for _, m := range allModels() {
 		sch, err := schema.Parse(m, &cache, s.db.NamingStrategy)
@@ -39,16 +92,13 @@ func TestMigrationsCoverEveryModelField(t *testing.T) {
 			t.Fatalf("parse %T: %v", m, err)
 		}
 		cols := map[string]bool{}
-		var rows []struct{ Name string }
-		if err := s.db.WithContext(ctx).Raw("SELECT name FROM pragma_table_info(?)", sch.Table).Scan(&rows).Error; err != nil {
-			t.Fatalf("table info %s: %v", sch.Table, err)
-		}
-		if len(rows) == 0 {
+		names := tableColumns(t, s, sch.Table)
+		if len(names) == 0 {
 			t.Errorf("table %s for %T does not exist", sch.Table, m)
 			continue
 		}
-		for _, r := range rows {
-			cols[r.Name] = true
+		for _, n := range names {
+			cols[n] = true
 		}
 		for _, f := range sch.Fields {
 			if f.DBName != "" && !cols[f.DBName] {
@@ -60,6 +110,13 @@ func TestMigrationsCoverEveryModelField(t *testing.T) {
 
 func TestOpenSetsDurablePragmas(t *testing.T) {
 	s := openTest(t)
+	if s.Engine() == "postgres" {
+		// Every write transaction is SERIALIZABLE (dialect_postgres.go).
+		if got, err := s.Pragma(context.Background(), "default_transaction_isolation"); err != nil || got != "serializable" {
+			t.Fatalf("default_transaction_isolation = %q, %v", got, err)
+		}
+		return
+	}
 	ctx := context.Background()
 	want := map[string]string{"journal_mode": "wal", "synchronous": "2", "foreign_keys": "1", "busy_timeout": "5000"}
 	for name, v := range want {
@@ -108,6 +165,9 @@ func TestOpenRefusesNewerDatabase(t *testing.T) {
 }
 
 func TestOpenRejectsUnknownSynchronous(t *testing.T) {
+	if onPostgres() {
+		t.Skip("SQLite only: synchronous is SQLite's setting")
+	}
 	_, err := Open(context.Background(), t.TempDir(), Options{Synchronous: "FULL; DROP TABLE items"})
 	if err == nil {
 		t.Fatal("Open accepted a malformed synchronous setting")

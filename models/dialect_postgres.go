@@ -8,6 +8,7 @@ import (
 	"math/rand/v2"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -25,6 +26,9 @@ import (
 // is retried (see writeDirect).
 type postgresDialect struct {
 	url string
+	// writers holds the server process ids of this store's writer
+	// connections, so that the change watcher can tell its own notices.
+	writers *sync.Map
 }
 
 // writerConns is the size of the writer pool on PostgreSQL.
@@ -53,7 +57,14 @@ func (d postgresDialect) open(_ string, opt Options, readOnly bool) (*sql.DB, er
 	} else {
 		cfg.RuntimeParams["default_transaction_isolation"] = "serializable"
 	}
-	db := stdlib.OpenDB(*cfg)
+	var opts []stdlib.OptionOpenDB
+	if !readOnly && d.writers != nil {
+		opts = append(opts, stdlib.OptionAfterConnect(func(_ context.Context, c *pgx.Conn) error {
+			d.writers.Store(c.PgConn().PID(), true)
+			return nil
+		}))
+	}
+	db := stdlib.OpenDB(*cfg, opts...)
 	db.SetMaxOpenConns(conns)
 	db.SetMaxIdleConns(conns)
 	db.SetConnMaxIdleTime(0)

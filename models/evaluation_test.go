@@ -70,7 +70,11 @@ func TestHandledListsDecidedApplicationsMaskedWithOnTimeAndCounts(t *testing.T) 
 	if got, _ := s.Handled(ctx, HandledFilter{ItemCode: "A2", Page: 1, PageSize: 10}); got.Counts.Total != 0 {
 		t.Fatalf("another item: %+v", got.Counts)
 	}
-	// The listing is answered from the partial indexes of migration 0015.
+	// The listing is answered from the partial indexes of migration 0015
+	// (SQLite's plan; PostgreSQL's planner chooses by its statistics).
+	if s.Engine() != "sqlite" {
+		return
+	}
 	for _, f := range []HandledFilter{{}, {Month: "2026-03"}, {Department: "scj"}, {ItemCode: "A1", Month: "2026-03"}} {
 		from, args := s.handledFrom(f)
 		var plan []struct{ Detail string }

@@ -73,6 +73,9 @@ func migrateTo(t *testing.T, dir string, n int) {
 // with foreign keys off, so no cascade may take fees, steps, workflow
 // departments, revisions or applications with it, and every value stays.
 func TestMigration0007KeepsEveryChildRow(t *testing.T) {
+	if onPostgres() {
+		t.Skip("SQLite only: migration 0007 rebuilt SQLite tables of databases older than PostgreSQL")
+	}
 	dir := t.TempDir()
 	migrateTo(t, dir, 6)
 	s, err := Open(context.Background(), dir, Options{Synchronous: "NORMAL"})

@@ -35,10 +35,15 @@ type stmtCache struct {
 	n       int             // statements kept
 	pending map[string]bool // met first inside a transaction: prepared after it
 	closed  bool
+	// inTx: a statement met first inside a transaction is prepared there.
+	// Not on PostgreSQL, where a failed prepare aborts the transaction and
+	// hides the statement's own error (and pgx keeps the connection's
+	// statements itself).
+	inTx bool
 }
 
 func newStmtCache(db *sql.DB, d dialect) *stmtCache {
-	return &stmtCache{db: db, rebind: d.rebind, pending: map[string]bool{}}
+	return &stmtCache{db: db, rebind: d.rebind, pending: map[string]bool{}, inTx: d.name() == "sqlite"}
 }
 
 // cacheable tells whether q is worth keeping: every statement but the
@@ -219,7 +224,7 @@ func (t *stmtTx) stmt(ctx context.Context, q string) *sql.Stmt {
 	var st *sql.Stmt
 	if kept := t.c.kept(q); kept != nil {
 		st = t.tx.StmtContext(ctx, kept)
-	} else if cacheable(q) {
+	} else if cacheable(q) && t.c.inTx {
 		var err error
 		if st, err = t.tx.PrepareContext(ctx, q); err != nil {
 			return nil // the unprepared run reports the error
