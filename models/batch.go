@@ -31,6 +31,22 @@ type committer struct {
 	stop     chan struct{} // closed by stopCommitter
 	finished chan struct{} // closed once the loop has answered its last request
 	once     sync.Once
+	// The direct writes of PostgreSQL (writeDirect) in flight: Close waits
+	// for them, and refuses new ones, before the connections close.
+	mu       sync.Mutex
+	closing  bool
+	inflight sync.WaitGroup
+}
+
+// enter admits a direct write unless the store is closing.
+func (c *committer) enter() bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.closing {
+		return false
+	}
+	c.inflight.Add(1)
+	return true
 }
 
 func (s *Store) startCommitter() {
@@ -45,6 +61,10 @@ func (s *Store) stopCommitter() {
 	if c == nil {
 		return
 	}
+	c.mu.Lock()
+	c.closing = true
+	c.mu.Unlock()
+	c.inflight.Wait()
 	c.once.Do(func() { close(c.stop) })
 	<-c.finished
 }
@@ -67,11 +87,10 @@ func (s *Store) writeStmts(ctx context.Context, fn func(tx *gorm.DB, st *stmtTx)
 		return errClosed
 	}
 	if s.dialect.name() == "postgres" {
-		select {
-		case <-c.stop:
+		if !c.enter() {
 			return errClosed
-		default:
 		}
+		defer c.inflight.Done()
 		return s.writeDirect(ctx, fn)
 	}
 	req := &writeReq{fn: fn, done: make(chan error, 1)}

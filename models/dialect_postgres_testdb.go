@@ -45,8 +45,6 @@ func testDatabase(ctx context.Context, base, dir string) (string, error) {
 	}
 	sum := sha256.Sum256([]byte(abs))
 	name := testDBPrefix + hex.EncodeToString(sum[:10])
-	testDBMu.Lock()
-	defer testDBMu.Unlock()
 	admin, err := openAdmin(base)
 	if err != nil {
 		return "", err
@@ -57,10 +55,6 @@ func testDatabase(ctx context.Context, base, dir string) (string, error) {
 		return "", fmt.Errorf("models: test database: %w", err)
 	}
 	defer conn.Close()
-	if _, err := conn.ExecContext(ctx, "SELECT pg_advisory_lock($1)", testDBLock); err != nil {
-		return "", fmt.Errorf("models: test database: %w", err)
-	}
-	defer conn.ExecContext(context.WithoutCancel(ctx), "SELECT pg_advisory_unlock($1)", testDBLock) //nolint:errcheck // the connection closes next
 	var exists bool
 	if err := conn.QueryRowContext(ctx, "SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = $1)", name).Scan(&exists); err != nil {
 		return "", fmt.Errorf("models: test database: %w", err)
@@ -69,18 +63,39 @@ func testDatabase(ctx context.Context, base, dir string) (string, error) {
 	if exists {
 		return target, nil
 	}
-	tmpl, err := testTemplate(ctx, conn, base)
+	tmpl, err := lockedTemplate(ctx, conn, base)
 	if err != nil {
 		return "", err
 	}
-	dropGoneTestDatabases(ctx, conn)
+	// Copies of one template may be made concurrently.
 	if _, err := conn.ExecContext(ctx, "CREATE DATABASE "+pgx.Identifier{name}.Sanitize()+" TEMPLATE "+pgx.Identifier{tmpl}.Sanitize()); err != nil {
+		if pgCode(err) == "42P04" { // made meanwhile by another open of the same folder
+			return target, nil
+		}
 		return "", fmt.Errorf("models: test database %s: %w", name, err)
 	}
 	if _, err := conn.ExecContext(ctx, "COMMENT ON DATABASE "+pgx.Identifier{name}.Sanitize()+" IS "+quoteLiteral(abs)); err != nil {
 		return "", fmt.Errorf("models: test database %s: %w", name, err)
 	}
 	return target, nil
+}
+
+// lockedTemplate is testTemplate under the lock that serialises making
+// templates (in this process and across processes), and drops the
+// databases of folders that are gone.
+func lockedTemplate(ctx context.Context, conn *sql.Conn, base string) (string, error) {
+	testDBMu.Lock()
+	defer testDBMu.Unlock()
+	if _, err := conn.ExecContext(ctx, "SELECT pg_advisory_lock($1)", testDBLock); err != nil {
+		return "", fmt.Errorf("models: test database: %w", err)
+	}
+	defer conn.ExecContext(context.WithoutCancel(ctx), "SELECT pg_advisory_unlock($1)", testDBLock) //nolint:errcheck // the connection closes next
+	tmpl, err := testTemplate(ctx, conn, base)
+	if err != nil {
+		return "", err
+	}
+	dropGoneTestDatabases(ctx, conn)
+	return tmpl, nil
 }
 
 // testTemplate returns the template database holding the current
@@ -102,22 +117,8 @@ func testTemplate(ctx context.Context, conn *sql.Conn, base string) (string, err
 	if exists {
 		return name, nil
 	}
-	// Templates of older migrations are of no further use.
-	var old []string
-	rows, err := conn.QueryContext(ctx, "SELECT datname FROM pg_database WHERE starts_with(datname, $1)", testTemplatePrefix)
-	if err != nil {
-		return "", fmt.Errorf("models: test template: %w", err)
-	}
-	for rows.Next() {
-		var n string
-		if rows.Scan(&n) == nil {
-			old = append(old, n)
-		}
-	}
-	rows.Close()
-	for _, n := range old {
-		_, _ = conn.ExecContext(ctx, "DROP DATABASE IF EXISTS "+pgx.Identifier{n}.Sanitize()+" WITH (FORCE)")
-	}
+	// Templates of older migrations are kept: test processes of another
+	// checkout may still be copying them.
 	building := name + "_new"
 	_, _ = conn.ExecContext(ctx, "DROP DATABASE IF EXISTS "+pgx.Identifier{building}.Sanitize()+" WITH (FORCE)")
 	if _, err := conn.ExecContext(ctx, "CREATE DATABASE "+pgx.Identifier{building}.Sanitize()); err != nil {
@@ -152,7 +153,8 @@ func dropGoneTestDatabases(ctx context.Context, conn *sql.Conn) {
 		if rows.Scan(&name, &dir) != nil {
 			continue
 		}
-		if _, err := os.Stat(dir); dir == "" || errors.Is(err, os.ErrNotExist) {
+		// A database without its folder's name is being made right now.
+		if _, err := os.Stat(dir); dir != "" && errors.Is(err, os.ErrNotExist) {
 			gone = append(gone, name)
 		}
 	}

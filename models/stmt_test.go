@@ -149,7 +149,7 @@ func TestConcurrentWritersAndReadersThroughTheLayer(t *testing.T) {
 					return err
 				}
 				return tx.Exec(`INSERT INTO application_sequences (day, last) VALUES (?, 1)
-					ON CONFLICT (day) DO UPDATE SET last = last + 1`, "20260107").Error
+					ON CONFLICT (day) DO UPDATE SET last = application_sequences.last + 1`, "20260107").Error
 			})
 		}()
 		go func() {
