@@ -31,8 +31,8 @@ type serveConfig struct {
 	pprof       string // listen address of net/http/pprof; empty: none
 	// trustedProxies lists the reverse proxies (comma-separated) whose X-Forwarded-For counts.
 	trustedProxies string
-	publicURL      string // https://… behind a TLS proxy: Secure cookies and HSTS
-	keyFile        string // seals personal data; default onewindow.key in the data folder
+	publicURL      string  // https://… behind a TLS proxy: Secure cookies and HSTS
+	keyFile        string  // seals personal data; default onewindow.key in the data folder
 	db             *string // --db: a postgres:// URL, or "" for SQLite in the data folder
 	// integrityEvery is how often PRAGMA quick_check probes the database; 0: never.
 	integrityEvery time.Duration
