@@ -18,6 +18,7 @@ import (
 // from, the staff tokens and the connections of finished clients.
 type env struct {
 	url, baseline string
+	urls          []string // -url's instances; url is the first
 	clients       int
 	samples       []sample
 	items         []string                   // on-application item codes
@@ -49,6 +50,7 @@ type client struct {
 	env  *env
 	rnd  *rand.Rand
 	http *httpClient
+	base string // the server this client talks to (-url names one or several)
 }
 
 // outcome is how an operation ended: err is empty on success; stop ends the
@@ -65,7 +67,10 @@ type outcome struct {
 func (e *env) newClient(seed int) *client {
 	e.spareMu.Lock()
 	defer e.spareMu.Unlock()
-	cl := &client{env: e, rnd: newRand(seed), http: &httpClient{}}
+	cl := &client{env: e, rnd: newRand(seed), http: &httpClient{}, base: e.url}
+	if len(e.urls) > 0 {
+		cl.base = e.urls[seed%len(e.urls)]
+	}
 	if n := len(e.spare); n > 0 {
 		cl.http, e.spare = e.spare[n-1], e.spare[:n-1]
 	}

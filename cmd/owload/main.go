@@ -48,7 +48,8 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	var cfg config
 	fs := flag.NewFlagSet("owload", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	fs.StringVar(&cfg.url, "url", "http://127.0.0.1:8080", "the server")
+	fs.StringVar(&cfg.url, "url", "http://127.0.0.1:8080",
+		"the server; several comma-separated instances of one deployment spread the clients over them in turn")
 	fs.StringVar(&cfg.baseline, "baseline-url", "", "the baseline listener of owbaseline (none: no ratios)")
 	fs.StringVar(&cfg.samples, "samples", "data/load-samples.csv", "samples CSV written by owload seed (W1, W7)")
 	fs.StringVar(&cfg.workloads, "workload", "all", "comma-separated workloads: W1 … W6, W6b, W7, or all")

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"strings"
 	"sync"
 	"time"
 )
@@ -52,7 +53,11 @@ type config struct {
 // newEnv prepares what the workloads need: samples, items, tokens. The
 // caller closes the env's connections when done.
 func newEnv(ctx context.Context, cfg config, need map[string]bool) (*env, error) {
-	e := &env{url: cfg.url, baseline: cfg.baseline, clients: cfg.clients, answers: map[string]json.RawMessage{}, acceptBodies: map[string][]byte{},
+	urls := strings.Split(cfg.url, ",")
+	for i := range urls {
+		urls[i] = strings.TrimRight(strings.TrimSpace(urls[i]), "/")
+	}
+	e := &env{url: urls[0], urls: urls, baseline: cfg.baseline, clients: cfg.clients, answers: map[string]json.RawMessage{}, acceptBodies: map[string][]byte{},
 		pool: make(chan pooled, cfg.pool), poolSize: cfg.pool, pdf: fakePDF(100 << 10)}
 	e.seq.Store(time.Now().UnixNano() % 1_000_000_000)
 	if err := e.setUp(ctx, cfg, need); err != nil {

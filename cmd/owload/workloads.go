@@ -68,21 +68,21 @@ var everydaySearchQueries = append(append([]string{}, searchQueries...), everyda
 
 func statusOp(ctx context.Context, cl *client) outcome {
 	s := cl.sample()
-	return cl.get(ctx, cl.env.url+"/api/v1/status/"+s.number+"?code="+s.code, "", http.StatusOK)
+	return cl.get(ctx, cl.base+"/api/v1/status/"+s.number+"?code="+s.code, "", http.StatusOK)
 }
 
 func searchOp(ctx context.Context, cl *client) outcome {
 	q := searchQueries[cl.rnd.IntN(len(searchQueries))]
-	return cl.get(ctx, cl.env.url+"/api/v1/items?q="+url.QueryEscape(q), "", http.StatusOK)
+	return cl.get(ctx, cl.base+"/api/v1/items?q="+url.QueryEscape(q), "", http.StatusOK)
 }
 
 func everydaySearchOp(ctx context.Context, cl *client) outcome {
 	q := everydaySearchQueries[cl.rnd.IntN(len(everydaySearchQueries))]
-	return cl.get(ctx, cl.env.url+"/api/v1/items?q="+url.QueryEscape(q), "", http.StatusOK)
+	return cl.get(ctx, cl.base+"/api/v1/items?q="+url.QueryEscape(q), "", http.StatusOK)
 }
 
 func worklistOp(ctx context.Context, cl *client) outcome {
-	return cl.get(ctx, cl.env.url+cl.env.worklistPath, cl.env.reviewerToken, http.StatusOK)
+	return cl.get(ctx, cl.base+cl.env.worklistPath, cl.env.reviewerToken, http.StatusOK)
 }
 
 // filed is the answer to a filing.
@@ -95,7 +95,7 @@ type filed struct {
 func (cl *client) file(ctx context.Context, item string) (outcome, filed) {
 	body, _ := json.Marshal(map[string]any{"item_code": item, "applicant": map[string]string{"kind": "person",
 		"name": "张三", "id_number": cl.identity(), "phone": "13800000000"}, "form": cl.env.answers[item]})
-	o, resp := cl.post(ctx, cl.env.url+"/api/v1/applications", "", "application/json", body, http.StatusCreated)
+	o, resp := cl.post(ctx, cl.base+"/api/v1/applications", "", "application/json", body, http.StatusCreated)
 	var f filed
 	if o.err == "" {
 		if err := json.Unmarshal(resp, &f); err != nil || f.Number == "" {
@@ -125,7 +125,7 @@ func fileWithPDFOp(ctx context.Context, cl *client) outcome {
 	fw, _ := mw.CreateFormFile("file", "scan.pdf")
 	_, _ = fw.Write(cl.env.pdf)
 	_ = mw.Close()
-	up, _ := cl.post(ctx, cl.env.url+"/api/v1/applications/"+f.Number+"/materials", "", mw.FormDataContentType(), buf.Bytes(), http.StatusCreated)
+	up, _ := cl.post(ctx, cl.base+"/api/v1/applications/"+f.Number+"/materials", "", mw.FormDataContentType(), buf.Bytes(), http.StatusCreated)
 	return up
 }
 
@@ -140,7 +140,7 @@ func acceptOp(ctx context.Context, cl *client) outcome {
 		cl.env.poolDry.Store(true)
 		return outcome{stop: true}
 	}
-	o, _ := cl.post(ctx, cl.env.url+"/api/v1/applications/"+p.number+"/actions/accept", cl.env.windowToken,
+	o, _ := cl.post(ctx, cl.base+"/api/v1/applications/"+p.number+"/actions/accept", cl.env.windowToken,
 		"application/json", cl.env.acceptBodies[p.code], http.StatusOK)
 	return o
 }
