@@ -128,7 +128,7 @@ func (s *Store) loadKeys(ctx context.Context, dir string, opt Options) error {
 		return nil
 	}
 	// The first start with keys: a database written before sealing is sealed now, once.
-	if _, err := s.writes.db.ExecContext(ctx, `INSERT INTO keyring_check (id, index_mac, sealed_at) VALUES (1, ?, ?)`,
+	if _, err := s.writes.db.ExecContext(ctx, s.writes.rebind(`INSERT INTO keyring_check (id, index_mac, sealed_at) VALUES (1, ?, ?)`),
 		k.check(), time.Now().UTC()); err != nil {
 		return fmt.Errorf("models: keyring: %w", err)
 	}
@@ -167,14 +167,14 @@ func (s *Store) reseal(ctx context.Context, k *Keyring, all bool) (int, error) {
 	defer tx.Rollback() //nolint:errcheck // a no-op after Commit
 	total := 0
 	for _, t := range sealedColumns {
-		n, err := resealTable(ctx, tx, k, t.table, t.columns, t.id, t.index, all)
+		n, err := resealTable(ctx, tx, s.writes.rebind, k, t.table, t.columns, t.id, t.index, all)
 		if err != nil {
 			return 0, fmt.Errorf("models: seal %s: %w", t.table, err)
 		}
 		total += n
 	}
 	if all {
-		if _, err := tx.ExecContext(ctx, `UPDATE keyring_check SET index_mac = ?, sealed_at = ? WHERE id = 1`,
+		if _, err := tx.ExecContext(ctx, s.writes.rebind(`UPDATE keyring_check SET index_mac = ?, sealed_at = ? WHERE id = 1`),
 			k.check(), time.Now().UTC()); err != nil {
 			return 0, err
 		}
@@ -182,7 +182,8 @@ func (s *Store) reseal(ctx context.Context, k *Keyring, all bool) (int, error) {
 	return total, tx.Commit()
 }
 
-func resealTable(ctx context.Context, tx *sql.Tx, k *Keyring, table string, cols []string, id, index string, all bool) (int, error) {
+func resealTable(ctx context.Context, tx *sql.Tx, rebind func(string) string, k *Keyring, table string, cols []string, id, index string,
+	all bool) (int, error) {
 	sel := "SELECT id"
 	for _, c := range cols {
 		sel += ", " + c
@@ -237,7 +238,7 @@ func resealTable(ctx context.Context, tx *sql.Tx, k *Keyring, table string, cols
 		upd += ", " + index + " = ?"
 	}
 	upd += " WHERE id = ?"
-	stmt, err := tx.PrepareContext(ctx, upd)
+	stmt, err := tx.PrepareContext(ctx, rebind(upd))
 	if err != nil {
 		return 0, err
 	}
