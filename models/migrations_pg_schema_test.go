@@ -21,32 +21,7 @@ import (
 // It runs only when ONEWINDOW_TEST_PG holds a PostgreSQL URL whose user may
 // create databases; it talks to the server through psql.
 func TestPostgresMigrationsMatchSQLite(t *testing.T) {
-	base := os.Getenv("ONEWINDOW_TEST_PG")
-	if base == "" {
-		t.Skip("ONEWINDOW_TEST_PG is not set")
-	}
-	if _, err := exec.LookPath("psql"); err != nil {
-		t.Fatalf("ONEWINDOW_TEST_PG is set but psql is not installed: %v", err)
-	}
-	pg := pgThrowAway(t, base)
-
-	files, err := filepath.Glob(filepath.Join("migrations", "postgres", "*.sql"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	sqliteVersion := SchemaVersion()
-	if len(files) != sqliteVersion {
-		t.Fatalf("%d PostgreSQL migrations, %d SQLite migrations", len(files), sqliteVersion)
-	}
-	sort.Strings(files)
-	for i, f := range files {
-		if want := fmt.Sprintf("%04d_", i+1); !strings.HasPrefix(filepath.Base(f), want) {
-			t.Fatalf("PostgreSQL migration %s is out of sequence: want %s…", f, want)
-		}
-		if out, err := exec.Command("psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", "-1", "-d", pg, "-f", f).CombinedOutput(); err != nil {
-			t.Fatalf("apply %s: %v\n%s", f, err, out)
-		}
-	}
+	pg := pgMigrated(t, pgBase(t))
 
 	s := openTest(t)
 	db, err := s.SQL()
@@ -110,6 +85,46 @@ func TestPostgresMigrationsMatchSQLite(t *testing.T) {
 			t.Errorf("uniqueness %s is in PostgreSQL only", u)
 		}
 	}
+}
+
+// pgBase is the server URL of ONEWINDOW_TEST_PG; the test is skipped
+// without it.
+func pgBase(t *testing.T) string {
+	t.Helper()
+	base := os.Getenv("ONEWINDOW_TEST_PG")
+	if base == "" {
+		t.Skip("ONEWINDOW_TEST_PG is not set")
+	}
+	if _, err := exec.LookPath("psql"); err != nil {
+		t.Fatalf("ONEWINDOW_TEST_PG is set but psql is not installed: %v", err)
+	}
+	return base
+}
+
+// pgMigrated creates a throw-away database on the server of base and applies
+// migrations/postgres/*.sql to it in order, one transaction each.
+func pgMigrated(t *testing.T, base string) string {
+	t.Helper()
+	pg := pgThrowAway(t, base)
+
+	files, err := filepath.Glob(filepath.Join("migrations", "postgres", "*.sql"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	sqliteVersion := SchemaVersion()
+	if len(files) != sqliteVersion {
+		t.Fatalf("%d PostgreSQL migrations, %d SQLite migrations", len(files), sqliteVersion)
+	}
+	sort.Strings(files)
+	for i, f := range files {
+		if want := fmt.Sprintf("%04d_", i+1); !strings.HasPrefix(filepath.Base(f), want) {
+			t.Fatalf("PostgreSQL migration %s is out of sequence: want %s…", f, want)
+		}
+		if out, err := exec.Command("psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", "-1", "-d", pg, "-f", f).CombinedOutput(); err != nil {
+			t.Fatalf("apply %s: %v\n%s", f, err, out)
+		}
+	}
+	return pg
 }
 
 // pgTypeMatches tells whether a PostgreSQL column type is the agreed
