@@ -16,24 +16,35 @@ import (
 	"onewindow/workflow"
 )
 
-// TestPostgresAcceptsStoreSQL runs the store's reports, lists, sweeps and
-// catch-ups on SQLite, records every statement they send through gorm, and
+// TestPostgresAcceptsStoreSQL runs the store's filings, reports, lists,
+// sweeps and catch-ups on SQLite, records every statement they send (through
+// gorm, and the statement layer's fixed statements through its rebind), and
 // has PostgreSQL (the schema of migrations/postgres) parse and plan each one
 // with PREPARE: a statement only SQLite accepts (a boolean summed, a
 // subquery without an alias, an ambiguous upsert, a grouped select of a
 // column not grouped by) fails here. It runs only with ONEWINDOW_TEST_PG.
 func TestPostgresAcceptsStoreSQL(t *testing.T) {
 	pg := pgMigrated(t, pgBase(t))
-	s := legalCatalogue(t)
+	s := openTest(t)
 	var mu sync.Mutex
 	seen := map[string]bool{}
+	record := func(q string) {
+		mu.Lock()
+		seen[q] = true
+		mu.Unlock()
+	}
+	for _, c := range []*stmtCache{s.writes, s.reads} {
+		rebind := c.rebind
+		c.rebind = func(q string) string {
+			record(q)
+			return rebind(q)
+		}
+	}
 	capture := func(db *gorm.DB) {
 		if db.Statement == nil || db.Statement.SQL.Len() == 0 {
 			return
 		}
-		mu.Lock()
-		seen[db.Statement.SQL.String()] = true
-		mu.Unlock()
+		record(db.Statement.SQL.String())
 	}
 	for _, db := range []*gorm.DB{s.db, s.read} {
 		cb := db.Callback()
@@ -51,21 +62,32 @@ func TestPostgresAcceptsStoreSQL(t *testing.T) {
 		}
 	}
 
+	seedLegal(t, s)
 	ctx := context.Background()
 	cal := testCalendar(t)
 	now := time.Date(2026, 3, 2, 2, 0, 0, 0, time.UTC)
 	today := CentreDay(now)
-	f := file(t, s, "L1", now, nil)
-	if _, err := accept(s, cal, f.Number, workflow.Accept, 1, now, checks("m1", "m2", "m3"), nil); err != nil {
-		t.Fatalf("accept: %v", err)
-	}
 	must := func(what string, err error) {
 		t.Helper()
 		if err != nil {
 			t.Fatalf("%s: %v", what, err)
 		}
 	}
-	_, err := s.CatchUpStats(ctx, cal, 0)
+	idem := &Idempotency{Scope: "applicant", Key: "k1", Request: "r1"}
+	f := file(t, s, "L1", now, idem)
+	file(t, s, "L1", now, idem) // the replay
+	_, err := s.FilingByKey(ctx, idem.Scope, idem.Key)
+	must("filing by key", err)
+	_, err = s.ApplicationByCode(ctx, f.Number, f.QueryCode)
+	must("status", err)
+	if _, err := accept(s, cal, f.Number, workflow.Accept, 1, now, checks("m1", "m2", "m3"), nil); err != nil {
+		t.Fatalf("accept: %v", err)
+	}
+	b := fileTestBundle(t, s, now, "L1", "S1")
+	_, err = s.IsBundleNumber(ctx, b.Number)
+	must("bundle number", err)
+	must("purge keys", s.PurgeIdempotencyKeys(ctx, now.AddDate(0, 0, 1)))
+	_, err = s.CatchUpStats(ctx, cal, 0)
 	must("catch up statistics", err)
 	_, err = s.Statistics(ctx, StatsFilter{Department: "scj", From: "2026-01", To: "2026-12"})
 	must("statistics", err)
@@ -116,6 +138,7 @@ func TestPostgresAcceptsStoreSQL(t *testing.T) {
 	if len(stmts) < 30 {
 		t.Fatalf("only %d statements recorded", len(stmts))
 	}
+	t.Logf("%d distinct statements", len(stmts))
 	for i, q := range stmts {
 		pq, ok := postgresText(q)
 		if !ok {
