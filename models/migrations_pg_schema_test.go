@@ -102,29 +102,53 @@ func pgBase(t *testing.T) string {
 }
 
 // pgMigrated creates a throw-away database on the server of base and applies
-// migrations/postgres/*.sql to it in order, one transaction each.
+// migrations/postgres/*.sql to it in order, one transaction each; the
+// database is dropped when the test ends.
 func pgMigrated(t *testing.T, base string) string {
 	t.Helper()
-	pg := pgThrowAway(t, base)
-
-	files, err := filepath.Glob(filepath.Join("migrations", "postgres", "*.sql"))
+	pg, drop, err := migratedPostgres(base)
 	if err != nil {
 		t.Fatal(err)
 	}
-	sqliteVersion := SchemaVersion()
-	if len(files) != sqliteVersion {
-		t.Fatalf("%d PostgreSQL migrations, %d SQLite migrations", len(files), sqliteVersion)
+	t.Cleanup(drop)
+	return pg
+}
+
+// migratedPostgres creates and migrates a throw-away database and returns
+// its URL and the function that drops it.
+func migratedPostgres(base string) (string, func(), error) {
+	u, err := url.Parse(base)
+	if err != nil {
+		return "", nil, fmt.Errorf("ONEWINDOW_TEST_PG: %w", err)
+	}
+	name := fmt.Sprintf("onewindow_schema_%d_%d", os.Getpid(), time.Now().UnixNano())
+	if out, err := exec.Command("psql", "-X", "-q", "-d", base, "-c", "CREATE DATABASE "+name).CombinedOutput(); err != nil {
+		return "", nil, fmt.Errorf("create database: %w\n%s", err, out)
+	}
+	drop := func() { _ = exec.Command("psql", "-X", "-q", "-d", base, "-c", "DROP DATABASE IF EXISTS "+name).Run() }
+	u.Path = "/" + name
+	pg := u.String()
+	files, err := filepath.Glob(filepath.Join("migrations", "postgres", "*.sql"))
+	if err != nil {
+		drop()
+		return "", nil, err
+	}
+	if len(files) != SchemaVersion() {
+		drop()
+		return "", nil, fmt.Errorf("%d PostgreSQL migrations, %d SQLite migrations", len(files), SchemaVersion())
 	}
 	sort.Strings(files)
 	for i, f := range files {
 		if want := fmt.Sprintf("%04d_", i+1); !strings.HasPrefix(filepath.Base(f), want) {
-			t.Fatalf("PostgreSQL migration %s is out of sequence: want %s…", f, want)
+			drop()
+			return "", nil, fmt.Errorf("PostgreSQL migration %s is out of sequence: want %s…", f, want)
 		}
 		if out, err := exec.Command("psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", "-1", "-d", pg, "-f", f).CombinedOutput(); err != nil {
-			t.Fatalf("apply %s: %v\n%s", f, err, out)
+			drop()
+			return "", nil, fmt.Errorf("apply %s: %w\n%s", f, err, out)
 		}
 	}
-	return pg
+	return pg, drop, nil
 }
 
 // pgTypeMatches tells whether a PostgreSQL column type is the agreed
@@ -293,23 +317,6 @@ func postgresSchema(t *testing.T, pg string) schemaFacts {
 		f.unique[r[0]+"("+r[1]+")"+r[2]] = true
 	}
 	return f
-}
-
-// pgThrowAway creates an empty database on the server of base and returns
-// its URL; the database is dropped when the test ends.
-func pgThrowAway(t *testing.T, base string) string {
-	t.Helper()
-	u, err := url.Parse(base)
-	if err != nil {
-		t.Fatalf("ONEWINDOW_TEST_PG: %v", err)
-	}
-	name := fmt.Sprintf("onewindow_schema_%d_%d", os.Getpid(), time.Now().UnixNano())
-	psqlRows(t, base, "CREATE DATABASE "+name, 0)
-	t.Cleanup(func() {
-		_ = exec.Command("psql", "-X", "-q", "-d", base, "-c", "DROP DATABASE IF EXISTS "+name).Run()
-	})
-	u.Path = "/" + name
-	return u.String()
 }
 
 // psqlRows runs one query through psql and returns its rows of n fields.

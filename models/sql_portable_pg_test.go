@@ -3,6 +3,7 @@ package models
 import (
 	"context"
 	"fmt"
+	"os"
 	"os/exec"
 	"regexp"
 	"sort"
@@ -26,42 +27,13 @@ import (
 func TestPostgresAcceptsStoreSQL(t *testing.T) {
 	pg := pgMigrated(t, pgBase(t))
 	s := openTest(t)
-	var mu sync.Mutex
 	seen := map[string]bool{}
-	record := func(q string) {
+	var mu sync.Mutex
+	watchStatements(t, s, "pgtest:capture", func(q string) {
 		mu.Lock()
 		seen[q] = true
 		mu.Unlock()
-	}
-	for _, c := range []*stmtCache{s.writes, s.reads} {
-		rebind := c.rebind
-		c.rebind = func(q string) string {
-			record(q)
-			return rebind(q)
-		}
-	}
-	capture := func(db *gorm.DB) {
-		if db.Statement == nil || db.Statement.SQL.Len() == 0 {
-			return
-		}
-		record(db.Statement.SQL.String())
-	}
-	for _, db := range []*gorm.DB{s.db, s.read} {
-		cb := db.Callback()
-		for i, err := range []error{
-			cb.Query().After("gorm:query").Register("pgtest:capture", capture),
-			cb.Raw().After("gorm:raw").Register("pgtest:capture", capture),
-			cb.Row().After("gorm:row").Register("pgtest:capture", capture),
-			cb.Create().After("gorm:create").Register("pgtest:capture", capture),
-			cb.Update().After("gorm:update").Register("pgtest:capture", capture),
-			cb.Delete().After("gorm:delete").Register("pgtest:capture", capture),
-		} {
-			if err != nil {
-				t.Fatalf("callback %d: %v", i, err)
-			}
-		}
-	}
-
+	})
 	seedLegal(t, s)
 	ctx := context.Background()
 	cal := testCalendar(t)
@@ -134,23 +106,148 @@ func TestPostgresAcceptsStoreSQL(t *testing.T) {
 	for q := range seen {
 		stmts = append(stmts, q)
 	}
-	sort.Strings(stmts)
 	if len(stmts) < 30 {
 		t.Fatalf("only %d statements recorded", len(stmts))
 	}
 	t.Logf("%d distinct statements", len(stmts))
-	for i, q := range stmts {
+	refused, err := refusedByPostgres(pg, stmts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range refused {
+		t.Errorf("PostgreSQL refuses\n%s", r)
+	}
+}
+
+// watchStatements calls see with the text of every statement s sends: gorm's
+// (through callbacks named name) and the statement layer's fixed ones
+// (through its rebind).
+func watchStatements(t testing.TB, s *Store, name string, see func(string)) {
+	t.Helper()
+	capture := func(db *gorm.DB) {
+		if db.Statement != nil && db.Statement.SQL.Len() > 0 {
+			see(db.Statement.SQL.String())
+		}
+	}
+	for _, db := range []*gorm.DB{s.db, s.read} {
+		cb := db.Callback()
+		for i, err := range []error{
+			cb.Query().After("gorm:query").Register(name, capture),
+			cb.Raw().After("gorm:raw").Register(name, capture),
+			cb.Row().After("gorm:row").Register(name, capture),
+			cb.Create().After("gorm:create").Register(name, capture),
+			cb.Update().After("gorm:update").Register(name, capture),
+			cb.Delete().After("gorm:delete").Register(name, capture),
+		} {
+			if err != nil {
+				t.Fatalf("callback %d: %v", i, err)
+			}
+		}
+	}
+	for _, c := range []*stmtCache{s.writes, s.reads} {
+		rebind := c.rebind
+		c.rebind = func(q string) string {
+			see(q)
+			return rebind(q)
+		}
+	}
+}
+
+// suiteStatements holds, when ONEWINDOW_TEST_PG is set and
+// ONEWINDOW_TEST_PG_STATEMENTS is 1, every statement the package's tests send
+// through stores opened by openTest; TestMain has PostgreSQL check them all
+// after the tests ran. It is opt-in: the callbacks are registered on stores
+// that already run background work.
+var suiteStatements = struct {
+	sync.Mutex
+	set map[string]bool
+}{set: map[string]bool{}}
+
+// recordStatements records what s sends for the check after the tests.
+func recordStatements(t testing.TB, s *Store) {
+	if !recordingSuite() {
+		return
+	}
+	watchStatements(t, s, "pgtest:record", func(q string) {
+		suiteStatements.Lock()
+		suiteStatements.set[q] = true
+		suiteStatements.Unlock()
+	})
+}
+
+func recordingSuite() bool {
+	return os.Getenv("ONEWINDOW_TEST_PG") != "" && os.Getenv("ONEWINDOW_TEST_PG_STATEMENTS") == "1"
+}
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	base := os.Getenv("ONEWINDOW_TEST_PG")
+	if !recordingSuite() || code != 0 {
+		os.Exit(code)
+	}
+	stmts := make([]string, 0, len(suiteStatements.set))
+	for q := range suiteStatements.set {
+		stmts = append(stmts, q)
+	}
+	pg, drop, err := migratedPostgres(base)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "PostgreSQL check of the recorded statements:", err)
+		os.Exit(1)
+	}
+	refused, err := refusedByPostgres(pg, stmts)
+	drop()
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "PostgreSQL check of the recorded statements:", err)
+		os.Exit(1)
+	}
+	for _, r := range refused {
+		fmt.Fprintf(os.Stderr, "PostgreSQL refuses\n%s\n", r)
+	}
+	if len(refused) > 0 {
+		fmt.Fprintf(os.Stderr, "FAIL: PostgreSQL refuses %d of the %d statements the tests sent\n", len(refused), len(stmts))
+		os.Exit(1)
+	}
+	os.Exit(code)
+}
+
+// refusedByPostgres has PostgreSQL parse and plan each statement (PREPARE,
+// one psql session, one statement a line) and returns each refused one with
+// the server's error.
+func refusedByPostgres(pg string, stmts []string) ([]string, error) {
+	sort.Strings(stmts)
+	var script strings.Builder
+	var lines []string // the statement of each script line
+	for _, q := range stmts {
 		pq, ok := postgresText(q)
 		if !ok {
 			continue
 		}
-		name := fmt.Sprintf("s%d", i)
-		out, err := exec.Command("psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", "-d", pg,
-			"-c", "PREPARE "+name+" AS "+pq, "-c", "DEALLOCATE "+name).CombinedOutput()
-		if err != nil {
-			t.Errorf("PostgreSQL refuses\n%s\n%s", q, out)
-		}
+		n := len(lines)
+		fmt.Fprintf(&script, "PREPARE s%d AS %s;\n", n, strings.Join(strings.Fields(pq), " "))
+		fmt.Fprintf(&script, "DEALLOCATE s%d;\n", n)
+		lines = append(lines, q, q)
 	}
+	cmd := exec.Command("psql", "-X", "-q", "-d", pg, "-f", "-")
+	cmd.Stdin = strings.NewReader(script.String())
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		return nil, fmt.Errorf("psql: %w\n%s", err, out)
+	}
+	var refused []string
+	errLine := regexp.MustCompile(`^psql:<stdin>:(\d+): (ERROR: .*)$`)
+	for _, l := range strings.Split(string(out), "\n") {
+		m := errLine.FindStringSubmatch(l)
+		if m == nil {
+			continue
+		}
+		var i int
+		fmt.Sscan(m[1], &i)
+		if i < 1 || i > len(lines) || i%2 == 0 { // a DEALLOCATE after a refused PREPARE
+			continue
+		}
+		refused = append(refused, m[2]+"\n"+lines[i-1])
+	}
+	return refused, nil
 }
 
 // gormSQLiteOnly is what gorm's SQLite dialector writes and its PostgreSQL
@@ -163,13 +260,18 @@ var (
 
 // postgresText turns a statement as gorm wrote it for SQLite into the text
 // gorm writes for PostgreSQL: "identifiers" and $n placeholders. It is false
-// for statements that are the SQLite dialect's own (savepoints, pragmas).
+// for statements that are the SQLite dialect's own (savepoints, pragmas) and
+// for the SQLite-only probes of tests (query plans, triggers that inject a
+// failure, a write to a missing table).
 func postgresText(q string) (string, bool) {
 	up := strings.ToUpper(strings.TrimSpace(q))
-	for _, p := range []string{"SAVEPOINT", "RELEASE", "ROLLBACK", "PRAGMA"} {
+	for _, p := range []string{"SAVEPOINT", "RELEASE", "ROLLBACK", "PRAGMA", "EXPLAIN QUERY PLAN", "CREATE TRIGGER", "DROP TRIGGER"} {
 		if strings.HasPrefix(up, p) {
 			return "", false
 		}
+	}
+	if strings.Contains(up, "PRAGMA_") || strings.Contains(up, "NO_SUCH_TABLE") {
+		return "", false
 	}
 	q = strings.ReplaceAll(q, "`", `"`)
 	q = limitMinusOne.ReplaceAllString(q, "")

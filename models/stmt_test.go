@@ -13,7 +13,7 @@ import (
 )
 
 const bumpSQL = `INSERT INTO application_sequences (day, last) VALUES (?, 1)
-	ON CONFLICT (day) DO UPDATE SET last = last + 1 RETURNING last`
+	ON CONFLICT (day) DO UPDATE SET last = application_sequences.last + 1 RETURNING last`
 
 // bump draws the next number of day in a write transaction of its own.
 func bump(t *testing.T, s *Store, day string) int {
@@ -148,7 +148,7 @@ func TestConcurrentWritersAndReadersThroughTheLayer(t *testing.T) {
 					return err
 				}
 				return tx.Exec(`INSERT INTO application_sequences (day, last) VALUES (?, 1)
-					ON CONFLICT (day) DO UPDATE SET last = last + 1`, "20260107").Error
+					ON CONFLICT (day) DO UPDATE SET last = application_sequences.last + 1`, "20260107").Error
 			})
 		}()
 		go func() {
