@@ -17,6 +17,7 @@ func openTest(t testing.TB) *Store {
 		t.Fatalf("open: %v", err)
 	}
 	t.Cleanup(func() { s.Close() })
+	recordStatements(t, s)
 	return s
 }
 
@@ -176,7 +177,7 @@ func TestOpenRejectsUnknownSynchronous(t *testing.T) {
 
 func TestReadersCannotWrite(t *testing.T) {
 	s := openTest(t)
-	err := s.read.Exec("INSERT INTO item_types (code, name, power_list, on_application, sort) VALUES ('99', 'x', 0, 0, 99)").Error
+	err := s.read.Exec("INSERT INTO item_types (code, name, power_list, on_application, sort) VALUES ('99', 'x', FALSE, FALSE, 99)").Error
 	if err == nil {
 		t.Fatal("the read pool accepted a write")
 	}

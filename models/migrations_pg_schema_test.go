@@ -21,32 +21,7 @@ import (
 // It runs only when ONEWINDOW_TEST_PG holds a PostgreSQL URL whose user may
 // create databases; it talks to the server through psql.
 func TestPostgresMigrationsMatchSQLite(t *testing.T) {
-	base := os.Getenv("ONEWINDOW_TEST_PG")
-	if base == "" {
-		t.Skip("ONEWINDOW_TEST_PG is not set")
-	}
-	if _, err := exec.LookPath("psql"); err != nil {
-		t.Fatalf("ONEWINDOW_TEST_PG is set but psql is not installed: %v", err)
-	}
-	pg := pgThrowAway(t, base)
-
-	files, err := filepath.Glob(filepath.Join("migrations", "postgres", "*.sql"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	sqliteVersion := SchemaVersion()
-	if len(files) != sqliteVersion {
-		t.Fatalf("%d PostgreSQL migrations, %d SQLite migrations", len(files), sqliteVersion)
-	}
-	sort.Strings(files)
-	for i, f := range files {
-		if want := fmt.Sprintf("%04d_", i+1); !strings.HasPrefix(filepath.Base(f), want) {
-			t.Fatalf("PostgreSQL migration %s is out of sequence: want %s…", f, want)
-		}
-		if out, err := exec.Command("psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", "-1", "-d", pg, "-f", f).CombinedOutput(); err != nil {
-			t.Fatalf("apply %s: %v\n%s", f, err, out)
-		}
-	}
+	pg := pgMigrated(t, pgBase(t))
 
 	s := openTest(t)
 	db, err := s.SQL()
@@ -110,6 +85,70 @@ func TestPostgresMigrationsMatchSQLite(t *testing.T) {
 			t.Errorf("uniqueness %s is in PostgreSQL only", u)
 		}
 	}
+}
+
+// pgBase is the server URL of ONEWINDOW_TEST_PG; the test is skipped
+// without it.
+func pgBase(t *testing.T) string {
+	t.Helper()
+	base := os.Getenv("ONEWINDOW_TEST_PG")
+	if base == "" {
+		t.Skip("ONEWINDOW_TEST_PG is not set")
+	}
+	if _, err := exec.LookPath("psql"); err != nil {
+		t.Fatalf("ONEWINDOW_TEST_PG is set but psql is not installed: %v", err)
+	}
+	return base
+}
+
+// pgMigrated creates a throw-away database on the server of base and applies
+// migrations/postgres/*.sql to it in order, one transaction each; the
+// database is dropped when the test ends.
+func pgMigrated(t *testing.T, base string) string {
+	t.Helper()
+	pg, drop, err := migratedPostgres(base)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(drop)
+	return pg
+}
+
+// migratedPostgres creates and migrates a throw-away database and returns
+// its URL and the function that drops it.
+func migratedPostgres(base string) (string, func(), error) {
+	u, err := url.Parse(base)
+	if err != nil {
+		return "", nil, fmt.Errorf("ONEWINDOW_TEST_PG: %w", err)
+	}
+	name := fmt.Sprintf("onewindow_schema_%d_%d", os.Getpid(), time.Now().UnixNano())
+	if out, err := exec.Command("psql", "-X", "-q", "-d", base, "-c", "CREATE DATABASE "+name).CombinedOutput(); err != nil {
+		return "", nil, fmt.Errorf("create database: %w\n%s", err, out)
+	}
+	drop := func() { _ = exec.Command("psql", "-X", "-q", "-d", base, "-c", "DROP DATABASE IF EXISTS "+name).Run() }
+	u.Path = "/" + name
+	pg := u.String()
+	files, err := filepath.Glob(filepath.Join("migrations", "postgres", "*.sql"))
+	if err != nil {
+		drop()
+		return "", nil, err
+	}
+	if len(files) != SchemaVersion() {
+		drop()
+		return "", nil, fmt.Errorf("%d PostgreSQL migrations, %d SQLite migrations", len(files), SchemaVersion())
+	}
+	sort.Strings(files)
+	for i, f := range files {
+		if want := fmt.Sprintf("%04d_", i+1); !strings.HasPrefix(filepath.Base(f), want) {
+			drop()
+			return "", nil, fmt.Errorf("PostgreSQL migration %s is out of sequence: want %s…", f, want)
+		}
+		if out, err := exec.Command("psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", "-1", "-d", pg, "-f", f).CombinedOutput(); err != nil {
+			drop()
+			return "", nil, fmt.Errorf("apply %s: %w\n%s", f, err, out)
+		}
+	}
+	return pg, drop, nil
 }
 
 // pgTypeMatches tells whether a PostgreSQL column type is the agreed
@@ -278,23 +317,6 @@ func postgresSchema(t *testing.T, pg string) schemaFacts {
 		f.unique[r[0]+"("+r[1]+")"+r[2]] = true
 	}
 	return f
-}
-
-// pgThrowAway creates an empty database on the server of base and returns
-// its URL; the database is dropped when the test ends.
-func pgThrowAway(t *testing.T, base string) string {
-	t.Helper()
-	u, err := url.Parse(base)
-	if err != nil {
-		t.Fatalf("ONEWINDOW_TEST_PG: %v", err)
-	}
-	name := fmt.Sprintf("onewindow_schema_%d_%d", os.Getpid(), time.Now().UnixNano())
-	psqlRows(t, base, "CREATE DATABASE "+name, 0)
-	t.Cleanup(func() {
-		_ = exec.Command("psql", "-X", "-q", "-d", base, "-c", "DROP DATABASE IF EXISTS "+name).Run()
-	})
-	u.Path = "/" + name
-	return u.String()
 }
 
 // psqlRows runs one query through psql and returns its rows of n fields.

@@ -83,11 +83,16 @@ func (s *Store) ClaimMessages(ctx context.Context, owner string, now time.Time, 
 	apps := map[uint]*Application{}
 	err := s.writeTx(ctx, func(tx *gorm.DB) error {
 		rows = nil
+		// The outer WHERE repeats the due condition: with concurrent
+		// transactions (not SQLite's single writer) a claimer that waited on
+		// another's lock re-checks each row as committed and skips those
+		// just leased, where the subquery alone would claim them again.
 		err := tx.Raw(`UPDATE outbox_messages SET state = 'sending', lease_owner = ?, lease_ms = ?, attempts = attempts + 1
 			WHERE id IN (SELECT id FROM outbox_messages
 				WHERE (state = 'queued' AND next_ms <= ?) OR (state = 'sending' AND lease_ms <= ?)
 				ORDER BY next_ms, id LIMIT ?)
-			RETURNING `+messageColumns, owner, nowMs+lease.Milliseconds(), nowMs, nowMs, limit).Scan(&rows).Error
+			AND ((state = 'queued' AND next_ms <= ?) OR (state = 'sending' AND lease_ms <= ?))
+			RETURNING `+messageColumns, owner, nowMs+lease.Milliseconds(), nowMs, nowMs, limit, nowMs, nowMs).Scan(&rows).Error
 		if err != nil {
 			return err
 		}

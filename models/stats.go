@@ -123,6 +123,14 @@ func (s *Store) CatchUpStats(ctx context.Context, cal *workflow.Calendar, limit 
 		var cur struct {
 			LastEvent, LastEvaluation int64
 		}
+		// Lock the cursor row before reading it: SQLite's single writer
+		// serialises catch-ups anyway, but on a server with concurrent
+		// transactions a second instance would otherwise read the same
+		// cursor and count the same events twice. It waits here instead
+		// and then reads where the first one stopped.
+		if err := tx.Exec(`UPDATE stats_cursor SET last_event = last_event WHERE id = 1`).Error; err != nil {
+			return err
+		}
 		if err := tx.Raw(`SELECT last_event, last_evaluation FROM stats_cursor WHERE id = 1`).Scan(&cur).Error; err != nil {
 			return err
 		}

@@ -121,10 +121,11 @@ var loadSQL = []string{
 		tracking_number, created_by, last_hash, event_count, updated_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'person', ?, ?, ?, '', ?, ?, ?, ?, ?, ?, ?, ?, 0, 0, ?, ?, ?, ?, '', ?, ?, ?, '', ?, ?, ?, ?) RETURNING id`,
 	`INSERT INTO application_materials (application_id, material_key, sort, name, necessity, kind, copies, provided, pending)
-		SELECT ?, key, sort, name, necessity, '', 1, 1, 0 FROM materials WHERE item_id = ? ORDER BY sort, id`,
+		SELECT ?, key, sort, name, necessity, '', 1, TRUE, FALSE FROM materials WHERE item_id = ? ORDER BY sort, id`,
 	`INSERT INTO application_tasks (application_id, department_code, sort, stages, stage, claimed_by, decided_by, decided_at,
 		comment, promised_deadline, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, '', ?, ?, ?)`,
-	`INSERT INTO application_sequences (day, last) VALUES (?, ?) ON CONFLICT (day) DO UPDATE SET last = max(last, excluded.last)`,
+	`INSERT INTO application_sequences (day, last) VALUES (?, ?) ON CONFLICT (day) DO UPDATE
+		SET last = CASE WHEN application_sequences.last > excluded.last THEN application_sequences.last ELSE excluded.last END`,
 	`INSERT INTO application_definitions (item_code, item_version, sha256, definition) VALUES (?, ?, ?, ?)
 		ON CONFLICT (item_code, item_version, sha256) DO UPDATE SET item_code = excluded.item_code RETURNING id`,
 }

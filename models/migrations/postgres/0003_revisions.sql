@@ -28,6 +28,9 @@ CREATE TRIGGER item_revisions_no_update BEFORE UPDATE ON item_revisions
     FOR EACH ROW EXECUTE FUNCTION item_revisions_append_only();
 CREATE TRIGGER item_revisions_no_delete BEFORE DELETE ON item_revisions
     FOR EACH ROW EXECUTE FUNCTION item_revisions_append_only();
+-- TRUNCATE skips row triggers; it is refused as a delete.
+CREATE TRIGGER item_revisions_no_truncate BEFORE TRUNCATE ON item_revisions
+    FOR EACH STATEMENT EXECUTE FUNCTION item_revisions_append_only();
 
 -- At most one pending draft per item, based on the item version it was
 -- edited from.

@@ -155,6 +155,8 @@ CREATE TRIGGER application_events_no_update BEFORE UPDATE ON application_events
     FOR EACH ROW EXECUTE FUNCTION application_events_append_only();
 CREATE TRIGGER application_events_no_delete BEFORE DELETE ON application_events
     FOR EACH ROW EXECUTE FUNCTION application_events_append_only();
+CREATE TRIGGER application_events_no_truncate BEFORE TRUNCATE ON application_events
+    FOR EACH STATEMENT EXECUTE FUNCTION application_events_append_only();
 
 CREATE FUNCTION applications_never_deleted() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
@@ -163,6 +165,8 @@ END;
 $$;
 CREATE TRIGGER applications_no_delete BEFORE DELETE ON applications
     FOR EACH ROW EXECUTE FUNCTION applications_never_deleted();
+CREATE TRIGGER applications_no_truncate BEFORE TRUNCATE ON applications
+    FOR EACH STATEMENT EXECUTE FUNCTION applications_never_deleted();
 
 CREATE TABLE idempotency_keys (
     scope      TEXT    NOT NULL,   -- the caller: a user name, or the client for anonymous calls

@@ -31,3 +31,5 @@ CREATE TRIGGER search_alias_changes_no_update BEFORE UPDATE ON search_alias_chan
     FOR EACH ROW EXECUTE FUNCTION search_alias_changes_append_only();
 CREATE TRIGGER search_alias_changes_no_delete BEFORE DELETE ON search_alias_changes
     FOR EACH ROW EXECUTE FUNCTION search_alias_changes_append_only();
+CREATE TRIGGER search_alias_changes_no_truncate BEFORE TRUNCATE ON search_alias_changes
+    FOR EACH STATEMENT EXECUTE FUNCTION search_alias_changes_append_only();

@@ -30,3 +30,5 @@ CREATE TRIGGER task_cards_no_update BEFORE UPDATE ON task_cards
     FOR EACH ROW EXECUTE FUNCTION task_cards_never_changed();
 CREATE TRIGGER task_cards_no_delete BEFORE DELETE ON task_cards
     FOR EACH ROW EXECUTE FUNCTION task_cards_never_deleted();
+CREATE TRIGGER task_cards_no_truncate BEFORE TRUNCATE ON task_cards
+    FOR EACH STATEMENT EXECUTE FUNCTION task_cards_never_deleted();
