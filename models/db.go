@@ -205,6 +205,10 @@ func (s *Store) Close() error {
 // there is no file there, but its folder is still the data folder).
 func (s *Store) Path() string { return s.path }
 
+// Rebind writes the ? placeholders of a statement for SQL()'s handle in the
+// engine's form ($1, $2, … on PostgreSQL).
+func (s *Store) Rebind(q string) string { return s.dialect.rebind(q) }
+
 // Engine is the database engine's name: "sqlite" or "postgres".
 func (s *Store) Engine() string { return s.dialect.name() }
 

@@ -58,10 +58,14 @@ func TestAuditVerifyFindsAnEditedEvent(t *testing.T) {
 		t.Fatal(err)
 	}
 	db, _ := store.SQL()
-	if _, err := db.Exec(`DROP TRIGGER application_events_no_update`); err != nil {
+	drop := `DROP TRIGGER application_events_no_update`
+	if store.Engine() == "postgres" {
+		drop += ` ON application_events`
+	}
+	if _, err := db.Exec(drop); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := db.Exec(`UPDATE application_events SET comment = 'changed' WHERE application_id = (SELECT id FROM applications WHERE number = ?)`, numbers[1]); err != nil {
+	if _, err := db.Exec(store.Rebind(`UPDATE application_events SET comment = 'changed' WHERE application_id = (SELECT id FROM applications WHERE number = ?)`), numbers[1]); err != nil {
 		t.Fatal(err)
 	}
 	store.Close()

@@ -24,7 +24,7 @@ import (
 func TestBackupUnderLoadRestoresEveryAcknowledgedFiling(t *testing.T) {
 	ctx := context.Background()
 	dir := t.TempDir()
-	store, err := models.Open(ctx, dir, models.Options{})
+	store, err := models.Open(ctx, dir, models.Options{DB: "sqlite"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -102,7 +102,7 @@ func TestBackupUnderLoadRestoresEveryAcknowledgedFiling(t *testing.T) {
 	if !strings.Contains(out.String(), "integrity ok") || !strings.Contains(out.String(), " 0 broken") {
 		t.Fatalf("restore output: %s", out.String())
 	}
-	rs, err := models.Open(ctx, restored, models.Options{KeyFile: key})
+	rs, err := models.Open(ctx, restored, models.Options{KeyFile: key, DB: "sqlite"})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -62,7 +62,7 @@ func TestDrawVerifyRecomputesThePublishedDraw(t *testing.T) {
 		t.Fatal(err)
 	}
 	db, _ := store.SQL()
-	if _, err := db.ExecContext(ctx, "UPDATE inspection_tasks SET credit_code = (SELECT credit_code FROM inspection_entities WHERE industry = '餐饮服务' ORDER BY credit_code DESC LIMIT 1) WHERE plan_id = ? AND seq = 1", joint); err != nil {
+	if _, err := db.ExecContext(ctx, store.Rebind("UPDATE inspection_tasks SET credit_code = (SELECT credit_code FROM inspection_entities WHERE industry = '餐饮服务' ORDER BY credit_code DESC LIMIT 1) WHERE plan_id = ? AND seq = 1"), joint); err != nil {
 		t.Fatal(err)
 	}
 	store.Close()

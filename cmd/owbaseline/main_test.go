@@ -46,7 +46,7 @@ func TestRefusesANonLoopbackAddressAndAMissingDatabase(t *testing.T) {
 
 func TestServesTheBaselinesOnAStoresDatabase(t *testing.T) {
 	dir := t.TempDir()
-	store, err := models.Open(context.Background(), dir, models.Options{})
+	store, err := models.Open(context.Background(), dir, models.Options{DB: "sqlite"})
 	if err != nil {
 		t.Fatal(err)
 	}

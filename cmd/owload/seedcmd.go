@@ -69,7 +69,8 @@ func seedCommand(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	if err != nil {
 		return err
 	}
-	store, err := models.Open(ctx, cfg.data, models.Options{})
+	// The generator bulk-loads a SQLite folder; onewindow migrate copies it to PostgreSQL.
+	store, err := models.Open(ctx, cfg.data, models.Options{DB: "sqlite"})
 	if err != nil {
 		return err
 	}

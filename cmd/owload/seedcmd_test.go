@@ -33,7 +33,7 @@ func TestSeedFillsANewFolderAndWritesSamples(t *testing.T) {
 	if err != nil || len(rows) < 2 || strings.Join(rows[0], ",") != "number,code,state,department" {
 		t.Fatalf("samples %v, %v", rows, err)
 	}
-	store, err := models.Open(ctx, dir, models.Options{})
+	store, err := models.Open(ctx, dir, models.Options{DB: "sqlite"})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -65,7 +65,7 @@ func TestEveryWorkloadRunsAgainstAServer(t *testing.T) {
 func smokeServer(t *testing.T, dir string) (string, string, string) {
 	t.Helper()
 	ctx := context.Background()
-	store, err := models.Open(ctx, dir, models.Options{})
+	store, err := models.Open(ctx, dir, models.Options{DB: "sqlite"})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -103,6 +103,9 @@ func Applications(ctx context.Context, store *models.Store, opt Options) ([]Samp
 	if err != nil {
 		return nil, err
 	}
+	if store.Engine() != "sqlite" {
+		return nil, errors.New("seed: the generator bulk-loads a SQLite data folder; fill one, then copy it with onewindow migrate --from sqlite:DIR --to postgres://…")
+	}
 	g := newLoadGen(opt, items)
 	sqlDB, err := store.SQL()
 	if err != nil {

@@ -15,7 +15,7 @@ import (
 func demoStore(t *testing.T) (*models.Store, *workflow.Calendar) {
 	t.Helper()
 	ctx := context.Background()
-	s, err := models.Open(ctx, t.TempDir(), models.Options{})
+	s, err := models.Open(ctx, t.TempDir(), models.Options{DB: "sqlite"})
 	if err != nil {
 		t.Fatal(err)
 	}
