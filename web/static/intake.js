@@ -163,7 +163,8 @@
       form.addEventListener("submit", onDecide);
       refreshDecisions();
     }
-    var errors = document.getElementById("form-errors");
-    if (errors) { errors.focus(); }
+    // The page's first stop (autofocus), also in a tab the browser has not focused.
+    var errors = document.getElementById("form-errors"), first = document.querySelector("[autofocus]");
+    if (errors) { errors.focus(); } else if (first && document.activeElement !== first) { first.focus(); }
   });
 })();
