@@ -2,6 +2,7 @@ package handlers_test
 
 import (
 	"context"
+	"encoding/json"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -206,5 +207,44 @@ func TestIntakeLooksUpWithoutTheScript(t *testing.T) {
 	status, body, _ := fetch(t, client, http.MethodPost, env.http.URL+"/window/intake", form)
 	if status != http.StatusOK || !strings.Contains(body, `id="lookup-found"`) || !strings.Contains(body, `value="王窗口"`) || !strings.Contains(body, `id="earlier"`) {
 		t.Fatalf("lookup without the script = %d", status)
+	}
+}
+
+// The window's pre-review of an online filing shows what the applicant
+// wrote: the form's answers in words, their own text among them, beside the
+// acceptance checklist.
+func TestWindowPreReviewShowsTheOnlineApplicantsText(t *testing.T) {
+	env := newStaffEnv(t)
+	it := windowItem(t, env, false)
+	body := applyBody(it.Code, walkInID)
+	var answers map[string]any
+	if err := json.Unmarshal(body["form"].(json.RawMessage), &answers); err != nil {
+		t.Fatal(err)
+	}
+	const own = "我单位近三年能耗逐年下降，申请认定为示范单位。"
+	answers["request"] = own
+	body["form"] = answers
+	status, b := call(t, env, http.MethodPost, "/api/v1/applications", "", body)
+	if status != http.StatusCreated {
+		t.Fatalf("file online: %d %s", status, b)
+	}
+	var f filedAnswer
+	if err := json.Unmarshal(b, &f); err != nil {
+		t.Fatal(err)
+	}
+	clerk := staffClient(t, env, "window1")
+	_, desk, _ := fetch(t, clerk, http.MethodGet, env.http.URL+"/window", nil)
+	if !strings.Contains(desk, "/window/applications/"+f.Number) {
+		t.Fatalf("the online filing %s is not in the window's pre-review queue", f.Number)
+	}
+	for _, lang := range []string{"zh-CN", "en"} {
+		status, page, _ := fetch(t, clerk, http.MethodGet, env.http.URL+"/window/applications/"+f.Number+"?lang="+lang, nil)
+		if status != http.StatusOK || !strings.Contains(page, `id="form-accept"`) {
+			t.Fatalf("%s: pre-review page = %d without the acceptance checklist", lang, status)
+		}
+		section := answersSection(t, page)
+		if !strings.Contains(section, own) || !strings.Contains(section, "集宁区示例商贸有限公司") {
+			t.Errorf("%s: the pre-review does not show the applicant's own text and answers: %.600s", lang, section)
+		}
 	}
 }
