@@ -3,6 +3,8 @@ package handlers_test
 import (
 	"context"
 	"fmt"
+	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 
@@ -257,4 +259,31 @@ func TestBrowserIntakeByKeyboardAtTheDesk(t *testing.T) {
 
 func TestBrowserIntakeByKeyboardOnAPhone(t *testing.T) {
 	intakeByKeyboard(t, phoneWidth, phoneHeight, "intake-phone")
+}
+
+// The one intake page, its search results and the answer after a decision
+// pass the accessibility check in both modes.
+func TestBrowserAccessibilityOfTheIntakePage(t *testing.T) {
+	env := newStaffEnv(t)
+	it := windowItem(t, env, false)
+	client := staffClient(t, env, "window1")
+	form := intakeDecisionForm(t, env, client, it, true)
+	form.Set("decision", "accept")
+	status, _, resp := fetch(t, client, http.MethodPost, env.http.URL+"/window/intake", form)
+	if status != http.StatusSeeOther {
+		t.Fatalf("decide = %d", status)
+	}
+	base := env.http.URL
+	open := func() context.Context {
+		ctx := newBrowser(t)
+		if err := loginBrowser(ctx, base, "window1"); err != nil {
+			t.Fatal(err)
+		}
+		return ctx
+	}
+	checkA11y(t, open, base, []a11yPage{
+		{"intake search", "/window/intake?q=" + url.QueryEscape(it.Name), "#item-results"},
+		{"intake", "/window/intake?item=" + it.Code, "#intake-form"},
+		{"intake filed", resp.Header.Get("Location"), "#filed"},
+	})
 }
