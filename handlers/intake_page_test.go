@@ -248,3 +248,31 @@ func TestWindowPreReviewShowsTheOnlineApplicantsText(t *testing.T) {
 		}
 	}
 }
+
+// The intake pages in English hold no Chinese outside data.
+func TestIntakePagesInEnglishHoldNoChineseOutsideData(t *testing.T) {
+	env := newStaffEnv(t)
+	it := windowItem(t, env, false)
+	client := staffClient(t, env, "window1")
+	form := intakeDecisionForm(t, env, client, it, true)
+	form.Set("decision", "accept")
+	status, _, resp := fetch(t, client, http.MethodPost, env.http.URL+"/window/intake", form)
+	if status != http.StatusSeeOther {
+		t.Fatalf("decide = %d", status)
+	}
+	for _, path := range []string{"/window/intake?lang=en", "/window/intake?lang=en&q=" + url.QueryEscape(it.Name),
+		"/window/intake?lang=en&item=" + it.Code, resp.Header.Get("Location") + "&lang=en"} {
+		status, body, _ := fetch(t, client, http.MethodGet, env.http.URL+path, nil)
+		if status != http.StatusOK {
+			t.Errorf("GET %s = %d", path, status)
+			continue
+		}
+		found, err := chineseOutsideData(body)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, s := range found {
+			t.Errorf("English %s shows Chinese outside data: %s", path, s)
+		}
+	}
+}

@@ -123,10 +123,15 @@
     document.querySelectorAll('#intake-decide [data-for="accept_pending"]').forEach(function (f) { f.hidden = !allowed.accept_pending; });
     var say = document.getElementById("intake-allowed");
     if (say) {
-      var sep = zh ? "、" : ", ";
-      if (required.length) { say.textContent = say.dataset.missing.replace("%s", required.concat(deferred).join(sep)); }
-      else if (deferred.length) { say.textContent = say.dataset.deferred.replace("%s", deferred.join(sep)); }
-      else { say.textContent = say.dataset.none; }
+      // The message is the page's; the names are data (marked Chinese on an English page).
+      var tpl = required.length ? say.dataset.missing : (deferred.length ? say.dataset.deferred : say.dataset.none);
+      var names = required.length ? required.concat(deferred) : deferred;
+      var parts = tpl.split("%s");
+      say.textContent = parts[0];
+      if (parts.length > 1) {
+        say.appendChild(dataText(names.join(zh ? "、" : ", ")));
+        say.appendChild(document.createTextNode(parts.slice(1).join("%s")));
+      }
     }
   }
 
