@@ -243,6 +243,10 @@ var routeTable = []route{
 	{"GET", "/window", page, staff, "application", "register", (*Server).uiWindowDesk},
 	{"GET", "/window/new", page, staff, "application", "register", (*Server).uiWindowNewForm},
 	{"POST", "/window/new", page, staff, "application", "register", (*Server).uiWindowRegister},
+	// The one intake page: search, applicant, form, checklist and decision (intake_page.go).
+	{"GET", "/window/intake", page, staff, "application", "register", (*Server).uiIntakeForm},
+	{"POST", "/window/intake", page, staff, "application", "register", (*Server).uiIntakePost},
+	{"GET", "/window/intake/filed/:number", page, staff, "application", "register", (*Server).uiIntakeFiled},
 	{"GET", "/window/applications/:number", page, staff, "application", "register", (*Server).uiWindowApplication},
 	{"POST", "/window/applications/:number/reveal", page, staff, "application", "reveal", (*Server).uiWindowReveal},
 	{"POST", "/window/applications/:number", page, staff, "application", ofAction, (*Server).uiWindowAct},

@@ -310,6 +310,19 @@ func (s *Server) uiWindowRegister(c *gin.Context) error {
 }
 
 func (s *Server) registerIntake(c *gin.Context, p intakePage) error {
+	f, err := s.fileIntake(c, &p, func(status int, p intakePage) { s.renderIntake(c, status, p) })
+	if f == nil || err != nil {
+		return err
+	}
+	c.Redirect(http.StatusSeeOther, "/window/applications/"+url.PathEscape(f.Number)+"?filed="+url.QueryEscape(p.Token))
+	return nil
+}
+
+// fileIntake files the intake form's application with its scans; a refused
+// form is shown again with render and no filing is returned.
+func (s *Server) fileIntake(c *gin.Context, pp *intakePage, render func(int, intakePage)) (*models.Filed, error) {
+	p := *pp
+	defer func() { *pp = p }()
 	lang := langOf(c)
 	a := p.Applicant
 	post := c.Request.PostForm
@@ -345,43 +358,42 @@ func (s *Server) registerIntake(c *gin.Context, p intakePage) error {
 			issues = se.Form
 		}
 	} else if err != nil {
-		return err
+		return nil, err
 	}
 	if len(p.Errors) > 0 || len(issues) > 0 {
 		if err := s.intakeFields(c, &p, post, issues); err != nil {
-			return err
+			return nil, err
 		}
 		p.Alert = s.site.T(lang, "window.err.summary_new")
 		if len(files) > 0 {
 			p.Errors["files"] = s.site.T(lang, "form.files_again.window") // a browser does not keep chosen files
 		}
-		s.renderIntake(c, http.StatusUnprocessableEntity, p)
-		return nil
+		render(http.StatusUnprocessableEntity, p)
+		return nil, nil
 	}
 	in.Idem = formIdempotency(c, p.Token)
 	f, err := svc.Register(c.Request.Context(), actorOf(c), in)
 	if errors.Is(err, models.ErrIdempotencyMismatch) {
 		p.Alert, p.Token = s.site.T(lang, "window.err.token_reused"), newFormToken()
 		if err := s.intakeFields(c, &p, post, nil); err != nil {
-			return err
+			return nil, err
 		}
-		s.renderIntake(c, http.StatusUnprocessableEntity, p)
-		return nil
+		render(http.StatusUnprocessableEntity, p)
+		return nil, nil
 	}
 	if err != nil {
-		return err
+		return nil, err
 	}
 	if !f.Replayed {
 		for _, m := range p.Materials {
 			if fh := files[m.Key]; fh != nil {
 				if _, err := s.storeFile(c, actorOf(c), f.Number, m.Key, fh); err != nil {
-					return err
+					return nil, err
 				}
 			}
 		}
 	}
-	c.Redirect(http.StatusSeeOther, "/window/applications/"+url.PathEscape(f.Number)+"?filed="+url.QueryEscape(p.Token))
-	return nil
+	return f, nil
 }
 
 // applicantErrors turns the filing's field errors into the form's messages;
