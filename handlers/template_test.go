@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
 	"sync"
 	"time"
 
@@ -97,10 +96,8 @@ func openSeeded(dir string, withUsers bool) (*models.Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("seed template: %w", err)
 	}
-	for _, name := range []string{models.DatabaseFile, models.KeyFileName} {
-		if err := copyFile(filepath.Join(src, name), filepath.Join(dir, name)); err != nil {
-			return nil, err
-		}
+	if err := models.CloneTestFolder(context.Background(), src, dir); err != nil {
+		return nil, err
 	}
 	// Tests need no power-cut durability; NORMAL skips the fsync per commit.
 	return models.Open(context.Background(), dir, models.Options{Synchronous: "NORMAL"})

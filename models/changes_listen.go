@@ -26,7 +26,14 @@ const changeChannel = "onewindow_changes"
 // process's own work, which its work generations have counted already.
 func (w *changeWatch) listen(d postgresDialect, stop <-chan struct{}) {
 	ctx, cancel := context.WithCancel(context.Background())
-	go func() { <-stop; cancel() }()
+	defer cancel()
+	go func() {
+		select {
+		case <-stop:
+			cancel()
+		case <-ctx.Done():
+		}
+	}()
 	for ctx.Err() == nil {
 		if err := w.listenOnce(ctx, d); err != nil && ctx.Err() == nil {
 			select {

@@ -38,6 +38,7 @@ type changeWatch struct {
 	// wake and eventsNoticed carry PostgreSQL's notices (changes_listen.go).
 	wake          chan struct{}
 	eventsNoticed atomic.Bool
+	listening     sync.WaitGroup
 }
 
 // appended notes n application events committed by this process.
@@ -59,7 +60,7 @@ func (w *changeWatch) start(s *Store) {
 	w.mu.Unlock()
 	w.poll(s)
 	if pg, ok := s.dialect.(postgresDialect); ok {
-		go w.listen(pg, w.stop)
+		w.listening.Go(func() { w.listen(pg, w.stop) })
 	}
 	go w.run(s)
 }
@@ -105,6 +106,7 @@ func (w *changeWatch) close() {
 	if started {
 		close(w.stop)
 		<-w.done
+		w.listening.Wait()
 	}
 }
 

@@ -7,11 +7,13 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"io"
 	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
 	"sync"
+	"testing"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/stdlib"
@@ -39,12 +41,10 @@ var testDBMu sync.Mutex // the same within one process
 // testDatabase returns the URL of dir's own database on base's server,
 // making it (from the template) when it does not exist.
 func testDatabase(ctx context.Context, base, dir string) (string, error) {
-	abs, err := filepath.Abs(dir)
+	abs, name, err := testDBName(dir)
 	if err != nil {
 		return "", err
 	}
-	sum := sha256.Sum256([]byte(abs))
-	name := testDBPrefix + hex.EncodeToString(sum[:10])
 	admin, err := openAdmin(base)
 	if err != nil {
 		return "", err
@@ -78,6 +78,80 @@ func testDatabase(ctx context.Context, base, dir string) (string, error) {
 		return "", fmt.Errorf("models: test database %s: %w", name, err)
 	}
 	return target, nil
+}
+
+// testDBName is the name of dir's database, and dir made absolute.
+func testDBName(dir string) (abs, name string, err error) {
+	if abs, err = filepath.Abs(dir); err != nil {
+		return "", "", err
+	}
+	sum := sha256.Sum256([]byte(abs))
+	return abs, testDBPrefix + hex.EncodeToString(sum[:10]), nil
+}
+
+// CloneTestFolder makes the data folder to a copy of the data folder from,
+// whose store must be closed: its database (the SQLite file, or under
+// ONEWINDOW_DB a copy of from's PostgreSQL database made by the server)
+// and its key file. Tests use it to give each test its own copy of a
+// seeded database; it works only under go test.
+func CloneTestFolder(ctx context.Context, from, to string) error {
+	if !testing.Testing() {
+		return errors.New("models: CloneTestFolder is for tests")
+	}
+	if err := os.MkdirAll(to, 0o750); err != nil {
+		return err
+	}
+	files := []string{KeyFileName}
+	base := os.Getenv(DBEnv)
+	if !isPostgresURL(base) {
+		files = append(files, DatabaseFile)
+	}
+	for _, f := range files {
+		if err := copyPlain(filepath.Join(from, f), filepath.Join(to, f)); err != nil {
+			return err
+		}
+	}
+	if !isPostgresURL(base) {
+		return nil
+	}
+	_, src, err := testDBName(from)
+	if err != nil {
+		return err
+	}
+	abs, dst, err := testDBName(to)
+	if err != nil {
+		return err
+	}
+	admin, err := openAdmin(base)
+	if err != nil {
+		return err
+	}
+	defer admin.Close()
+	if _, err := admin.ExecContext(ctx, "CREATE DATABASE "+pgx.Identifier{dst}.Sanitize()+" TEMPLATE "+pgx.Identifier{src}.Sanitize()); err != nil {
+		return fmt.Errorf("models: copy test database: %w", err)
+	}
+	if _, err := admin.ExecContext(ctx, "COMMENT ON DATABASE "+pgx.Identifier{dst}.Sanitize()+" IS "+quoteLiteral(abs)); err != nil {
+		return fmt.Errorf("models: copy test database: %w", err)
+	}
+	return nil
+}
+
+// copyPlain copies one file.
+func copyPlain(from, to string) error {
+	in, err := os.Open(from)
+	if err != nil {
+		return err
+	}
+	defer in.Close()
+	out, err := os.OpenFile(to, os.O_CREATE|os.O_TRUNC|os.O_WRONLY, 0o600)
+	if err != nil {
+		return err
+	}
+	if _, err := io.Copy(out, in); err != nil {
+		out.Close()
+		return err
+	}
+	return out.Close()
 }
 
 // lockedTemplate is testTemplate under the lock that serialises making
