@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"os"
 	"regexp"
+	"strings"
 	"testing"
 	"time"
 
@@ -294,4 +295,24 @@ func mustCount(t *testing.T, s *models.Store, table string) int64 {
 		t.Fatal(err)
 	}
 	return n
+}
+
+func TestMigrateFailsOnATableTheTargetLacks(t *testing.T) {
+	base := transferServer(t)
+	ctx := context.Background()
+	dir := t.TempDir()
+	s, err := models.Open(ctx, dir, models.Options{DB: "sqlite"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	db, _ := s.SQL()
+	if _, err := db.Exec("CREATE TABLE stray_notes (id INTEGER PRIMARY KEY, note TEXT)"); err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	target := freshDatabase(t, base)
+	_, err = models.TransferToPostgres(ctx, dir, target, models.TransferOptions{})
+	if err == nil || !strings.Contains(err.Error(), "stray_notes is missing in the target") {
+		t.Fatalf("a table the target lacks: %v", err)
+	}
 }
