@@ -49,6 +49,10 @@ type Options struct {
 	// when that is empty too, SQLite. The data folder still holds the
 	// uploaded files and the key file.
 	DB string
+	// exactDB opens the database DB names as it is, even under `go test`
+	// (where a PostgreSQL URL otherwise stands for a database of the data
+	// folder's own): for copying into a given database and checking it.
+	exactDB bool
 }
 
 func (o Options) withDefaults() Options {
@@ -222,7 +226,7 @@ func chooseDialect(ctx context.Context, dir string, opt Options) (dialect, error
 	case url == "" || url == "sqlite" || strings.HasPrefix(url, "sqlite:"):
 		return sqliteDialect{}, nil
 	case isPostgresURL(url):
-		if testing.Testing() {
+		if testing.Testing() && !opt.exactDB {
 			// Tests open a fresh data folder for a fresh store: each
 			// folder gets a database of its own on the server.
 			var err error

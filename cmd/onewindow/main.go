@@ -38,6 +38,7 @@ commands:
   backup    write a consistent copy of the data folder while the server runs (backup -o FILE)
   restore   unpack a backup into an empty data folder and verify it (restore FILE)
   keys      rotate the keys that seal personal data (keys rotate)
+  migrate   copy a SQLite data folder's database into PostgreSQL (migrate --from sqlite:DIR --to postgres://…)
   version   print the version and schema version
 `
 
@@ -73,6 +74,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return backupCommand(ctx, args[1:], getenv, stdout, stderr)
 	case "restore":
 		return restoreCommand(ctx, args[1:], getenv, stdout, stderr)
+	case "migrate":
+		return migrateCommand(ctx, args[1:], getenv, stdout, stderr)
 	case "version":
 		return printVersion(stdout)
 	case "help", "-h", "--help":
