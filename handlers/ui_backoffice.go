@@ -115,32 +115,6 @@ func (s *Server) taskListPage(c *gin.Context, r *worklistRequest, w *models.Work
 	return p
 }
 
-// uiTaskRelease gives the caller's claim on a department's task back to the
-// department's queue (not a state transition: no event, same version).
-func (s *Server) uiTaskRelease(c *gin.Context) error {
-	var f releaseForm
-	if err := bindForm(c, &f); err != nil {
-		return err
-	}
-	number := c.Param("number")
-	err := s.actions().ReleaseTask(c.Request.Context(), actorOf(c), number, f.Department)
-	if errors.Is(err, models.ErrConflict) {
-		return &Error{Status: http.StatusConflict, Code: "conflict", Message: s.site.T(langOf(c), "office.release.conflict"), Err: err}
-	}
-	if err != nil {
-		return err
-	}
-	c.Set(ctxAuthorized, true) // the service authorized the release
-	c.Redirect(http.StatusSeeOther, f.backTo(number, "/tasks/"+url.PathEscape(number)))
-	return nil
-}
-
-// releaseForm is the release button of a claimed department task.
-type releaseForm struct {
-	Department string `form:"department"`
-	returnField
-}
-
 // returnField is the field of the processing forms that says where they
 // return: "list" when posted from the work list.
 type returnField struct {
