@@ -130,6 +130,11 @@ type workItemView struct {
 	Bundle        bool   `json:"-"` // a child of an 一件事 bundle
 	Card          string `json:"-"` // the task's strongest 黄牌 / 红牌: yellow, red or "" (pages only)
 	CardText      string `json:"-"`
+	// GroupSize is, on the first row of a joint item's tasks listed
+	// together, how many there are (0 elsewhere); Next marks the row
+	// focused after a decision.
+	GroupSize int  `json:"-"`
+	Next      bool `json:"-"`
 
 	// StageName and StageDue are the current stage of the item's own
 	// sequence and its own due date, StageOverdue a stage past that date;

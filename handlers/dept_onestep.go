@@ -27,7 +27,8 @@ type deptOneStep struct {
 func (s *Server) deptTaskForms(c *gin.Context, app *models.Application, p *taskPage, name func(string) string) {
 	perms := s.permissionsOf(c)
 	me := principalOf(c).user.Username
-	one := &deptOneStep{Values: map[string]string{}, Errors: map[string]string{}}
+	// The work list links a task with its department: the form starts there.
+	one := &deptOneStep{Values: map[string]string{"department": c.Query("department")}, Errors: map[string]string{}}
 	for _, t := range app.Tasks {
 		if mayDecideInOneStep(perms, app, t) {
 			one.Departments = append(one.Departments, option{Value: t.DepartmentCode, Label: name(t.DepartmentCode)})

@@ -101,6 +101,7 @@ func (s *Server) taskListPage(c *gin.Context, r *worklistRequest, w *models.Work
 	for i := range p.Items {
 		p.Items[i].Mine = p.Items[i].ClaimedBy == p.Me
 	}
+	deptGroupRows(p.Items, p.Done)
 	ref := s.ref.Load()
 	for _, d := range ref.depts {
 		if p.AllDepts || slices.Contains(r.allowed, d.Code) {
