@@ -138,11 +138,9 @@ func TestBrowserDeptOneStepJointItemAcrossFourDepartments(t *testing.T) {
 
 	// Before: the separate steps of the walk, at desktop width.
 	before := officeFile(t, env, joint.Code)
-	desk := &deptSubmitter{ctx: newBrowser(t), base: base}
-	if err := chromedp.Do(desk.ctx, chromedp.EmulateViewport(1280, 900)); err != nil {
-		t.Fatal(err)
-	}
+	desk := &deptSubmitter{base: base}
 	for _, d := range depts {
+		desk.ctx = deptTab(t, 1280, 900) // a tab per department: each has the journey's time limit
 		if err := desk.separateSteps(before, d); err != nil {
 			t.Fatal(err)
 		}
@@ -165,12 +163,10 @@ func TestBrowserDeptOneStepJointItemAcrossFourDepartments(t *testing.T) {
 		if other == "" {
 			other = officeFile(t, env, joint.Code) // the next task the list focuses: the first open one
 		}
-		s := &deptSubmitter{ctx: newBrowser(t), base: base}
+		s := &deptSubmitter{base: base}
 		s.afterDecision = func(dept string) error { return deptNextFocused(t, s.ctx, dept, other, w.name) }
-		if err := chromedp.Do(s.ctx, chromedp.EmulateViewport(w.width, w.height)); err != nil {
-			t.Fatal(err)
-		}
 		for _, d := range depts {
+			s.ctx = deptTab(t, w.width, w.height)
 			if err := s.oneStep(number, d); err != nil {
 				t.Fatalf("%s: %v", w.name, err)
 			}
@@ -194,6 +190,16 @@ func TestBrowserDeptOneStepJointItemAcrossFourDepartments(t *testing.T) {
 		}
 		t.Logf("%s: one step: %d submissions for a joint item of %d departments (before: 16)", w.name, s.count, len(depts))
 	}
+}
+
+// deptTab opens a browser tab of its own at the given size.
+func deptTab(t *testing.T, width, height int64) context.Context {
+	t.Helper()
+	ctx := newBrowser(t)
+	if err := chromedp.Do(ctx, chromedp.EmulateViewport(width, height)); err != nil {
+		t.Fatal(err)
+	}
+	return ctx
 }
 
 // deptNextFocused checks the work list a one-step decision returned to:
