@@ -220,3 +220,56 @@ func deptNextFocused(t *testing.T, ctx context.Context, dept, next, width string
 	keepScreenshot(t, ctx, "dept-one-step-list-"+width+"-"+dept)
 	return nil
 }
+
+// The one-step and release forms and the joint item's group on the work
+// list pass the accessibility check like the rest of the task pages.
+func TestBrowserDeptOneStepFormsAreAccessible(t *testing.T) {
+	clock := &officeClock{t: time.Now()}
+	env := newOfficeEnv(t, clock)
+	base := env.http.URL
+	single, joint := officeItems(t, env.store)
+	joint = officeTwoDepartments(t, env, joint)
+	open := officeFile(t, env, single.Code)
+	held := officeFile(t, env, single.Code)
+	grouped := officeFile(t, env, joint.Code)
+	var depts []string
+	for _, d := range joint.Departments {
+		depts = append(depts, d.DepartmentCode)
+	}
+	// One official holds both roles of scj and the reviewer's role of the
+	// joint item's other department: the work list groups that item's two tasks.
+	deptGrantBoth(t, env, "scj")
+	u, err := env.store.UserByName(context.Background(), "scj.review")
+	if err != nil {
+		t.Fatal(err)
+	}
+	other := depts[0]
+	if other == "scj" {
+		other = depts[1]
+	}
+	roles := map[string]any{"roles": []map[string]string{{"role": "reviewer", "domain": "scj"}, {"role": "approver", "domain": "scj"},
+		{"role": "reviewer", "domain": other}}}
+	if status, body := call(t, env, "PUT", fmt.Sprintf("/api/v1/admin/users/%d/roles", u.ID), loginToken(t, env, "admin"), roles); status != 200 {
+		t.Fatalf("roles: %d %s", status, body)
+	}
+	tok := loginToken(t, env, "scj.review")
+	v, _ := officeVersion(t, env, held)
+	if status, body := call(t, env, "POST", "/api/v1/applications/"+held+"/actions/claim", tok,
+		map[string]any{"version": v, "department": "scj"}); status != 200 {
+		t.Fatalf("claim: %d %s", status, body)
+	}
+	if _, list := officePage(t, env, tok, "/tasks"); !strings.Contains(list, `class="joint-group" data-number="`+grouped+`"`) {
+		t.Fatalf("the joint item's tasks are not grouped on the work list:\n%s", list)
+	}
+	checkA11y(t, func() context.Context {
+		ctx := newBrowser(t)
+		if err := loginBrowser(ctx, base, "scj.review"); err != nil {
+			t.Fatalf("scj.review signs in: %v", err)
+		}
+		return ctx
+	}, base, []a11yPage{
+		{"work list with a joint group", "/tasks?lang=zh-CN&done=" + open, "#next-task"},
+		{"task with 审核并决定", "/tasks/" + open, "#form-one_step"},
+		{"task with 退回待签收", "/tasks/" + held, "#form-release-scj"},
+	})
+}
