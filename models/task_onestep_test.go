@@ -149,3 +149,40 @@ func verifyChain(t *testing.T, s *Store, number string) {
 		}
 	}
 }
+
+// A stage sequence 初审 → 复审 → 决定: one who holds both roles passes each
+// stage and decides in one submission; each pass names its stage.
+func TestOneStepDecisionThroughAStageSequence(t *testing.T) {
+	s := adminCatalogue(t)
+	cal := testCalendar(t)
+	now := time.Date(2026, 12, 4, 2, 0, 0, 0, time.UTC)
+	withPlans(t, s, "A1", threeStages())
+	f := file(t, s, "A1", now, nil)
+	app, err := act(s, cal, f.Number, workflow.Accept, "", 1, now, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var forbidden *workflow.ForbiddenError
+	if _, err := oneStep(s, cal, f.Number, "scj", "scj.rev", app.Version, workflow.Approve, nil, now, deptPerms("scj", "reviewer")); !errors.As(err, &forbidden) {
+		t.Fatalf("a reviewer alone through the sequence: %v", err)
+	}
+	out, err := oneStep(s, cal, f.Number, "scj", "scj.both", app.Version, workflow.Approve, nil, now, deptPerms("scj", "reviewer", "approver"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	full, _ := s.Application(context.Background(), f.Number)
+	var got []string
+	for _, e := range full.Events[app.EventCount:] {
+		got = append(got, string(e.Action)+" "+e.Fields()["stage"])
+	}
+	want := []string{"claim ", "review_pass 初审", "claim ", "review_pass 复审", "claim ", "approve 决定"}
+	if out.State != workflow.Approved || len(got) != len(want) {
+		t.Fatalf("state %s, events %q", out.State, got)
+	}
+	for i := range want {
+		if got[i] != want[i] {
+			t.Fatalf("events %q, want %q", got, want)
+		}
+	}
+	verifyChain(t, s, f.Number)
+}
