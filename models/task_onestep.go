@@ -2,6 +2,7 @@ package models
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 
@@ -9,6 +10,10 @@ import (
 
 	"onewindow/workflow"
 )
+
+// ErrNotOneStep is a one-step decision asked with an action other than
+// approve or deny, or without the acting department.
+var ErrNotOneStep = errors.New("models: a one-step decision approves or denies one department's task")
 
 // oneStepMax bounds the steps of a one-step decision: a claim, then a pass
 // and a claim for each review stage, then the decision.

@@ -2,7 +2,6 @@ package models
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"time"
 
@@ -73,10 +72,6 @@ func (s *Store) ReleaseTask(ctx context.Context, r ReleaseRequest) (*Application
 	s.work.bump(r.Department)
 	return out, nil
 }
-
-// ErrNotOneStep is a one-step decision asked with an action other than
-// approve or deny, or without the acting department.
-var ErrNotOneStep = errors.New("models: a one-step decision approves or denies one department's task")
 
 // TaskRef names a department's task: its application and department.
 type TaskRef struct {
