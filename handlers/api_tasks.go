@@ -102,6 +102,7 @@ func (s *Server) worklist(c *gin.Context, r *worklistRequest) (*models.Worklist,
 
 // workItemView is one line of a work list.
 type workItemView struct {
+	TaskID         uint           `json:"task_id"`
 	Number         string         `json:"number"`
 	ItemCode       string         `json:"item_code"`
 	ItemName       string         `json:"item_name"`
@@ -129,6 +130,11 @@ type workItemView struct {
 	Bundle        bool   `json:"-"` // a child of an 一件事 bundle
 	Card          string `json:"-"` // the task's strongest 黄牌 / 红牌: yellow, red or "" (pages only)
 	CardText      string `json:"-"`
+	// GroupSize is, on the first row of a joint item's tasks listed
+	// together, how many there are (0 elsewhere); Next marks the row
+	// focused after a decision.
+	GroupSize int  `json:"-"`
+	Next      bool `json:"-"`
 
 	// StageName and StageDue are the current stage of the item's own
 	// sequence and its own due date, StageOverdue a stage past that date;
@@ -144,7 +150,7 @@ func (s *Server) workItemViews(lang string, items []models.WorkItem, warn int) [
 	out := make([]workItemView, 0, len(items))
 	for _, w := range items {
 		clk := w.Clock()
-		v := workItemView{Number: w.Number, ItemCode: w.ItemCode, ItemName: w.ItemName, Applicant: w.ApplicantName,
+		v := workItemView{TaskID: w.TaskID, Number: w.Number, ItemCode: w.ItemCode, ItemName: w.ItemName, Applicant: w.ApplicantName,
 			Department: w.Department, DepartmentName: ref.deptByKey[w.Department].Name, Joint: w.Joint,
 			Stage: w.Stage, StageLabel: stagesLabel(s, lang, string(w.Stage), w.StageName), StageName: w.StageName, StageDue: w.StageDue, ClaimedBy: w.ClaimedBy,
 			State: w.State, StateLabel: s.site.T(lang, "state."+string(w.State)), Version: w.Version,

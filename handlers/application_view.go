@@ -235,8 +235,8 @@ func (s *Server) statusViewOf(lang string, a *models.Application) statusView {
 		v.ResultLabel = s.site.T(lang, "pledge.result.revoked", v.ResultLabel)
 	}
 	for _, e := range a.Events {
-		if e.Action == models.ActionWarning || e.Action == workflow.Claim {
-			continue // 黄牌 / 红牌 supervise the staff and 签收 is the office's own step: no step of the handling
+		if e.Action == models.ActionWarning || e.Action == workflow.Claim || e.Action == models.ActionRelease {
+			continue // 黄牌 / 红牌 supervise the staff and 签收 (and its release) is the office's own step: no step of the handling
 		}
 		if e.Action == workflow.RequestSupplement || e.Action == workflow.SendBack {
 			v.Missing = strings.Join(materialNames(a, workflow.SplitList(e.Fields()["missing"])), "；")

@@ -33,6 +33,8 @@ func actionKey(t models.DecisionTerms, act workflow.Action) string {
 		return termsKey(t, "approve")
 	case workflow.Deny:
 		return termsKey(t, "deny")
+	case models.ActionRelease:
+		return "dept.action.release"
 	}
 	return "action." + string(act)
 }

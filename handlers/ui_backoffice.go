@@ -101,6 +101,7 @@ func (s *Server) taskListPage(c *gin.Context, r *worklistRequest, w *models.Work
 	for i := range p.Items {
 		p.Items[i].Mine = p.Items[i].ClaimedBy == p.Me
 	}
+	deptGroupRows(p.Items, p.Done)
 	ref := s.ref.Load()
 	for _, d := range ref.depts {
 		if p.AllDepts || slices.Contains(r.allowed, d.Code) {
@@ -113,32 +114,6 @@ func (s *Server) taskListPage(c *gin.Context, r *worklistRequest, w *models.Work
 		p.Next = "/tasks?" + q.Encode()
 	}
 	return p
-}
-
-// uiTaskRelease gives the caller's claim on a department's task back to the
-// department's queue (not a state transition: no event, same version).
-func (s *Server) uiTaskRelease(c *gin.Context) error {
-	var f releaseForm
-	if err := bindForm(c, &f); err != nil {
-		return err
-	}
-	number := c.Param("number")
-	err := s.actions().ReleaseTask(c.Request.Context(), actorOf(c), number, f.Department)
-	if errors.Is(err, models.ErrConflict) {
-		return &Error{Status: http.StatusConflict, Code: "conflict", Message: s.site.T(langOf(c), "office.release.conflict"), Err: err}
-	}
-	if err != nil {
-		return err
-	}
-	c.Set(ctxAuthorized, true) // the service authorized the release
-	c.Redirect(http.StatusSeeOther, f.backTo(number, "/tasks/"+url.PathEscape(number)))
-	return nil
-}
-
-// releaseForm is the release button of a claimed department task.
-type releaseForm struct {
-	Department string `form:"department"`
-	returnField
 }
 
 // returnField is the field of the processing forms that says where they

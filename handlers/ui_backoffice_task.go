@@ -38,6 +38,10 @@ type taskPage struct {
 	CanPrintForm bool
 	// Submitted is when the application was filed, in the centre's time.
 	Submitted string
+	// OneStep is the 审核并决定 form (nil when not offered); Release the
+	// departments whose task the user holds and may give back (退回待签收).
+	OneStep *deptOneStep
+	Release []option
 }
 
 type materialLine struct {
@@ -188,6 +192,7 @@ func (s *Server) newTaskPage(c *gin.Context, app *models.Application) (*taskPage
 		p.Events = append(p.Events, l)
 	}
 	p.Forms = s.actionForms(c, app, p, name)
+	s.deptTaskForms(c, app, p, name)
 	switch app.Result {
 	case "approved":
 		p.Docs = []string{"approval", "receipt"}

@@ -385,19 +385,19 @@ func TestTaskPageFormsClaimReleaseStaleAndDocuments(t *testing.T) {
 	if v2, _ := officeVersion(t, env, n); v2 != v+1 {
 		t.Fatalf("version %d after a stale post, want %d", v2, v+1)
 	}
-	// Release gives the claim back (no event, same version).
+	// Release gives the claim back, as an event: the version moves on.
 	if status, _ := officePost(t, env, rev, "/tasks/"+n+"/release", url.Values{"department": {"scj"}}); status != 303 {
 		t.Fatalf("release: %d", status)
 	}
 	if status, _ := officePost(t, env, rev, "/tasks/"+n+"/release", url.Values{"department": {"scj"}}); status != 409 {
 		t.Fatalf("second release: %d", status)
 	}
-	form.Set("version", fmt.Sprint(v+1))
+	form.Set("version", fmt.Sprint(v+2))
 	if status, loc := officePost(t, env, rev, "/tasks/"+n+"/actions/review_pass", form); status != 303 {
 		t.Fatalf("review_pass: %d %s", status, loc)
 	}
 	// Deny without a reason shows the form again with the message.
-	form.Set("version", fmt.Sprint(v+2))
+	form.Set("version", fmt.Sprint(v+3))
 	status, body := officePost(t, env, appr, "/tasks/"+n+"/actions/deny", form)
 	if status != 422 || !strings.Contains(body, "field-error") {
 		t.Fatalf("deny without reason: %d", status)

@@ -227,26 +227,3 @@ func (s *Store) Workload(ctx context.Context, cal *workflow.Calendar, today time
 	}
 	return out, nil
 }
-
-// ReleaseTask gives a claimed task back to its department's queue. Only the
-// user who claimed it may release it; it changes no state and writes no
-// event, so the application's version stays.
-func (s *Store) ReleaseTask(ctx context.Context, number, dept, user string, now time.Time) error {
-	err := s.write(ctx, func(tx *gorm.DB) error {
-		res := tx.Exec(`UPDATE application_tasks SET claimed_by = '', updated_at = ?
-		WHERE department_code = ? AND claimed_by = ? AND `+strings.ReplaceAll(openTasks, "t.", "")+`
-		AND application_id = (SELECT id FROM applications WHERE number = ?)`, now.UTC(), dept, user, number)
-		if res.Error == nil && res.RowsAffected != 1 {
-			return ErrConflict
-		}
-		return res.Error
-	}, AreaWork) // a release appends no event: the work counter is its signal
-	if errors.Is(err, ErrConflict) {
-		return fmt.Errorf("models: release task of %s in %s: %w", number, dept, ErrConflict)
-	}
-	if err != nil {
-		return fmt.Errorf("models: release task: %w", err)
-	}
-	s.work.bump(dept)
-	return nil
-}

@@ -274,11 +274,15 @@ func TestWorklistFiltersOrdersAndPages(t *testing.T) {
 	}
 	// Release: only the claimer, and only once.
 	now := time.Now()
-	if err := s.ReleaseTask(ctx, numbers[2], "scj", "someone.else", now); !errors.Is(err, ErrConflict) {
+	var forbidden *workflow.ForbiddenError
+	if _, err := s.ReleaseTask(ctx, ReleaseRequest{Number: numbers[2], Department: "scj", Actor: "someone.else", Now: now}); !errors.As(err, &forbidden) {
 		t.Fatalf("release by another: %v", err)
 	}
-	if err := s.ReleaseTask(ctx, numbers[2], "scj", "scj.user", now); err != nil {
+	if _, err := s.ReleaseTask(ctx, ReleaseRequest{Number: numbers[2], Department: "scj", Actor: "scj.user", Now: now}); err != nil {
 		t.Fatal(err)
+	}
+	if _, err := s.ReleaseTask(ctx, ReleaseRequest{Number: numbers[2], Department: "scj", Actor: "scj.user", Now: now}); !errors.Is(err, ErrConflict) {
+		t.Fatalf("second release: %v", err)
 	}
 	if mine := list(WorklistFilter{Departments: []string{"scj"}, ClaimedBy: "scj.user"}); len(mine) != 0 {
 		t.Fatalf("still claimed: %+v", mine)

@@ -110,6 +110,8 @@ const (
 	ActTerminate = "terminate"
 	// ActClaim takes a task from the department queue.
 	ActClaim = "claim"
+	// ActRelease gives a claimed task back to the department's queue (退回待签收).
+	ActRelease = "release"
 	// ActReviewPass passes a task on from review to decision.
 	ActReviewPass = "review_pass"
 	// ActSendBack returns a task to the previous stage.

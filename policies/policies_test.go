@@ -120,6 +120,8 @@ func TestCan(t *testing.T) {
 		// reviewer: own department only.
 		{"scj.review", "scj", ObjTask, ActReviewPass, true},
 		{"scj.review", "scj", ObjTask, ActClaim, true},
+		{"scj.review", "scj", ObjTask, ActRelease, true},
+		{"scj.review", "zjj", ObjTask, ActRelease, false},
 		{"scj.review", "scj", ObjTask, ActSendBack, true},
 		{"scj.review", "scj", ObjTask, ActSuspend, true},
 		{"scj.review", "scj", ObjTask, ActResume, true},
@@ -139,6 +141,9 @@ func TestCan(t *testing.T) {
 		{"scj.approve", "scj", ObjTask, ActExtend, true},
 		{"scj.approve", "scj", ObjTask, ActTerminate, true},
 		{"scj.approve", "scj", ObjTask, ActClaim, true},
+		{"scj.approve", "scj", ObjTask, ActRelease, true},
+		{"window1", "scj", ObjTask, ActRelease, false},
+		{"supervisor", "scj", ObjTask, ActRelease, false},
 		{"scj.approve", "scj", ObjApplication, ActRead, true},
 		{"scj.approve", "zjj", ObjTask, ActApprove, false},
 		{"zjj.approve", "scj", ObjTask, ActDeny, false},
@@ -218,7 +223,7 @@ var (
 		ObjCalendar, ObjLoginLog, ObjAudit, ObjReport, ObjSite, ObjEvaluation, ObjDataLog, ObjOutbox, ObjInspection, ObjPledge}
 	knownVerbs = []string{ActRead, ActEdit, ActCreate, ActDispose, ActPublish, ActImport, ActExport,
 		ActManage, ActAssign, ActVerify, ActOwn, ActRegister, ActAccept, ActAcceptPending, ActReject,
-		ActRequestSupplement, ActIssue, ActDecideImmediate, ActTerminate, ActClaim, ActReviewPass,
+		ActRequestSupplement, ActIssue, ActDecideImmediate, ActTerminate, ActClaim, ActRelease, ActReviewPass,
 		ActSendBack, ActSuspend, ActResume, ActApprove, ActDeny, ActExtend, ActHandle, ActReveal, ActRecord, ActSign, ActCheck, ActRevoke}
 )
 
