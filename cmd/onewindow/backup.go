@@ -93,5 +93,6 @@ func restoreCommand(ctx context.Context, args []string, getenv func(string) stri
 		return fmt.Errorf("restore: %w", err)
 	}
 	fmt.Fprintf(stdout, "restored %s into %s: database %d bytes, %d files (%d bytes); integrity ok\n", fs.Arg(0), *data, sum.DatabaseBytes, sum.Files, sum.FileBytes)
-	return auditCommand(ctx, []string{"verify", "--data", *data, "--key-file", *keyFile}, getenv, stdout, stderr)
+	// The restored folder is a SQLite one, whatever ONEWINDOW_DB says.
+	return auditCommand(ctx, []string{"verify", "--data", *data, "--db", "sqlite", "--key-file", *keyFile}, getenv, stdout, stderr)
 }
