@@ -4,6 +4,7 @@ import (
 	"context"
 	"log/slog"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"onewindow/models"
@@ -60,20 +61,34 @@ type rateCounter interface {
 	clear(key string)
 }
 
-// storeRates keeps the counts in the database (models.Store.RateHit).
+// storeRates keeps the counts in the database (models.Store.RateHit). After a count,
+// at most once every rateSweepEvery, it deletes the expired rows of every key.
 type storeRates struct {
 	store *models.Store
 	log   *slog.Logger
+	swept *atomic.Int64 // when this server last swept (Unix ns)
+}
+
+func newStoreRates(store *models.Store, log *slog.Logger) storeRates {
+	return storeRates{store: store, log: log, swept: new(atomic.Int64)}
 }
 
 // rateTimeout bounds one counter statement: the limiter's API has no request context.
 const rateTimeout = 5 * time.Second
+
+// rateSweepEvery is how often a server deletes expired counter rows.
+const rateSweepEvery = time.Minute
 
 func (r storeRates) hit(key string, now time.Time, ttl time.Duration, sliding bool) {
 	ctx, cancel := context.WithTimeout(context.Background(), rateTimeout)
 	defer cancel()
 	if _, err := r.store.RateHit(ctx, key, now, ttl, sliding); err != nil {
 		r.log.Warn("rate limit not counted", "err", err)
+	}
+	if last := r.swept.Load(); now.Sub(time.Unix(0, last)) >= rateSweepEvery && r.swept.CompareAndSwap(last, now.UnixNano()) {
+		if _, err := r.store.SweepRateLimits(ctx, now); err != nil {
+			r.log.Warn("expired rate limits not swept", "err", err)
+		}
 	}
 }
 

@@ -22,7 +22,7 @@ func TestLoginThrottleDelayGrowsAndClears(t *testing.T) {
 			t.Fatal(err)
 		}
 		t.Cleanup(func() { store.Close() })
-		testLoginThrottle(t, &loginThrottle{rates: storeRates{store: store, log: slog.New(slog.DiscardHandler)}})
+		testLoginThrottle(t, &loginThrottle{rates: newStoreRates(store, slog.New(slog.DiscardHandler))})
 	})
 }
 

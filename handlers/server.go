@@ -156,7 +156,7 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	s.paymentSecret = []byte(cfg.PaymentSecret)
 	s.dispatcher = s.newDispatcher(cfg.Senders)
 	// The rate limits count in the database, so every instance on it counts the same.
-	rates := storeRates{store: cfg.Store, log: cfg.Logger}
+	rates := newStoreRates(cfg.Store, cfg.Logger)
 	s.codeLimiter = newSharedLimiter(rates, "code:", 10, time.Minute)
 	s.numberLimiter = newSharedLimiter(rates, "number:", 100, time.Hour)
 	s.logins = &loginThrottle{rates: rates}

@@ -53,8 +53,7 @@ func (r rateRow) count() RateCount {
 // RateHit counts one event for key at now and returns the key's count after it. ttl is
 // how long a window lasts: with sliding false the window ends ttl after its first event
 // (a fixed window); with sliding true every event keeps the row for ttl more, so only a
-// quiet ttl forgets the count. Rows expired at now, of any key, are swept in the same
-// transaction, so the table holds live keys only.
+// quiet ttl forgets the count. Expired rows of other keys stay until SweepRateLimits.
 func (s *Store) RateHit(ctx context.Context, key string, now time.Time, ttl time.Duration, sliding bool) (RateCount, error) {
 	if key == "" || ttl <= 0 {
 		return RateCount{}, errors.New("models: rate hit: a key and a positive window are required")
@@ -66,9 +65,6 @@ func (s *Store) RateHit(ctx context.Context, key string, now time.Time, ttl time
 	}
 	var row rateRow
 	err := s.writeTx(ctx, func(tx *gorm.DB) error {
-		if err := tx.Exec(`DELETE FROM rate_limits WHERE expires_at <= ?`, at).Error; err != nil {
-			return err
-		}
 		return tx.Raw(q, key, at, at, at+ttl.Milliseconds()).Scan(&row).Error
 	})
 	if err != nil {
@@ -101,6 +97,22 @@ func (s *Store) RateClear(ctx context.Context, key string) error {
 		return fmt.Errorf("models: rate clear %q: %w", key, err)
 	}
 	return nil
+}
+
+// SweepRateLimits deletes the rows expired at now and says how many went. It runs as a
+// statement of its own, never in a counting transaction: a transaction that held row
+// locks of other keys while it counted could deadlock with another instance's.
+func (s *Store) SweepRateLimits(ctx context.Context, now time.Time) (int64, error) {
+	var n int64
+	err := s.writeTx(ctx, func(tx *gorm.DB) error {
+		res := tx.Exec(`DELETE FROM rate_limits WHERE expires_at <= ?`, now.UnixMilli())
+		n = res.RowsAffected
+		return res.Error
+	})
+	if err != nil {
+		return 0, fmt.Errorf("models: sweep rate limits: %w", err)
+	}
+	return n, nil
 }
 
 // RateKeys is how many rows rate_limits holds, live or not yet swept.
