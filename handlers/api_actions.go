@@ -357,7 +357,7 @@ func (s *Server) storeFile(c *gin.Context, who service.Actor, number, key string
 	if err := s.store.CheckDisk(); err != nil {
 		return nil, err
 	}
-	sum, size, err := s.files.Put(src, s.uploadLimit)
+	sum, size, err := s.files.Put(c.Request.Context(), src, s.uploadLimit)
 	if err != nil {
 		return nil, err
 	}
@@ -390,7 +390,7 @@ func (s *Server) apiDownload(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	r, err := s.files.Open(f.SHA256)
+	r, _, err := s.files.Open(c.Request.Context(), f.SHA256)
 	if err != nil {
 		return err
 	}

@@ -2,7 +2,6 @@ package handlers
 
 import (
 	"strings"
-	"sync"
 	"time"
 )
 
@@ -11,14 +10,11 @@ import (
 // tells nothing of which names exist) or from one address, each further try waits a delay
 // that doubles with every failure, up to a ceiling; a success clears the username's count.
 // A refused try is not checked at all, so guessing costs the server no password hashing.
+//
+// The counts are a rateCounter's under "login:" keys: the database's for a server, so
+// every instance on the database slows the same guesses.
 type loginThrottle struct {
-	mu    sync.Mutex
-	state map[string]*throttleState
-}
-
-type throttleState struct {
-	fails int
-	last  time.Time
+	rates rateCounter
 }
 
 // Throttle settings: failures allowed before the delay starts, for a username and for an
@@ -33,11 +29,13 @@ const (
 )
 
 func newLoginThrottle() *loginThrottle {
-	return &loginThrottle{state: map[string]*throttleState{}}
+	return &loginThrottle{rates: newMemoryRates()}
 }
 
-func accountKey(username string) string { return "u:" + strings.ToLower(strings.TrimSpace(username)) }
-func addressKey(addr string) string     { return "a:" + addr }
+func accountKey(username string) string {
+	return "login:u:" + strings.ToLower(strings.TrimSpace(username))
+}
+func addressKey(addr string) string { return "login:a:" + addr }
 
 // delay is the wait after n failures past free ones.
 func delay(n, free int) time.Duration {
@@ -55,46 +53,28 @@ func delay(n, free int) time.Duration {
 
 // Wait is how long a login for username from addr must still wait; 0 when it may try now.
 func (t *loginThrottle) Wait(username, addr string, now time.Time) time.Duration {
-	t.mu.Lock()
-	defer t.mu.Unlock()
 	var wait time.Duration
 	for key, free := range map[string]int{accountKey(username): throttleFreeAccount, addressKey(addr): throttleFreeAddress} {
-		st := t.state[key]
-		if st == nil {
+		c := t.rates.get(key, now)
+		if c.N == 0 {
 			continue
 		}
-		if w := st.last.Add(delay(st.fails, free)).Sub(now); w > wait {
+		if w := c.Last.Add(delay(c.N, free)).Sub(now); w > wait {
 			wait = w
 		}
 	}
 	return wait
 }
 
-// Fail counts a failed login for username from addr.
+// Fail counts a failed login for username from addr; a key quiet for throttleForget
+// starts again from nothing.
 func (t *loginThrottle) Fail(username, addr string, now time.Time) {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	if len(t.state) > 100_000 {
-		for k, st := range t.state {
-			if now.Sub(st.last) > throttleForget {
-				delete(t.state, k)
-			}
-		}
-	}
 	for _, key := range []string{accountKey(username), addressKey(addr)} {
-		st := t.state[key]
-		if st == nil || now.Sub(st.last) > throttleForget {
-			st = &throttleState{}
-			t.state[key] = st
-		}
-		st.fails++
-		st.last = now
+		t.rates.hit(key, now, throttleForget, true)
 	}
 }
 
 // Succeed clears the username's failures.
 func (t *loginThrottle) Succeed(username string) {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	delete(t.state, accountKey(username))
+	t.rates.clear(accountKey(username))
 }

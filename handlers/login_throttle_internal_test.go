@@ -1,16 +1,32 @@
 package handlers
 
 import (
+	"context"
+	"log/slog"
 	"testing"
 	"time"
+
+	"onewindow/models"
 )
 
 // TestLoginThrottleDelayGrowsAndClears: five failures are free, then each try waits a delay
 // that doubles up to the ceiling; a success clears the username's count but not the
-// address's; a quiet hour forgets.
+// address's; a quiet hour forgets. The rules are the same whether the counts are in
+// memory or in the database.
 func TestLoginThrottleDelayGrowsAndClears(t *testing.T) {
 	t.Parallel()
-	th := newLoginThrottle()
+	t.Run("memory", func(t *testing.T) { testLoginThrottle(t, newLoginThrottle()) })
+	t.Run("database", func(t *testing.T) {
+		store, err := models.Open(context.Background(), t.TempDir(), models.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { store.Close() })
+		testLoginThrottle(t, &loginThrottle{rates: newStoreRates(store, slog.New(slog.DiscardHandler))})
+	})
+}
+
+func testLoginThrottle(t *testing.T, th *loginThrottle) {
 	now := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
 	for range throttleFreeAccount {
 		if w := th.Wait("window1", "10.0.0.1", now); w != 0 {

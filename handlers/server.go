@@ -30,7 +30,10 @@ type Config struct {
 	Site   *web.Site
 	Logger *slog.Logger
 	Demo   bool // the catalogue is demonstration data; pages say so
-	// FilesDir holds uploaded files; empty means "files" next to the database.
+	// Files keeps uploaded files (a folder, or an S3-compatible store: models.OpenFileStore);
+	// nil means the folder FilesDir.
+	Files models.FileStore
+	// FilesDir holds uploaded files when Files is nil; empty means "files" next to the database.
 	FilesDir string
 	// UploadLimit is the largest accepted upload in bytes; 0 means 10 MB.
 	UploadLimit int64
@@ -101,7 +104,7 @@ type Server struct {
 
 	settings atomic.Pointer[models.SiteSettings] // the site settings every page shows
 
-	files         *models.Files
+	files         models.FileStore
 	uploadLimit   int64
 	now           func() time.Time
 	secure        bool     // served over https (PublicURL): Secure cookies, HSTS
@@ -143,8 +146,7 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 		return nil, err
 	}
 	s := &Server{store: cfg.Store, site: cfg.Site, log: cfg.Logger, demo: cfg.Demo, search: search.NewLive(search.New(nil, nil)),
-		now: cfg.Now, uploadLimit: cfg.UploadLimit, codeLimiter: newLimiter(10, time.Minute),
-		numberLimiter: newLimiter(100, time.Hour), logins: newLoginThrottle(), pages: newPageCache(),
+		now: cfg.Now, uploadLimit: cfg.UploadLimit, pages: newPageCache(),
 		answers: newFIFOCache[searchKey, []byte](answersCacheSize), imports: newImportJobs(),
 		rectifyDays: cfg.RectificationDays, escalateDays: cfg.CardEscalationDays}
 	if s.now == nil {
@@ -153,8 +155,13 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	s.maxPasswordAge = cfg.PasswordMaxAge
 	s.paymentSecret = []byte(cfg.PaymentSecret)
 	s.dispatcher = s.newDispatcher(cfg.Senders)
+	// The rate limits count in the database, so every instance on it counts the same.
+	rates := newStoreRates(cfg.Store, cfg.Logger)
+	s.codeLimiter = newSharedLimiter(rates, "code:", 10, time.Minute)
+	s.numberLimiter = newSharedLimiter(rates, "number:", 100, time.Hour)
+	s.logins = &loginThrottle{rates: rates}
 	if cfg.FilingsPerHour > 0 {
-		s.filings = newLimiter(cfg.FilingsPerHour, filingCapWindow)
+		s.filings = newSharedLimiter(rates, "filing:", cfg.FilingsPerHour, filingCapWindow)
 	}
 	if cfg.PublicURL != "" {
 		u, err := url.Parse(cfg.PublicURL)
@@ -170,8 +177,10 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 		cfg.FilesDir = filepath.Join(filepath.Dir(cfg.Store.Path()), "files")
 	}
 	var err error
-	if s.files, err = models.NewFiles(cfg.FilesDir); err != nil {
-		return nil, err
+	if s.files = cfg.Files; s.files == nil {
+		if s.files, err = models.NewFiles(cfg.FilesDir); err != nil {
+			return nil, err
+		}
 	}
 	if err = s.refresh(ctx); err != nil {
 		return nil, err

@@ -377,7 +377,7 @@ func (s *Server) storeBundleFile(c *gin.Context, who service.Actor, number, key 
 		return err
 	}
 	defer src.Close()
-	sum, size, err := s.files.Put(src, s.uploadLimit)
+	sum, size, err := s.files.Put(c.Request.Context(), src, s.uploadLimit)
 	if err != nil {
 		return err
 	}

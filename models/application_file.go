@@ -2,85 +2,12 @@ package models
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"fmt"
-	"io"
-	"os"
-	"path/filepath"
 	"time"
 
 	"gorm.io/gorm"
 )
-
-// Files stores uploaded files under the data folder by the SHA-256 of their
-// content; a name a user chose is never part of a path.
-type Files struct{ dir string }
-
-// NewFiles returns the file store rooted at dir, creating it.
-func NewFiles(dir string) (*Files, error) {
-	if err := os.MkdirAll(dir, 0o750); err != nil {
-		return nil, fmt.Errorf("models: files: %w", err)
-	}
-	return &Files{dir: dir}, nil
-}
-
-// ErrTooLarge is an upload over the size limit.
-var ErrTooLarge = errors.New("file too large")
-
-// Put stores at most limit bytes from r and returns their content address
-// and size; more than limit bytes is ErrTooLarge and stores nothing.
-func (f *Files) Put(r io.Reader, limit int64) (sum string, size int64, err error) {
-	tmp, err := os.CreateTemp(f.dir, ".upload-*")
-	if err != nil {
-		return "", 0, fmt.Errorf("models: store file: %w", err)
-	}
-	defer func() {
-		tmp.Close()
-		if err != nil {
-			os.Remove(tmp.Name())
-		}
-	}()
-	h := sha256.New()
-	size, err = io.Copy(io.MultiWriter(tmp, h), io.LimitReader(r, limit+1))
-	if err != nil {
-		return "", 0, fmt.Errorf("models: store file: %w", err)
-	}
-	if size > limit {
-		return "", 0, ErrTooLarge
-	}
-	if err = tmp.Sync(); err != nil {
-		return "", 0, fmt.Errorf("models: store file: %w", err)
-	}
-	sum = hex.EncodeToString(h.Sum(nil))
-	dst := f.path(sum)
-	if err = os.MkdirAll(filepath.Dir(dst), 0o750); err != nil {
-		return "", 0, fmt.Errorf("models: store file: %w", err)
-	}
-	if err = tmp.Close(); err != nil {
-		return "", 0, fmt.Errorf("models: store file: %w", err)
-	}
-	if err = os.Rename(tmp.Name(), dst); err != nil {
-		return "", 0, fmt.Errorf("models: store file: %w", err)
-	}
-	return sum, size, nil
-}
-
-// Open opens the stored file with a content address.
-func (f *Files) Open(sum string) (*os.File, error) {
-	if len(sum) != 64 {
-		return nil, ErrNotFound
-	}
-	if _, err := hex.DecodeString(sum); err != nil {
-		return nil, ErrNotFound
-	}
-	return os.Open(f.path(sum))
-}
-
-func (f *Files) path(sum string) string {
-	return filepath.Join(f.dir, sum[:2], sum[2:4], sum)
-}
 
 // AddFile records an uploaded file against a listed material of an
 // application and marks the material provided.

@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"io/fs"
 	"os"
 	"path"
 	"path/filepath"
@@ -20,11 +19,19 @@ const FilesDir = "files"
 
 // Backup writes a consistent copy of the data folder dir to w, while a server may be
 // running on it: the database as one snapshot (SQLite's VACUUM INTO, which reads one
-// transaction's view and writes a compact database), then every uploaded file. A file is
-// stored before the row naming it commits, so the snapshot names no missing file. The
-// archive is a gzipped tar holding onewindow.db and files/….
-func Backup(ctx context.Context, dir string, w io.Writer) (BackupSummary, error) {
+// transaction's view and writes a compact database), then every uploaded file of files
+// (nil: the folder files/ of dir). A file is stored before the row naming it commits, so
+// the snapshot names no missing file. The archive is a gzipped tar holding onewindow.db
+// and files/…; the files of an S3 store are copied into it too, so a backup restores on
+// its own into a data folder whose files are a folder.
+func Backup(ctx context.Context, dir string, files FileStore, w io.Writer) (BackupSummary, error) {
 	var sum BackupSummary
+	if files == nil {
+		var err error
+		if files, err = NewFiles(filepath.Join(dir, FilesDir)); err != nil {
+			return sum, err
+		}
+	}
 	// VACUUM INTO reads in one read transaction (in WAL mode writers go on) but needs a
 	// connection that may write, for the new file.
 	db, err := OpenSQL(filepath.Join(dir, DatabaseFile), Options{}, false)
@@ -46,22 +53,8 @@ func Backup(ctx context.Context, dir string, w io.Writer) (BackupSummary, error)
 	if sum.DatabaseBytes, err = addFile(tw, snap, DatabaseFile); err != nil {
 		return sum, err
 	}
-	files := filepath.Join(dir, FilesDir)
-	err = filepath.WalkDir(files, func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
-			if errors.Is(err, fs.ErrNotExist) && p == files {
-				return fs.SkipDir
-			}
-			return err
-		}
-		if d.IsDir() || !d.Type().IsRegular() || strings.HasPrefix(d.Name(), ".upload-") { // an upload being written
-			return nil
-		}
-		rel, err := filepath.Rel(dir, p)
-		if err != nil {
-			return err
-		}
-		n, err := addFile(tw, p, filepath.ToSlash(rel))
+	err = files.Walk(ctx, func(fi FileInfo) error {
+		n, err := addStored(ctx, tw, files, fi.Sum, FilesDir+"/"+sumPath(fi.Sum))
 		sum.Files++
 		sum.FileBytes += n
 		return err
@@ -100,6 +93,24 @@ func addFile(tw *tar.Writer, src, name string) (int64, error) {
 		return 0, fmt.Errorf("models: backup: %w", err)
 	}
 	n, err := io.Copy(tw, f)
+	if err != nil {
+		return n, fmt.Errorf("models: backup: %s: %w", name, err)
+	}
+	return n, nil
+}
+
+// addStored copies the stored file sum of files into the archive as name.
+func addStored(ctx context.Context, tw *tar.Writer, files FileStore, sum, name string) (int64, error) {
+	r, fi, err := files.Open(ctx, sum)
+	if err != nil {
+		return 0, fmt.Errorf("models: backup: %s: %w", name, err)
+	}
+	defer r.Close()
+	hdr := &tar.Header{Name: name, Mode: 0o640, Size: fi.Size, ModTime: fi.ModTime.UTC(), Typeflag: tar.TypeReg}
+	if err := tw.WriteHeader(hdr); err != nil {
+		return 0, fmt.Errorf("models: backup: %w", err)
+	}
+	n, err := io.Copy(tw, r)
 	if err != nil {
 		return n, fmt.Errorf("models: backup: %s: %w", name, err)
 	}

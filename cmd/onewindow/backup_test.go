@@ -58,7 +58,7 @@ func TestBackupUnderLoadRestoresEveryAcknowledgedFiling(t *testing.T) {
 		go func() {
 			defer wg.Done()
 			for i := 0; !stop.Load(); i++ {
-				sum, _, err := files.Put(strings.NewReader(strings.Repeat("扫描件", 100+w*10+i)), 1<<20)
+				sum, _, err := files.Put(ctx, strings.NewReader(strings.Repeat("扫描件", 100+w*10+i)), 1<<20)
 				if err != nil {
 					t.Error(err)
 					return
@@ -115,7 +115,7 @@ func TestBackupUnderLoadRestoresEveryAcknowledgedFiling(t *testing.T) {
 		if _, err := rs.Application(ctx, n); err != nil {
 			t.Errorf("filing %s, acknowledged before the backup, is missing: %v", n, err)
 		}
-		if f, err := rf.Open(fileSums[n]); err != nil {
+		if f, _, err := rf.Open(ctx, fileSums[n]); err != nil {
 			t.Errorf("the upload of %s is missing: %v", n, err)
 		} else {
 			f.Close()

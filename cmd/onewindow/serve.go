@@ -34,6 +34,7 @@ type serveConfig struct {
 	publicURL      string  // https://… behind a TLS proxy: Secure cookies and HSTS
 	keyFile        string  // seals personal data; default onewindow.key in the data folder
 	db             *string // --db: a postgres:// URL, or "" for SQLite in the data folder
+	files          string  // where uploads are kept: a folder or s3://bucket/prefix (files.go)
 	// integrityEvery is how often PRAGMA quick_check probes the database; 0: never.
 	integrityEvery time.Duration
 	// passwordMaxDays is the largest age of a password in days before it must be changed
@@ -90,6 +91,7 @@ func parseServe(args []string, getenv func(string) string, stderr io.Writer) (se
 		"comma-separated addresses or CIDR ranges of the reverse proxies whose X-Forwarded-For names the client; none by default (ONEWINDOW_TRUSTED_PROXIES)")
 	fs.StringVar(&cfg.keyFile, "key-file", env("KEY_FILE", ""),
 		"the key file sealing identity numbers, phones and answers in the database; keep it apart from the data and its backups (ONEWINDOW_KEY_FILE; default: onewindow.key in the data folder)")
+	fs.StringVar(&cfg.files, "files", env("FILES", ""), filesUsage)
 	fs.DurationVar(&cfg.integrityEvery, "integrity-every", integrityEvery,
 		"how often a background PRAGMA quick_check probes the database; /healthz answers 503 after a failed probe; 0 turns it off (ONEWINDOW_INTEGRITY_EVERY)")
 	fs.IntVar(&cfg.passwordMaxDays, "password-max-days", passwordMaxDays,
@@ -178,6 +180,10 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	if err := seedAccounts(ctx, store, cfg.demo, stdout); err != nil {
 		return err
 	}
+	files, err := openFiles(ctx, cfg.files, cfg.data, getenv)
+	if err != nil {
+		return err
+	}
 	site, err := web.New()
 	if err != nil {
 		return err
@@ -190,7 +196,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	srv, err := handlers.New(ctx, handlers.Config{Store: store, Site: site, Logger: log, Demo: cfg.demo, Senders: senders,
 		TrustedProxies: splitList(cfg.trustedProxies), PublicURL: cfg.publicURL, FilingsPerHour: cfg.filingsPerHour,
 		PasswordMaxAge: time.Duration(cfg.passwordMaxDays) * 24 * time.Hour, MetricsToken: cfg.metricsToken,
-		PaymentSecret: cfg.paymentSecret})
+		PaymentSecret: cfg.paymentSecret, Files: files})
 	if err != nil {
 		return err
 	}
