@@ -22,6 +22,11 @@ const (
 		FROM application_events WHERE application_id = ? ORDER BY seq`
 	statusMaterialsSQL = `SELECT id, material_key, sort, name, necessity, kind, copies, provided, pending, pledged
 		FROM application_materials WHERE application_id = ? ORDER BY sort, id`
+	// statusTasksSQL reads what the applicant is told of each department's
+	// task: where it stands, when it was decided and the decision's reason
+	// (the refusal's notice states it); no staff names.
+	statusTasksSQL = `SELECT id, department_code, sort, stage, decided_at, comment
+		FROM application_tasks WHERE application_id = ? ORDER BY sort, id`
 )
 
 // ApplicationByCode returns the application when the query code matches; a
@@ -52,6 +57,9 @@ func (s *Store) ApplicationByCode(ctx context.Context, number, code string) (*Ap
 		return nil, fmt.Errorf("models: application %q: %w", number, err)
 	}
 	if a.Materials, err = statusMaterials(ctx, st, a.ID); err != nil {
+		return nil, fmt.Errorf("models: application %q: %w", number, err)
+	}
+	if a.Tasks, err = statusTasks(ctx, st, a.ID); err != nil {
 		return nil, fmt.Errorf("models: application %q: %w", number, err)
 	}
 	return &a, nil
@@ -89,6 +97,30 @@ func statusMaterials(ctx context.Context, st pool, id uint) ([]AppMaterial, erro
 			return nil, err
 		}
 		out = append(out, m)
+	}
+	return out, rows.Err()
+}
+
+// statusTasks reads each department's task for the applicant's status: the
+// department, its stage, the time of its decision and its reason.
+func statusTasks(ctx context.Context, st pool, id uint) ([]Task, error) {
+	rows, err := st.rows(ctx, statusTasksSQL, id)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []Task
+	for rows.Next() {
+		t := Task{ApplicationID: id}
+		var decided sql.NullTime
+		if err := rows.Scan(&t.ID, &t.DepartmentCode, &t.Sort, &t.Stage, &decided, &t.Comment); err != nil {
+			return nil, err
+		}
+		if decided.Valid {
+			at := decided.Time.UTC()
+			t.DecidedAt = &at
+		}
+		out = append(out, t)
 	}
 	return out, rows.Err()
 }
