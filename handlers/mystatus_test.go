@@ -137,8 +137,10 @@ func TestMyStatusJointItemDecidedAndPostedSpeaksToTheApplicant(t *testing.T) {
 	}
 	cl := browserClient(t)
 	_, page := postForm(t, cl, env.http.URL+"/status", url.Values{"number": {number}, "code": {code}})
-	if !strings.Contains(page, "尚未出件，编号出件时告知") {
-		t.Error("the granted page does not say the number comes with the result")
+	// The applicant chose window pickup on the form: where, and not yet.
+	if !strings.Contains(page, "尚未出件，编号出件时告知") || !strings.Contains(page, `id="collect-when">尚未出件`) ||
+		!strings.Contains(page, `id="collect-address">`) {
+		t.Error("the granted page does not say the number comes with the result, where to collect it and that it is not ready")
 	}
 
 	mystatusAct(t, env, number, "", workflow.Issue, map[string]string{"delivery": "post", "carrier": "中国邮政 EMS",
@@ -179,8 +181,8 @@ func TestMyStatusJointItemDecidedAndPostedSpeaksToTheApplicant(t *testing.T) {
 	}
 
 	_, page = postForm(t, cl, env.http.URL+"/status", url.Values{"number": {number}, "code": {code}})
-	for _, want := range []string{`id="result-number">JY31509020012345<`, `id="collect-carrier">中国邮政 EMS<`,
-		`id="collect-tracking">EM123456789CN<`, `id="status-departments"`, "（牵头部门）"} {
+	for _, want := range []string{`id="result-number">JY31509020012345<`, `id="delivery-carrier">中国邮政 EMS<`,
+		`id="delivery-tracking">EM123456789CN<`, `id="status-departments"`, "（牵头部门）"} {
 		if !strings.Contains(page, want) {
 			t.Errorf("status page lacks %q", want)
 		}
