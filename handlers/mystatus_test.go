@@ -255,3 +255,27 @@ func TestMyStatusFlaggedMaterialShowsSupplementNotReceived(t *testing.T) {
 		t.Errorf("the materials table does not show 需补正: %s", row)
 	}
 }
+
+func TestMyStatusPledgedProofBeforeAcceptanceIsReplacedNotMissing(t *testing.T) {
+	env := newStaffEnv(t)
+	it := makePledgeItem(t, env)
+	f := fileWithPledge(t, env, "", it)
+	got := mystatusRead(t, env, f.Number, f.QueryCode)
+	if got.State != "submitted" {
+		t.Fatalf("state %s", got.State)
+	}
+	replaced := it.Materials[1].Key
+	for _, m := range got.Materials {
+		switch {
+		case m.Key == replaced && m.State != "pledged":
+			t.Errorf("the proof the pledge replaces is %q before acceptance", m.State)
+		case m.Key != replaced && m.State != "missing":
+			t.Errorf("material %s is %q with no file", m.Key, m.State)
+		}
+	}
+	_, page := postForm(t, browserClient(t), env.http.URL+"/status", url.Values{"number": {f.Number}, "code": {f.QueryCode}})
+	table := regexp.MustCompile(`(?s)id="status-materials".*?</table>`).FindString(page)
+	if !strings.Contains(table, `class="mat-pledged" data-label="材料状态">以告知承诺代替<`) {
+		t.Errorf("the materials table does not show the pledged proof: %s", table)
+	}
+}
