@@ -8,7 +8,7 @@ import (
 )
 
 // The status lookup is the hottest read of the service (every citizen, the
-// evening before a deadline), so it runs three narrow fixed statements of
+// evening before a deadline), so it runs four narrow fixed statements of
 // the statement layer on the read pool instead of gorm's reflection over
 // the whole row.
 
