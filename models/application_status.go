@@ -32,8 +32,9 @@ const (
 // ApplicationByCode returns the application when the query code matches; a
 // wrong code is ErrNotFound, exactly like an unknown number. It reads what
 // the applicant's status needs: the row with the applicant's answers and the
-// definition (the form they answered), the checklist and the events (actor
-// and comment left out: staff names are not shown).
+// definition (the form they answered), the checklist, the events (actor
+// and comment left out: staff names are not shown) and each department's
+// task (its stage, decision time and reason; no staff names).
 func (s *Store) ApplicationByCode(ctx context.Context, number, code string) (*Application, error) {
 	ctx = uncancelled(ctx)
 	st := pool{s.reads}
