@@ -228,6 +228,9 @@ func (s *Server) apiStatus(c *gin.Context) error {
 	if v.Payment, v.Delivery, err = s.feesAndDelivery(c, langOf(c), app); err != nil {
 		return err
 	}
+	if err := s.mystatusFill(c, langOf(c), app, &v); err != nil {
+		return err
+	}
 	c.JSON(http.StatusOK, v)
 	return nil
 }

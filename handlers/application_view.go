@@ -46,6 +46,10 @@ type materialView struct {
 	Pledged   bool   `json:"pledged"` // replaced by the applicant's 告知承诺
 	Kind      string `json:"kind,omitempty"`
 	Copies    int    `json:"copies,omitempty"`
+	// State and StateLabel are the material as the applicant's status tells
+	// it (provided, supplement, pledged, pending, missing); only there.
+	State      string `json:"state,omitempty"`
+	StateLabel string `json:"state_label,omitempty"`
 }
 
 type fileView struct {
@@ -212,6 +216,14 @@ type statusView struct {
 	Provisional bool `json:"deadline_provisional,omitempty"`
 	// Evaluation is the applicant's 好差评 with the rectification reply, if any (null before rating).
 	Evaluation *evaluationJSON `json:"evaluation"`
+	// ResultNumber is the 证照/批文 number once the result is issued;
+	// ResultNumberPending says a grant's number is not known until then.
+	ResultNumber        string `json:"result_number,omitempty"`
+	ResultNumberPending bool   `json:"result_number_pending,omitempty"`
+	// Collect is where and when to collect the decided result, or how it was posted.
+	Collect *mystatusCollect `json:"collect,omitempty"`
+	// Departments are the departments of the item, each with its own state.
+	Departments []mystatusDept `json:"departments"`
 }
 
 type timelineEntry struct {
@@ -227,7 +239,8 @@ func (s *Server) statusViewOf(lang string, a *models.Application) statusView {
 	v := statusView{Number: a.Number, Item: a.ItemName, ItemCode: a.ItemCode, Department: a.DepartmentCode, State: a.State,
 		StateLabel: s.stateLabel(lang, a, a.State), Version: a.Version, Deadline: c.PromisedDeadline, Statutory: c.StatutoryDeadline,
 		Result: a.Result, Materials: materialViews(a), Timeline: []timelineEntry{}, CanAct: applicantActions(a),
-		Form: maskedAnswers(a), Decision: s.decisionViewOf(lang, a.Terms()), Provisional: c.Provisional}
+		Form: maskedAnswers(a), Decision: s.decisionViewOf(lang, a.Terms()), Provisional: c.Provisional,
+		Departments: []mystatusDept{}}
 	if a.Result != "" {
 		v.ResultLabel = s.site.T(lang, resultKey(a.Terms(), a.Result))
 	}
@@ -235,11 +248,11 @@ func (s *Server) statusViewOf(lang string, a *models.Application) statusView {
 		v.ResultLabel = s.site.T(lang, "pledge.result.revoked", v.ResultLabel)
 	}
 	for _, e := range a.Events {
-		if e.Action == models.ActionWarning || e.Action == workflow.Claim || e.Action == models.ActionRelease {
-			continue // 黄牌 / 红牌 supervise the staff and 签收 (and its release) is the office's own step: no step of the handling
-		}
 		if e.Action == workflow.RequestSupplement || e.Action == workflow.SendBack {
 			v.Missing = strings.Join(materialNames(a, workflow.SplitList(e.Fields()["missing"])), "；")
+		}
+		if !mystatusTimelineShown(e) {
+			continue // the office's own steps: no step of the handling the applicant sees
 		}
 		v.Timeline = append(v.Timeline, timelineEntry{At: e.At, Action: e.Action, Label: s.stagesTimelineLabel(lang, a, e),
 			State: e.ToState, Department: e.Department})

@@ -59,11 +59,13 @@ type applyPage struct {
 	Fields     formView
 	Errors     map[string]string // applicant input or material file → message
 	Problems   []formProblem     // every refused answer, for the summary at the top
-	FilesAgain bool              // a refused post carried files, which the browser does not keep
+	FilesAgain bool              // a refused post carried files that could not be kept for the retry
 	Kinds      []string
 	LimitMB    int64
 	Limited    string // the filing cap was reached: why nothing was filed
 	Notify     outboxNotifyView
+	// Kept are the files of a refused post kept for the retry, by material key.
+	Kept map[string]*retryKept
 }
 
 // applyItem loads the item of the URL and refuses, with a page that says why,
@@ -146,7 +148,8 @@ func (f applyForm) filing(itemCode string, post url.Values) service.Filing {
 // (service.CheckFiling, which checks the item's form), every upload sniffed
 // before anything is filed, the form's random token as the Idempotency-Key,
 // then PRG to the receipt. A refused post shows the page again with every
-// answer kept and each problem next to its input.
+// answer kept, the chosen files kept for the retry (retry_files.go) and each
+// problem next to its input.
 func (s *Server) uiApply(c *gin.Context) error {
 	it, ok, err := s.applyItem(c)
 	if !ok {
@@ -169,6 +172,7 @@ func (s *Server) uiApply(c *gin.Context) error {
 		keys[k] = v
 	}
 	files := s.applyFiles(c, it, f.Pledge == "1", keys)
+	kept := s.retryApplyKept(c, it, keys)
 	errs := make(map[string]string, len(keys)) // field → message
 	for k, v := range keys {
 		errs[k] = s.site.T(lang, v)
@@ -182,10 +186,12 @@ func (s *Server) uiApply(c *gin.Context) error {
 		return err
 	}
 	if len(errs) > 0 || len(issues) > 0 {
-		return s.applyRefused(c, it, f, post, issues, errs, len(files) > 0)
+		allKept := s.retryKeepFiles(c, it, files, kept)
+		return s.applyRefused(c, it, f, post, issues, errs, !allKept, kept)
 	}
 	if wait := s.filingWait(c); wait > 0 {
-		return s.applyLimited(c, it, f, post, s.filingLimitMessage(c, wait), len(files) > 0)
+		allKept := s.retryKeepFiles(c, it, files, kept)
+		return s.applyLimited(c, it, f, post, s.filingLimitMessage(c, wait), !allKept, kept)
 	}
 	filing := f.filing(it.Code, post)
 	filing.Idem = applyIdempotency(f, it.Code, post)
@@ -208,6 +214,7 @@ func (s *Server) uiApply(c *gin.Context) error {
 				_ = c.Error(err)
 			}
 		}
+		s.retryFileKept(c, filed.Number, filed.QueryCode, kept, files)
 	}
 	s.setReceiptCookie(c, filed.Number, filed.QueryCode)
 	c.Redirect(http.StatusSeeOther, "/receipt/"+filed.Number)

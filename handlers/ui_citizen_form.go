@@ -73,7 +73,7 @@ func (s *Server) citizenProfile(c *gin.Context, it *models.Item, f *applyForm) (
 // applyRefused shows the page again (422) with the answers as posted, each
 // problem next to its input and all of them in the summary at the top: the
 // applicant block first, then the item's form, then the materials.
-func (s *Server) applyRefused(c *gin.Context, it *models.Item, f applyForm, post url.Values, issues form.Issues, errs map[string]string, hadFiles bool) error {
+func (s *Server) applyRefused(c *gin.Context, it *models.Item, f applyForm, post url.Values, issues form.Issues, errs map[string]string, hadFiles bool, kept map[string]*retryKept) error {
 	itf, err := s.actions().ItemForm(c.Request.Context(), it)
 	if err != nil {
 		return err
@@ -85,7 +85,7 @@ func (s *Server) applyRefused(c *gin.Context, it *models.Item, f applyForm, post
 	for k, msg := range errs {
 		p.Errors[k] = msg
 	}
-	p.FilesAgain = hadFiles
+	p.FilesAgain, p.Kept = hadFiles, kept
 	lang := langOf(c)
 	for _, k := range []string{"kind", "name", "id_number", "phone", "address"} {
 		if msg := p.Errors[k]; msg != "" {
@@ -114,7 +114,7 @@ func (s *Server) applyRefused(c *gin.Context, it *models.Item, f applyForm, post
 
 // applyLimited shows the page again (429) with the answers as posted and why nothing
 // was filed: the client reached the cap on online filings.
-func (s *Server) applyLimited(c *gin.Context, it *models.Item, f applyForm, post url.Values, msg string, hadFiles bool) error {
+func (s *Server) applyLimited(c *gin.Context, it *models.Item, f applyForm, post url.Values, msg string, hadFiles bool, kept map[string]*retryKept) error {
 	itf, err := s.actions().ItemForm(c.Request.Context(), it)
 	if err != nil {
 		return err
@@ -123,7 +123,7 @@ func (s *Server) applyLimited(c *gin.Context, it *models.Item, f applyForm, post
 	if err != nil {
 		return err
 	}
-	p.Limited, p.FilesAgain = msg, hadFiles
+	p.Limited, p.FilesAgain, p.Kept = msg, hadFiles, kept
 	s.renderApply(c, http.StatusTooManyRequests, p)
 	return nil
 }

@@ -170,6 +170,9 @@ func (s *Server) renderResult(c *gin.Context, status int, app *models.Applicatio
 	if v.Payment, v.Delivery, err = s.feesAndDelivery(c, lang, app); err != nil {
 		return err
 	}
+	if err := s.mystatusFill(c, lang, app, &v); err != nil {
+		return err
+	}
 	r := &statusResult{View: v, Department: ref.deptByKey[app.DepartmentCode].Name, Submitted: citizenTime(app.SubmittedAt),
 		Code: code, Owner: code == "", Notice: notice, Errors: errs, Token: token, LimitMB: s.uploadLimit >> 20, Answers: answers,
 		CanSupplement: slices.Contains(v.CanAct, workflow.Supplement), CanWithdraw: slices.Contains(v.CanAct, workflow.Withdraw)}

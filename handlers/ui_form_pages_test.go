@@ -214,7 +214,9 @@ func TestApplicantBlocksMarkWhatTheFormRequiresWithItsHelpAndRule(t *testing.T) 
 	}
 }
 
-func TestRefusedFormsSayAtTheTopThatChosenFilesMustBeChosenAgain(t *testing.T) {
+// The online application keeps the chosen files for the retry (retry_files.go);
+// the window's registration asks for its scans again.
+func TestRefusedFormsKeepTheOnlineFilesAndAskTheWindowToChooseAgain(t *testing.T) {
 	env := newStaffEnv(t)
 	it := namedItem(t, foodLicence)
 	g := guide{}
@@ -225,9 +227,9 @@ func TestRefusedFormsSayAtTheTopThatChosenFilesMustBeChosenAgain(t *testing.T) {
 	resp, page := send(t, browserClient(t), "POST", env.http.URL+"/items/"+it.Code+"/apply", body, ctype)
 	summary := page[strings.Index(page, `id="form-errors"`)+1:]
 	summary = summary[:strings.Index(summary, "</div>")]
-	if resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(summary, `<a href="#files-again">申请材料</a>：请重新选择要上传的文件`) ||
-		!strings.Contains(page, `id="files-again"`) {
-		t.Errorf("a refused application with files (%d) does not say at the top to choose them again", resp.StatusCode)
+	if resp.StatusCode != http.StatusUnprocessableEntity || strings.Contains(summary, `href="#files-again"`) ||
+		strings.Contains(page, `id="files-again"`) || strings.Count(page, "已保留：scan.pdf") != len(requiredFiles(g, "scan.pdf")) {
+		t.Errorf("a refused application with files (%d) does not keep them for the retry", resp.StatusCode)
 	}
 
 	clerk := staffClient(t, env, "window1")

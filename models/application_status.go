@@ -8,7 +8,7 @@ import (
 )
 
 // The status lookup is the hottest read of the service (every citizen, the
-// evening before a deadline), so it runs three narrow fixed statements of
+// evening before a deadline), so it runs four narrow fixed statements of
 // the statement layer on the read pool instead of gorm's reflection over
 // the whole row.
 
@@ -22,13 +22,19 @@ const (
 		FROM application_events WHERE application_id = ? ORDER BY seq`
 	statusMaterialsSQL = `SELECT id, material_key, sort, name, necessity, kind, copies, provided, pending, pledged
 		FROM application_materials WHERE application_id = ? ORDER BY sort, id`
+	// statusTasksSQL reads what the applicant is told of each department's
+	// task: where it stands, when it was decided and the decision's reason
+	// (the refusal's notice states it); no staff names.
+	statusTasksSQL = `SELECT id, department_code, sort, stage, decided_at, comment
+		FROM application_tasks WHERE application_id = ? ORDER BY sort, id`
 )
 
 // ApplicationByCode returns the application when the query code matches; a
 // wrong code is ErrNotFound, exactly like an unknown number. It reads what
 // the applicant's status needs: the row with the applicant's answers and the
-// definition (the form they answered), the checklist and the events (actor
-// and comment left out: staff names are not shown).
+// definition (the form they answered), the checklist, the events (actor
+// and comment left out: staff names are not shown) and each department's
+// task (its stage, decision time and reason; no staff names).
 func (s *Store) ApplicationByCode(ctx context.Context, number, code string) (*Application, error) {
 	ctx = uncancelled(ctx)
 	st := pool{s.reads}
@@ -52,6 +58,9 @@ func (s *Store) ApplicationByCode(ctx context.Context, number, code string) (*Ap
 		return nil, fmt.Errorf("models: application %q: %w", number, err)
 	}
 	if a.Materials, err = statusMaterials(ctx, st, a.ID); err != nil {
+		return nil, fmt.Errorf("models: application %q: %w", number, err)
+	}
+	if a.Tasks, err = statusTasks(ctx, st, a.ID); err != nil {
 		return nil, fmt.Errorf("models: application %q: %w", number, err)
 	}
 	return &a, nil
@@ -89,6 +98,30 @@ func statusMaterials(ctx context.Context, st pool, id uint) ([]AppMaterial, erro
 			return nil, err
 		}
 		out = append(out, m)
+	}
+	return out, rows.Err()
+}
+
+// statusTasks reads each department's task for the applicant's status: the
+// department, its stage, the time of its decision and its reason.
+func statusTasks(ctx context.Context, st pool, id uint) ([]Task, error) {
+	rows, err := st.rows(ctx, statusTasksSQL, id)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []Task
+	for rows.Next() {
+		t := Task{ApplicationID: id}
+		var decided sql.NullTime
+		if err := rows.Scan(&t.ID, &t.DepartmentCode, &t.Sort, &t.Stage, &decided, &t.Comment); err != nil {
+			return nil, err
+		}
+		if decided.Valid {
+			at := decided.Time.UTC()
+			t.DecidedAt = &at
+		}
+		out = append(out, t)
 	}
 	return out, rows.Err()
 }
