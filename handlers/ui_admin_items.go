@@ -128,17 +128,23 @@ func (s *Server) uiItemEdit(c *gin.Context) error {
 		s.renderEdit(c, http.StatusUnprocessableEntity, p)
 		return nil
 	}
-	return s.saveItemEdit(c, action == "publish", stored.Code, sub, p, version)
+	// The form showed the pending draft when it was edited from the version
+	// the draft was (uiItemEditForm): publishing it clears the draft.
+	fromDraft := d != nil && d.BaseVersion == version
+	return s.saveItemEdit(c, action == "publish", fromDraft, stored.Code, sub, p, version)
 }
 
 // saveItemEdit saves a checked submission through the service, published or
 // as the draft, and redirects to the form (PRG); refused fields re-render it.
-func (s *Server) saveItemEdit(c *gin.Context, publish bool, code string, sub *guideSubmission, p itemEditPage, version int) error {
+func (s *Server) saveItemEdit(c *gin.Context, publish, fromDraft bool, code string, sub *guideSubmission, p itemEditPage, version int) error {
 	ctx, svc, who := c.Request.Context(), s.actions(), actorOf(c)
 	var err error
-	if publish {
+	switch {
+	case publish && fromDraft:
+		_, err = svc.UpdateItemFromDraft(ctx, who, code, *sub.item, p.Reason, version)
+	case publish:
 		_, err = svc.UpdateItem(ctx, who, code, *sub.item, p.Reason, version)
-	} else {
+	default:
 		_, err = svc.SaveItemDraft(ctx, who, code, *sub.item, p.Reason, version)
 	}
 	var ve *models.ValidationError
