@@ -260,13 +260,15 @@ type historyPage struct {
 	Item      *models.Item
 	Revisions []revisionView
 	CanEdit   bool
+	Files     []fileChangeView // the uploads and removals of blank forms and samples, newest first
 }
 
 type revisionView struct {
 	models.Revision
 	Time      string               // in Asia/Shanghai
 	FormLines []string             // the application form's changes as sentences
-	Other     []models.FieldChange // the other changes, as rows
+	Other     []models.FieldChange // the other changes, as recorded
+	Rows      []historyRow         // the other changes in words
 }
 
 // shanghai is the centre's time zone, the one every shown time is in.
@@ -289,7 +291,12 @@ func (s *Server) uiItemHistory(c *gin.Context) error {
 			h.before, h.after = historyForms(revs, i)
 			rv.FormLines, rv.Other = h.lines(r.Diff)
 		}
+		after, _ := r.Item() // nil when unreadable: rows are then named by key only
+		rv.Rows = s.historyWords(langOf(c), rv.Other, after)
 		p.Revisions = append(p.Revisions, rv)
+	}
+	if p.Files, err = s.fileChanges(c, it.Code); err != nil {
+		return err
 	}
 	s.render(c, http.StatusOK, "item_history", s.site.T(langOf(c), "admin.history.title", it.Name), "staff", p)
 	return nil

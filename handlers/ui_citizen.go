@@ -64,6 +64,7 @@ type applyPage struct {
 	LimitMB    int64
 	Limited    string // the filing cap was reached: why nothing was filed
 	Notify     outboxNotifyView
+	Files      map[string]guideFiles // each material's blank form and sample links, by key
 }
 
 // applyItem loads the item of the URL and refuses, with a page that says why,
