@@ -73,4 +73,3 @@ func TestHistorySpeaksInWords(t *testing.T) {
 		t.Errorf("English history:\n%s", enRows)
 	}
 }
-
