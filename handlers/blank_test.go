@@ -104,6 +104,14 @@ func TestBlankFormUploadIsServedWithTheGuide(t *testing.T) {
 	if !strings.Contains(guide, `href="`+link+`"`) || !strings.Contains(guide, "下载空白表格") || !strings.Contains(guide, "查看示例样表") {
 		t.Fatal("the guide does not link the blank form and the sample")
 	}
+	// The online application and the window's checklist link it too.
+	if _, apply := envPage(t, env, "/items/"+it.Code+"/apply"); !strings.Contains(apply, `href="`+link+`"`) {
+		t.Error("the online application does not link the blank form")
+	}
+	window := staffClient(t, env, "window1")
+	if _, desk, _ := fetch(t, window, http.MethodGet, env.http.URL+"/window/new?item="+it.Code, nil); !strings.Contains(desk, `href="`+link+`"`) {
+		t.Error("the window's checklist does not link the blank form")
+	}
 	resp, err := http.Get(env.http.URL + link)
 	if err != nil {
 		t.Fatal(err)
