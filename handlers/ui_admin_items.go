@@ -128,17 +128,23 @@ func (s *Server) uiItemEdit(c *gin.Context) error {
 		s.renderEdit(c, http.StatusUnprocessableEntity, p)
 		return nil
 	}
-	return s.saveItemEdit(c, action == "publish", stored.Code, sub, p, version)
+	// The form showed the pending draft when it was edited from the version
+	// the draft was (uiItemEditForm): publishing it clears the draft.
+	fromDraft := d != nil && d.BaseVersion == version
+	return s.saveItemEdit(c, action == "publish", fromDraft, stored.Code, sub, p, version)
 }
 
 // saveItemEdit saves a checked submission through the service, published or
 // as the draft, and redirects to the form (PRG); refused fields re-render it.
-func (s *Server) saveItemEdit(c *gin.Context, publish bool, code string, sub *guideSubmission, p itemEditPage, version int) error {
+func (s *Server) saveItemEdit(c *gin.Context, publish, fromDraft bool, code string, sub *guideSubmission, p itemEditPage, version int) error {
 	ctx, svc, who := c.Request.Context(), s.actions(), actorOf(c)
 	var err error
-	if publish {
+	switch {
+	case publish && fromDraft:
+		_, err = svc.UpdateItemFromDraft(ctx, who, code, *sub.item, p.Reason, version)
+	case publish:
 		_, err = svc.UpdateItem(ctx, who, code, *sub.item, p.Reason, version)
-	} else {
+	default:
 		_, err = svc.SaveItemDraft(ctx, who, code, *sub.item, p.Reason, version)
 	}
 	var ve *models.ValidationError
@@ -254,13 +260,15 @@ type historyPage struct {
 	Item      *models.Item
 	Revisions []revisionView
 	CanEdit   bool
+	Files     []fileChangeView // the uploads and removals of blank forms and samples, newest first
 }
 
 type revisionView struct {
 	models.Revision
 	Time      string               // in Asia/Shanghai
 	FormLines []string             // the application form's changes as sentences
-	Other     []models.FieldChange // the other changes, as rows
+	Other     []models.FieldChange // the other changes, as recorded
+	Rows      []historyRow         // the other changes in words
 }
 
 // shanghai is the centre's time zone, the one every shown time is in.
@@ -283,7 +291,12 @@ func (s *Server) uiItemHistory(c *gin.Context) error {
 			h.before, h.after = historyForms(revs, i)
 			rv.FormLines, rv.Other = h.lines(r.Diff)
 		}
+		after, _ := r.Item() // nil when unreadable: rows are then named by key only
+		rv.Rows = s.historyWords(langOf(c), rv.Other, after)
 		p.Revisions = append(p.Revisions, rv)
+	}
+	if p.Files, err = s.fileChanges(c, it.Code); err != nil {
+		return err
 	}
 	s.render(c, http.StatusOK, "item_history", s.site.T(langOf(c), "admin.history.title", it.Name), "staff", p)
 	return nil

@@ -350,11 +350,11 @@ func TestBrowserCatalogAdminEditsAnItem(t *testing.T) {
 	}
 	row := chromedp.CSS("#history li:first-child tr[data-field='promised_days']")
 	oldV, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS("#history li:first-child tr[data-field='promised_days'] del")))
-	if err != nil || oldV != strconv.Itoa(models.Days(before.PromisedDays)) {
+	if err != nil || oldV != strconv.Itoa(models.Days(before.PromisedDays))+" 个工作日" {
 		t.Errorf("struck-out old value %q, want %d (%v)", oldV, before.PromisedDays, err)
 	}
 	newV, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS("#history li:first-child tr[data-field='promised_days'] ins")))
-	if err != nil || newV != newDays {
+	if err != nil || newV != newDays+" 个工作日" {
 		t.Errorf("highlighted new value %q, want %s (%v)", newV, newDays, err)
 	}
 	if _, err := chromedp.Run(ctx, chromedp.Text(row)); err != nil {

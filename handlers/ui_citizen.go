@@ -65,7 +65,8 @@ type applyPage struct {
 	Limited    string // the filing cap was reached: why nothing was filed
 	Notify     outboxNotifyView
 	// Kept are the files of a refused post kept for the retry, by material key.
-	Kept map[string]*retryKept
+	Kept  map[string]*retryKept
+	Files map[string]guideFiles // each material's blank form and sample links, by key
 }
 
 // applyItem loads the item of the URL and refuses, with a page that says why,

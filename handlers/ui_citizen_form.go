@@ -34,6 +34,9 @@ func (s *Server) newApplyPage(c *gin.Context, it *models.Item, f applyForm, v fo
 	for k, msg := range applicantErrs {
 		p.Errors[k] = msg
 	}
+	if p.Files, err = s.materialLinks(c, it); err != nil {
+		return applyPage{}, err
+	}
 	return p, nil
 }
 

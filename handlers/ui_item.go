@@ -31,6 +31,8 @@ type itemPage struct {
 	// Contact is the item's own 办理地点与咨询, falling back to the department's
 	// and the centre's.
 	Contact itemContact
+	// Files are the blank form and sample links of each material, by key.
+	Files map[string]guideFiles
 }
 
 // officeLines are the address, phone and opening hours of an office.
@@ -125,6 +127,11 @@ func (s *Server) renderItem(c *gin.Context, status int, it *models.Item) error {
 			data.MergedInto = m
 		}
 	}
+	files, err := s.materialLinks(c, it)
+	if err != nil {
+		return err
+	}
+	data.Files = files
 	g, err := s.store.ItemGroup(ctx, it)
 	if err != nil {
 		return err

@@ -54,6 +54,7 @@ type intakePage struct {
 	OnFile    intakeApplicant
 	Earlier   []queueRow
 	Materials []intakeMaterial
+	Files     map[string]guideFiles // each material's blank form and sample links, by key
 	// SubItems are the sub-items to choose from when the chosen item is a main item,
 	// which takes no application itself.
 	SubItems       []models.ItemRef
@@ -215,6 +216,11 @@ func (s *Server) intakeItem(c *gin.Context, p *intakePage, code string, posted f
 		return err
 	}
 	p.Item, p.Department = it, s.ref.Load().deptByKey[it.DepartmentCode].Name
+	files, err := s.materialLinks(c, it)
+	if err != nil {
+		return err
+	}
+	p.Files = files
 	p.Materials = make([]intakeMaterial, 0, len(it.Materials))
 	for _, m := range it.Materials {
 		im := intakeMaterial{Key: m.Key, Name: m.Name, Necessity: m.Necessity, Kind: m.Kind, Copies: m.Copies, Remark: m.Remark}

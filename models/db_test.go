@@ -81,7 +81,7 @@ func allModels() []any {
 		&Applicant{}, &Application{}, &AppMaterial{}, &AppFile{}, &Task{}, &Event{}, &BundleFiling{}, &BundleEvent{},
 		&Evaluation{}, &RectificationCase{}, &RectificationStep{}, &Card{},
 		&InspectionListItem{}, &InspectionEntity{}, &Inspector{}, &InspectionConflict{}, &InspectionRules{}, &InspectionPlan{},
-		&InspectionCandidate{}, &InspectionTask{}}
+		&InspectionCandidate{}, &InspectionTask{}, &MaterialAttachment{}}
 }
 
 func TestMigrationsCoverEveryModelField(t *testing.T) {

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"reflect"
+	"slices"
 	"strconv"
 
 	"gorm.io/gorm/schema"
@@ -70,8 +71,8 @@ func diffStruct(out []FieldChange, prefix string, a, b reflect.Value) []FieldCha
 	for i := range t.NumField() {
 		f := t.Field(i)
 		name := fieldName(t, f)
-		if !f.IsExported() || notCompared(name) {
-			continue
+		if !f.IsExported() || notCompared(name) || prefix != "" && name == "sort" {
+			continue // a row's sort is its position: a real move is the list's "order"
 		}
 		if isRows(f.Type) {
 			lists = append(lists, i)
@@ -157,6 +158,7 @@ func diffRows(out []FieldChange, name string, a, b reflect.Value) []FieldChange 
 	for i := range a.Len() {
 		old[a.Index(i).FieldByName(key).String()] = i
 	}
+	out = diffOrder(out, name, key, a, b)
 	matched := make(map[string]bool, b.Len())
 	for i := range b.Len() {
 		k := b.Index(i).FieldByName(key).String()
@@ -173,6 +175,36 @@ func diffRows(out []FieldChange, name string, a, b reflect.Value) []FieldChange 
 		}
 	}
 	return out
+}
+
+// diffOrder reports a move of keyed rows as name+".order": the rows both
+// versions hold, named as after names them (a JSON array), when their order
+// differs. A row only added or removed shifts the others but moves none.
+func diffOrder(out []FieldChange, name, key string, a, b reflect.Value) []FieldChange {
+	inA, inB := map[string]bool{}, map[string]string{}
+	for i := range a.Len() {
+		inA[a.Index(i).FieldByName(key).String()] = true
+	}
+	for i := range b.Len() {
+		inB[b.Index(i).FieldByName(key).String()] = rowLabel(b.Index(i))
+	}
+	var x, y []string
+	for i := range a.Len() {
+		if l, ok := inB[a.Index(i).FieldByName(key).String()]; ok {
+			x = append(x, l)
+		}
+	}
+	for i := range b.Len() {
+		if k := b.Index(i).FieldByName(key).String(); inA[k] {
+			y = append(y, inB[k])
+		}
+	}
+	if slices.Equal(x, y) {
+		return out
+	}
+	ox, _ := json.Marshal(x) // a []string always marshals
+	oy, _ := json.Marshal(y)
+	return append(out, FieldChange{Field: name + ".order", Old: string(ox), New: string(oy)})
 }
 
 // render shows a field value as text; lists are JSON arrays so that an

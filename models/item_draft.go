@@ -109,6 +109,18 @@ func pendingChanges(tx *gorm.DB, stored *Item) (*Item, string, error) {
 // UpdateItem validates edited and publishes it at once (save and publish),
 // with a revision. A pending draft is left alone and becomes stale.
 func (s *Store) UpdateItem(ctx context.Context, code string, edited Item, actor, reason string, baseVersion int) (*Item, error) {
+	return s.updateItem(ctx, code, edited, actor, reason, baseVersion, false)
+}
+
+// UpdateItemFromDraft is UpdateItem for an edit of the pending draft (the
+// editor showed the draft and its author saves and publishes it): the draft
+// edited from baseVersion is deleted in the same transaction, since what it
+// held is now public. A draft edited from another version is left alone.
+func (s *Store) UpdateItemFromDraft(ctx context.Context, code string, edited Item, actor, reason string, baseVersion int) (*Item, error) {
+	return s.updateItem(ctx, code, edited, actor, reason, baseVersion, true)
+}
+
+func (s *Store) updateItem(ctx context.Context, code string, edited Item, actor, reason string, baseVersion int, fromDraft bool) (*Item, error) {
 	var out *Item
 	err := s.write(ctx, func(tx *gorm.DB) error {
 		stored, next, err := prepareEdit(tx, code, edited, reason, baseVersion)
@@ -117,7 +129,10 @@ func (s *Store) UpdateItem(ctx context.Context, code string, edited Item, actor,
 		}
 		next.Status = ItemPublished
 		out, err = writeVersion(tx, stored, next, Revision{Action: RevisionEdit, Actor: actor, Reason: reason})
-		return err
+		if err != nil || !fromDraft {
+			return err
+		}
+		return tx.Where("item_code = ? AND base_version = ?", code, baseVersion).Delete(&Draft{}).Error
 	}, AreaCatalogue)
 	if err != nil {
 		return nil, fmt.Errorf("models: update item %q: %w", code, err)

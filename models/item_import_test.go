@@ -101,9 +101,8 @@ func TestDiffItems(t *testing.T) {
 			{Sort: 2, DepartmentCode: "zjj"}}}
 	want := []FieldChange{
 		{Field: "name", Old: "a", New: "b"},
-		{Field: "materials[0].sort", Old: "2", New: "1"},
+		{Field: "materials.order", Old: `["申请书","居民身份证"]`, New: `["居民身份证","申请书"]`},
 		{Field: "materials[0].name", Old: "身份证", New: "居民身份证"},
-		{Field: "materials[1].sort", Old: "1", New: "2"},
 		{Field: "materials[+]", New: "承诺书"},
 		{Field: "materials[-]", Old: "照片"},
 		{Field: "steps[0].counts_toward_limit", Old: "false", New: "true"},

@@ -18,6 +18,16 @@ import (
 // UpdateItem saves edited as the item's new published version (save and
 // publish at once, with the edit permission as the API has always asked).
 func (s *Service) UpdateItem(ctx context.Context, who Actor, code string, edited models.Item, reason string, version int) (*models.Item, error) {
+	return s.updateItem(ctx, who, code, edited, reason, version, false)
+}
+
+// UpdateItemFromDraft is UpdateItem for the editor's 保存并发布 of the pending
+// draft it showed: the draft is published with the edit and cleared.
+func (s *Service) UpdateItemFromDraft(ctx context.Context, who Actor, code string, edited models.Item, reason string, version int) (*models.Item, error) {
+	return s.updateItem(ctx, who, code, edited, reason, version, true)
+}
+
+func (s *Service) updateItem(ctx context.Context, who Actor, code string, edited models.Item, reason string, version int, fromDraft bool) (*models.Item, error) {
 	stored, err := s.itemFor(ctx, who, code, edited.DepartmentCode, policies.ActEdit)
 	if err != nil {
 		return nil, err
@@ -28,7 +38,11 @@ func (s *Service) UpdateItem(ctx context.Context, who Actor, code string, edited
 	if err := s.checkStages(&edited); err != nil {
 		return nil, err
 	}
-	it, err := s.Store.UpdateItem(ctx, stored.Code, edited, who.Username, reason, version)
+	update := s.Store.UpdateItem
+	if fromDraft {
+		update = s.Store.UpdateItemFromDraft
+	}
+	it, err := update(ctx, stored.Code, edited, who.Username, reason, version)
 	return it, itemError(err)
 }
 

@@ -22,7 +22,7 @@ func materials(it *models.Item, e entry, rng *rand.Rand) []models.Material {
 	add(models.Material{
 		Name: applicationForm(it.Name, it.TypeCode), Necessity: models.NecessityRequired,
 		Form: "both", Kind: "original", Copies: models.IntPtr(1), Source: "applicant", BlankForm: true,
-		Remark: "可在政务服务网下载空白表格或在窗口领取，网上申报的在线填写",
+		Remark: "网上申报的在线填写", // the guide links the blank form, or says it is handed out at the window
 	})
 	add(identity(it.ServiceObjects))
 
