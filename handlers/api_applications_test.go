@@ -408,7 +408,11 @@ func TestAuditVerifyEndpoint(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := db.Exec("DROP TRIGGER application_events_no_update"); err != nil {
+	drop := "DROP TRIGGER application_events_no_update"
+	if env.store.Engine() == "postgres" {
+		drop += " ON application_events"
+	}
+	if _, err := db.Exec(drop); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := db.Exec("UPDATE application_events SET actor = 'someone' WHERE seq = 1"); err != nil {

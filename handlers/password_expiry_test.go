@@ -19,7 +19,7 @@ func ageAccount(t *testing.T, env *demoEnv, user string, age time.Duration) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	res, err := db.Exec(`UPDATE users SET password_changed_at = ? WHERE username = ?`, time.Now().UTC().Add(-age), user)
+	res, err := db.Exec(env.store.Rebind(`UPDATE users SET password_changed_at = ? WHERE username = ?`), time.Now().UTC().Add(-age), user)
 	if n, _ := res.RowsAffected(); err != nil || n != 1 {
 		t.Fatalf("age %s: %v", user, err)
 	}
