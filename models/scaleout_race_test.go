@@ -197,9 +197,12 @@ func TestScaleOutJointDecisionsJoinOnce(t *testing.T) {
 	}
 }
 
-// The statistics catch-up runs on both instances while both file: when the
-// filings stop and a last catch-up has run, every filing is counted once.
-func TestScaleOutStatsCatchUpCountsEveryFilingOnce(t *testing.T) {
+// The statistics catch-up runs on both instances while both file and
+// accept: when they stop and a last catch-up has run, every filing and every
+// acceptance is counted exactly once. (With concurrent writers an event of a
+// smaller id can commit after one of a larger id that a catch-up already
+// counted; the cursor must not pass it by.)
+func TestScaleOutStatsCatchUpCountsEveryEventOnce(t *testing.T) {
 	scaleOutOnly(t)
 	a, b := scaleOutPair(t, adminCatalogue(t))
 	cal := testCalendar(t)
@@ -209,7 +212,13 @@ func TestScaleOutStatsCatchUpCountsEveryFilingOnce(t *testing.T) {
 		t.Fatal(err)
 	}
 	now := time.Date(2026, 3, 2, 2, 0, 0, 0, time.UTC)
-	const filers, each = 8, 25
+	const workers, each = 8, 25
+	// Filed beforehand, accepted in the race.
+	waiting := make([]string, workers*each)
+	for i := range waiting {
+		waiting[i] = fileItem(t, a, it, now)
+	}
+	checks := receivedChecks(a, waiting[0])
 	stop := make(chan struct{})
 	var counters sync.WaitGroup
 	for _, s := range []*Store{a, b} {
@@ -230,19 +239,25 @@ func TestScaleOutStatsCatchUpCountsEveryFilingOnce(t *testing.T) {
 		}()
 	}
 	var wg sync.WaitGroup
-	var filed atomic.Int64
-	for i := range filers {
+	var filed, accepted atomic.Int64
+	for i := range workers {
 		s := []*Store{a, b}[i%2]
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			for range each {
+			for j := range each {
 				if _, err := s.CreateApplication(ctx, NewApplication{Item: it, Channel: ChannelWindow, Actor: "window1", Now: now,
 					Applicant: Applicant{Kind: ApplicantPerson, IDKind: string(workflow.ResidentID), IDNumber: "440524188001010014", Name: "李四"}}); err != nil {
 					t.Errorf("file: %v", err)
-					return
+				} else {
+					filed.Add(1)
 				}
-				filed.Add(1)
+				if _, err := s.Act(ctx, ActionRequest{Number: waiting[i*each+j], Action: workflow.Accept, Version: 1, Actor: "window1",
+					Checks: checks, Cal: cal, Now: now}); err != nil {
+					t.Errorf("accept: %v", err)
+				} else {
+					accepted.Add(1)
+				}
 			}
 		}()
 	}
@@ -256,7 +271,9 @@ func TestScaleOutStatsCatchUpCountsEveryFilingOnce(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if int64(st.Total.Received) != filed.Load() || st.Pending != 0 {
-		t.Fatalf("received %d (pending %d), want %d: a filing was counted twice or never", st.Total.Received, st.Pending, filed.Load())
+	received := filed.Load() + int64(len(waiting))
+	if int64(st.Total.Received) != received || int64(st.Total.Accepted) != accepted.Load() || st.Pending != 0 {
+		t.Fatalf("counted %d received and %d accepted (pending %d), want %d and %d: an event was counted twice or never",
+			st.Total.Received, st.Total.Accepted, st.Pending, received, accepted.Load())
 	}
 }
