@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"time"
 
@@ -89,6 +90,14 @@ func seed(dir string, withUsers bool) error {
 
 // openSeeded opens, in dir, a copy of the seeded demo database.
 func openSeeded(dir string, withUsers bool) (*models.Store, error) {
+	if u := os.Getenv(models.DBEnv); strings.HasPrefix(u, "postgres://") || strings.HasPrefix(u, "postgresql://") {
+		// On PostgreSQL dir's data live in a database of its own on the
+		// server, not in a file to copy: seed that database.
+		if err := seed(dir, withUsers); err != nil {
+			return nil, err
+		}
+		return models.Open(context.Background(), dir, models.Options{})
+	}
 	tmpl := &catalogueDB
 	if withUsers {
 		tmpl = &staffDB
