@@ -381,3 +381,100 @@ func TestScaleOutSweepersOnBothInstancesProduceEachOnce(t *testing.T) {
 	}
 	t.Logf("%d cards, %d terminations, %d messages sent, %d filings counted", len(report.Cards), len(pending), len(sender.sent), st.Total.Received)
 }
+
+// A joint item of three departments: the three approvers of each of ten
+// applications decide at once, through alternate instances, each taking a
+// 409 as a cue to read the application again and decide on. Each
+// application joins exactly once with every decision recorded.
+func TestScaleOutJointDecisionsThroughTwoInstancesJoinOnce(t *testing.T) {
+	a, b := scaleOutPair(t)
+	envs := []*demoEnv{a, b}
+	it := demoItem(t, func(it models.Item) bool {
+		return len(it.Departments) == 3 && it.HandlingKind == models.KindPromised
+	})
+	var depts []string
+	for _, d := range it.Departments {
+		depts = append(depts, d.DepartmentCode)
+	}
+	clerk := loginToken(t, a, "window1")
+	approvers := map[string][]string{}
+	for _, d := range depts {
+		approvers[d] = []string{loginToken(t, a, d+".approve"), loginToken(t, b, d+".approve")}
+	}
+	const n = 10
+	numbers := make([]string, n)
+	for i := range numbers {
+		env := envs[i%2]
+		numbers[i] = fileOnline(t, env, it.Code).Number
+		mustActAPI(t, env, clerk, numbers[i], "accept", map[string]any{"materials": received(t, env, numbers[i])})
+		for _, d := range depts {
+			rev := loginToken(t, env, d+".review")
+			mustActAPI(t, env, rev, numbers[i], "claim", nil)
+			mustActAPI(t, env, rev, numbers[i], "review_pass", nil)
+			mustActAPI(t, env, approvers[d][i%2], numbers[i], "claim", nil)
+		}
+	}
+	start := make(chan struct{})
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	conflicts := 0
+	k := 0
+	for _, number := range numbers {
+		for _, d := range depts {
+			side := k % 2
+			k++
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				<-start
+				env, tok := envs[side], approvers[d][side]
+				for try := 0; ; try++ {
+					var v struct {
+						Version int `json:"version"`
+					}
+					s, raw := call(t, env, http.MethodGet, "/api/v1/applications/"+number, tok, nil)
+					if s != http.StatusOK || json.Unmarshal(raw, &v) != nil {
+						t.Errorf("%s reads %s: %d %s", d, number, s, raw)
+						return
+					}
+					s, raw = call(t, env, http.MethodPost, "/api/v1/applications/"+number+"/actions/approve", tok, map[string]any{"version": v.Version})
+					if s == http.StatusOK {
+						return
+					}
+					if s != http.StatusConflict || try == 50 {
+						t.Errorf("%s approves %s: %d %s", d, number, s, raw)
+						return
+					}
+					mu.Lock()
+					conflicts++
+					mu.Unlock()
+				}
+			}()
+		}
+	}
+	began := time.Now()
+	close(start)
+	wg.Wait()
+	t.Logf("%d decisions through two instances in %v, %d answered 409 and were made again", 3*n, time.Since(began).Round(time.Millisecond), conflicts)
+	if t.Failed() {
+		t.FailNow()
+	}
+	for i, number := range numbers {
+		app, err := envs[(i+1)%2].store.Application(context.Background(), number)
+		if err != nil {
+			t.Fatal(err)
+		}
+		joins, approvals := 0, 0
+		for _, e := range app.Events {
+			if e.Action == "approve" {
+				approvals++
+			}
+			if e.ToState == "approved" {
+				joins++
+			}
+		}
+		if app.State != "approved" || joins != 1 || approvals != 3 {
+			t.Fatalf("%s: state %s, %d joins, %d approvals; want approved, 1, 3", number, app.State, joins, approvals)
+		}
+	}
+}
