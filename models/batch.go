@@ -146,7 +146,8 @@ func (s *Store) commitLoop(c *committer) {
 	}
 }
 
-// maxRetries bounds how often writeDirect runs a transaction that lost a race.
+// maxRetries is how often at least writeDirect runs a transaction that lost
+// a race (retry keeps on for retryFor).
 const maxRetries = 20
 
 // writeDirect runs fn in a transaction of its own. On PostgreSQL the writer

@@ -156,12 +156,30 @@ func retryable(err error) bool {
 
 // retry runs a transaction until it does not fail for losing a race (only
 // PostgreSQL reports such failures; on SQLite run is called once).
+//
+// A hot row (the day's application number, one application's row that
+// three departments decide at once) lets one of its racers commit per
+// round, so a loser may lose many rounds in a row: it keeps trying for
+// retryFor, as a SQLite writer waits that long for the lock, and not only
+// maxRetries times (with twenty attempts a burst of filings or decisions
+// on two instances lost some of them). The pause grows and is drawn at
+// random, so that the losers of one round do not meet again in the next.
 func (s *Store) retry(run func() error) error {
+	start := time.Now()
+	pause := time.Millisecond
 	for attempt := 0; ; attempt++ {
 		err := run()
-		if err == nil || !retryable(err) || attempt >= maxRetries {
+		if err == nil || !retryable(err) || (attempt >= maxRetries && time.Since(start) >= retryFor) {
 			return err
 		}
-		time.Sleep(time.Duration(attempt+1) * time.Duration(rand.IntN(2000)+500) * time.Microsecond)
+		time.Sleep(100*time.Microsecond + rand.N(pause))
+		pause = min(2*pause, maxRetryPause)
 	}
 }
+
+// retryFor is how long retry keeps running a transaction that loses races
+// (the default Options.BusyTimeout), and maxRetryPause its longest pause.
+const (
+	retryFor      = 5 * time.Second
+	maxRetryPause = 50 * time.Millisecond
+)

@@ -118,6 +118,11 @@ func (s *Store) CatchUpStats(ctx context.Context, cal *workflow.Calendar, limit 
 	if fresh.Events == 0 && fresh.Evaluations == 0 {
 		return 0, nil
 	}
+	// Only what can no longer be overtaken by a smaller id (stats_horizon.go).
+	maxEvent, maxEvaluation, ok, err := s.statsHorizon(ctx)
+	if err != nil || !ok {
+		return 0, err
+	}
 	n := 0
 	err = s.write(ctx, func(tx *gorm.DB) error {
 		var cur struct {
@@ -139,14 +144,14 @@ func (s *Store) CatchUpStats(ctx context.Context, cal *workflow.Calendar, limit 
 			a.department_code, a.item_code, a.item_name, a.channel, a.accepted_on, a.ended_on, a.promised_deadline,
 			a.stopped_since, a.statutory_days, a.promised_days, a.extended_days, a.stopped_days, a.immediate
 			FROM application_events e JOIN applications a ON a.id = e.application_id
-			WHERE e.id > ? ORDER BY e.id LIMIT ?`, cur.LastEvent, limit).Scan(&evs).Error
+			WHERE e.id > ? AND e.id <= ? ORDER BY e.id LIMIT ?`, cur.LastEvent, maxEvent, limit).Scan(&evs).Error
 		if err != nil {
 			return err
 		}
 		var rates []statsEvaluation
 		err = tx.Raw(`SELECT v.id, v.created_at, v.level, v.department_code, v.item_code, v.item_name, a.channel
 			FROM evaluations v JOIN applications a ON a.id = v.application_id
-			WHERE v.id > ? ORDER BY v.id LIMIT ?`, cur.LastEvaluation, limit).Scan(&rates).Error
+			WHERE v.id > ? AND v.id <= ? ORDER BY v.id LIMIT ?`, cur.LastEvaluation, maxEvaluation, limit).Scan(&rates).Error
 		if err != nil {
 			return err
 		}
