@@ -17,6 +17,7 @@ import (
 
 	"onewindow/handlers"
 	"onewindow/models"
+	"onewindow/models/s3files"
 )
 
 // s3Files serves an in-memory S3-compatible store inside the test and opens the file
@@ -29,7 +30,7 @@ func s3Files(t *testing.T, prefix string) models.FileStore {
 	}
 	srv := httptest.NewServer(gofakes3.New(backend, gofakes3.WithLogger(gofakes3.DiscardLog())).Server())
 	t.Cleanup(srv.Close)
-	files, err := models.OpenFileStore(context.Background(), "s3://uploads/"+prefix, "", models.S3Options{
+	files, err := s3files.OpenFileStore(context.Background(), "s3://uploads/"+prefix, "", s3files.Options{
 		Endpoint: strings.TrimPrefix(srv.URL, "http://"), AccessKey: "test-access", SecretKey: "test-secret-key",
 		Region: "us-east-1", Insecure: true})
 	if err != nil {

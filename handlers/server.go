@@ -30,7 +30,7 @@ type Config struct {
 	Site   *web.Site
 	Logger *slog.Logger
 	Demo   bool // the catalogue is demonstration data; pages say so
-	// Files keeps uploaded files (a folder, or an S3-compatible store: models.OpenFileStore);
+	// Files keeps uploaded files (a folder, or an S3-compatible store: s3files.OpenFileStore);
 	// nil means the folder FilesDir.
 	Files models.FileStore
 	// FilesDir holds uploaded files when Files is nil; empty means "files" next to the database.

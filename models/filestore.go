@@ -4,9 +4,7 @@ import (
 	"context"
 	"encoding/hex"
 	"errors"
-	"fmt"
 	"io"
-	"path/filepath"
 	"strings"
 	"time"
 )
@@ -41,7 +39,10 @@ type FileInfo struct {
 var ErrTooLarge = errors.New("file too large")
 
 // validSum reports whether sum is a content address: 64 lower-case hex digits.
-func validSum(sum string) bool {
+func validSum(sum string) bool { return ValidSum(sum) }
+
+// ValidSum tells whether sum is a content address: 64 lowercase hexadecimal digits.
+func ValidSum(sum string) bool {
 	if len(sum) != 64 || strings.ToLower(sum) != sum {
 		return false
 	}
@@ -51,30 +52,7 @@ func validSum(sum string) bool {
 
 // sumPath is where a content address is kept below the store's root: two levels of
 // folders by its first four digits, so no folder grows too large.
-func sumPath(sum string) string { return sum[:2] + "/" + sum[2:4] + "/" + sum }
+func sumPath(sum string) string { return SumPath(sum) }
 
-// S3Options reach an S3-compatible object store: ONEWINDOW_S3_ENDPOINT and its
-// companions in cmd/onewindow.
-type S3Options struct {
-	Endpoint  string // host[:port], without a scheme
-	AccessKey string
-	SecretKey string
-	Region    string // empty: the store's default
-	Insecure  bool   // plain http instead of https (a store on the same private network)
-}
-
-// OpenFileStore opens the file store a --files setting names: empty is the folder
-// files/ of the data folder dataDir; s3://bucket/prefix is an object store reached with
-// s3; anything else is a folder path.
-func OpenFileStore(ctx context.Context, spec, dataDir string, s3 S3Options) (FileStore, error) {
-	switch {
-	case spec == "":
-		return NewFiles(filepath.Join(dataDir, FilesDir))
-	case strings.HasPrefix(spec, "s3://"):
-		bucket, prefix, _ := strings.Cut(strings.TrimPrefix(spec, "s3://"), "/")
-		return NewS3Files(ctx, bucket, prefix, s3)
-	case strings.Contains(spec, "://"):
-		return nil, fmt.Errorf("models: files %q: give a folder or s3://bucket/prefix", spec)
-	}
-	return NewFiles(spec)
-}
+// SumPath is sumPath, for file stores outside this package.
+func SumPath(sum string) string { return sum[:2] + "/" + sum[2:4] + "/" + sum }

@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"onewindow/models"
+	"onewindow/models/s3files"
 )
 
 // filesUsage describes --files for every command that reaches the uploads.
@@ -27,7 +28,7 @@ func filesFlag(fs *flag.FlagSet, getenv func(string) string) *string {
 // openFiles opens the file store spec names for the data folder data. The S3 keys come
 // from the environment only: a flag would show them in the process list.
 func openFiles(ctx context.Context, spec, data string, getenv func(string) string) (models.FileStore, error) {
-	opt := models.S3Options{Endpoint: getenv("ONEWINDOW_S3_ENDPOINT"), AccessKey: getenv("ONEWINDOW_S3_ACCESS_KEY"),
+	opt := s3files.Options{Endpoint: getenv("ONEWINDOW_S3_ENDPOINT"), AccessKey: getenv("ONEWINDOW_S3_ACCESS_KEY"),
 		SecretKey: getenv("ONEWINDOW_S3_SECRET_KEY"), Region: getenv("ONEWINDOW_S3_REGION")}
 	if v := getenv("ONEWINDOW_S3_INSECURE"); v != "" {
 		insecure, err := strconv.ParseBool(v)
@@ -36,7 +37,7 @@ func openFiles(ctx context.Context, spec, data string, getenv func(string) strin
 		}
 		opt.Insecure = insecure
 	}
-	return models.OpenFileStore(ctx, spec, data, opt)
+	return s3files.OpenFileStore(ctx, spec, data, opt)
 }
 
 // isObjectStore reports whether a --files setting names an S3 store.

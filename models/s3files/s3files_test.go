@@ -1,6 +1,8 @@
-package models
+package s3files
 
 import (
+	"onewindow/models"
+
 	"bytes"
 	"context"
 	"crypto/sha256"
@@ -17,7 +19,7 @@ import (
 
 // fakeS3 serves an in-memory S3-compatible store with bucket "uploads" for the test and
 // returns the options that reach it.
-func fakeS3(t testing.TB) S3Options {
+func fakeS3(t testing.TB) Options {
 	t.Helper()
 	backend := s3mem.New()
 	if err := backend.CreateBucket("uploads"); err != nil {
@@ -25,24 +27,24 @@ func fakeS3(t testing.TB) S3Options {
 	}
 	srv := httptest.NewServer(gofakes3.New(backend, gofakes3.WithLogger(gofakes3.DiscardLog())).Server())
 	t.Cleanup(srv.Close)
-	return S3Options{Endpoint: strings.TrimPrefix(srv.URL, "http://"), AccessKey: "test-access",
+	return Options{Endpoint: strings.TrimPrefix(srv.URL, "http://"), AccessKey: "test-access",
 		SecretKey: "test-secret-key", Region: "us-east-1", Insecure: true}
 }
 
 // Both file stores keep the same contract: content addressed, the size limit refuses and
 // stores nothing, the same content stored twice is one file, a missing or malformed
-// address is ErrNotFound, and a walk lists what was stored.
+// address is models.ErrNotFound, and a walk lists what was stored.
 func TestFileStoreContract(t *testing.T) {
 	ctx := context.Background()
-	stores := map[string]func(t *testing.T) FileStore{
-		"folder": func(t *testing.T) FileStore {
-			f, err := OpenFileStore(ctx, "", t.TempDir(), S3Options{})
+	stores := map[string]func(t *testing.T) models.FileStore{
+		"folder": func(t *testing.T) models.FileStore {
+			f, err := OpenFileStore(ctx, "", t.TempDir(), Options{})
 			if err != nil {
 				t.Fatal(err)
 			}
 			return f
 		},
-		"s3": func(t *testing.T) FileStore {
+		"s3": func(t *testing.T) models.FileStore {
 			f, err := OpenFileStore(ctx, "s3://uploads/county/files/", "", fakeS3(t))
 			if err != nil {
 				t.Fatal(err)
@@ -80,11 +82,11 @@ func TestFileStoreContract(t *testing.T) {
 			}
 			// One byte over the limit stores nothing.
 			big := bytes.Repeat([]byte("x"), 101)
-			if _, _, err := fs.Put(ctx, bytes.NewReader(big), 100); !errors.Is(err, ErrTooLarge) {
-				t.Fatalf("over the limit: %v, want ErrTooLarge", err)
+			if _, _, err := fs.Put(ctx, bytes.NewReader(big), 100); !errors.Is(err, models.ErrTooLarge) {
+				t.Fatalf("over the limit: %v, want models.ErrTooLarge", err)
 			}
 			bigSum := sha256.Sum256(big)
-			if _, err := fs.Stat(ctx, hex.EncodeToString(bigSum[:])); !errors.Is(err, ErrNotFound) {
+			if _, err := fs.Stat(ctx, hex.EncodeToString(bigSum[:])); !errors.Is(err, models.ErrNotFound) {
 				t.Fatalf("the refused upload is there: %v", err)
 			}
 			exact := bytes.Repeat([]byte("y"), 100)
@@ -92,19 +94,19 @@ func TestFileStoreContract(t *testing.T) {
 				t.Fatalf("exactly the limit: %d %v", size, err)
 			}
 			for _, bad := range []string{strings.Repeat("0", 64), "../../etc/passwd", strings.ToUpper(sum), ""} {
-				if _, _, err := fs.Open(ctx, bad); !errors.Is(err, ErrNotFound) {
-					t.Fatalf("open %q: %v, want ErrNotFound", bad, err)
+				if _, _, err := fs.Open(ctx, bad); !errors.Is(err, models.ErrNotFound) {
+					t.Fatalf("open %q: %v, want models.ErrNotFound", bad, err)
 				}
 			}
 			seen := map[string]int64{}
-			if err := fs.Walk(ctx, func(fi FileInfo) error { seen[fi.Sum] = fi.Size; return nil }); err != nil {
+			if err := fs.Walk(ctx, func(fi models.FileInfo) error { seen[fi.Sum] = fi.Size; return nil }); err != nil {
 				t.Fatal(err)
 			}
 			if len(seen) != 2 || seen[sum] != int64(len(body)) {
 				t.Fatalf("walk: %v", seen)
 			}
 			stop := errors.New("stop")
-			if err := fs.Walk(ctx, func(FileInfo) error { return stop }); !errors.Is(err, stop) {
+			if err := fs.Walk(ctx, func(models.FileInfo) error { return stop }); !errors.Is(err, stop) {
 				t.Fatalf("a walk stopped by its function: %v", err)
 			}
 		})
@@ -117,13 +119,13 @@ func TestOpenFileStoreRefusesBadSettings(t *testing.T) {
 	s3 := fakeS3(t)
 	for _, c := range []struct {
 		spec string
-		opt  S3Options
+		opt  Options
 		want string
 	}{
 		{"s3://", s3, "needs a bucket"},
-		{"s3://uploads/x", S3Options{}, "ONEWINDOW_S3_ENDPOINT"},
-		{"s3://uploads/x", S3Options{Endpoint: "http://" + s3.Endpoint, AccessKey: "a", SecretKey: "b"}, "without a scheme"},
-		{"s3://uploads/x", S3Options{Endpoint: s3.Endpoint}, "ONEWINDOW_S3_ACCESS_KEY"},
+		{"s3://uploads/x", Options{}, "ONEWINDOW_S3_ENDPOINT"},
+		{"s3://uploads/x", Options{Endpoint: "http://" + s3.Endpoint, AccessKey: "a", SecretKey: "b"}, "without a scheme"},
+		{"s3://uploads/x", Options{Endpoint: s3.Endpoint}, "ONEWINDOW_S3_ACCESS_KEY"},
 		{"s3://missing/x", s3, `bucket "missing" does not exist`},
 		{"ftp://host/x", s3, "give a folder or s3://"},
 	} {
