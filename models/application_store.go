@@ -312,14 +312,39 @@ func upsertApplicant(st *stmtTx, a Applicant, now time.Time, update bool) (*Appl
 
 // nextNumber draws the day's next application number: YYYYMMDD + six digits.
 func nextNumber(st *stmtTx, now time.Time) (string, error) {
-	day := now.In(centreZone).Format("20060102")
-	var last int
-	err := st.row(`INSERT INTO application_sequences (day, last) VALUES (?, 1)
-		ON CONFLICT (day) DO UPDATE SET last = application_sequences.last + 1 RETURNING last`, day).Scan(&last)
+	ns, err := drawNumbers(st, now, 1)
 	if err != nil {
 		return "", err
 	}
-	return fmt.Sprintf("%s%06d", day, last), nil
+	return ns[0], nil
+}
+
+// drawNumbers draws the day's next n application numbers. On SQLite the
+// draw is part of the filing's transaction, as every write is. On
+// PostgreSQL concurrent filings would all update the day's one row inside
+// their SERIALIZABLE transactions, and all but one would fail and run
+// again, one at a time: there the numbers are drawn in a short READ
+// COMMITTED transaction of their own on a pool of their own, like a
+// sequence. A filing that then fails leaves its numbers unused.
+func drawNumbers(st *stmtTx, now time.Time, n int) ([]string, error) {
+	day := now.In(centreZone).Format("20060102")
+	const q = `INSERT INTO application_sequences (day, last) VALUES (?, ?)
+		ON CONFLICT (day) DO UPDATE SET last = application_sequences.last + ? RETURNING last`
+	var last int
+	var err error
+	if st.c.numbers != nil {
+		err = st.c.numbers.QueryRowContext(context.Background(), st.c.rebind(q), day, n, n).Scan(&last)
+	} else {
+		err = st.row(q, day, n, n).Scan(&last)
+	}
+	if err != nil {
+		return nil, err
+	}
+	out := make([]string, n)
+	for i := range out {
+		out[i] = fmt.Sprintf("%s%06d", day, last-n+1+i)
+	}
+	return out, nil
 }
 
 // createChecklist inserts the checklist with one statement; its text depends

@@ -471,16 +471,5 @@ func (s *Store) bundleDefinition(db *gorm.DB, id uint) (BundleDefinition, error)
 
 // nextNumbers draws the day's next n application numbers at once, in order.
 func nextNumbers(st *stmtTx, now time.Time, n int) ([]string, error) {
-	day := now.In(centreZone).Format("20060102")
-	var last int
-	err := st.row(`INSERT INTO application_sequences (day, last) VALUES (?, ?)
-		ON CONFLICT (day) DO UPDATE SET last = application_sequences.last + ? RETURNING last`, day, n, n).Scan(&last)
-	if err != nil {
-		return nil, err
-	}
-	out := make([]string, n)
-	for i := range out {
-		out[i] = fmt.Sprintf("%s%06d", day, last-n+1+i)
-	}
-	return out, nil
+	return drawNumbers(st, now, n)
 }

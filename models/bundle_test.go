@@ -95,7 +95,13 @@ func TestBundleFilingWritesEveryChildOrNone(t *testing.T) {
 		t.Fatalf("a refused bundle left rows: applications %d→%d, bundles %d→%d, events %d→%d", apps, a, bundles, b, events, e)
 	}
 	// The sequence did not move either: the next filing takes the next free number.
-	if next := file(t, s, "A1", now, nil); next.Number != "20261125000005" {
+	// On PostgreSQL numbers are drawn outside the filing's transaction, as from a
+	// sequence (drawNumbers): the refused bundle leaves its three unused.
+	want := "20261125000005"
+	if s.Engine() == "postgres" {
+		want = "20261125000008"
+	}
+	if next := file(t, s, "A1", now, nil); next.Number != want {
 		t.Fatalf("next number %s", next.Number)
 	}
 }

@@ -137,6 +137,12 @@ func Open(ctx context.Context, dir string, opt Options) (*Store, error) {
 		return nil, err
 	}
 	s.writes = newStmtCache(writer, s.dialect)
+	if pg, ok := d.(postgresDialect); ok {
+		pg.numbers = true
+		if s.writes.numbers, err = pg.open("", opt, false); err != nil {
+			return nil, errors.Join(err, s.Close())
+		}
+	}
 	// The writer's statements are kept by the statement layer, not by gorm.
 	if s.db, err = openGorm(s.dialect, writerPool{pool{s.writes}}, false); err != nil {
 		return nil, errors.Join(err, s.Close())
@@ -200,6 +206,9 @@ func (s *Store) Close() error {
 	for _, c := range []*stmtCache{s.writes, s.reads} {
 		if c != nil {
 			errs = append(errs, c.close(), c.db.Close())
+			if c.numbers != nil {
+				errs = append(errs, c.numbers.Close())
+			}
 		}
 	}
 	return errors.Join(errs...)

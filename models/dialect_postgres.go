@@ -29,6 +29,8 @@ type postgresDialect struct {
 	// writers holds the server process ids of this store's writer
 	// connections, so that the change watcher can tell its own notices.
 	writers *sync.Map
+	// numbers: open the pool that draws application numbers (drawNumbers).
+	numbers bool
 }
 
 // writerConns is the size of the writer pool on PostgreSQL.
@@ -51,14 +53,17 @@ func (d postgresDialect) open(_ string, opt Options, readOnly bool) (*sql.DB, er
 	cfg.RuntimeParams["timezone"] = "UTC"
 	cfg.RuntimeParams["lock_timeout"] = strconv.FormatInt(opt.BusyTimeout.Milliseconds(), 10)
 	conns := writerConns
-	if readOnly {
+	if d.numbers {
+		cfg.RuntimeParams["default_transaction_isolation"] = "read committed"
+		conns = 2
+	} else if readOnly {
 		cfg.RuntimeParams["default_transaction_read_only"] = "on"
 		conns = opt.Readers
 	} else {
 		cfg.RuntimeParams["default_transaction_isolation"] = "serializable"
 	}
 	var opts []stdlib.OptionOpenDB
-	if !readOnly && d.writers != nil {
+	if !readOnly && !d.numbers && d.writers != nil {
 		opts = append(opts, stdlib.OptionAfterConnect(func(_ context.Context, c *pgx.Conn) error {
 			d.writers.Store(c.PgConn().PID(), true)
 			return nil
@@ -148,7 +153,7 @@ func pgCode(err error) string {
 // again may succeed.
 func retryable(err error) bool {
 	switch pgCode(err) {
-	case "40001", "40P01":
+	case "40001", "40P01", "53200": // 53200: the server's table of read/write conflicts ran full
 		return true
 	}
 	return false

@@ -35,6 +35,9 @@ type stmtCache struct {
 	n       int             // statements kept
 	pending map[string]bool // met first inside a transaction: prepared after it
 	closed  bool
+	// numbers, on PostgreSQL, draws application numbers outside the
+	// writer's transactions (see drawNumbers); nil on SQLite.
+	numbers *sql.DB
 	// inTx: a statement met first inside a transaction is prepared there.
 	// Not on PostgreSQL, where a failed prepare aborts the transaction and
 	// hides the statement's own error (and pgx keeps the connection's
