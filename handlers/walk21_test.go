@@ -23,3 +23,21 @@ func TestWalk21BlankFormHeadingInEnglishShowsTheItemName(t *testing.T) {
 		t.Errorf("the heading is not %q: %.200s", want, page[max(i, 0):])
 	}
 }
+
+// The printed application form names the item in its heading; on an English
+// page the Chinese name is marked as data (lang="zh-CN").
+func TestWalk21PrintedFormHeadingInEnglishMarksTheItemName(t *testing.T) {
+	env := newStaffEnv(t)
+	it := windowItem(t, env, false)
+	client := staffClient(t, env, "window1")
+	number := registerWalkIn(t, env, client, it)
+	status, page, _ := fetch(t, client, http.MethodGet, env.http.URL+"/applications/"+number+"/form/print?lang=en", nil)
+	if status != http.StatusOK {
+		t.Fatalf("printed form in English: %d", status)
+	}
+	want := `<h1 id="form-title">Application form: <span lang="zh-CN">` + it.Name + `</span></h1>`
+	if !strings.Contains(page, want) {
+		i := strings.Index(page, `id="form-title"`)
+		t.Errorf("the heading is not %q: %.200s", want, page[max(i, 0):])
+	}
+}
