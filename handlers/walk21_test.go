@@ -41,3 +41,24 @@ func TestWalk21PrintedFormHeadingInEnglishMarksTheItemName(t *testing.T) {
 		t.Errorf("the heading is not %q: %.200s", want, page[max(i, 0):])
 	}
 }
+
+// The catalogue administrator's attachments page and the item's history, in
+// English, mark the Chinese item and material names as data.
+func TestWalk21AttachmentsAndHistoryInEnglishMarkChineseNames(t *testing.T) {
+	parallel(t)
+	it := foodLicenceItem(t)
+	client := staffClient(t, shared, "catalog")
+	for _, path := range []string{"/admin/items/" + it.Code + "/attachments", "/admin/items/" + it.Code + "/history"} {
+		status, page, _ := fetch(t, client, http.MethodGet, shared.http.URL+path+"?lang=en", nil)
+		if status != http.StatusOK {
+			t.Fatalf("%s in English: %d", path, status)
+		}
+		if !strings.Contains(page, `<span lang="zh-CN">`+it.Name+`</span></h1>`) {
+			t.Errorf("%s: the heading does not mark the item's name as Chinese data", path)
+		}
+	}
+	_, page, _ := fetch(t, client, http.MethodGet, shared.http.URL+"/admin/items/"+it.Code+"/attachments?lang=en", nil)
+	if !strings.Contains(page, `<legend><span lang="zh-CN">`+it.Materials[0].Name+`</span>`) {
+		t.Errorf("the attachments page does not mark the material %q as Chinese data", it.Materials[0].Name)
+	}
+}
