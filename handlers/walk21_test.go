@@ -42,13 +42,14 @@ func TestWalk21PrintedFormHeadingInEnglishMarksTheItemName(t *testing.T) {
 	}
 }
 
-// The catalogue administrator's attachments page and the item's history, in
+// The catalogue administrator's attachments page, the item's history, its editor and its form editor, in
 // English, mark the Chinese item and material names as data.
 func TestWalk21AttachmentsAndHistoryInEnglishMarkChineseNames(t *testing.T) {
 	parallel(t)
 	it := foodLicenceItem(t)
 	client := staffClient(t, shared, "catalog")
-	for _, path := range []string{"/admin/items/" + it.Code + "/attachments", "/admin/items/" + it.Code + "/history"} {
+	for _, path := range []string{"/admin/items/" + it.Code + "/attachments", "/admin/items/" + it.Code + "/history",
+		"/admin/items/" + it.Code + "/edit", "/admin/items/" + it.Code + "/form"} {
 		status, page, _ := fetch(t, client, http.MethodGet, shared.http.URL+path+"?lang=en", nil)
 		if status != http.StatusOK {
 			t.Fatalf("%s in English: %d", path, status)
