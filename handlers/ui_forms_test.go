@@ -387,7 +387,7 @@ func TestWindowIntakeRegistersTheFormAndStaffPagesShowAndPrintTheAnswers(t *test
 	_, body, _ = fetch(t, client, http.MethodGet, env.http.URL+printURL+"?lang=en", nil)
 	wantAnswers(t, "English printed form", body[strings.Index(body, `id="form-answers"`):], map[string]string{
 		"Business form": "Catering service", "Business items": "Hot food, Home-made drinks", "Sells online": "Yes", "Has a central kitchen": "No"})
-	if !strings.Contains(body, "Application form: 食品经营许可（新办）") || !strings.Contains(body, "Applicant (signature or seal):") {
+	if !strings.Contains(body, `Application form: <span lang="zh-CN">食品经营许可（新办）</span>`) || !strings.Contains(body, "Applicant (signature or seal):") {
 		t.Error("the English printed form lacks its title or signature line")
 	}
 
