@@ -243,6 +243,9 @@ func chooseDialect(ctx context.Context, dir string, opt Options) (dialect, error
 				return nil, err
 			}
 		}
+		if err := postgresNamesDatabase(url); err != nil {
+			return nil, err
+		}
 		return postgresDialect{url: url, writers: &sync.Map{}}, nil
 	default:
 		return nil, fmt.Errorf("models: open: the database %q is neither a postgres:// URL nor sqlite", redactURL(url))

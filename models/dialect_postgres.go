@@ -41,6 +41,20 @@ func isPostgresURL(s string) bool {
 	return strings.HasPrefix(s, "postgres://") || strings.HasPrefix(s, "postgresql://")
 }
 
+// postgresNamesDatabase refuses a URL that names no database (nor does
+// PGDATABASE): the server would otherwise take the user's name, often the
+// shared "postgres" database, and the migrations would fill it.
+func postgresNamesDatabase(url string) error {
+	cfg, err := pgx.ParseConfig(url)
+	if err != nil {
+		return fmt.Errorf("models: open: the database URL: %w", err)
+	}
+	if cfg.Database == "" {
+		return fmt.Errorf("models: open: the database URL %q names no database: add it after the host, e.g. postgres://USER@HOST:5432/onewindow", redactURL(url))
+	}
+	return nil
+}
+
 func (d postgresDialect) open(_ string, opt Options, readOnly bool) (*sql.DB, error) {
 	opt = opt.withDefaults()
 	cfg, err := pgx.ParseConfig(d.url)

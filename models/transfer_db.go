@@ -78,6 +78,9 @@ func TransferToPostgres(ctx context.Context, dir, target string, opt TransferOpt
 	if !isPostgresURL(target) {
 		return rep, fmt.Errorf("models: migrate: the target %q is not a postgres:// URL", redactURL(target))
 	}
+	if err := postgresNamesDatabase(target); err != nil {
+		return rep, fmt.Errorf("models: migrate: the target: %w", err)
+	}
 	path := filepath.Join(dir, DatabaseFile)
 	if _, err := os.Stat(path); err != nil {
 		return rep, fmt.Errorf("models: migrate: the source %s: %w", path, err)
