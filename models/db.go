@@ -138,6 +138,11 @@ func Open(ctx context.Context, dir string, opt Options) (*Store, error) {
 	}
 	s.writes = newStmtCache(writer, s.dialect)
 	if pg, ok := d.(postgresDialect); ok {
+		// Connect once here, so that a server that is down or a wrong
+		// address is reported as such, not as a failed migration.
+		if err := writer.PingContext(ctx); err != nil {
+			return nil, errors.Join(fmt.Errorf("models: open: cannot connect to the database %s: %w", redactURL(pg.url), err), s.Close())
+		}
 		pg.numbers = true
 		if s.writes.numbers, err = pg.open("", opt, false); err != nil {
 			return nil, errors.Join(err, s.Close())

@@ -36,3 +36,12 @@ func TestTransferToPostgresTargetWithoutDatabaseRefused(t *testing.T) {
 		t.Fatalf("error %v, want one saying the target names no database", err)
 	}
 }
+
+// A server that is not there (here: a port nothing listens on) is reported
+// as a failed connection to the named database, not as a failed migration.
+func TestOpenPostgresServerDownSaysCannotConnect(t *testing.T) {
+	_, err := OpenExact(context.Background(), t.TempDir(), Options{DB: "postgres://postgres@127.0.0.1:1/onewindow"})
+	if err == nil || !strings.Contains(err.Error(), "cannot connect to the database postgres://postgres@127.0.0.1:1/onewindow") || strings.Contains(err.Error(), "migrate") {
+		t.Fatalf("error %v, want one saying it cannot connect to the database, without migrate", err)
+	}
+}
