@@ -16,6 +16,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"unicode"
 )
 
@@ -45,8 +46,23 @@ type Site struct {
 	static  fs.FS
 }
 
-// New parses every template and locale; a broken one fails here.
+// New returns the site: every template and locale parsed, a broken one failing
+// here. The site is built from embedded files and never changes after, so it is
+// built once per process and shared (tests build many servers; each would hold
+// its own copy of every parsed page).
 func New() (*Site, error) {
+	built.once.Do(func() { built.site, built.err = build() })
+	return built.site, built.err
+}
+
+var built struct {
+	once sync.Once
+	site *Site
+	err  error
+}
+
+// build parses every template and locale.
+func build() (*Site, error) {
 	s := &Site{pages: map[string]*template.Template{}, assets: map[string]string{}}
 	var err error
 	if s.locales, err = loadLocales(); err != nil {
