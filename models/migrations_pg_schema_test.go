@@ -23,7 +23,12 @@ import (
 func TestPostgresMigrationsMatchSQLite(t *testing.T) {
 	pg := pgMigrated(t, pgBase(t))
 
-	s := openTest(t)
+	// SQLite's schema, whatever ONEWINDOW_DB says.
+	s, err := Open(context.Background(), t.TempDir(), Options{DB: "sqlite"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
 	db, err := s.SQL()
 	if err != nil {
 		t.Fatal(err)
