@@ -32,7 +32,7 @@ func TestBackupAndRestoreWithAnS3Store(t *testing.T) {
 	getenv := func(k string) string { return env[k] }
 
 	dir := t.TempDir()
-	store, err := models.Open(ctx, dir, models.Options{})
+	store, err := models.Open(ctx, dir, models.Options{DB: "sqlite"}) // backup and restore work on a SQLite folder
 	if err != nil {
 		t.Fatal(err)
 	}
